@@ -1,0 +1,203 @@
+//! Calendar dates (`YYYY-MM-DD`, proleptic Gregorian), without a clock or time zone.
+//!
+//! The gazette's rules are stated in calendar dates ("自 2023 年 5 月 1 日起执行"); a
+//! [`Date`] can only hold a real calendar day, so code that has one need not check it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Why a date was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DateError {
+    /// The text is not of the form `YYYY-MM-DD` (four, two and two ASCII digits).
+    #[error("{0:?} is not a date of the form YYYY-MM-DD")]
+    Format(String),
+    /// The numbers do not name a calendar day (month 13, 30 February, year 0, ...).
+    #[error("{year:04}-{month:02}-{day:02} is not a calendar date")]
+    NotACalendarDay {
+        /// Year as given.
+        year: u16,
+        /// Month as given.
+        month: u8,
+        /// Day as given.
+        day: u8,
+    },
+}
+
+/// A calendar day between 0001-01-01 and 9999-12-31.
+///
+/// Ordered chronologically; displayed, serialized and parsed as `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date {
+    // Field order matters: the derived `Ord` is chronological.
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+/// Whether `year` is a Gregorian leap year.
+pub const fn is_leap_year(year: u16) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+}
+
+/// Number of days in `month` (1-12) of `year`; 0 for a month out of range.
+pub const fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Whether `year-month-day` is a calendar day in years 1-9999.
+const fn is_calendar_day(year: u16, month: u8, day: u8) -> bool {
+    year >= 1 && year <= 9999 && day >= 1 && day <= days_in_month(year, month)
+}
+
+impl Date {
+    /// The date `year-month-day`, if it is a calendar day in years 1-9999.
+    pub const fn new(year: u16, month: u8, day: u8) -> Result<Date, DateError> {
+        if is_calendar_day(year, month, day) {
+            Ok(Date { year, month, day })
+        } else {
+            Err(DateError::NotACalendarDay { year, month, day })
+        }
+    }
+
+    /// The date `year-month-day` for constants; fails to compile (or panics) if it
+    /// is not a calendar day.
+    pub const fn ymd(year: u16, month: u8, day: u8) -> Date {
+        assert!(is_calendar_day(year, month, day), "not a calendar date");
+        Date { year, month, day }
+    }
+
+    /// Parses exactly `YYYY-MM-DD` (no time, no sign, no surrounding spaces).
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let format_error = || DateError::Format(text.to_owned());
+        let b = text.as_bytes();
+        let shape_ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape_ok {
+            return Err(format_error());
+        }
+        // All of these are ASCII digits, so the slices are on char boundaries and parse.
+        let year = text[0..4].parse().map_err(|_| format_error())?;
+        let month = text[5..7].parse().map_err(|_| format_error())?;
+        let day = text[8..10].parse().map_err(|_| format_error())?;
+        Date::new(year, month, day)
+    }
+
+    /// Year (1-9999).
+    pub const fn year(self) -> u16 {
+        self.year
+    }
+
+    /// Month (1-12).
+    pub const fn month(self) -> u8 {
+        self.month
+    }
+
+    /// Day of the month (1-31).
+    pub const fn day(self) -> u8 {
+        self.day
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl FromStr for Date {
+    type Err = DateError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Date::parse(s)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Date::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_displays_real_dates() {
+        for text in ["2023-05-01", "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31"] {
+            let d = Date::parse(text).unwrap();
+            assert_eq!(d.to_string(), text);
+            assert_eq!(text.parse::<Date>().unwrap(), d);
+        }
+        let d = Date::parse("2023-06-29").unwrap();
+        assert_eq!((d.year(), d.month(), d.day()), (2023, 6, 29));
+        assert_eq!(d, Date::ymd(2023, 6, 29));
+    }
+
+    #[test]
+    fn rejects_days_that_do_not_exist() {
+        for text in ["2023-02-29", "1900-02-29", "2023-04-31", "2023-13-01", "2023-00-10", "2023-01-00", "0000-01-01"] {
+            assert!(matches!(Date::parse(text), Err(DateError::NotACalendarDay { .. })), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_other_shapes() {
+        for text in [
+            "",
+            "2023-5-1",
+            "2023/05/01",
+            "20230501",
+            " 2023-05-01",
+            "2023-05-01T00:00:00",
+            "+023-05-01",
+            "２０２３-05-01",
+            "2023-0５-01",
+        ] {
+            assert_eq!(Date::parse(text), Err(DateError::Format(text.to_owned())), "{text}");
+        }
+    }
+
+    #[test]
+    fn orders_chronologically() {
+        let mut dates =
+            ["2023-06-29", "2023-03-01", "2022-12-31", "2023-05-18", "2023-05-01"].map(|t| Date::parse(t).unwrap());
+        dates.sort();
+        let sorted: Vec<String> = dates.iter().map(Date::to_string).collect();
+        assert_eq!(sorted, ["2022-12-31", "2023-03-01", "2023-05-01", "2023-05-18", "2023-06-29"]);
+    }
+
+    #[test]
+    fn serde_round_trip_as_text() {
+        let d = Date::ymd(2023, 5, 1);
+        assert_eq!(serde_json::to_value(d).unwrap(), serde_json::json!("2023-05-01"));
+        let back: Date = serde_json::from_value(serde_json::json!("2023-05-01")).unwrap();
+        assert_eq!(back, d);
+        assert!(serde_json::from_value::<Date>(serde_json::json!("2023-02-30")).is_err());
+    }
+
+    #[test]
+    fn error_messages() {
+        assert_eq!(Date::parse("2023-02-30").unwrap_err().to_string(), "2023-02-30 is not a calendar date");
+        assert_eq!(Date::parse("May 1").unwrap_err().to_string(), "\"May 1\" is not a date of the form YYYY-MM-DD");
+    }
+}

@@ -1,0 +1,433 @@
+//! Layer kinds and their record schemas.
+//!
+//! Every layer the platform stores is described here once: its table name in the
+//! GeoPackage / PostGIS schema, its geometry kind, and its fields. The store creates
+//! tables from these definitions, importers validate against them, and the server
+//! hides the fields marked `personal` from anonymous users.
+
+use serde::Serialize;
+
+/// Geometry stored by a layer. All coordinates are EPSG:4326 longitude/latitude.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum GeometryKind {
+    /// One point per feature.
+    Point,
+    /// Polygons, stored as MultiPolygon (a single Polygon is promoted).
+    MultiPolygon,
+    /// No geometry: a plain attribute table (GeoPackage data_type `attributes`).
+    None,
+}
+
+impl GeometryKind {
+    /// The GeoPackage / OGC geometry type name.
+    pub fn ogc_name(self) -> Option<&'static str> {
+        match self {
+            GeometryKind::Point => Some("POINT"),
+            GeometryKind::MultiPolygon => Some("MULTIPOLYGON"),
+            GeometryKind::None => None,
+        }
+    }
+}
+
+/// The type of one attribute field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FieldType {
+    /// UTF-8 text.
+    Text,
+    /// 64-bit signed integer.
+    Integer,
+    /// 64-bit float.
+    Real,
+    /// Calendar date `YYYY-MM-DD` (stored as text, GeoPackage `DATE`).
+    Date,
+}
+
+impl FieldType {
+    /// Column type in a GeoPackage table.
+    pub fn gpkg_type(self) -> &'static str {
+        match self {
+            FieldType::Text => "TEXT",
+            FieldType::Integer => "INTEGER",
+            FieldType::Real => "REAL",
+            FieldType::Date => "DATE",
+        }
+    }
+}
+
+/// One attribute field of a layer.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FieldDef {
+    /// Column name (ASCII snake_case).
+    pub name: &'static str,
+    /// Value type.
+    pub ty: FieldType,
+    /// A feature without this field (or with null) is rejected.
+    pub required: bool,
+    /// Personal data (names, phones): never shown to anonymous users, in tiles or logs.
+    pub personal: bool,
+    /// If not empty, the only values accepted (for text fields).
+    pub allowed: &'static [&'static str],
+}
+
+const fn text(name: &'static str) -> FieldDef {
+    FieldDef { name, ty: FieldType::Text, required: false, personal: false, allowed: &[] }
+}
+const fn req(mut f: FieldDef) -> FieldDef {
+    f.required = true;
+    f
+}
+const fn personal(mut f: FieldDef) -> FieldDef {
+    f.personal = true;
+    f
+}
+const fn one_of(mut f: FieldDef, allowed: &'static [&'static str]) -> FieldDef {
+    f.allowed = allowed;
+    f
+}
+const fn int(name: &'static str) -> FieldDef {
+    FieldDef { name, ty: FieldType::Integer, required: false, personal: false, allowed: &[] }
+}
+const fn real(name: &'static str) -> FieldDef {
+    FieldDef { name, ty: FieldType::Real, required: false, personal: false, allowed: &[] }
+}
+const fn date(name: &'static str) -> FieldDef {
+    FieldDef { name, ty: FieldType::Date, required: false, personal: false, allowed: &[] }
+}
+
+/// Values of the `accuracy` field every feature carries.
+pub const ACCURACY_VALUES: &[&str] = &["surveyed", "official", "approximate", "illustrative"];
+
+/// The 12 key farm products of 临政办发〔2023〕19号, plus 其他 (other).
+pub const KEY_PRODUCTS: &[&str] =
+    &["豇豆", "韭菜", "芹菜", "鸡蛋", "乌鸡", "肉牛", "肉羊", "大口黑鲈", "乌鳢", "鳊鱼", "大黄鱼", "生猪"];
+/// Product values accepted in origin-point records: the 12 key products and 其他.
+pub const PRODUCT_VALUES: &[&str] =
+    &["豇豆", "韭菜", "芹菜", "鸡蛋", "乌鸡", "肉牛", "肉羊", "大口黑鲈", "乌鳢", "鳊鱼", "大黄鱼", "生猪", "其他"];
+/// Subject types of an origin-point record.
+pub const SUBJECT_TYPES: &[&str] = &["企业", "农民合作社", "家庭农场", "种养殖户", "农村经纪人"];
+/// Sponge-city facility kinds.
+pub const SPONGE_KINDS: &[&str] = &[
+    "透水铺装",
+    "下沉式绿地",
+    "雨水花园/生物滞留设施",
+    "植草沟",
+    "旱溪",
+    "雨水塘/湿塘",
+    "调蓄池",
+    "合流制溢流调蓄池",
+    "排水管网",
+    "泄洪通道",
+];
+
+const ACCURACY: FieldDef = req(one_of(text("accuracy"), ACCURACY_VALUES));
+const SOURCE: FieldDef = text("source");
+
+/// Every layer the platform stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(into = "&'static str")]
+pub enum LayerKind {
+    /// County-level divisions (临猗县 and its neighbours), real boundaries.
+    CountyBoundaries,
+    /// The 14 townships (镇/乡) with official codes (no geometry: none is published).
+    Townships,
+    /// The 284 villages/communities with official codes (no geometry).
+    Villages,
+    /// Urban land-grade zones (城区土地级别), grades 1-3.
+    UrbanGradeZones,
+    /// Collective construction-land grade zones (集体建设用地级别), grades 1-4.
+    CollectiveGradeZones,
+    /// Benchmark price table rows (基准地价表), exact copy of 临政发〔2023〕8号.
+    BenchmarkPrices,
+    /// The urban truck-ban zone (货车禁行区域) of 临政发〔2023〕5号.
+    TruckBanZone,
+    /// Expropriation areas (房屋征收范围) of 临政发〔2023〕10号/11号.
+    ExpropriationAreas,
+    /// Land-consolidation projects (土地整治 / 增减挂钩).
+    ConsolidationProjects,
+    /// Sponge-city facilities (海绵城市设施).
+    SpongeFacilities,
+    /// Waterlogging points (易涝积水点).
+    WaterloggingPoints,
+    /// Origin points of key farm products (重点农产品产地溯源).
+    OriginPoints,
+    /// Village clinics of the star-level programme (村卫生室).
+    VillageClinics,
+    /// Key freight-source enterprises (重点货运源头企业) of 临政办发〔2023〕18号.
+    FreightSources,
+}
+
+impl From<LayerKind> for &'static str {
+    fn from(k: LayerKind) -> Self {
+        k.table_name()
+    }
+}
+
+impl LayerKind {
+    /// Every layer, in display order.
+    pub const ALL: [LayerKind; 14] = [
+        LayerKind::CountyBoundaries,
+        LayerKind::Townships,
+        LayerKind::Villages,
+        LayerKind::UrbanGradeZones,
+        LayerKind::CollectiveGradeZones,
+        LayerKind::BenchmarkPrices,
+        LayerKind::TruckBanZone,
+        LayerKind::ExpropriationAreas,
+        LayerKind::ConsolidationProjects,
+        LayerKind::SpongeFacilities,
+        LayerKind::WaterloggingPoints,
+        LayerKind::OriginPoints,
+        LayerKind::VillageClinics,
+        LayerKind::FreightSources,
+    ];
+
+    /// Table name in the GeoPackage and in PostGIS; also the layer's public id.
+    pub fn table_name(self) -> &'static str {
+        match self {
+            LayerKind::CountyBoundaries => "county_boundaries",
+            LayerKind::Townships => "townships",
+            LayerKind::Villages => "villages",
+            LayerKind::UrbanGradeZones => "urban_grade_zones",
+            LayerKind::CollectiveGradeZones => "collective_grade_zones",
+            LayerKind::BenchmarkPrices => "benchmark_prices",
+            LayerKind::TruckBanZone => "truck_ban_zone",
+            LayerKind::ExpropriationAreas => "expropriation_areas",
+            LayerKind::ConsolidationProjects => "consolidation_projects",
+            LayerKind::SpongeFacilities => "sponge_facilities",
+            LayerKind::WaterloggingPoints => "waterlogging_points",
+            LayerKind::OriginPoints => "origin_points",
+            LayerKind::VillageClinics => "village_clinics",
+            LayerKind::FreightSources => "freight_sources",
+        }
+    }
+
+    /// Looks a layer up by its table name.
+    pub fn from_table_name(name: &str) -> Option<LayerKind> {
+        LayerKind::ALL.into_iter().find(|k| k.table_name() == name)
+    }
+
+    /// Human title, Simplified Chinese.
+    pub fn title_zh(self) -> &'static str {
+        match self {
+            LayerKind::CountyBoundaries => "县级行政区划",
+            LayerKind::Townships => "乡镇",
+            LayerKind::Villages => "村（社区）",
+            LayerKind::UrbanGradeZones => "城区土地级别",
+            LayerKind::CollectiveGradeZones => "集体建设用地级别",
+            LayerKind::BenchmarkPrices => "基准地价表",
+            LayerKind::TruckBanZone => "货车禁行区域",
+            LayerKind::ExpropriationAreas => "房屋征收范围",
+            LayerKind::ConsolidationProjects => "土地整治项目",
+            LayerKind::SpongeFacilities => "海绵城市设施",
+            LayerKind::WaterloggingPoints => "易涝积水点",
+            LayerKind::OriginPoints => "重点农产品产地溯源点",
+            LayerKind::VillageClinics => "村卫生室",
+            LayerKind::FreightSources => "重点货运源头企业",
+        }
+    }
+
+    /// Human title, English.
+    pub fn title_en(self) -> &'static str {
+        match self {
+            LayerKind::CountyBoundaries => "County boundaries",
+            LayerKind::Townships => "Townships",
+            LayerKind::Villages => "Villages and communities",
+            LayerKind::UrbanGradeZones => "Urban land-grade zones",
+            LayerKind::CollectiveGradeZones => "Collective construction-land grade zones",
+            LayerKind::BenchmarkPrices => "Benchmark land price table",
+            LayerKind::TruckBanZone => "Truck-ban zone",
+            LayerKind::ExpropriationAreas => "Expropriation areas",
+            LayerKind::ConsolidationProjects => "Land-consolidation projects",
+            LayerKind::SpongeFacilities => "Sponge-city facilities",
+            LayerKind::WaterloggingPoints => "Waterlogging points",
+            LayerKind::OriginPoints => "Farm-product origin points",
+            LayerKind::VillageClinics => "Village clinics",
+            LayerKind::FreightSources => "Key freight-source enterprises",
+        }
+    }
+
+    /// Geometry of the layer's features.
+    pub fn geometry(self) -> GeometryKind {
+        match self {
+            LayerKind::Townships | LayerKind::Villages | LayerKind::BenchmarkPrices => GeometryKind::None,
+            LayerKind::CountyBoundaries
+            | LayerKind::UrbanGradeZones
+            | LayerKind::CollectiveGradeZones
+            | LayerKind::TruckBanZone
+            | LayerKind::ExpropriationAreas
+            | LayerKind::ConsolidationProjects => GeometryKind::MultiPolygon,
+            LayerKind::SpongeFacilities
+            | LayerKind::WaterloggingPoints
+            | LayerKind::OriginPoints
+            | LayerKind::VillageClinics
+            | LayerKind::FreightSources => GeometryKind::Point,
+        }
+    }
+
+    /// Polygon layers answer "which zones contain this point" (`/api/locate`).
+    pub fn is_zone(self) -> bool {
+        self.geometry() == GeometryKind::MultiPolygon
+    }
+
+    /// The attribute fields, in column order.
+    pub fn fields(self) -> &'static [FieldDef] {
+        match self {
+            LayerKind::CountyBoundaries => {
+                const { &[req(text("adcode")), req(text("name")), req(one_of(text("level"), &["county"])), ACCURACY, SOURCE] }
+            }
+            LayerKind::Townships => {
+                const {
+                    &[
+                        req(text("code")),
+                        req(text("name")),
+                        req(one_of(text("kind"), &["镇", "乡"])),
+                        req(text("parent_code")),
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::Villages => {
+                const { &[req(text("code")), req(text("name")), req(text("township_code")), SOURCE] }
+            }
+            LayerKind::UrbanGradeZones => const { &[req(int("grade")), text("name"), ACCURACY, SOURCE] },
+            LayerKind::CollectiveGradeZones => {
+                const { &[req(int("grade")), text("name"), text("township_code"), ACCURACY, SOURCE] }
+            }
+            LayerKind::BenchmarkPrices => {
+                const {
+                    &[
+                        req(one_of(text("system"), &["urban", "collective"])),
+                        req(int("grade")),
+                        req(text("land_use")),
+                        req(int("yuan_per_m2")),
+                        req(real("wan_yuan_per_mu")),
+                        req(text("document")),
+                        req(text("approval")),
+                        req(date("in_force")),
+                    ]
+                }
+            }
+            LayerKind::TruckBanZone => {
+                const {
+                    &[
+                        req(text("name")),
+                        req(text("hours")),
+                        req(text("document")),
+                        req(date("in_force")),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::ExpropriationAreas => {
+                const {
+                    &[
+                        req(text("project")),
+                        req(text("decision_no")),
+                        req(date("decision_date")),
+                        text("east"),
+                        text("west"),
+                        text("north"),
+                        text("south"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::ConsolidationProjects => {
+                const {
+                    &[
+                        req(text("name")),
+                        req(one_of(text("project_type"), &["增减挂钩", "土地整治"])),
+                        text("township_code"),
+                        one_of(text("status"), &["立项", "实施中", "已验收"]),
+                        date("accepted_on"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::SpongeFacilities => {
+                const {
+                    &[
+                        req(text("name")),
+                        req(one_of(text("kind"), SPONGE_KINDS)),
+                        text("project"),
+                        text("responsible_unit"),
+                        one_of(text("status"), &["规划", "在建", "建成"]),
+                        real("area_m2"),
+                        real("volume_m3"),
+                        date("accepted_on"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::WaterloggingPoints => {
+                const {
+                    &[req(text("name")), one_of(text("status"), &["待治理", "治理中", "已消除"]), ACCURACY, SOURCE]
+                }
+            }
+            LayerKind::OriginPoints => {
+                const {
+                    &[
+                        req(text("subject_name")),
+                        req(one_of(text("subject_type"), SUBJECT_TYPES)),
+                        one_of(text("industry"), &["种植业", "畜牧业", "渔业"]),
+                        req(one_of(text("product"), PRODUCT_VALUES)),
+                        text("alias"),
+                        text("certification"),
+                        text("base_address"),
+                        req(text("township_code")),
+                        text("village_code"),
+                        personal(text("contact_name")),
+                        personal(text("contact_phone")),
+                        real("scale"),
+                        one_of(text("scale_unit"), &["亩", "头", "只"]),
+                        date("market_date"),
+                        one_of(text("production_mode"), &["露地", "设施"]),
+                        text("trace_means"),
+                        text("credit_rating"),
+                        personal(text("grid_officer_name")),
+                        personal(text("grid_officer_phone")),
+                        personal(text("collector_name")),
+                        personal(text("collector_phone")),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::VillageClinics => {
+                const {
+                    &[
+                        req(text("name")),
+                        req(text("township_code")),
+                        req(text("village_code")),
+                        req(one_of(text("programme"), &["星级创建", "整改"])),
+                        text("note"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::FreightSources => {
+                const { &[req(text("name")), text("category"), text("document"), ACCURACY, SOURCE] }
+            }
+        }
+    }
+
+    /// The field names, in column order.
+    pub fn field_names(self) -> Vec<&'static str> {
+        self.fields().iter().map(|f| f.name).collect()
+    }
+
+    /// Whether the layer has fields marked `personal`.
+    pub fn has_personal_fields(self) -> bool {
+        self.fields().iter().any(|f| f.personal)
+    }
+
+    /// The field definition called `name`, if the layer has one.
+    pub fn field(self, name: &str) -> Option<&'static FieldDef> {
+        self.fields().iter().find(|f| f.name == name)
+    }
+}

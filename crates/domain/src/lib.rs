@@ -1,0 +1,36 @@
+//! Layer kinds, record schemas and the county's rule tables.
+//!
+//! **Invariant:** this crate does no IO (no files, network, clock or database);
+//! every function is a pure function of its arguments and is tested with plain values.
+//!
+//! - [`layers`]: the layers, their tables and fields (the storage contract);
+//! - [`validate`]: checking a feature's properties against its layer;
+//! - [`privacy`]: what anonymous users may see;
+//! - [`date`]: calendar dates without a clock;
+//! - [`prices`]: benchmark land prices of 临政发〔2023〕8号;
+//! - [`truck_ban`]: the urban truck ban of 临政发〔2023〕5号;
+//! - [`expropriation`]: the expropriation decisions 临政发〔2023〕10号 and 11号;
+//! - [`mod@zone_details`]: what the rules add to a zone hit of `/api/locate`.
+//!
+//! Rule tables are exact copies of the gazette (临猗县人民政府公报 2023年第2期); the
+//! tests compare them with verbatim excerpts kept in `data/gazette/`.
+
+pub mod date;
+pub mod expropriation;
+pub mod layers;
+pub mod prices;
+pub mod privacy;
+pub mod truck_ban;
+pub mod validate;
+pub mod zone_details;
+
+pub use date::{Date, DateError};
+pub use expropriation::{ExpropriationProject, project_by_decision_no};
+pub use layers::{FieldDef, FieldType, GeometryKind, LayerKind};
+pub use prices::{
+    BenchmarkPrice, CollectiveLandUse, Grade, GradeSystem, LandUse, PriceError, UrbanLandUse, benchmark_price,
+    price_rows,
+};
+pub use privacy::public_properties;
+pub use validate::{FieldError, validate_properties};
+pub use zone_details::zone_details;

@@ -1,0 +1,493 @@
+//! Validation of a feature's properties against its layer's schema.
+//!
+//! Importers and the editing API call [`validate_properties`] before anything is
+//! stored. It checks, in this order:
+//!
+//! 1. every property is a field of the layer;
+//! 2. per field, in column order: required fields are present and not null; the value
+//!    has the field's type; text values are among the field's allowed values;
+//! 3. the layer's domain rules: land grades exist in their system (1-3 urban, 1-4
+//!    collective) and benchmark price rows agree with 临政发〔2023〕8号.
+//!
+//! The first problem found is returned; its message names the field and says what
+//! would have been accepted.
+
+use serde_json::{Map, Value};
+
+use crate::date::Date;
+use crate::layers::{FieldDef, FieldType, LayerKind};
+use crate::prices::{self, Grade, GradeSystem, LandUse, PriceError};
+
+/// Longest rendering of an offending value kept in a message.
+const MAX_VALUE_CHARS: usize = 80;
+
+/// Why a feature's properties were rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldError {
+    /// A property that is not a field of the layer.
+    #[error(
+        "field {field:?} is not a field of layer {layer}; its fields are: {}",
+        .expected.join(", ")
+    )]
+    Unknown {
+        /// Table name of the layer.
+        layer: &'static str,
+        /// The property name as given.
+        field: String,
+        /// The layer's field names, in column order.
+        expected: Vec<&'static str>,
+    },
+    /// A required field is absent or null.
+    #[error("field {field:?} is required in layer {layer}")]
+    Missing {
+        /// Table name of the layer.
+        layer: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+    /// A value of the wrong JSON type, or a number that is not an integer.
+    #[error("field {field:?}: expected {expected}, got {value}")]
+    Type {
+        /// The field.
+        field: &'static str,
+        /// What the field takes, in words.
+        expected: &'static str,
+        /// The value as given (JSON, shortened).
+        value: String,
+    },
+    /// A date field that is not a real `YYYY-MM-DD` date.
+    #[error("field {field:?}: {reason}")]
+    Date {
+        /// The field.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: crate::date::DateError,
+    },
+    /// A text value outside the field's allowed values.
+    #[error("field {field:?}: {value} is not allowed; allowed values: {}", .allowed.join(", "))]
+    NotAllowed {
+        /// The field.
+        field: &'static str,
+        /// The value as given (JSON, shortened).
+        value: String,
+        /// The values the field accepts.
+        allowed: Vec<&'static str>,
+    },
+    /// A land grade that the grading system does not have, or a land use that its
+    /// benchmark table does not list.
+    #[error("field {field:?}: {source}")]
+    Price {
+        /// The field.
+        field: &'static str,
+        /// The grade or land-use problem.
+        source: PriceError,
+    },
+    /// A `benchmark_prices` row whose numbers disagree with each other or with the
+    /// published table.
+    #[error("field {field:?}: {message}")]
+    Inconsistent {
+        /// The field holding the disagreeing value.
+        field: &'static str,
+        /// What disagrees, with the expected value.
+        message: String,
+    },
+}
+
+/// JSON text of a value, shortened for messages.
+fn shown(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= MAX_VALUE_CHARS {
+        text
+    } else {
+        let head: String = text.chars().take(MAX_VALUE_CHARS).collect();
+        format!("{head}…")
+    }
+}
+
+/// The integer in `value`: an integral JSON number (`2` or `2.0`) within `i64`.
+pub fn integer_value(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            let f = n.as_f64()?;
+            // `i64::MAX as f64` rounds up to 2^63, so the upper bound is exclusive.
+            let in_range = f >= i64::MIN as f64 && f < i64::MAX as f64;
+            (f.fract() == 0.0 && in_range).then_some(f as i64)
+        }),
+        _ => None,
+    }
+}
+
+/// Checks one present, non-null value against its field definition.
+fn check_field(def: &FieldDef, value: &Value) -> Result<(), FieldError> {
+    let type_error = |expected: &'static str| FieldError::Type { field: def.name, expected, value: shown(value) };
+    match def.ty {
+        FieldType::Text => {
+            let text = value.as_str().ok_or_else(|| type_error("text"))?;
+            if !def.allowed.is_empty() && !def.allowed.contains(&text) {
+                return Err(FieldError::NotAllowed {
+                    field: def.name,
+                    value: shown(value),
+                    allowed: def.allowed.to_vec(),
+                });
+            }
+        }
+        FieldType::Integer => {
+            integer_value(value).ok_or_else(|| type_error("an integer"))?;
+        }
+        FieldType::Real => {
+            if !value.is_number() {
+                return Err(type_error("a number"));
+            }
+        }
+        FieldType::Date => {
+            let text = value.as_str().ok_or_else(|| type_error("a date as text YYYY-MM-DD"))?;
+            Date::parse(text).map_err(|reason| FieldError::Date { field: def.name, reason })?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks `props` against the fields of `kind` and the layer's domain rules.
+pub fn validate_properties(kind: LayerKind, props: &Map<String, Value>) -> Result<(), FieldError> {
+    if let Some(name) = props.keys().find(|k| kind.field(k).is_none()) {
+        return Err(FieldError::Unknown {
+            layer: kind.table_name(),
+            field: name.clone(),
+            expected: kind.fields().iter().map(|f| f.name).collect(),
+        });
+    }
+    for def in kind.fields() {
+        match props.get(def.name) {
+            None | Some(Value::Null) if def.required => {
+                return Err(FieldError::Missing { layer: kind.table_name(), field: def.name });
+            }
+            None | Some(Value::Null) => {}
+            Some(value) => check_field(def, value)?,
+        }
+    }
+    match kind {
+        LayerKind::UrbanGradeZones => check_grade(GradeSystem::Urban, props).map(|_| ()),
+        LayerKind::CollectiveGradeZones => check_grade(GradeSystem::Collective, props).map(|_| ()),
+        LayerKind::BenchmarkPrices => check_benchmark_row(props),
+        _ => Ok(()),
+    }
+}
+
+/// The `grade` property as a grade of `system` (the schema pass has checked that it
+/// is a present integer).
+fn check_grade(system: GradeSystem, props: &Map<String, Value>) -> Result<Grade, FieldError> {
+    let value = props.get("grade").and_then(integer_value).unwrap_or(0);
+    Grade::new(system, value).map_err(|source| FieldError::Price { field: "grade", source })
+}
+
+/// A `benchmark_prices` row: grade and use exist in the row's system; the 万元/亩 value
+/// is the 元/m² value converted; and a row citing 临政发〔2023〕8号 carries that
+/// document's approval, date and published prices.
+fn check_benchmark_row(props: &Map<String, Value>) -> Result<(), FieldError> {
+    let text = |name: &str| props.get(name).and_then(Value::as_str).unwrap_or_default();
+    // The schema pass has checked `system` against its allowed values.
+    let system =
+        GradeSystem::from_key(text("system")).map_err(|source| FieldError::Price { field: "system", source })?;
+    let grade = check_grade(system, props)?;
+    let land_use =
+        LandUse::parse(system, text("land_use")).map_err(|source| FieldError::Price { field: "land_use", source })?;
+
+    let yuan = props.get("yuan_per_m2").and_then(integer_value).unwrap_or(0);
+    let yuan = u32::try_from(yuan).ok().filter(|&y| y > 0).ok_or_else(|| FieldError::Inconsistent {
+        field: "yuan_per_m2",
+        message: format!("{yuan} is not a positive price in yuan/m²"),
+    })?;
+    let wan = props.get("wan_yuan_per_mu").and_then(Value::as_f64).unwrap_or(f64::NAN);
+    let expected_tenths = prices::wan_yuan_per_mu_tenths(yuan);
+    // Written so that NaN (no number) fails too.
+    let matches = (wan * 10.0 - f64::from(expected_tenths)).abs() <= 1e-6;
+    if !matches {
+        return Err(FieldError::Inconsistent {
+            field: "wan_yuan_per_mu",
+            message: format!(
+                "{wan} does not match yuan_per_m2 {yuan} (× 666.67 / 10000 = {})",
+                prices::tenths_text(expected_tenths)
+            ),
+        });
+    }
+
+    if text("document") != prices::DOCUMENT {
+        return Ok(());
+    }
+    if text("approval") != prices::APPROVAL {
+        return Err(FieldError::Inconsistent {
+            field: "approval",
+            message: format!(
+                "{:?} is not the approval of {} ({})",
+                text("approval"),
+                prices::DOCUMENT,
+                prices::APPROVAL
+            ),
+        });
+    }
+    if text("in_force") != prices::IN_FORCE.to_string() {
+        return Err(FieldError::Inconsistent {
+            field: "in_force",
+            message: format!(
+                "{:?} is not the date {} took effect ({})",
+                text("in_force"),
+                prices::DOCUMENT,
+                prices::IN_FORCE
+            ),
+        });
+    }
+    let published = prices::benchmark_price(system, grade, land_use).map(|p| p.yuan_per_m2);
+    if published != Some(yuan) {
+        return Err(FieldError::Inconsistent {
+            field: "yuan_per_m2",
+            message: format!(
+                "{yuan} differs from {} for {} {} {} ({} yuan/m²)",
+                prices::DOCUMENT,
+                system.name_zh(),
+                grade.name_zh(),
+                land_use.name_zh(),
+                published.map_or_else(|| "none".to_owned(), |p| p.to_string())
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn props(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    /// Validates `value` as properties of `kind`; `expected` is `None` for success or
+    /// the error message.
+    fn check(kind: LayerKind, value: Value, expected: Option<&str>) {
+        let got = validate_properties(kind, &props(value.clone())).map_err(|e| e.to_string());
+        match expected {
+            None => assert_eq!(got, Ok(()), "{value}"),
+            Some(msg) => assert_eq!(got, Err(msg.to_owned()), "{value}"),
+        }
+    }
+
+    fn urban(grade: Value) -> Value {
+        json!({"grade": grade, "name": "一级地", "accuracy": "illustrative"})
+    }
+
+    fn price_row() -> Value {
+        json!({
+            "system": "collective", "grade": 4, "land_use": "宅基地",
+            "yuan_per_m2": 198, "wan_yuan_per_mu": 13.2,
+            "document": "临政发〔2023〕8号", "approval": "晋自然资技审〔2023〕6号",
+            "in_force": "2023-05-01",
+        })
+    }
+
+    fn with(mut base: Value, key: &str, value: Value) -> Value {
+        base[key] = value;
+        base
+    }
+
+    #[test]
+    fn accepts_valid_records() {
+        check(LayerKind::UrbanGradeZones, urban(json!(1)), None);
+        check(LayerKind::UrbanGradeZones, urban(json!(3.0)), None);
+        check(
+            LayerKind::CollectiveGradeZones,
+            json!({"grade": 4, "township_code": "140821100", "accuracy": "surveyed", "source": null}),
+            None,
+        );
+        check(LayerKind::BenchmarkPrices, price_row(), None);
+        check(
+            LayerKind::ExpropriationAreas,
+            json!({"project": "壕村小区及油厂家属院", "decision_no": "临政发〔2023〕10号",
+                   "decision_date": "2023-06-29", "east": "东城路", "accuracy": "approximate"}),
+            None,
+        );
+        check(
+            LayerKind::SpongeFacilities,
+            json!({"name": "雨水花园1", "kind": "植草沟", "area_m2": 120, "volume_m3": 35.5,
+                   "accepted_on": "2024-02-29", "accuracy": "illustrative"}),
+            None,
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_fields_listing_the_layers_fields() {
+        check(
+            LayerKind::UrbanGradeZones,
+            with(urban(json!(1)), "price", json!(686)),
+            Some(
+                "field \"price\" is not a field of layer urban_grade_zones; \
+                 its fields are: grade, name, accuracy, source",
+            ),
+        );
+    }
+
+    #[test]
+    fn rejects_missing_and_null_required_fields() {
+        check(
+            LayerKind::UrbanGradeZones,
+            json!({"accuracy": "surveyed"}),
+            Some("field \"grade\" is required in layer urban_grade_zones"),
+        );
+        check(
+            LayerKind::UrbanGradeZones,
+            urban(Value::Null),
+            Some("field \"grade\" is required in layer urban_grade_zones"),
+        );
+        check(
+            LayerKind::UrbanGradeZones,
+            json!({"grade": 1}),
+            Some("field \"accuracy\" is required in layer urban_grade_zones"),
+        );
+    }
+
+    #[test]
+    fn checks_types() {
+        let type_cases = [
+            (json!("1"), "field \"grade\": expected an integer, got \"1\""),
+            (json!(1.5), "field \"grade\": expected an integer, got 1.5"),
+            (json!(true), "field \"grade\": expected an integer, got true"),
+            (json!([1]), "field \"grade\": expected an integer, got [1]"),
+            (json!(1e300), "field \"grade\": expected an integer, got 1e+300"),
+        ];
+        for (grade, msg) in type_cases {
+            check(LayerKind::UrbanGradeZones, urban(grade), Some(msg));
+        }
+        check(
+            LayerKind::UrbanGradeZones,
+            with(urban(json!(1)), "name", json!(1)),
+            Some("field \"name\": expected text, got 1"),
+        );
+        let sponge = json!({"name": "池", "kind": "调蓄池", "accuracy": "illustrative"});
+        check(
+            LayerKind::SpongeFacilities,
+            with(sponge.clone(), "area_m2", json!("120")),
+            Some("field \"area_m2\": expected a number, got \"120\""),
+        );
+        check(
+            LayerKind::SpongeFacilities,
+            with(sponge.clone(), "accepted_on", json!("2023-02-29")),
+            Some("field \"accepted_on\": 2023-02-29 is not a calendar date"),
+        );
+        check(
+            LayerKind::SpongeFacilities,
+            with(sponge.clone(), "accepted_on", json!("2023/05/01")),
+            Some("field \"accepted_on\": \"2023/05/01\" is not a date of the form YYYY-MM-DD"),
+        );
+        check(
+            LayerKind::SpongeFacilities,
+            with(sponge, "accepted_on", json!(20230501)),
+            Some("field \"accepted_on\": expected a date as text YYYY-MM-DD, got 20230501"),
+        );
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let long = "x".repeat(200);
+        let err = validate_properties(LayerKind::UrbanGradeZones, &props(urban(json!(long)))).unwrap_err().to_string();
+        assert!(err.ends_with("x…"), "{err}");
+        assert!(err.chars().count() < 150, "{err}");
+    }
+
+    #[test]
+    fn checks_allowed_values() {
+        check(
+            LayerKind::UrbanGradeZones,
+            with(urban(json!(1)), "accuracy", json!("guessed")),
+            Some(
+                "field \"accuracy\": \"guessed\" is not allowed; \
+                 allowed values: surveyed, official, approximate, illustrative",
+            ),
+        );
+        check(
+            LayerKind::Townships,
+            json!({"code": "140821100000", "name": "猗氏镇", "kind": "街道", "parent_code": "140821"}),
+            Some("field \"kind\": \"街道\" is not allowed; allowed values: 镇, 乡"),
+        );
+    }
+
+    #[test]
+    fn grades_exist_in_their_system() {
+        check(LayerKind::UrbanGradeZones, urban(json!(5)), Some("field \"grade\": 5 is not a valid urban grade (1-3)"));
+        check(LayerKind::UrbanGradeZones, urban(json!(4)), Some("field \"grade\": 4 is not a valid urban grade (1-3)"));
+        check(LayerKind::UrbanGradeZones, urban(json!(0)), Some("field \"grade\": 0 is not a valid urban grade (1-3)"));
+        check(
+            LayerKind::CollectiveGradeZones,
+            json!({"grade": 5, "accuracy": "surveyed"}),
+            Some("field \"grade\": 5 is not a valid collective grade (1-4)"),
+        );
+        check(
+            LayerKind::CollectiveGradeZones,
+            json!({"grade": -1, "accuracy": "surveyed"}),
+            Some("field \"grade\": -1 is not a valid collective grade (1-4)"),
+        );
+    }
+
+    #[test]
+    fn benchmark_rows_are_consistent() {
+        let cases = [
+            (with(price_row(), "grade", json!(5)), "field \"grade\": 5 is not a valid collective grade (1-4)"),
+            (
+                with(price_row(), "land_use", json!("住宅")),
+                "field \"land_use\": \"住宅\" is not a collective land use; \
+                 expected one of: 商服, 宅基地, 工业",
+            ),
+            (
+                with(price_row(), "wan_yuan_per_mu", json!(13.3)),
+                "field \"wan_yuan_per_mu\": 13.3 does not match yuan_per_m2 198 \
+                 (× 666.67 / 10000 = 13.2)",
+            ),
+            (with(price_row(), "yuan_per_m2", json!(0)), "field \"yuan_per_m2\": 0 is not a positive price in yuan/m²"),
+            (
+                with(with(price_row(), "yuan_per_m2", json!(199)), "wan_yuan_per_mu", json!(13.3)),
+                "field \"yuan_per_m2\": 199 differs from 临政发〔2023〕8号 for 集体建设用地 四级 宅基地 \
+                 (198 yuan/m²)",
+            ),
+            (
+                with(price_row(), "approval", json!("晋自然资技审〔2023〕7号")),
+                "field \"approval\": \"晋自然资技审〔2023〕7号\" is not the approval of \
+                 临政发〔2023〕8号 (晋自然资技审〔2023〕6号)",
+            ),
+            (
+                with(price_row(), "in_force", json!("2023-05-18")),
+                "field \"in_force\": \"2023-05-18\" is not the date 临政发〔2023〕8号 took effect \
+                 (2023-05-01)",
+            ),
+            (
+                with(price_row(), "system", json!("rural")),
+                "field \"system\": \"rural\" is not allowed; allowed values: urban, collective",
+            ),
+        ];
+        for (row, msg) in cases {
+            check(LayerKind::BenchmarkPrices, row, Some(msg));
+        }
+        // A row of another document need only be self-consistent.
+        let other = with(
+            with(with(price_row(), "document", json!("临政发〔2026〕1号")), "yuan_per_m2", json!(300)),
+            "wan_yuan_per_mu",
+            json!(20.0),
+        );
+        check(LayerKind::BenchmarkPrices, other, None);
+        // English land-use names are accepted too.
+        check(LayerKind::BenchmarkPrices, with(price_row(), "land_use", json!("homestead")), None);
+    }
+
+    #[test]
+    fn integer_values() {
+        assert_eq!(integer_value(&json!(2)), Some(2));
+        assert_eq!(integer_value(&json!(2.0)), Some(2));
+        assert_eq!(integer_value(&json!(-3.0)), Some(-3));
+        assert_eq!(integer_value(&json!(2.5)), None);
+        assert_eq!(integer_value(&json!(u64::MAX)), None);
+        assert_eq!(integer_value(&json!(9.3e18)), None);
+        assert_eq!(integer_value(&json!("2")), None);
+    }
+}

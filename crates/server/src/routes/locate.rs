@@ -1,0 +1,65 @@
+//! `GET /api/locate?lon=..&lat=..[&crs=..]`: every zone that contains a point.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use landtrace_domain::{LayerKind, public_properties, zone_details};
+use landtrace_spatial::{Crs, LonLat};
+use serde_json::{Value, json};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+fn number(params: &HashMap<String, String>, name: &str) -> Result<f64, AppError> {
+    let raw = params.get(name).ok_or_else(|| {
+        AppError::BadRequest(format!("query parameter `{name}` is missing (e.g. ?lon=110.775&lat=35.14)"))
+    })?;
+    raw.trim()
+        .parse::<f64>()
+        .map_err(|_| AppError::BadRequest(format!("query parameter `{name}` = {raw:?} is not a number")))
+}
+
+/// Parses and checks the point, converts it to WGS84, and lists the zones that
+/// contain it (boundary points count as inside), in layer order then by id.
+pub async fn locate(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, AppError> {
+    let lon = number(&params, "lon")?;
+    let lat = number(&params, "lat")?;
+    let crs = match params.get("crs") {
+        None => Crs::Wgs84,
+        Some(s) => Crs::parse(s).map_err(|e| AppError::BadRequest(e.to_string()))?,
+    };
+    let input = LonLat::new(lon, lat).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let point = crs.to_wgs84(input);
+
+    let zones = state.zones.read().await;
+    let mut keys = zones.index.locate(point.into());
+    keys.sort_by_key(|(kind, id)| (LayerKind::ALL.iter().position(|k| k == kind), *id));
+    let hits: Vec<Value> = keys
+        .iter()
+        .filter_map(|key| {
+            let (kind, id) = *key;
+            let props = zones.properties.get(key)?;
+            let mut hit = json!({
+                "layer": kind.table_name(),
+                "id": id,
+                "title": kind.title_zh(),
+                "title_en": kind.title_en(),
+                "illustrative": props.get("accuracy").and_then(Value::as_str) == Some("illustrative"),
+                "properties": public_properties(kind, props),
+            });
+            if let Some(details) = zone_details(kind, props) {
+                hit["details"] = details;
+            }
+            Some(hit)
+        })
+        .collect();
+    Ok(Json(json!({
+        "point": { "lon": point.lon(), "lat": point.lat(), "crs": "EPSG:4326" },
+        "input": { "lon": lon, "lat": lat, "crs": crs.name() },
+        "hits": hits,
+    })))
+}

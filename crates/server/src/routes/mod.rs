@@ -1,0 +1,5 @@
+//! HTTP handlers, one file per resource.
+
+pub mod health;
+pub mod layers;
+pub mod locate;

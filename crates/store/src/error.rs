@@ -1,0 +1,41 @@
+//! Errors of the store.
+
+use crate::validate::FeatureErrors;
+
+/// What can go wrong when reading or writing the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The input was rejected; nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] FeatureErrors),
+    /// The database could not be reached or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The file is not a GeoPackage written by landtrace (or is damaged).
+    #[error("{path}: {reason}")]
+    NotAStore {
+        /// The file.
+        path: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// Stored data could not be decoded.
+    #[error("layer {layer}, feature {fid}: {reason}")]
+    Corrupt {
+        /// Layer table name.
+        layer: String,
+        /// Feature id.
+        fid: i64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A bundled data file is missing or malformed.
+    #[error("bundled data {path}: {reason}")]
+    BundledData {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+}

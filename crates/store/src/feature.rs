@@ -1,0 +1,57 @@
+//! Features as the store reads and writes them.
+
+use geo::Geometry;
+use serde_json::{Map, Value};
+
+/// A feature read from the store: its feature id (`fid` in the GeoPackage, the
+/// primary key in PostGIS), geometry in EPSG:4326, and attribute values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feature {
+    /// Feature id, stable for the life of the feature.
+    pub id: i64,
+    /// Geometry (None for attribute-only layers).
+    pub geometry: Option<Geometry<f64>>,
+    /// Attribute values by field name; absent fields are null.
+    pub properties: Map<String, Value>,
+}
+
+/// A feature to be written, not yet validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFeature {
+    /// Geometry in EPSG:4326 (None for attribute-only layers).
+    pub geometry: Option<Geometry<f64>>,
+    /// Attribute values by field name.
+    pub properties: Map<String, Value>,
+}
+
+/// Who performs a write; recorded in the audit table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+impl Actor {
+    /// The actor for data loaded from the bundled `data/` folder.
+    pub fn bundled_data() -> Actor {
+        Actor("system:bundled-data".to_owned())
+    }
+}
+
+/// One row of the audit trail: who changed what, when, before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    /// Sequence number.
+    pub id: i64,
+    /// UTC time of the write, RFC 3339.
+    pub at: String,
+    /// Who wrote.
+    pub actor: String,
+    /// Layer table name.
+    pub layer: String,
+    /// Feature id.
+    pub fid: i64,
+    /// `insert`, `update` or `delete`.
+    pub action: String,
+    /// The feature before the write, as GeoJSON (None for inserts).
+    pub before: Option<Value>,
+    /// The feature after the write, as GeoJSON (None for deletes).
+    pub after: Option<Value>,
+}

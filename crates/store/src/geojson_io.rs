@@ -1,0 +1,84 @@
+//! GeoJSON in and out: parse a FeatureCollection (or a single Feature) into
+//! [`NewFeature`]s, and write a stored [`Feature`] as a GeoJSON Feature object.
+
+use std::str::FromStr;
+
+use geojson::GeoJson;
+use landtrace_domain::LayerKind;
+use serde_json::{Map, Value, json};
+
+use crate::feature::{Feature, NewFeature};
+use crate::validate::{FeatureError, FeatureErrors};
+
+/// Parses GeoJSON text. Structural problems of single features are collected per
+/// feature; an unreadable document is one whole-input error.
+pub fn parse_features(kind: LayerKind, text: &str) -> Result<Vec<NewFeature>, FeatureErrors> {
+    let doc = GeoJson::from_str(text).map_err(|e| FeatureErrors::whole(kind, format!("not valid GeoJSON: {e}")))?;
+    let features = match doc {
+        GeoJson::FeatureCollection(fc) => fc.features,
+        GeoJson::Feature(f) => vec![f],
+        GeoJson::Geometry(_) => {
+            return Err(FeatureErrors::whole(
+                kind,
+                "expected a GeoJSON FeatureCollection or Feature, got a bare Geometry (attributes are needed)",
+            ));
+        }
+    };
+    let total = features.len();
+    let mut errors = Vec::new();
+    let mut out = Vec::with_capacity(total);
+    for (i, f) in features.into_iter().enumerate() {
+        let geometry = match f.geometry.as_ref().map(|g| geo::Geometry::<f64>::try_from(&g.value)) {
+            None => None,
+            Some(Ok(g)) => Some(g),
+            Some(Err(e)) => {
+                errors.push(FeatureError { feature: Some(i + 1), message: format!("geometry: {e}") });
+                None
+            }
+        };
+        out.push(NewFeature { geometry, properties: f.properties.unwrap_or_default() });
+    }
+    if errors.is_empty() { Ok(out) } else { Err(FeatureErrors { layer: kind.table_name(), total, errors }) }
+}
+
+/// A geometry as a GeoJSON geometry object.
+pub fn geometry_to_geojson(g: &geo::Geometry<f64>) -> Value {
+    serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(g)))
+        .expect("a GeoJSON geometry always serialises")
+}
+
+/// A stored feature as a GeoJSON Feature with the given properties.
+pub fn feature_to_geojson(f: &Feature, properties: &Map<String, Value>) -> Value {
+    json!({
+        "type": "Feature",
+        "id": f.id,
+        "geometry": f.geometry.as_ref().map(geometry_to_geojson),
+        "properties": properties,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_collections_and_single_features() {
+        let fc = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[110.7,35.1]},"properties":{"name":"a"}},
+            {"type":"Feature","geometry":null,"properties":null}]}"#;
+        let out = parse_features(LayerKind::FreightSources, fc).unwrap();
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].properties["name"], "a");
+        assert!(out[1].geometry.is_none() && out[1].properties.is_empty());
+        let one = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{}}"#;
+        assert_eq!(parse_features(LayerKind::FreightSources, one).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn unreadable_input_is_one_clear_error() {
+        let err = parse_features(LayerKind::FreightSources, "{not json").unwrap_err();
+        assert!(err.to_string().contains("not valid GeoJSON"), "{err}");
+        let err = parse_features(LayerKind::FreightSources, r#"{"type":"Point","coordinates":[1,2]}"#).unwrap_err();
+        assert!(err.to_string().contains("bare Geometry"), "{err}");
+    }
+}

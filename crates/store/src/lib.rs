@@ -1,0 +1,67 @@
+//! The `Store` trait and its embedded GeoPackage backend.
+//!
+//! Every layer of [`landtrace_domain::LayerKind`] is one table. Writes are
+//! validated ([`validate`]), happen in one transaction (all-or-nothing) and leave
+//! one audit row per changed feature (who, when, before, after). A PostGIS
+//! backend of the same trait follows (issue 4).
+
+pub mod bundled;
+pub mod error;
+pub mod feature;
+pub mod geojson_io;
+pub mod gpkg;
+mod gpkg_blob;
+mod gpkg_functions;
+pub mod validate;
+pub mod wkb;
+
+use async_trait::async_trait;
+use landtrace_domain::LayerKind;
+
+pub use error::StoreError;
+pub use feature::{Actor, AuditRecord, Feature, NewFeature};
+pub use gpkg::GeoPackageStore;
+pub use validate::{FeatureError, FeatureErrors, validate_features};
+
+/// Number of features in one layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayerCount {
+    /// The layer.
+    pub kind: LayerKind,
+    /// Its feature (or row) count.
+    pub count: u64,
+}
+
+/// The storage interface every backend implements.
+///
+/// Invariants every implementation keeps (and the shared test suite checks):
+/// writes are all-or-nothing, a rejected write changes nothing, and every
+/// changed feature gets an audit row in the same transaction.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// A description safe to print (no passwords).
+    fn describe(&self) -> String;
+
+    /// Feature counts of every layer, in [`LayerKind::ALL`] order.
+    async fn counts(&self) -> Result<Vec<LayerCount>, StoreError>;
+
+    /// Every feature of a layer, ordered by id.
+    async fn features(&self, kind: LayerKind) -> Result<Vec<Feature>, StoreError>;
+
+    /// Validates and inserts features into several layers in one transaction;
+    /// returns the new ids per batch. Nothing is written if anything is invalid.
+    async fn insert_many(
+        &self,
+        batches: Vec<(LayerKind, Vec<NewFeature>)>,
+        actor: &Actor,
+    ) -> Result<Vec<Vec<i64>>, StoreError>;
+
+    /// Validates and inserts features into one layer, all or nothing.
+    async fn insert(&self, kind: LayerKind, features: Vec<NewFeature>, actor: &Actor) -> Result<Vec<i64>, StoreError> {
+        let mut ids = self.insert_many(vec![(kind, features)], actor).await?;
+        Ok(ids.pop().unwrap_or_default())
+    }
+
+    /// The newest audit rows, newest first.
+    async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+}

@@ -1,0 +1,219 @@
+//! Validation of features before they are written: geometry type and validity,
+//! coordinate ranges, and attribute values against the layer schema.
+//!
+//! Every write path (bundled data, `landtrace import`, the HTTP API) goes through
+//! [`validate_features`], so the stored data always satisfies the schema.
+
+use std::fmt;
+
+use geo::{Coord, CoordsIter, Geometry, MultiPolygon, Validation};
+use landtrace_domain::{GeometryKind, LayerKind};
+use landtrace_spatial::LonLat;
+
+use crate::feature::NewFeature;
+
+/// How many problems are listed before the rest are summarised.
+const MAX_LISTED: usize = 50;
+
+/// One problem with one input feature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureError {
+    /// 1-based position of the feature in the input; None for whole-file problems.
+    pub feature: Option<usize>,
+    /// What is wrong, naming the field or the coordinate.
+    pub message: String,
+}
+
+/// An input was rejected; lists every problem found (up to a limit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureErrors {
+    /// Layer the input was meant for.
+    pub layer: &'static str,
+    /// Number of features in the input.
+    pub total: usize,
+    /// The problems, in input order.
+    pub errors: Vec<FeatureError>,
+}
+
+impl std::error::Error for FeatureErrors {}
+
+impl fmt::Display for FeatureErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bad = self.errors.iter().filter_map(|e| e.feature).collect::<std::collections::BTreeSet<_>>();
+        if bad.is_empty() {
+            write!(f, "input for layer {} rejected; nothing was stored", self.layer)?;
+        } else {
+            write!(
+                f,
+                "{} of {} features for layer {} rejected; nothing was stored",
+                bad.len(),
+                self.total,
+                self.layer
+            )?;
+        }
+        for e in self.errors.iter().take(MAX_LISTED) {
+            match e.feature {
+                Some(n) => write!(f, "\n  feature #{n}: {}", e.message)?,
+                None => write!(f, "\n  {}", e.message)?,
+            }
+        }
+        if self.errors.len() > MAX_LISTED {
+            write!(f, "\n  … and {} more problems", self.errors.len() - MAX_LISTED)?;
+        }
+        Ok(())
+    }
+}
+
+impl FeatureErrors {
+    /// A whole-input problem (unreadable file, wrong top-level type).
+    pub fn whole(layer: LayerKind, message: impl Into<String>) -> FeatureErrors {
+        FeatureErrors {
+            layer: layer.table_name(),
+            total: 0,
+            errors: vec![FeatureError { feature: None, message: message.into() }],
+        }
+    }
+}
+
+/// Validates and normalises features for `kind` (a Polygon becomes a one-part
+/// MultiPolygon). Either every feature is valid and all are returned, or the
+/// problems of all invalid features are returned.
+pub fn validate_features(kind: LayerKind, features: Vec<NewFeature>) -> Result<Vec<NewFeature>, FeatureErrors> {
+    let total = features.len();
+    let mut errors = Vec::new();
+    let mut out = Vec::with_capacity(total);
+    for (i, mut f) in features.into_iter().enumerate() {
+        let n = i + 1;
+        match normalise_geometry(kind, f.geometry.take()) {
+            Ok(g) => f.geometry = g,
+            Err(message) => errors.push(FeatureError { feature: Some(n), message }),
+        }
+        if let Err(e) = landtrace_domain::validate_properties(kind, &f.properties) {
+            errors.push(FeatureError { feature: Some(n), message: e.to_string() });
+        }
+        out.push(f);
+    }
+    if errors.is_empty() { Ok(out) } else { Err(FeatureErrors { layer: kind.table_name(), total, errors }) }
+}
+
+fn type_name(g: &Geometry<f64>) -> &'static str {
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
+fn normalise_geometry(kind: LayerKind, geometry: Option<Geometry<f64>>) -> Result<Option<Geometry<f64>>, String> {
+    let expected = kind.geometry();
+    let Some(g) = geometry else {
+        return match expected {
+            GeometryKind::None => Ok(None),
+            GeometryKind::Point => Err("geometry is missing (expected a Point)".into()),
+            GeometryKind::MultiPolygon => Err("geometry is missing (expected a Polygon or MultiPolygon)".into()),
+        };
+    };
+    check_coordinates(&g)?;
+    match (expected, g) {
+        (GeometryKind::None, g) => {
+            Err(format!("layer {} has no geometry, but the feature has a {}", kind.table_name(), type_name(&g)))
+        }
+        (GeometryKind::Point, Geometry::Point(p)) => Ok(Some(Geometry::Point(p))),
+        (GeometryKind::Point, g) => Err(format!("geometry is a {}, expected a Point", type_name(&g))),
+        (GeometryKind::MultiPolygon, Geometry::Polygon(p)) => check_polygons(MultiPolygon(vec![p])),
+        (GeometryKind::MultiPolygon, Geometry::MultiPolygon(mp)) => check_polygons(mp),
+        (GeometryKind::MultiPolygon, g) => {
+            Err(format!("geometry is a {}, expected a Polygon or MultiPolygon", type_name(&g)))
+        }
+    }
+}
+
+fn check_coordinates(g: &Geometry<f64>) -> Result<(), String> {
+    for (i, Coord { x, y }) in g.coords_iter().enumerate() {
+        if let Err(e) = LonLat::new(x, y) {
+            return Err(format!("coordinate #{} ({x}, {y}): {e}", i + 1));
+        }
+    }
+    Ok(())
+}
+
+fn check_polygons(mp: MultiPolygon<f64>) -> Result<Option<Geometry<f64>>, String> {
+    if mp.0.is_empty() || mp.0.iter().any(|p| p.exterior().0.is_empty()) {
+        return Err("polygon is empty".into());
+    }
+    for (i, p) in mp.0.iter().enumerate() {
+        for (r, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
+            // geo closes rings itself; a closed ring needs 4 positions.
+            if ring.0.len() < 4 {
+                let what = if r == 0 { "exterior ring".to_owned() } else { format!("hole #{r}") };
+                return Err(format!(
+                    "polygon #{} {what} has {} distinct positions; at least 3 are needed",
+                    i + 1,
+                    ring.0.len().saturating_sub(1)
+                ));
+            }
+        }
+    }
+    if let Some(problem) = mp.validation_errors().into_iter().next() {
+        return Err(format!("invalid polygon geometry: {problem}"));
+    }
+    Ok(Some(Geometry::MultiPolygon(mp)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{point, polygon};
+    use serde_json::json;
+
+    fn grade_zone(geometry: Geometry<f64>, grade: i64) -> NewFeature {
+        let props = json!({"grade": grade, "accuracy": "illustrative"});
+        NewFeature { geometry: Some(geometry), properties: props.as_object().unwrap().clone() }
+    }
+
+    fn square() -> Geometry<f64> {
+        polygon![(x: 110.0, y: 35.0), (x: 110.1, y: 35.0), (x: 110.1, y: 35.1), (x: 110.0, y: 35.1)].into()
+    }
+
+    #[test]
+    fn polygon_is_promoted_to_multipolygon() {
+        let out = validate_features(LayerKind::UrbanGradeZones, vec![grade_zone(square(), 1)]).unwrap();
+        assert!(matches!(out[0].geometry, Some(Geometry::MultiPolygon(_))));
+    }
+
+    #[test]
+    fn errors_name_the_feature_and_the_problem() {
+        let bowtie: Geometry<f64> =
+            polygon![(x: 110.0, y: 35.0), (x: 110.1, y: 35.1), (x: 110.1, y: 35.0), (x: 110.0, y: 35.1)].into();
+        let err = validate_features(
+            LayerKind::UrbanGradeZones,
+            vec![
+                grade_zone(square(), 1),
+                grade_zone(point!(x: 110.0, y: 35.0).into(), 1),
+                grade_zone(bowtie, 2),
+                grade_zone(square(), 7),
+                grade_zone(polygon![(x: 110.0, y: 35.0), (x: 210.0, y: 35.0), (x: 110.0, y: 36.0)].into(), 1),
+            ],
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("4 of 5 features for layer urban_grade_zones rejected"), "{text}");
+        assert!(text.contains("feature #2: geometry is a Point, expected a Polygon or MultiPolygon"), "{text}");
+        assert!(text.contains("feature #3: invalid polygon geometry"), "{text}");
+        assert!(text.contains("feature #4:") && text.contains("grade"), "{text}");
+        assert!(text.contains("feature #5: coordinate #2 (210, 35)"), "{text}");
+        assert!(!text.contains("feature #1:"), "{text}");
+    }
+
+    #[test]
+    fn attribute_layers_take_no_geometry() {
+        let props = json!({"code": "140821100", "name": "猗氏镇", "kind": "镇", "parent_code": "140821"});
+        let f = NewFeature { geometry: Some(square()), properties: props.as_object().unwrap().clone() };
+        let err = validate_features(LayerKind::Townships, vec![f]).unwrap_err();
+        assert!(err.to_string().contains("layer townships has no geometry"), "{err}");
+    }
+}
