@@ -1210,7 +1210,19 @@ def all_output_points():
             yield e["p"]
 
 
+def write_township_seats() -> None:
+    """data/divisions/township-seats.csv: approximate seat positions, joined to the
+    official township list by code (the townships layer is drawn at these points)."""
+    path = ROOT / "data" / "divisions" / "township-seats.csv"
+    rows = ["code,name,lon,lat,accuracy"]
+    for name, (lon, lat) in sorted(TOWN_SEATS.items(), key=lambda kv: TOWN_CODE[kv[0]]):
+        rows.append(f"{TOWN_CODE[name]},{name},{lon:.7f},{lat:.7f},approximate")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(f"  wrote {path.relative_to(ROOT)}: {len(rows) - 1} seats")
+
+
 def main() -> None:
+    write_township_seats()
     check_test_points()
     n_grid = check_urban_partition()
     for p in all_output_points():

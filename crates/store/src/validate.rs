@@ -211,9 +211,9 @@ mod tests {
 
     #[test]
     fn attribute_layers_take_no_geometry() {
-        let props = json!({"code": "140821100", "name": "猗氏镇", "kind": "镇", "parent_code": "140821"});
+        let props = json!({"code": "140821100201", "name": "某村", "township_code": "140821100"});
         let f = NewFeature { geometry: Some(square()), properties: props.as_object().unwrap().clone() };
-        let err = validate_features(LayerKind::Townships, vec![f]).unwrap_err();
-        assert!(err.to_string().contains("layer townships has no geometry"), "{err}");
+        let err = validate_features(LayerKind::Villages, vec![f]).unwrap_err();
+        assert!(err.to_string().contains("layer villages has no geometry"), "{err}");
     }
 }
