@@ -105,6 +105,12 @@ impl Server {
         (status, json)
     }
 
+    /// GET `path` and return the status and the raw body bytes.
+    pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr);
+        http_request_bytes(&self.addr, &request).unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
     fn try_get(&self, path: &str) -> std::io::Result<(u16, String)> {
         http_request(&self.addr, &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr))
     }
@@ -119,6 +125,12 @@ impl Drop for Server {
 
 /// Sends a raw HTTP/1.1 request and reads the whole response (Connection: close).
 pub fn http_request(addr: &str, request: &str) -> std::io::Result<(u16, String)> {
+    let (status, body) = http_request_bytes(addr, request)?;
+    Ok((status, String::from_utf8_lossy(&body).into_owned()))
+}
+
+/// Like [`http_request`], returning the body as bytes.
+pub fn http_request_bytes(addr: &str, request: &str) -> std::io::Result<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     stream.write_all(request.as_bytes())?;
@@ -128,7 +140,7 @@ pub fn http_request(addr: &str, request: &str) -> std::io::Result<(u16, String)>
     let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
     let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
     let body = if head.contains("transfer-encoding: chunked") { dechunk(&raw[split..]) } else { raw[split..].to_vec() };
-    Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    Ok((status, body))
 }
 
 fn dechunk(mut body: &[u8]) -> Vec<u8> {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use landtrace_domain::LayerKind;
-use landtrace_server::AppState;
+use landtrace_server::{AppOptions, AppState};
 use landtrace_store::bundled::read_bundled;
 use landtrace_store::geojson_io::parse_features;
 use landtrace_store::{Actor, GeoPackageStore, Store};
@@ -41,6 +41,12 @@ enum Command {
         /// Bearer token that authorises writes over HTTP (writes are off without it).
         #[arg(long, env = "LANDTRACE_ADMIN_TOKEN", hide_env_values = true)]
         admin_token: Option<String>,
+        /// Tile-set definitions (TOML); the built-in tiles/tilesets.toml by default.
+        #[arg(long, env = "LANDTRACE_TILESETS")]
+        tilesets: Option<PathBuf>,
+        /// The built map client; ./web/dist, else the repository's web/dist.
+        #[arg(long, env = "LANDTRACE_WEB_DIR")]
+        web_dir: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -89,9 +95,21 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { addr, admin_token, store } => {
+        Command::Serve { addr, admin_token, tilesets, web_dir, store } => {
+            let tilesets_toml = match &tilesets {
+                Some(p) => Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?),
+                None => None,
+            };
+            let web_dir = web_dir.unwrap_or_else(default_web_dir);
+            if !web_dir.join("index.html").is_file() {
+                tracing::warn!(
+                    "no map client in {}: build it with `npm --prefix web ci && npm --prefix web run build`",
+                    web_dir.display()
+                );
+            }
             let store = open_or_create(&store).await?;
-            let state = AppState::new(Arc::new(store), admin_token).await.context("building the zone index")?;
+            let options = AppOptions { admin_token, tilesets_toml, web_dir: Some(web_dir) };
+            let state = AppState::new(Arc::new(store), options).await.context("loading the layers into memory")?;
             landtrace_server::serve(state, addr).await.with_context(|| format!("serving on {addr}"))
         }
         Command::Import { layer, file, actor, store } => {
@@ -133,6 +151,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The built map client: `./web/dist`, else the repository's.
+fn default_web_dir() -> PathBuf {
+    let local = PathBuf::from("web/dist");
+    if local.join("index.html").is_file() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/dist")
 }
 
 /// The bundled data folder: `--data`, else `./data`, else the repository's.

@@ -22,6 +22,9 @@ pub enum AppError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Something inside the server failed; the detail goes to the log only.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl IntoResponse for AppError {
@@ -35,6 +38,10 @@ impl IntoResponse for AppError {
                 // Internals go to the log, not to the client.
                 tracing::error!(error = %e, "database error");
                 (StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly".to_owned())
+            }
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error; see the server log".to_owned())
             }
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store error");

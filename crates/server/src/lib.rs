@@ -3,9 +3,11 @@
 //! [`app`] builds the router from an [`AppState`]; tests drive it in-process with
 //! `tower::ServiceExt::oneshot`, the binary serves it with [`serve`].
 
+pub mod catalog;
 pub mod error;
 pub mod routes;
 pub mod state;
+pub mod tile_cache;
 
 use std::net::SocketAddr;
 
@@ -14,7 +16,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use error::AppError;
-pub use state::AppState;
+pub use state::{AppOptions, AppState, StateError};
 
 /// Largest accepted request body (GeoJSON imports).
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -26,13 +28,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/locate", get(routes::locate::locate))
         .route("/api/layers", get(routes::layers::list))
         .route("/api/layers/{layer}/features", post(routes::layers::insert))
-        .fallback(not_found)
+        .route("/tiles/{file}", get(routes::tiles::tilejson_doc))
+        .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
+        .fallback(routes::web::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
-}
-
-async fn not_found(uri: axum::http::Uri) -> AppError {
-    AppError::NotFound(format!("no route for {}", uri.path()))
 }
 
 /// Serves the app on `addr` until Ctrl-C / SIGTERM.

@@ -1,43 +1,44 @@
-//! Shared server state: the store and the in-memory zone catalogue built from it.
+//! Shared server state: the store, the in-memory catalogue built from it, the
+//! tile-set definitions and the tile cache.
 
-use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use geo::Geometry;
-use landtrace_domain::LayerKind;
-use landtrace_spatial::ZoneIndex;
+use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_store::{Actor, NewFeature, Store, StoreError};
-use serde_json::{Map, Value};
+use landtrace_tiles::TileSets;
 use tokio::sync::RwLock;
 
-/// Key of a zone in the index: its layer and feature id.
-pub type ZoneKey = (LayerKind, i64);
+use crate::catalog::Catalog;
+use crate::tile_cache::TileCache;
 
-/// Every polygon of the zone layers, indexed for point look-ups, with the
-/// attributes needed to answer without touching the store.
-#[derive(Debug, Default)]
-pub struct ZoneCatalog {
-    /// The R-tree over zone polygons.
-    pub index: ZoneIndex<ZoneKey>,
-    /// Attributes of each indexed zone.
-    pub properties: HashMap<ZoneKey, Map<String, Value>>,
+/// The tile-set definitions compiled into the binary (`tiles/tilesets.toml`).
+pub const DEFAULT_TILESETS: &str = include_str!("../../../tiles/tilesets.toml");
+
+/// How many encoded tiles the cache keeps.
+pub const DEFAULT_TILE_CACHE_ENTRIES: usize = 50_000;
+
+/// Server options that are not the store.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    /// Bearer token that authorises writes; writes are refused when None.
+    pub admin_token: Option<String>,
+    /// Tile-set definitions (TOML); [`DEFAULT_TILESETS`] when None.
+    pub tilesets_toml: Option<String>,
+    /// Folder with the built map client (`web/dist`); None: no map client.
+    pub web_dir: Option<PathBuf>,
 }
 
-impl ZoneCatalog {
-    fn replace_layer(&mut self, kind: LayerKind, features: Vec<landtrace_store::Feature>) {
-        let old: Vec<ZoneKey> = self.properties.keys().filter(|(k, _)| *k == kind).copied().collect();
-        for key in old {
-            self.index.remove(&key);
-            self.properties.remove(&key);
-        }
-        for f in features {
-            if let Some(Geometry::MultiPolygon(mp)) = f.geometry {
-                let key = (kind, f.id);
-                self.index.insert(key, mp);
-                self.properties.insert(key, f.properties);
-            }
-        }
-    }
+/// Why the state could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// The store failed while loading the catalogue.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The tile-set definitions are invalid.
+    #[error("tile-set definitions: {0}")]
+    TileSets(String),
 }
 
 /// What every request handler can reach.
@@ -45,34 +46,56 @@ impl ZoneCatalog {
 pub struct AppState {
     /// The store behind the API.
     pub store: Arc<dyn Store>,
-    /// Zone catalogue, rebuilt at start and refreshed on every write.
-    pub zones: Arc<RwLock<ZoneCatalog>>,
-    /// Bearer token that authorises writes; writes are refused when None.
+    /// Features in memory: zone index and per-layer R-trees.
+    pub catalog: Arc<RwLock<Catalog>>,
+    /// Tile-set definitions.
+    pub tilesets: Arc<TileSets>,
+    /// Encoded tiles, invalidated on writes.
+    pub tile_cache: Arc<TileCache>,
+    /// Bearer token that authorises writes.
     pub admin_token: Option<Arc<str>>,
+    /// The built map client, served at `/`.
+    pub web_dir: Option<Arc<PathBuf>>,
 }
 
 impl AppState {
-    /// Builds the state and the zone catalogue from the store.
-    pub async fn new(store: Arc<dyn Store>, admin_token: Option<String>) -> Result<AppState, StoreError> {
-        let state = AppState { store, zones: Arc::default(), admin_token: admin_token.map(Into::into) };
-        for kind in LayerKind::ALL.into_iter().filter(|k| k.is_zone()) {
+    /// Builds the state and loads every layer with geometry into the catalogue.
+    pub async fn new(store: Arc<dyn Store>, options: AppOptions) -> Result<AppState, StateError> {
+        let toml = options.tilesets_toml.as_deref().unwrap_or(DEFAULT_TILESETS);
+        let tilesets = TileSets::from_toml(toml).map_err(|e| StateError::TileSets(e.to_string()))?;
+        let state = AppState {
+            store,
+            catalog: Arc::default(),
+            tilesets: Arc::new(tilesets),
+            tile_cache: Arc::new(TileCache::new(DEFAULT_TILE_CACHE_ENTRIES)),
+            admin_token: options.admin_token.map(Into::into),
+            web_dir: options.web_dir.map(Arc::new),
+        };
+        for kind in LayerKind::ALL {
             state.refresh_layer(kind).await?;
         }
         Ok(state)
     }
 
-    /// Re-reads one zone layer from the store into the catalogue.
+    /// Re-reads one layer from the store into the catalogue and drops exactly
+    /// the cached tiles that show a changed feature.
     pub async fn refresh_layer(&self, kind: LayerKind) -> Result<(), StoreError> {
-        if !kind.is_zone() {
+        if kind.geometry() == GeometryKind::None {
             return Ok(());
         }
         let features = self.store.features(kind).await?;
-        self.zones.write().await.replace_layer(kind, features);
+        let changed = self.catalog.write().await.replace_layer(kind, features);
+        let sets: Vec<String> = self.tilesets.layers_of_kind(kind).into_iter().map(str::to_owned).collect();
+        let buffer = self.tilesets.layer(kind).map_or(0.0, |c| f64::from(c.buffer_px()) / f64::from(c.extent()));
+        let dropped = self.tile_cache.invalidate(&sets, &changed, buffer);
+        if dropped > 0 {
+            tracing::debug!(layer = kind.table_name(), dropped, "tiles invalidated");
+        }
         Ok(())
     }
 
     /// Writes features through the store (validated, all-or-nothing, audited)
-    /// and brings the zone catalogue up to date before returning.
+    /// and brings the catalogue and tile cache up to date before returning.
     pub async fn insert(
         &self,
         kind: LayerKind,

@@ -1,25 +1,21 @@
 //! The HTTP API in-process (`tower::ServiceExt::oneshot`) over a real
 //! GeoPackage store built from the bundled data.
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use landtrace_server::{AppState, app};
-use landtrace_store::bundled::read_bundled;
-use landtrace_store::{Actor, GeoPackageStore, Store};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 const TOKEN: &str = "test-admin-token";
 
 async fn state(dir: &Path) -> AppState {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
-    let store = GeoPackageStore::create(&dir.join("t.gpkg")).await.unwrap();
-    store.insert_many(read_bundled(&data).unwrap(), &Actor::bundled_data()).await.unwrap();
-    AppState::new(Arc::new(store), Some(TOKEN.to_owned())).await.unwrap()
+    common::bundled_state(dir, TOKEN).await
 }
 
 async fn call(state: &AppState, req: Request<Body>) -> (StatusCode, Value) {

@@ -9,11 +9,12 @@ use crate::state::AppState;
 
 /// Answers `{"status":"ok"}` with the store description and the zone count.
 pub async fn health(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
-    let zones = state.zones.read().await.index.len();
+    let zones = state.catalog.read().await.zones.len();
     Ok(Json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "store": state.store.describe(),
         "indexed_zones": zones,
+        "cached_tiles": state.tile_cache.len(),
     })))
 }

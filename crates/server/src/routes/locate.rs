@@ -35,14 +35,14 @@ pub async fn locate(
     let input = LonLat::new(lon, lat).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let point = crs.to_wgs84(input);
 
-    let zones = state.zones.read().await;
-    let mut keys = zones.index.locate(point.into());
+    let catalog = state.catalog.read().await;
+    let mut keys = catalog.zones.locate(point.into());
     keys.sort_by_key(|(kind, id)| (LayerKind::ALL.iter().position(|k| k == kind), *id));
     let hits: Vec<Value> = keys
         .iter()
         .filter_map(|key| {
             let (kind, id) = *key;
-            let props = zones.properties.get(key)?;
+            let props = catalog.zone_properties(key)?;
             let mut hit = json!({
                 "layer": kind.table_name(),
                 "id": id,

@@ -3,3 +3,5 @@
 pub mod health;
 pub mod layers;
 pub mod locate;
+pub mod tiles;
+pub mod web;

@@ -1,0 +1,117 @@
+//! Every feature of the tiled and zone layers, in memory: the zone index answers
+//! `/api/locate`, the per-layer bounding-box R-trees feed tile cutting. Rebuilt
+//! per layer from the store; a refresh reports which areas changed so the tile
+//! cache can drop exactly the tiles that show them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use geo::{BoundingRect, Geometry, Rect};
+use landtrace_domain::LayerKind;
+use landtrace_spatial::ZoneIndex;
+use landtrace_store::Feature;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+/// Key of a zone in the index: its layer and feature id.
+pub type ZoneKey = (LayerKind, i64);
+
+type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, i64>;
+
+/// The features of one layer with an R-tree over their bounding boxes.
+#[derive(Debug, Default)]
+pub struct LayerFeatures {
+    by_id: HashMap<i64, Arc<Feature>>,
+    boxes: RTree<BoxEntry>,
+}
+
+impl LayerFeatures {
+    fn new(features: Vec<Feature>) -> LayerFeatures {
+        let mut entries = Vec::with_capacity(features.len());
+        let mut by_id = HashMap::with_capacity(features.len());
+        for f in features {
+            if let Some(r) = f.geometry.as_ref().and_then(BoundingRect::bounding_rect) {
+                entries.push(GeomWithData::new(Rectangle::from_corners(r.min().into(), r.max().into()), f.id));
+            }
+            by_id.insert(f.id, Arc::new(f));
+        }
+        LayerFeatures { by_id, boxes: RTree::bulk_load(entries) }
+    }
+
+    /// Features whose bounding box intersects `area` (lon/lat), ordered by id.
+    pub fn intersecting(&self, area: Rect<f64>) -> Vec<Arc<Feature>> {
+        let env = AABB::from_corners(area.min().into(), area.max().into());
+        let mut out: Vec<Arc<Feature>> =
+            self.boxes.locate_in_envelope_intersecting(&env).filter_map(|e| self.by_id.get(&e.data).cloned()).collect();
+        out.sort_by_key(|f| f.id);
+        out
+    }
+
+    /// Bounding box of every feature of the layer.
+    pub fn extent(&self) -> Option<Rect<f64>> {
+        let env = self.boxes.root().envelope();
+        (self.boxes.size() > 0).then(|| Rect::new(env.lower(), env.upper()))
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether the layer has no features.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+}
+
+/// The in-memory view of the store that queries and tiles are answered from.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    /// R-tree over zone polygons with exact point-in-polygon tests.
+    pub zones: ZoneIndex<ZoneKey>,
+    /// Every layer with geometry, by kind.
+    pub layers: BTreeMap<LayerKind, LayerFeatures>,
+}
+
+impl Catalog {
+    /// The features of a layer (empty if the layer has no geometry).
+    pub fn layer(&self, kind: LayerKind) -> Option<&LayerFeatures> {
+        self.layers.get(&kind)
+    }
+
+    /// The attributes of an indexed zone.
+    pub fn zone_properties(&self, key: &ZoneKey) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.layers.get(&key.0)?.by_id.get(&key.1).map(|f| &f.properties)
+    }
+
+    /// Replaces a layer with `features` and returns the bounding boxes of every
+    /// feature that was added, removed or changed (old and new geometry both).
+    pub fn replace_layer(&mut self, kind: LayerKind, features: Vec<Feature>) -> Vec<Rect<f64>> {
+        let new = LayerFeatures::new(features);
+        let old = self.layers.remove(&kind).unwrap_or_default();
+        let mut changed = Vec::new();
+        let bbox = |f: &Feature| f.geometry.as_ref().and_then(BoundingRect::bounding_rect);
+        for (id, f) in &old.by_id {
+            if new.by_id.get(id).is_none_or(|n| n != f) {
+                changed.extend(bbox(f));
+            }
+        }
+        for (id, f) in &new.by_id {
+            if old.by_id.get(id).is_none_or(|o| o != f) {
+                changed.extend(bbox(f));
+            }
+        }
+        if kind.is_zone() {
+            for id in old.by_id.keys() {
+                self.zones.remove(&(kind, *id));
+            }
+            for f in new.by_id.values() {
+                if let Some(Geometry::MultiPolygon(mp)) = &f.geometry {
+                    self.zones.insert((kind, f.id), mp.clone());
+                }
+            }
+        }
+        self.layers.insert(kind, new);
+        changed
+    }
+}

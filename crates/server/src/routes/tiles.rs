@@ -1,0 +1,167 @@
+//! Vector tiles: `GET /tiles/{set}/{z}/{x}/{y}.mvt` and `GET /tiles/{set}.json`
+//! (TileJSON 3.0.0). Tiles are cut from the in-memory catalogue, cached, and
+//! served with gzip, strong ETags and revalidation.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use geo::Rect;
+use landtrace_domain::LayerKind;
+use landtrace_store::Feature;
+use landtrace_tiles::{LayerEncoder, ResolvedSet, TileCoord, TileSets, encode_tile, tilejson};
+use serde_json::Value;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::tile_cache::CachedTile;
+
+/// Media type of Mapbox Vector Tiles.
+pub const MVT_MEDIA_TYPE: &str = "application/vnd.mapbox-vector-tile";
+/// Tiles may be cached but must be revalidated (ETag), so edits show at once.
+const CACHE_CONTROL: &str = "public, no-cache";
+
+fn parse_number(name: &str, raw: &str) -> Result<u32, AppError> {
+    raw.parse().map_err(|_| AppError::BadRequest(format!("tile {name} {raw:?} is not a non-negative integer")))
+}
+
+/// `GET /tiles/{set}/{z}/{x}/{y}.mvt`.
+pub async fn tile(
+    State(state): State<AppState>,
+    Path((set, z, x, y_file)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Some(y) = y_file.strip_suffix(".mvt") else {
+        return Err(AppError::NotFound(format!("tiles are served as .mvt, not {y_file:?}")));
+    };
+    let resolved = state.tilesets.set(&set).ok_or_else(|| unknown_set(&state, &set))?;
+    let tile = TileCoord::new(parse_number("z", &z)?, parse_number("x", &x)?, parse_number("y", y)?)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+
+    let cached = match state.tile_cache.get(&set, tile) {
+        Some(hit) => hit,
+        None => {
+            let generation = state.tile_cache.generation();
+            let parts = collect(&state, &resolved, tile).await;
+            let tilesets = state.tilesets.clone();
+            let raw = tokio::task::spawn_blocking(move || encode(&tilesets, tile, parts))
+                .await
+                .map_err(|e| AppError::Internal(format!("tile encoder failed: {e}")))?;
+            let fresh = Arc::new(CachedTile::new(raw));
+            state.tile_cache.put(&set, tile, fresh.clone(), generation);
+            fresh
+        }
+    };
+    Ok(respond(&cached, &headers))
+}
+
+type Parts = Vec<(LayerKind, Vec<Arc<Feature>>)>;
+
+/// The features of each layer of the set that the tile shows (read under the lock).
+async fn collect(state: &AppState, resolved: &ResolvedSet<'_>, tile: TileCoord) -> Parts {
+    let catalog = state.catalog.read().await;
+    let mut parts = Vec::new();
+    for (kind, config) in resolved.layers_at_zoom(tile.z()) {
+        let Some(layer) = catalog.layer(kind) else { continue };
+        let area = buffered(tile.bounds_lonlat(), f64::from(config.buffer_px()) / f64::from(config.extent()));
+        let features = layer.intersecting(area);
+        if !features.is_empty() {
+            parts.push((kind, features));
+        }
+    }
+    parts
+}
+
+/// `r` grown by `fraction` of its size on every side.
+pub fn buffered(r: Rect<f64>, fraction: f64) -> Rect<f64> {
+    let (dx, dy) = (r.width() * fraction, r.height() * fraction);
+    Rect::new((r.min().x - dx, r.min().y - dy), (r.max().x + dx, r.max().y + dy))
+}
+
+/// Encodes the collected features (CPU work, run off the async threads). Only
+/// the properties the tile-set definition lists reach the tile.
+fn encode(tilesets: &TileSets, tile: TileCoord, parts: Parts) -> Vec<u8> {
+    let mut layers = Vec::with_capacity(parts.len());
+    for (kind, features) in parts {
+        let Some(config) = tilesets.layer(kind) else { continue };
+        let mut encoder = LayerEncoder::new(kind.table_name(), tile, config.encode_options());
+        for f in features {
+            let Some(geometry) = &f.geometry else { continue };
+            let props = config.tile_properties(&f.properties);
+            encoder.add_feature(u64::try_from(f.id).unwrap_or(0), geometry, &props);
+        }
+        layers.push(encoder);
+    }
+    encode_tile(&layers)
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |enc| {
+            let mut parts = enc.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        },
+    )
+}
+
+fn respond(tile: &CachedTile, headers: &HeaderMap) -> Response {
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    if tile.raw.is_empty() {
+        return (StatusCode::NO_CONTENT, [cache]).into_response();
+    }
+    let etag = HeaderValue::from_str(&tile.etag).expect("hex etag is a valid header");
+    let matches = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == tile.etag || t.trim() == "*" || t.trim().strip_prefix("W/") == Some(&tile.etag));
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+    if matches {
+        return (StatusCode::NOT_MODIFIED, [cache, vary, (header::ETAG, etag)]).into_response();
+    }
+    let content_type = (header::CONTENT_TYPE, HeaderValue::from_static(MVT_MEDIA_TYPE));
+    if accepts_gzip(headers) {
+        let encoding = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        (StatusCode::OK, [content_type, cache, vary, (header::ETAG, etag), encoding], Body::from(tile.gzip.clone()))
+            .into_response()
+    } else {
+        (StatusCode::OK, [content_type, cache, vary, (header::ETAG, etag)], Body::from(tile.raw.clone()))
+            .into_response()
+    }
+}
+
+fn unknown_set(state: &AppState, set: &str) -> AppError {
+    AppError::NotFound(format!("no tile set named {set:?}; sets: {}", state.tilesets.set_names().join(", ")))
+}
+
+/// `GET /tiles/{set}.json`: TileJSON 3.0.0 for a set.
+pub async fn tilejson_doc(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, AppError> {
+    let Some(set) = file.strip_suffix(".json") else {
+        return Err(AppError::NotFound(format!("no route for /tiles/{file}; TileJSON is at /tiles/{{set}}.json")));
+    };
+    let resolved = state.tilesets.set(set).ok_or_else(|| unknown_set(&state, set))?;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
+    let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
+    let template = format!("{scheme}://{host}/tiles/{set}/{{z}}/{{x}}/{{y}}.mvt");
+    let catalog = state.catalog.read().await;
+    let extent =
+        resolved.layers().filter_map(|(kind, _)| catalog.layer(kind).and_then(|l| l.extent())).reduce(|a, b| {
+            Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        });
+    let bounds = extent.map_or([-180.0, -85.0511, 180.0, 85.0511], |r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let center = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 10.0];
+    Ok(Json(tilejson(set, &resolved, &template, bounds, center)))
+}
