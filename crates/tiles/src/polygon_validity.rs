@@ -17,7 +17,7 @@
 //! arithmetic over an R-tree of the segments, O(n log n) for the usual polygon. We do
 //! not call geo's `Validation` on the encoding path because its ring check compares
 //! every pair of segments — over 100 ms for one 5,000-vertex ring — but debug builds
-//! assert that geo agrees with every polygon of up to 1,000 vertices accepted here,
+//! assert that geo agrees with every polygon of up to 200 vertices accepted here,
 //! and the property tests check every decoded polygon with geo's `Validation`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,7 +69,7 @@ pub(crate) fn is_valid_tile_polygon(polygon: &TilePolygon) -> bool {
         && segments_meet_properly(polygon)
         && holes_are_inside_and_apart(polygon);
     // geo's check is quadratic: cross-check small polygons only.
-    let small = polygon.rings().map(Vec::len).sum::<usize>() <= 1000;
+    let small = polygon.rings().map(Vec::len).sum::<usize>() <= 200;
     debug_assert!(!valid || !small || geo::Validation::is_valid(&polygon.to_geo()), "geo disagrees: {polygon:?}");
     valid
 }

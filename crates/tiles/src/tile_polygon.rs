@@ -10,16 +10,18 @@
 //!    dropped; when that is the exterior, the whole polygon goes. Exterior rings are
 //!    wound to positive area by the spec's surveyor's formula (clockwise on screen,
 //!    y down), interior rings to negative area.
-//! 2. **Simplified first.** With a tolerance, the polygon is first simplified in pixel
-//!    space with geo's topology-preserving Visvalingam–Whyatt
-//!    ([`SimplifyVwPreserve`], removing vertices whose triangle is smaller than
-//!    `tolerance²` square pixels; it never removes a ring's last four points), then
-//!    quantised. The result is used when it is valid
-//!    ([`is_valid_tile_polygon`](crate::polygon_validity)), kept every ring the
-//!    unsimplified polygon keeps (simplification may not make a hole or the polygon
-//!    vanish) and has no more vertices than the unsimplified polygon after cleaning.
-//! 3. **Else unsimplified.** Otherwise the unsimplified polygon is quantised; if valid,
-//!    it is used.
+//! 2. **Simplified first.** With a tolerance, the quantised polygon is simplified with
+//!    geo's topology-preserving Visvalingam–Whyatt ([`SimplifyVwPreserve`], removing
+//!    vertices whose triangle is smaller than `tolerance²` square pixels; it never
+//!    removes a ring's last four points) and cleaned again. Simplifying after
+//!    quantising is cheaper (cleaning has already merged the vertices that share a
+//!    pixel: 20,000 input vertices are a few thousand at zoom 9) and keeps the result
+//!    on the integer grid, since Visvalingam–Whyatt only removes vertices. The result is
+//!    used when it is valid ([`is_valid_tile_polygon`](crate::polygon_validity)), kept
+//!    every ring (simplification may not make a hole or the polygon vanish) and has no
+//!    more vertices than the unsimplified polygon.
+//! 3. **Else unsimplified.** Otherwise the quantised polygon of step 1 is used if it
+//!    is valid.
 //! 4. **Else repaired, by dropping.** If the exterior ring is valid on its own, the
 //!    holes are added back one by one in order and each hole that would make the
 //!    polygon invalid (crossing the exterior or another hole after rounding, touching
@@ -43,25 +45,25 @@ use crate::polygon_validity::{TilePolygon, is_valid_tile_polygon, ring_area2};
 /// means no simplification.
 pub(crate) fn polygon_at_tile_resolution(clipped: &Polygon<f64>, simplify_px: f64) -> Vec<TilePolygon> {
     let unsimplified = quantize(clipped);
+    let Some(polygon) = unsimplified.polygon else { return Vec::new() };
     if simplify_px > 0.0 {
-        let simplified = quantize(&clipped.simplify_vw_preserve(simplify_px * simplify_px));
-        if let Some(polygon) = simplified.polygon
+        let simplified = quantize(&polygon.to_geo().simplify_vw_preserve(simplify_px * simplify_px));
+        if let Some(simplified_polygon) = simplified.polygon
             && simplified.rings_kept >= unsimplified.rings_kept
-            && vertex_count(Some(&polygon)) <= vertex_count(unsimplified.polygon.as_ref())
-            && is_valid_tile_polygon(&polygon)
+            && vertex_count(&simplified_polygon) <= vertex_count(&polygon)
+            && is_valid_tile_polygon(&simplified_polygon)
         {
-            return vec![polygon];
+            return vec![simplified_polygon];
         }
     }
-    let Some(polygon) = unsimplified.polygon else { return Vec::new() };
     if is_valid_tile_polygon(&polygon) {
         return vec![polygon];
     }
     repair(polygon)
 }
 
-fn vertex_count(polygon: Option<&TilePolygon>) -> usize {
-    polygon.map_or(0, |p| p.exterior.len() + p.interiors.iter().map(Vec::len).sum::<usize>())
+fn vertex_count(polygon: &TilePolygon) -> usize {
+    polygon.exterior.len() + polygon.interiors.iter().map(Vec::len).sum::<usize>()
 }
 
 /// How often the overlay is applied to a piece that rounding made invalid again.
