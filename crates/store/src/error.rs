@@ -30,6 +30,9 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+    /// The operation is not allowed in the store's current state.
+    #[error("{0}")]
+    Refused(String),
     /// A bundled data file is missing or malformed.
     #[error("bundled data {path}: {reason}")]
     BundledData {

@@ -222,24 +222,27 @@ fn read_row(kind: LayerKind, row: &SqliteRow) -> Result<Feature, StoreError> {
     Ok(Feature { id, geometry, properties })
 }
 
-async fn insert_batch(
+/// Inserts rows into one layer. With `ids`, the given feature ids are kept
+/// (copying a store); with `audit`, one audit row per feature is written.
+async fn insert_rows(
     tx: &mut Transaction<'_, Sqlite>,
     kind: LayerKind,
     features: &[NewFeature],
-    actor: &Actor,
+    ids: Option<&[i64]>,
+    audit: Option<&Actor>,
 ) -> Result<Vec<i64>, StoreError> {
     let t = kind.table_name();
     let has_geom = kind.geometry() != GeometryKind::None;
-    let mut cols = Vec::new();
+    let mut cols = vec!["fid".to_owned()];
     if has_geom {
         cols.push(GEOMETRY_COLUMN.to_owned());
     }
     cols.extend(kind.fields().iter().map(|f| quote(f.name)));
     let marks = vec!["?"; cols.len()].join(", ");
     let sql = format!("INSERT INTO {} ({}) VALUES ({marks})", quote(t), cols.join(", "));
-    let mut ids = Vec::with_capacity(features.len());
-    for f in features {
-        let mut q = sqlx::query(schema_sql(sql.clone()));
+    let mut out = Vec::with_capacity(features.len());
+    for (i, f) in features.iter().enumerate() {
+        let mut q = sqlx::query(schema_sql(sql.clone())).bind(ids.map(|ids| ids[i]));
         if has_geom {
             q = q.bind(f.geometry.as_ref().map(|g| gpkg_blob::encode(g, SRS_ID)));
         }
@@ -252,23 +255,33 @@ async fn insert_batch(
             };
         }
         let id = q.execute(&mut **tx).await?.last_insert_rowid();
-        let stored = Feature { id, geometry: f.geometry.clone(), properties: f.properties.clone() };
-        let after = feature_to_geojson(&stored, &stored.properties);
-        sqlx::query("INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) VALUES (?, ?, ?, 'insert', NULL, ?)")
+        if let Some(actor) = audit {
+            let stored = Feature { id, geometry: f.geometry.clone(), properties: f.properties.clone() };
+            let after = feature_to_geojson(&stored, &stored.properties);
+            sqlx::query(
+                "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) VALUES (?, ?, ?, 'insert', NULL, ?)",
+            )
             .bind(&actor.0)
             .bind(t)
             .bind(id)
             .bind(after.to_string())
             .execute(&mut **tx)
             .await?;
-        ids.push(id);
+        }
+        out.push(id);
     }
-    let rtree = format!("rtree_{t}_{GEOMETRY_COLUMN}");
-    let extent = if has_geom {
+    update_contents(tx, kind).await?;
+    Ok(out)
+}
+
+/// Keeps `gpkg_contents` (extent, last change) true after a write.
+async fn update_contents(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -> Result<(), StoreError> {
+    let t = kind.table_name();
+    let extent = if kind.geometry() != GeometryKind::None {
         format!(
             ", min_x = (SELECT min(minx) FROM {r}), max_x = (SELECT max(maxx) FROM {r}), \
              min_y = (SELECT min(miny) FROM {r}), max_y = (SELECT max(maxy) FROM {r})",
-            r = quote(&rtree)
+            r = quote(&format!("rtree_{t}_{GEOMETRY_COLUMN}"))
         )
     } else {
         String::new()
@@ -279,7 +292,33 @@ async fn insert_batch(
     .bind(t)
     .execute(&mut **tx)
     .await?;
-    Ok(ids)
+    Ok(())
+}
+
+fn audit_record(r: &SqliteRow) -> Result<AuditRecord, StoreError> {
+    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(AuditRecord {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        layer: r.try_get("layer")?,
+        fid: r.try_get("fid")?,
+        action: r.try_get("action")?,
+        before: json(r.try_get("before")?),
+        after: json(r.try_get("after")?),
+    })
+}
+
+/// Validates every batch before anything is written; the first layer with
+/// problems is reported.
+fn validate_batches(
+    batches: Vec<(LayerKind, Vec<NewFeature>)>,
+) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, FeatureErrors> {
+    let mut valid = Vec::with_capacity(batches.len());
+    for (kind, features) in batches {
+        valid.push((kind, validate_features(kind, features)?));
+    }
+    Ok(valid)
 }
 
 #[async_trait]
@@ -312,25 +351,11 @@ impl Store for GeoPackageStore {
     ) -> Result<Vec<Vec<i64>>, StoreError> {
         // Validate everything before the transaction starts: a rejected input
         // never touches the file.
-        let mut valid = Vec::with_capacity(batches.len());
-        let mut problems: Option<FeatureErrors> = None;
-        for (kind, features) in batches {
-            match validate_features(kind, features) {
-                Ok(v) => valid.push((kind, v)),
-                Err(e) => {
-                    if problems.is_none() {
-                        problems = Some(e);
-                    }
-                }
-            }
-        }
-        if let Some(e) = problems {
-            return Err(e.into());
-        }
+        let valid = validate_batches(batches)?;
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(valid.len());
         for (kind, features) in &valid {
-            ids.push(insert_batch(&mut tx, *kind, features, actor).await?);
+            ids.push(insert_rows(&mut tx, *kind, features, None, Some(actor)).await?);
         }
         tx.commit().await?;
         Ok(ids)
@@ -343,20 +368,62 @@ impl Store for GeoPackageStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-        rows.iter()
-            .map(|r| {
-                Ok(AuditRecord {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    layer: r.try_get("layer")?,
-                    fid: r.try_get("fid")?,
-                    action: r.try_get("action")?,
-                    before: json(r.try_get("before")?),
-                    after: json(r.try_get("after")?),
-                })
+        rows.iter().map(audit_record).collect()
+    }
+
+    async fn audit_all(&self) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, at, actor, layer, fid, action, before, after FROM landtrace_audit ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(audit_record).collect()
+    }
+
+    async fn load_exact(
+        &self,
+        batches: Vec<(LayerKind, Vec<Feature>)>,
+        audit: Vec<AuditRecord>,
+    ) -> Result<(), StoreError> {
+        if self.counts().await?.iter().any(|c| c.count > 0) || !self.audit(1).await?.is_empty() {
+            return Err(StoreError::Refused(format!("{} is not empty; copy into an empty store", self.describe())));
+        }
+        let (ids, batches): (Vec<Vec<i64>>, Vec<(LayerKind, Vec<NewFeature>)>) = batches
+            .into_iter()
+            .map(|(kind, features)| {
+                let ids = features.iter().map(|f| f.id).collect();
+                let new = features
+                    .into_iter()
+                    .map(|f| NewFeature { geometry: f.geometry, properties: f.properties })
+                    .collect();
+                (ids, (kind, new))
             })
-            .collect()
+            .unzip();
+        let valid = validate_batches(batches)?;
+        let mut tx = self.pool.begin().await?;
+        for ((kind, features), ids) in valid.iter().zip(&ids) {
+            insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
+        }
+        for a in &audit {
+            sqlx::query(
+                "INSERT INTO landtrace_audit (id, at, actor, layer, fid, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(a.id)
+            .bind(&a.at)
+            .bind(&a.actor)
+            .bind(&a.layer)
+            .bind(a.fid)
+            .bind(&a.action)
+            .bind(a.before.as_ref().map(Value::to_string))
+            .bind(a.after.as_ref().map(Value::to_string))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
     }
 }

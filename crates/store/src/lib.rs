@@ -23,6 +23,19 @@ pub use feature::{Actor, AuditRecord, Feature, NewFeature};
 pub use gpkg::GeoPackageStore;
 pub use validate::{FeatureError, FeatureErrors, validate_features};
 
+/// Something changed in the store, as told to subscribers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeEvent {
+    /// Features of this layer were written (by any process using the database).
+    Changed(LayerKind),
+    /// The notification connection was lost and is back: changes may have been
+    /// missed, so everything should be re-read.
+    Reconnected,
+}
+
+/// A stream of [`ChangeEvent`]s; ends when the store is closed.
+pub type ChangeFeed = tokio::sync::mpsc::Receiver<ChangeEvent>;
+
 /// Number of features in one layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayerCount {
@@ -64,4 +77,25 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The newest audit rows, newest first.
     async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// Every audit row, oldest first (for copying a store's history).
+    async fn audit_all(&self) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// Copies features and history into an EMPTY store keeping their ids and
+    /// the audit rows as they are (used by `landtrace migrate`). Validated, one
+    /// transaction; refuses a store that already holds features.
+    async fn load_exact(
+        &self,
+        batches: Vec<(LayerKind, Vec<Feature>)>,
+        audit: Vec<AuditRecord>,
+    ) -> Result<(), StoreError>;
+
+    /// A cheap query proving the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Changes made through the database by any process, when the backend can
+    /// tell (PostGIS LISTEN/NOTIFY). `None`: only this process writes (GeoPackage).
+    async fn subscribe(&self) -> Result<Option<ChangeFeed>, StoreError> {
+        Ok(None)
+    }
 }

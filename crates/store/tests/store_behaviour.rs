@@ -91,11 +91,43 @@ async fn every_write_is_audited(store: &dyn Store) {
     assert!(last.at.starts_with("20") && last.at.ends_with('Z'), "UTC timestamp: {}", last.at);
 }
 
-async fn run_suite(store: &dyn Store) {
+/// The whole suite on an empty store.
+pub async fn run_suite(store: &dyn Store) {
+    store.ping().await.unwrap();
     assert_eq!(count(store, LayerKind::UrbanGradeZones).await, 0);
     writes_read_back_exactly(store).await;
     a_rejected_batch_writes_nothing(store).await;
     every_write_is_audited(store).await;
+}
+
+/// `load_exact` copies every feature with its id and the whole history, and
+/// refuses a store that is not empty.
+pub async fn copies_exactly(source: &dyn Store, target: &dyn Store) {
+    let mut batches = Vec::new();
+    for kind in LayerKind::ALL {
+        batches.push((kind, source.features(kind).await.unwrap()));
+    }
+    let history = source.audit_all().await.unwrap();
+    assert!(!history.is_empty());
+    target.load_exact(batches.clone(), history.clone()).await.unwrap();
+    for (kind, features) in &batches {
+        assert_eq!(&target.features(*kind).await.unwrap(), features, "{}", kind.table_name());
+    }
+    let copied = target.audit_all().await.unwrap();
+    assert_eq!(copied.len(), history.len());
+    for (a, b) in copied.iter().zip(&history) {
+        assert_eq!(
+            (a.id, &a.actor, &a.layer, a.fid, &a.action, &a.after),
+            (b.id, &b.actor, &b.layer, b.fid, &b.action, &b.after)
+        );
+    }
+    let err = target.load_exact(batches, history).await.unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    // New writes continue after the copied ids.
+    let max = target.features(LayerKind::OriginPoints).await.unwrap().iter().map(|f| f.id).max().unwrap_or(0);
+    let ids =
+        target.insert(LayerKind::OriginPoints, vec![origin_point("戊")], &Actor("after-copy".into())).await.unwrap();
+    assert!(ids[0] > max, "{} after {max}", ids[0]);
 }
 
 #[tokio::test]
@@ -109,6 +141,9 @@ async fn geopackage_store_behaviour() {
     // Reopening finds the same data.
     let again = GeoPackageStore::open(&path).await.unwrap();
     assert_eq!(again.counts().await.unwrap(), counts);
+    // And copies into another GeoPackage exactly.
+    let copy = GeoPackageStore::create(&dir.path().join("copy.gpkg")).await.unwrap();
+    copies_exactly(&again, &copy).await;
 }
 
 #[tokio::test]
