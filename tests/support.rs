@@ -65,32 +65,50 @@ pub struct Server {
     child: Child,
     /// `127.0.0.1:PORT`.
     pub addr: String,
+    log: PathBuf,
 }
 
 impl Server {
     /// Starts `landtrace serve` on a free port with `store` and waits for /health.
     pub fn start(dir: &Path, store: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(dir, store, extra, &[])
+    }
+
+    /// Like [`Server::start`] with extra environment variables.
+    pub fn start_with_env(dir: &Path, store: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let addr = format!("127.0.0.1:{}", free_port());
         let store_arg = store.to_str().expect("utf-8 path");
         let mut args = vec!["serve", "--addr", &addr, "--store", store_arg];
         args.extend_from_slice(extra);
+        let log = dir.join(format!("server-{}.log", addr.replace([':', '.'], "-")));
+        let stderr = std::fs::File::create(&log).expect("server log file");
         let child = Command::new(binary())
             .args(&args)
             .current_dir(dir)
             .env("LANDTRACE_DATA", data_dir())
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("starting landtrace serve");
-        let server = Server { child, addr };
+        let server = Server { child, addr, log };
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             if let Ok((200, _)) = server.try_get("/health") {
                 return server;
             }
-            assert!(Instant::now() < deadline, "landtrace serve did not answer /health within 120 s");
+            assert!(
+                Instant::now() < deadline,
+                "landtrace serve did not answer /health within 120 s; its log:\n{}",
+                server.log()
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
+    }
+
+    /// Everything the server wrote to stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// GET `path`; returns (status, body).
@@ -103,6 +121,19 @@ impl Server {
         let (status, body) = self.get(path);
         let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: body is not JSON ({e}): {body}"));
         (status, json)
+    }
+
+    /// POST a JSON body with a bearer token; returns (status, parsed body).
+    pub fn post_json(&self, path: &str, token: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let body = body.to_string();
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        let (status, text) = http_request(&self.addr, &request).unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
     }
 
     /// GET `path` and return the status and the raw body bytes.

@@ -11,6 +11,7 @@ use landtrace_domain::LayerKind;
 use landtrace_server::{AppOptions, AppState};
 use landtrace_store::bundled::read_bundled;
 use landtrace_store::geojson_io::parse_features;
+use landtrace_store::postgis::{PostGisStore, RedactedUrl};
 use landtrace_store::{Actor, GeoPackageStore, Store};
 
 /// landtrace: the county's land, traffic and traceability layers, served.
@@ -26,6 +27,13 @@ struct StoreArgs {
     /// GeoPackage file of the embedded store; created from the bundled data if missing.
     #[arg(long, env = "LANDTRACE_STORE", default_value = "landtrace.gpkg")]
     store: PathBuf,
+    /// PostgreSQL + PostGIS connection string (postgres://…); replaces --store.
+    /// An empty database gets the schema and the bundled data.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+    /// Connections in the PostgreSQL pool (per server process).
+    #[arg(long, env = "LANDTRACE_DB_POOL_SIZE", default_value_t = 8)]
+    db_pool_size: u32,
     /// Folder with the bundled county data (used only when the store is created).
     #[arg(long, env = "LANDTRACE_DATA")]
     data: Option<PathBuf>,
@@ -66,6 +74,17 @@ enum Command {
     Layers {
         #[command(flatten)]
         store: StoreArgs,
+    },
+    /// Copy every layer and its history from one store to another, empty one,
+    /// then check counts and geometries. Stores are GeoPackage paths or
+    /// postgres:// URLs.
+    Migrate {
+        /// Source store (a .gpkg path or a postgres:// URL).
+        #[arg(long)]
+        from: String,
+        /// Target store; a .gpkg path must not exist yet, a database must be empty.
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -108,10 +127,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let store = open_or_create(&store).await?;
+            tracing::info!("store: {}", store.describe());
             let options = AppOptions { admin_token, tilesets_toml, web_dir: Some(web_dir) };
-            let state = AppState::new(Arc::new(store), options).await.context("loading the layers into memory")?;
+            let state = AppState::new(store, options).await.context("loading the layers into memory")?;
             landtrace_server::serve(state, addr).await.with_context(|| format!("serving on {addr}"))
         }
+        Command::Migrate { from, to } => migrate(&from, &to).await,
         Command::Import { layer, file, actor, store } => {
             let Some(kind) = LayerKind::from_table_name(&layer) else {
                 let known: Vec<&str> = LayerKind::ALL.iter().map(|k| k.table_name()).collect();
@@ -120,9 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let features = parse_features(kind, &text)?;
             let store = open_or_create(&store).await?;
-            let ids = store.insert(kind, features, &Actor(actor)).await;
-            store.close().await;
-            let ids = ids?;
+            let ids = store.insert(kind, features, &Actor(actor)).await?;
             println!(
                 "imported {} features into {} (ids {}..={})",
                 ids.len(),
@@ -135,7 +154,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Layers { store } => {
             let store = open_or_create(&store).await?;
             let counts = store.counts().await;
-            store.close().await;
             println!("{:<24} {:>8}  {:<13} title", "layer", "features", "geometry");
             for c in counts? {
                 let geom = c.kind.geometry().ogc_name().unwrap_or("-");
@@ -174,16 +192,37 @@ fn data_dir(args: &StoreArgs) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
 }
 
-/// Opens the store, or creates it from the bundled data. Creation writes a
+/// Opens the store named by the arguments: PostGIS when a database URL is given
+/// (an empty database gets the bundled data), else the GeoPackage file (created
+/// from the bundled data when missing).
+async fn open_or_create(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(url) = &args.database {
+        let store = PostGisStore::connect_with_pool_size(url, args.db_pool_size)
+            .await
+            .with_context(|| format!("connecting to {}", RedactedUrl::new(url.as_str())))?;
+        if is_empty(&store).await? {
+            let data = data_dir(args);
+            tracing::info!("{} is empty: loading the bundled data from {}", store.describe(), data.display());
+            let batches = read_bundled(&data)?;
+            store.insert_many(batches, &Actor::bundled_data()).await.context("loading the bundled data")?;
+        }
+        return Ok(Arc::new(store));
+    }
+    Ok(Arc::new(open_or_create_gpkg(&args.store, &data_dir(args)).await?))
+}
+
+async fn is_empty(store: &dyn Store) -> anyhow::Result<bool> {
+    Ok(store.counts().await?.iter().all(|c| c.count == 0) && store.audit(1).await?.is_empty())
+}
+
+/// Opens the GeoPackage, or creates it from the bundled data. Creation writes a
 /// temporary file and renames it into place, so a failed load leaves no store.
-async fn open_or_create(args: &StoreArgs) -> anyhow::Result<GeoPackageStore> {
-    let path = &args.store;
+async fn open_or_create_gpkg(path: &Path, data: &Path) -> anyhow::Result<GeoPackageStore> {
     if path.exists() {
         return GeoPackageStore::open(path).await.with_context(|| format!("opening the store {}", path.display()));
     }
-    let data = data_dir(args);
     tracing::info!("creating {} from the bundled data in {}", path.display(), data.display());
-    let batches = read_bundled(&data)?;
+    let batches = read_bundled(data)?;
     let partial = path.with_extension("gpkg.partial");
     if partial.exists() {
         std::fs::remove_file(&partial).with_context(|| format!("removing the stale {}", partial.display()))?;
@@ -199,4 +238,68 @@ async fn open_or_create(args: &StoreArgs) -> anyhow::Result<GeoPackageStore> {
     std::fs::rename(&partial, path).with_context(|| format!("moving the new store to {}", path.display()))?;
     tracing::info!("created {} with {total} features", path.display());
     Ok(GeoPackageStore::open(path).await?)
+}
+
+fn is_database_url(s: &str) -> bool {
+    s.starts_with("postgres://") || s.starts_with("postgresql://")
+}
+
+/// `landtrace migrate`: copy, then verify.
+async fn migrate(from: &str, to: &str) -> anyhow::Result<()> {
+    let source: Arc<dyn Store> = if is_database_url(from) {
+        Arc::new(
+            PostGisStore::connect(from).await.with_context(|| format!("connecting to {}", RedactedUrl::new(from)))?,
+        )
+    } else {
+        Arc::new(GeoPackageStore::open(Path::new(from)).await?)
+    };
+    let target: Arc<dyn Store> = if is_database_url(to) {
+        Arc::new(PostGisStore::connect(to).await.with_context(|| format!("connecting to {}", RedactedUrl::new(to)))?)
+    } else {
+        Arc::new(GeoPackageStore::create(Path::new(to)).await?)
+    };
+    if !is_empty(target.as_ref()).await? {
+        bail!("{} is not empty; migrate copies into an empty store only", target.describe());
+    }
+    eprintln!("copying {} -> {}", source.describe(), target.describe());
+    let mut batches = Vec::with_capacity(LayerKind::ALL.len());
+    for kind in LayerKind::ALL {
+        batches.push((kind, source.features(kind).await?));
+    }
+    let history = source.audit_all().await?;
+    target.load_exact(batches.clone(), history.clone()).await.context("copying")?;
+
+    // Verify: same ids, geometries and attributes in every layer, same history length.
+    println!("{:<24} {:>8} {:>8}  check", "layer", "source", "target");
+    let mut ok = true;
+    for (kind, features) in &batches {
+        let copied = target.features(*kind).await?;
+        let same = &copied == features;
+        ok &= same;
+        println!(
+            "{:<24} {:>8} {:>8}  {}",
+            kind.table_name(),
+            features.len(),
+            copied.len(),
+            if same { "identical" } else { "DIFFERENT" }
+        );
+    }
+    let copied_history = target.audit_all().await?.len();
+    println!(
+        "{:<24} {:>8} {:>8}  {}",
+        "audit history",
+        history.len(),
+        copied_history,
+        if copied_history == history.len() { "identical" } else { "DIFFERENT" }
+    );
+    ok &= copied_history == history.len();
+    if !ok {
+        bail!("the copy differs from the source (see the table above)");
+    }
+    println!(
+        "migrated {} features and {} history rows",
+        batches.iter().map(|(_, f)| f.len()).sum::<usize>(),
+        history.len()
+    );
+    Ok(())
 }

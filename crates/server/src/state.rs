@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use landtrace_domain::{GeometryKind, LayerKind};
-use landtrace_store::{Actor, NewFeature, Store, StoreError};
+use landtrace_store::{Actor, ChangeEvent, ChangeFeed, NewFeature, Store, StoreError};
 use landtrace_tiles::TileSets;
 use tokio::sync::RwLock;
 
@@ -71,10 +71,21 @@ impl AppState {
             admin_token: options.admin_token.map(Into::into),
             web_dir: options.web_dir.map(Arc::new),
         };
-        for kind in LayerKind::ALL {
-            state.refresh_layer(kind).await?;
+        // Subscribe before the first read, so no change between them is missed.
+        let feed = state.store.subscribe().await?;
+        state.refresh_all().await?;
+        if let Some(feed) = feed {
+            tokio::spawn(follow_changes(state.clone(), feed));
         }
         Ok(state)
+    }
+
+    /// Re-reads every layer.
+    pub async fn refresh_all(&self) -> Result<(), StoreError> {
+        for kind in LayerKind::ALL {
+            self.refresh_layer(kind).await?;
+        }
+        Ok(())
     }
 
     /// Re-reads one layer from the store into the catalogue and drops exactly
@@ -94,6 +105,14 @@ impl AppState {
         Ok(())
     }
 
+    /// Whether the store answers; `Err` carries a message for people.
+    pub async fn store_health(&self) -> Result<(), String> {
+        self.store.ping().await.map_err(|e| match e {
+            StoreError::Database(_) => "the database is unavailable".to_owned(),
+            other => other.to_string(),
+        })
+    }
+
     /// Writes features through the store (validated, all-or-nothing, audited)
     /// and brings the catalogue and tile cache up to date before returning.
     pub async fn insert(
@@ -106,4 +125,24 @@ impl AppState {
         self.refresh_layer(kind).await?;
         Ok(ids)
     }
+}
+
+/// Applies changes other processes make to the same database (PostGIS
+/// LISTEN/NOTIFY): re-reads the changed layer, or everything after the
+/// notification connection came back. A layer that cannot be read now (database
+/// down) is retried with the next event; a reconnect re-reads all.
+async fn follow_changes(state: AppState, mut feed: ChangeFeed) {
+    while let Some(event) = feed.recv().await {
+        let result = match event {
+            ChangeEvent::Changed(kind) => state.refresh_layer(kind).await,
+            ChangeEvent::Reconnected => {
+                tracing::info!("change notifications reconnected; re-reading every layer");
+                state.refresh_all().await
+            }
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not apply a change notification");
+        }
+    }
+    tracing::debug!("change feed closed");
 }

@@ -2,8 +2,9 @@
 //!
 //! Every layer of [`landtrace_domain::LayerKind`] is one table. Writes are
 //! validated ([`validate`]), happen in one transaction (all-or-nothing) and leave
-//! one audit row per changed feature (who, when, before, after). A PostGIS
-//! backend of the same trait follows (issue 4).
+//! one audit row per changed feature (who, when, before, after). Two backends:
+//! the embedded GeoPackage ([`gpkg`]) and PostgreSQL + PostGIS ([`postgis`]),
+//! checked by one shared test suite (`tests/store_behaviour.rs`).
 
 pub mod bundled;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod geojson_io;
 pub mod gpkg;
 mod gpkg_blob;
 mod gpkg_functions;
+pub mod postgis;
 pub mod validate;
 pub mod wkb;
 
@@ -21,6 +23,7 @@ use landtrace_domain::LayerKind;
 pub use error::StoreError;
 pub use feature::{Actor, AuditRecord, Feature, NewFeature};
 pub use gpkg::GeoPackageStore;
+pub use postgis::{PostGisStore, RedactedUrl};
 pub use validate::{FeatureError, FeatureErrors, validate_features};
 
 /// Something changed in the store, as told to subscribers.

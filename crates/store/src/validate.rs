@@ -91,6 +91,11 @@ pub fn validate_features(kind: LayerKind, features: Vec<NewFeature>) -> Result<V
         if let Err(e) = landtrace_domain::validate_properties(kind, &f.properties) {
             errors.push(FeatureError { feature: Some(n), message: e.to_string() });
         }
+        // Neither SQLite TEXT nor PostgreSQL text can hold NUL reliably.
+        if let Some((name, _)) = f.properties.iter().find(|(_, v)| v.as_str().is_some_and(|s| s.contains('\0'))) {
+            errors
+                .push(FeatureError { feature: Some(n), message: format!("field \"{name}\" contains a NUL character") });
+        }
         out.push(f);
     }
     if errors.is_empty() { Ok(out) } else { Err(FeatureErrors { layer: kind.table_name(), total, errors }) }
@@ -207,6 +212,14 @@ mod tests {
         assert!(text.contains("feature #4:") && text.contains("grade"), "{text}");
         assert!(text.contains("feature #5: coordinate #2 (210, 35)"), "{text}");
         assert!(!text.contains("feature #1:"), "{text}");
+    }
+
+    #[test]
+    fn nul_characters_are_refused() {
+        let mut f = grade_zone(square(), 1);
+        f.properties.insert("name".into(), json!("a\u{0}b"));
+        let err = validate_features(LayerKind::UrbanGradeZones, vec![f]).unwrap_err();
+        assert!(err.to_string().contains("field \"name\" contains a NUL character"), "{err}");
     }
 
     #[test]

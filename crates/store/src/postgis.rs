@@ -1,0 +1,673 @@
+//! The server store: PostgreSQL with PostGIS (sqlx, `PgPool`).
+//!
+//! Same tables and columns as the GeoPackage (one table per [`LayerKind`], `fid`
+//! primary keys, `landtrace_audit`, `landtrace_meta`), created by the numbered SQL
+//! migrations in `migrations/postgis/`. Geometry crosses the wire as WKB
+//! ([`crate::wkb`]) and is stored as `geometry(…, 4326)` with GiST indexes.
+//! Every write notifies `landtrace_changes` (LISTEN/NOTIFY) in its transaction, so
+//! other processes on the same database hear about it through [`Store::subscribe`].
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use landtrace_domain::{FieldType, GeometryKind, LayerKind};
+use serde_json::{Map, Number, Value};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Postgres, Row, Transaction};
+use tokio::sync::mpsc;
+
+use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
+use crate::geojson_io::feature_to_geojson;
+use crate::validate::{FeatureErrors, validate_features};
+use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
+
+/// EPSG:4326, the only SRS features are stored in.
+pub const SRID: i32 = 4326;
+/// Connections in the pool when none is asked for.
+pub const DEFAULT_POOL_SIZE: u32 = 8;
+/// How long a query waits for a connection before failing with
+/// [`StoreError::Database`] (also bounds connecting to a server that is down).
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// The LISTEN/NOTIFY channel; the payload is the layer's table name.
+pub const CHANGES_CHANNEL: &str = "landtrace_changes";
+/// How often a lost change feed tries to listen again.
+const RELISTEN_EVERY: Duration = Duration::from_millis(250);
+/// Capacity of a [`ChangeFeed`] before the listener waits for the consumer.
+const FEED_CAPACITY: usize = 256;
+const GEOMETRY_COLUMN: &str = "geom";
+/// Key of the advisory lock the migrator holds (per database), "landtrac".
+const MIGRATION_LOCK: i64 = 0x6c61_6e64_7472_6163;
+const MIGRATIONS_TABLE_SQL: &str = "CREATE TABLE IF NOT EXISTS landtrace_migrations (\
+     version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())";
+/// `at` as RFC 3339 UTC with milliseconds, as the GeoPackage writes it.
+const AUDIT_COLUMNS: &str = "id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS at, \
+     actor, layer, fid, action, before::text AS before, after::text AS after";
+
+/// One numbered schema migration, applied once in its own transaction.
+#[derive(Debug, Clone, Copy)]
+struct Migration {
+    version: i32,
+    name: &'static str,
+    sql: &'static str,
+}
+
+/// Every migration, in order. Append only: never edit an applied one.
+const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "0001_layers", sql: include_str!("../migrations/postgis/0001_layers.sql") }];
+
+/// A database URL that hides its password when printed (`Display` and `Debug`
+/// show `postgres://user:***@host/db`). The real URL is only handed to the
+/// driver, through [`RedactedUrl::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedactedUrl(String);
+
+impl RedactedUrl {
+    /// Wraps a URL (nothing is checked here; connecting parses it).
+    pub fn new(url: impl Into<String>) -> RedactedUrl {
+        RedactedUrl(url.into())
+    }
+
+    /// The URL with its password, for the driver only. Never print it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RedactedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.0))
+    }
+}
+
+impl fmt::Debug for RedactedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RedactedUrl({:?})", redact(&self.0))
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host/…` and any
+/// `password=` parameter (URL query or `key=value` connection string) by `***`.
+fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        // A libpq `key=value` string.
+        return url.split(' ').map(redact_param).collect::<Vec<_>>().join(" ");
+    };
+    let rest = &url[scheme_end..];
+    let query_start = rest.find(['?', '#']).unwrap_or(rest.len());
+    let mut out = url[..scheme_end].to_owned();
+    // The last '@' before the query ends the user info, even when an unescaped
+    // password holds '/' or '@'.
+    let after_userinfo = match rest[..query_start].rfind('@') {
+        Some(at) => {
+            let userinfo = &rest[..at];
+            match userinfo.find(':') {
+                Some(colon) => {
+                    out.push_str(&userinfo[..colon]);
+                    out.push_str(":***");
+                }
+                None => out.push_str(userinfo),
+            }
+            at
+        }
+        None => 0,
+    };
+    out.push_str(&rest[after_userinfo..query_start]);
+    let tail = &rest[query_start..];
+    if let Some(query) = tail.strip_prefix('?') {
+        let (query, fragment) = query.split_at(query.find('#').unwrap_or(query.len()));
+        out.push('?');
+        out.push_str(&query.split('&').map(redact_param).collect::<Vec<_>>().join("&"));
+        out.push_str(fragment);
+    } else {
+        out.push_str(tail);
+    }
+    out
+}
+
+fn redact_param(param: &str) -> String {
+    match param.split_once('=') {
+        Some((key, _)) if key.trim().eq_ignore_ascii_case("password") => format!("{key}=***"),
+        _ => param.to_owned(),
+    }
+}
+
+/// The PostGIS store. Cloning shares the pool.
+#[derive(Clone)]
+pub struct PostGisStore {
+    pool: PgPool,
+    options: PgConnectOptions,
+    url: RedactedUrl,
+}
+
+impl fmt::Debug for PostGisStore {
+    // Not derived: `PgConnectOptions`'s own Debug shows the password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostGisStore").field("url", &self.url).field("pool_size", &self.pool.size()).finish()
+    }
+}
+
+impl PostGisStore {
+    /// Connects with [`DEFAULT_POOL_SIZE`] connections and brings the schema up
+    /// to date (see [`PostGisStore::connect_with_pool_size`]).
+    pub async fn connect(url: &str) -> Result<PostGisStore, StoreError> {
+        PostGisStore::connect_with_pool_size(url, DEFAULT_POOL_SIZE).await
+    }
+
+    /// Connects with at most `max_connections` connections (at least 1), waits
+    /// at most [`ACQUIRE_TIMEOUT`] for the server, and applies the pending
+    /// migrations. A server that cannot be reached is a [`StoreError::Database`];
+    /// no error message contains the password.
+    pub async fn connect_with_pool_size(url: &str, max_connections: u32) -> Result<PostGisStore, StoreError> {
+        let url = RedactedUrl::new(url);
+        let options = PgConnectOptions::from_str(url.expose())?.application_name("landtrace");
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.clone())
+            .await?;
+        migrate(&pool).await?;
+        tracing::debug!(url = %url, "connected to PostGIS");
+        Ok(PostGisStore { pool, options, url })
+    }
+
+    /// The database URL (prints without its password).
+    pub fn url(&self) -> &RedactedUrl {
+        &self.url
+    }
+
+    /// Closes every connection; change feeds of this store end.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Applies every migration not yet recorded in `landtrace_migrations`, each in
+/// its own transaction under a transaction-level advisory lock, so servers
+/// starting together apply each migration exactly once.
+async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    let known = MIGRATIONS.last().map_or(0, |m| m.version);
+    for m in MIGRATIONS {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(MIGRATION_LOCK).execute(&mut *tx).await?;
+        sqlx::raw_sql(MIGRATIONS_TABLE_SQL).execute(&mut *tx).await?;
+        let newest: Option<i32> =
+            sqlx::query_scalar("SELECT max(version) FROM landtrace_migrations").fetch_one(&mut *tx).await?;
+        if let Some(newest) = newest.filter(|&v| v > known) {
+            return Err(StoreError::Refused(format!(
+                "the database schema is at version {newest}, newer than this landtrace knows ({known}); \
+                 upgrade landtrace"
+            )));
+        }
+        let applied: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM landtrace_migrations WHERE version = $1)")
+            .bind(m.version)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !applied {
+            tracing::info!(migration = m.name, "applying PostGIS schema migration");
+            sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO landtrace_migrations (version, name, applied_at) VALUES ($1, $2, now())")
+                .bind(m.version)
+                .bind(m.name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Marks SQL built by this module as safe. Only identifiers from
+/// [`LayerKind`] / [`landtrace_domain::FieldDef`] (static, schema-defined ASCII
+/// names, quoted) are ever formatted into SQL; every value is a bind parameter.
+fn schema_sql(sql: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql)
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// The select list of a layer: `fid`, the geometry as WKB, dates as `YYYY-MM-DD`.
+fn select_list(kind: LayerKind) -> String {
+    let mut cols = vec!["fid".to_owned()];
+    if kind.geometry() != GeometryKind::None {
+        cols.push(format!("ST_AsBinary({GEOMETRY_COLUMN}) AS {GEOMETRY_COLUMN}"));
+    }
+    for f in kind.fields() {
+        let c = quote(f.name);
+        cols.push(match f.ty {
+            FieldType::Date => format!("to_char({c}, 'YYYY-MM-DD') AS {c}"),
+            FieldType::Text | FieldType::Integer | FieldType::Real => c,
+        });
+    }
+    cols.join(", ")
+}
+
+fn read_row(kind: LayerKind, row: &PgRow) -> Result<Feature, StoreError> {
+    let id: i64 = row.try_get("fid")?;
+    let corrupt = |reason: String| StoreError::Corrupt { layer: kind.table_name().into(), fid: id, reason };
+    let geometry = if kind.geometry() == GeometryKind::None {
+        None
+    } else {
+        let bytes: Option<Vec<u8>> = row.try_get(GEOMETRY_COLUMN)?;
+        match bytes {
+            None => None,
+            Some(b) => Some(wkb::decode(&b).map_err(|e| corrupt(e.to_string()))?),
+        }
+    };
+    let mut properties = Map::new();
+    for f in kind.fields() {
+        let value = match f.ty {
+            FieldType::Text | FieldType::Date => row.try_get::<Option<String>, _>(f.name)?.map(Value::String),
+            FieldType::Integer => row.try_get::<Option<i64>, _>(f.name)?.map(Value::from),
+            FieldType::Real => row
+                .try_get::<Option<f64>, _>(f.name)?
+                .map(|v| {
+                    Number::from_f64(v).map(Value::Number).ok_or_else(|| corrupt(format!("{} is not finite", f.name)))
+                })
+                .transpose()?,
+        };
+        if let Some(v) = value {
+            properties.insert(f.name.to_owned(), v);
+        }
+    }
+    Ok(Feature { id, geometry, properties })
+}
+
+/// `INSERT … RETURNING fid` for one layer, with the fid bound as `$1` when
+/// `with_ids`.
+fn insert_sql(kind: LayerKind, with_ids: bool) -> String {
+    let mut cols = Vec::new();
+    let mut values = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if with_ids {
+        cols.push("fid".to_owned());
+        values.push(next());
+    }
+    if kind.geometry() != GeometryKind::None {
+        cols.push(GEOMETRY_COLUMN.to_owned());
+        values.push(format!("ST_SetSRID(ST_GeomFromWKB({}), {SRID})", next()));
+    }
+    for f in kind.fields() {
+        cols.push(quote(f.name));
+        let p = next();
+        values.push(match f.ty {
+            FieldType::Date => format!("{p}::date"),
+            FieldType::Text | FieldType::Integer | FieldType::Real => p,
+        });
+    }
+    format!(
+        "INSERT INTO {} ({}) VALUES ({}) RETURNING fid",
+        quote(kind.table_name()),
+        cols.join(", "),
+        values.join(", ")
+    )
+}
+
+/// Inserts rows into one layer. With `ids`, the given feature ids are kept
+/// (copying a store); with `audit`, one audit row per feature is written.
+async fn insert_rows(
+    tx: &mut Transaction<'_, Postgres>,
+    kind: LayerKind,
+    features: &[NewFeature],
+    ids: Option<&[i64]>,
+    audit: Option<&Actor>,
+) -> Result<Vec<i64>, StoreError> {
+    let has_geom = kind.geometry() != GeometryKind::None;
+    let sql = insert_sql(kind, ids.is_some());
+    let mut out = Vec::with_capacity(features.len());
+    for (i, f) in features.iter().enumerate() {
+        let mut q = sqlx::query(schema_sql(sql.clone()));
+        if let Some(ids) = ids {
+            q = q.bind(ids[i]);
+        }
+        if has_geom {
+            q = q.bind(f.geometry.as_ref().map(|g| {
+                let mut bytes = Vec::new();
+                wkb::encode(g, &mut bytes);
+                bytes
+            }));
+        }
+        for def in kind.fields() {
+            let v = f.properties.get(def.name).filter(|v| !v.is_null());
+            q = match def.ty {
+                FieldType::Text | FieldType::Date => q.bind(v.and_then(Value::as_str).map(str::to_owned)),
+                FieldType::Integer => q.bind(v.and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))),
+                FieldType::Real => q.bind(v.and_then(Value::as_f64)),
+            };
+        }
+        let id: i64 = q.fetch_one(&mut **tx).await?.try_get("fid")?;
+        if let Some(actor) = audit {
+            let stored = Feature { id, geometry: f.geometry.clone(), properties: f.properties.clone() };
+            let after = feature_to_geojson(&stored, &stored.properties);
+            sqlx::query(
+                "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) \
+                 VALUES ($1, $2, $3, 'insert', NULL, $4::jsonb)",
+            )
+            .bind(&actor.0)
+            .bind(kind.table_name())
+            .bind(id)
+            .bind(after.to_string())
+            .execute(&mut **tx)
+            .await?;
+        }
+        out.push(id);
+    }
+    Ok(out)
+}
+
+/// Tells listeners (delivered when the transaction commits) which layers changed.
+async fn notify(
+    tx: &mut Transaction<'_, Postgres>,
+    kinds: impl IntoIterator<Item = LayerKind>,
+) -> Result<(), StoreError> {
+    let mut kinds: Vec<LayerKind> = kinds.into_iter().collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANGES_CHANNEL)
+            .bind(kind.table_name())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+fn audit_record(r: &PgRow) -> Result<AuditRecord, StoreError> {
+    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(AuditRecord {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        layer: r.try_get("layer")?,
+        fid: r.try_get("fid")?,
+        action: r.try_get("action")?,
+        before: json(r.try_get("before")?),
+        after: json(r.try_get("after")?),
+    })
+}
+
+/// Validates every batch before anything is written; the first layer with
+/// problems is reported.
+fn validate_batches(
+    batches: Vec<(LayerKind, Vec<NewFeature>)>,
+) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, FeatureErrors> {
+    let mut valid = Vec::with_capacity(batches.len());
+    for (kind, features) in batches {
+        valid.push((kind, validate_features(kind, features)?));
+    }
+    Ok(valid)
+}
+
+/// A listener on [`CHANGES_CHANNEL`] with a connection of its own (a pool of
+/// one), so a feed never takes a connection from the store's query pool.
+async fn listen(options: &PgConnectOptions) -> Result<PgListener, sqlx::Error> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .max_lifetime(None)
+        .idle_timeout(None)
+        .connect_with(options.clone().application_name("landtrace-listener"))
+        .await?;
+    let mut listener = PgListener::connect_with(&pool).await?;
+    // A lost connection is reported at once (`Ok(None)`); `run_feed` listens again.
+    listener.eager_reconnect(false);
+    listener.listen(CHANGES_CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Forwards notifications to `tx` until the receiver is dropped or the store is
+/// closed. A lost connection is replaced by a fresh LISTEN, retried every
+/// [`RELISTEN_EVERY`]; only once it listens again is `Reconnected` sent, so a
+/// consumer that re-reads everything then misses nothing.
+async fn run_feed(
+    mut listener: PgListener,
+    options: PgConnectOptions,
+    tx: mpsc::Sender<ChangeEvent>,
+    store_closed: sqlx::pool::CloseEvent,
+) {
+    tokio::pin!(store_closed);
+    loop {
+        loop {
+            let received = tokio::select! {
+                () = tx.closed() => return,
+                () = &mut store_closed => return,
+                r = listener.try_recv() => r,
+            };
+            match received {
+                Ok(Some(n)) => {
+                    let Some(kind) = LayerKind::from_table_name(n.payload()) else { continue };
+                    if tx.send(ChangeEvent::Changed(kind)).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => {
+                    tracing::warn!("PostGIS change feed: connection lost; listening again");
+                    break;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "PostGIS change feed failed; listening again");
+                    break;
+                }
+            }
+        }
+        drop(listener);
+        listener = loop {
+            tokio::select! {
+                () = tx.closed() => return,
+                () = &mut store_closed => return,
+                () = tokio::time::sleep(RELISTEN_EVERY) => {}
+            }
+            let attempt = tokio::select! {
+                () = tx.closed() => return,
+                () = &mut store_closed => return,
+                r = listen(&options) => r,
+            };
+            match attempt {
+                Ok(l) => break l,
+                Err(e) => tracing::debug!(error = %e, "PostGIS change feed: still cannot listen"),
+            }
+        };
+        tracing::info!("PostGIS change feed: listening again");
+        if tx.send(ChangeEvent::Reconnected).await.is_err() {
+            return;
+        }
+    }
+}
+
+#[async_trait]
+impl Store for PostGisStore {
+    fn describe(&self) -> String {
+        format!("PostGIS {}", self.url)
+    }
+
+    async fn counts(&self) -> Result<Vec<LayerCount>, StoreError> {
+        let list = LayerKind::ALL
+            .iter()
+            .map(|k| format!("(SELECT count(*) FROM {})", quote(k.table_name())))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let row = sqlx::query(schema_sql(format!("SELECT {list}"))).fetch_one(&self.pool).await?;
+        LayerKind::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &kind)| {
+                let n: i64 = row.try_get(i)?;
+                Ok(LayerCount { kind, count: u64::try_from(n).unwrap_or(0) })
+            })
+            .collect()
+    }
+
+    async fn features(&self, kind: LayerKind) -> Result<Vec<Feature>, StoreError> {
+        let sql = format!("SELECT {} FROM {} ORDER BY fid", select_list(kind), quote(kind.table_name()));
+        let rows = sqlx::query(schema_sql(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| read_row(kind, r)).collect()
+    }
+
+    async fn insert_many(
+        &self,
+        batches: Vec<(LayerKind, Vec<NewFeature>)>,
+        actor: &Actor,
+    ) -> Result<Vec<Vec<i64>>, StoreError> {
+        // Validate everything before the transaction starts: a rejected input
+        // never reaches the database.
+        let valid = validate_batches(batches)?;
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(valid.len());
+        for (kind, features) in &valid {
+            ids.push(insert_rows(&mut tx, *kind, features, None, Some(actor)).await?);
+        }
+        notify(&mut tx, valid.iter().filter(|(_, f)| !f.is_empty()).map(|(k, _)| *k)).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM landtrace_audit ORDER BY id DESC LIMIT $1");
+        let rows = sqlx::query(schema_sql(sql)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        rows.iter().map(audit_record).collect()
+    }
+
+    async fn audit_all(&self) -> Result<Vec<AuditRecord>, StoreError> {
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM landtrace_audit ORDER BY id");
+        let rows = sqlx::query(schema_sql(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(audit_record).collect()
+    }
+
+    async fn load_exact(
+        &self,
+        batches: Vec<(LayerKind, Vec<Feature>)>,
+        audit: Vec<AuditRecord>,
+    ) -> Result<(), StoreError> {
+        if self.counts().await?.iter().any(|c| c.count > 0) || !self.audit(1).await?.is_empty() {
+            return Err(StoreError::Refused(format!("{} is not empty; copy into an empty store", self.describe())));
+        }
+        let (ids, batches): (Vec<Vec<i64>>, Vec<(LayerKind, Vec<NewFeature>)>) = batches
+            .into_iter()
+            .map(|(kind, features)| {
+                let ids = features.iter().map(|f| f.id).collect();
+                let new = features
+                    .into_iter()
+                    .map(|f| NewFeature { geometry: f.geometry, properties: f.properties })
+                    .collect();
+                (ids, (kind, new))
+            })
+            .unzip();
+        let valid = validate_batches(batches)?;
+        let mut tx = self.pool.begin().await?;
+        for ((kind, features), ids) in valid.iter().zip(&ids) {
+            insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
+        }
+        for a in &audit {
+            sqlx::query(
+                "INSERT INTO landtrace_audit (id, at, actor, layer, fid, action, before, after) \
+                 VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::jsonb, $8::jsonb)",
+            )
+            .bind(a.id)
+            .bind(&a.at)
+            .bind(&a.actor)
+            .bind(&a.layer)
+            .bind(a.fid)
+            .bind(&a.action)
+            .bind(a.before.as_ref().map(Value::to_string))
+            .bind(a.after.as_ref().map(Value::to_string))
+            .execute(&mut *tx)
+            .await?;
+        }
+        // Later inserts continue after the copied ids.
+        let tables = LayerKind::ALL.iter().map(|k| (k.table_name(), "fid")).chain([("landtrace_audit", "id")]);
+        for (table, column) in tables {
+            sqlx::query(schema_sql(format!(
+                "SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max({c}), 1), max({c}) IS NOT NULL) FROM {t}",
+                c = quote(column),
+                t = quote(table),
+            )))
+            .bind(table)
+            .bind(column)
+            .execute(&mut *tx)
+            .await?;
+        }
+        notify(&mut tx, valid.iter().filter(|(_, f)| !f.is_empty()).map(|(k, _)| *k)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn subscribe(&self) -> Result<Option<ChangeFeed>, StoreError> {
+        // Listen before returning, so every change committed after `subscribe`
+        // returns is delivered.
+        let listener = listen(&self.options).await?;
+        let (tx, rx) = mpsc::channel(FEED_CAPACITY);
+        tokio::spawn(run_feed(listener, self.options.clone(), tx, self.pool.close_event()));
+        Ok(Some(rx))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(url: &str, shown: &str) {
+        let r = RedactedUrl::new(url);
+        assert_eq!(r.to_string(), shown);
+        assert_eq!(format!("{r:?}"), format!("RedactedUrl({shown:?})"));
+        assert_eq!(r.expose(), url);
+    }
+
+    #[test]
+    fn redacted_url_hides_the_password() {
+        check("postgres://app:s3cret@db.example:5432/landtrace", "postgres://app:***@db.example:5432/landtrace");
+        check(
+            "postgresql://app:p%40ss@127.0.0.1/landtrace?sslmode=require",
+            "postgresql://app:***@127.0.0.1/landtrace?sslmode=require",
+        );
+        // Unescaped '@' and '/' in the password still do not leak.
+        check("postgres://app:pa/s@s@host/db", "postgres://app:***@host/db");
+        check(
+            "postgres://h/db?user=app&password=s3cret&sslmode=disable",
+            "postgres://h/db?user=app&password=***&sslmode=disable",
+        );
+        check("host=h user=app password=s3cret dbname=db", "host=h user=app password=*** dbname=db");
+        // Nothing to hide.
+        check(
+            "postgres://postgres@127.0.0.1:55432/landtrace_test",
+            "postgres://postgres@127.0.0.1:55432/landtrace_test",
+        );
+        check("postgres://localhost/db", "postgres://localhost/db");
+        check("postgres://app:@host/db", "postgres://app:***@host/db");
+    }
+
+    #[test]
+    fn insert_sql_binds_every_column() {
+        let sql = insert_sql(LayerKind::OriginPoints, true);
+        assert!(sql.starts_with("INSERT INTO \"origin_points\" (fid, geom, \"subject_name\""), "{sql}");
+        assert!(sql.contains("ST_SetSRID(ST_GeomFromWKB($2), 4326)"), "{sql}");
+        let params = 2 + LayerKind::OriginPoints.fields().len();
+        assert!(sql.contains(&format!("${params}")) && !sql.contains(&format!("${}", params + 1)), "{sql}");
+        assert!(sql.contains("::date"), "{sql}");
+        let sql = insert_sql(LayerKind::Villages, false);
+        assert!(sql.starts_with("INSERT INTO \"villages\" (\"code\""), "{sql}");
+        assert!(!sql.contains("geom"), "{sql}");
+    }
+
+    #[test]
+    fn migrations_are_numbered_in_order() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            let n = i32::try_from(i + 1).unwrap();
+            assert_eq!(m.version, n);
+            assert!(m.name.starts_with(&format!("{n:04}_")), "{}", m.name);
+        }
+    }
+}
