@@ -1,0 +1,11 @@
+//! File formats people bring and take away.
+//!
+//! **Invariant:** no IO — readers take text, writers return text, so the CLI and
+//! the HTTP upload endpoint share them. Input problems are reported per row, so
+//! one bad row never hides the others.
+
+pub mod parcels;
+pub mod report_csv;
+
+pub use parcels::{ParcelInput, ParcelRow, read_parcels};
+pub use report_csv::CsvTable;

@@ -1,0 +1,189 @@
+//! Parcels for batch checks: a GeoJSON FeatureCollection (or Feature, or bare
+//! geometry) of Polygons/MultiPolygons, or CSV with a WKT column.
+//!
+//! Each parcel is a row with its 1-based number, an optional id (a GeoJSON
+//! feature `id` or `properties.id`/`name`; the CSV `id`/`name` column) and
+//! either its geometry or the reason it could not be read.
+
+use std::str::FromStr;
+
+use geo::{Geometry, MultiPolygon};
+use geojson::GeoJson;
+
+/// The format of a parcel file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParcelInput {
+    /// GeoJSON (RFC 7946).
+    GeoJson,
+    /// CSV with a header and a `wkt` (or `geometry`/`geom`) column.
+    CsvWkt,
+}
+
+impl ParcelInput {
+    /// Guesses the format from a file name, then from the content.
+    pub fn detect(name: &str, text: &str) -> ParcelInput {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".csv") || lower.ends_with(".txt") {
+            return ParcelInput::CsvWkt;
+        }
+        if lower.ends_with(".geojson") || lower.ends_with(".json") || text.trim_start().starts_with('{') {
+            return ParcelInput::GeoJson;
+        }
+        ParcelInput::CsvWkt
+    }
+}
+
+/// One parcel of the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParcelRow {
+    /// 1-based position in the input (feature number, or CSV data row).
+    pub row: usize,
+    /// The parcel's own id or name, when the input has one.
+    pub id: Option<String>,
+    /// The geometry (lon/lat as given; the caller converts the CRS), or why not.
+    pub geometry: Result<MultiPolygon<f64>, String>,
+}
+
+/// A whole-file problem (the file cannot be read as the format at all).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FileError(pub String);
+
+fn to_multipolygon(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
+    match g {
+        Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
+        Geometry::MultiPolygon(mp) => Ok(mp),
+        Geometry::Rect(r) => Ok(MultiPolygon(vec![r.to_polygon()])),
+        other => Err(format!("geometry is a {}, expected a Polygon or MultiPolygon", kind(&other))),
+    }
+}
+
+fn kind(g: &Geometry<f64>) -> &'static str {
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
+/// Reads every parcel of a file. `Err` only when the file as a whole is not
+/// readable; problems of single parcels are in their rows.
+pub fn read_parcels(format: ParcelInput, text: &str) -> Result<Vec<ParcelRow>, FileError> {
+    match format {
+        ParcelInput::GeoJson => read_geojson(text),
+        ParcelInput::CsvWkt => read_csv(text),
+    }
+}
+
+fn read_geojson(text: &str) -> Result<Vec<ParcelRow>, FileError> {
+    let doc = GeoJson::from_str(text).map_err(|e| FileError(format!("not valid GeoJSON: {e}")))?;
+    let features = match doc {
+        GeoJson::FeatureCollection(fc) => fc.features,
+        GeoJson::Feature(f) => vec![f],
+        GeoJson::Geometry(g) => vec![geojson::Feature::from(g)],
+    };
+    Ok(features
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let id =
+                f.id.as_ref()
+                    .map(|id| match id {
+                        geojson::feature::Id::String(s) => s.clone(),
+                        geojson::feature::Id::Number(n) => n.to_string(),
+                    })
+                    .or_else(|| {
+                        let props = f.properties.as_ref()?;
+                        ["id", "name", "编号", "名称"].iter().find_map(|k| match props.get(*k)? {
+                            serde_json::Value::String(s) => Some(s.clone()),
+                            serde_json::Value::Number(n) => Some(n.to_string()),
+                            _ => None,
+                        })
+                    });
+            let geometry = match &f.geometry {
+                None => Err("the feature has no geometry".to_owned()),
+                Some(g) => {
+                    Geometry::<f64>::try_from(&g.value).map_err(|e| format!("geometry: {e}")).and_then(to_multipolygon)
+                }
+            };
+            ParcelRow { row: i + 1, id, geometry }
+        })
+        .collect())
+}
+
+fn read_csv(text: &str) -> Result<Vec<ParcelRow>, FileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| FileError(format!("CSV header: {e}")))?.clone();
+    let find = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
+    let Some(wkt_col) = find(&["wkt", "geometry", "geom", "几何"]) else {
+        return Err(FileError(format!(
+            "CSV has no WKT column: expected a header named wkt, geometry or geom (found: {})",
+            headers.iter().collect::<Vec<_>>().join(", ")
+        )));
+    };
+    let id_col = find(&["id", "name", "编号", "名称"]);
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                rows.push(ParcelRow { row, id: None, geometry: Err(format!("CSV: {e}")) });
+                continue;
+            }
+        };
+        let id = id_col.and_then(|c| record.get(c)).filter(|s| !s.is_empty()).map(str::to_owned);
+        let geometry = match record.get(wkt_col).filter(|s| !s.is_empty()) {
+            None => Err("the WKT column is empty".to_owned()),
+            Some(text) => wkt::Wkt::<f64>::from_str(text)
+                .map_err(|e| format!("not valid WKT: {e}"))
+                .and_then(|w| Geometry::try_from(w).map_err(|e| format!("WKT: {e}")))
+                .and_then(to_multipolygon),
+        };
+        rows.push(ParcelRow { row, id, geometry });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geojson_rows_keep_ids_and_report_bad_features() {
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","id":"A-1","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
+          {"type":"Feature","properties":{"name":"二号"},"geometry":{"type":"Point","coordinates":[0,0]}},
+          {"type":"Feature","properties":{},"geometry":null}]}"#;
+        let rows = read_parcels(ParcelInput::GeoJson, text).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].id.as_deref(), Some("A-1"));
+        assert!(rows[0].geometry.is_ok());
+        assert_eq!(rows[1].id.as_deref(), Some("二号"));
+        assert_eq!(rows[1].geometry, Err("geometry is a Point, expected a Polygon or MultiPolygon".to_owned()));
+        assert_eq!(rows[2].geometry, Err("the feature has no geometry".to_owned()));
+    }
+
+    #[test]
+    fn csv_with_wkt_and_a_bad_row() {
+        let text = "\u{feff}id,wkt\nP1,\"POLYGON((0 0,1 0,1 1,0 0))\"\nP2,POLYGON((0 0\nP3,\"MULTIPOLYGON(((0 0,1 0,1 1,0 0)))\"\n";
+        let rows = read_parcels(ParcelInput::CsvWkt, text).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert!(rows[0].geometry.is_ok() && rows[2].geometry.is_ok());
+        assert_eq!(rows[1].id.as_deref(), Some("P2"));
+        assert!(rows[1].geometry.as_ref().unwrap_err().contains("WKT"), "{:?}", rows[1].geometry);
+    }
+
+    #[test]
+    fn whole_file_problems() {
+        assert!(read_parcels(ParcelInput::CsvWkt, "a,b\n1,2\n").unwrap_err().0.contains("no WKT column"));
+        assert!(read_parcels(ParcelInput::GeoJson, "{").unwrap_err().0.contains("not valid GeoJSON"));
+        assert_eq!(ParcelInput::detect("x.csv", ""), ParcelInput::CsvWkt);
+        assert_eq!(ParcelInput::detect("upload", "{\"type\":1}"), ParcelInput::GeoJson);
+    }
+}
