@@ -8,7 +8,12 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use landtrace_domain::LayerKind;
+use landtrace_domain::{Date, UseRequest};
+use landtrace_formats::{ParcelInput, read_parcels};
+use landtrace_server::catalog::Catalog;
+use landtrace_server::land::{report_geojson, report_table, value_row};
 use landtrace_server::{AppOptions, AppState};
+use landtrace_spatial::Crs;
 use landtrace_store::bundled::read_bundled;
 use landtrace_store::geojson_io::parse_features;
 use landtrace_store::postgis::{PostGisStore, RedactedUrl};
@@ -37,6 +42,33 @@ struct StoreArgs {
     /// Folder with the bundled county data (used only when the store is created).
     #[arg(long, env = "LANDTRACE_DATA")]
     data: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum CheckCommand {
+    /// Benchmark-price valuation of every parcel in a file (GeoJSON, or CSV with a
+    /// WKT column). Bad parcels are reported in their rows; the batch goes on.
+    Valuation {
+        /// The parcels (.geojson/.json, or .csv with columns id,wkt).
+        file: PathBuf,
+        /// Land use: 商服, 住宅, 公共管理与公共服务, 工业 (urban); 商服, 宅基地, 工业 (collective).
+        #[arg(long = "use")]
+        land_use: String,
+        /// Use for the collective-land parts when it differs (商服, 宅基地, 工业).
+        #[arg(long)]
+        collective_use: Option<String>,
+        /// Date the valuation is for (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// CRS of the parcels' coordinates (EPSG:4326, CGCS2000, gcj02, …).
+        #[arg(long, default_value = "EPSG:4326")]
+        crs: String,
+        /// Report file: .csv or .geojson (default: CSV on standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +106,11 @@ enum Command {
     Layers {
         #[command(flatten)]
         store: StoreArgs,
+    },
+    /// Answer land-bureau questions for a file of parcels.
+    Check {
+        #[command(subcommand)]
+        what: CheckCommand,
     },
     /// Copy every layer and its history from one store to another, empty one,
     /// then check counts and geometries. Stores are GeoPackage paths or
@@ -133,6 +170,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             landtrace_server::serve(state, addr).await.with_context(|| format!("serving on {addr}"))
         }
         Command::Migrate { from, to } => migrate(&from, &to).await,
+        Command::Check { what: CheckCommand::Valuation { file, land_use, collective_use, as_of, crs, out, store } } => {
+            check_valuation(&file, &land_use, collective_use.as_deref(), as_of.as_deref(), &crs, out.as_deref(), &store)
+                .await
+        }
         Command::Import { layer, file, actor, store } => {
             let Some(kind) = LayerKind::from_table_name(&layer) else {
                 let known: Vec<&str> = LayerKind::ALL.iter().map(|k| k.table_name()).collect();
@@ -238,6 +279,64 @@ async fn open_or_create_gpkg(path: &Path, data: &Path) -> anyhow::Result<GeoPack
     std::fs::rename(&partial, path).with_context(|| format!("moving the new store to {}", path.display()))?;
     tracing::info!("created {} with {total} features", path.display());
     Ok(GeoPackageStore::open(path).await?)
+}
+
+/// `landtrace check valuation`.
+async fn check_valuation(
+    file: &Path,
+    land_use: &str,
+    collective_use: Option<&str>,
+    as_of: Option<&str>,
+    crs: &str,
+    out: Option<&Path>,
+    store_args: &StoreArgs,
+) -> anyhow::Result<()> {
+    let uses = UseRequest::parse(land_use, collective_use)?;
+    let as_of = as_of.map(Date::parse).transpose().context("--as-of")?;
+    let crs = Crs::parse(crs)?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let format = ParcelInput::detect(&file.to_string_lossy(), &text);
+    let rows = read_parcels(format, &text).with_context(|| format!("reading parcels from {}", file.display()))?;
+    if rows.is_empty() {
+        bail!("{} holds no parcels", file.display());
+    }
+    let store = open_or_create(store_args).await?;
+    let mut catalog = Catalog::default();
+    for kind in [LayerKind::CountyBoundaries, LayerKind::UrbanGradeZones, LayerKind::CollectiveGradeZones] {
+        catalog.replace_layer(kind, store.features(kind).await?);
+    }
+    let bar = indicatif::ProgressBar::new(rows.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} parcels, {per_sec}, eta {eta}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("valuing");
+    let results: Vec<_> = rows
+        .into_iter()
+        .map(|row| {
+            let r = value_row(&catalog, row, crs, &uses, as_of);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
+    let failed = results.iter().filter(|r| r.result.is_err()).count();
+    match out {
+        Some(path) if path.extension().is_some_and(|e| e == "geojson" || e == "json") => {
+            std::fs::write(path, serde_json::to_string_pretty(&report_geojson(&results))?)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        Some(path) => std::fs::write(path, report_table(&results).to_csv())
+            .with_context(|| format!("writing {}", path.display()))?,
+        None => print!("{}", report_table(&results).to_csv()),
+    }
+    eprintln!(
+        "valued {} of {} parcels; {failed} could not be valued (see their rows){}",
+        results.len() - failed,
+        results.len(),
+        out.map(|p| format!("; report: {}", p.display())).unwrap_or_default()
+    );
+    Ok(())
 }
 
 fn is_database_url(s: &str) -> bool {

@@ -108,6 +108,73 @@ impl Date {
     pub const fn day(self) -> u8 {
         self.day
     }
+
+    /// Days since 1970-01-01 (negative before it): a day count for arithmetic.
+    pub const fn epoch_days(self) -> i64 {
+        // Howard Hinnant's days_from_civil, on a calendar starting in March.
+        let (m, d) = (self.month as i64, self.day as i64);
+        let y = self.year as i64 - if m <= 2 { 1 } else { 0 };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01 (before it if negative), if it is in
+    /// years 1-9999.
+    pub fn from_epoch_days(days: i64) -> Option<Date> {
+        // Howard Hinnant's civil_from_days.
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+        Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?).ok()
+    }
+
+    /// The date `days` calendar days later (earlier if negative), if it is in years
+    /// 1-9999. `d.add_days(1)` is the next day.
+    pub fn add_days(self, days: i64) -> Option<Date> {
+        Date::from_epoch_days(self.epoch_days().checked_add(days)?)
+    }
+
+    /// Calendar days from `self` to `later` (negative if `later` is earlier).
+    pub const fn days_until(self, later: Date) -> i64 {
+        later.epoch_days() - self.epoch_days()
+    }
+
+    /// The same day of the month `months` months later, clamped to the last day of
+    /// that month if it is shorter (2023-08-31 + 6 months = 2024-02-29; 2022-08-31 +
+    /// 6 months = 2023-02-28); `None` beyond 9999-12-31.
+    ///
+    /// This is the rule of 《民法典》第二百零二条 for periods counted in months or
+    /// years: the period ends on the corresponding day of the last month, or on that
+    /// month's last day if it has no corresponding day.
+    pub fn add_months(self, months: u32) -> Option<Date> {
+        let index = (u32::from(self.month) - 1).checked_add(months)?;
+        let year = u32::from(self.year) + index / 12;
+        let year = u16::try_from(year).ok()?;
+        let month = u8::try_from(index % 12 + 1).ok()?;
+        let day = self.day.min(days_in_month(year, month));
+        Date::new(year, month, day).ok()
+    }
+
+    /// ISO weekday: 1 = Monday ... 7 = Sunday.
+    pub const fn iso_weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday (4).
+        (self.epoch_days() + 3).rem_euclid(7) as u8 + 1
+    }
+
+    /// Whether the day is a Saturday or Sunday.
+    pub const fn is_weekend(self) -> bool {
+        self.iso_weekday() >= 6
+    }
 }
 
 impl fmt::Display for Date {
@@ -193,6 +260,69 @@ mod tests {
         let back: Date = serde_json::from_value(serde_json::json!("2023-05-01")).unwrap();
         assert_eq!(back, d);
         assert!(serde_json::from_value::<Date>(serde_json::json!("2023-02-30")).is_err());
+    }
+
+    #[test]
+    fn day_arithmetic() {
+        assert_eq!(Date::ymd(1970, 1, 1).epoch_days(), 0);
+        assert_eq!(Date::ymd(2023, 6, 29).epoch_days(), 19_537);
+        assert_eq!(Date::from_epoch_days(19_537), Some(Date::ymd(2023, 6, 29)));
+        for d in [Date::ymd(1, 1, 1), Date::ymd(1600, 2, 29), Date::ymd(2024, 2, 29), Date::ymd(9999, 12, 31)] {
+            assert_eq!(Date::from_epoch_days(d.epoch_days()), Some(d), "{d}");
+        }
+        let d = Date::ymd(2023, 6, 29);
+        assert_eq!(d.add_days(1), Some(Date::ymd(2023, 6, 30)));
+        assert_eq!(d.add_days(5), Some(Date::ymd(2023, 7, 4)));
+        assert_eq!(d.add_days(60), Some(Date::ymd(2023, 8, 28)));
+        assert_eq!(d.add_days(-29), Some(Date::ymd(2023, 5, 31)));
+        assert_eq!(Date::ymd(2024, 2, 28).add_days(1), Some(Date::ymd(2024, 2, 29)));
+        assert_eq!(Date::ymd(2023, 2, 28).add_days(1), Some(Date::ymd(2023, 3, 1)));
+        assert_eq!(Date::ymd(9999, 12, 31).add_days(1), None);
+        assert_eq!(Date::ymd(1, 1, 1).add_days(-1), None);
+        assert_eq!(d.add_days(i64::MAX), None);
+        assert_eq!(d.days_until(Date::ymd(2023, 8, 28)), 60);
+        assert_eq!(Date::ymd(2023, 8, 28).days_until(d), -60);
+        // Whole-date round trip over several years, day by day.
+        let mut day = Date::ymd(2019, 12, 25);
+        for _ in 0..2000 {
+            let next = day.add_days(1).unwrap();
+            assert_eq!(day.days_until(next), 1);
+            assert!(next > day);
+            day = next;
+        }
+    }
+
+    #[test]
+    fn month_arithmetic_clamps_to_the_month_end() {
+        let cases = [
+            ((2023, 6, 29), 6, (2023, 12, 29)),
+            ((2023, 6, 29), 12, (2024, 6, 29)),
+            ((2023, 7, 4), 6, (2024, 1, 4)),
+            ((2023, 8, 31), 6, (2024, 2, 29)),
+            ((2022, 8, 31), 6, (2023, 2, 28)),
+            ((2024, 2, 29), 12, (2025, 2, 28)),
+            ((2023, 1, 31), 1, (2023, 2, 28)),
+            ((2023, 3, 31), 1, (2023, 4, 30)),
+            ((2023, 5, 1), 0, (2023, 5, 1)),
+            ((2023, 12, 15), 1, (2024, 1, 15)),
+        ];
+        for ((y, m, d), months, (ey, em, ed)) in cases {
+            assert_eq!(Date::ymd(y, m, d).add_months(months), Some(Date::ymd(ey, em, ed)), "{y}-{m}-{d} + {months}");
+        }
+        assert_eq!(Date::ymd(9999, 7, 1).add_months(6), None);
+        assert_eq!(Date::ymd(2023, 1, 1).add_months(u32::MAX), None);
+    }
+
+    #[test]
+    fn weekdays() {
+        assert_eq!(Date::ymd(1970, 1, 1).iso_weekday(), 4);
+        assert_eq!(Date::ymd(2023, 6, 29).iso_weekday(), 4); // Thursday
+        assert_eq!(Date::ymd(2023, 9, 2).iso_weekday(), 6); // Saturday
+        assert_eq!(Date::ymd(2023, 7, 9).iso_weekday(), 7); // Sunday
+        assert_eq!(Date::ymd(2023, 7, 10).iso_weekday(), 1);
+        assert_eq!(Date::ymd(1, 1, 1).iso_weekday(), 1);
+        assert!(Date::ymd(2024, 6, 29).is_weekend());
+        assert!(!Date::ymd(2023, 8, 28).is_weekend());
     }
 
     #[test]

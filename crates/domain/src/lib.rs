@@ -10,27 +10,50 @@
 //! - [`prices`]: benchmark land prices of 临政发〔2023〕8号;
 //! - [`truck_ban`]: the urban truck ban of 临政发〔2023〕5号;
 //! - [`expropriation`]: the expropriation decisions 临政发〔2023〕10号 and 11号;
+//! - [`mod@expropriation_timeline`]: their periods (notice, signing, appeal, relocation,
+//!   freezes) and their status on a date;
+//! - [`mod@compensation`]: cash compensation for a house under their compensation plans;
+//! - [`valuation`]: benchmark value of a parcel from its areas in grade zones;
+//! - [`consolidation`]: compensation in land consolidation projects (临政发〔2023〕9号);
+//! - [`area`], [`money`], [`citation`]: areas in m²/亩, money in fen, quoted clauses;
 //! - [`mod@zone_details`]: what the rules add to a zone hit of `/api/locate`.
 //!
 //! Rule tables are exact copies of the gazette (临猗县人民政府公报 2023年第2期); the
 //! tests compare them with verbatim excerpts kept in `data/gazette/`.
 
+pub mod area;
+pub mod citation;
+pub mod compensation;
+pub mod consolidation;
 pub mod date;
 pub mod expropriation;
+pub mod expropriation_timeline;
 pub mod layers;
+pub mod money;
 pub mod prices;
 pub mod privacy;
 pub mod truck_ban;
 pub mod validate;
+pub mod valuation;
 pub mod zone_details;
+
+pub use area::{AreaError, AreaFigures, Mu, SquareMetres};
+pub use citation::Citation;
+pub use compensation::{Compensation, CompensationLine, bonus_percent, compensation, day_after_appraisal};
+pub use consolidation::{
+    AmountRange, Attachments, ConsolidationCompensation, ConsolidationError, ProjectType, consolidation_compensation,
+};
 
 pub use date::{Date, DateError};
 pub use expropriation::{ExpropriationProject, project_by_decision_no};
+pub use expropriation_timeline::{Period, PeriodKind, PeriodStatus, Timeline, TimelineError, expropriation_timeline};
 pub use layers::{FieldDef, FieldType, GeometryKind, LayerKind};
+pub use money::{Money, MoneyError};
 pub use prices::{
     BenchmarkPrice, CollectiveLandUse, Grade, GradeSystem, LandUse, PriceError, UrbanLandUse, benchmark_price,
     price_rows,
 };
 pub use privacy::public_properties;
 pub use validate::{FieldError, validate_properties};
+pub use valuation::{GradePart, UseRequest, Valuation, ValuationError, benchmark_valuation};
 pub use zone_details::zone_details;

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod land;
 pub mod routes;
 pub mod state;
 pub mod tile_cache;
@@ -28,6 +29,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/locate", get(routes::locate::locate))
         .route("/api/layers", get(routes::layers::list))
         .route("/api/layers/{layer}/features", post(routes::layers::insert))
+        .route("/api/land/valuation", post(routes::land::valuation))
+        .route("/api/land/valuation/batch", post(routes::land::valuation_batch))
+        .route("/api/land/expropriation", get(routes::land::expropriation))
+        .route("/api/land/expropriation/compensation", post(routes::land::compensation_estimate))
+        .route("/api/land/consolidation", post(routes::land::consolidation))
         .route("/tiles/{file}", get(routes::tiles::tilejson_doc))
         .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(routes::web::fallback)

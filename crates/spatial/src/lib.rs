@@ -12,17 +12,28 @@
 //!   tests with a banded edge index for many-vertex rings.
 //! - [`ZoneIndex`] ([`zone_index`]): an R-tree of keyed zones answering "which
 //!   zones contain this point"; points on a boundary count as contained, as
-//!   with PostGIS `ST_Intersects`.
+//!   with PostGIS `ST_Intersects`. [`ZoneIndex::candidates`] lists the zones
+//!   whose bounding box meets a rectangle, e.g. a parcel's.
+//! - [`geodesic_area_m2`] ([`geodesic_area`]): the area of a lon/lat
+//!   multipolygon on the WGS84 ellipsoid in m², edges straight in lon/lat.
+//! - [`validate_parcel`] and [`split_by_zones`] ([`parcel`]): checking an
+//!   input parcel ([`ParcelError`] names the problem and where) and cutting
+//!   it by the zones of a grading system into [`ZonePart`]s with their areas
+//!   and the part outside all zones ([`ParcelSplit`]).
 
 pub mod crs;
 pub mod gcj02;
+pub mod geodesic_area;
 pub mod lonlat;
 mod morton_order;
+pub mod parcel;
 pub mod point_in_polygon;
 pub mod zone_index;
 
 pub use crs::{Crs, CrsError, convert_geometry, geometry_to_wgs84};
 pub use gcj02::{gcj02_to_wgs84, wgs84_to_gcj02};
+pub use geodesic_area::geodesic_area_m2;
 pub use lonlat::{CoordError, LonLat};
+pub use parcel::{ParcelError, ParcelSplit, RingId, ZonePart, split_by_zones, validate_parcel};
 pub use point_in_polygon::{Position, PreparedMultiPolygon};
 pub use zone_index::ZoneIndex;

@@ -17,7 +17,7 @@ use crate::morton_order::z_order;
 use crate::point_in_polygon::PreparedMultiPolygon;
 use geo::{Coord, MultiPolygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{Envelope, ParentNode, RTree, RTreeNode, RTreeObject};
+use rstar::{AABB, Envelope, ParentNode, RTree, RTreeNode, RTreeObject};
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -55,6 +55,8 @@ pub struct ZoneIndex<K> {
 #[derive(Debug, Clone)]
 struct Zone<K> {
     key: K,
+    /// The zone as given, for [`ZoneIndex::geometry`].
+    geometry: MultiPolygon<f64>,
     shape: PreparedMultiPolygon,
     /// `None` for an empty multipolygon, which is never found.
     envelope: Option<ZoneBox>,
@@ -79,7 +81,7 @@ impl<K: Clone + Eq + Hash> ZoneIndex<K> {
         let mut index = ZoneIndex::new();
         let mut envelopes = Vec::with_capacity(zones.len());
         for (key, multi_polygon) in zones {
-            let zone = Zone::new(key.clone(), &multi_polygon, index.slots.len());
+            let zone = Zone::new(key.clone(), multi_polygon, index.slots.len());
             if let Some(old_slot) = index.slot_of.insert(key, index.slots.len()) {
                 // Duplicate key: the earlier zone's envelope is skipped below.
                 index.slots[old_slot] = None;
@@ -98,7 +100,7 @@ impl<K: Clone + Eq + Hash> ZoneIndex<K> {
     pub fn insert(&mut self, key: K, multi_polygon: MultiPolygon<f64>) {
         self.remove(&key);
         let slot = self.free_slots.pop().unwrap_or(self.slots.len());
-        let zone = Zone::new(key.clone(), &multi_polygon, slot);
+        let zone = Zone::new(key.clone(), multi_polygon, slot);
         if let Some(envelope) = &zone.envelope {
             self.tree.insert(*envelope);
         }
@@ -137,6 +139,27 @@ impl<K: Clone + Eq + Hash> ZoneIndex<K> {
     /// Whether a zone is stored under `key`.
     pub fn contains_key(&self, key: &K) -> bool {
         self.slot_of.contains_key(key)
+    }
+
+    /// The zone stored under `key`, as it was inserted.
+    pub fn geometry(&self, key: &K) -> Option<&MultiPolygon<f64>> {
+        let slot = *self.slot_of.get(key)?;
+        self.slots[slot].as_ref().map(|zone| &zone.geometry)
+    }
+
+    /// Keys of all zones whose bounding box meets `rect` (touching counts),
+    /// ordered as [`locate`](Self::locate) orders keys. A cheap pre-filter:
+    /// e.g. the zones a parcel may overlap are among
+    /// `candidates(parcel.bounding_rect())`; pass them with their
+    /// [`geometry`](Self::geometry) to [`crate::split_by_zones`].
+    /// Empty zones are never candidates.
+    pub fn candidates(&self, rect: Rect<f64>) -> Vec<K> {
+        let (min, max) = (rect.min(), rect.max());
+        let envelope = AABB::from_corners([min.x, min.y], [max.x, max.y]);
+        let mut slots: Vec<usize> =
+            self.tree.locate_in_envelope_intersecting(&envelope).map(|zone_box| zone_box.data).collect();
+        slots.sort_unstable();
+        slots.iter().map(|&slot| self.key_at(slot)).collect()
     }
 
     /// Keys of all zones containing `point`, boundary included (see the
@@ -239,13 +262,13 @@ impl<K: Clone + Eq + Hash> ZoneIndex<K> {
 }
 
 impl<K> Zone<K> {
-    fn new(key: K, multi_polygon: &MultiPolygon<f64>, slot: usize) -> Self {
-        let shape = PreparedMultiPolygon::new(multi_polygon);
+    fn new(key: K, geometry: MultiPolygon<f64>, slot: usize) -> Self {
+        let shape = PreparedMultiPolygon::new(&geometry);
         let envelope = shape.bounds().map(|b| {
             let (min, max) = (b.min(), b.max());
             GeomWithData::new(Rectangle::from_corners([min.x, min.y], [max.x, max.y]), slot)
         });
-        Zone { key, shape, envelope }
+        Zone { key, geometry, shape, envelope }
     }
 }
 
@@ -386,6 +409,43 @@ mod tests {
         assert!(index.locate(coord! { x: 0.0, y: 0.0 }).is_empty());
         assert!(index.remove(&1));
         assert!(index.is_empty());
+    }
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect<f64> {
+        Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 })
+    }
+
+    #[test]
+    fn candidates_are_zones_whose_bounding_box_meets_the_rect() {
+        let mut index = sample_index();
+        index.insert(4, multi(vec![]));
+        let check_candidates = |r: Rect<f64>, expected: &[u32]| {
+            let mut found = index.candidates(r);
+            found.sort_unstable();
+            assert_eq!(found, expected, "{r:?}");
+        };
+        check_candidates(rect(1.0, 1.0, 2.0, 2.0), &[1]);
+        check_candidates(rect(9.0, 9.0, 9.5, 9.5), &[1, 3]);
+        // Touching a bounding box counts; only boxes matter, so a rect in a
+        // hole or between the parts of a zone still finds it.
+        check_candidates(rect(12.0, 12.0, 13.0, 13.0), &[3]);
+        check_candidates(rect(4.5, 4.5, 5.5, 5.5), &[1]);
+        check_candidates(rect(25.0, 25.0, 26.0, 26.0), &[2]);
+        check_candidates(rect(15.0, 15.0, 16.0, 16.0), &[]);
+        check_candidates(rect(-100.0, -100.0, 100.0, 100.0), &[1, 2, 3]);
+        assert!(ZoneIndex::<u32>::new().candidates(rect(0.0, 0.0, 1.0, 1.0)).is_empty());
+    }
+
+    #[test]
+    fn geometry_returns_the_zone_as_inserted() {
+        let mut index = sample_index();
+        let two_parts = multi(vec![square(20.0, 20.0, 2.0), square(30.0, 30.0, 2.0)]);
+        assert_eq!(index.geometry(&2), Some(&two_parts));
+        assert_eq!(index.geometry(&9), None);
+        index.insert(2, multi(vec![square(50.0, 50.0, 1.0)]));
+        assert_eq!(index.geometry(&2), Some(&multi(vec![square(50.0, 50.0, 1.0)])));
+        index.remove(&2);
+        assert_eq!(index.geometry(&2), None);
     }
 
     #[test]

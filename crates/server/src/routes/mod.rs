@@ -1,6 +1,7 @@
 //! HTTP handlers, one file per resource.
 
 pub mod health;
+pub mod land;
 pub mod layers;
 pub mod locate;
 pub mod tiles;

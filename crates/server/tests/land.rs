@@ -1,0 +1,292 @@
+//! Land-bureau endpoints over a store with hand-made zones, so every expected
+//! number can be computed by hand: parcels wholly in grade 1, split 60/40
+//! across grades 1 and 2, half outside every zone; invalid parcels; dates on
+//! period boundaries; the bonus bands of the compensation.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use landtrace_server::{AppOptions, AppState, app};
+use landtrace_store::{Actor, GeoPackageStore, NewFeature, Store};
+use serde_json::{Map, Value, json};
+use tower::ServiceExt;
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]})
+}
+
+fn feature(geometry: &Value, props: Value) -> NewFeature {
+    let g: geojson::Geometry = serde_json::from_value(geometry.clone()).unwrap();
+    let props: Map<String, Value> = props.as_object().unwrap().clone();
+    NewFeature { geometry: Some(geo::Geometry::try_from(&g.value).unwrap()), properties: props }
+}
+
+/// Grade 1: lon 110.70–110.75, grade 2: lon 110.75–110.80, both lat 35.10–35.15;
+/// an expropriation area inside grade 1; the county is a large rectangle.
+async fn state(dir: &Path) -> AppState {
+    let store = GeoPackageStore::create(&dir.join("land.gpkg")).await.unwrap();
+    let ill = "illustrative";
+    store
+        .insert_many(
+            vec![
+                (
+                    landtrace_domain::LayerKind::CountyBoundaries,
+                    vec![feature(&rect(110.0, 34.8, 111.0, 35.5), json!({"adcode": "140821", "name": "临猗县", "level": "county", "accuracy": ill}))],
+                ),
+                (
+                    landtrace_domain::LayerKind::UrbanGradeZones,
+                    vec![
+                        feature(&rect(110.70, 35.10, 110.75, 35.15), json!({"grade": 1, "accuracy": ill})),
+                        feature(&rect(110.75, 35.10, 110.80, 35.15), json!({"grade": 2, "accuracy": ill})),
+                    ],
+                ),
+                (
+                    landtrace_domain::LayerKind::CollectiveGradeZones,
+                    vec![feature(&rect(110.40, 35.10, 110.45, 35.15), json!({"grade": 2, "accuracy": ill}))],
+                ),
+                (
+                    landtrace_domain::LayerKind::ExpropriationAreas,
+                    vec![feature(
+                        &rect(110.72, 35.12, 110.73, 35.13),
+                        json!({"project": "壕村小区及油厂家属院", "decision_no": "临政发〔2023〕10号", "decision_date": "2023-06-29", "accuracy": ill}),
+                    )],
+                ),
+            ],
+            &Actor::bundled_data(),
+        )
+        .await
+        .unwrap();
+    AppState::new(Arc::new(store), AppOptions::default()).await.unwrap()
+}
+
+async fn call(state: &AppState, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+async fn post(state: &AppState, uri: &str, body: Value) -> (StatusCode, Value) {
+    let req = Request::post(uri).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap();
+    let (status, bytes) = call(state, req).await;
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, Value) {
+    let (status, bytes) = call(state, Request::get(uri).body(Body::empty()).unwrap()).await;
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+/// Exact area of a lon/lat rectangle on the WGS84 ellipsoid (authalic formula),
+/// the oracle the expected numbers are computed from.
+fn quadrangle_m2(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> f64 {
+    let a: f64 = 6_378_137.0;
+    let f: f64 = 1.0 / 298.257_223_563;
+    let e2 = f * (2.0 - f);
+    let e = e2.sqrt();
+    let q = |phi: f64| {
+        let s = phi.to_radians().sin();
+        s / (1.0 - e2 * s * s) + (1.0 / (2.0 * e)) * ((1.0 + e * s) / (1.0 - e * s)).ln()
+    };
+    a * a * (1.0 - e2) / 2.0 * (lon1 - lon0).to_radians() * (q(lat1) - q(lat0))
+}
+
+fn yuan(v: &Value) -> f64 {
+    v["yuan"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_parcel_wholly_in_grade_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let (status, body) = post(
+        &state,
+        "/api/land/valuation",
+        json!({"parcel": rect(110.71, 35.11, 110.72, 35.12), "use": "住宅", "as_of": "2023-06-01"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v = &body["valuation"];
+    let area = quadrangle_m2(110.71, 35.11, 110.72, 35.12);
+    assert!(
+        (v["parcel_area"]["m2"].as_f64().unwrap() / area - 1.0).abs() < 1e-9,
+        "{} vs {area}",
+        v["parcel_area"]["m2"]
+    );
+    assert!((v["parcel_area"]["mu"].as_f64().unwrap() - area * 15.0 / 10_000.0).abs() < 1e-6);
+    assert_eq!(v["parts"].as_array().unwrap().len(), 1);
+    let part = &v["parts"][0];
+    assert_eq!((part["grade"].as_u64(), part["system"].as_str()), (Some(1), Some("urban")));
+    assert_eq!(part["price"]["yuan_per_m2"], 657);
+    assert_eq!(part["price"]["wan_yuan_per_mu"], 43.8);
+    assert_eq!(yuan(&v["total_value"]), (area * 657.0).round());
+    assert_eq!(v["approval"], "晋自然资技审〔2023〕6号");
+    assert_eq!(v["in_force_from"], "2023-05-01");
+    assert_eq!(v["in_force"], true);
+    assert_eq!(v["outside"]["area"]["m2"], 0.0);
+    assert_eq!(body["zones"][0]["layer"], "urban_grade_zones");
+}
+
+#[tokio::test]
+async fn a_parcel_split_60_40_across_grades_1_and_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    // 0.006° of longitude in grade 1, 0.004° in grade 2: on the ellipsoid the
+    // areas split exactly in that ratio.
+    let parcel = rect(110.744, 35.12, 110.754, 35.121);
+    let (status, body) = post(&state, "/api/land/valuation", json!({"parcel": parcel, "use": "商服"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v = &body["valuation"];
+    let total = quadrangle_m2(110.744, 35.12, 110.754, 35.121);
+    let parts = v["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    let by_grade = |g: u64| parts.iter().find(|p| p["grade"] == g).unwrap();
+    let a1 = by_grade(1)["area"]["m2"].as_f64().unwrap();
+    let a2 = by_grade(2)["area"]["m2"].as_f64().unwrap();
+    assert!((a1 / (0.6 * total) - 1.0).abs() < 1e-6, "{a1} vs {}", 0.6 * total);
+    assert!((a2 / (0.4 * total) - 1.0).abs() < 1e-6, "{a2} vs {}", 0.4 * total);
+    assert!(((a1 + a2) / total - 1.0).abs() < 1e-4, "parts sum to the parcel within 0.01%");
+    assert_eq!(by_grade(1)["price"]["yuan_per_m2"], 686);
+    assert_eq!(by_grade(2)["price"]["yuan_per_m2"], 581);
+    assert_eq!(yuan(&by_grade(1)["value"]), (a1 * 686.0).round());
+    assert_eq!(yuan(&by_grade(2)["value"]), (a2 * 581.0).round());
+    assert_eq!(yuan(&v["total_value"]), (a1 * 686.0).round() + (a2 * 581.0).round());
+    assert!(body["closure_error"].as_f64().unwrap() < 1e-4);
+    assert_eq!(body["zones"].as_array().unwrap().len(), 2, "the split parts come with their geometry");
+}
+
+#[tokio::test]
+async fn a_parcel_half_outside_every_zone_and_before_the_prices_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let parcel = rect(110.795, 35.12, 110.805, 35.121);
+    let (status, body) =
+        post(&state, "/api/land/valuation", json!({"parcel": parcel, "use": "工业", "as_of": "2023-04-30"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v = &body["valuation"];
+    let total = quadrangle_m2(110.795, 35.12, 110.805, 35.121);
+    let outside = v["outside"]["area"]["m2"].as_f64().unwrap();
+    assert!((outside / (0.5 * total) - 1.0).abs() < 1e-6, "{outside}");
+    assert_eq!(v["outside"]["share_percent"], 50.0);
+    assert_eq!(v["outside"]["valued"], false);
+    let a2 = v["parts"][0]["area"]["m2"].as_f64().unwrap();
+    assert_eq!(yuan(&v["total_value"]), (a2 * 286.0).round(), "only the part in grade 2 is valued");
+    assert_eq!(v["in_force"], false);
+    assert!(v["note"].as_str().unwrap().contains("2023-05-01"), "{}", v["note"]);
+}
+
+#[tokio::test]
+async fn bad_parcels_are_400_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let bowtie = json!({"type": "Polygon", "coordinates": [[[110.71, 35.11], [110.72, 35.12], [110.72, 35.11], [110.71, 35.12], [110.71, 35.11]]]});
+    for (body, needle) in [
+        (json!({"parcel": bowtie, "use": "住宅"}), "self-intersects at (110.715000, 35.115000)"),
+        (json!({"parcel": rect(120.0, 30.0, 120.01, 30.01), "use": "住宅"}), "outside 临猗县"),
+        (json!({"parcel": rect(110.71, 35.11, 110.72, 135.12), "use": "住宅"}), "lat"),
+        (json!({"parcel": rect(110.71, 35.11, 110.72, 35.12), "use": "别墅"}), "not a benchmark land use"),
+        (json!({"parcel": {"type": "Point", "coordinates": [110.7, 35.1]}, "use": "住宅"}), "Polygon"),
+        (json!({"parcel": rect(110.71, 35.11, 110.72, 35.12), "use": "住宅", "as_of": "2023-02-30"}), "as_of"),
+    ] {
+        let (status, reply) = post(&state, "/api/land/valuation", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body} → {reply}");
+        let message = reply["error"].as_str().unwrap_or_default();
+        assert!(message.contains(needle), "{body}: {message}");
+    }
+    // Collective land has no 住宅 price: reported in the part, never guessed.
+    let (status, reply) =
+        post(&state, "/api/land/valuation", json!({"parcel": rect(110.41, 35.11, 110.42, 35.12), "use": "住宅"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(reply["valuation"]["parts"][0]["price"].is_null());
+    assert!(reply["valuation"]["parts"][0]["note"].as_str().unwrap().contains("宅基地"));
+}
+
+#[tokio::test]
+async fn batch_upload_reports_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let csv = "id,wkt\nA,\"POLYGON((110.71 35.11,110.72 35.11,110.72 35.12,110.71 35.12,110.71 35.11))\"\nB,POLYGON((1 2\nC,\"POLYGON((120 30,120.01 30,120.01 30.01,120 30))\"\n";
+    let req = Request::post("/api/land/valuation/batch?use=住宅&filename=p.csv").body(Body::from(csv)).unwrap();
+    let (status, bytes) = call(&state, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[1].starts_with("1,A,ok,"), "{}", lines[1]);
+    let area = quadrangle_m2(110.71, 35.11, 110.72, 35.12);
+    assert!(lines[1].contains(&format!("{:.2}", (area * 657.0).round())), "{}", lines[1]);
+    assert!(lines[2].starts_with("2,B,error,") && lines[2].contains("WKT"), "{}", lines[2]);
+    assert!(lines[3].starts_with("3,C,error,") && lines[3].contains("outside"), "{}", lines[3]);
+
+    let req = Request::post("/api/land/valuation/batch?filename=p.csv").body(Body::from(csv)).unwrap();
+    assert_eq!(call(&state, req).await.0, StatusCode::BAD_REQUEST, "use is required");
+}
+
+#[tokio::test]
+async fn expropriation_status_on_period_boundaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let at = |date: &str| format!("/api/land/expropriation?lon=110.725&lat=35.125&as_of={date}");
+    let status_of = |body: &Value, kind: &str| {
+        let periods = body["projects"][0]["timeline"]["periods"].as_array().unwrap();
+        periods.iter().find(|p| p["kind"] == kind).map(|p| p["status"].clone()).unwrap_or(Value::Null)
+    };
+    let (code, body) = get(&state, &at("2023-07-04")).await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    assert_eq!(body["in_expropriation_area"], true);
+    assert_eq!(body["projects"][0]["properties"]["decision_no"], "临政发〔2023〕10号");
+    let kinds: Vec<String> = body["projects"][0]["timeline"]["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap().to_owned())
+        .collect();
+    let notice = kinds.iter().find(|k| k.contains("notice")).expect("a notice period").clone();
+    let signing = kinds.iter().find(|k| k.contains("sign")).expect("a signing period").clone();
+    assert_eq!(status_of(&body, &notice), "running", "2023-07-04 is the notice period's last day");
+    let (_, next) = get(&state, &at("2023-07-05")).await;
+    assert_eq!(status_of(&next, &notice), "over");
+    let (_, last) = get(&state, &at("2023-08-28")).await;
+    assert_eq!(status_of(&last, &signing), "running", "60 days from 2023-06-29");
+    let (_, after) = get(&state, &at("2023-08-29")).await;
+    assert_eq!(status_of(&after, &signing), "over");
+    let (_, before) = get(&state, &at("2023-06-28")).await;
+    assert_eq!(status_of(&before, &notice), "not_started");
+
+    let (_, outside) = get(&state, "/api/land/expropriation?lon=110.71&lat=35.11&as_of=2023-07-01").await;
+    assert_eq!(outside["in_expropriation_area"], false);
+    let (code, _) = get(&state, "/api/land/expropriation?lon=110.71&lat=95&as_of=2023-07-01").await;
+    assert_eq!(code, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn compensation_bonus_bands_and_consolidation() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let state = &state;
+    let total = |day: u32| async move {
+        let (status, body) = post(
+            state,
+            "/api/land/expropriation/compensation",
+            json!({"decision_no": "临政发〔2023〕10号", "appraised_value_yuan": 800000, "building_area_m2": 120, "signed_day_after_appraisal": day}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        yuan(&body["total"])
+    };
+    // 800,000 + moving 15×120 + transition 10×120×6 + bonus (20% / 10% / 0).
+    assert_eq!(total(20).await, 969_000.0);
+    assert_eq!(total(21).await, 889_000.0);
+    assert_eq!(total(30).await, 889_000.0);
+    assert_eq!(total(31).await, 809_000.0);
+
+    let (status, body) =
+        post(state, "/api/land/consolidation", json!({"project_type": "土地整治", "area_mu": 100})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let text = body.to_string();
+    assert!(text.contains("200000") && text.contains("350000"), "2,000 元/亩 + 5 × 300 元/亩: {text}");
+    let (status, body) = post(state, "/api/land/consolidation", json!({"project_type": "围垦", "area_mu": 100})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
