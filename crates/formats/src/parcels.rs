@@ -54,19 +54,10 @@ fn to_multipolygon(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
         Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
         Geometry::MultiPolygon(mp) => Ok(mp),
         Geometry::Rect(r) => Ok(MultiPolygon(vec![r.to_polygon()])),
-        other => Err(format!("geometry is a {}, expected a Polygon or MultiPolygon", kind(&other))),
-    }
-}
-
-fn kind(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
+        other => Err(format!(
+            "geometry is a {}, expected a Polygon or MultiPolygon",
+            landtrace_spatial::geometry_type_name(&other)
+        )),
     }
 }
 

@@ -24,6 +24,7 @@
 pub mod crs;
 pub mod gcj02;
 pub mod geodesic_area;
+mod geometry_type;
 pub mod lonlat;
 mod morton_order;
 pub mod parcel;
@@ -33,6 +34,7 @@ pub mod zone_index;
 pub use crs::{Crs, CrsError, convert_geometry, geometry_to_wgs84};
 pub use gcj02::{gcj02_to_wgs84, wgs84_to_gcj02};
 pub use geodesic_area::geodesic_area_m2;
+pub use geometry_type::geometry_type_name;
 pub use lonlat::{CoordError, LonLat};
 pub use parcel::{ParcelError, ParcelSplit, RingId, ZonePart, split_by_zones, validate_parcel};
 pub use point_in_polygon::{Position, PreparedMultiPolygon};

@@ -11,12 +11,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use landtrace_domain::{FieldType, GeometryKind, LayerKind};
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Row, Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
 use crate::geojson_io::feature_to_geojson;
+use crate::rows::{GEOMETRY_COLUMN, read_feature};
 use crate::validate::{FeatureErrors, validate_features};
 use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions};
 
@@ -28,7 +29,6 @@ const APPLICATION_ID: i64 = 0x4750_4B47;
 const SCHEMA_VERSION: &str = "1";
 const CORE_SQL: &str = include_str!("../sql/gpkg_core.sql");
 const RTREE_SQL: &str = include_str!("../sql/gpkg_rtree.sql");
-const GEOMETRY_COLUMN: &str = "geom";
 
 /// The embedded GeoPackage store.
 #[derive(Debug, Clone)]
@@ -192,34 +192,7 @@ fn column_list(kind: LayerKind) -> String {
 }
 
 fn read_row(kind: LayerKind, row: &SqliteRow) -> Result<Feature, StoreError> {
-    let id: i64 = row.try_get("fid")?;
-    let corrupt = |reason: String| StoreError::Corrupt { layer: kind.table_name().into(), fid: id, reason };
-    let geometry = if kind.geometry() == GeometryKind::None {
-        None
-    } else {
-        let blob: Option<Vec<u8>> = row.try_get(GEOMETRY_COLUMN)?;
-        match blob {
-            None => None,
-            Some(b) => Some(gpkg_blob::decode(&b).map_err(|e| corrupt(e.to_string()))?),
-        }
-    };
-    let mut properties = Map::new();
-    for f in kind.fields() {
-        let value = match f.ty {
-            FieldType::Text | FieldType::Date => row.try_get::<Option<String>, _>(f.name)?.map(Value::String),
-            FieldType::Integer => row.try_get::<Option<i64>, _>(f.name)?.map(Value::from),
-            FieldType::Real => row
-                .try_get::<Option<f64>, _>(f.name)?
-                .map(|v| {
-                    Number::from_f64(v).map(Value::Number).ok_or_else(|| corrupt(format!("{} is not finite", f.name)))
-                })
-                .transpose()?,
-        };
-        if let Some(v) = value {
-            properties.insert(f.name.to_owned(), v);
-        }
-    }
-    Ok(Feature { id, geometry, properties })
+    read_feature(kind, row, |b| gpkg_blob::decode(b).map_err(|e| e.to_string()))
 }
 
 /// Inserts rows into one layer. With `ids`, the given feature ids are kept

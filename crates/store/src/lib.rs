@@ -14,6 +14,7 @@ pub mod gpkg;
 mod gpkg_blob;
 mod gpkg_functions;
 pub mod postgis;
+mod rows;
 pub mod validate;
 pub mod wkb;
 

@@ -13,13 +13,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use landtrace_domain::{FieldType, GeometryKind, LayerKind};
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
 use crate::geojson_io::feature_to_geojson;
+use crate::rows::{GEOMETRY_COLUMN, read_feature};
 use crate::validate::{FeatureErrors, validate_features};
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
 
@@ -36,7 +37,6 @@ pub const CHANGES_CHANNEL: &str = "landtrace_changes";
 const RELISTEN_EVERY: Duration = Duration::from_millis(250);
 /// Capacity of a [`ChangeFeed`] before the listener waits for the consumer.
 const FEED_CAPACITY: usize = 256;
-const GEOMETRY_COLUMN: &str = "geom";
 /// Key of the advisory lock the migrator holds (per database), "landtrac".
 const MIGRATION_LOCK: i64 = 0x6c61_6e64_7472_6163;
 const MIGRATIONS_TABLE_SQL: &str = "CREATE TABLE IF NOT EXISTS landtrace_migrations (\
@@ -246,34 +246,7 @@ fn select_list(kind: LayerKind) -> String {
 }
 
 fn read_row(kind: LayerKind, row: &PgRow) -> Result<Feature, StoreError> {
-    let id: i64 = row.try_get("fid")?;
-    let corrupt = |reason: String| StoreError::Corrupt { layer: kind.table_name().into(), fid: id, reason };
-    let geometry = if kind.geometry() == GeometryKind::None {
-        None
-    } else {
-        let bytes: Option<Vec<u8>> = row.try_get(GEOMETRY_COLUMN)?;
-        match bytes {
-            None => None,
-            Some(b) => Some(wkb::decode(&b).map_err(|e| corrupt(e.to_string()))?),
-        }
-    };
-    let mut properties = Map::new();
-    for f in kind.fields() {
-        let value = match f.ty {
-            FieldType::Text | FieldType::Date => row.try_get::<Option<String>, _>(f.name)?.map(Value::String),
-            FieldType::Integer => row.try_get::<Option<i64>, _>(f.name)?.map(Value::from),
-            FieldType::Real => row
-                .try_get::<Option<f64>, _>(f.name)?
-                .map(|v| {
-                    Number::from_f64(v).map(Value::Number).ok_or_else(|| corrupt(format!("{} is not finite", f.name)))
-                })
-                .transpose()?,
-        };
-        if let Some(v) = value {
-            properties.insert(f.name.to_owned(), v);
-        }
-    }
-    Ok(Feature { id, geometry, properties })
+    read_feature(kind, row, |b| wkb::decode(b).map_err(|e| e.to_string()))
 }
 
 /// `INSERT … RETURNING fid` for one layer, with the fid bound as `$1` when

@@ -101,18 +101,6 @@ pub fn validate_features(kind: LayerKind, features: Vec<NewFeature>) -> Result<V
     if errors.is_empty() { Ok(out) } else { Err(FeatureErrors { layer: kind.table_name(), total, errors }) }
 }
 
-fn type_name(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
-    }
-}
-
 fn normalise_geometry(kind: LayerKind, geometry: Option<Geometry<f64>>) -> Result<Option<Geometry<f64>>, String> {
     let expected = kind.geometry();
     let Some(g) = geometry else {
@@ -124,16 +112,21 @@ fn normalise_geometry(kind: LayerKind, geometry: Option<Geometry<f64>>) -> Resul
     };
     check_coordinates(&g)?;
     match (expected, g) {
-        (GeometryKind::None, g) => {
-            Err(format!("layer {} has no geometry, but the feature has a {}", kind.table_name(), type_name(&g)))
-        }
+        (GeometryKind::None, g) => Err(format!(
+            "layer {} has no geometry, but the feature has a {}",
+            kind.table_name(),
+            landtrace_spatial::geometry_type_name(&g)
+        )),
         (GeometryKind::Point, Geometry::Point(p)) => Ok(Some(Geometry::Point(p))),
-        (GeometryKind::Point, g) => Err(format!("geometry is a {}, expected a Point", type_name(&g))),
+        (GeometryKind::Point, g) => {
+            Err(format!("geometry is a {}, expected a Point", landtrace_spatial::geometry_type_name(&g)))
+        }
         (GeometryKind::MultiPolygon, Geometry::Polygon(p)) => check_polygons(MultiPolygon(vec![p])),
         (GeometryKind::MultiPolygon, Geometry::MultiPolygon(mp)) => check_polygons(mp),
-        (GeometryKind::MultiPolygon, g) => {
-            Err(format!("geometry is a {}, expected a Polygon or MultiPolygon", type_name(&g)))
-        }
+        (GeometryKind::MultiPolygon, g) => Err(format!(
+            "geometry is a {}, expected a Polygon or MultiPolygon",
+            landtrace_spatial::geometry_type_name(&g)
+        )),
     }
 }
 

@@ -1,0 +1,77 @@
+//! Reading a stored feature out of a database row, the same way for every
+//! backend: the row types differ (SQLite, PostgreSQL), the layout does not.
+
+use geo::Geometry;
+use landtrace_domain::{FieldType, GeometryKind, LayerKind};
+use serde_json::{Map, Number, Value};
+use sqlx::Row;
+
+use crate::{Feature, StoreError};
+
+/// Name of the geometry column in every layer table.
+pub(crate) const GEOMETRY_COLUMN: &str = "geom";
+
+/// Typed column access the feature reader needs; implemented for the row type
+/// of each backend.
+pub(crate) trait FeatureRow {
+    fn text(&self, column: &str) -> Result<Option<String>, sqlx::Error>;
+    fn integer(&self, column: &str) -> Result<Option<i64>, sqlx::Error>;
+    fn real(&self, column: &str) -> Result<Option<f64>, sqlx::Error>;
+    fn bytes(&self, column: &str) -> Result<Option<Vec<u8>>, sqlx::Error>;
+}
+
+macro_rules! feature_row {
+    ($row:ty) => {
+        impl FeatureRow for $row {
+            fn text(&self, column: &str) -> Result<Option<String>, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn integer(&self, column: &str) -> Result<Option<i64>, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn real(&self, column: &str) -> Result<Option<f64>, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn bytes(&self, column: &str) -> Result<Option<Vec<u8>>, sqlx::Error> {
+                self.try_get(column)
+            }
+        }
+    };
+}
+
+feature_row!(sqlx::sqlite::SqliteRow);
+feature_row!(sqlx::postgres::PgRow);
+
+/// Reads `fid`, the geometry (decoded by `decode`) and every field of `kind`.
+/// Absent (NULL) fields stay absent from the properties.
+pub(crate) fn read_feature<R: FeatureRow>(
+    kind: LayerKind,
+    row: &R,
+    decode: impl Fn(&[u8]) -> Result<Geometry<f64>, String>,
+) -> Result<Feature, StoreError> {
+    let id = row.integer("fid")?.unwrap_or_default();
+    let corrupt = |reason: String| StoreError::Corrupt { layer: kind.table_name().into(), fid: id, reason };
+    let geometry = match kind.geometry() {
+        GeometryKind::None => None,
+        GeometryKind::Point | GeometryKind::MultiPolygon => {
+            row.bytes(GEOMETRY_COLUMN)?.map(|b| decode(&b).map_err(corrupt)).transpose()?
+        }
+    };
+    let mut properties = Map::new();
+    for f in kind.fields() {
+        let value = match f.ty {
+            FieldType::Text | FieldType::Date => row.text(f.name)?.map(Value::String),
+            FieldType::Integer => row.integer(f.name)?.map(Value::from),
+            FieldType::Real => row
+                .real(f.name)?
+                .map(|v| {
+                    Number::from_f64(v).map(Value::Number).ok_or_else(|| corrupt(format!("{} is not finite", f.name)))
+                })
+                .transpose()?,
+        };
+        if let Some(v) = value {
+            properties.insert(f.name.to_owned(), v);
+        }
+    }
+    Ok(Feature { id, geometry, properties })
+}
