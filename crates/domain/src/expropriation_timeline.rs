@@ -211,8 +211,15 @@ pub const REVIEW_TEXT: &str =
     "征收范围内的被征收人对本征收决定不服的，可自征收决定通告期限届满之日起 60 日内依法申请行政复议";
 /// 通告 七、其他: lawsuit.
 pub const LAWSUIT_TEXT: &str = "也可自征收决定通告期限届满之日起六个月内依法提起行政诉讼";
-/// 补偿方案 十四（一）.
+/// 补偿方案 十四（一） of 临政发〔2023〕10号 (its plan says 公告).
 pub const BUILDING_FREEZE_TEXT: &str = "凡在此次被征收范围内的单位和个人，自征收公告发布之日起，不得新建、扩建、改建房屋和改变房屋用途等不当增加补偿费用的行为，违反规定的，不予补偿。";
+/// 补偿方案 十四（一） of 临政发〔2023〕11号 (its plan says 通告, gazette line 1746).
+pub const BUILDING_FREEZE_TEXT_11: &str = "凡在此次被征收范围内的单位和个人，自征收通告发布之日起，不得新建、扩建、改建房屋和改变房屋用途等不当增加补偿费用的行为，违反规定的，不予补偿。";
+
+/// The building-freeze clause in the plan of `project`'s own decision.
+fn building_freeze_text(project: &ExpropriationProject) -> &'static str {
+    if project.decision_no.contains("11号") { BUILDING_FREEZE_TEXT_11 } else { BUILDING_FREEZE_TEXT }
+}
 /// 补偿方案 十四（二）.
 pub const APPROVAL_SUSPENSION_TEXT: &str = "凡在此次被征收范围内的单位和个人，行政审批、规划和自然资源、市场监督管理、公安、住建等有关单位暂停办理有关手续，暂停期为自征收通告发布之日起 1 年。";
 /// 补偿方案 十四（三）.
@@ -354,7 +361,7 @@ pub fn expropriation_timeline(
             PeriodKind::AdministrativeReview => (notice_end, REVIEW_TEXT.into()),
             PeriodKind::Lawsuit => (notice_end, LAWSUIT_TEXT.into()),
             PeriodKind::Relocation => (decided, relocation_text(project).into()),
-            PeriodKind::BuildingFreeze => (published, BUILDING_FREEZE_TEXT.into()),
+            PeriodKind::BuildingFreeze => (published, building_freeze_text(project).into()),
             PeriodKind::ApprovalSuspension => (published, APPROVAL_SUSPENSION_TEXT.into()),
             PeriodKind::DisputeSettlement => (published, DISPUTE_SETTLEMENT_TEXT.into()),
         };

@@ -28,6 +28,8 @@ pub mod consolidation;
 pub mod date;
 pub mod expropriation;
 pub mod expropriation_timeline;
+#[cfg(test)]
+mod gazette_quotes;
 pub mod layers;
 pub mod money;
 pub mod prices;
