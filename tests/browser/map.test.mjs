@@ -9,7 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,7 @@ const artifacts = path.join(repo, 'artifacts/browser');
 // Fixed test points of data/README.md.
 const P1 = [110.775, 35.14]; // urban grade 1 and truck-ban zone
 const P4 = [110.779276, 35.1419853]; // expropriation area 临政发〔2023〕10号
+const P6 = [109.9, 35.2]; // outside 临猗县
 
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
@@ -289,6 +290,205 @@ test('phone (375×740): bottom sheet with the grade, usable layer list', async (
     await shot(page, 'phone-p1-sheet.png');
     await page.locator('#info-panel .close').tap();
     assert.ok(!(await sheet.isVisible()), 'the bottom sheet did not close');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ----- 地块估价 (parcel valuation) and expropriation periods -----------------------------
+
+/** Clicks (or taps) the map at a lon/lat without waiting for anything. */
+async function pressAt(page, lonLat, tap = false) {
+  const { x, y } = await screenPoint(page, lonLat);
+  if (tap) await page.touchscreen.tap(x, y);
+  else await page.mouse.click(x, y);
+  return { x, y };
+}
+
+/** A square of ±`half` degrees around `center`, as 4 corners (counter-clockwise). */
+const square = ([lon, lat], half) => [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([dx, dy]) => [lon + dx * half, lat + dy * half]);
+
+/** Draws a parcel by clicking its corners and pressing 完成. */
+async function drawParcel(page, corners, tap = false) {
+  await page.waitForSelector('#valuation-panel[data-state="drawing"]');
+  const points = [];
+  for (const c of corners) points.push(await pressAt(page, c, tap));
+  assert.match(await page.locator('#valuation-panel .v-hint').innerText(), new RegExp(`${corners.length} 个顶点`));
+  if (tap) await page.locator('#valuation-finish').tap();
+  else await page.click('#valuation-finish');
+  return points;
+}
+
+/** Chooses a land use and returns the JSON answer of the valuation it triggers. */
+async function chooseUse(page, use) {
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/land/valuation') && r.request().method() === 'POST');
+  await page.selectOption('#valuation-use', use);
+  const res = await answer;
+  await page.waitForFunction(() => ['result', 'error'].includes(document.querySelector('#valuation-panel').dataset.state));
+  return { status: res.status(), body: await res.json() };
+}
+
+/** Checks the result table against the server's answer for a parcel wholly in urban grade 1, 住宅. */
+async function checkGradeOneResidential(page, body) {
+  assert.equal(await page.$eval('#valuation-panel', (e) => e.dataset.state), 'result');
+  const v = body.valuation;
+  assert.equal(v.parts.length, 1, `expected one grade part: ${JSON.stringify(v.parts)}`);
+  const part = v.parts[0];
+  assert.equal(part.grade_name, '一级');
+  assert.equal(part.price.yuan_per_m2, 657);
+  const expected = Math.round(part.area.m2 * 657);
+  assert.equal(Number(v.total_value.yuan), expected, 'server total ≠ round(area × 657)');
+  assert.ok(Math.abs(part.area.m2 - v.parcel_area.m2) < 0.01, 'the parcel is not wholly in grade 1');
+
+  const table = await page.locator('#valuation-table').innerText();
+  for (const text of ['一级', '657', '43.8', '100.00%', '级别范围外']) {
+    assert.ok(table.includes(text), `valuation table lacks ${text}:\n${table}`);
+  }
+  const shown = await page.$eval('#valuation-panel .v-total', (e) => e.textContent);
+  assert.equal(Number(shown.replace(/[^\d.]/g, '')), expected, `total shown as ${shown}, expected ${expected}`);
+  assert.ok(table.replaceAll(',', '').includes(String(expected)), `table lacks the total ${expected}`);
+  const panel = await page.locator('#valuation-panel').innerText();
+  for (const text of ['临政发〔2023〕8号', '晋自然资技审〔2023〕6号', '2023-05-01', '示例数据']) {
+    assert.ok(panel.includes(text), `valuation panel lacks ${text}`);
+  }
+  return expected;
+}
+
+/** Grade parts the map draws in the valuation parts layer. */
+const renderedParts = (page) => page.evaluate(() => window.__landtraceMap
+  .queryRenderedFeatures({ layers: ['valuation:parts-fill'] }).map((f) => f.properties));
+
+test('desktop: parcel valuation (draw, error, batch, print) and expropriation periods', async () => {
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  try {
+    await moveTo(page, P1, 16);
+    await page.click('#valuation-toggle');
+    assert.ok(await page.locator('#valuation-panel').isVisible(), 'the valuation panel did not open');
+
+    // A small square around P1, wholly in the demo grade-1 zone, valued for 住宅.
+    await drawParcel(page, square(P1, 0.0004));
+    assert.equal(await page.$eval('#valuation-panel', (e) => e.dataset.state), 'need-use');
+    const { status, body } = await chooseUse(page, '住宅');
+    assert.equal(status, 200, JSON.stringify(body));
+    await checkGradeOneResidential(page, body);
+    assert.equal(body.valuation.as_of, await page.inputValue('#valuation-as-of'), 'as_of is not the date input');
+    await waitIdle(page);
+    const parts = await renderedParts(page);
+    assert.ok(parts.some((p) => p.grade === 1 && p.system === 'urban'), `no grade-1 part drawn: ${JSON.stringify(parts)}`);
+    await shot(page, 'valuation-desktop.png');
+
+    // Client-side CSV: UTF-8 with BOM, the part and the total.
+    const csvDownload = page.waitForEvent('download');
+    await page.click('#valuation-csv');
+    const csv = readFileSync(await (await csvDownload).path(), 'utf8');
+    assert.ok(csv.startsWith('\uFEFF'), 'the CSV has no BOM');
+    assert.ok(csv.includes('城区一级') && csv.includes(body.valuation.total_value.yuan), `CSV lacks the part or total:\n${csv}`);
+
+    // A date before 2023-05-01: visible warning.
+    const early = page.waitForResponse((r) => r.url().endsWith('/api/land/valuation'));
+    await page.fill('#valuation-as-of', '2023-01-01');
+    await page.dispatchEvent('#valuation-as-of', 'change');
+    assert.equal((await (await early).json()).valuation.in_force, false);
+    await page.waitForSelector('#valuation-panel .v-warning[data-in-force="false"]');
+    assert.match(await page.locator('#valuation-panel .v-warning').innerText(), /早于.*2023-05-01/);
+    await page.fill('#valuation-as-of', '2024-06-01');
+    await page.dispatchEvent('#valuation-as-of', 'change');
+    await page.waitForSelector('#valuation-panel .v-note[data-in-force="true"]');
+
+    // 打印: window.print() is stubbed; the print stylesheet gives one page with the table and the map.
+    await page.evaluate(() => { window.print = () => { window.__printed = true; }; });
+    await page.click('#valuation-print');
+    await page.waitForFunction(() => window.__printed === true);
+    assert.ok(await page.$eval('.print-map img', (img) => img.naturalWidth > 0), 'no map snapshot for printing');
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    writeFileSync(path.join(artifacts, 'valuation-print.pdf'), pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    assert.equal(pages, 1, `the printed report has ${pages} pages`);
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: path.join(artifacts, 'valuation-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+
+    // English.
+    await page.click('#lang-toggle');
+    assert.match(await page.locator('#valuation-table').innerText(), /Urban grade 1/);
+    await page.click('#lang-toggle');
+
+    // A self-intersecting parcel: the server's reason is shown.
+    await page.click('#valuation-draw');
+    const [a, b, c, d] = square(P1, 0.0004);
+    await drawParcel(page, [a, c, b, d]);
+    await page.waitForSelector('#valuation-panel[data-state="error"]');
+    assert.match(await page.locator('#valuation-panel .v-error').innerText(), /估价失败.*self-intersects at \(/);
+
+    // Upload with two parcels: one valued, one outside the county; CSV report.
+    const fc = { type: 'FeatureCollection', features: [P1, P6].map((p, i) => ({
+      type: 'Feature', properties: { id: `T-${i + 1}` }, geometry: { type: 'Polygon', coordinates: [[...square(p, 0.0003), square(p, 0.0003)[0]]] },
+    })) };
+    const batch = page.waitForResponse((r) => r.url().includes('/api/land/valuation/batch'));
+    await page.setInputFiles('#valuation-file', { name: 'parcels.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
+    assert.equal((await batch).status(), 200);
+    await page.waitForSelector('#valuation-panel[data-state="batch"]');
+    const rows = await page.locator('#valuation-batch-table tbody tr').allInnerTexts();
+    assert.equal(rows.length, 2, rows.join('\n'));
+    assert.match(rows[0], /T-1[\s\S]*已估价/);
+    assert.match(rows[1], /T-2[\s\S]*错误[\s\S]*outside 临猗县/);
+    const reportDownload = page.waitForEvent('download');
+    await page.click('#valuation-report');
+    const report = readFileSync(await (await reportDownload).path(), 'utf8');
+    assert.match(report, /total_value_yuan/);
+    await waitIdle(page);
+    await shot(page, 'valuation-batch.png');
+
+    // Closed: clicks look up again. P4 is in 临政发〔2023〕10号: the periods and their status today.
+    await page.click('#valuation-panel .close');
+    assert.ok(!(await page.locator('#valuation-panel').isVisible()), 'the valuation panel did not close');
+    await moveTo(page, P4, 15);
+    await clickAt(page, P4);
+    await page.waitForSelector('#info-panel .timeline li[data-status]', { timeout: 15_000 });
+    const expr = await page.locator('#info-panel [data-hit-layer="expropriation_areas"]').innerText();
+    for (const text of ['临政发〔2023〕10号', '壕村小区及油厂家属院', '2023-06-29', '通告期限', '2023-07-04', '通告 六、通告期限']) {
+      assert.ok(expr.includes(text), `expropriation card lacks ${text}:\n${expr}`);
+    }
+    assert.match(expr, /未开始|进行中|已结束/);
+    await page.$eval('#info-panel [data-hit-layer="expropriation_areas"]', (e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, 'desktop-p4-periods.png');
+
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('phone (375×740): parcel valuation in the bottom sheet', async () => {
+  const { context, page, problems } = await openPage({
+    viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  });
+  try {
+    await page.locator('#valuation-toggle').tap();
+    const sheet = page.locator('#valuation-panel');
+    assert.ok(await sheet.isVisible(), 'the valuation sheet did not open');
+    const box = await sheet.boundingBox();
+    assert.ok(Math.abs(box.y + box.height - 740) <= 1 && box.width <= 375, `not a bottom sheet: ${JSON.stringify(box)}`);
+    // P1 in the part of the map above the sheet.
+    await page.evaluate(([c, bottom]) => new Promise((resolve) => {
+      const map = window.__landtraceMap;
+      map.once('idle', resolve);
+      map.jumpTo({ center: c, zoom: 16, padding: { top: 0, left: 0, right: 0, bottom } });
+      map.triggerRepaint();
+    }), [P1, box.height]);
+    const points = await drawParcel(page, square(P1, 0.0003), true);
+    for (const p of points) assert.ok(p.y < box.y, `vertex ${JSON.stringify(p)} is under the sheet`);
+    const { status, body } = await chooseUse(page, '住宅');
+    assert.equal(status, 200, JSON.stringify(body));
+    await checkGradeOneResidential(page, body);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(overflow <= 375, `page is ${overflow} px wide at 375 px`);
+    await waitIdle(page);
+    assert.ok((await renderedParts(page)).length > 0, 'no grade part drawn');
+    await shot(page, 'valuation-phone.png');
+    await page.$eval('#valuation-panel .valuation-body', (e) => { e.scrollTop = e.scrollHeight; });
+    await shot(page, 'valuation-phone-end.png');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

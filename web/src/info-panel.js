@@ -8,6 +8,7 @@ import { fieldLabel, getLang, layerTitle, t, tv } from './i18n.js';
 const HIDDEN_PROPS = new Set(['accuracy', 'source']);
 const en = () => getLang() === 'en';
 let townshipNames = {};
+let currentTimeline = null;
 
 /** Township names by code (from the township seats in the tiles), to show next to codes. */
 export const setTownshipNames = (names) => { townshipNames = names; };
@@ -79,6 +80,38 @@ function truckBanDetails(d) {
   ];
 }
 
+const STATUS_KEYS = { not_started: 'period_not_started', running: 'period_running', over: 'period_over' };
+
+/** The periods of an expropriation project and their status on the day (GET api/land/expropriation). */
+function timelineSection(hit, timeline) {
+  if (!timeline) return null;
+  if (timeline.state === 'loading') return el('p', { class: 'loading' }, t('periods_loading'));
+  if (timeline.state === 'error') return el('p', { class: 'warning' }, `${t('periods_failed')}：${timeline.message}`);
+  const { data } = timeline;
+  const project = data.projects.find((p) => p.layer === hit.layer && p.id === hit.id) ?? data.projects[0];
+  const tl = project?.timeline;
+  if (!tl) return null;
+  if (tl.known === false) return el('p', { class: 'warning' }, tl.note);
+  return el('section', { class: 'timeline', 'data-as-of': tl.as_of }, [
+    el('h4', {}, t('expropriation_periods', tl.as_of)),
+    el('ol', { class: 'periods' }, tl.periods.map((p) => el('li', { 'data-period': p.kind, 'data-status': p.status }, [
+      el('div', { class: 'period-head' }, [
+        el('span', { class: 'period-name' }, en() ? `${p.name_en} (${p.name})` : p.name),
+        el('span', { class: `period-status ${p.status}` }, t(STATUS_KEYS[p.status] ?? p.status)),
+      ]),
+      el('div', { class: 'period-dates' }, [
+        `${p.start} ${t('period_to')} `,
+        p.end ? `${p.end}${t('inclusive')}` : el('em', {}, t('no_end')),
+        p.end ? ` · ${p.length}` : null,
+        p.end_on_weekend ? el('span', { class: 'period-flag', title: t('end_on_weekend') }, ` ⚠ ${t('end_on_weekend')}`) : null,
+      ]),
+      el('div', { class: 'period-cite' }, [`${p.citation.document} ${p.citation.clause}`, ` · ${t('counted_from')}：${p.counted_from}`]),
+      el('details', {}, [el('summary', {}, t('citation_text')), el('p', {}, p.citation.text), p.note ? el('p', { class: 'muted' }, p.note) : null]),
+    ]))),
+    el('details', { class: 'conventions' }, [el('summary', {}, t('conventions')), el('p', {}, en() ? tl.conventions.en : tl.conventions.zh)]),
+  ]);
+}
+
 function expropriationDetails(d) {
   if (d.known === false) return [el('p', { class: 'warning' }, d.note), dl([[t('decision_no'), d.decision_no]])];
   return [
@@ -102,7 +135,7 @@ function hitBody(hit) {
     case 'truck_ban_zone':
       return [propertyFacts({ name: hit.properties?.name }), ...truckBanDetails(d)];
     case 'expropriation_areas':
-      return expropriationDetails(d);
+      return [...expropriationDetails(d), timelineSection(hit, currentTimeline)];
     default:
       return [propertyFacts(hit.properties)];
   }
@@ -136,6 +169,7 @@ export function infoPanel(root, onClose) {
   let lookups = 0;
 
   const render = () => {
+    currentTimeline = state.timeline ?? null;
     const parts = [];
     if (state.lngLat) {
       parts.push(el('p', { class: 'coords' }, `${t('coords')}：${state.lngLat.lng.toFixed(5)}, ${state.lngLat.lat.toFixed(5)}`));
@@ -173,7 +207,13 @@ export function infoPanel(root, onClose) {
       render();
     },
     result(result, points) {
-      state = { ...state, kind: 'result', result, points };
+      state = { ...state, kind: 'result', result, points, timeline: null };
+      render();
+    },
+    /** The expropriation periods: `{state: 'loading'}`, `{state: 'ok', data}` or `{state: 'error', message}`. */
+    timeline(timeline) {
+      if (state.kind !== 'result') return;
+      state = { ...state, timeline };
       render();
     },
     error(message) {

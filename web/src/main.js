@@ -17,6 +17,7 @@ import { infoPanel, setTownshipNames } from './info-panel.js';
 import { CLUSTER_SOURCE, POINT_LAYER_IDS, SOURCE, buildStyle } from './map-style.js';
 import { readPointLayers, readZoom } from './tile-points.js';
 import { clusterCounts, townshipLabels } from './html-labels.js';
+import { valuationTool } from './valuation.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -71,8 +72,10 @@ async function main() {
     clickMarker.remove();
     if (phone.matches) map.easeTo({ padding: { top: 0, left: 0, right: 0, bottom: 0 }, duration: 300 });
   });
+  let valuation = null;
   const updateNotice = () => {
-    notice.hidden = !(ENTRIES.some((e) => e.demo && visible[e.table]) || panel.showsIllustrative());
+    notice.hidden = !(ENTRIES.some((e) => e.demo && visible[e.table]) || panel.showsIllustrative()
+      || valuation?.showsIllustrative());
   };
 
   const tilejsonUrl = new URL('tiles/all.json', document.baseURI).href;
@@ -107,6 +110,17 @@ async function main() {
   map.once('load', () => map.once('idle', () => { document.body.dataset.mapReady = '1'; }));
 
   const clickMarker = new Marker({ color: '#111111', scale: 0.7 });
+  valuation = valuationTool({
+    map,
+    root: document.getElementById('valuation-panel'),
+    button: document.getElementById('valuation-toggle'),
+    phone,
+    onOpen: () => {
+      clickMarker.remove();
+      if (phone.matches) setLayersOpen(false);
+    },
+    onChange: updateNotice,
+  });
   let showTownships = () => {};
   const showClusterCounts = clusterCounts(map);
 
@@ -130,6 +144,7 @@ async function main() {
   onLangChange(() => {
     drawLayerPanel();
     panel.render();
+    valuation.render();
   });
   updateNotice();
 
@@ -170,6 +185,7 @@ async function main() {
 
   let lookup = 0;
   map.on('click', async (e) => {
+    if (valuation.isOpen()) return; // clicks belong to the valuation tool while it is open
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);
@@ -195,6 +211,12 @@ async function main() {
       if (mine !== lookup) return;
       panel.result(result, points);
       select(result.hits);
+      if (result.hits.some((h) => h.layer === 'expropriation_areas')) {
+        panel.timeline({ state: 'loading' });
+        fetchJson(`api/land/expropriation?lon=${lng.toFixed(7)}&lat=${lat.toFixed(7)}`)
+          .then((data) => { if (mine === lookup) panel.timeline({ state: 'ok', data }); })
+          .catch((err) => { if (mine === lookup) panel.timeline({ state: 'error', message: err.message }); });
+      }
       if (phone.matches) {
         // Keep the clicked point visible above the bottom sheet.
         const sheet = document.getElementById('info-panel').getBoundingClientRect().height;
