@@ -31,7 +31,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/layers/{layer}/features", post(routes::layers::insert))
         .route("/api/land/valuation", post(routes::land::valuation))
         .route("/api/land/valuation/batch", post(routes::land::valuation_batch))
-        .route("/api/land/expropriation", get(routes::land::expropriation))
+        .route("/api/land/expropriation", get(routes::land::expropriation).post(routes::land::expropriation_parcel))
         .route("/api/land/expropriation/compensation", post(routes::land::compensation_estimate))
         .route("/api/land/consolidation", post(routes::land::consolidation))
         .route("/tiles/{file}", get(routes::tiles::tilejson_doc))

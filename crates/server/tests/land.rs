@@ -290,3 +290,28 @@ async fn compensation_bonus_bands_and_consolidation() {
     let (status, body) = post(state, "/api/land/consolidation", json!({"project_type": "围垦", "area_mu": 100})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
+
+#[tokio::test]
+async fn a_parcel_half_inside_an_expropriation_area() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let parcel = rect(110.725, 35.125, 110.735, 35.126);
+    let (status, body) =
+        post(&state, "/api/land/expropriation", json!({"parcel": parcel, "as_of": "2023-07-01"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["in_expropriation_area"], true);
+    let project = &body["projects"][0];
+    assert_eq!(project["properties"]["decision_no"], "临政发〔2023〕10号");
+    let expected = quadrangle_m2(110.725, 35.125, 110.73, 35.126);
+    assert!((project["area_inside_m2"].as_f64().unwrap() / expected - 1.0).abs() < 1e-6, "{project}");
+    assert!((project["share_of_parcel_percent"].as_f64().unwrap() - 50.0).abs() < 1e-4);
+    assert!(project["timeline"]["periods"].as_array().unwrap().len() >= 5);
+    let (status, body) = post(
+        &state,
+        "/api/land/expropriation",
+        json!({"parcel": rect(110.71, 35.11, 110.712, 35.112), "as_of": "2023-07-01"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["in_expropriation_area"], false);
+}

@@ -124,25 +124,14 @@ pub async fn valuation_batch(
     })
 }
 
-/// `GET /api/land/expropriation?lon=..&lat=..[&crs][&as_of=YYYY-MM-DD]`: the
-/// expropriation projects containing the point and their periods on the date
-/// (today in Asia/Shanghai by default).
-pub async fn expropriation(
-    State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, AppError> {
-    let number = |name: &str| -> Result<f64, AppError> {
-        q.get(name)
-            .ok_or_else(|| bad(format!("query parameter `{name}` is missing")))?
-            .parse()
-            .map_err(|_| bad(format!("query parameter `{name}` is not a number")))
-    };
-    let point = LonLat::new(number("lon")?, number("lat")?).map_err(bad)?;
-    let point = parse_crs(q.get("crs").map(String::as_str))?.to_wgs84(point);
-    let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?.unwrap_or_else(today_in_shanghai);
-    let catalog = state.catalog.read().await;
+/// The expropriation projects among `keys` with their periods on `as_of`.
+fn expropriation_projects(
+    catalog: &crate::catalog::Catalog,
+    keys: impl IntoIterator<Item = (LayerKind, i64)>,
+    as_of: Date,
+) -> Result<Vec<Value>, AppError> {
     let mut projects = Vec::new();
-    for (kind, id) in catalog.zones.locate(point.into()) {
+    for (kind, id) in keys {
         if kind != LayerKind::ExpropriationAreas {
             continue;
         }
@@ -163,9 +152,80 @@ pub async fn expropriation(
             "timeline": timeline,
         }));
     }
+    Ok(projects)
+}
+
+/// `GET /api/land/expropriation?lon=..&lat=..[&crs][&as_of=YYYY-MM-DD]`: the
+/// expropriation projects containing the point and their periods on the date
+/// (today in Asia/Shanghai by default).
+pub async fn expropriation(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, AppError> {
+    let number = |name: &str| -> Result<f64, AppError> {
+        q.get(name)
+            .ok_or_else(|| bad(format!("query parameter `{name}` is missing")))?
+            .parse()
+            .map_err(|_| bad(format!("query parameter `{name}` is not a number")))
+    };
+    let point = LonLat::new(number("lon")?, number("lat")?).map_err(bad)?;
+    let point = parse_crs(q.get("crs").map(String::as_str))?.to_wgs84(point);
+    let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?.unwrap_or_else(today_in_shanghai);
+    let catalog = state.catalog.read().await;
+    let projects = expropriation_projects(&catalog, catalog.zones.locate(point.into()), as_of)?;
     Ok(Json(json!({
         "point": {"lon": point.lon(), "lat": point.lat()},
         "as_of": as_of.to_string(),
+        "in_expropriation_area": !projects.is_empty(),
+        "projects": projects,
+    })))
+}
+
+/// Body of `POST /api/land/expropriation`.
+#[derive(Debug, Deserialize)]
+pub struct ExpropriationParcelRequest {
+    /// GeoJSON Polygon/MultiPolygon or Feature.
+    pub parcel: Value,
+    /// CRS of the parcel (default EPSG:4326).
+    pub crs: Option<String>,
+    /// Date (YYYY-MM-DD); today in Asia/Shanghai by default.
+    pub as_of: Option<String>,
+}
+
+/// `POST /api/land/expropriation`: the expropriation projects a parcel touches
+/// (its area inside each), and their periods on the date.
+pub async fn expropriation_parcel(
+    State(state): State<AppState>,
+    Json(req): Json<ExpropriationParcelRequest>,
+) -> Result<Json<Value>, AppError> {
+    let mut parcel = parcel_geometry(&req.parcel)?;
+    landtrace_spatial::geometry_to_wgs84(parse_crs(req.crs.as_deref())?, &mut parcel).map_err(bad)?;
+    landtrace_spatial::validate_parcel(&parcel).map_err(bad)?;
+    let as_of = parse_date("as_of", req.as_of.as_deref())?.unwrap_or_else(today_in_shanghai);
+    let catalog = state.catalog.read().await;
+    let Some(layer) = catalog.layer(LayerKind::ExpropriationAreas) else {
+        return Ok(Json(json!({"as_of": as_of.to_string(), "in_expropriation_area": false, "projects": []})));
+    };
+    let bbox = geo::BoundingRect::bounding_rect(&parcel).ok_or_else(|| bad("the parcel is empty"))?;
+    let areas: Vec<(LayerKind, i64, MultiPolygon<f64>)> = layer
+        .intersecting(bbox)
+        .iter()
+        .filter_map(|f| match &f.geometry {
+            Some(Geometry::MultiPolygon(mp)) => Some((LayerKind::ExpropriationAreas, f.id, mp.clone())),
+            _ => None,
+        })
+        .collect();
+    let refs: Vec<_> = areas.iter().map(|(k, id, mp)| ((*k, *id), mp)).collect();
+    let split = landtrace_spatial::split_by_zones(&parcel, &refs);
+    let keys: Vec<(LayerKind, i64)> = split.parts.iter().map(|p| p.key).collect();
+    let mut projects = expropriation_projects(&catalog, keys, as_of)?;
+    for (project, part) in projects.iter_mut().zip(&split.parts) {
+        project["area_inside_m2"] = json!(part.area_m2);
+        project["share_of_parcel_percent"] = json!(100.0 * part.area_m2 / split.total_area_m2);
+    }
+    Ok(Json(json!({
+        "as_of": as_of.to_string(),
+        "parcel_area_m2": split.total_area_m2,
         "in_expropriation_area": !projects.is_empty(),
         "projects": projects,
     })))
