@@ -8,7 +8,8 @@
 //! - [`privacy`]: what anonymous users may see;
 //! - [`date`]: calendar dates without a clock;
 //! - [`prices`]: benchmark land prices of 临政发〔2023〕8号;
-//! - [`truck_ban`]: the urban truck ban of 临政发〔2023〕5号;
+//! - [`truck_ban`]: the urban truck ban of 临政发〔2023〕5号 and its decision engine
+//!   ([`truck_ban::decide`]; parts in `truck_ban_*.rs`, re-exported by `truck_ban`);
 //! - [`expropriation`]: the expropriation decisions 临政发〔2023〕10号 and 11号;
 //! - [`mod@expropriation_timeline`]: their periods (notice, signing, appeal, relocation,
 //!   freezes) and their status on a date;
@@ -35,6 +36,10 @@ pub mod money;
 pub mod prices;
 pub mod privacy;
 pub mod truck_ban;
+mod truck_ban_decide;
+mod truck_ban_pass;
+mod truck_ban_time;
+mod truck_ban_vehicle;
 pub mod validate;
 pub mod valuation;
 pub mod zone_details;
@@ -56,6 +61,7 @@ pub use prices::{
     price_rows,
 };
 pub use privacy::public_properties;
+pub use truck_ban::{Decision as TruckBanDecision, TruckBanQuery};
 pub use validate::{FieldError, validate_properties};
 pub use valuation::{GradePart, UseRequest, Valuation, ValuationError, benchmark_valuation};
 pub use zone_details::zone_details;

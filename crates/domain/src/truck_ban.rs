@@ -4,13 +4,28 @@
 //! `data/gazette/linyi-gazette-2023-02-L89-126.txt`). Clause numbers follow the
 //! notice: 一 vehicle types, 二 time and zone, 三 penalty, 四 vehicles not restricted.
 //!
-//! This module states the rule; deciding a given truck at a given place and time is a
-//! separate step that builds on these constants.
+//! This module states the rule; [`decide`] applies it to one truck at one place and
+//! time (the order of checks is documented in its module, `truck_ban_decide.rs`).
+//! The parts live in their own files and are re-exported here:
+//!
+//! - `truck_ban_time.rs`: [`LocalDateTime`], RFC 3339 instants read in Asia/Shanghai;
+//! - `truck_ban_vehicle.rs`: [`Vehicle`], [`VehicleClass`] (GA 802-2019), body,
+//!   energy, purpose;
+//! - `truck_ban_pass.rs`: [`Pass`] (通行证) and [`Pass::valid_at`];
+//! - `truck_ban_decide.rs`: [`TruckBanQuery`] → [`decide`] → [`Decision`].
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::date::Date;
+
+pub use crate::truck_ban_decide::{Decision, Ground, Note, Penalty, TruckBanQuery, decide, in_ban_hours, in_force};
+pub use crate::truck_ban_pass::{DailyWindow, Pass, PassArea, PassError, PassInvalid, PassSource};
+pub use crate::truck_ban_time::{LocalDateTime, TimeError};
+pub use crate::truck_ban_vehicle::{
+    Body, Energy, HEAVY_MIN_MASS_KG, MEDIUM_MIN_LENGTH_MM, MEDIUM_MIN_MASS_KG, MINI_MAX_LENGTH_MM, MINI_MAX_MASS_KG,
+    Purpose, Vehicle, VehicleClass, VehicleError, VehicleSize, normalize_plate,
+};
 
 /// The notice: 临猗县人民政府 临政发〔2023〕5号.
 pub const DOCUMENT: &str = "临政发〔2023〕5号";
@@ -30,6 +45,10 @@ pub const BAN_HOURS: &str = "06:00-22:00";
 pub const BAN_START_MINUTE: u16 = 6 * 60;
 /// End of the daily ban, minutes after local midnight (22:00).
 pub const BAN_END_MINUTE: u16 = 22 * 60;
+/// 一、(二): a medium box/enclosed truck is not restricted up to this length, mm (车长不超过6米).
+pub const NOT_RESTRICTED_MAX_LENGTH_MM: u32 = 6_000;
+/// 一、(二): … and up to this total mass, kg (总质量不超过8吨).
+pub const NOT_RESTRICTED_MAX_MASS_KG: u32 = 8_000;
 /// Fine for a violation, yuan (三).
 pub const FINE_YUAN: u32 = 200;
 /// Demerit points for a violation (三).
@@ -82,6 +101,13 @@ pub const PENALTY: Clause = Clause {
               处以200元罚款，记1分的处罚",
     text_en: "Driving in the ban zone or on banned road sections in breach of the notice is \
               fined 200 yuan and 1 demerit point under the Road Traffic Safety Law.",
+};
+
+/// The in-force sentence after clause 四 (it has no number; cited as `施行`).
+pub const EFFECTIVE: Clause = Clause {
+    clause: "施行",
+    text_zh: "本通告自2023年3月1日起施行",
+    text_en: "The notice is in force from 1 March 2023.",
 };
 
 /// 四、(一)-(五): vehicles exempt from the ban.
@@ -268,6 +294,9 @@ mod tests {
         assert!(GAZETTE.contains(DOCUMENT));
         assert!(GAZETTE.contains("关于临猗县城区道路货车禁行的通告"));
         assert!(GAZETTE.contains("本通告自2023年3月1日起施行"));
+        assert!(GAZETTE.contains(EFFECTIVE.text_zh));
+        assert!(NOT_RESTRICTED.text_zh.contains("车长不超过6米，总质量不超过8吨"));
+        assert_eq!((NOT_RESTRICTED_MAX_LENGTH_MM, NOT_RESTRICTED_MAX_MASS_KG), (6_000, 8_000));
         assert_eq!(IN_FORCE.to_string(), "2023-03-01");
         assert!(GAZETTE.contains("2023年4月23日"));
         assert_eq!(NOTICE_DATE.to_string(), "2023-04-23");
