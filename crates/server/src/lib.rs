@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/land/expropriation", get(routes::land::expropriation).post(routes::land::expropriation_parcel))
         .route("/api/land/expropriation/compensation", post(routes::land::compensation_estimate))
         .route("/api/land/consolidation", post(routes::land::consolidation))
+        .route("/api/truck-ban/check", post(routes::truck_ban::check))
         .route("/tiles/{file}", get(routes::tiles::tilejson_doc))
         .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(routes::web::fallback)

@@ -5,4 +5,5 @@ pub mod land;
 pub mod layers;
 pub mod locate;
 pub mod tiles;
+pub mod truck_ban;
 pub mod web;

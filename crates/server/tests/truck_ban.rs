@@ -1,0 +1,128 @@
+//! `POST /api/truck-ban/check` over a hand-made zone: the decision, its clause
+//! and penalty, the ban-hour edges in local time and UTC, the boundary roads,
+//! and clear 400s.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use landtrace_domain::LayerKind;
+use landtrace_server::{AppOptions, AppState, app};
+use landtrace_store::{Actor, GeoPackageStore, NewFeature, Store};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// The zone: lon 110.75–110.80, lat 35.12–35.16 (its edges stand for the inner
+/// edge of the boundary roads).
+async fn state(dir: &Path) -> AppState {
+    let store = GeoPackageStore::create(&dir.join("ban.gpkg")).await.unwrap();
+    let zone = geo::Polygon::new(
+        geo::LineString::from(vec![
+            (110.75, 35.12),
+            (110.80, 35.12),
+            (110.80, 35.16),
+            (110.75, 35.16),
+            (110.75, 35.12),
+        ]),
+        vec![],
+    );
+    let props = json!({"name": "城区货车禁行区域", "hours": "06:00-22:00", "document": "临政发〔2023〕5号",
+        "in_force": "2023-03-01", "accuracy": "illustrative"});
+    let feature = NewFeature { geometry: Some(zone.into()), properties: props.as_object().unwrap().clone() };
+    store.insert_many(vec![(LayerKind::TruckBanZone, vec![feature])], &Actor::bundled_data()).await.unwrap();
+    AppState::new(Arc::new(store), AppOptions::default()).await.unwrap()
+}
+
+async fn check(state: &AppState, body: Value) -> (StatusCode, Value) {
+    let req = Request::post("/api/truck-ban/check")
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn heavy() -> Value {
+    json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel"})
+}
+
+fn query(lon: f64, lat: f64, at: &str, vehicle: Value) -> Value {
+    json!({"lon": lon, "lat": lat, "at": at, "vehicle": vehicle})
+}
+
+#[tokio::test]
+async fn a_heavy_truck_inside_during_ban_hours_is_banned_with_clause_and_fine() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let (status, body) = check(&state, query(110.775, 35.14, "2023-06-01T10:00:00+08:00", heavy())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["banned"], true);
+    assert_eq!(body["clause"], "一、(一)");
+    assert_eq!(body["document"], "临政发〔2023〕5号");
+    assert_eq!(body["penalty"]["fine_yuan"], 200);
+    assert_eq!(body["penalty"]["points"], 1);
+    assert_eq!(body["position"]["inside_zone"], true);
+    assert_eq!(body["position"]["zone_illustrative"], true);
+}
+
+#[tokio::test]
+async fn ban_hour_edges_in_local_time_and_utc() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    for (at, banned) in [
+        ("2023-06-01T05:59:59+08:00", false),
+        ("2023-06-01T06:00:00+08:00", true),
+        ("2023-06-01T21:59:59+08:00", true),
+        ("2023-06-01T22:00:00+08:00", false),
+        ("2023-05-31T21:59:59Z", false),
+        ("2023-05-31T22:00:00Z", true),
+        ("2023-06-01T13:59:59Z", true),
+        ("2023-06-01T14:00:00Z", false),
+        ("2023-02-28T12:00:00+08:00", false),
+        ("2023-03-01T12:00:00+08:00", true),
+    ] {
+        let (status, body) = check(&state, query(110.775, 35.14, at, heavy())).await;
+        assert_eq!(status, StatusCode::OK, "{at}: {body}");
+        assert_eq!(body["banned"], banned, "{at}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn boundary_roads_outside_and_exempt_vehicles_are_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let at = "2023-06-01T10:00:00+08:00";
+    // 0.0002° of longitude ≈ 18 m west of the zone edge: on the boundary road.
+    let (_, road) = check(&state, query(110.7498, 35.14, at, heavy())).await;
+    assert_eq!((road["banned"].as_bool(), road["clause"].as_str()), (Some(false), Some("二、(二)")), "{road}");
+    assert_eq!(road["position"]["on_boundary_road"], true);
+    let (_, outside) = check(&state, query(110.70, 35.14, at, heavy())).await;
+    assert_eq!(outside["banned"], false);
+    assert_eq!(outside["position"]["on_boundary_road"], false);
+    let new_energy = json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "new_energy"});
+    let (_, ne) = check(&state, query(110.775, 35.14, at, new_energy)).await;
+    assert_eq!((ne["banned"].as_bool(), ne["clause"].as_str()), (Some(false), Some("一、(二)")), "{ne}");
+    let fire =
+        json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "tanker", "energy": "fuel", "purpose": "fire"});
+    let (_, f) = check(&state, query(110.775, 35.14, at, fire)).await;
+    assert_eq!((f["banned"].as_bool(), f["clause"].as_str()), (Some(false), Some("四、(一)")), "{f}");
+}
+
+#[tokio::test]
+async fn bad_requests_name_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    for (body, needle) in [
+        (query(110.775, 35.14, "yesterday", heavy()), "`at`"),
+        (query(110.775, 235.14, "2023-06-01T10:00:00+08:00", heavy()), "lat"),
+        (query(110.775, 35.14, "2023-06-01T10:00:00+08:00", json!({"wheels": 6})), "`vehicle`"),
+    ] {
+        let (status, reply) = check(&state, body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {reply}");
+        assert!(reply["error"].as_str().unwrap_or_default().contains(needle), "{body}: {reply}");
+    }
+}
