@@ -46,6 +46,26 @@ struct StoreArgs {
 
 #[derive(Debug, Subcommand)]
 enum CheckCommand {
+    /// Where and when a GPS track (CSV time,lon,lat / GPX / GeoJSON) was inside the
+    /// truck-ban zone during ban hours. CSV and GPX are streamed; nothing is stored.
+    Track {
+        /// The track file.
+        file: PathBuf,
+        /// csv, gpx or geojson (default: from the file extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// CRS of the coordinates (EPSG:4326, gcj02, …); phone apps in China often record GCJ-02.
+        #[arg(long, default_value = "EPSG:4326")]
+        crs: String,
+        /// A pause between fixes longer than this is reported as a gap, not bridged.
+        #[arg(long, default_value_t = 120)]
+        max_gap_s: u64,
+        /// Write the full report as JSON here (default: summary only).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Benchmark-price valuation of every parcel in a file (GeoJSON, or CSV with a
     /// WKT column). Bad parcels are reported in their rows; the batch goes on.
     Valuation {
@@ -170,6 +190,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             landtrace_server::serve(state, addr).await.with_context(|| format!("serving on {addr}"))
         }
         Command::Migrate { from, to } => migrate(&from, &to).await,
+        Command::Check { what: CheckCommand::Track { file, format, crs, max_gap_s, out, store } } => {
+            check_track(&file, format.as_deref(), &crs, max_gap_s, out.as_deref(), &store).await
+        }
         Command::Check { what: CheckCommand::Valuation { file, land_use, collective_use, as_of, crs, out, store } } => {
             check_valuation(&file, &land_use, collective_use.as_deref(), as_of.as_deref(), &crs, out.as_deref(), &store)
                 .await
@@ -279,6 +302,76 @@ async fn open_or_create_gpkg(path: &Path, data: &Path) -> anyhow::Result<GeoPack
     std::fs::rename(&partial, path).with_context(|| format!("moving the new store to {}", path.display()))?;
     tracing::info!("created {} with {total} features", path.display());
     Ok(GeoPackageStore::open(path).await?)
+}
+
+/// `landtrace check track`.
+async fn check_track(
+    file: &Path,
+    format: Option<&str>,
+    crs: &str,
+    max_gap_s: u64,
+    out: Option<&Path>,
+    store_args: &StoreArgs,
+) -> anyhow::Result<()> {
+    use landtrace_track::TrackFormat;
+    let crs = Crs::parse(crs)?;
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let format = match format {
+        Some(f) => {
+            TrackFormat::from_extension(f).with_context(|| format!("--format {f:?} is not csv, gpx or geojson"))?
+        }
+        None => TrackFormat::from_extension(ext)
+            .with_context(|| format!("cannot tell the format of {}; give --format csv|gpx|geojson", file.display()))?,
+    };
+    let store = open_or_create(store_args).await?;
+    let mut catalog = Catalog::default();
+    catalog.replace_layer(LayerKind::TruckBanZone, store.features(LayerKind::TruckBanZone).await?);
+    let (zone, illustrative) = landtrace_server::routes::track::ban_zone_geometry(&catalog);
+    if zone.0.is_empty() {
+        bail!("the store holds no truck-ban zone");
+    }
+    let options =
+        landtrace_track::CheckOptions { max_gap: std::time::Duration::from_secs(max_gap_s), ..Default::default() };
+    let opened = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
+    let report = if format == TrackFormat::GeoJson {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        landtrace_server::routes::track::check_track(&zone, format, std::io::empty(), Some(&text), crs, options)
+    } else {
+        landtrace_server::routes::track::check_track(&zone, format, std::io::BufReader::new(opened), None, crs, options)
+    };
+    println!(
+        "{:<4} {:<25} {:<25} {:>10} {:>10}",
+        "#", "entry (unix time, s)", "exit (unix time, s)", "metres", "seconds"
+    );
+    for (i, v) in report.intervals.iter().enumerate() {
+        let when = |ms: i64| format!("{}", ms / 1000);
+        println!(
+            "{:<4} {:<25} {:<25} {:>10.1} {:>10.1}",
+            i + 1,
+            when(v.entry.t_ms),
+            when(v.exit.t_ms),
+            v.distance_m,
+            v.duration_ms as f64 / 1000.0
+        );
+    }
+    eprintln!(
+        "{} fixes; {} violation intervals, {:.0} m and {:.0} s inside the zone during ban hours; {} gaps; {} problems{}",
+        report.fixes,
+        report.intervals.len(),
+        report.total_violation_m,
+        report.total_violation_s(),
+        report.gaps.len(),
+        report.problems.len() + report.problems_omitted,
+        if illustrative { " (the zone is illustrative demo data)" } else { "" }
+    );
+    for p in report.problems.iter().take(20) {
+        eprintln!("  {}", serde_json::to_value(p).map(|v| v.to_string()).unwrap_or_default());
+    }
+    if let Some(path) = out {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// `landtrace check valuation`.

@@ -35,6 +35,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/land/expropriation/compensation", post(routes::land::compensation_estimate))
         .route("/api/land/consolidation", post(routes::land::consolidation))
         .route("/api/truck-ban/check", post(routes::truck_ban::check))
+        .route("/api/truck-ban/track", post(routes::track::track))
         .route("/tiles/{file}", get(routes::tiles::tilejson_doc))
         .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(routes::web::fallback)

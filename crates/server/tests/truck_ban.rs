@@ -126,3 +126,72 @@ async fn bad_requests_name_the_problem() {
         assert!(reply["error"].as_str().unwrap_or_default().contains(needle), "{body}: {reply}");
     }
 }
+
+fn haversine_m(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    let r = 6_371_008.8;
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let (dp, dl) = ((lat2 - lat1).to_radians(), (lon2 - lon1).to_radians());
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * r * a.sqrt().asin()
+}
+
+async fn track(state: &AppState, query: &str, body: String) -> (StatusCode, Value) {
+    let req = Request::post(format!("/api/truck-ban/track{query}")).body(Body::from(body)).unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_track_entering_the_zone_gives_the_interval_with_exact_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    // Eastwards along 35.14°N, 0.002° a minute, from 110.741 (outside) to 110.761;
+    // the zone edge at 110.75 is crossed half-way between the fixes of 10:04 and 10:05.
+    let mut csv = String::from("time,lon,lat\n");
+    for k in 0..=10 {
+        csv.push_str(&format!("2023-06-01T10:{k:02}:00+08:00,{:.3},35.14\n", 110.741 + 0.002 * f64::from(k)));
+    }
+    let (status, report) = track(&state, "?format=csv", csv).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["stored"], false);
+    let intervals = report["intervals"].as_array().unwrap();
+    assert_eq!(intervals.len(), 1, "{report}");
+    let entry_ms = intervals[0]["entry"]["t_ms"].as_i64().unwrap();
+    // 2023-06-01T10:04:30+08:00 = 02:04:30Z = 1685585070 s.
+    assert_eq!(entry_ms, 1_685_585_070_000, "entry interpolated to 10:04:30");
+    assert!((intervals[0]["entry"]["lon"].as_f64().unwrap() - 110.75).abs() < 1e-9);
+    let inside = haversine_m(110.75, 35.14, 110.761, 35.14);
+    let d = intervals[0]["distance_m"].as_f64().unwrap();
+    assert!((d - inside).abs() < 1.0, "{d} vs {inside}");
+    assert_eq!(intervals[0]["duration_ms"], 330_000);
+
+    // The same track at night is no violation.
+    let night: String = csv_at_hour(22);
+    let (_, report) = track(&state, "?format=csv", night).await;
+    assert!(report["intervals"].as_array().unwrap().is_empty(), "{report}");
+}
+
+fn csv_at_hour(hour: u32) -> String {
+    let mut csv = String::from("time,lon,lat\n");
+    for k in 0..=10 {
+        csv.push_str(&format!("2023-06-01T{hour:02}:{k:02}:00+08:00,{:.3},35.14\n", 110.741 + 0.002 * f64::from(k)));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn malformed_tracks_are_reported_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let csv = "time,lon,lat\n2023-06-01T10:00:00+08:00,110.76,35.14\n2023-06-01T09:59:00+08:00,110.761,35.14\n,110.762,35.14\n2023-06-01T10:02:00+08:00,NaN,35.14\n".to_owned();
+    let (status, report) = track(&state, "?format=csv", csv).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let problems = report["problems"].to_string();
+    for line in ["line 3", "line 4", "line 5"] {
+        assert!(problems.contains(line), "{line} missing: {problems}");
+    }
+    let (status, body) = track(&state, "?format=xls", String::new()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}

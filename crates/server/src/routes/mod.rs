@@ -5,5 +5,6 @@ pub mod land;
 pub mod layers;
 pub mod locate;
 pub mod tiles;
+pub mod track;
 pub mod truck_ban;
 pub mod web;
