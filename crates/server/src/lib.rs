@@ -36,6 +36,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/land/consolidation", post(routes::land::consolidation))
         .route("/api/truck-ban/check", post(routes::truck_ban::check))
         .route("/api/truck-ban/track", post(routes::track::track))
+        .route("/api/truck-ban/freight-sources", get(routes::truck_ban::freight_sources))
         .route("/tiles/{file}", get(routes::tiles::tilejson_doc))
         .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(routes::web::fallback)

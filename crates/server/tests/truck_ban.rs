@@ -195,3 +195,49 @@ async fn malformed_tracks_are_reported_by_line() {
     let (status, body) = track(&state, "?format=xls", String::new()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
+
+#[tokio::test]
+async fn freight_sources_with_distance_to_the_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = GeoPackageStore::create(&dir.path().join("fs.gpkg")).await.unwrap();
+    let zone = geo::Polygon::new(
+        geo::LineString::from(vec![
+            (110.75, 35.12),
+            (110.80, 35.12),
+            (110.80, 35.16),
+            (110.75, 35.16),
+            (110.75, 35.12),
+        ]),
+        vec![],
+    );
+    let props = |v: Value| v.as_object().unwrap().clone();
+    let zone_props = props(
+        json!({"name": "z", "hours": "06:00-22:00", "document": "临政发〔2023〕5号", "in_force": "2023-03-01", "accuracy": "illustrative"}),
+    );
+    let source = |name: &str, lon: f64, lat: f64| NewFeature {
+        geometry: Some(geo::Point::new(lon, lat).into()),
+        properties: props(json!({"name": name, "category": "商砼", "accuracy": "illustrative"})),
+    };
+    store
+        .insert_many(
+            vec![
+                (LayerKind::TruckBanZone, vec![NewFeature { geometry: Some(zone.into()), properties: zone_props }]),
+                (LayerKind::FreightSources, vec![source("城内", 110.775, 35.14), source("城西", 110.70, 35.14)]),
+            ],
+            &Actor::bundled_data(),
+        )
+        .await
+        .unwrap();
+    let state = AppState::new(Arc::new(store), AppOptions::default()).await.unwrap();
+    let res =
+        app(state).oneshot(Request::get("/api/truck-ban/freight-sources").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["count"], 2);
+    let by_name = |n: &str| body["sources"].as_array().unwrap().iter().find(|s| s["name"] == n).unwrap().clone();
+    assert_eq!(by_name("城内")["inside_zone"], true);
+    let west = by_name("城西");
+    assert_eq!(west["inside_zone"], false);
+    let expected = haversine_m(110.70, 35.14, 110.75, 35.14);
+    assert!((west["distance_to_zone_edge_m"].as_f64().unwrap() - expected).abs() < 1.0, "{west} vs {expected}");
+}

@@ -81,6 +81,63 @@ fn position_facts(catalog: &Catalog, point: Coord<f64>) -> (bool, bool, Option<f
     (inside, on_road, distance)
 }
 
+/// Metres from `point` to the nearest edge of any truck-ban zone polygon
+/// (haversine between the point and the planar closest point in lon/lat; well
+/// within 0.5 % at county distances).
+fn distance_to_zone_edge_m(zones: &[geo::MultiPolygon<f64>], point: Coord<f64>) -> Option<f64> {
+    use geo::{Distance, Haversine};
+    zones
+        .iter()
+        .flat_map(|mp| mp.0.iter())
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors().iter()))
+        .filter_map(|ring| match ring.closest_point(&Point::from(point)) {
+            Closest::Intersection(p) | Closest::SinglePoint(p) => Some(Haversine.distance(Point::from(point), p)),
+            Closest::Indeterminate => None,
+        })
+        .reduce(f64::min)
+}
+
+/// `GET /api/truck-ban/freight-sources`: the key freight-source enterprises of
+/// 临政办发〔2023〕18号, each with whether it lies inside the truck-ban zone and its
+/// distance to the zone's edge.
+pub async fn freight_sources(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+    let catalog = state.catalog.read().await;
+    let world = geo::Rect::new((-180.0, -90.0), (180.0, 90.0));
+    let zones: Vec<geo::MultiPolygon<f64>> = catalog
+        .layer(LayerKind::TruckBanZone)
+        .map(|l| l.intersecting(world))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| match &f.geometry {
+            Some(Geometry::MultiPolygon(mp)) => Some(mp.clone()),
+            _ => None,
+        })
+        .collect();
+    let sources = catalog.layer(LayerKind::FreightSources).map(|l| l.intersecting(world)).unwrap_or_default();
+    let rows: Vec<Value> = sources
+        .iter()
+        .filter_map(|f| {
+            let Some(Geometry::Point(p)) = &f.geometry else { return None };
+            let inside = catalog.zones.locate(p.0).iter().any(|(kind, _)| *kind == LayerKind::TruckBanZone);
+            Some(json!({
+                "id": f.id,
+                "name": f.properties.get("name"),
+                "category": f.properties.get("category"),
+                "lon": p.x(), "lat": p.y(),
+                "inside_zone": inside,
+                "distance_to_zone_edge_m": distance_to_zone_edge_m(&zones, p.0).map(|d| (d * 10.0).round() / 10.0),
+                "illustrative": f.properties.get("accuracy").and_then(Value::as_str) == Some("illustrative"),
+            }))
+        })
+        .collect();
+    Ok(Json(json!({
+        "document": "临政办发〔2023〕18号",
+        "count": rows.len(),
+        "positions_note": "企业位置为示例（公报未给出位置），待交警大队导入实际位置 / positions are illustrative until the traffic police import the real ones",
+        "sources": rows,
+    })))
+}
+
 /// `POST /api/truck-ban/check`.
 pub async fn check(State(state): State<AppState>, Json(req): Json<CheckRequest>) -> Result<Json<Value>, AppError> {
     let crs = req.crs.as_deref().map_or(Ok(Crs::Wgs84), Crs::parse).map_err(bad)?;
