@@ -494,3 +494,82 @@ test('phone (375×740): parcel valuation in the bottom sheet', async () => {
     await context.close();
   }
 });
+
+// ----- 货车禁行 (truck ban): point check and track upload ---------------------------------
+
+/** Clicks the map with the truck-ban tool open and waits for the decision. */
+async function truckBanAt(page, lonLat) {
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/truck-ban/check'));
+  await pressAt(page, lonLat);
+  assert.equal((await answer).status(), 200);
+  await page.waitForFunction(() => ['result', 'error'].includes(document.querySelector('#truck-ban-panel').dataset.state));
+  assert.equal(await page.$eval('#truck-ban-panel', (e) => e.dataset.state), 'result',
+    await page.locator('#truck-ban-panel').innerText());
+  return page.locator('#truck-ban-result').innerText();
+}
+
+test('desktop: truck ban (vehicle check at P1, day and night; track upload)', async () => {
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await moveTo(page, P1, 13);
+    await page.click('#truck-ban-toggle');
+    assert.ok(await page.locator('#truck-ban-panel').isVisible(), 'the truck-ban panel did not open');
+    await page.fill('#truck-ban-length', '9000');
+    await page.fill('#truck-ban-mass', '15000');
+    await page.selectOption('#truck-ban-body', 'open');
+    await page.selectOption('#truck-ban-energy', 'fuel');
+    await page.fill('#truck-ban-at', '2023-06-01T10:00');
+    await page.dispatchEvent('#truck-ban-at', 'change');
+
+    const day = await truckBanAt(page, P1);
+    for (const text of ['禁行', '一、(一)', '临政发〔2023〕5号', '200', '罚款200元、记1分', '重型货车', '示例数据']) {
+      assert.ok(day.includes(text), `truck-ban result lacks ${text}:\n${day}`);
+    }
+    assert.equal(await page.$eval('#truck-ban-result', (e) => e.dataset.banned), 'true');
+    assert.match(day, /在禁行区域内\s*是/);
+    assert.equal(await page.locator('#info-panel').isVisible(), false, 'the info panel should give way to the tool');
+    await waitIdle(page);
+    await shot(page, 'truck-ban-banned.png');
+
+    // 23:00: outside the ban hours.
+    const night = page.waitForResponse((r) => r.url().endsWith('/api/truck-ban/check'));
+    await page.fill('#truck-ban-at', '2023-06-01T23:00');
+    await page.dispatchEvent('#truck-ban-at', 'change');
+    assert.equal((await night).status(), 200);
+    await page.waitForSelector('#truck-ban-result[data-banned="false"]');
+    const allowed = await page.locator('#truck-ban-result').innerText();
+    assert.ok(allowed.includes('允许'), `not allowed at 23:00:\n${allowed}`);
+    assert.ok(!allowed.includes('罚款'), 'a penalty is shown when allowed');
+    await shot(page, 'truck-ban-allowed.png');
+
+    // A CSV track eastwards along 35.14 from 110.74 to 110.80, one fix a minute, 10:00-10:30.
+    const lines = ['time,lon,lat'];
+    for (let i = 0; i <= 30; i++) {
+      lines.push(`2023-06-01T10:${String(i).padStart(2, '0')}:00+08:00,${(110.74 + (0.06 * i) / 30).toFixed(6)},35.14`);
+    }
+    const csvPath = path.join(tmp, 'track.csv');
+    writeFileSync(csvPath, `${lines.join('\n')}\n`);
+    const track = page.waitForResponse((r) => r.url().includes('/api/truck-ban/track'));
+    await page.setInputFiles('#truck-ban-file', csvPath);
+    assert.equal((await track).status(), 200);
+    await page.waitForSelector('#truck-ban-panel[data-state="track"]');
+    const rows = await page.locator('#truck-ban-intervals tbody tr').allInnerTexts();
+    assert.ok(rows.length >= 1, 'no violation interval listed');
+    assert.match(rows[0], /2023-06-01 10:\d\d:\d\d[\s\S]*2023-06-01 10:\d\d:\d\d/);
+    const panel = await page.locator('#truck-ban-panel').innerText();
+    assert.match(panel, /合计/);
+    await settle(page);
+    await waitIdle(page);
+    const drawn = await page.evaluate(() => window.__landtraceMap
+      .queryRenderedFeatures({ layers: ['truckban:track', 'truckban:violations'] }).map((f) => f.layer.id));
+    assert.ok(drawn.includes('truckban:track') && drawn.includes('truckban:violations'), `track not drawn: ${drawn}`);
+    await shot(page, 'truck-ban-track.png');
+
+    // Closed: clicks look up again.
+    await page.click('#truck-ban-panel .close');
+    assert.ok(!(await page.locator('#truck-ban-panel').isVisible()), 'the truck-ban panel did not close');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -18,6 +18,7 @@ import { CLUSTER_SOURCE, POINT_LAYER_IDS, SOURCE, buildStyle } from './map-style
 import { readPointLayers, readZoom } from './tile-points.js';
 import { clusterCounts, townshipLabels } from './html-labels.js';
 import { valuationTool } from './valuation.js';
+import { truckBanTool } from './truck-ban.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -73,9 +74,10 @@ async function main() {
     if (phone.matches) map.easeTo({ padding: { top: 0, left: 0, right: 0, bottom: 0 }, duration: 300 });
   });
   let valuation = null;
+  let truckBan = null;
   const updateNotice = () => {
     notice.hidden = !(ENTRIES.some((e) => e.demo && visible[e.table]) || panel.showsIllustrative()
-      || valuation?.showsIllustrative());
+      || valuation?.showsIllustrative() || truckBan?.showsIllustrative());
   };
 
   const tilejsonUrl = new URL('tiles/all.json', document.baseURI).href;
@@ -117,6 +119,20 @@ async function main() {
     phone,
     onOpen: () => {
       clickMarker.remove();
+      truckBan?.close();
+      if (phone.matches) setLayersOpen(false);
+    },
+    onChange: updateNotice,
+  });
+  const valuationButton = document.getElementById('valuation-toggle');
+  truckBan = truckBanTool({
+    map,
+    root: document.getElementById('truck-ban-panel'),
+    button: document.getElementById('truck-ban-toggle'),
+    phone,
+    onOpen: () => {
+      clickMarker.remove();
+      if (valuation.isOpen()) valuationButton.click();
       if (phone.matches) setLayersOpen(false);
     },
     onChange: updateNotice,
@@ -145,6 +161,7 @@ async function main() {
     drawLayerPanel();
     panel.render();
     valuation.render();
+    truckBan.render();
   });
   updateNotice();
 
@@ -185,7 +202,7 @@ async function main() {
 
   let lookup = 0;
   map.on('click', async (e) => {
-    if (valuation.isOpen()) return; // clicks belong to the valuation tool while it is open
+    if (valuation.isOpen() || truckBan.isOpen()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);
