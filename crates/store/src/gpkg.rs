@@ -13,12 +13,11 @@ use async_trait::async_trait;
 use landtrace_domain::{FieldType, GeometryKind, LayerKind};
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
 use crate::geojson_io::feature_to_geojson;
-use crate::rows::{GEOMETRY_COLUMN, read_feature};
-use crate::validate::{FeatureErrors, validate_features};
+use crate::rows::{GEOMETRY_COLUMN, read_audit, read_feature};
 use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -268,32 +267,6 @@ async fn update_contents(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -> R
     Ok(())
 }
 
-fn audit_record(r: &SqliteRow) -> Result<AuditRecord, StoreError> {
-    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    Ok(AuditRecord {
-        id: r.try_get("id")?,
-        at: r.try_get("at")?,
-        actor: r.try_get("actor")?,
-        layer: r.try_get("layer")?,
-        fid: r.try_get("fid")?,
-        action: r.try_get("action")?,
-        before: json(r.try_get("before")?),
-        after: json(r.try_get("after")?),
-    })
-}
-
-/// Validates every batch before anything is written; the first layer with
-/// problems is reported.
-fn validate_batches(
-    batches: Vec<(LayerKind, Vec<NewFeature>)>,
-) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, FeatureErrors> {
-    let mut valid = Vec::with_capacity(batches.len());
-    for (kind, features) in batches {
-        valid.push((kind, validate_features(kind, features)?));
-    }
-    Ok(valid)
-}
-
 #[async_trait]
 impl Store for GeoPackageStore {
     fn describe(&self) -> String {
@@ -324,7 +297,7 @@ impl Store for GeoPackageStore {
     ) -> Result<Vec<Vec<i64>>, StoreError> {
         // Validate everything before the transaction starts: a rejected input
         // never touches the file.
-        let valid = validate_batches(batches)?;
+        let valid = crate::validate::validate_batches(batches)?;
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(valid.len());
         for (kind, features) in &valid {
@@ -341,7 +314,7 @@ impl Store for GeoPackageStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(audit_record).collect()
+        rows.iter().map(read_audit).collect()
     }
 
     async fn audit_all(&self) -> Result<Vec<AuditRecord>, StoreError> {
@@ -349,7 +322,7 @@ impl Store for GeoPackageStore {
             sqlx::query("SELECT id, at, actor, layer, fid, action, before, after FROM landtrace_audit ORDER BY id")
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter().map(audit_record).collect()
+        rows.iter().map(read_audit).collect()
     }
 
     async fn load_exact(
@@ -371,7 +344,7 @@ impl Store for GeoPackageStore {
                 (ids, (kind, new))
             })
             .unzip();
-        let valid = validate_batches(batches)?;
+        let valid = crate::validate::validate_batches(batches)?;
         let mut tx = self.pool.begin().await?;
         for ((kind, features), ids) in valid.iter().zip(&ids) {
             insert_rows(&mut tx, *kind, features, Some(ids), None).await?;

@@ -20,8 +20,7 @@ use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
 use crate::geojson_io::feature_to_geojson;
-use crate::rows::{GEOMETRY_COLUMN, read_feature};
-use crate::validate::{FeatureErrors, validate_features};
+use crate::rows::{GEOMETRY_COLUMN, read_audit, read_feature};
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -353,32 +352,6 @@ async fn notify(
     Ok(())
 }
 
-fn audit_record(r: &PgRow) -> Result<AuditRecord, StoreError> {
-    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    Ok(AuditRecord {
-        id: r.try_get("id")?,
-        at: r.try_get("at")?,
-        actor: r.try_get("actor")?,
-        layer: r.try_get("layer")?,
-        fid: r.try_get("fid")?,
-        action: r.try_get("action")?,
-        before: json(r.try_get("before")?),
-        after: json(r.try_get("after")?),
-    })
-}
-
-/// Validates every batch before anything is written; the first layer with
-/// problems is reported.
-fn validate_batches(
-    batches: Vec<(LayerKind, Vec<NewFeature>)>,
-) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, FeatureErrors> {
-    let mut valid = Vec::with_capacity(batches.len());
-    for (kind, features) in batches {
-        valid.push((kind, validate_features(kind, features)?));
-    }
-    Ok(valid)
-}
-
 /// A listener on [`CHANGES_CHANNEL`] with a connection of its own (a pool of
 /// one), so a feed never takes a connection from the store's query pool.
 async fn listen(options: &PgConnectOptions) -> Result<PgListener, sqlx::Error> {
@@ -491,7 +464,7 @@ impl Store for PostGisStore {
     ) -> Result<Vec<Vec<i64>>, StoreError> {
         // Validate everything before the transaction starts: a rejected input
         // never reaches the database.
-        let valid = validate_batches(batches)?;
+        let valid = crate::validate::validate_batches(batches)?;
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(valid.len());
         for (kind, features) in &valid {
@@ -505,13 +478,13 @@ impl Store for PostGisStore {
     async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM landtrace_audit ORDER BY id DESC LIMIT $1");
         let rows = sqlx::query(schema_sql(sql)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
-        rows.iter().map(audit_record).collect()
+        rows.iter().map(read_audit).collect()
     }
 
     async fn audit_all(&self) -> Result<Vec<AuditRecord>, StoreError> {
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM landtrace_audit ORDER BY id");
         let rows = sqlx::query(schema_sql(sql)).fetch_all(&self.pool).await?;
-        rows.iter().map(audit_record).collect()
+        rows.iter().map(read_audit).collect()
     }
 
     async fn load_exact(
@@ -533,7 +506,7 @@ impl Store for PostGisStore {
                 (ids, (kind, new))
             })
             .unzip();
-        let valid = validate_batches(batches)?;
+        let valid = crate::validate::validate_batches(batches)?;
         let mut tx = self.pool.begin().await?;
         for ((kind, features), ids) in valid.iter().zip(&ids) {
             insert_rows(&mut tx, *kind, features, Some(ids), None).await?;

@@ -6,7 +6,7 @@ use landtrace_domain::{FieldType, GeometryKind, LayerKind};
 use serde_json::{Map, Number, Value};
 use sqlx::Row;
 
-use crate::{Feature, StoreError};
+use crate::{AuditRecord, Feature, StoreError};
 
 /// Name of the geometry column in every layer table.
 pub(crate) const GEOMETRY_COLUMN: &str = "geom";
@@ -74,4 +74,19 @@ pub(crate) fn read_feature<R: FeatureRow>(
         }
     }
     Ok(Feature { id, geometry, properties })
+}
+
+/// Reads one `landtrace_audit` row (`before`/`after` selected as JSON text).
+pub(crate) fn read_audit<R: FeatureRow>(r: &R) -> Result<AuditRecord, StoreError> {
+    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(AuditRecord {
+        id: r.integer("id")?.unwrap_or_default(),
+        at: r.text("at")?.unwrap_or_default(),
+        actor: r.text("actor")?.unwrap_or_default(),
+        layer: r.text("layer")?.unwrap_or_default(),
+        fid: r.integer("fid")?.unwrap_or_default(),
+        action: r.text("action")?.unwrap_or_default(),
+        before: json(r.text("before")?),
+        after: json(r.text("after")?),
+    })
 }

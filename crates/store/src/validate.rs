@@ -101,6 +101,18 @@ pub fn validate_features(kind: LayerKind, features: Vec<NewFeature>) -> Result<V
     if errors.is_empty() { Ok(out) } else { Err(FeatureErrors { layer: kind.table_name(), total, errors }) }
 }
 
+/// Validates every batch before anything is written; the first layer with
+/// problems is reported.
+pub(crate) fn validate_batches(
+    batches: Vec<(LayerKind, Vec<NewFeature>)>,
+) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, FeatureErrors> {
+    let mut valid = Vec::with_capacity(batches.len());
+    for (kind, features) in batches {
+        valid.push((kind, validate_features(kind, features)?));
+    }
+    Ok(valid)
+}
+
 fn normalise_geometry(kind: LayerKind, geometry: Option<Geometry<f64>>) -> Result<Option<Geometry<f64>>, String> {
     let expected = kind.geometry();
     let Some(g) = geometry else {
