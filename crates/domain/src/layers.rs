@@ -155,6 +155,8 @@ pub enum LayerKind {
     VillageClinics,
     /// Key freight-source enterprises (重点货运源头企业) of 临政办发〔2023〕18号.
     FreightSources,
+    /// Truck passes (通行证) of 临政发〔2023〕5号 四、(四), looked up by plate.
+    TruckPasses,
 }
 
 impl From<LayerKind> for &'static str {
@@ -165,7 +167,7 @@ impl From<LayerKind> for &'static str {
 
 impl LayerKind {
     /// Every layer, in display order.
-    pub const ALL: [LayerKind; 14] = [
+    pub const ALL: [LayerKind; 15] = [
         LayerKind::CountyBoundaries,
         LayerKind::Townships,
         LayerKind::Villages,
@@ -180,6 +182,7 @@ impl LayerKind {
         LayerKind::OriginPoints,
         LayerKind::VillageClinics,
         LayerKind::FreightSources,
+        LayerKind::TruckPasses,
     ];
 
     /// Table name in the GeoPackage and in PostGIS; also the layer's public id.
@@ -199,6 +202,7 @@ impl LayerKind {
             LayerKind::OriginPoints => "origin_points",
             LayerKind::VillageClinics => "village_clinics",
             LayerKind::FreightSources => "freight_sources",
+            LayerKind::TruckPasses => "truck_passes",
         }
     }
 
@@ -224,6 +228,7 @@ impl LayerKind {
             LayerKind::OriginPoints => "重点农产品产地溯源点",
             LayerKind::VillageClinics => "村卫生室",
             LayerKind::FreightSources => "重点货运源头企业",
+            LayerKind::TruckPasses => "货车通行证",
         }
     }
 
@@ -244,13 +249,14 @@ impl LayerKind {
             LayerKind::OriginPoints => "Farm-product origin points",
             LayerKind::VillageClinics => "Village clinics",
             LayerKind::FreightSources => "Key freight-source enterprises",
+            LayerKind::TruckPasses => "Truck passes",
         }
     }
 
     /// Geometry of the layer's features.
     pub fn geometry(self) -> GeometryKind {
         match self {
-            LayerKind::Villages | LayerKind::BenchmarkPrices => GeometryKind::None,
+            LayerKind::Villages | LayerKind::BenchmarkPrices | LayerKind::TruckPasses => GeometryKind::None,
             LayerKind::CountyBoundaries
             | LayerKind::UrbanGradeZones
             | LayerKind::CollectiveGradeZones
@@ -415,6 +421,22 @@ impl LayerKind {
             }
             LayerKind::FreightSources => {
                 const { &[req(text("name")), text("category"), text("document"), ACCURACY, SOURCE] }
+            }
+            LayerKind::TruckPasses => {
+                const {
+                    &[
+                        req(text("plate")),
+                        req(date("valid_from")),
+                        req(date("valid_to")),
+                        req(text("windows")),
+                        req(text("area")),
+                        req(one_of(text("pass_source"), &["纸质", "交管12123"])),
+                        text("issued_by"),
+                        text("note"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
             }
         }
     }

@@ -40,6 +40,7 @@ mod truck_ban_decide;
 mod truck_ban_pass;
 mod truck_ban_time;
 mod truck_ban_vehicle;
+pub mod truck_pass_record;
 pub mod validate;
 pub mod valuation;
 pub mod zone_details;

@@ -170,6 +170,9 @@ pub fn validate_properties(kind: LayerKind, props: &Map<String, Value>) -> Resul
         LayerKind::UrbanGradeZones => check_grade(GradeSystem::Urban, props).map(|_| ()),
         LayerKind::CollectiveGradeZones => check_grade(GradeSystem::Collective, props).map(|_| ()),
         LayerKind::BenchmarkPrices => check_benchmark_row(props),
+        LayerKind::TruckPasses => crate::truck_pass_record::pass_from_record(props)
+            .map(|_| ())
+            .map_err(|message| FieldError::Inconsistent { field: "truck_passes", message }),
         _ => Ok(()),
     }
 }

@@ -31,7 +31,27 @@ async fn state(dir: &Path) -> AppState {
     let props = json!({"name": "城区货车禁行区域", "hours": "06:00-22:00", "document": "临政发〔2023〕5号",
         "in_force": "2023-03-01", "accuracy": "illustrative"});
     let feature = NewFeature { geometry: Some(zone.into()), properties: props.as_object().unwrap().clone() };
-    store.insert_many(vec![(LayerKind::TruckBanZone, vec![feature])], &Actor::bundled_data()).await.unwrap();
+    let pass = |plate: &str, from: &str, to: &str| NewFeature {
+        geometry: None,
+        properties: json!({"plate": plate, "valid_from": from, "valid_to": to, "windows": "00:00-24:00",
+            "area": "全区域", "pass_source": "交管12123", "accuracy": "illustrative"})
+        .as_object()
+        .unwrap()
+        .clone(),
+    };
+    store
+        .insert_many(
+            vec![
+                (LayerKind::TruckBanZone, vec![feature]),
+                (
+                    LayerKind::TruckPasses,
+                    vec![pass("晋M·T0001", "2023-06-01", "2023-06-30"), pass("晋M·T0002", "2023-03-01", "2023-05-31")],
+                ),
+            ],
+            &Actor::bundled_data(),
+        )
+        .await
+        .unwrap();
     AppState::new(Arc::new(store), AppOptions::default()).await.unwrap()
 }
 
@@ -240,4 +260,22 @@ async fn freight_sources_with_distance_to_the_zone() {
     assert_eq!(west["inside_zone"], false);
     let expected = haversine_m(110.70, 35.14, 110.75, 35.14);
     assert!((west["distance_to_zone_edge_m"].as_f64().unwrap() - expected).abs() < 1.0, "{west} vs {expected}");
+}
+
+#[tokio::test]
+async fn a_registered_pass_is_found_by_plate() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let with_plate = |plate: &str| json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": plate});
+    let at = "2023-06-01T10:00:00+08:00";
+    let (status, ok) = check(&state, query(110.775, 35.14, at, with_plate("晋MT0001"))).await;
+    assert_eq!(status, StatusCode::OK, "{ok}");
+    assert_eq!((ok["banned"].as_bool(), ok["clause"].as_str()), (Some(false), Some("四、(四)")), "{ok}");
+    assert_eq!(ok["pass_record"]["layer"], "truck_passes");
+    let (_, expired) = check(&state, query(110.775, 35.14, at, with_plate("晋M·T0002"))).await;
+    assert_eq!(expired["banned"], true, "{expired}");
+    assert!(expired["reason"].as_str().unwrap().contains("通行证"), "{expired}");
+    let (_, unknown) = check(&state, query(110.775, 35.14, at, with_plate("晋M·Z9999"))).await;
+    assert_eq!(unknown["banned"], true);
+    assert!(unknown["pass_record"].is_null());
 }

@@ -27,7 +27,7 @@ const SEAT_SOURCE: &str = "code and name: china-division 2.7.0 (official codes);
 const DIVISION_SOURCE: &str = "china-division 2.7.0 (WTFPL), official statistical division codes";
 
 /// Layers whose bundled features are illustrative demo data in `data/demo/`.
-pub const DEMO_LAYERS: [LayerKind; 10] = [
+pub const DEMO_LAYERS: [LayerKind; 11] = [
     LayerKind::UrbanGradeZones,
     LayerKind::CollectiveGradeZones,
     LayerKind::TruckBanZone,
@@ -38,6 +38,7 @@ pub const DEMO_LAYERS: [LayerKind; 10] = [
     LayerKind::OriginPoints,
     LayerKind::VillageClinics,
     LayerKind::FreightSources,
+    LayerKind::TruckPasses,
 ];
 
 fn data_error(path: &Path, reason: impl Into<String>) -> StoreError {

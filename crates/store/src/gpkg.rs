@@ -74,7 +74,10 @@ impl GeoPackageStore {
                     reason: "a GeoPackage, but not one written by landtrace (no landtrace_meta table)".into(),
                 })?;
         match version.as_deref() {
-            Some(SCHEMA_VERSION) => Ok(store),
+            Some(SCHEMA_VERSION) => {
+                store.add_missing_layers().await?;
+                Ok(store)
+            }
             other => Err(StoreError::NotAStore {
                 path: shown,
                 reason: format!("landtrace schema version {other:?} is not the supported {SCHEMA_VERSION}"),
@@ -113,6 +116,25 @@ impl GeoPackageStore {
             .connect_with(options)
             .await?;
         Ok(GeoPackageStore { pool, path: path.to_owned() })
+    }
+
+    /// Creates the tables of layers added since the file was made (a newer
+    /// landtrace opening an older store), in one transaction.
+    async fn add_missing_layers(&self) -> Result<(), StoreError> {
+        let present: Vec<String> =
+            sqlx::query_scalar("SELECT table_name FROM gpkg_contents").fetch_all(&self.pool).await?;
+        let missing: Vec<LayerKind> =
+            LayerKind::ALL.into_iter().filter(|k| !present.iter().any(|t| t == k.table_name())).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for kind in &missing {
+            tracing::info!("adding layer {} to {}", kind.table_name(), self.path.display());
+            create_layer_table(&mut tx, *kind).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn create_schema(&self) -> Result<(), StoreError> {

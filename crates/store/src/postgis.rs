@@ -53,8 +53,14 @@ struct Migration {
 }
 
 /// Every migration, in order. Append only: never edit an applied one.
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "0001_layers", sql: include_str!("../migrations/postgis/0001_layers.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "0001_layers", sql: include_str!("../migrations/postgis/0001_layers.sql") },
+    Migration {
+        version: 2,
+        name: "0002_truck_passes",
+        sql: include_str!("../migrations/postgis/0002_truck_passes.sql"),
+    },
+];
 
 /// A database URL that hides its password when printed (`Display` and `Debug`
 /// show `postgres://user:***@host/db`). The real URL is only handed to the

@@ -340,12 +340,12 @@ mod postgis {
                 .fetch_all(&mut conn)
                 .await
                 .unwrap();
-        assert_eq!(migrations, vec![(1, "0001_layers".to_owned())]);
+        assert_eq!(migrations, vec![(1, "0001_layers".to_owned()), (2, "0002_truck_passes".to_owned())]);
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")
             .fetch_one(&mut conn)
             .await
             .unwrap();
-        assert_eq!(version, "1");
+        assert_eq!(version, "2");
         conn.close().await.unwrap();
         store.close().await;
     }

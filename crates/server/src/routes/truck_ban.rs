@@ -5,7 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use geo::{Closest, ClosestPoint, Coord, Geometry, Point};
 use landtrace_domain::LayerKind;
-use landtrace_domain::truck_ban::{LocalDateTime, Pass, TruckBanQuery, Vehicle, decide};
+use landtrace_domain::truck_ban::{LocalDateTime, Pass, TruckBanQuery, Vehicle, decide, normalize_plate};
+use landtrace_domain::truck_pass_record::pass_from_record;
 use landtrace_spatial::{Crs, LonLat};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -144,8 +145,28 @@ pub async fn check(State(state): State<AppState>, Json(req): Json<CheckRequest>)
     let point = crs.to_wgs84(LonLat::new(req.lon, req.lat).map_err(bad)?);
     let at = LocalDateTime::parse_rfc3339(&req.at).map_err(|e| bad(format!("`at`: {e}")))?;
     let vehicle: Vehicle = serde_json::from_value(req.vehicle).map_err(|e| bad(format!("`vehicle`: {e}")))?;
-    let pass: Option<Pass> =
+    let mut pass: Option<Pass> =
         req.pass.map(serde_json::from_value).transpose().map_err(|e| bad(format!("`pass`: {e}")))?;
+    // No pass in the request: look the plate up in the pass registry.
+    let mut pass_record = Value::Null;
+    if let (None, Some(plate)) = (&pass, vehicle.plate.clone()) {
+        let wanted = normalize_plate(&plate);
+        let records = state.store.features(LayerKind::TruckPasses).await?;
+        let candidates: Vec<(i64, Pass)> = records
+            .iter()
+            .filter(|f| f.properties.get("plate").and_then(Value::as_str).is_some_and(|p| normalize_plate(p) == wanted))
+            .filter_map(|f| pass_from_record(&f.properties).ok().map(|p| (f.id, p)))
+            .collect();
+        let chosen = candidates
+            .iter()
+            .find(|(_, p)| p.valid_at(at, &plate, req.inside_pass_area).is_ok())
+            .or_else(|| candidates.first())
+            .cloned();
+        if let Some((id, p)) = chosen {
+            pass_record = json!({"layer": LayerKind::TruckPasses.table_name(), "id": id});
+            pass = Some(p);
+        }
+    }
     let catalog = state.catalog.read().await;
     let (inside_zone, on_boundary_road, distance) = position_facts(&catalog, point.into());
     let illustrative = catalog.layer(LayerKind::TruckBanZone).is_some_and(|l| {
@@ -158,6 +179,7 @@ pub async fn check(State(state): State<AppState>, Json(req): Json<CheckRequest>)
         TruckBanQuery { at, vehicle, inside_zone, on_boundary_road, pass, inside_pass_area: req.inside_pass_area };
     let decision = decide(&query);
     let mut answer = serde_json::to_value(&decision).map_err(|e| AppError::Internal(e.to_string()))?;
+    answer["pass_record"] = pass_record;
     answer["position"] = json!({
         "lon": point.lon(), "lat": point.lat(),
         "inside_zone": inside_zone,
