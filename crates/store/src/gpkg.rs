@@ -352,21 +352,7 @@ impl Store for GeoPackageStore {
         batches: Vec<(LayerKind, Vec<Feature>)>,
         audit: Vec<AuditRecord>,
     ) -> Result<(), StoreError> {
-        if self.counts().await?.iter().any(|c| c.count > 0) || !self.audit(1).await?.is_empty() {
-            return Err(StoreError::Refused(format!("{} is not empty; copy into an empty store", self.describe())));
-        }
-        let (ids, batches): (Vec<Vec<i64>>, Vec<(LayerKind, Vec<NewFeature>)>) = batches
-            .into_iter()
-            .map(|(kind, features)| {
-                let ids = features.iter().map(|f| f.id).collect();
-                let new = features
-                    .into_iter()
-                    .map(|f| NewFeature { geometry: f.geometry, properties: f.properties })
-                    .collect();
-                (ids, (kind, new))
-            })
-            .unzip();
-        let valid = crate::validate::validate_batches(batches)?;
+        let (ids, valid) = crate::prepare_exact_copy(self, batches).await?;
         let mut tx = self.pool.begin().await?;
         for ((kind, features), ids) in valid.iter().zip(&ids) {
             insert_rows(&mut tx, *kind, features, Some(ids), None).await?;

@@ -40,6 +40,31 @@ pub enum ChangeEvent {
 /// A stream of [`ChangeEvent`]s; ends when the store is closed.
 pub type ChangeFeed = tokio::sync::mpsc::Receiver<ChangeEvent>;
 
+/// Features to write, per layer.
+pub(crate) type Batches = Vec<(LayerKind, Vec<NewFeature>)>;
+
+/// The shared first half of `load_exact`: refuses a store that is not empty,
+/// splits the features into their ids and the new features, and validates them.
+/// Backends then write both in one transaction.
+pub(crate) async fn prepare_exact_copy(
+    store: &(impl Store + ?Sized),
+    batches: Vec<(LayerKind, Vec<Feature>)>,
+) -> Result<(Vec<Vec<i64>>, Batches), StoreError> {
+    if store.counts().await?.iter().any(|c| c.count > 0) || !store.audit(1).await?.is_empty() {
+        return Err(StoreError::Refused(format!("{} is not empty; copy into an empty store", store.describe())));
+    }
+    let (ids, batches): (Vec<Vec<i64>>, Batches) = batches
+        .into_iter()
+        .map(|(kind, features)| {
+            let ids = features.iter().map(|f| f.id).collect();
+            let new =
+                features.into_iter().map(|f| NewFeature { geometry: f.geometry, properties: f.properties }).collect();
+            (ids, (kind, new))
+        })
+        .unzip();
+    Ok((ids, validate::validate_batches(batches)?))
+}
+
 /// Number of features in one layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayerCount {
