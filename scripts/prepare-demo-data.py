@@ -698,89 +698,147 @@ SRC_SPONGE = (
 )
 SRC_WATERLOG = "illustrative: invented waterlogging point (临政办发〔2023〕11号 gives no list); not surveyed"
 
-# kind -> (count, measure) ; measure: "area", "volume" or "both"
-SPONGE_SPEC = [
-    ("透水铺装", 3, "area"),
-    ("下沉式绿地", 3, "area"),
-    ("雨水花园/生物滞留设施", 3, "area"),
-    ("植草沟", 3, "area"),
-    ("旱溪", 2, "area"),
-    ("雨水塘/湿塘", 2, "both"),
-    ("调蓄池", 3, "volume"),
-    ("合流制溢流调蓄池", 2, "volume"),
-    ("排水管网", 2, "volume"),
-    ("泄洪通道", 2, "area"),
+SRC_SPONGE_PROJECT = (
+    "illustrative: invented project outline and surface breakdown (no project list is published); not surveyed"
+)
+
+# Three sponge-city projects (海绵城市建设项目) in the urban area, each a rectangle in local metres
+# (centre x, centre y, width, height) whose area equals the sum of its `surfaces` (m²; surface keys
+# of data/sponge/runoff-coefficients.csv). Target 80 % (年径流总量控制率) for all three. With the
+# bundled coefficients and curve (H = 21 mm at 80 %, an assumption) project 1 and 3 meet the target
+# and project 2 (a road, mostly sealed) does not.
+SPONGE_PROJECT_SPEC = [
+    {
+        "name": "县城老旧小区海绵化改造工程（示例）",
+        "project_type": "改建",
+        "status": "建成",
+        "accepted_on": "2023-05-20",
+        "box": (-900, -1100, 141.42, 141.42),
+        "surfaces": [("屋面", 6000), ("混凝土或沥青路面", 5000), ("绿地", 7000), ("透水铺装", 2000)],
+    },
+    {
+        "name": "城区道路海绵化改造工程（示例）",
+        "project_type": "改建",
+        "status": "在建",
+        "accepted_on": None,
+        "box": (1300, -700, 400, 55),
+        "surfaces": [("屋面", 9000), ("混凝土或沥青路面", 8000), ("绿地", 3000), ("绿化屋面", 1000), ("透水铺装", 1000)],
+    },
+    {
+        "name": "城东新建小区海绵城市建设工程（示例）",
+        "project_type": "新建",
+        "status": "规划",
+        "accepted_on": None,
+        "box": (-2000, 1200, 160, 125),
+        "surfaces": [("屋面", 5000), ("混凝土或沥青路面", 4000), ("绿地", 8000), ("透水铺装", 2500), ("水面", 500)],
+    },
 ]
-SPONGE_PROJECTS = [
-    "县城老旧小区海绵化改造工程（示例）",
-    "城区道路海绵化改造工程（示例）",
-    "公园绿地海绵化提升工程（示例）",
-    "城区排水防涝设施建设工程（示例）",
+# Facilities per project (index into SPONGE_PROJECT_SPEC): name, kind, shape, measures.
+# shape: ("rect", dx, dy, w, h) in metres from the project centre (area_m2 = w * h), or ("point", dx, dy).
+# Storage: area_m2 x storage_depth_m, or volume_m3 for tanks and ponds; permeable paving and pipes
+# store nothing here.
+SPONGE_FACILITY_SPEC = [
+    (0, "示例透水铺装01", "透水铺装", ("rect", -40, 35, 50, 40), {}),
+    (0, "示例下沉式绿地01", "下沉式绿地", ("rect", 30, 40, 40, 20), {"storage_depth_m": 0.15}),
+    (0, "示例雨水花园01", "雨水花园/生物滞留设施", ("rect", 35, -30, 20, 15), {"storage_depth_m": 0.25}),
+    (0, "示例植草沟01", "植草沟", ("rect", -30, -50, 50, 3), {"storage_depth_m": 0.1}),
+    (0, "示例调蓄池01", "调蓄池", ("point", 0, 0), {"volume_m3": 120.0}),
+    (1, "示例透水铺装02", "透水铺装", ("rect", -120, 18, 100, 10), {}),
+    (1, "示例下沉式绿地02", "下沉式绿地", ("rect", 0, -18, 60, 10), {"storage_depth_m": 0.1}),
+    (1, "示例雨水花园02", "雨水花园/生物滞留设施", ("rect", 120, -18, 25, 10), {"storage_depth_m": 0.2}),
+    (1, "示例植草沟02", "植草沟", ("rect", 120, 18, 100, 2), {"storage_depth_m": 0.1}),
+    (1, "示例排水管网01", "排水管网", ("point", -150, 0), {}),
+    (2, "示例透水铺装03", "透水铺装", ("rect", -45, 25, 50, 50), {}),
+    (2, "示例下沉式绿地03", "下沉式绿地", ("rect", 30, 40, 35, 20), {"storage_depth_m": 0.2}),
+    (2, "示例雨水塘01", "雨水塘/湿塘", ("rect", 40, -30, 25, 20), {"volume_m3": 180.0}),
+    (2, "示例旱溪01", "旱溪", ("rect", -40, -40, 40, 5), {"storage_depth_m": 0.2}),
+    (2, "示例调蓄池02", "调蓄池", ("point", 0, -5), {"volume_m3": 150.0}),
 ]
-rng_s = random.Random(1408210004)
 
 
-def random_urban_point(rng, keep_out_truck=False):
-    for _ in range(100000):
-        x, y = rng.uniform(-3800, 3800), rng.uniform(-3000, 3000)
-        p = ll(x, y)
-        if not point_in_ring(p, G3) or dist_to_ring_m(p, G3) < 80:
-            continue
-        if keep_out_truck and point_in_ring(p, TRUCK):
-            continue
-        return p
-    raise RuntimeError("no urban point found")
+def rect_ring(cx, cy, w, h):
+    """Axis-aligned rectangle (metres, centre and size) as a CCW lon/lat ring."""
+    return ccw([ll(cx - w / 2, cy - h / 2), ll(cx + w / 2, cy - h / 2), ll(cx + w / 2, cy + h / 2), ll(cx - w / 2, cy + h / 2)])
 
+
+SPONGE_PROJECTS = []
+for spec in SPONGE_PROJECT_SPEC:
+    cx, cy, w, h = spec["box"]
+    ring = rect_ring(cx, cy, w, h)
+    total = sum(a for _, a in spec["surfaces"])
+    area = abs(ring_area_m2(ring))
+    assert abs(area - total) / total < 0.005, (spec["name"], area, total)
+    assert ring_inside(ring, G3, 100), f"{spec['name']} must lie inside the graded urban area"
+    for e in EXPRO:
+        assert rings_disjoint(ring, e["ring"], 100), f"{spec['name']} must not touch {e['project']}"
+    for other in SPONGE_PROJECTS:
+        assert rings_disjoint(ring, other["ring"], 100), f"{spec['name']} overlaps {other['name']}"
+    SPONGE_PROJECTS.append(
+        {
+            "name": spec["name"],
+            "project_type": spec["project_type"],
+            "responsible_unit": "县住建局",
+            "status": spec["status"],
+            "surfaces": ";".join(f"{k}={v}" for k, v in spec["surfaces"]),
+            "target_percent": 80.0,
+            "accepted_on": spec["accepted_on"],
+            "ring": ring,
+        }
+    )
 
 SPONGE = []
-for kind, count, measure in SPONGE_SPEC:
-    for i in range(count):
-        p = random_urban_point(rng_s)
-        status = rng_s.choice(["建成", "建成", "在建", "规划"])
-        if kind in ("排水管网", "泄洪通道", "合流制溢流调蓄池"):
-            unit = rng_s.choice(["县住建局", "县水务局"])
-            project = SPONGE_PROJECTS[3]
-        else:
-            unit = "县住建局"
-            project = rng_s.choice(SPONGE_PROJECTS[:3])
-        area = volume = None
-        if measure in ("area", "both"):
-            area = float(rng_s.randrange(200, 12000, 10)) if kind != "泄洪通道" else float(rng_s.randrange(8000, 40000, 100))
-        if measure in ("volume", "both"):
-            volume = float(rng_s.randrange(300, 8000, 50))
-        accepted = None
-        if status == "建成":
-            year = rng_s.choice([2021, 2022, 2023])
-            month = rng_s.randint(1, 6 if year == 2023 else 12)
-            accepted = f"{year}-{month:02d}-{rng_s.randint(1, 28):02d}"
-        SPONGE.append(
-            {
-                "name": f"示例{kind.split('/')[0]}{i + 1:02d}",
-                "kind": kind,
-                "project": project,
-                "responsible_unit": unit,
-                "status": status,
-                "area_m2": area,
-                "volume_m3": volume,
-                "accepted_on": accepted,
-                "p": p,
-            }
-        )
+for k, name, kind, shape, measures in SPONGE_FACILITY_SPEC:
+    spec, project = SPONGE_PROJECT_SPEC[k], SPONGE_PROJECTS[k]
+    cx, cy = spec["box"][:2]
+    if shape[0] == "rect":
+        _, dx, dy, w, h = shape
+        ring = rect_ring(cx + dx, cy + dy, w, h)
+        assert ring_inside(ring, project["ring"], 3), f"{name} must lie inside {project['name']}"
+        for other in SPONGE:
+            if other["ring"] is not None:
+                assert rings_disjoint(ring, other["ring"], 3), f"{name} overlaps {other['name']}"
+        area, p = float(w * h), None
+    else:
+        _, dx, dy = shape
+        ring, area, p = None, None, ll(cx + dx, cy + dy)
+        assert point_in_ring(p, project["ring"]) and dist_to_ring_m(p, project["ring"]) > 3, name
+    status = spec["status"]
+    SPONGE.append(
+        {
+            "name": name,
+            "kind": kind,
+            "project": project["name"],
+            "responsible_unit": "县住建局",
+            "status": status,
+            "area_m2": area,
+            "volume_m3": measures.get("volume_m3"),
+            "accepted_on": spec["accepted_on"] if status == "建成" else None,
+            "storage_depth_m": measures.get("storage_depth_m"),
+            "ring": ring,
+            "p": p,
+        }
+    )
+for s_ in SPONGE:
+    if s_["ring"] is None:
+        for other in SPONGE:
+            if other["ring"] is not None:
+                assert not point_in_ring(s_["p"], other["ring"]), f"{s_['name']} lies in {other['name']}"
 
 WATERLOG_SPEC = [
     # names refer to the illustrative road layout of data/README.md; positions are invented
-    ("东城路南段低洼处（示例）", (560, -300), "治理中"),
-    ("府西街西段（示例）", (-900, -470), "待治理"),
-    ("五一路中段（示例）", (1500, 600), "已消除"),
-    ("丰喜大道与西环路交叉口（示例）", _meet(_line(*ROADS_M["丰喜大道"]), _line(*ROADS_M["西环路"])), "待治理"),
-    ("峨嵋大道下穿通道（示例）", _meet(_line(*ROADS_M["峨嵋大道"]), _line((0, -100), (0, 100))), "治理中"),
-    ("城南低洼片区（示例）", (300, -2400), "已消除"),
+    ("东城路南段低洼处（示例）", (560, -300), "治理中", None),
+    ("府西街西段（示例）", (-900, -470), "待治理", None),
+    ("五一路中段（示例）", (1500, 600), "已消除", "2023-08-20"),
+    ("丰喜大道与西环路交叉口（示例）", _meet(_line(*ROADS_M["丰喜大道"]), _line(*ROADS_M["西环路"])), "待治理", None),
+    ("峨嵋大道下穿通道（示例）", _meet(_line(*ROADS_M["峨嵋大道"]), _line((0, -100), (0, 100))), "治理中", None),
+    ("城南低洼片区（示例）", (300, -2400), "已消除", "2022-10-15"),
 ]
 WATERLOG = []
-for name, (x, y), status in WATERLOG_SPEC:
+for name, (x, y), status, eliminated in WATERLOG_SPEC:
     p = ll(x, y)
     assert point_in_ring(p, G3), name
-    WATERLOG.append({"name": name, "status": status, "p": p})
+    assert (status == "已消除") == (eliminated is not None), name
+    WATERLOG.append({"name": name, "status": status, "eliminated_on": eliminated, "p": p})
 
 
 # --------------------------------------------------------------------------------------------
@@ -820,7 +878,8 @@ NAME_WORDS = [
     "丰源", "绿野", "金穗", "康农", "鑫禾", "沃土", "惠农", "田园", "绿源", "嘉禾",
     "润泽", "盛丰", "福临", "裕民", "晋南", "黄河湾", "峨嵋", "涑水", "瑞丰", "众诚",
 ]
-TRACE_ORDER = ["承诺达标合格证", "追溯码", "耳标", "动物检疫合格证明", "包装标识", "其他"]
+# the six traceability means of 临政办发〔2023〕19号, in its order; a record joins its means with "、"
+TRACE_ORDER = ["承诺达标合格证", "追溯码", "耳标", "动物检疫合格证", "包装标识", "其他"]
 CERTS = ["绿色食品", "无公害农产品", "有机产品", "农产品地理标志"]
 N_ORIGIN_KEY = 288  # 24 records for each of the 12 key products
 N_ORIGIN_OTHER = 12
@@ -835,12 +894,14 @@ rng_o.shuffle(towns_for)
 key_idx = [i for i, p in enumerate(products) if p != "其他"]
 below = set(rng_o.sample(key_idx, N_BELOW))
 
-# fake grid officers (2 per township) and collectors (1 per township)
+# fake grid officers (2 per township) and collectors (1 per township). Every fake mobile number
+# is 1380000xxxx: subjects 1380000 0001-0999, grid officers 1380000 8001-8028, collectors
+# 1380000 9001-9014 (enterprises give a fake landline 0359-4xxxxxx instead).
 OFFICERS = {}
 COLLECTORS = {}
 for k, t in enumerate(town_names):
-    OFFICERS[t] = [(f"示例网格员{2 * k + j + 1:02d}", f"1390000{2 * k + j + 1:04d}") for j in range(2)]
-    COLLECTORS[t] = (f"示例采集员{k + 1:02d}", f"1370000{k + 1:04d}")
+    OFFICERS[t] = [(f"示例网格员{2 * k + j + 1:02d}", f"1380000{8000 + 2 * k + j + 1:04d}") for j in range(2)]
+    COLLECTORS[t] = (f"示例采集员{k + 1:02d}", f"1380000{9000 + k + 1:04d}")
 
 
 def place_near(rng, seat, sigma_m, max_m, avoid_urban=True):
@@ -923,15 +984,15 @@ for i, product in enumerate(products):
     market = f"2023-{rng_o.choice(list(months)):02d}-{rng_o.randint(1, 28):02d}"
     means = {"承诺达标合格证"}
     if product in {"肉牛", "肉羊", "生猪"}:
-        means |= {"耳标", "动物检疫合格证明"}
+        means |= {"耳标", "动物检疫合格证"}
     elif product == "乌鸡":
-        means.add("动物检疫合格证明")
+        means.add("动物检疫合格证")
     for extra in ("追溯码", "包装标识"):
         if rng_o.random() < 0.35:
             means.add(extra)
     if rng_o.random() < 0.03:
         means.add("其他")
-    trace = ";".join(m for m in TRACE_ORDER if m in means)
+    trace = "、".join(m for m in TRACE_ORDER if m in means)
     cert = rng_o.choice(CERTS) if rng_o.random() < 0.25 else None
     officer = rng_o.choice(OFFICERS[town])
     collector = COLLECTORS[town]
@@ -947,7 +1008,7 @@ for i, product in enumerate(products):
             "township_code": tcode,
             "village_code": vcode,
             "contact_name": f"示例联系人{n:04d}",
-            "contact_phone": f"1380000{n:04d}",
+            "contact_phone": f"0359-{4000000 + n}" if stype == "企业" else f"1380000{n:04d}",
             "scale": scale,
             "scale_unit": unit,
             "market_date": market,
@@ -963,6 +1024,108 @@ for i, product in enumerate(products):
     )
 assert {o["township_code"] for o in ORIGIN} == set(TOWNS)
 assert set(PRODUCTS) <= {o["product"] for o in ORIGIN}
+
+# Fields of the record's life cycle, drawn with a generator of their own (the records above stay
+# as they were). 工厂化 fish ponds: the 设施 fish records are industrialised (threshold 0.3 亩), with
+# small ponds; one below-threshold fish record is an industrialised tank of 0.2 亩.
+rng_t = random.Random(1408210007)
+FISH_INDUSTRIAL_THRESHOLD = 0.3
+below_fish_done = False
+for i, o in enumerate(ORIGIN):
+    if o["product"] not in FISH:
+        continue
+    if i in below and not below_fish_done:
+        o["production_mode"], o["scale"], o["industrialised"] = "设施", 0.2, 1
+        below_fish_done = True
+    elif o["production_mode"] == "设施" and i not in below:
+        o["industrialised"] = 1
+        o["scale"] = round(math.exp(rng_t.uniform(math.log(0.5), math.log(6.0))), 1)
+    else:
+        o["industrialised"] = 0
+assert below_fish_done
+
+# One subject, several bases: six subjects get a second base (a record of its own with the same
+# subject name, type, product and contact), three in their own township, three in another.
+SECOND_BASES = 6
+candidates = [o for o in ORIGIN if o["subject_type"] in ("企业", "农民合作社", "家庭农场") and o["product"] != "其他"]
+for j, o in enumerate(rng_t.sample(candidates, SECOND_BASES)):
+    n = len(ORIGIN) + 1
+    town = next(t for t in town_names if TOWN_CODE[t] == o["township_code"])
+    if j % 2 == 1:
+        town = town_names[(town_names.index(town) + 5) % len(town_names)]
+    tcode = TOWN_CODE[town]
+    vills = [v for v in VILLAGES[tcode] if v[1].endswith("村委会")] or VILLAGES[tcode]
+    vcode, vname = rng_t.choice(vills)
+    officer = rng_t.choice(OFFICERS[town])
+    second = dict(o)
+    second.update(
+        {
+            "base_address": f"临猗县{town}{village_label(vname)}示例基地{n:04d}号",
+            "township_code": tcode,
+            "village_code": vcode,
+            "grid_officer_name": officer[0],
+            "grid_officer_phone": officer[1],
+            "collector_name": COLLECTORS[town][0],
+            "collector_phone": COLLECTORS[town][1],
+            "p": place_near(rng_t, TOWN_SEATS[town], 2200, 7000),
+        }
+    )
+    ORIGIN.append(second)
+
+# Collection dates spread over June-August 2023 (so the weekly ledger of 2023-W23..W35 changes
+# from week to week); about half of the records were updated later, most in September-November
+# (so `due?as_of=2023-12-01` lists both overdue and current records). Times are Beijing time.
+COLLECT_FROM, COLLECT_DAYS = (2023, 6, 1), 92  # 2023-06-01 .. 2023-08-31
+UPDATE_FROM, UPDATE_DAYS = (2023, 9, 1), 91  # 2023-09-01 .. 2023-11-30
+LATE_UPDATE_FROM, LATE_UPDATE_DAYS = (2023, 11, 1), 30  # 2023-11-01 .. 2023-11-30
+
+
+def day_after(start, days):
+    import datetime as _dt
+
+    return (_dt.date(*start) + _dt.timedelta(days=days)).isoformat()
+
+
+for o in ORIGIN:
+    collected = day_after(COLLECT_FROM, rng_t.randrange(COLLECT_DAYS))
+    r = rng_t.random()
+    if r < 0.45:
+        updated = None
+    elif r < 0.6:
+        updated = day_after(tuple(int(x) for x in collected.split("-")), rng_t.randint(7, 40))
+    elif r < 0.8:
+        updated = day_after(UPDATE_FROM, rng_t.randrange(UPDATE_DAYS))
+    else:
+        updated = day_after(LATE_UPDATE_FROM, rng_t.randrange(LATE_UPDATE_DAYS))
+    created_at = f"{collected}T{rng_t.randint(8, 17):02d}:{rng_t.randrange(60):02d}:00+08:00"
+    updated_at = created_at if updated is None else f"{updated}T{rng_t.randint(8, 17):02d}:{rng_t.randrange(60):02d}:00+08:00"
+    o.update(
+        {
+            "collected_on": collected,
+            "updated_on": updated,
+            "created_at": created_at,
+            "created_by": "demo",
+            "updated_at": updated_at,
+            "updated_by": "demo",
+        }
+    )
+
+
+def threshold_of(o) -> float:
+    if o.get("industrialised") == 1:
+        return FISH_INDUSTRIAL_THRESHOLD
+    return SCALE[o["product"]][2]
+
+
+for o in ORIGIN:
+    industry, unit = SCALE[o["product"]][:2]
+    assert (o["industry"], o["scale_unit"]) == (industry, unit), o["subject_name"]
+    livestock_only = {"耳标", "动物检疫合格证"} & set(o["trace_means"].split("、"))
+    assert not livestock_only or industry == "畜牧业", o["subject_name"]
+    assert o["updated_on"] is None or o["updated_on"] > o["collected_on"], o["subject_name"]
+    for key in ("contact_phone", "grid_officer_phone", "collector_phone"):
+        phone = o[key]
+        assert (len(phone) == 11 and phone.startswith("1380000")) or (len(phone) == 12 and phone.startswith("0359-4")), phone
 # stable, readable order: township code, product order, subject name
 _porder = {p: k for k, p in enumerate(PRODUCTS + ["其他"])}
 ORIGIN.sort(key=lambda o: (o["township_code"], _porder[o["product"]], o["contact_name"]))
@@ -1126,12 +1289,15 @@ def zones_at(p):
     for c in CONSOLIDATION:
         if point_in_ring(p, c["ring"]):
             hits.append(f"consolidation_projects:{c['name']}")
+    for c in SPONGE_PROJECTS:
+        if point_in_ring(p, c["ring"]):
+            hits.append(f"sponge_projects:{c['name']}")
     return hits
 
 
 def min_edge_dist(p):
     rings = [G1, HOLE, G2, G3, TRUCK] + [e["ring"] for e in EXPRO] + [c["ring"] for c in COLLECTIVE] + [
-        c["ring"] for c in CONSOLIDATION
+        c["ring"] for c in CONSOLIDATION + SPONGE_PROJECTS
     ]
     return min(dist_to_ring_m(p, r) for r in rings)
 
@@ -1202,10 +1368,12 @@ def all_output_points():
             for r in poly:
                 yield from r
     yield from TRUCK
-    for coll in (EXPRO, COLLECTIVE, CONSOLIDATION):
+    for coll in (EXPRO, COLLECTIVE, CONSOLIDATION, SPONGE_PROJECTS):
         for e in coll:
             yield from e["ring"]
-    for coll in (SPONGE, WATERLOG, ORIGIN, CLINICS, FREIGHT):
+    for s_ in SPONGE:
+        yield from ([s_["p"]] if s_["ring"] is None else s_["ring"])
+    for coll in (WATERLOG, ORIGIN, CLINICS, FREIGHT):
         for e in coll:
             yield e["p"]
 
@@ -1289,12 +1457,21 @@ def main() -> None:
         ],
     )
     write_fc(
+        "sponge_projects",
+        [
+            feature(
+                {k: v for k, v in c.items() if k != "ring"} | {"accuracy": ILLUSTRATIVE, "source": SRC_SPONGE_PROJECT},
+                mp_geom([[c["ring"]]]),
+            )
+            for c in SPONGE_PROJECTS
+        ],
+    )
+    write_fc(
         "sponge_facilities",
         [
             feature(
-                {k: s[k] for k in ("name", "kind", "project", "responsible_unit", "status", "area_m2", "volume_m3", "accepted_on")}
-                | {"accuracy": ILLUSTRATIVE, "source": SRC_SPONGE},
-                pt_geom(s["p"]),
+                {k: v for k, v in s.items() if k not in ("ring", "p")} | {"accuracy": ILLUSTRATIVE, "source": SRC_SPONGE},
+                pt_geom(s["p"]) if s["ring"] is None else mp_geom([[s["ring"]]]),
             )
             for s in SPONGE
         ],
@@ -1302,7 +1479,7 @@ def main() -> None:
     write_fc(
         "waterlogging_points",
         [
-            feature({"name": w["name"], "status": w["status"], "accuracy": ILLUSTRATIVE, "source": SRC_WATERLOG}, pt_geom(w["p"]))
+            feature({k: v for k, v in w.items() if k != "p"} | {"accuracy": ILLUSTRATIVE, "source": SRC_WATERLOG}, pt_geom(w["p"]))
             for w in WATERLOG
         ],
     )
@@ -1352,10 +1529,14 @@ def main() -> None:
     print(f"  collective zones: {len(COLLECTIVE)}, total {sum(abs(ring_area_m2(c['ring'])) for c in COLLECTIVE) / KM2:.3f}")
     for c in CONSOLIDATION:
         print(f"  {c['name']}: {abs(ring_area_m2(c['ring'])) / KM2:.4f}")
+    for c in SPONGE_PROJECTS:
+        print(f"  {c['name']}: {abs(ring_area_m2(c['ring'])):.0f} m² (surfaces {c['surfaces']})")
     print(f"partition grid check: {n_grid} points, each in exactly one grade zone")
     print("county check: GCJ-02 boundary with 1.5 km margin" + (", WGS84 boundary with 300 m margin" if COUNTY_WGS else " (WGS84 file not present)"))
-    below_n = sum(1 for o in ORIGIN if o["scale"] < SCALE[o["product"]][2])
-    print(f"origin points: {len(ORIGIN)} ({below_n} below threshold)")
+    below_n = sum(1 for o in ORIGIN if o["scale"] < threshold_of(o))
+    subjects = len({o["subject_name"] for o in ORIGIN})
+    updated_n = sum(1 for o in ORIGIN if o["updated_on"])
+    print(f"origin points: {len(ORIGIN)} records of {subjects} subjects ({below_n} below threshold, {updated_n} updated)")
     print("test points:")
     for k, p in TEST_POINTS.items():
         print(f"  {k} {p[0]:.7f} {p[1]:.7f} -> {zones_at(p) or ['(none)']}")

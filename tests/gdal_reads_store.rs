@@ -39,7 +39,7 @@ fn ogr_summaries(path: &str) -> BTreeMap<String, String> {
 fn ogrinfo_lists_every_layer_with_type_srs_and_count() {
     let dir = tempfile::tempdir().unwrap();
     let ours = landtrace_layers(dir.path());
-    assert_eq!(ours.len(), 15, "{ours:?}");
+    assert_eq!(ours.len(), 16, "{ours:?}");
     let path = dir.path().join("landtrace.gpkg");
     let ogr = ogr_summaries(path.to_str().unwrap());
     assert_eq!(ogr.keys().collect::<Vec<_>>(), ours.keys().collect::<Vec<_>>(), "ogrinfo must list exactly our layers");
@@ -50,6 +50,7 @@ fn ogrinfo_lists_every_layer_with_type_srs_and_count() {
         let expected_geometry = match geometry.as_str() {
             "MULTIPOLYGON" => "Geometry: Multi Polygon",
             "POINT" => "Geometry: Point",
+            "GEOMETRY" => "Geometry: Unknown (any)",
             _ => "Geometry: None",
         };
         assert!(summary.contains(expected_geometry), "{name}: expected {expected_geometry} in\n{summary}");
@@ -84,4 +85,12 @@ fn ogrinfo_reads_features_and_uses_the_spatial_index() {
     assert!(String::from_utf8_lossy(&out.stdout).contains(&expected));
     let out = run("ogrinfo", &["-ro", "-q", "-sql", "SELECT HasSpatialIndex('origin_points', 'geom')", path]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("= 1"), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // The sponge facilities mix points and polygons in one GEOMETRY layer; GDAL reads both.
+    let out = run("ogrinfo", &["-ro", "-q", path, "sponge_facilities"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (points, polygons) = (text.matches("POINT (").count() as u64, text.matches("MULTIPOLYGON (((").count() as u64);
+    assert!(points > 0 && polygons > 0, "{text}");
+    assert_eq!(points + polygons, ours["sponge_facilities"].0, "{text}");
+    assert!(text.contains("storage_depth_m (Real) = 0.15"), "{text}");
 }

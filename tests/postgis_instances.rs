@@ -87,7 +87,7 @@ fn an_edit_through_one_instance_reaches_the_other_within_a_second() {
     let b = serve(dir.path(), &db.url);
     let (_, layers) = b.get_json("/api/layers");
     let origin = layers["layers"].as_array().unwrap().iter().find(|l| l["layer"] == "origin_points").unwrap().clone();
-    assert_eq!(origin["count"], 300, "the empty database got the bundled data once: {origin}");
+    assert_eq!(origin["count"], 306, "the empty database got the bundled data once: {origin}");
 
     assert!(located(&b, P7, "consolidation_projects").is_empty());
     let tile = "/tiles/all/14/13227/6483.mvt";

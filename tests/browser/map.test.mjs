@@ -5,10 +5,12 @@
 // Needs: `npm ci && npm run build` in web/, `cargo build -p landtrace-cli`, and
 // /usr/bin/chromium (`apt-get install chromium fonts-noto-cjk`). Run: `npm ci && npm test`
 // here. Screenshots go to artifacts/browser/. Overrides: LANDTRACE_BIN, CHROMIUM, and
-// LANDTRACE_TEST_URL (use a server that is already running instead of starting one).
+// LANDTRACE_TEST_URL (use a server that is already running instead of starting one;
+// give its admin token as LANDTRACE_TEST_ADMIN_TOKEN, or the sign-in test is skipped).
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -37,6 +39,8 @@ const CHROMIUM_ARGS = [
 
 let server;
 let serverLog = '';
+// The admin token the test server is started with (the sign-in test pastes it).
+let adminToken = process.env.LANDTRACE_TEST_ADMIN_TOKEN || null;
 let browser;
 let baseUrl;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'landtrace-browser-'));
@@ -103,9 +107,13 @@ before(async () => {
 async function startServer() {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
+  adminToken = `browser-test-${randomBytes(12).toString('hex')}`;
+  const env = { ...process.env, LANDTRACE_DATA: path.join(repo, 'data'), LANDTRACE_WEB_DIR: webDir, RUST_LOG: 'warn',
+    LANDTRACE_ADMIN_TOKEN: adminToken };
+  delete env.LANDTRACE_USERS;
   server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--store', path.join(tmp, 't.gpkg')], {
     cwd: repo,
-    env: { ...process.env, LANDTRACE_DATA: path.join(repo, 'data'), LANDTRACE_WEB_DIR: webDir, RUST_LOG: 'warn' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout.on('data', (d) => { serverLog += d; });
@@ -158,11 +166,12 @@ const settle = (page) => page.waitForFunction(() => {
   return !map.isMoving() && map.loaded() && map.areTilesLoaded();
 });
 
-/** Number of rendered features per source-layer name. */
+/** Number of rendered features per source-layer name (GeoJSON layers: the table part of the layer id). */
 const renderedCounts = (page) => page.evaluate(() => {
   const counts = {};
   for (const f of window.__landtraceMap.queryRenderedFeatures()) {
-    if (f.sourceLayer) counts[f.sourceLayer] = (counts[f.sourceLayer] ?? 0) + 1;
+    const layer = f.sourceLayer || f.layer.id.split(':')[0];
+    counts[layer] = (counts[layer] ?? 0) + 1;
   }
   return counts;
 });
@@ -568,6 +577,198 @@ test('desktop: truck ban (vehicle check at P1, day and night; track upload)', as
     // Closed: clicks look up again.
     await page.click('#truck-ban-panel .close');
     assert.ok(!(await page.locator('#truck-ban-panel').isVisible()), 'the truck-ban panel did not close');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ----- 产地溯源点 (origin points): filter, record card, sign-in; sponge-city runoff -------
+
+/** GET a JSON API of the test server (with a bearer token when given). */
+async function api(pathAndQuery, token) {
+  const res = await fetch(baseUrl + pathAndQuery, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  assert.equal(res.status, 200, `GET ${pathAndQuery} answered ${res.status}: ${await res.clone().text()}`);
+  return res.json();
+}
+
+// Mobile numbers and 0359 landlines, not digits inside coordinates or ids.
+const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0359[-\s]?\d{7}(?!\d)/;
+
+/** Waits until the filter panel has drawn the answer to a query containing every part of `want`. */
+const filterReady = (page, want = []) => page.waitForFunction((parts) => {
+  const r = document.querySelector('#origin-filter');
+  return r?.dataset.state === 'ready' && parts.every((p) => (r.dataset.query ?? '').includes(p));
+}, want, { timeout: 15_000 });
+
+/**
+ * Origin points the map draws in the view: each single point counts 1, each cluster
+ * its point_count (MapLibre may return a feature once per tile it touches).
+ */
+const drawnOrigins = (page) => page.evaluate(() => {
+  const map = window.__landtraceMap;
+  const clusters = new Map();
+  const singles = new Map();
+  for (const f of map.queryRenderedFeatures({ layers: ['origin_points:clusters', 'origin_points:points'] })) {
+    if (f.properties.cluster) clusters.set(f.properties.cluster_id, f.properties.point_count);
+    else singles.set(f.id ?? f.properties.fid, f.properties.product);
+  }
+  const inClusters = [...clusters.values()].reduce((a, b) => a + b, 0);
+  return { total: inClusters + singles.size, clusters: clusters.size, products: [...new Set(singles.values())] };
+});
+
+test('desktop: origin-point filter, record card anonymous and signed in', async () => {
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await filterReady(page);
+    const filter = page.locator('#origin-filter');
+    const asOf = await page.inputValue('#origin-as-of');
+    assert.match(asOf, /^\d{4}-\d{2}-\d{2}$/, 'no as-of date by default');
+    const all = await api(`/api/trace/records?as_of=${asOf}`);
+    const total = all.features.length;
+    assert.ok(total > 0, 'no origin records');
+    assert.equal(await filter.getAttribute('data-total'), String(total));
+    assert.equal(await filter.getAttribute('data-shown'), String(total));
+    await waitIdle(page);
+    assert.equal((await drawnOrigins(page)).total, total, 'not every record is drawn at the county view');
+
+    // (a) One product: the points drawn (clusters counted by size) are exactly the API's.
+    const product = '韭菜';
+    await page.selectOption('#origin-product', product);
+    await filterReady(page, [`product=${encodeURIComponent(product)}`]);
+    const byProduct = await api(`/api/trace/records?product=${encodeURIComponent(product)}&as_of=${asOf}`);
+    const expected = byProduct.features.length;
+    assert.ok(expected > 0 && expected < total, `${expected} of ${total} records are ${product}`);
+    assert.equal(await filter.getAttribute('data-shown'), String(expected));
+    assert.match(await page.locator('#origin-count').innerText(), new RegExp(`显示 ${expected} / 共 ${total} 个点位`));
+    await waitIdle(page);
+    const drawn = await drawnOrigins(page);
+    assert.equal(drawn.total, expected, `drawn ${JSON.stringify(drawn)}, API ${expected}`);
+    assert.ok(drawn.products.every((p) => p === product), `other products drawn: ${drawn.products}`);
+    await shot(page, 'origin-filter-product.png');
+
+    // Zoomed in (no clusters): every point drawn is of the product.
+    const first = byProduct.features[0];
+    await moveTo(page, first.geometry.coordinates, 12);
+    const near = await drawnOrigins(page);
+    assert.equal(near.clusters, 0, 'clusters at zoom 12');
+    assert.ok(near.total > 0 && near.products.every((p) => p === product), `zoom 12: ${JSON.stringify(near)}`);
+
+    // Product + due status on a fixed date: again the API's count.
+    await page.fill('#origin-as-of', '2024-03-01');
+    await page.dispatchEvent('#origin-as-of', 'change');
+    await page.selectOption('#origin-due', 'overdue');
+    await filterReady(page, ['due=overdue', 'as_of=2024-03-01']);
+    const overdue = await api(`/api/trace/records?product=${encodeURIComponent(product)}&due=overdue&as_of=2024-03-01`);
+    assert.equal(await filter.getAttribute('data-shown'), String(overdue.features.length));
+    for (const f of overdue.features) assert.equal(String(f.properties.due?.status).toLowerCase(), 'overdue');
+    await page.click('#origin-reset');
+    await filterReady(page);
+    assert.equal(await filter.getAttribute('data-shown'), String(total));
+
+    // (b) Anonymous click on a point: the record, and no phone number anywhere in the panel.
+    const record = all.features.find((f) => f.properties.product === '生猪') ?? all.features[0];
+    for (const key of ['contact_phone', 'grid_officer_phone', 'collector_phone', 'contact_name']) {
+      assert.ok(!(key in record.properties), `anonymous API answer carries ${key}`);
+    }
+    await moveTo(page, record.geometry.coordinates, 15);
+    await clickAt(page, record.geometry.coordinates);
+    const card = page.locator(`#info-panel .record[data-record-id="${record.id}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    const anonymous = await card.innerText();
+    for (const text of [record.properties.subject_name, record.properties.subject_type, record.properties.base_address,
+      record.properties.township_name, '联系人信息仅对登录的农业农村部门人员显示', '示例数据']) {
+      assert.ok(text && anonymous.includes(text), `record card lacks ${text}:\n${anonymous}`);
+    }
+    assert.match(anonymous, /逾期 \d+ 天|按期/);
+    if (record.properties.threshold && !record.properties.threshold.mandatory) assert.match(anonymous, /未达强制采集规模/);
+    const panelText = await page.locator('#info-panel').innerText();
+    assert.doesNotMatch(panelText, PHONE, `a phone number in the anonymous panel:\n${panelText}`);
+    await shot(page, 'origin-record-anonymous.png');
+
+    // (c) Sign in: a wrong token is refused with a clear message; the admin token shows the contacts.
+    if (adminToken) {
+      await page.click('#auth-toggle');
+      await page.fill('#auth-token', 'not-a-token');
+      await page.click('#auth-submit');
+      await page.waitForSelector('#auth-panel[data-state="error"]');
+      assert.match(await page.locator('#auth-panel').innerText(), /令牌无效或已过期（401）/);
+      await page.fill('#auth-token', adminToken);
+      await page.click('#auth-submit');
+      await page.waitForSelector('#auth-panel[data-state="signed-in"]', { state: 'attached' });
+      assert.match(await page.locator('#auth-toggle').innerText(), /admin/);
+      const full = await api(`/api/trace/records/${record.id}?as_of=${asOf}`, adminToken);
+      const phone = full.properties.contact_phone;
+      assert.match(phone ?? '', PHONE, 'the admin API answer has no contact phone');
+      // The panel looks the point up again with the token.
+      await page.waitForFunction((p) => document.querySelector('#info-panel .record')?.innerText.includes(p), phone, { timeout: 10_000 });
+      const signedIn = await page.locator('#info-panel .record').innerText();
+      for (const text of [phone, full.properties.contact_name, full.properties.grid_officer_phone, full.properties.collector_phone]) {
+        assert.ok(text && signedIn.includes(text), `signed-in record lacks ${text}:\n${signedIn}`);
+      }
+      assert.ok(!signedIn.includes('联系人信息仅对登录'), 'the anonymous line is still shown after signing in');
+      await shot(page, 'origin-record-signed-in.png');
+
+      // Sign out: the contacts are gone again.
+      await page.click('#auth-toggle');
+      await page.click('#auth-signout');
+      await page.waitForFunction(() => document.querySelector('#info-panel .record .contacts-hidden'), null, { timeout: 10_000 });
+      assert.doesNotMatch(await page.locator('#info-panel').innerText(), PHONE);
+      assert.match(await page.locator('#auth-toggle').innerText(), /登录/);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** A point inside the first demo sponge project that /api/locate finds in it. */
+async function spongeProjectPoint() {
+  const fc = JSON.parse(readFileSync(path.join(repo, 'data/demo/sponge_projects.geojson'), 'utf8'));
+  for (const f of fc.features) {
+    const box = [Infinity, Infinity, -Infinity, -Infinity];
+    const visit = (c) => {
+      if (typeof c[0] === 'number') {
+        box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
+        box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
+      } else c.forEach(visit);
+    };
+    visit(f.geometry.coordinates);
+    for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.3], [0.7, 0.7], [0.3, 0.7], [0.7, 0.3]]) {
+      const p = [box[0] + fx * (box[2] - box[0]), box[1] + fy * (box[3] - box[1])];
+      const hits = (await api(`/api/locate?lon=${p[0].toFixed(7)}&lat=${p[1].toFixed(7)}`)).hits;
+      const hit = hits.find((h) => h.layer === 'sponge_projects');
+      if (hit) return { point: p, id: hit.id, name: f.properties.name };
+    }
+  }
+  throw new Error('no point inside a demo sponge project found');
+}
+
+test('desktop: a sponge-city project shows its runoff control with the assumed rainfall', async () => {
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    const { point, id, name } = await spongeProjectPoint();
+    const runoff = await api(`/api/sponge/projects/${id}/runoff`);
+    const estimate = runoff.estimate ?? runoff;
+    await moveTo(page, point, 16);
+    const drawn = await page.evaluate(() => window.__landtraceMap
+      .queryRenderedFeatures({ layers: ['sponge_projects:line', 'sponge_projects:fill'] }).length);
+    assert.ok(drawn > 0, 'the sponge project is not drawn');
+    await clickAt(page, point);
+    const section = page.locator('#info-panel [data-hit-layer="sponge_projects"] .runoff');
+    await section.waitFor({ timeout: 15_000 });
+    const text = await page.locator('#info-panel [data-hit-layer="sponge_projects"]').innerText();
+    const ratio = `${Number(estimate.achieved_percent).toFixed(1)}%`;
+    for (const t of [name, '径流总量控制', '年径流总量控制率', ratio, '假定', 'V = 10·H·φ·F', '计算过程', '示例数据']) {
+      assert.ok(text.includes(t), `the sponge project card lacks ${t}:\n${text}`);
+    }
+    if (estimate.meets_target) assert.ok(text.includes('达标') && !text.includes('未达标'), 'not shown as 达标');
+    else assert.ok(text.includes('未达标'), 'not shown as 未达标');
+    assert.equal(await section.getAttribute('data-meets-target'), String(Boolean(estimate.meets_target)));
+    assert.ok(await page.locator('#info-panel .runoff .assumption-badge').isVisible(), 'no 假定值 badge');
+    for (const w of estimate.working ?? []) assert.ok(text.includes(w), `working line missing: ${w}`);
+    await page.$eval('#info-panel [data-hit-layer="sponge_projects"]', (e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, 'sponge-project-runoff.png');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

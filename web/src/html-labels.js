@@ -41,3 +41,18 @@ export function clusterCounts(map) {
   map.on('render', update);
   return (v) => { visible = v; update(); };
 }
+
+/** Name labels of areas (`{properties: {name}, coordinates}`), shown from `minZoom` on; returns `show(visible)`. */
+export function areaLabels(map, anchors, minZoom, className) {
+  let visible = true;
+  const markers = anchors.filter((a) => a.properties.name).map((a) => new Marker({
+    element: el('div', { class: `area-label ${className}` }, a.properties.name),
+  }).setLngLat(a.coordinates).addTo(map));
+  const update = () => {
+    const on = visible && map.getZoom() >= minZoom;
+    markers.forEach((m) => { m.getElement().style.display = on ? '' : 'none'; });
+  };
+  map.on('zoom', update);
+  update();
+  return (v) => { visible = v; update(); };
+}

@@ -1,14 +1,18 @@
 // The "what applies here" panel (#info-panel): everything `/api/locate` returns for
 // the clicked point (zones, grade and benchmark prices, truck-ban rule,
-// expropriation decision), plus the point features drawn under the cursor.
+// expropriation decision, a sponge-city project's runoff control), plus the point
+// features drawn under the cursor (origin points as their full record).
 
 import { el } from './dom.js';
 import { fieldLabel, getLang, layerTitle, t, tv } from './i18n.js';
+import { recordCard } from './trace-record.js';
+import { runoffSection } from './sponge-runoff.js';
 
 const HIDDEN_PROPS = new Set(['accuracy', 'source']);
 const en = () => getLang() === 'en';
 let townshipNames = {};
 let currentTimeline = null;
+let currentRunoff = {};
 
 /** Township names by code (from the township seats in the tiles), to show next to codes. */
 export const setTownshipNames = (names) => { townshipNames = names; };
@@ -128,6 +132,7 @@ function expropriationDetails(d) {
 
 function hitBody(hit) {
   const d = hit.details;
+  if (hit.layer === 'sponge_projects') return [propertyFacts(hit.properties), runoffSection(currentRunoff[hit.id])];
   switch (d && hit.layer) {
     case 'urban_grade_zones':
     case 'collective_grade_zones':
@@ -151,9 +156,11 @@ function hitCard(hit) {
 }
 
 function pointCard(f) {
+  if (f.record?.state === 'ok') return recordCard(f.record.data);
   return el('article', { class: 'hit point', 'data-hit-layer': f.layer }, [
     el('h3', {}, [layerTitle(f.layer), badges(false, f.properties.accuracy)]),
-    propertyFacts(f.properties),
+    f.record?.state === 'error' ? el('p', { class: 'warning' }, `${t('record_failed')}${t('colon')}${f.record.message}`) : null,
+    propertyFacts(Object.fromEntries(Object.entries(f.properties).filter(([k]) => k !== 'fid' && k !== 'due_status'))),
     sourceNote(f.properties),
   ]);
 }
@@ -170,6 +177,7 @@ export function infoPanel(root, onClose) {
 
   const render = () => {
     currentTimeline = state.timeline ?? null;
+    currentRunoff = state.runoff ?? {};
     const parts = [];
     if (state.lngLat) {
       parts.push(el('p', { class: 'coords' }, `${t('coords')}：${state.lngLat.lng.toFixed(5)}, ${state.lngLat.lat.toFixed(5)}`));
@@ -207,7 +215,13 @@ export function infoPanel(root, onClose) {
       render();
     },
     result(result, points) {
-      state = { ...state, kind: 'result', result, points, timeline: null };
+      state = { ...state, kind: 'result', result, points, timeline: null, runoff: {} };
+      render();
+    },
+    /** The runoff control of sponge project `id`: `{state: 'loading' | 'ok' | 'error', data?, message?}`. */
+    runoff(id, r) {
+      if (state.kind !== 'result') return;
+      state = { ...state, runoff: { ...state.runoff, [id]: r } };
       render();
     },
     /** The expropriation periods: `{state: 'loading'}`, `{state: 'ok', data}` or `{state: 'error', message}`. */
@@ -222,6 +236,7 @@ export function infoPanel(root, onClose) {
     },
     /** Whether the panel currently shows illustrative data. */
     showsIllustrative: () => state.kind === 'result'
-      && (state.result.hits.some((h) => h.illustrative) || state.points.some((p) => p.properties.accuracy === 'illustrative')),
+      && (state.result.hits.some((h) => h.illustrative) || state.points.some((p) => p.properties.accuracy === 'illustrative'
+        || p.record?.data?.properties?.accuracy === 'illustrative')),
   };
 }

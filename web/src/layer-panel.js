@@ -6,7 +6,8 @@ import { collectivePrices, urbanPrices } from 'virtual:landtrace-data';
 import { layerTitle, t, tv } from './i18n.js';
 import {
   CLINIC_COLORS, CLUSTER_COLOR, COLLECTIVE_GRADE_COLORS, CONSOLIDATION_COLORS, EXPROPRIATION_COLOR,
-  FREIGHT_COLOR, PRODUCT_COLORS, SPONGE_COLORS, TRUCK_BAN_COLOR, URBAN_GRADE_COLORS, WATERLOGGING_COLORS,
+  FREIGHT_COLOR, PRODUCT_COLORS, SPONGE_COLORS, SPONGE_PROJECT_COLORS, TRUCK_BAN_COLOR, URBAN_GRADE_COLORS,
+  WATERLOGGING_COLORS,
 } from './map-style.js';
 import { el } from './dom.js';
 
@@ -53,7 +54,10 @@ export const ENTRIES = [
   { table: 'expropriation_areas', demo: true,
     legend: () => [el('ul', { class: 'legend-keys' }, el('li', {}, [swatch(EXPROPRIATION_COLOR), t('legend_expropriation')]))] },
   { table: 'consolidation_projects', demo: true, legend: () => [keyList(CONSOLIDATION_COLORS, 'box')] },
-  { table: 'sponge_facilities', demo: true, legend: () => [keyList(SPONGE_COLORS, 'dot')] },
+  { table: 'sponge_projects', demo: true,
+    legend: () => [keyList(SPONGE_PROJECT_COLORS, 'outline'), el('p', { class: 'legend-note' }, t('legend_sponge_projects'))] },
+  { table: 'sponge_facilities', demo: true,
+    legend: () => [keyList(SPONGE_COLORS, 'dot'), el('p', { class: 'legend-note' }, t('legend_sponge_shapes'))] },
   { table: 'waterlogging_points', demo: true, legend: () => [keyList(WATERLOGGING_COLORS, 'dot')] },
   { table: 'origin_points', demo: true,
     legend: () => [

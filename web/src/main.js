@@ -1,5 +1,7 @@
 // landtrace map client: the county's layers from the server's vector tiles, a layer
-// switcher with legend, and a click panel fed by /api/locate.
+// switcher with legend, the origin points (from api/trace/records, filtered), staff
+// sign-in, and a click panel fed by /api/locate, the origin-point records and the
+// sponge-city projects' runoff control.
 //
 // Every request is relative to the page (the server serves this build at `/`); no
 // external basemap, fonts or glyphs are loaded unless a basemap URL is configured
@@ -15,30 +17,21 @@ import { getLang, onLangChange, setLang, t, translatePage } from './i18n.js';
 import { ENTRIES, renderLayerPanel } from './layer-panel.js';
 import { infoPanel, setTownshipNames } from './info-panel.js';
 import { CLUSTER_SOURCE, POINT_LAYER_IDS, SOURCE, buildStyle } from './map-style.js';
-import { readPointLayers, readZoom } from './tile-points.js';
-import { clusterCounts, townshipLabels } from './html-labels.js';
+import { readAreaAnchors, readPointLayers, readZoom } from './tile-points.js';
+import { areaLabels, clusterCounts, townshipLabels } from './html-labels.js';
+import { fetchJson } from './api.js';
+import { authControl, onAuthChange } from './auth.js';
+import { originPoints } from './origin-points.js';
 import { valuationTool } from './valuation.js';
 import { truckBanTool } from './truck-ban.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
 const ZONE_LAYERS = new Set(['county_boundaries', 'urban_grade_zones', 'collective_grade_zones', 'truck_ban_zone',
-  'expropriation_areas', 'consolidation_projects']);
+  'expropriation_areas', 'consolidation_projects', 'sponge_projects']);
+/** Sponge-project names are labelled from this zoom on. */
+const PROJECT_LABEL_ZOOM = 13;
 const phone = window.matchMedia('(max-width: 700px)');
-
-async function fetchJson(path) {
-  const res = await fetch(new URL(path, document.baseURI));
-  if (!res.ok) {
-    let message = `HTTP ${res.status}`;
-    try {
-      message = (await res.json()).error ?? message;
-    } catch {
-      // not JSON: keep the status
-    }
-    throw new Error(message);
-  }
-  return res.json();
-}
 
 /** Tile URLs may be relative to the TileJSON; keep the {z}/{x}/{y} placeholders unescaped. */
 function absoluteTiles(tilejson, base) {
@@ -138,7 +131,10 @@ async function main() {
     onChange: updateNotice,
   });
   let showTownships = () => {};
+  let showProjectLabels = () => {};
   const showClusterCounts = clusterCounts(map);
+  const auth = authControl({ button: document.getElementById('auth-toggle'), root: document.getElementById('auth-panel') });
+  const origins = originPoints({ map, root: document.getElementById('origin-filter') });
 
   const applyVisibility = (table) => {
     const on = visible[table];
@@ -147,6 +143,7 @@ async function main() {
     }
     if (table === 'townships') showTownships(on);
     if (table === 'origin_points') showClusterCounts(on);
+    if (table === 'sponge_projects') showProjectLabels(on);
     updateNotice();
   };
 
@@ -158,24 +155,28 @@ async function main() {
     drawLayerPanel();
   }).catch(() => {});
   onLangChange(() => {
+    origins.render();
     drawLayerPanel();
+    auth.render();
     panel.render();
     valuation.render();
     truckBan.render();
   });
   updateNotice();
 
-  // Origin points for clustering and township seats for labels, read from the tiles once.
+  // Township seats and sponge-project names for labels, read from the tiles once.
   map.once('load', async () => {
     if (!tilejson) return;
     const pad = 0.02;
     const bbox = [countyBbox[0] - pad, countyBbox[1] - pad, countyBbox[2] + pad, countyBbox[3] + pad];
+    if ((tilejson.vector_layers ?? []).some((l) => l.id === 'sponge_projects')) {
+      readAreaAnchors(tilejson, 'sponge_projects', bbox, readZoom(tilejson, 'sponge_projects')).then((anchors) => {
+        showProjectLabels = areaLabels(map, anchors, PROJECT_LABEL_ZOOM, 'project-label');
+        showProjectLabels(visible.sponge_projects);
+      }).catch((err) => console.warn('could not read the sponge projects from the tiles:', err));
+    }
     try {
-      const [origin, towns] = await Promise.all([
-        readPointLayers(tilejson, ['origin_points'], bbox, readZoom(tilejson, 'origin_points')),
-        readPointLayers(tilejson, ['townships'], bbox, readZoom(tilejson, 'townships')),
-      ]);
-      map.getSource(CLUSTER_SOURCE).setData(origin.origin_points);
+      const towns = await readPointLayers(tilejson, ['townships'], bbox, readZoom(tilejson, 'townships'));
       showTownships = townshipLabels(map, towns.townships);
       setTownshipNames(Object.fromEntries(towns.townships.features.map((f) => [f.properties.code, f.properties.name])));
       panel.render();
@@ -200,7 +201,62 @@ async function main() {
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
 
+  /** Record of an origin point (full fields when the signed-in user may see them). */
+  const fetchRecord = (id) => fetchJson(`api/trace/records/${encodeURIComponent(id)}?as_of=${origins.asOf()}`)
+    .then((data) => ({ state: 'ok', data }), (err) => ({ state: 'error', message: err.message }));
+
   let lookup = 0;
+  let last = null; // the last lookup, redone after a sign-in or sign-out
+  async function lookUp(lngLat, points, projects) {
+    last = { lngLat, points, projects };
+    panel.show(lngLat);
+    const mine = ++lookup;
+    try {
+      const { lng, lat } = lngLat;
+      const [result, ...records] = await Promise.all([
+        fetchJson(`api/locate?lon=${lng.toFixed(7)}&lat=${lat.toFixed(7)}`),
+        ...points.map((p) => (p.layer === 'origin_points' && p.id != null ? fetchRecord(p.id) : null)),
+      ]);
+      if (mine !== lookup) return;
+      // Sponge projects drawn under the click that the lookup did not name (e.g. an
+      // outline without a zone index entry) are added from the tile features.
+      for (const f of projects) {
+        if (!result.hits.some((h) => h.layer === 'sponge_projects' && h.id === f.id)) {
+          result.hits.push({ layer: 'sponge_projects', id: f.id, illustrative: f.properties.accuracy === 'illustrative', properties: f.properties });
+        }
+      }
+      panel.result(result, points.map((p, i) => (records[i] ? { ...p, record: records[i] } : p)));
+      select(result.hits);
+      if (result.hits.some((h) => h.layer === 'expropriation_areas')) {
+        panel.timeline({ state: 'loading' });
+        fetchJson(`api/land/expropriation?lon=${lng.toFixed(7)}&lat=${lat.toFixed(7)}`)
+          .then((data) => { if (mine === lookup) panel.timeline({ state: 'ok', data }); })
+          .catch((err) => { if (mine === lookup) panel.timeline({ state: 'error', message: err.message }); });
+      }
+      for (const hit of result.hits.filter((h) => h.layer === 'sponge_projects' && h.id != null)) {
+        panel.runoff(hit.id, { state: 'loading' });
+        fetchJson(`api/sponge/projects/${encodeURIComponent(hit.id)}/runoff`)
+          .then((data) => { if (mine === lookup) panel.runoff(hit.id, { state: 'ok', data }); })
+          .catch((err) => { if (mine === lookup) panel.runoff(hit.id, { state: 'error', message: err.message }); });
+      }
+      if (phone.matches) {
+        // Keep the clicked point visible above the bottom sheet.
+        const sheet = document.getElementById('info-panel').getBoundingClientRect().height;
+        map.easeTo({ center: lngLat, padding: { top: 0, left: 0, right: 0, bottom: sheet }, duration: 300 });
+      }
+    } catch (err) {
+      if (mine === lookup) panel.error(err.message);
+    }
+    updateNotice();
+  }
+
+  onAuthChange(() => {
+    origins.reload();
+    if (last && document.getElementById('info-panel').dataset.state !== 'hint') {
+      lookUp(last.lngLat, last.points, last.projects);
+    }
+  });
+
   map.on('click', async (e) => {
     if (valuation.isOpen() || truckBan.isOpen()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
@@ -213,36 +269,18 @@ async function main() {
     const box = [[e.point.x - r, e.point.y - r], [e.point.x + r, e.point.y + r]];
     const seen = new Set();
     const points = map.queryRenderedFeatures(box, { layers: existing(POINT_LAYER_IDS) })
-      .map((f) => ({ layer: f.sourceLayer || 'origin_points', id: f.id, properties: f.properties }))
+      .map((f) => ({ layer: f.sourceLayer || f.layer.id.split(':')[0], id: f.id ?? f.properties.fid, properties: f.properties }))
       .filter((p) => {
         const key = `${p.layer}/${p.id ?? JSON.stringify(p.properties)}`;
         return seen.has(key) ? false : seen.add(key);
-      });
+      })
+      .slice(0, 8);
+    const projects = map.queryRenderedFeatures(e.point, { layers: existing(['sponge_projects:fill']) })
+      .filter((f, i, all) => f.id != null && all.findIndex((g) => g.id === f.id) === i)
+      .map((f) => ({ id: f.id, properties: { ...f.properties } }));
     clickMarker.setLngLat(e.lngLat).addTo(map);
-    panel.show(e.lngLat);
     if (phone.matches) setLayersOpen(false);
-    const mine = ++lookup;
-    try {
-      const { lng, lat } = e.lngLat;
-      const result = await fetchJson(`api/locate?lon=${lng.toFixed(7)}&lat=${lat.toFixed(7)}`);
-      if (mine !== lookup) return;
-      panel.result(result, points);
-      select(result.hits);
-      if (result.hits.some((h) => h.layer === 'expropriation_areas')) {
-        panel.timeline({ state: 'loading' });
-        fetchJson(`api/land/expropriation?lon=${lng.toFixed(7)}&lat=${lat.toFixed(7)}`)
-          .then((data) => { if (mine === lookup) panel.timeline({ state: 'ok', data }); })
-          .catch((err) => { if (mine === lookup) panel.timeline({ state: 'error', message: err.message }); });
-      }
-      if (phone.matches) {
-        // Keep the clicked point visible above the bottom sheet.
-        const sheet = document.getElementById('info-panel').getBoundingClientRect().height;
-        map.easeTo({ center: e.lngLat, padding: { top: 0, left: 0, right: 0, bottom: sheet }, duration: 300 });
-      }
-    } catch (err) {
-      if (mine === lookup) panel.error(err.message);
-    }
-    updateNotice();
+    lookUp(e.lngLat, points, projects);
   });
 }
 

@@ -4,10 +4,15 @@
 //
 // Map layer ids are `<table>:<part>`, so a layer toggle shows or hides every map
 // layer whose id starts with `<table>:`.
+//
+// Origin points are not drawn from the tiles: they come from api/trace/records (so
+// that the filter panel can filter them, see origin-points.js) into the clustered
+// GeoJSON source CLUSTER_SOURCE, which draws clusters below CLUSTER_UNTIL_ZOOM and
+// every point from it on.
 
 export const SOURCE = 'lt';
 export const CLUSTER_SOURCE = 'origin-clusters';
-/** Below this zoom origin points are drawn as clusters (GeoJSON), from it on as vector-tile circles. */
+/** Below this zoom origin points are drawn as clusters, from it on one by one (same GeoJSON source). */
 export const CLUSTER_UNTIL_ZOOM = 11;
 
 export const COUNTY_ADCODE = '140821';
@@ -20,6 +25,7 @@ export const SPONGE_COLORS = {
   旱溪: '#9c755f', '雨水塘/湿塘': '#2f8fbf', 调蓄池: '#76b7b2', 合流制溢流调蓄池: '#499894',
   排水管网: '#79706e', 泄洪通道: '#1f4e79',
 };
+export const SPONGE_PROJECT_COLORS = { 规划: '#74a9cf', 在建: '#f08c00', 建成: '#0b6e99' };
 export const WATERLOGGING_COLORS = { 待治理: '#d62728', 治理中: '#ff9896', 已消除: '#2ca02c' };
 export const PRODUCT_COLORS = {
   豇豆: '#2ca02c', 韭菜: '#98df8a', 芹菜: '#bcbd22', 鸡蛋: '#ffbb78', 乌鸡: '#7f7f7f',
@@ -31,6 +37,7 @@ export const FREIGHT_COLOR = '#343a40';
 export const TRUCK_BAN_COLOR = '#d7191c';
 export const EXPROPRIATION_COLOR = '#7b3294';
 export const CLUSTER_COLOR = '#2b8a3e';
+export const OVERDUE_COLOR = '#e03131';
 
 const match = (field, colors, fallback = '#888888') => [
   'match', ['to-string', ['get', field]], ...Object.entries(colors).flat(), fallback,
@@ -44,6 +51,9 @@ const selectedLine = (table) => ({
     'line-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
   },
 });
+
+const isPolygon = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+const isPoint = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
 
 const circle = (table, color, extra = {}) => ({
   id: `${table}:points`, type: 'circle', source: SOURCE, 'source-layer': table, ...extra,
@@ -113,8 +123,26 @@ export function buildStyle(tilejson, basemap) {
       id: 'expropriation_areas:line', type: 'line', source: SOURCE, 'source-layer': 'expropriation_areas',
       paint: { 'line-color': EXPROPRIATION_COLOR, 'line-width': 1.5 },
     },
+    {
+      id: 'sponge_projects:fill', type: 'fill', source: SOURCE, 'source-layer': 'sponge_projects',
+      paint: { 'fill-color': match('status', SPONGE_PROJECT_COLORS), 'fill-opacity': 0.12 },
+    },
+    {
+      id: 'sponge_projects:line', type: 'line', source: SOURCE, 'source-layer': 'sponge_projects',
+      paint: { 'line-color': match('status', SPONGE_PROJECT_COLORS), 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 1.5, 16, 3] },
+    },
+    {
+      id: 'sponge_facilities:fill', type: 'fill', source: SOURCE, 'source-layer': 'sponge_facilities',
+      minzoom: 10, filter: isPolygon,
+      paint: { 'fill-color': match('kind', SPONGE_COLORS), 'fill-opacity': 0.6 },
+    },
+    {
+      id: 'sponge_facilities:line', type: 'line', source: SOURCE, 'source-layer': 'sponge_facilities',
+      minzoom: 10, filter: isPolygon,
+      paint: { 'line-color': match('kind', SPONGE_COLORS), 'line-width': 1.2 },
+    },
     ...['collective_grade_zones', 'consolidation_projects', 'urban_grade_zones', 'expropriation_areas',
-      'truck_ban_zone'].map(selectedLine),
+      'truck_ban_zone', 'sponge_projects'].map(selectedLine),
     {
       id: 'truck_ban_zone:fill', type: 'fill', source: SOURCE, 'source-layer': 'truck_ban_zone',
       paint: { 'fill-color': TRUCK_BAN_COLOR, 'fill-opacity': 0.06 },
@@ -133,17 +161,18 @@ export function buildStyle(tilejson, basemap) {
       filter: isLinyi,
       paint: { 'line-color': '#3d3a36', 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 2, 13, 4] },
     },
-    circle('sponge_facilities', match('kind', SPONGE_COLORS), { minzoom: 10 }),
+    circle('sponge_facilities', match('kind', SPONGE_COLORS), { minzoom: 10, filter: isPoint }),
     circle('waterlogging_points', match('status', WATERLOGGING_COLORS), { minzoom: 10 }),
     circle('freight_sources', FREIGHT_COLOR),
     circle('village_clinics', match('programme', CLINIC_COLORS)),
-    circle('origin_points', match('product', PRODUCT_COLORS), { minzoom: CLUSTER_UNTIL_ZOOM }),
     {
-      id: 'origin_points:cluster-points', type: 'circle', source: CLUSTER_SOURCE,
-      maxzoom: CLUSTER_UNTIL_ZOOM, filter: ['!', ['has', 'point_count']],
+      // Single points: below CLUSTER_UNTIL_ZOOM the ones no cluster took, from it on all.
+      id: 'origin_points:points', type: 'circle', source: CLUSTER_SOURCE, filter: ['!', ['has', 'point_count']],
       paint: {
-        'circle-color': match('product', PRODUCT_COLORS), 'circle-radius': 4,
-        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1,
+        'circle-color': match('product', PRODUCT_COLORS),
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 4, 14, 7],
+        'circle-stroke-color': ['case', ['==', ['get', 'due_status'], 'overdue'], OVERDUE_COLOR, '#ffffff'],
+        'circle-stroke-width': ['case', ['==', ['get', 'due_status'], 'overdue'], 2.2, 1.2],
       },
     },
     {
@@ -161,4 +190,4 @@ export function buildStyle(tilejson, basemap) {
 
 /** Map layers that show point features (for "points here" in the info panel). */
 export const POINT_LAYER_IDS = ['sponge_facilities', 'waterlogging_points', 'freight_sources', 'village_clinics',
-  'origin_points'].map((t) => `${t}:points`).concat(['origin_points:cluster-points']);
+  'origin_points'].map((t) => `${t}:points`);

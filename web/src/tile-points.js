@@ -1,7 +1,7 @@
-// Reads point layers straight from the server's vector tiles at one zoom level,
-// so that the client can cluster origin points (MapLibre clusters GeoJSON sources,
-// not vector tiles) and place HTML labels for township seats, without a separate
-// feature API. Features that appear in several tiles (tile buffers) are kept once.
+// Reads features straight from the server's vector tiles at one zoom level, to place
+// HTML labels (township seats, sponge-city project names) without glyphs and
+// without a separate feature API. Features that appear in several tiles (tile
+// buffers) are kept once.
 
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
@@ -57,4 +57,42 @@ export async function readPointLayers(tilejson, layers, bbox, z) {
     }
   }
   return Object.fromEntries(layers.map((l) => [l, { type: 'FeatureCollection', features: [...out[l].values()] }]));
+}
+
+/**
+ * Label anchors of the polygon features of `layer` inside `bbox`, read from the tiles
+ * at zoom `z`: one `{id, properties, coordinates}` per feature, at the centre of the
+ * bounding box of all its parts (a polygon cut by tile edges appears in several tiles).
+ */
+export async function readAreaAnchors(tilejson, layer, bbox, z) {
+  const { x0, x1, y0, y1 } = tileRange(bbox, z);
+  const template = tilejson.tiles[0];
+  const jobs = [];
+  for (let x = x0; x <= x1; x++) {
+    for (let y = y0; y <= y1; y++) {
+      const url = template.replace('{z}', z).replace('{x}', x).replace('{y}', y);
+      jobs.push(fetch(url).then(async (r) => (r.ok && r.status !== 204 ? { x, y, buf: await r.arrayBuffer() } : null)));
+    }
+  }
+  const boxes = new Map();
+  for (const tile of await Promise.all(jobs)) {
+    if (!tile || tile.buf.byteLength === 0) continue;
+    const vtLayer = new VectorTile(new PbfReader(new Uint8Array(tile.buf))).layers[layer];
+    if (!vtLayer) continue;
+    for (let i = 0; i < vtLayer.length; i++) {
+      const f = vtLayer.feature(i).toGeoJSON(tile.x, tile.y, z);
+      if (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon') continue;
+      const key = f.id ?? f.properties.name;
+      const b = boxes.get(key) ?? { id: f.id, properties: { ...f.properties }, box: [Infinity, Infinity, -Infinity, -Infinity] };
+      const visit = (c) => {
+        if (typeof c[0] === 'number') {
+          b.box = [Math.min(b.box[0], c[0]), Math.min(b.box[1], c[1]), Math.max(b.box[2], c[0]), Math.max(b.box[3], c[1])];
+        } else c.forEach(visit);
+      };
+      visit(f.geometry.coordinates);
+      boxes.set(key, b);
+    }
+  }
+  return [...boxes.values()].map(({ id, properties, box }) => ({ id, properties, coordinates: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2] }))
+    .filter(({ coordinates: [lon, lat] }) => lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3]);
 }

@@ -1,4 +1,4 @@
-//! `landtrace`: the command-line entry point (serve, import, layers).
+//! `landtrace`: the command-line entry point (serve, import, layers, user, …).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -8,10 +8,13 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use landtrace_domain::LayerKind;
+use landtrace_domain::trace::IsoWeek;
 use landtrace_domain::{Date, UseRequest};
-use landtrace_formats::{ParcelInput, read_parcels};
+use landtrace_formats::{CsvEncoding, ParcelInput, read_parcels};
+use landtrace_server::auth::{Role, Users, hash_token, user_entry_toml};
 use landtrace_server::catalog::Catalog;
 use landtrace_server::land::{report_geojson, report_table, value_row};
+use landtrace_server::rules::Rules;
 use landtrace_server::{AppOptions, AppState};
 use landtrace_spatial::Crs;
 use landtrace_store::bundled::read_bundled;
@@ -92,15 +95,98 @@ enum CheckCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// The weekly dispatch ledger (每周调度台账, 附件3 of 临政办发〔2023〕19号): per
+    /// township the number of subjects per key product and the change since last week.
+    Ledger {
+        /// ISO week, e.g. 2023-W24 (Monday to Sunday).
+        #[arg(long)]
+        week: String,
+        /// json, csv (UTF-8 with BOM, Chinese headers) or html (a printable page);
+        /// default: from the --out extension, else json.
+        #[arg(long)]
+        format: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TraceCommand {
+    /// Import the collection form (附件1 重点农产品产地溯源信息采集表) saved as CSV,
+    /// UTF-8 or GBK: every row is checked; if any row fails nothing is stored and
+    /// every failing row is listed.
+    Import {
+        /// The CSV file, with the form's Chinese column headers.
+        file: PathBuf,
+        /// auto (UTF-8 if valid, else GBK), utf-8 or gbk.
+        #[arg(long, default_value = "auto")]
+        encoding: String,
+        /// Check every row and report, but store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// CRS of the 经度/纬度 columns (EPSG:4326, gcj02, …); phone apps in China often record GCJ-02.
+        #[arg(long, default_value = "EPSG:4326")]
+        crs: String,
+        /// Who is importing (recorded in the audit table and created_by).
+        #[arg(long, env = "USER", default_value = "cli")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user with a new random token; the token is printed once and only its
+    /// SHA-256 is stored. Restart the server to let the user in.
+    Add {
+        /// User name (letters, digits, '.', '_', '-'), e.g. zhang.san.
+        #[arg(long)]
+        name: String,
+        /// admin, agriculture, housing, land or traffic.
+        #[arg(long)]
+        role: String,
+        /// The users file; created (mode 0600) if missing.
+        #[arg(long, env = "LANDTRACE_USERS", default_value = "users.toml")]
+        users: PathBuf,
+    },
+    /// List the users and their roles.
+    List {
+        /// The users file.
+        #[arg(long, env = "LANDTRACE_USERS", default_value = "users.toml")]
+        users: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the HTTP API.
     Serve {
         /// Address to listen on.
         #[arg(long, env = "LANDTRACE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Bearer token that authorises writes over HTTP (writes are off without it).
+        /// Bearer token that authorises writes over HTTP as the admin (writes are off
+        /// without it or --users).
         #[arg(long, env = "LANDTRACE_ADMIN_TOKEN", hide_env_values = true)]
         admin_token: Option<String>,
+        /// Users with roles (TOML, made with `landtrace user add`); each role writes its own layers.
+        #[arg(long, env = "LANDTRACE_USERS")]
+        users: Option<PathBuf>,
+        /// Crop-cycle lengths of planted products (CSV product,cycle_days,basis); the
+        /// bundled data/trace/update-cycles.csv by default.
+        #[arg(long, env = "LANDTRACE_UPDATE_CYCLES")]
+        update_cycles: Option<PathBuf>,
+        /// Runoff coefficients by surface (CSV like data/sponge/runoff-coefficients.csv).
+        #[arg(long, env = "LANDTRACE_RUNOFF_COEFFICIENTS")]
+        runoff_coefficients: Option<PathBuf>,
+        /// Design rainfall depth against the volume capture ratio (CSV like
+        /// data/sponge/design-rainfall.csv); the bundled curve is an assumption.
+        #[arg(long, env = "LANDTRACE_DESIGN_RAINFALL")]
+        design_rainfall: Option<PathBuf>,
         /// Tile-set definitions (TOML); the built-in tiles/tilesets.toml by default.
         #[arg(long, env = "LANDTRACE_TILESETS")]
         tilesets: Option<PathBuf>,
@@ -121,6 +207,21 @@ enum Command {
         actor: String,
         #[command(flatten)]
         store: StoreArgs,
+    },
+    /// Reports from the stored records.
+    Report {
+        #[command(subcommand)]
+        what: ReportCommand,
+    },
+    /// Origin-point traceability records (重点农产品产地溯源).
+    Trace {
+        #[command(subcommand)]
+        what: TraceCommand,
+    },
+    /// Manage the users file: who may write which layers over HTTP.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
     },
     /// List the layers with their feature counts.
     Layers {
@@ -171,7 +272,17 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { addr, admin_token, tilesets, web_dir, store } => {
+        Command::Serve {
+            addr,
+            admin_token,
+            users,
+            update_cycles,
+            runoff_coefficients,
+            design_rainfall,
+            tilesets,
+            web_dir,
+            store,
+        } => {
             let tilesets_toml = match &tilesets {
                 Some(p) => Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?),
                 None => None,
@@ -185,11 +296,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let store = open_or_create(&store).await?;
             tracing::info!("store: {}", store.describe());
-            let options = AppOptions { admin_token, tilesets_toml, web_dir: Some(web_dir) };
+            let users = match &users {
+                Some(path) => {
+                    let users = Users::load(path)?;
+                    tracing::info!("{} users from {}", users.len(), path.display());
+                    users
+                }
+                None => Users::default(),
+            };
+            if admin_token.is_none() && users.is_empty() {
+                tracing::warn!("no --admin-token and no --users: writes over HTTP are disabled");
+            }
+            let rules =
+                Rules::with_files(update_cycles.as_deref(), runoff_coefficients.as_deref(), design_rainfall.as_deref())
+                    .map_err(anyhow::Error::msg)?;
+            let options = AppOptions { admin_token, users, rules, tilesets_toml, web_dir: Some(web_dir) };
             let state = AppState::new(store, options).await.context("loading the layers into memory")?;
             landtrace_server::serve(state, addr).await.with_context(|| format!("serving on {addr}"))
         }
         Command::Migrate { from, to } => migrate(&from, &to).await,
+        Command::User { what: UserCommand::Add { name, role, users } } => add_user(&users, &name, &role),
+        Command::Report { what: ReportCommand::Ledger { week, format, out, store } } => {
+            report_ledger(&week, format.as_deref(), out.as_deref(), &store).await
+        }
+        Command::Trace { what: TraceCommand::Import { file, encoding, dry_run, crs, actor, store } } => {
+            trace_import(&file, &encoding, dry_run, &crs, actor, &store).await
+        }
+        Command::User { what: UserCommand::List { users } } => {
+            let list = Users::load(&users)?;
+            for user in list.users() {
+                println!("{:<24} {}", user.name, user.role);
+            }
+            eprintln!("{} users in {}", list.len(), users.display());
+            Ok(())
+        }
         Command::Check { what: CheckCommand::Track { file, format, crs, max_gap_s, out, store } } => {
             check_track(&file, format.as_deref(), &crs, max_gap_s, out.as_deref(), &store).await
         }
@@ -430,6 +570,164 @@ async fn check_valuation(
         out.map(|p| format!("; report: {}", p.display())).unwrap_or_default()
     );
     Ok(())
+}
+
+/// The app state over the store, for commands that share the server's logic.
+async fn app_state(store_args: &StoreArgs) -> anyhow::Result<AppState> {
+    let store = open_or_create(store_args).await?;
+    AppState::new(store, AppOptions::default()).await.context("loading the layers into memory")
+}
+
+/// `landtrace report ledger`.
+async fn report_ledger(
+    week: &str,
+    format: Option<&str>,
+    out: Option<&Path>,
+    store_args: &StoreArgs,
+) -> anyhow::Result<()> {
+    let week = IsoWeek::parse(week).map_err(|e| anyhow::anyhow!("--week {week:?}: {e}"))?;
+    let format = match format {
+        Some(f) => f.to_ascii_lowercase(),
+        None => out
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(|e| match e.to_ascii_lowercase().as_str() {
+                "htm" => "html".to_owned(),
+                other => other.to_owned(),
+            })
+            .filter(|e| ["json", "csv", "html"].contains(&e.as_str()))
+            .unwrap_or_else(|| "json".to_owned()),
+    };
+    if !["json", "csv", "html"].contains(&format.as_str()) {
+        bail!("--format {format:?}: expected json, csv or html");
+    }
+    let state = app_state(store_args).await?;
+    let ledger = landtrace_server::trace::build_ledger(&state, week).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = match format.as_str() {
+        "csv" => ledger.to_csv(),
+        "html" => ledger.to_html(),
+        _ => format!("{}\n", serde_json::to_string_pretty(&ledger.to_json())?),
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("ledger {week} ({} to {}) written to {}", ledger.from, ledger.to, path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// `landtrace trace import`.
+async fn trace_import(
+    file: &Path,
+    encoding: &str,
+    dry_run: bool,
+    crs: &str,
+    actor: String,
+    store_args: &StoreArgs,
+) -> anyhow::Result<()> {
+    use landtrace_server::trace::{ImportFailure, import_origin_csv};
+    let encoding: CsvEncoding = encoding.parse().map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
+    let crs = Crs::parse(crs)?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let state = app_state(store_args).await?;
+    match import_origin_csv(&state, &bytes, encoding, crs, dry_run, &Actor(actor)).await {
+        Ok(report) => {
+            for row in &report.rows {
+                let id = row.id.map(|id| format!("id {id}")).unwrap_or_else(|| "-".to_owned());
+                let flag = if row.threshold.mandatory { "" } else { "  [not mandatory]" };
+                println!("line {:<5} {:<10} {}  {}{flag}", row.line, id, row.subject_name, row.threshold.rule);
+                for note in &row.notes {
+                    println!("           note: {note}");
+                }
+            }
+            eprintln!(
+                "{} {} of {} rows from {} (read as {}); {} below the collection threshold{}",
+                if report.dry_run { "checked" } else { "imported" },
+                if report.dry_run { report.checked } else { report.imported },
+                report.checked,
+                file.display(),
+                report.encoding,
+                report.not_mandatory,
+                if report.dry_run { "; nothing was written (dry run)" } else { "" }
+            );
+            Ok(())
+        }
+        Err(ImportFailure::File(message)) => bail!("{}: {message}", file.display()),
+        Err(ImportFailure::Rows { encoding, checked, rows }) => {
+            for row in &rows {
+                for p in &row.problems {
+                    eprintln!("line {}: {}: {}", row.line, p.field, p.message);
+                }
+            }
+            bail!(
+                "nothing was imported: {} of {checked} rows in {} (read as {encoding}) have problems (listed above)",
+                rows.len(),
+                file.display()
+            )
+        }
+        Err(ImportFailure::App(e)) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+/// `landtrace user add`: a random 32-byte token, its SHA-256 appended to the
+/// users file (created with mode 0600), the token printed once.
+fn add_user(path: &Path, name: &str, role: &str) -> anyhow::Result<()> {
+    let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+    let existing = match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let users = Users::parse(&text).with_context(|| format!("{} is not a valid users file", path.display()))?;
+            if users.contains(name) {
+                bail!("{} already has a user named {name:?}; choose another name", path.display());
+            }
+            Some(text)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness from the operating system: {e}"))?;
+    let token: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let entry = user_entry_toml(name, role, &hash_token(&token)).map_err(anyhow::Error::msg)?;
+    let separator = match &existing {
+        Some(text) if text.is_empty() => "",
+        Some(text) if text.ends_with("\n\n") => "",
+        Some(text) if text.ends_with('\n') => "\n",
+        Some(_) => "\n\n",
+        None => "# landtrace users: `landtrace user add` appends; tokens are stored as SHA-256 only.\n\n",
+    };
+    append_private(path, &format!("{separator}{entry}")).with_context(|| format!("writing {}", path.display()))?;
+    println!("{token}");
+    eprintln!(
+        "added {name} ({role}) to {}.\nThe token above is shown only now and is not stored: give it to {name} \
+         (HTTP header `Authorization: Bearer <token>`). Restart `landtrace serve --users {}` to let the user in.",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+/// Appends to a file that only its owner may read (created with mode 0600).
+fn append_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let mut file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut file = options.open(path)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    }
 }
 
 fn is_database_url(s: &str) -> bool {

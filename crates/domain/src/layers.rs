@@ -14,6 +14,9 @@ pub enum GeometryKind {
     Point,
     /// Polygons, stored as MultiPolygon (a single Polygon is promoted).
     MultiPolygon,
+    /// Either kind per feature: a Point, or polygons stored as MultiPolygon (a single
+    /// Polygon is promoted). GeoPackage / PostGIS type `GEOMETRY`.
+    Any,
     /// No geometry: a plain attribute table (GeoPackage data_type `attributes`).
     None,
 }
@@ -24,6 +27,7 @@ impl GeometryKind {
         match self {
             GeometryKind::Point => Some("POINT"),
             GeometryKind::MultiPolygon => Some("MULTIPOLYGON"),
+            GeometryKind::Any => Some("GEOMETRY"),
             GeometryKind::None => None,
         }
     }
@@ -105,6 +109,17 @@ pub const PRODUCT_VALUES: &[&str] =
     &["豇豆", "韭菜", "芹菜", "鸡蛋", "乌鸡", "肉牛", "肉羊", "大口黑鲈", "乌鳢", "鳊鱼", "大黄鱼", "生猪", "其他"];
 /// Subject types of an origin-point record.
 pub const SUBJECT_TYPES: &[&str] = &["企业", "农民合作社", "家庭农场", "种养殖户", "农村经纪人"];
+/// Industries of an origin-point record (行业).
+pub const INDUSTRIES: &[&str] = &["种植业", "畜牧业", "渔业"];
+/// Units of an origin-point record's scale: 亩 (planting, ponds), 头 (pigs, cattle, sheep),
+/// 只 (poultry).
+pub const SCALE_UNITS: &[&str] = &["亩", "头", "只"];
+/// Production modes of an origin-point record: open field or facility.
+pub const PRODUCTION_MODES: &[&str] = &["露地", "设施"];
+/// Status of a sponge-city facility or project.
+pub const SPONGE_STATUS: &[&str] = &["规划", "在建", "建成"];
+/// Types of a sponge-city construction project.
+pub const SPONGE_PROJECT_TYPES: &[&str] = &["新建", "改建", "扩建"];
 /// Sponge-city facility kinds.
 pub const SPONGE_KINDS: &[&str] = &[
     "透水铺装",
@@ -157,6 +172,9 @@ pub enum LayerKind {
     FreightSources,
     /// Truck passes (通行证) of 临政发〔2023〕5号 四、(四), looked up by plate.
     TruckPasses,
+    /// Sponge-city construction projects (海绵城市建设项目): the polygons the runoff-control
+    /// estimate is made for.
+    SpongeProjects,
 }
 
 impl From<LayerKind> for &'static str {
@@ -167,7 +185,7 @@ impl From<LayerKind> for &'static str {
 
 impl LayerKind {
     /// Every layer, in display order.
-    pub const ALL: [LayerKind; 15] = [
+    pub const ALL: [LayerKind; 16] = [
         LayerKind::CountyBoundaries,
         LayerKind::Townships,
         LayerKind::Villages,
@@ -177,6 +195,7 @@ impl LayerKind {
         LayerKind::TruckBanZone,
         LayerKind::ExpropriationAreas,
         LayerKind::ConsolidationProjects,
+        LayerKind::SpongeProjects,
         LayerKind::SpongeFacilities,
         LayerKind::WaterloggingPoints,
         LayerKind::OriginPoints,
@@ -203,6 +222,7 @@ impl LayerKind {
             LayerKind::VillageClinics => "village_clinics",
             LayerKind::FreightSources => "freight_sources",
             LayerKind::TruckPasses => "truck_passes",
+            LayerKind::SpongeProjects => "sponge_projects",
         }
     }
 
@@ -229,6 +249,7 @@ impl LayerKind {
             LayerKind::VillageClinics => "村卫生室",
             LayerKind::FreightSources => "重点货运源头企业",
             LayerKind::TruckPasses => "货车通行证",
+            LayerKind::SpongeProjects => "海绵城市建设项目",
         }
     }
 
@@ -250,6 +271,7 @@ impl LayerKind {
             LayerKind::VillageClinics => "Village clinics",
             LayerKind::FreightSources => "Key freight-source enterprises",
             LayerKind::TruckPasses => "Truck passes",
+            LayerKind::SpongeProjects => "Sponge-city projects",
         }
     }
 
@@ -262,9 +284,10 @@ impl LayerKind {
             | LayerKind::CollectiveGradeZones
             | LayerKind::TruckBanZone
             | LayerKind::ExpropriationAreas
-            | LayerKind::ConsolidationProjects => GeometryKind::MultiPolygon,
+            | LayerKind::ConsolidationProjects
+            | LayerKind::SpongeProjects => GeometryKind::MultiPolygon,
+            LayerKind::SpongeFacilities => GeometryKind::Any,
             LayerKind::Townships
-            | LayerKind::SpongeFacilities
             | LayerKind::WaterloggingPoints
             | LayerKind::OriginPoints
             | LayerKind::VillageClinics
@@ -272,12 +295,15 @@ impl LayerKind {
         }
     }
 
-    /// Polygon layers answer "which zones contain this point" (`/api/locate`).
+    /// Polygon layers answer "which zones contain this point" (`/api/locate`); a layer of
+    /// [`GeometryKind::Any`] (points and polygons) is not a zone layer.
     pub fn is_zone(self) -> bool {
         self.geometry() == GeometryKind::MultiPolygon
     }
 
-    /// The attribute fields, in column order.
+    /// The attribute fields, in column order. Fields added after a layer was first
+    /// released come last, so that a store of an older version gains them as new
+    /// trailing columns and keeps the same column order as a new store.
     pub fn fields(self) -> &'static [FieldDef] {
         match self {
             LayerKind::CountyBoundaries => {
@@ -363,9 +389,26 @@ impl LayerKind {
                         req(one_of(text("kind"), SPONGE_KINDS)),
                         text("project"),
                         text("responsible_unit"),
-                        one_of(text("status"), &["规划", "在建", "建成"]),
+                        one_of(text("status"), SPONGE_STATUS),
                         real("area_m2"),
                         real("volume_m3"),
+                        date("accepted_on"),
+                        ACCURACY,
+                        SOURCE,
+                        // Added later: appended, so older stores gain it in place.
+                        real("storage_depth_m"),
+                    ]
+                }
+            }
+            LayerKind::SpongeProjects => {
+                const {
+                    &[
+                        req(text("name")),
+                        one_of(text("project_type"), SPONGE_PROJECT_TYPES),
+                        text("responsible_unit"),
+                        one_of(text("status"), SPONGE_STATUS),
+                        text("surfaces"),
+                        real("target_percent"),
                         date("accepted_on"),
                         ACCURACY,
                         SOURCE,
@@ -374,7 +417,14 @@ impl LayerKind {
             }
             LayerKind::WaterloggingPoints => {
                 const {
-                    &[req(text("name")), one_of(text("status"), &["待治理", "治理中", "已消除"]), ACCURACY, SOURCE]
+                    &[
+                        req(text("name")),
+                        one_of(text("status"), &["待治理", "治理中", "已消除"]),
+                        ACCURACY,
+                        SOURCE,
+                        // Added later: appended, so older stores gain it in place.
+                        date("eliminated_on"),
+                    ]
                 }
             }
             LayerKind::OriginPoints => {
@@ -382,7 +432,7 @@ impl LayerKind {
                     &[
                         req(text("subject_name")),
                         req(one_of(text("subject_type"), SUBJECT_TYPES)),
-                        one_of(text("industry"), &["种植业", "畜牧业", "渔业"]),
+                        one_of(text("industry"), INDUSTRIES),
                         req(one_of(text("product"), PRODUCT_VALUES)),
                         text("alias"),
                         text("certification"),
@@ -392,9 +442,9 @@ impl LayerKind {
                         personal(text("contact_name")),
                         personal(text("contact_phone")),
                         real("scale"),
-                        one_of(text("scale_unit"), &["亩", "头", "只"]),
+                        one_of(text("scale_unit"), SCALE_UNITS),
                         date("market_date"),
-                        one_of(text("production_mode"), &["露地", "设施"]),
+                        one_of(text("production_mode"), PRODUCTION_MODES),
                         text("trace_means"),
                         text("credit_rating"),
                         personal(text("grid_officer_name")),
@@ -403,6 +453,17 @@ impl LayerKind {
                         personal(text("collector_phone")),
                         ACCURACY,
                         SOURCE,
+                        // Added later: appended, so older stores gain them in place.
+                        // 工厂化/工程化养殖 (0/1), meaningful for 渔业 only.
+                        int("industrialised"),
+                        // 采集日期 and 最近更新日期 (last field update or confirmation).
+                        date("collected_on"),
+                        date("updated_on"),
+                        // Set by the server: RFC 3339 times and who (personal).
+                        text("created_at"),
+                        personal(text("created_by")),
+                        text("updated_at"),
+                        personal(text("updated_by")),
                     ]
                 }
             }
@@ -454,5 +515,65 @@ impl LayerKind {
     /// The field definition called `name`, if the layer has one.
     pub fn field(self, name: &str) -> Option<&'static FieldDef> {
         self.fields().iter().find(|f| f.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_layer_is_listed_once_and_found_by_its_table_name() {
+        for (i, kind) in LayerKind::ALL.into_iter().enumerate() {
+            assert_eq!(LayerKind::ALL.iter().position(|k| *k == kind), Some(i));
+            assert_eq!(LayerKind::from_table_name(kind.table_name()), Some(kind));
+        }
+        assert_eq!(LayerKind::from_table_name("sponge_projects"), Some(LayerKind::SpongeProjects));
+    }
+
+    #[test]
+    fn sponge_layers() {
+        assert_eq!(LayerKind::SpongeFacilities.geometry(), GeometryKind::Any);
+        assert_eq!(GeometryKind::Any.ogc_name(), Some("GEOMETRY"));
+        assert!(!LayerKind::SpongeFacilities.is_zone());
+        assert_eq!(LayerKind::SpongeProjects.geometry(), GeometryKind::MultiPolygon);
+        assert!(LayerKind::SpongeProjects.is_zone());
+        assert_eq!(LayerKind::SpongeProjects.title_zh(), "海绵城市建设项目");
+        assert!(LayerKind::SpongeFacilities.field("storage_depth_m").is_some_and(|f| f.ty == FieldType::Real));
+        assert!(LayerKind::WaterloggingPoints.field("eliminated_on").is_some_and(|f| f.ty == FieldType::Date));
+    }
+
+    #[test]
+    fn origin_points_record_who_and_when() {
+        let personal: Vec<&str> =
+            LayerKind::OriginPoints.fields().iter().filter(|f| f.personal).map(|f| f.name).collect();
+        assert_eq!(
+            personal,
+            [
+                "contact_name",
+                "contact_phone",
+                "grid_officer_name",
+                "grid_officer_phone",
+                "collector_name",
+                "collector_phone",
+                "created_by",
+                "updated_by"
+            ]
+        );
+        for name in ["industrialised", "collected_on", "updated_on", "created_at", "updated_at"] {
+            let f = LayerKind::OriginPoints.field(name).unwrap();
+            assert!(!f.required && !f.personal, "{name}");
+        }
+    }
+
+    #[test]
+    fn fields_are_unique_per_layer() {
+        for kind in LayerKind::ALL {
+            let mut names = kind.field_names();
+            names.sort_unstable();
+            let n = names.len();
+            names.dedup();
+            assert_eq!(names.len(), n, "{}", kind.table_name());
+        }
     }
 }

@@ -17,7 +17,11 @@
 //! - [`valuation`]: benchmark value of a parcel from its areas in grade zones;
 //! - [`consolidation`]: compensation in land consolidation projects (临政发〔2023〕9号);
 //! - [`area`], [`money`], [`citation`]: areas in m²/亩, money in fen, quoted clauses;
-//! - [`mod@zone_details`]: what the rules add to a zone hit of `/api/locate`.
+//! - [`mod@zone_details`]: what the rules add to a zone hit of `/api/locate`;
+//! - [`trace`]: origin traceability of the 12 key farm products (临政办发〔2023〕19号):
+//!   divisions and name variants, record checks and thresholds, update due dates, the
+//!   weekly dispatch ledger;
+//! - [`sponge`]: sponge-city runoff control, V = 10·H·φ·F (临政办发〔2023〕11号).
 //!
 //! Rule tables are exact copies of the gazette (临猗县人民政府公报 2023年第2期); the
 //! tests compare them with verbatim excerpts kept in `data/gazette/`.
@@ -35,6 +39,8 @@ pub mod layers;
 pub mod money;
 pub mod prices;
 pub mod privacy;
+pub mod sponge;
+pub mod trace;
 pub mod truck_ban;
 mod truck_ban_decide;
 mod truck_ban_pass;

@@ -1,7 +1,8 @@
 //! What anonymous users may see of a feature's properties.
 //!
 //! Fields marked `personal` in the layer schema (contact names and phones of
-//! origin-point records) never reach anonymous users, tiles or logs.
+//! origin-point records, and who created or last updated a record) never reach
+//! anonymous users, tiles or logs.
 
 use serde_json::{Map, Value};
 
@@ -37,6 +38,10 @@ mod tests {
             "grid_officer_phone": "13900000000",
             "collector_name": "王五",
             "collector_phone": "13700000000",
+            "created_by": "赵六",
+            "updated_by": "钱七",
+            "created_at": "2023-06-01T08:00:00Z",
+            "collected_on": "2023-06-01",
             "scale": 12.5,
             "scale_unit": "亩",
             "accuracy": "illustrative",
@@ -60,6 +65,8 @@ mod tests {
                 "township_code": "140821100",
                 "scale": 12.5,
                 "scale_unit": "亩",
+                "created_at": "2023-06-01T08:00:00Z",
+                "collected_on": "2023-06-01",
                 "accuracy": "illustrative",
             })
         );
@@ -67,7 +74,7 @@ mod tests {
             assert!(!public.contains_key(def.name), "{}", def.name);
         }
         let text = Value::Object(public).to_string();
-        for secret in ["张三", "李四", "王五", "138", "139", "137", "136"] {
+        for secret in ["张三", "李四", "王五", "赵六", "钱七", "138", "139", "137", "136"] {
             assert!(!text.contains(secret), "{secret}");
         }
     }

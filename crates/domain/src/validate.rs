@@ -319,6 +319,46 @@ mod tests {
                    "accepted_on": "2024-02-29", "accuracy": "illustrative"}),
             None,
         );
+        check(
+            LayerKind::SpongeFacilities,
+            json!({"name": "下沉式绿地1", "kind": "下沉式绿地", "area_m2": 800, "storage_depth_m": 0.15,
+                   "accuracy": "illustrative"}),
+            None,
+        );
+        check(
+            LayerKind::SpongeProjects,
+            json!({"name": "示例项目", "project_type": "改建", "status": "在建", "target_percent": 80,
+                   "surfaces": "屋面=6000;绿地=7000", "accuracy": "illustrative"}),
+            None,
+        );
+        check(
+            LayerKind::WaterloggingPoints,
+            json!({"name": "低洼处", "status": "已消除", "eliminated_on": "2023-08-15", "accuracy": "illustrative"}),
+            None,
+        );
+        check(
+            LayerKind::OriginPoints,
+            json!({"subject_name": "某合作社", "subject_type": "农民合作社", "product": "大口黑鲈",
+                   "township_code": "140821100", "industrialised": 1, "collected_on": "2023-06-05",
+                   "updated_on": "2023-07-05", "created_at": "2023-06-05T08:00:00Z", "created_by": "demo",
+                   "accuracy": "illustrative"}),
+            None,
+        );
+    }
+
+    #[test]
+    fn sponge_projects_take_known_types_and_status() {
+        let project = json!({"name": "示例项目", "accuracy": "illustrative"});
+        check(
+            LayerKind::SpongeProjects,
+            with(project.clone(), "project_type", json!("翻建")),
+            Some("field \"project_type\": \"翻建\" is not allowed; allowed values: 新建, 改建, 扩建"),
+        );
+        check(
+            LayerKind::SpongeProjects,
+            with(project, "status", json!("完成")),
+            Some("field \"status\": \"完成\" is not allowed; allowed values: 规划, 在建, 建成"),
+        );
     }
 
     #[test]

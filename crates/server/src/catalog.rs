@@ -115,3 +115,44 @@ impl Catalog {
         changed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{MultiPolygon, point, polygon};
+    use serde_json::Map;
+
+    fn feature(id: i64, geometry: Geometry<f64>) -> Feature {
+        Feature { id, geometry: Some(geometry), properties: Map::new() }
+    }
+
+    fn square(x: f64, y: f64) -> Geometry<f64> {
+        MultiPolygon(vec![
+            polygon![(x: x, y: y), (x: x + 0.001, y: y), (x: x + 0.001, y: y + 0.001), (x: x, y: y + 0.001)],
+        ])
+        .into()
+    }
+
+    #[test]
+    fn a_layer_of_points_and_polygons_is_indexed_by_bounding_box() {
+        let mut catalog = Catalog::default();
+        let features = vec![feature(1, point!(x: 110.772, y: 35.142).into()), feature(2, square(110.770, 35.140))];
+        let changed = catalog.replace_layer(LayerKind::SpongeFacilities, features);
+        assert_eq!(changed.len(), 2);
+        let layer = catalog.layer(LayerKind::SpongeFacilities).unwrap();
+        assert_eq!(layer.len(), 2);
+        let ids = |area: Rect<f64>| layer.intersecting(area).iter().map(|f| f.id).collect::<Vec<_>>();
+        assert_eq!(ids(Rect::new((110.7, 35.1), (110.8, 35.2))), [1, 2]);
+        assert_eq!(ids(Rect::new((110.7715, 35.1415), (110.7725, 35.1425))), [1]);
+        assert_eq!(ids(Rect::new((110.7704, 35.1404), (110.7706, 35.1406))), [2], "inside the polygon's box");
+        let extent = layer.extent().unwrap();
+        assert_eq!((extent.min().x, extent.max().y), (110.770, 35.142));
+        // A layer that takes any geometry is not a zone layer.
+        assert!(catalog.zones.is_empty());
+
+        // A point turned into a polygon changes both places.
+        let features = vec![feature(1, square(110.772, 35.142)), feature(2, square(110.770, 35.140))];
+        let changed = catalog.replace_layer(LayerKind::SpongeFacilities, features);
+        assert_eq!(changed.len(), 2, "old and new box of feature 1: {changed:?}");
+    }
+}

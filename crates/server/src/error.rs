@@ -19,6 +19,9 @@ pub enum AppError {
     /// Credentials missing or wrong (401).
     #[error("{0}")]
     Unauthorized(String),
+    /// Authenticated, but the role may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -33,7 +36,9 @@ impl IntoResponse for AppError {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
             AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.clone()),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
             AppError::Store(StoreError::Invalid(e)) => (StatusCode::BAD_REQUEST, e.to_string()),
+            AppError::Store(e @ StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, e.to_string()),
             AppError::Store(StoreError::Database(e)) => {
                 // Internals go to the log, not to the client.
                 tracing::error!(error = %e, "database error");

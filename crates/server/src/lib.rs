@@ -3,12 +3,15 @@
 //! [`app`] builds the router from an [`AppState`]; tests drive it in-process with
 //! `tower::ServiceExt::oneshot`, the binary serves it with [`serve`].
 
+pub mod auth;
 pub mod catalog;
 pub mod error;
 pub mod land;
 pub mod routes;
+pub mod rules;
 pub mod state;
 pub mod tile_cache;
+pub mod trace;
 
 use std::net::SocketAddr;
 
@@ -27,6 +30,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(routes::health::health))
         .route("/api/locate", get(routes::locate::locate))
+        .route("/api/me", get(auth::me))
         .route("/api/layers", get(routes::layers::list))
         .route("/api/layers/{layer}/features", post(routes::layers::insert))
         .route("/api/land/valuation", post(routes::land::valuation))
@@ -37,6 +41,19 @@ pub fn app(state: AppState) -> Router {
         .route("/api/truck-ban/check", post(routes::truck_ban::check))
         .route("/api/truck-ban/track", post(routes::track::track))
         .route("/api/truck-ban/freight-sources", get(routes::truck_ban::freight_sources))
+        .route("/api/trace/options", get(routes::trace::options))
+        .route("/api/trace/records", get(routes::trace::list).post(routes::trace::create))
+        .route(
+            "/api/trace/records/{id}",
+            get(routes::trace::one).put(routes::trace::replace).delete(routes::trace::remove),
+        )
+        .route("/api/trace/import", post(routes::trace::import))
+        .route("/api/trace/due", get(routes::trace::due))
+        .route("/api/trace/ledger", get(routes::trace::ledger))
+        .route("/api/sponge/coefficients", get(routes::sponge::coefficients))
+        .route("/api/sponge/curve", get(routes::sponge::curve))
+        .route("/api/sponge/runoff", post(routes::sponge::runoff))
+        .route("/api/sponge/projects/{id}/runoff", get(routes::sponge::project_runoff))
         .route("/tiles/{file}", get(routes::tiles::tilejson_doc))
         .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(routes::web::fallback)

@@ -9,7 +9,9 @@ use landtrace_store::{Actor, ChangeEvent, ChangeFeed, NewFeature, Store, StoreEr
 use landtrace_tiles::TileSets;
 use tokio::sync::RwLock;
 
+use crate::auth::Users;
 use crate::catalog::Catalog;
+use crate::rules::Rules;
 use crate::tile_cache::TileCache;
 
 /// The tile-set definitions compiled into the binary (`tiles/tilesets.toml`).
@@ -27,6 +29,10 @@ pub struct AppOptions {
     pub tilesets_toml: Option<String>,
     /// Folder with the built map client (`web/dist`); None: no map client.
     pub web_dir: Option<PathBuf>,
+    /// Users with roles (`--users FILE`), besides the admin token.
+    pub users: Users,
+    /// Rule tables read as data (update cycles, runoff coefficients, rainfall curve).
+    pub rules: Rules,
 }
 
 /// Why the state could not be built.
@@ -56,6 +62,10 @@ pub struct AppState {
     pub admin_token: Option<Arc<str>>,
     /// The built map client, served at `/`.
     pub web_dir: Option<Arc<PathBuf>>,
+    /// Users with roles, besides the admin token (see [`crate::auth`]).
+    pub users: Arc<Users>,
+    /// Rule tables read as data.
+    pub rules: Arc<Rules>,
 }
 
 impl AppState {
@@ -70,6 +80,8 @@ impl AppState {
             tile_cache: Arc::new(TileCache::new(DEFAULT_TILE_CACHE_ENTRIES)),
             admin_token: options.admin_token.map(Into::into),
             web_dir: options.web_dir.map(Arc::new),
+            users: Arc::new(options.users),
+            rules: Arc::new(options.rules),
         };
         // Subscribe before the first read, so no change between them is missed.
         let feed = state.store.subscribe().await?;
@@ -124,6 +136,22 @@ impl AppState {
         let ids = self.store.insert(kind, features, actor).await?;
         self.refresh_layer(kind).await?;
         Ok(ids)
+    }
+
+    /// Replaces feature `id` through the store (validated, audited;
+    /// [`StoreError::NotFound`] for an unknown id) and brings the catalogue and
+    /// tile cache up to date before returning.
+    pub async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
+        self.store.update(kind, id, feature, actor).await?;
+        self.refresh_layer(kind).await
+    }
+
+    /// Deletes feature `id` through the store (audited; [`StoreError::NotFound`]
+    /// for an unknown id) and brings the catalogue and tile cache up to date
+    /// before returning.
+    pub async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
+        self.store.delete(kind, id, actor).await?;
+        self.refresh_layer(kind).await
     }
 }
 

@@ -27,12 +27,13 @@ const SEAT_SOURCE: &str = "code and name: china-division 2.7.0 (official codes);
 const DIVISION_SOURCE: &str = "china-division 2.7.0 (WTFPL), official statistical division codes";
 
 /// Layers whose bundled features are illustrative demo data in `data/demo/`.
-pub const DEMO_LAYERS: [LayerKind; 11] = [
+pub const DEMO_LAYERS: [LayerKind; 12] = [
     LayerKind::UrbanGradeZones,
     LayerKind::CollectiveGradeZones,
     LayerKind::TruckBanZone,
     LayerKind::ExpropriationAreas,
     LayerKind::ConsolidationProjects,
+    LayerKind::SpongeProjects,
     LayerKind::SpongeFacilities,
     LayerKind::WaterloggingPoints,
     LayerKind::OriginPoints,
@@ -191,6 +192,18 @@ fn benchmark_prices() -> Vec<NewFeature> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_layer_is_bundled() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+        let layers = read_bundled(&data).unwrap();
+        let kinds: Vec<LayerKind> = layers.iter().map(|(k, _)| *k).collect();
+        assert_eq!(kinds, LayerKind::ALL, "every layer, in LayerKind::ALL order");
+        for (kind, features) in layers {
+            assert!(!features.is_empty(), "{} is empty", kind.table_name());
+            crate::validate::validate_features(kind, features).unwrap_or_else(|e| panic!("{}: {e}", kind.table_name()));
+        }
+    }
 
     #[test]
     fn csv_fields_handle_quotes() {

@@ -30,6 +30,15 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+    /// No feature with this id in the layer (an update or delete of an unknown id);
+    /// nothing was written.
+    #[error("layer {layer} has no feature {fid}")]
+    NotFound {
+        /// Layer table name.
+        layer: &'static str,
+        /// The feature id asked for.
+        fid: i64,
+    },
     /// The operation is not allowed in the store's current state.
     #[error("{0}")]
     Refused(String),

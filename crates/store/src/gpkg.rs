@@ -10,14 +10,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use landtrace_domain::{FieldType, GeometryKind, LayerKind};
+use landtrace_domain::{GeometryKind, LayerKind};
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
 use crate::geojson_io::feature_to_geojson;
-use crate::rows::{GEOMETRY_COLUMN, read_audit, read_feature};
+use crate::rows::{GEOMETRY_COLUMN, bind_fields, read_audit, read_feature, written_geojson};
 use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -75,8 +75,15 @@ impl GeoPackageStore {
                 })?;
         match version.as_deref() {
             Some(SCHEMA_VERSION) => {
-                store.add_missing_layers().await?;
-                Ok(store)
+                if !store.upgrade_schema().await? {
+                    return Ok(store);
+                }
+                // Other pooled connections may hold the schema as it was before the
+                // upgrade; SQLite would prepare a statement naming a new column
+                // against it (reading `"column"` as a string literal), so start
+                // afresh.
+                store.close().await;
+                GeoPackageStore::connect(path, false).await
             }
             other => Err(StoreError::NotAStore {
                 path: shown,
@@ -118,23 +125,70 @@ impl GeoPackageStore {
         Ok(GeoPackageStore { pool, path: path.to_owned() })
     }
 
-    /// Creates the tables of layers added since the file was made (a newer
-    /// landtrace opening an older store), in one transaction.
-    async fn add_missing_layers(&self) -> Result<(), StoreError> {
-        let present: Vec<String> =
-            sqlx::query_scalar("SELECT table_name FROM gpkg_contents").fetch_all(&self.pool).await?;
-        let missing: Vec<LayerKind> =
-            LayerKind::ALL.into_iter().filter(|k| !present.iter().any(|t| t == k.table_name())).collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
+    /// Brings a store made by an older landtrace up to this version's layer
+    /// definitions, in one transaction: creates the tables of layers added since,
+    /// adds the fields added since as new (trailing, nullable) columns, and widens
+    /// the geometry column of a layer that now takes any geometry (a `POINT` layer
+    /// becomes `GEOMETRY`). Nothing is written when the store is up to date.
+    /// Returns whether anything changed.
+    async fn upgrade_schema(&self) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        for kind in &missing {
-            tracing::info!("adding layer {} to {}", kind.table_name(), self.path.display());
-            create_layer_table(&mut tx, *kind).await?;
+        let present: Vec<String> =
+            sqlx::query_scalar("SELECT table_name FROM gpkg_contents").fetch_all(&mut *tx).await?;
+        let mut changed = false;
+        for kind in LayerKind::ALL {
+            let t = kind.table_name();
+            if !present.iter().any(|p| p == t) {
+                tracing::info!("adding layer {t} to {}", self.path.display());
+                create_layer_table(&mut tx, kind).await?;
+                changed = true;
+                continue;
+            }
+            if let Some(want) = kind.geometry().ogc_name() {
+                let have: Option<String> =
+                    sqlx::query_scalar("SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?")
+                        .bind(t)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match have {
+                    Some(have) if have.eq_ignore_ascii_case(want) => {}
+                    Some(have) if want == "GEOMETRY" => {
+                        tracing::info!("widening the geometry of {t} in {} from {have} to {want}", self.path.display());
+                        rebuild_layer_table(&mut tx, kind).await?;
+                        changed = true;
+                        continue;
+                    }
+                    have => {
+                        return Err(StoreError::NotAStore {
+                            path: self.path.display().to_string(),
+                            reason: format!(
+                                "layer {t} has geometry type {}, expected {want}",
+                                have.as_deref().unwrap_or("(none)")
+                            ),
+                        });
+                    }
+                }
+            }
+            let columns = table_columns(&mut tx, t).await?;
+            for f in kind.fields().iter().filter(|f| !columns.iter().any(|c| c == f.name)) {
+                if f.required {
+                    return Err(StoreError::NotAStore {
+                        path: self.path.display().to_string(),
+                        reason: format!("layer {t} lacks the required column {}; it cannot be added", f.name),
+                    });
+                }
+                tracing::info!("adding column {t}.{} to {}", f.name, self.path.display());
+                let sql = format!("ALTER TABLE {} ADD COLUMN {} {}", quote(t), quote(f.name), f.ty.gpkg_type());
+                sqlx::query(schema_sql(sql)).execute(&mut *tx).await?;
+                changed = true;
+            }
         }
-        tx.commit().await?;
-        Ok(())
+        if changed {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(changed)
     }
 
     async fn create_schema(&self) -> Result<(), StoreError> {
@@ -163,8 +217,8 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-async fn create_layer_table(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -> Result<(), StoreError> {
-    let t = kind.table_name();
+/// `CREATE TABLE` of a layer's table called `name`.
+fn create_table_sql(kind: LayerKind, name: &str) -> String {
     let mut cols = vec!["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_owned()];
     if let Some(ty) = kind.geometry().ogc_name() {
         cols.push(format!("{GEOMETRY_COLUMN} {ty}"));
@@ -173,7 +227,82 @@ async fn create_layer_table(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -
         let not_null = if f.required { " NOT NULL" } else { "" };
         cols.push(format!("{} {}{not_null}", quote(f.name), f.ty.gpkg_type()));
     }
-    sqlx::query(schema_sql(format!("CREATE TABLE {} ({})", quote(t), cols.join(", ")))).execute(&mut **tx).await?;
+    format!("CREATE TABLE {} ({})", quote(name), cols.join(", "))
+}
+
+/// The column names of table `t`.
+async fn table_columns(tx: &mut Transaction<'_, Sqlite>, t: &str) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT name FROM pragma_table_info(?)").bind(t).fetch_all(&mut **tx).await?)
+}
+
+/// Creates the spatial index of a layer table (R-tree, its triggers and the
+/// `gpkg_extensions` row) and fills it with the features already there.
+async fn create_spatial_index(tx: &mut Transaction<'_, Sqlite>, t: &str) -> Result<(), StoreError> {
+    let sql = RTREE_SQL.replace("{t}", t).replace("{c}", GEOMETRY_COLUMN).replace("{i}", "fid");
+    sqlx::raw_sql(schema_sql(sql)).execute(&mut **tx).await?;
+    let fill = format!(
+        "INSERT INTO {r} SELECT fid, ST_MinX({c}), ST_MaxX({c}), ST_MinY({c}), ST_MaxY({c}) FROM {t} \
+         WHERE {c} NOT NULL AND NOT ST_IsEmpty({c})",
+        r = quote(&format!("rtree_{t}_{GEOMETRY_COLUMN}")),
+        c = GEOMETRY_COLUMN,
+        t = quote(t),
+    );
+    sqlx::query(schema_sql(fill)).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Re-creates a layer table with this version's definition, keeping its
+/// features, their ids and the id sequence: the way to change a column's declared
+/// type in SQLite (here: widen the geometry column to `GEOMETRY`). The R-tree and
+/// its triggers are rebuilt and `gpkg_geometry_columns` is updated.
+async fn rebuild_layer_table(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -> Result<(), StoreError> {
+    let t = kind.table_name();
+    let staging = format!("{t}__landtrace_upgrade");
+    let existing = table_columns(tx, t).await?;
+    let mut keep = vec!["fid".to_owned()];
+    if kind.geometry() != GeometryKind::None {
+        keep.push(GEOMETRY_COLUMN.to_owned());
+    }
+    keep.extend(kind.fields().iter().filter(|f| existing.iter().any(|c| c == f.name)).map(|f| quote(f.name)));
+    let keep = keep.join(", ");
+    let sequence: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = ?").bind(t).fetch_optional(&mut **tx).await?;
+    let rtree = quote(&format!("rtree_{t}_{GEOMETRY_COLUMN}"));
+    sqlx::query(schema_sql(format!("DROP TABLE IF EXISTS {rtree}"))).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM gpkg_extensions WHERE table_name = ? AND extension_name = 'gpkg_rtree_index'")
+        .bind(t)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(schema_sql(create_table_sql(kind, &staging))).execute(&mut **tx).await?;
+    let copy = format!("INSERT INTO {} ({keep}) SELECT {keep} FROM {}", quote(&staging), quote(t));
+    sqlx::query(schema_sql(copy)).execute(&mut **tx).await?;
+    // Dropping the table drops its R-tree triggers too.
+    sqlx::query(schema_sql(format!("DROP TABLE {}", quote(t)))).execute(&mut **tx).await?;
+    sqlx::query(schema_sql(format!("ALTER TABLE {} RENAME TO {}", quote(&staging), quote(t))))
+        .execute(&mut **tx)
+        .await?;
+    if let Some(seq) = sequence {
+        sqlx::query("DELETE FROM sqlite_sequence WHERE name = ?").bind(t).execute(&mut **tx).await?;
+        let sql = format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, max(?, coalesce(max(fid), 0)) FROM {}",
+            quote(t)
+        );
+        sqlx::query(schema_sql(sql)).bind(t).bind(seq).execute(&mut **tx).await?;
+    }
+    if let Some(ty) = kind.geometry().ogc_name() {
+        sqlx::query("UPDATE gpkg_geometry_columns SET geometry_type_name = ? WHERE table_name = ?")
+            .bind(ty)
+            .bind(t)
+            .execute(&mut **tx)
+            .await?;
+        create_spatial_index(tx, t).await?;
+    }
+    Ok(())
+}
+
+async fn create_layer_table(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -> Result<(), StoreError> {
+    let t = kind.table_name();
+    sqlx::query(schema_sql(create_table_sql(kind, t))).execute(&mut **tx).await?;
     let data_type = if kind.geometry() == GeometryKind::None { "attributes" } else { "features" };
     let srs = (data_type == "features").then_some(SRS_ID);
     sqlx::query(
@@ -197,8 +326,7 @@ async fn create_layer_table(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -
         .bind(SRS_ID)
         .execute(&mut **tx)
         .await?;
-        let sql = RTREE_SQL.replace("{t}", t).replace("{c}", GEOMETRY_COLUMN).replace("{i}", "fid");
-        sqlx::raw_sql(schema_sql(sql)).execute(&mut **tx).await?;
+        create_spatial_index(tx, t).await?;
     }
     Ok(())
 }
@@ -240,32 +368,46 @@ async fn insert_rows(
         if has_geom {
             q = q.bind(f.geometry.as_ref().map(|g| gpkg_blob::encode(g, SRS_ID)));
         }
-        for def in kind.fields() {
-            let v = f.properties.get(def.name).filter(|v| !v.is_null());
-            q = match def.ty {
-                FieldType::Text | FieldType::Date => q.bind(v.and_then(Value::as_str).map(str::to_owned)),
-                FieldType::Integer => q.bind(v.and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))),
-                FieldType::Real => q.bind(v.and_then(Value::as_f64)),
-            };
-        }
-        let id = q.execute(&mut **tx).await?.last_insert_rowid();
+        let id = bind_fields(q, kind, &f.properties).execute(&mut **tx).await?.last_insert_rowid();
         if let Some(actor) = audit {
-            let stored = Feature { id, geometry: f.geometry.clone(), properties: f.properties.clone() };
-            let after = feature_to_geojson(&stored, &stored.properties);
-            sqlx::query(
-                "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) VALUES (?, ?, ?, 'insert', NULL, ?)",
-            )
-            .bind(&actor.0)
-            .bind(t)
-            .bind(id)
-            .bind(after.to_string())
-            .execute(&mut **tx)
-            .await?;
+            write_audit(tx, actor, kind, id, "insert", None, Some(written_geojson(id, f))).await?;
         }
         out.push(id);
     }
     update_contents(tx, kind).await?;
     Ok(out)
+}
+
+/// Appends one row to the audit trail.
+async fn write_audit(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    kind: LayerKind,
+    fid: i64,
+    action: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(&actor.0)
+        .bind(kind.table_name())
+        .bind(fid)
+        .bind(action)
+        .bind(before.as_ref().map(Value::to_string))
+        .bind(after.as_ref().map(Value::to_string))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Feature `id` of `kind` as stored now, read inside the write's transaction.
+async fn stored_feature(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind, id: i64) -> Result<Feature, StoreError> {
+    let sql = format!("SELECT {} FROM {} WHERE fid = ?", column_list(kind), quote(kind.table_name()));
+    let row = sqlx::query(schema_sql(sql)).bind(id).fetch_optional(&mut **tx).await?;
+    match row {
+        Some(row) => read_row(kind, &row),
+        None => Err(StoreError::NotFound { layer: kind.table_name(), fid: id }),
+    }
 }
 
 /// Keeps `gpkg_contents` (extent, last change) true after a write.
@@ -327,6 +469,63 @@ impl Store for GeoPackageStore {
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
+        // Validated before the transaction, as inserts are.
+        let valid = crate::validate::validate_one(kind, feature)?;
+        // IMMEDIATE: take the write lock before reading the feature, so two writers
+        // cannot both read and then deadlock upgrading their locks.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let before = match stored_feature(&mut tx, kind, id).await {
+            Ok(f) => f,
+            Err(e) => {
+                // Release the transaction (and SQLite's write lock) now, not when the
+                // connection is next used.
+                tx.rollback().await?;
+                return Err(e);
+            }
+        };
+        let mut sets = Vec::new();
+        if kind.geometry() != GeometryKind::None {
+            sets.push(format!("{GEOMETRY_COLUMN} = ?"));
+        }
+        sets.extend(kind.fields().iter().map(|f| format!("{} = ?", quote(f.name))));
+        let sql = format!("UPDATE {} SET {} WHERE fid = ?", quote(kind.table_name()), sets.join(", "));
+        let mut q = sqlx::query(schema_sql(sql));
+        if kind.geometry() != GeometryKind::None {
+            q = q.bind(valid.geometry.as_ref().map(|g| gpkg_blob::encode(g, SRS_ID)));
+        }
+        bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
+        let before = feature_to_geojson(&before, &before.properties);
+        write_audit(&mut tx, actor, kind, id, "update", Some(before), Some(written_geojson(id, &valid))).await?;
+        update_contents(&mut tx, kind).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
+        // IMMEDIATE: take the write lock before reading the feature, so two writers
+        // cannot both read and then deadlock upgrading their locks.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let before = match stored_feature(&mut tx, kind, id).await {
+            Ok(f) => f,
+            Err(e) => {
+                // Release the transaction (and SQLite's write lock) now, not when the
+                // connection is next used.
+                tx.rollback().await?;
+                return Err(e);
+            }
+        };
+        sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = ?", quote(kind.table_name()))))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let before = feature_to_geojson(&before, &before.properties);
+        write_audit(&mut tx, actor, kind, id, "delete", Some(before), None).await?;
+        update_contents(&mut tx, kind).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {

@@ -104,6 +104,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         Ok(ids.pop().unwrap_or_default())
     }
 
+    /// Validates `feature` and replaces feature `id` of `kind` with it (geometry and
+    /// every field: absent fields become null), writing one `update` audit row with
+    /// the feature before and after. A rejected feature changes nothing;
+    /// [`StoreError::NotFound`] when the layer has no feature `id`.
+    async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError>;
+
+    /// Deletes feature `id` of `kind`, writing one `delete` audit row with the
+    /// feature as it was. [`StoreError::NotFound`] when the layer has no feature `id`.
+    async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError>;
+
     /// The newest audit rows, newest first.
     async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
 

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
 use crate::geojson_io::feature_to_geojson;
-use crate::rows::{GEOMETRY_COLUMN, read_audit, read_feature};
+use crate::rows::{GEOMETRY_COLUMN, bind_fields, read_audit, read_feature, written_geojson};
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -60,6 +60,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "0002_truck_passes",
         sql: include_str!("../migrations/postgis/0002_truck_passes.sql"),
     },
+    Migration { version: 3, name: "0003_issue7", sql: include_str!("../migrations/postgis/0003_issue7.sql") },
 ];
 
 /// A database URL that hides its password when printed (`Display` and `Debug`
@@ -306,38 +307,79 @@ async fn insert_rows(
             q = q.bind(ids[i]);
         }
         if has_geom {
-            q = q.bind(f.geometry.as_ref().map(|g| {
-                let mut bytes = Vec::new();
-                wkb::encode(g, &mut bytes);
-                bytes
-            }));
+            q = q.bind(f.geometry.as_ref().map(wkb_bytes));
         }
-        for def in kind.fields() {
-            let v = f.properties.get(def.name).filter(|v| !v.is_null());
-            q = match def.ty {
-                FieldType::Text | FieldType::Date => q.bind(v.and_then(Value::as_str).map(str::to_owned)),
-                FieldType::Integer => q.bind(v.and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))),
-                FieldType::Real => q.bind(v.and_then(Value::as_f64)),
-            };
-        }
-        let id: i64 = q.fetch_one(&mut **tx).await?.try_get("fid")?;
+        let id: i64 = bind_fields(q, kind, &f.properties).fetch_one(&mut **tx).await?.try_get("fid")?;
         if let Some(actor) = audit {
-            let stored = Feature { id, geometry: f.geometry.clone(), properties: f.properties.clone() };
-            let after = feature_to_geojson(&stored, &stored.properties);
-            sqlx::query(
-                "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) \
-                 VALUES ($1, $2, $3, 'insert', NULL, $4::jsonb)",
-            )
-            .bind(&actor.0)
-            .bind(kind.table_name())
-            .bind(id)
-            .bind(after.to_string())
-            .execute(&mut **tx)
-            .await?;
+            write_audit(tx, actor, kind, id, "insert", None, Some(written_geojson(id, f))).await?;
         }
         out.push(id);
     }
     Ok(out)
+}
+
+fn wkb_bytes(g: &geo::Geometry<f64>) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    wkb::encode(g, &mut bytes);
+    bytes
+}
+
+/// `UPDATE … WHERE fid = $n` of every column of a layer (the fid is the last
+/// parameter).
+fn update_sql(kind: LayerKind) -> String {
+    let mut sets = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if kind.geometry() != GeometryKind::None {
+        sets.push(format!("{GEOMETRY_COLUMN} = ST_SetSRID(ST_GeomFromWKB({}), {SRID})", next()));
+    }
+    for f in kind.fields() {
+        let p = next();
+        sets.push(match f.ty {
+            FieldType::Date => format!("{} = {p}::date", quote(f.name)),
+            FieldType::Text | FieldType::Integer | FieldType::Real => format!("{} = {p}", quote(f.name)),
+        });
+    }
+    format!("UPDATE {} SET {} WHERE fid = {}", quote(kind.table_name()), sets.join(", "), next())
+}
+
+/// Appends one row to the audit trail.
+async fn write_audit(
+    tx: &mut Transaction<'_, Postgres>,
+    actor: &Actor,
+    kind: LayerKind,
+    fid: i64,
+    action: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) \
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)",
+    )
+    .bind(&actor.0)
+    .bind(kind.table_name())
+    .bind(fid)
+    .bind(action)
+    .bind(before.as_ref().map(Value::to_string))
+    .bind(after.as_ref().map(Value::to_string))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Feature `id` of `kind`, read and locked (`FOR UPDATE`) inside the write's
+/// transaction, so a concurrent update or delete of it waits for this one.
+async fn locked_feature(tx: &mut Transaction<'_, Postgres>, kind: LayerKind, id: i64) -> Result<Feature, StoreError> {
+    let sql = format!("SELECT {} FROM {} WHERE fid = $1 FOR UPDATE", select_list(kind), quote(kind.table_name()));
+    let row = sqlx::query(schema_sql(sql)).bind(id).fetch_optional(&mut **tx).await?;
+    match row {
+        Some(row) => read_row(kind, &row),
+        None => Err(StoreError::NotFound { layer: kind.table_name(), fid: id }),
+    }
 }
 
 /// Tells listeners (delivered when the transaction commits) which layers changed.
@@ -481,6 +523,53 @@ impl Store for PostGisStore {
         Ok(ids)
     }
 
+    async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
+        // Validated before the transaction, as inserts are.
+        let valid = crate::validate::validate_one(kind, feature)?;
+        let mut tx = self.pool.begin().await?;
+        let before = match locked_feature(&mut tx, kind, id).await {
+            Ok(f) => f,
+            Err(e) => {
+                // Release the transaction (and SQLite's write lock) now, not when the
+                // connection is next used.
+                tx.rollback().await?;
+                return Err(e);
+            }
+        };
+        let mut q = sqlx::query(schema_sql(update_sql(kind)));
+        if kind.geometry() != GeometryKind::None {
+            q = q.bind(valid.geometry.as_ref().map(wkb_bytes));
+        }
+        bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
+        let before = feature_to_geojson(&before, &before.properties);
+        write_audit(&mut tx, actor, kind, id, "update", Some(before), Some(written_geojson(id, &valid))).await?;
+        notify(&mut tx, [kind]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before = match locked_feature(&mut tx, kind, id).await {
+            Ok(f) => f,
+            Err(e) => {
+                // Release the transaction (and SQLite's write lock) now, not when the
+                // connection is next used.
+                tx.rollback().await?;
+                return Err(e);
+            }
+        };
+        sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = $1", quote(kind.table_name()))))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let before = feature_to_geojson(&before, &before.properties);
+        write_audit(&mut tx, actor, kind, id, "delete", Some(before), None).await?;
+        notify(&mut tx, [kind]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM landtrace_audit ORDER BY id DESC LIMIT $1");
         let rows = sqlx::query(schema_sql(sql)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
@@ -597,6 +686,23 @@ mod tests {
         assert!(sql.contains("::date"), "{sql}");
         let sql = insert_sql(LayerKind::Villages, false);
         assert!(sql.starts_with("INSERT INTO \"villages\" (\"code\""), "{sql}");
+        assert!(!sql.contains("geom"), "{sql}");
+    }
+
+    #[test]
+    fn update_sql_binds_every_column_then_the_fid() {
+        let sql = update_sql(LayerKind::SpongeFacilities);
+        assert!(
+            sql.starts_with(
+                "UPDATE \"sponge_facilities\" SET geom = ST_SetSRID(ST_GeomFromWKB($1), 4326), \"name\" = $2"
+            ),
+            "{sql}"
+        );
+        let fid = 2 + LayerKind::SpongeFacilities.fields().len();
+        assert!(sql.ends_with(&format!(" WHERE fid = ${fid}")), "{sql}");
+        assert!(sql.contains("\"accepted_on\" = $") && sql.contains("::date"), "{sql}");
+        let sql = update_sql(LayerKind::Villages);
+        assert!(sql.starts_with("UPDATE \"villages\" SET \"code\" = $1"), "{sql}");
         assert!(!sql.contains("geom"), "{sql}");
     }
 

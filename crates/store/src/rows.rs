@@ -1,12 +1,15 @@
-//! Reading a stored feature out of a database row, the same way for every
-//! backend: the row types differ (SQLite, PostgreSQL), the layout does not.
+//! Reading a stored feature out of a database row and binding a feature's
+//! values to a statement, the same way for every backend: the row and argument
+//! types differ (SQLite, PostgreSQL), the layout does not.
 
 use geo::Geometry;
 use landtrace_domain::{FieldType, GeometryKind, LayerKind};
 use serde_json::{Map, Number, Value};
-use sqlx::Row;
+use sqlx::query::Query;
+use sqlx::{Database, Encode, Row, Type};
 
-use crate::{AuditRecord, Feature, StoreError};
+use crate::geojson_io::feature_to_geojson;
+use crate::{AuditRecord, Feature, NewFeature, StoreError};
 
 /// Name of the geometry column in every layer table.
 pub(crate) const GEOMETRY_COLUMN: &str = "geom";
@@ -53,7 +56,7 @@ pub(crate) fn read_feature<R: FeatureRow>(
     let corrupt = |reason: String| StoreError::Corrupt { layer: kind.table_name().into(), fid: id, reason };
     let geometry = match kind.geometry() {
         GeometryKind::None => None,
-        GeometryKind::Point | GeometryKind::MultiPolygon => {
+        GeometryKind::Point | GeometryKind::MultiPolygon | GeometryKind::Any => {
             row.bytes(GEOMETRY_COLUMN)?.map(|b| decode(&b).map_err(corrupt)).transpose()?
         }
     };
@@ -89,4 +92,34 @@ pub(crate) fn read_audit<R: FeatureRow>(r: &R) -> Result<AuditRecord, StoreError
         before: json(r.text("before")?),
         after: json(r.text("after")?),
     })
+}
+
+/// Binds the value of every field of `kind`, in column order: text and dates as
+/// text, integers as `i64` (an integral float is accepted, as validation does),
+/// reals as `f64`; absent and null values as NULL.
+pub(crate) fn bind_fields<'q, DB: Database>(
+    mut q: Query<'q, DB, <DB as Database>::Arguments>,
+    kind: LayerKind,
+    properties: &Map<String, Value>,
+) -> Query<'q, DB, <DB as Database>::Arguments>
+where
+    for<'t> Option<String>: Encode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Type<DB>,
+    for<'t> Option<f64>: Encode<'t, DB> + Type<DB>,
+{
+    for def in kind.fields() {
+        let v = properties.get(def.name).filter(|v| !v.is_null());
+        q = match def.ty {
+            FieldType::Text | FieldType::Date => q.bind(v.and_then(Value::as_str).map(str::to_owned)),
+            FieldType::Integer => q.bind(v.and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))),
+            FieldType::Real => q.bind(v.and_then(Value::as_f64)),
+        };
+    }
+    q
+}
+
+/// The GeoJSON kept in the audit trail for a feature as written under `id`.
+pub(crate) fn written_geojson(id: i64, feature: &NewFeature) -> Value {
+    let stored = Feature { id, geometry: feature.geometry.clone(), properties: feature.properties.clone() };
+    feature_to_geojson(&stored, &stored.properties)
 }

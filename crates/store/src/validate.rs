@@ -76,7 +76,7 @@ impl FeatureErrors {
 }
 
 /// Validates and normalises features for `kind` (a Polygon becomes a one-part
-/// MultiPolygon). Either every feature is valid and all are returned, or the
+/// MultiPolygon; a layer of [`GeometryKind::Any`] takes Points and polygons). Either every feature is valid and all are returned, or the
 /// problems of all invalid features are returned.
 pub fn validate_features(kind: LayerKind, features: Vec<NewFeature>) -> Result<Vec<NewFeature>, FeatureErrors> {
     let total = features.len();
@@ -101,6 +101,12 @@ pub fn validate_features(kind: LayerKind, features: Vec<NewFeature>) -> Result<V
     if errors.is_empty() { Ok(out) } else { Err(FeatureErrors { layer: kind.table_name(), total, errors }) }
 }
 
+/// Validates one feature for `kind` (an update), as [`validate_features`] does.
+pub(crate) fn validate_one(kind: LayerKind, feature: NewFeature) -> Result<NewFeature, FeatureErrors> {
+    let mut valid = validate_features(kind, vec![feature])?;
+    Ok(valid.pop().expect("one feature in, one feature out"))
+}
+
 /// Validates every batch before anything is written; the first layer with
 /// problems is reported.
 pub(crate) fn validate_batches(
@@ -120,6 +126,7 @@ fn normalise_geometry(kind: LayerKind, geometry: Option<Geometry<f64>>) -> Resul
             GeometryKind::None => Ok(None),
             GeometryKind::Point => Err("geometry is missing (expected a Point)".into()),
             GeometryKind::MultiPolygon => Err("geometry is missing (expected a Polygon or MultiPolygon)".into()),
+            GeometryKind::Any => Err("geometry is missing (expected a Point, Polygon or MultiPolygon)".into()),
         };
     };
     check_coordinates(&g)?;
@@ -137,6 +144,13 @@ fn normalise_geometry(kind: LayerKind, geometry: Option<Geometry<f64>>) -> Resul
         (GeometryKind::MultiPolygon, Geometry::MultiPolygon(mp)) => check_polygons(mp),
         (GeometryKind::MultiPolygon, g) => Err(format!(
             "geometry is a {}, expected a Polygon or MultiPolygon",
+            landtrace_spatial::geometry_type_name(&g)
+        )),
+        (GeometryKind::Any, Geometry::Point(p)) => Ok(Some(Geometry::Point(p))),
+        (GeometryKind::Any, Geometry::Polygon(p)) => check_polygons(MultiPolygon(vec![p])),
+        (GeometryKind::Any, Geometry::MultiPolygon(mp)) => check_polygons(mp),
+        (GeometryKind::Any, g) => Err(format!(
+            "geometry is a {}, expected a Point, Polygon or MultiPolygon",
             landtrace_spatial::geometry_type_name(&g)
         )),
     }
@@ -177,7 +191,7 @@ fn check_polygons(mp: MultiPolygon<f64>) -> Result<Option<Geometry<f64>>, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{point, polygon};
+    use geo::{line_string, point, polygon};
     use serde_json::json;
 
     fn grade_zone(geometry: Geometry<f64>, grade: i64) -> NewFeature {
@@ -225,6 +239,34 @@ mod tests {
         f.properties.insert("name".into(), json!("a\u{0}b"));
         let err = validate_features(LayerKind::UrbanGradeZones, vec![f]).unwrap_err();
         assert!(err.to_string().contains("field \"name\" contains a NUL character"), "{err}");
+    }
+
+    #[test]
+    fn mixed_layers_take_points_and_polygons() {
+        let facility = |geometry: Geometry<f64>| NewFeature {
+            geometry: Some(geometry),
+            properties: json!({"name": "示例", "kind": "调蓄池", "accuracy": "illustrative"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        };
+        let line: Geometry<f64> = line_string![(x: 110.0, y: 35.0), (x: 110.1, y: 35.1)].into();
+        let out = validate_features(
+            LayerKind::SpongeFacilities,
+            vec![facility(point!(x: 110.7, y: 35.1).into()), facility(square())],
+        )
+        .unwrap();
+        assert!(matches!(out[0].geometry, Some(Geometry::Point(_))));
+        assert!(matches!(out[1].geometry, Some(Geometry::MultiPolygon(_))));
+        let err = validate_features(LayerKind::SpongeFacilities, vec![facility(line)]).unwrap_err();
+        assert!(
+            err.to_string().contains("feature #1: geometry is a LineString, expected a Point, Polygon or MultiPolygon"),
+            "{err}"
+        );
+        let mut missing = facility(square());
+        missing.geometry = None;
+        let err = validate_features(LayerKind::SpongeFacilities, vec![missing]).unwrap_err();
+        assert!(err.to_string().contains("geometry is missing (expected a Point, Polygon or MultiPolygon)"), "{err}");
     }
 
     #[test]

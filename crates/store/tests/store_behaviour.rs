@@ -1,7 +1,7 @@
 //! Behaviour every `Store` backend must have. Written against `&dyn Store` so the
 //! PostGIS backend (issue 4) runs the same suite.
 
-use geo::{Geometry, MultiPolygon, point, polygon};
+use geo::{Geometry, MultiPolygon, line_string, point, polygon};
 use landtrace_domain::LayerKind;
 use landtrace_store::{Actor, GeoPackageStore, NewFeature, Store, StoreError};
 use serde_json::{Map, Value, json};
@@ -91,6 +91,197 @@ async fn every_write_is_audited(store: &dyn Store) {
     assert!(last.at.starts_with("20") && last.at.ends_with('Z'), "UTC timestamp: {}", last.at);
 }
 
+fn sponge_facility(name: &str, geometry: Geometry<f64>) -> NewFeature {
+    NewFeature {
+        geometry: Some(geometry),
+        properties: props(json!({
+            "name": name, "kind": "下沉式绿地", "project": "示例项目", "status": "建成",
+            "area_m2": 800.0, "storage_depth_m": 0.15, "accuracy": "illustrative",
+        })),
+    }
+}
+
+async fn feature(store: &dyn Store, kind: LayerKind, id: i64) -> Option<landtrace_store::Feature> {
+    store.features(kind).await.unwrap().into_iter().find(|f| f.id == id)
+}
+
+async fn updates_replace_the_feature_and_are_audited(store: &dyn Store) {
+    let ids = store.insert(LayerKind::OriginPoints, vec![origin_point("壬")], &Actor("a".into())).await.unwrap();
+    let id = ids[0];
+    let others = store.features(LayerKind::OriginPoints).await.unwrap();
+    let mut changed = origin_point("壬（更新）");
+    changed.geometry = Some(point!(x: 110.78, y: 35.15).into());
+    changed.properties.insert("scale".into(), json!(20));
+    changed.properties.insert("collected_on".into(), json!("2023-06-05"));
+    changed.properties.insert("updated_on".into(), json!("2023-07-05"));
+    changed.properties.insert("industrialised".into(), json!(0));
+    changed.properties.insert("updated_by".into(), json!("editor"));
+    changed.properties.remove("market_date");
+    store.update(LayerKind::OriginPoints, id, changed, &Actor("editor".into())).await.unwrap();
+
+    let f = feature(store, LayerKind::OriginPoints, id).await.unwrap();
+    assert_eq!(f.geometry, Some(point!(x: 110.78, y: 35.15).into()));
+    assert_eq!(f.properties["subject_name"], "壬（更新）");
+    assert_eq!(f.properties["scale"], 20.0);
+    assert_eq!(f.properties["collected_on"], "2023-06-05");
+    assert_eq!(f.properties["industrialised"], 0);
+    assert_eq!(f.properties["updated_by"], "editor");
+    assert!(!f.properties.contains_key("market_date"), "an update replaces every field");
+    let now = store.features(LayerKind::OriginPoints).await.unwrap();
+    assert_eq!(now.len(), others.len(), "an update adds no feature");
+    for (a, b) in now.iter().zip(&others).filter(|(a, _)| a.id != id) {
+        assert_eq!(a, b, "other features are unchanged");
+    }
+
+    let audit = store.audit(2).await.unwrap();
+    let last = &audit[0];
+    assert_eq!(
+        (last.action.as_str(), last.layer.as_str(), last.fid, last.actor.as_str()),
+        ("update", "origin_points", id, "editor")
+    );
+    assert_eq!(audit[1].action, "insert", "exactly one audit row for the update");
+    let before = last.before.as_ref().unwrap();
+    let after = last.after.as_ref().unwrap();
+    assert_eq!(before["properties"]["subject_name"], "壬");
+    assert_eq!(before["properties"]["market_date"], "2023-06-01");
+    assert_eq!(before["geometry"]["coordinates"], json!([110.77, 35.14]));
+    assert_eq!(after["properties"]["subject_name"], "壬（更新）");
+    assert_eq!(after["geometry"]["coordinates"], json!([110.78, 35.15]));
+    assert_eq!((before["id"].as_i64(), after["id"].as_i64()), (Some(id), Some(id)));
+}
+
+async fn a_rejected_update_changes_nothing(store: &dyn Store) {
+    let ids = store.insert(LayerKind::OriginPoints, vec![origin_point("癸")], &Actor("a".into())).await.unwrap();
+    let before = store.features(LayerKind::OriginPoints).await.unwrap();
+    let audit_before = store.audit(1000).await.unwrap().len();
+    let mut bad = origin_point("癸");
+    bad.properties.insert("product".into(), json!("榴莲"));
+    let err = store.update(LayerKind::OriginPoints, ids[0], bad, &Actor("a".into())).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Invalid(e) if e.layer == "origin_points"), "{err}");
+    assert!(err.to_string().contains("product"), "{err}");
+    let mut bad = origin_point("癸");
+    bad.geometry = Some(zone(1).geometry.unwrap());
+    let err = store.update(LayerKind::OriginPoints, ids[0], bad, &Actor("a".into())).await.unwrap_err();
+    assert!(err.to_string().contains("expected a Point"), "{err}");
+    assert_eq!(store.features(LayerKind::OriginPoints).await.unwrap(), before, "nothing changed");
+    assert_eq!(store.audit(1000).await.unwrap().len(), audit_before, "no audit row for a rejected update");
+}
+
+async fn unknown_ids_are_not_found(store: &dyn Store) {
+    let audit_before = store.audit(1000).await.unwrap().len();
+    let counts = store.counts().await.unwrap();
+    let err = store.update(LayerKind::OriginPoints, 999_999, origin_point("无"), &Actor("a".into())).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { layer: "origin_points", fid: 999_999 }), "{err}");
+    assert_eq!(err.to_string(), "layer origin_points has no feature 999999");
+    let err = store.delete(LayerKind::UrbanGradeZones, -1, &Actor("a".into())).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { layer: "urban_grade_zones", fid: -1 }), "{err}");
+    // An id of another layer is not found either.
+    let id = store.features(LayerKind::OriginPoints).await.unwrap().last().unwrap().id;
+    let other = store.features(LayerKind::UrbanGradeZones).await.unwrap().iter().map(|f| f.id).max().unwrap();
+    if id > other {
+        let err = store.delete(LayerKind::UrbanGradeZones, id, &Actor("a".into())).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    }
+    assert_eq!(store.counts().await.unwrap(), counts);
+    assert_eq!(store.audit(1000).await.unwrap().len(), audit_before);
+}
+
+async fn deletes_remove_and_are_audited(store: &dyn Store) {
+    let ids = store.insert(LayerKind::UrbanGradeZones, vec![zone(2), zone(3)], &Actor("a".into())).await.unwrap();
+    let before = count(store, LayerKind::UrbanGradeZones).await;
+    store.delete(LayerKind::UrbanGradeZones, ids[0], &Actor("remover".into())).await.unwrap();
+    assert_eq!(count(store, LayerKind::UrbanGradeZones).await, before - 1);
+    assert!(feature(store, LayerKind::UrbanGradeZones, ids[0]).await.is_none());
+    assert!(feature(store, LayerKind::UrbanGradeZones, ids[1]).await.is_some());
+    let last = &store.audit(1).await.unwrap()[0];
+    assert_eq!(
+        (last.action.as_str(), last.layer.as_str(), last.fid, last.actor.as_str()),
+        ("delete", "urban_grade_zones", ids[0], "remover")
+    );
+    assert!(last.after.is_none());
+    let before = last.before.as_ref().unwrap();
+    assert_eq!(before["properties"]["grade"], 2);
+    assert_eq!(before["geometry"]["type"], "MultiPolygon");
+    // Deleted twice: not found; a new feature does not reuse the id.
+    let err = store.delete(LayerKind::UrbanGradeZones, ids[0], &Actor("a".into())).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    let new = store.insert(LayerKind::UrbanGradeZones, vec![zone(1)], &Actor("a".into())).await.unwrap();
+    assert!(new[0] > ids[1], "{new:?} after {ids:?}");
+    // Attribute-only layers update and delete too.
+    let village = NewFeature {
+        geometry: None,
+        properties: props(json!({"code": "140821100201", "name": "某村", "township_code": "140821100"})),
+    };
+    let id = store.insert(LayerKind::Villages, vec![village.clone()], &Actor("a".into())).await.unwrap()[0];
+    let mut renamed = village;
+    renamed.properties.insert("name".into(), json!("某某村"));
+    store.update(LayerKind::Villages, id, renamed, &Actor("a".into())).await.unwrap();
+    assert_eq!(feature(store, LayerKind::Villages, id).await.unwrap().properties["name"], "某某村");
+    store.delete(LayerKind::Villages, id, &Actor("a".into())).await.unwrap();
+    assert!(feature(store, LayerKind::Villages, id).await.is_none());
+}
+
+async fn sponge_facilities_are_points_or_polygons(store: &dyn Store) {
+    let square =
+        polygon![(x: 110.770, y: 35.140), (x: 110.771, y: 35.140), (x: 110.771, y: 35.141), (x: 110.770, y: 35.141)];
+    let ids = store
+        .insert(
+            LayerKind::SpongeFacilities,
+            vec![
+                sponge_facility("示例调蓄池", point!(x: 110.772, y: 35.142).into()),
+                sponge_facility("示例下沉式绿地", square.clone().into()),
+            ],
+            &Actor("a".into()),
+        )
+        .await
+        .unwrap();
+    let point = feature(store, LayerKind::SpongeFacilities, ids[0]).await.unwrap();
+    assert_eq!(point.geometry, Some(point!(x: 110.772, y: 35.142).into()));
+    let area = feature(store, LayerKind::SpongeFacilities, ids[1]).await.unwrap();
+    assert_eq!(area.geometry, Some(MultiPolygon(vec![square.clone()]).into()), "a Polygon is stored as a MultiPolygon");
+    assert_eq!(area.properties["storage_depth_m"], 0.15);
+    // A point becomes a polygon and back.
+    store
+        .update(LayerKind::SpongeFacilities, ids[0], sponge_facility("示例调蓄池", square.into()), &Actor("a".into()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        feature(store, LayerKind::SpongeFacilities, ids[0]).await.unwrap().geometry,
+        Some(Geometry::MultiPolygon(_))
+    ));
+    store
+        .update(
+            LayerKind::SpongeFacilities,
+            ids[1],
+            sponge_facility("示例下沉式绿地", point!(x: 110.7705, y: 35.1405).into()),
+            &Actor("a".into()),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        feature(store, LayerKind::SpongeFacilities, ids[1]).await.unwrap().geometry,
+        Some(Geometry::Point(_))
+    ));
+    // Lines are refused.
+    let line: Geometry<f64> = line_string![(x: 110.77, y: 35.14), (x: 110.78, y: 35.15)].into();
+    let err = store.insert(LayerKind::SpongeFacilities, vec![sponge_facility("线", line)], &Actor("a".into())).await;
+    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+
+    // The new project layer.
+    let project = NewFeature {
+        geometry: Some(zone(1).geometry.unwrap()),
+        properties: props(json!({
+            "name": "示例项目", "project_type": "改建", "status": "在建",
+            "surfaces": "屋面=6000;混凝土或沥青路面=5000;绿地=7000", "target_percent": 80,
+            "accuracy": "illustrative",
+        })),
+    };
+    let ids = store.insert(LayerKind::SpongeProjects, vec![project], &Actor("a".into())).await.unwrap();
+    let back = feature(store, LayerKind::SpongeProjects, ids[0]).await.unwrap();
+    assert_eq!(back.properties["target_percent"], 80.0);
+    assert_eq!(back.properties["surfaces"], "屋面=6000;混凝土或沥青路面=5000;绿地=7000");
+}
+
 /// The whole suite on an empty store.
 pub async fn run_suite(store: &dyn Store) {
     store.ping().await.unwrap();
@@ -98,6 +289,11 @@ pub async fn run_suite(store: &dyn Store) {
     writes_read_back_exactly(store).await;
     a_rejected_batch_writes_nothing(store).await;
     every_write_is_audited(store).await;
+    updates_replace_the_feature_and_are_audited(store).await;
+    a_rejected_update_changes_nothing(store).await;
+    unknown_ids_are_not_found(store).await;
+    deletes_remove_and_are_audited(store).await;
+    sponge_facilities_are_points_or_polygons(store).await;
 }
 
 /// `load_exact` copies every feature with its id and the whole history, and
@@ -146,6 +342,201 @@ async fn geopackage_store_behaviour() {
     copies_exactly(&again, &copy).await;
 }
 
+/// Turns a GeoPackage made by this version back into the layout of the version
+/// before issue 7: no `sponge_projects` layer, no columns added since, and
+/// `sponge_facilities` a POINT layer without `storage_depth_m`. Runs on a plain
+/// SQLite connection (without the GeoPackage SQL functions, as any tool would).
+async fn downgrade_to_the_layout_before_issue_7(path: &std::path::Path) {
+    use sqlx::{Connection, Executor, SqliteConnection};
+    let url = format!("sqlite://{}", path.display());
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let triggers: String = include_str!("../sql/gpkg_rtree.sql")
+        .split(";\n\n")
+        .filter(|s| s.trim_start().starts_with("CREATE TRIGGER"))
+        .map(|s| format!("{};\n", s.replace("{t}", "sponge_facilities").replace("{c}", "geom").replace("{i}", "fid")))
+        .collect();
+    let sql = format!(
+        r#"
+        BEGIN;
+        DROP TABLE sponge_projects;
+        DROP TABLE rtree_sponge_projects_geom;
+        DELETE FROM gpkg_extensions WHERE table_name = 'sponge_projects';
+        DELETE FROM gpkg_geometry_columns WHERE table_name = 'sponge_projects';
+        DELETE FROM gpkg_contents WHERE table_name = 'sponge_projects';
+        ALTER TABLE origin_points DROP COLUMN industrialised;
+        ALTER TABLE origin_points DROP COLUMN collected_on;
+        ALTER TABLE origin_points DROP COLUMN updated_on;
+        ALTER TABLE origin_points DROP COLUMN created_at;
+        ALTER TABLE origin_points DROP COLUMN created_by;
+        ALTER TABLE origin_points DROP COLUMN updated_at;
+        ALTER TABLE origin_points DROP COLUMN updated_by;
+        ALTER TABLE waterlogging_points DROP COLUMN eliminated_on;
+        CREATE TABLE "old_sponge" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT,
+          "name" TEXT NOT NULL, "kind" TEXT NOT NULL, "project" TEXT, "responsible_unit" TEXT, "status" TEXT,
+          "area_m2" REAL, "volume_m3" REAL, "accepted_on" DATE, "accuracy" TEXT NOT NULL, "source" TEXT);
+        INSERT INTO old_sponge SELECT fid, geom, name, kind, project, responsible_unit, status, area_m2, volume_m3,
+          accepted_on, accuracy, source FROM sponge_facilities;
+        DROP TABLE sponge_facilities;
+        ALTER TABLE old_sponge RENAME TO sponge_facilities;
+        UPDATE sqlite_sequence SET seq = 40 WHERE name = 'sponge_facilities';
+        UPDATE gpkg_geometry_columns SET geometry_type_name = 'POINT' WHERE table_name = 'sponge_facilities';
+        {triggers}
+        COMMIT;
+        "#
+    );
+    conn.execute(sqlx::AssertSqlSafe(sql)).await.unwrap();
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_older_geopackage_gains_the_new_columns_and_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.gpkg");
+    let store = GeoPackageStore::create(&path).await.unwrap();
+    let a = Actor("a".into());
+    let facilities = store
+        .insert(
+            LayerKind::SpongeFacilities,
+            vec![
+                sponge_facility("示例调蓄池", point!(x: 110.772, y: 35.142).into()),
+                sponge_facility("示例雨水花园", point!(x: 110.773, y: 35.143).into()),
+            ],
+            &a,
+        )
+        .await
+        .unwrap();
+    let origin = store.insert(LayerKind::OriginPoints, vec![origin_point("旧")], &a).await.unwrap();
+    let waterlog = NewFeature {
+        geometry: Some(point!(x: 110.775, y: 35.14).into()),
+        properties: props(json!({"name": "低洼处", "status": "治理中", "accuracy": "illustrative"})),
+    };
+    store.insert(LayerKind::WaterloggingPoints, vec![waterlog], &a).await.unwrap();
+    store.close().await;
+    downgrade_to_the_layout_before_issue_7(&path).await;
+
+    let store = GeoPackageStore::open(&path).await.unwrap();
+    // Old features read back; the fields added since are absent.
+    let old = store.features(LayerKind::SpongeFacilities).await.unwrap();
+    assert_eq!(old.iter().map(|f| f.id).collect::<Vec<_>>(), facilities);
+    assert_eq!(old[0].geometry, Some(point!(x: 110.772, y: 35.142).into()));
+    assert!(!old[0].properties.contains_key("storage_depth_m"));
+    assert_eq!(old[0].properties["area_m2"], 800.0);
+    let f = &store.features(LayerKind::OriginPoints).await.unwrap()[0];
+    assert_eq!((f.id, &f.properties["subject_name"]), (origin[0], &json!("旧")));
+    // New fields, the new geometry kind and the new layer are writable.
+    let mut record = origin_point("旧");
+    record.properties.insert("collected_on".into(), json!("2023-06-02"));
+    record.properties.insert("created_by".into(), json!("demo"));
+    store.update(LayerKind::OriginPoints, origin[0], record, &a).await.unwrap();
+    let f = &store.features(LayerKind::OriginPoints).await.unwrap()[0];
+    assert_eq!(f.properties["collected_on"], "2023-06-02");
+    let square =
+        polygon![(x: 110.770, y: 35.140), (x: 110.771, y: 35.140), (x: 110.771, y: 35.141), (x: 110.770, y: 35.141)];
+    let ids = store
+        .insert(LayerKind::SpongeFacilities, vec![sponge_facility("示例透水铺装", square.into())], &a)
+        .await
+        .unwrap();
+    assert!(ids[0] > 40, "the id sequence survives the upgrade: {ids:?}");
+    let all = store.features(LayerKind::SpongeFacilities).await.unwrap();
+    assert!(matches!(all.last().unwrap().geometry, Some(Geometry::MultiPolygon(_))));
+    assert_eq!(all.last().unwrap().properties["storage_depth_m"], 0.15);
+    let mut waterlog = store.features(LayerKind::WaterloggingPoints).await.unwrap().remove(0);
+    waterlog.properties.insert("status".into(), json!("已消除"));
+    waterlog.properties.insert("eliminated_on".into(), json!("2023-09-01"));
+    let new = NewFeature { geometry: waterlog.geometry, properties: waterlog.properties };
+    store.update(LayerKind::WaterloggingPoints, waterlog.id, new, &a).await.unwrap();
+    let project = NewFeature {
+        geometry: Some(zone(1).geometry.unwrap()),
+        properties: props(json!({"name": "示例项目", "accuracy": "illustrative"})),
+    };
+    store.insert(LayerKind::SpongeProjects, vec![project], &a).await.unwrap();
+    store.close().await;
+
+    // The upgraded file has the layout of a new one: same columns, geometry types,
+    // R-tree triggers and extension rows.
+    let fresh_path = dir.path().join("fresh.gpkg");
+    GeoPackageStore::create(&fresh_path).await.unwrap().close().await;
+    let (upgraded, fresh) = (layout(&path).await, layout(&fresh_path).await);
+    assert_eq!(upgraded, fresh);
+    // Opening it again changes nothing.
+    GeoPackageStore::open(&path).await.unwrap().close().await;
+    assert_eq!(layout(&path).await, fresh);
+}
+
+/// Tables with their column definitions, triggers, geometry columns and
+/// extensions of a GeoPackage, for comparing layouts.
+async fn layout(path: &std::path::Path) -> Vec<String> {
+    use sqlx::{Connection, Row, SqliteConnection};
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let mut out = Vec::new();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'rtree_%' ORDER BY name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    for t in tables {
+        let cols = sqlx::query("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)")
+            .bind(&t)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        for c in cols {
+            let (name, ty, notnull, pk): (String, String, i64, i64) = (c.get(0), c.get(1), c.get(2), c.get(3));
+            out.push(format!("column {t}.{name} {ty} notnull={notnull} pk={pk}"));
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT type, name, tbl_name FROM sqlite_master WHERE type IN ('trigger', 'index') OR name LIKE 'rtree_%' \
+         ORDER BY type, name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    out.extend(
+        rows.iter()
+            .map(|r| format!("{} {} on {}", r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2))),
+    );
+    let rows = sqlx::query(
+        "SELECT table_name, column_name, geometry_type_name, srs_id FROM gpkg_geometry_columns ORDER BY table_name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    out.extend(rows.iter().map(|r| {
+        format!(
+            "geometry {}.{} {} {}",
+            r.get::<String, _>(0),
+            r.get::<String, _>(1),
+            r.get::<String, _>(2),
+            r.get::<i64, _>(3)
+        )
+    }));
+    let rows = sqlx::query(
+        "SELECT table_name, data_type, identifier, srs_id IS NOT NULL FROM gpkg_contents ORDER BY table_name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    out.extend(rows.iter().map(|r| {
+        format!(
+            "contents {} {} {} {}",
+            r.get::<String, _>(0),
+            r.get::<String, _>(1),
+            r.get::<String, _>(2),
+            r.get::<bool, _>(3)
+        )
+    }));
+    let rows =
+        sqlx::query("SELECT table_name, extension_name FROM gpkg_extensions ORDER BY table_name, extension_name")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    out.extend(rows.iter().map(|r| format!("extension {} {}", r.get::<String, _>(0), r.get::<String, _>(1))));
+    conn.close().await.unwrap();
+    out
+}
+
 #[tokio::test]
 async fn geopackage_refuses_what_it_should_not_open() {
     let dir = tempfile::tempdir().unwrap();
@@ -171,6 +562,7 @@ mod postgis {
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+    use geo::{point, polygon};
     use landtrace_domain::{FieldType, GeometryKind, LayerKind};
     use landtrace_store::{
         Actor, ChangeEvent, ChangeFeed, GeoPackageStore, PostGisStore, RedactedUrl, Store, StoreError,
@@ -340,13 +732,69 @@ mod postgis {
                 .fetch_all(&mut conn)
                 .await
                 .unwrap();
-        assert_eq!(migrations, vec![(1, "0001_layers".to_owned()), (2, "0002_truck_passes".to_owned())]);
+        assert_eq!(
+            migrations,
+            vec![(1, "0001_layers".to_owned()), (2, "0002_truck_passes".to_owned()), (3, "0003_issue7".to_owned())]
+        );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")
             .fetch_one(&mut conn)
             .await
             .unwrap();
-        assert_eq!(version, "2");
+        assert_eq!(version, "3");
         conn.close().await.unwrap();
+        store.close().await;
+    }
+
+    /// A database at schema version 2 (before issue 7) with features is migrated
+    /// in place: its features stay, the new columns and layer are usable, and the
+    /// sponge facilities take polygons.
+    #[tokio::test]
+    async fn postgis_migrates_a_version_2_database_keeping_its_features() {
+        let Some(db) = test_db().await else { return };
+        let mut conn = PgConnection::connect(&db.url).await.unwrap();
+        let old = [
+            include_str!("../migrations/postgis/0001_layers.sql"),
+            include_str!("../migrations/postgis/0002_truck_passes.sql"),
+            "CREATE TABLE landtrace_migrations (version int PRIMARY KEY, name text NOT NULL, \
+             applied_at timestamptz NOT NULL DEFAULT now());
+             INSERT INTO landtrace_migrations (version, name) VALUES (1, '0001_layers'), (2, '0002_truck_passes');
+             INSERT INTO sponge_facilities (geom, name, kind, area_m2, accuracy)
+               VALUES (ST_SetSRID(ST_MakePoint(110.772, 35.142), 4326), '示例调蓄池', '调蓄池', 120, 'illustrative');
+             INSERT INTO waterlogging_points (geom, name, status, accuracy)
+               VALUES (ST_SetSRID(ST_MakePoint(110.775, 35.14), 4326), '低洼处', '治理中', 'illustrative');",
+        ];
+        for sql in old {
+            conn.execute(sql).await.unwrap();
+        }
+        conn.close().await.unwrap();
+
+        let store = PostGisStore::connect(&db.url).await.unwrap();
+        let old = store.features(LayerKind::SpongeFacilities).await.unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!(old[0].geometry, Some(point!(x: 110.772, y: 35.142).into()));
+        assert!(!old[0].properties.contains_key("storage_depth_m"));
+        let square = polygon![
+            (x: 110.770, y: 35.140), (x: 110.771, y: 35.140), (x: 110.771, y: 35.141), (x: 110.770, y: 35.141)
+        ];
+        let a = Actor("a".into());
+        store
+            .update(LayerKind::SpongeFacilities, old[0].id, super::sponge_facility("示例调蓄池", square.into()), &a)
+            .await
+            .unwrap();
+        let now = store.features(LayerKind::SpongeFacilities).await.unwrap();
+        assert!(matches!(now[0].geometry, Some(geo::Geometry::MultiPolygon(_))), "{:?}", now[0].geometry);
+        assert_eq!(now[0].properties["storage_depth_m"], 0.15);
+        let w = store.features(LayerKind::WaterloggingPoints).await.unwrap().remove(0);
+        let mut props = w.properties.clone();
+        props.insert("eliminated_on".into(), serde_json::json!("2023-09-01"));
+        let new = landtrace_store::NewFeature { geometry: w.geometry, properties: props };
+        store.update(LayerKind::WaterloggingPoints, w.id, new, &a).await.unwrap();
+        assert_eq!(
+            store.features(LayerKind::WaterloggingPoints).await.unwrap()[0].properties["eliminated_on"],
+            "2023-09-01"
+        );
+        store.insert(LayerKind::OriginPoints, vec![origin_point("新")], &a).await.unwrap();
+        assert_eq!(super::count(&store, LayerKind::SpongeProjects).await, 0);
         store.close().await;
     }
 
@@ -400,6 +848,17 @@ mod postgis {
             got,
             [ChangeEvent::Changed(LayerKind::OriginPoints), ChangeEvent::Changed(LayerKind::UrbanGradeZones)]
         );
+
+        // Updates and deletes notify their layer too; a rejected one nothing.
+        let id = writer.features(LayerKind::OriginPoints).await.unwrap()[0].id;
+        let mut bad = origin_point("壬");
+        bad.properties.remove("product");
+        writer.update(LayerKind::OriginPoints, id, bad, &Actor("w".into())).await.unwrap_err();
+        writer.delete(LayerKind::OriginPoints, i64::MAX, &Actor("w".into())).await.unwrap_err();
+        writer.update(LayerKind::OriginPoints, id, origin_point("壬"), &Actor("w".into())).await.unwrap();
+        assert_eq!(next_event(&mut feed, Duration::from_secs(1)).await, ChangeEvent::Changed(LayerKind::OriginPoints));
+        writer.delete(LayerKind::OriginPoints, id, &Actor("w".into())).await.unwrap();
+        assert_eq!(next_event(&mut feed, Duration::from_secs(1)).await, ChangeEvent::Changed(LayerKind::OriginPoints));
 
         // The listening connection is killed: the feed listens again, says so, and
         // goes on delivering.

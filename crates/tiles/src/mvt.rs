@@ -446,6 +446,27 @@ mod tests {
     }
 
     #[test]
+    fn one_layer_holds_points_and_polygons() {
+        let mut layer = px_layer("sponge_facilities");
+        let point: Geometry<f64> = Point::new(100.0, 200.0).into();
+        let square: Geometry<f64> =
+            polygon![(x: 300.0, y: 300.0), (x: 340.0, y: 300.0), (x: 340.0, y: 340.0), (x: 300.0, y: 340.0)].into();
+        let multi: Geometry<f64> = geo::MultiPolygon(vec![
+            polygon![(x: 500.0, y: 500.0), (x: 520.0, y: 500.0), (x: 520.0, y: 520.0), (x: 500.0, y: 520.0)],
+        ])
+        .into();
+        assert!(layer.add_feature_tile_px(1, &point, &[("kind", "调蓄池".into())]));
+        assert!(layer.add_feature_tile_px(2, &square, &[("kind", "透水铺装".into())]));
+        assert!(layer.add_feature_tile_px(3, &multi, &[("kind", "下沉式绿地".into())]));
+        let tile = decode(&encode_tile(&[layer])).unwrap();
+        let features = &tile.layer("sponge_facilities").unwrap().features;
+        assert!(matches!(&features[0].geometry, DecodedGeometry::Points(p) if p.len() == 1));
+        assert!(matches!(&features[1].geometry, DecodedGeometry::Polygons(p) if p.len() == 1));
+        assert!(matches!(&features[2].geometry, DecodedGeometry::Polygons(p) if p.len() == 1));
+        assert_eq!(features[1].property("kind"), Some(&MvtValue::from("透水铺装")));
+    }
+
+    #[test]
     fn spec_example_tile_bytes() {
         // Hand-assembled from the spec's §4.5 example (fields in field-number order,
         // version last).

@@ -44,17 +44,23 @@ pub fn today_in_shanghai() -> Date {
 
 /// Reads a GeoJSON Polygon/MultiPolygon geometry, or a Feature holding one.
 fn parcel_geometry(value: &Value) -> Result<MultiPolygon<f64>, AppError> {
+    polygon_geometry(value, "parcel")
+}
+
+/// Reads the GeoJSON Polygon/MultiPolygon (or a Feature holding one) given as
+/// the request field `name`.
+pub(crate) fn polygon_geometry(value: &Value, name: &str) -> Result<MultiPolygon<f64>, AppError> {
     let geometry = match value.get("type").and_then(Value::as_str) {
         Some("Feature") => value.get("geometry").cloned().unwrap_or(Value::Null),
         Some(_) => value.clone(),
-        None => return Err(bad("`parcel` must be a GeoJSON Polygon, MultiPolygon or a Feature holding one")),
+        None => return Err(bad(format!("`{name}` must be a GeoJSON Polygon, MultiPolygon or a Feature holding one"))),
     };
     let g: geojson::Geometry =
-        serde_json::from_value(geometry).map_err(|e| bad(format!("`parcel`: not GeoJSON: {e}")))?;
-    match Geometry::<f64>::try_from(&g.value).map_err(|e| bad(format!("`parcel`: {e}")))? {
+        serde_json::from_value(geometry).map_err(|e| bad(format!("`{name}`: not GeoJSON: {e}")))?;
+    match Geometry::<f64>::try_from(&g.value).map_err(|e| bad(format!("`{name}`: {e}")))? {
         Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
         Geometry::MultiPolygon(mp) => Ok(mp),
-        _ => Err(bad("`parcel` must be a Polygon or MultiPolygon")),
+        _ => Err(bad(format!("`{name}` must be a Polygon or MultiPolygon"))),
     }
 }
 

@@ -1,14 +1,14 @@
 //! `GET /api/layers` (what is stored) and `POST /api/layers/{layer}/features`
-//! (an all-or-nothing GeoJSON import, for the admin token).
+//! (an all-or-nothing GeoJSON import, for the admin and the role that owns the layer).
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use landtrace_domain::LayerKind;
-use landtrace_store::Actor;
 use landtrace_store::geojson_io::parse_features;
 use serde_json::{Value, json};
 
+use crate::auth::require_writer;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -45,28 +45,8 @@ fn parse_layer(name: &str) -> Result<LayerKind, AppError> {
     })
 }
 
-fn authorise(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
-    let Some(expected) = state.admin_token.as_deref() else {
-        return Err(AppError::Unauthorized(
-            "writes are disabled: the server was started without an admin token".into(),
-        ));
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| AppError::Unauthorized("an `Authorization: Bearer <token>` header is required".into()))?;
-    if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
-        return Err(AppError::Unauthorized("the token is not valid".into()));
-    }
-    Ok(Actor("admin-token".to_owned()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Imports a GeoJSON FeatureCollection into a layer; all or nothing.
+/// Imports a GeoJSON FeatureCollection into a layer; all or nothing. 401 without a
+/// valid token, 403 when the user's role does not own the layer.
 pub async fn insert(
     State(state): State<AppState>,
     Path(layer): Path<String>,
@@ -74,8 +54,13 @@ pub async fn insert(
     body: String,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let kind = parse_layer(&layer)?;
-    let actor = authorise(&state, &headers)?;
-    let features = parse_features(kind, &body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (_, actor) = require_writer(&state, &headers, kind)?;
+    let mut features = parse_features(kind, &body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    if kind == LayerKind::OriginPoints {
+        // Origin-point records get the same checks as through /api/trace (phones,
+        // divisions, thresholds, the county boundary).
+        features = crate::trace::prepare_features(&state, features, &actor).await?;
+    }
     let ids = state.insert(kind, features, &actor).await?;
     Ok((StatusCode::CREATED, Json(json!({ "layer": kind.table_name(), "inserted": ids.len(), "ids": ids }))))
 }

@@ -1,0 +1,521 @@
+//! Origin-point traceability records (临政办发〔2023〕19号): the checks, listings,
+//! due report, weekly ledger and spreadsheet import shared by the HTTP routes and
+//! the command line.
+//!
+//! The rules themselves live in `landtrace_domain::trace`; this module brings them
+//! together with the store (division names, the county boundary, the records).
+
+use std::collections::BTreeMap;
+
+use geo::{Geometry, Point};
+use landtrace_domain::trace::{
+    CheckedRecord, Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, NAME_VARIANTS_CSV, RecordContext,
+    UpdateCycles, check_origin_record, due, ledger, product_industry,
+};
+use landtrace_domain::{Date, LayerKind, public_properties};
+use landtrace_formats::origin_csv::{CsvEncoding, decode, parse_origin_form};
+use landtrace_spatial::{Crs, LonLat};
+use landtrace_store::{Actor, Feature, NewFeature};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::catalog::Catalog;
+use crate::error::AppError;
+use crate::state::AppState;
+
+const KIND: LayerKind = LayerKind::OriginPoints;
+
+/// Today in the county (Asia/Shanghai, UTC+8, no daylight saving).
+pub fn today_in_county() -> Date {
+    crate::routes::land::today_in_shanghai()
+}
+
+/// Now as RFC 3339 UTC (seconds), for `created_at` / `updated_at`.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    let day = Date::from_epoch_days(secs.div_euclid(86_400)).unwrap_or(Date::ymd(1970, 1, 1));
+    let s = secs.rem_euclid(86_400);
+    format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// The official townships and villages (from the store's `townships` and
+/// `villages` layers) with the gazette's OCR variants.
+pub async fn divisions(state: &AppState) -> Result<Divisions, AppError> {
+    let text = |f: &Feature, name: &str| f.properties.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
+    let townships =
+        state.store.features(LayerKind::Townships).await?.iter().map(|f| (text(f, "code"), text(f, "name"))).collect();
+    let villages = state
+        .store
+        .features(LayerKind::Villages)
+        .await?
+        .iter()
+        .map(|f| (text(f, "code"), text(f, "name"), text(f, "township_code")))
+        .collect();
+    Divisions::new(townships, villages, NAME_VARIANTS_CSV)
+        .map_err(|e| AppError::Internal(format!("division names: {e}")))
+}
+
+/// Whether a WGS84 point lies inside 临猗县 (the county boundary layer).
+pub fn inside_county(catalog: &Catalog, point: LonLat) -> bool {
+    catalog.zones.locate(point.into()).iter().any(|(kind, _)| *kind == LayerKind::CountyBoundaries)
+}
+
+/// A record position as given: longitude and latitude (numbers or numeric text)
+/// in `crs`. Problems are reported against the fields `lon` / `lat`.
+pub fn parse_position(lon: Option<&Value>, lat: Option<&Value>, crs: Crs) -> Result<LonLat, Vec<FieldProblem>> {
+    let number = |v: Option<&Value>, field: &str| -> Result<f64, FieldProblem> {
+        let problem = |m: &str| FieldProblem { field: field.to_owned(), message: m.to_owned() };
+        match v {
+            None | Some(Value::Null) => Err(problem("必填（required）: the point position is missing")),
+            Some(Value::Number(n)) => n.as_f64().ok_or_else(|| problem("not a number")),
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                Err(problem("必填（required）: the point position is missing"))
+            }
+            Some(Value::String(s)) => {
+                s.trim().parse::<f64>().map_err(|_| problem(&format!("{s:?} is not a number (decimal degrees)")))
+            }
+            Some(other) => Err(problem(&format!("{other} is not a number"))),
+        }
+    };
+    let (lon, lat) = (number(lon, "lon"), number(lat, "lat"));
+    match (lon, lat) {
+        (Ok(lon), Ok(lat)) => LonLat::new(lon, lat)
+            .map(|p| crs.to_wgs84(p))
+            .map_err(|e| vec![FieldProblem { field: "lon".into(), message: e.to_string() }]),
+        (lon, lat) => Err([lon.err(), lat.err()].into_iter().flatten().collect()),
+    }
+}
+
+/// What a checked record becomes: the feature to store and what the checks said.
+#[derive(Debug)]
+pub struct PreparedRecord {
+    /// Validated, normalised feature.
+    pub feature: NewFeature,
+    /// The checked record (threshold flag, notes).
+    pub checked: CheckedRecord,
+}
+
+/// Checks one record (the body of a POST/PUT or one spreadsheet row) and builds
+/// the feature to store. `previous` is the stored record an update replaces: its
+/// creation stamp is kept.
+pub fn prepare_record(
+    body: &Map<String, Value>,
+    position: Result<LonLat, Vec<FieldProblem>>,
+    divisions: &Divisions,
+    catalog: &Catalog,
+    actor: &Actor,
+    previous: Option<&Feature>,
+) -> Result<PreparedRecord, Vec<FieldProblem>> {
+    let today = today_in_county();
+    let mut problems = Vec::new();
+    let point = match position {
+        Ok(p) => Some(p),
+        Err(mut e) => {
+            problems.append(&mut e);
+            None
+        }
+    };
+    let inside = point.is_some_and(|p| inside_county(catalog, p));
+    let mut props = body.clone();
+    for system in ["created_at", "created_by", "updated_at", "updated_by"] {
+        props.remove(system);
+    }
+    // The position is checked here (with its coordinates in the message), not by the domain check.
+    let ctx = RecordContext { divisions, inside_county: true, today };
+    let checked = match check_origin_record(&props, &ctx) {
+        Ok(c) => Some(c),
+        Err(mut e) => {
+            problems.append(&mut e);
+            None
+        }
+    };
+    if let Some(p) = point
+        && !inside
+    {
+        problems.push(FieldProblem {
+            field: "position".into(),
+            message: format!(
+                "点位不在临猗县境内（the point {:.6}, {:.6} is outside 临猗县）; check longitude/latitude and the coordinate system",
+                p.lon(),
+                p.lat()
+            ),
+        });
+    }
+    let (Some(mut checked), Some(point), true) = (checked, point, problems.is_empty()) else {
+        return Err(problems);
+    };
+    let now = now_rfc3339();
+    let props = &mut checked.properties;
+    let keep = |name: &str, fallback: Value| {
+        previous.and_then(|f| f.properties.get(name)).filter(|v| !v.is_null()).cloned().unwrap_or(fallback)
+    };
+    props.insert("created_at".into(), keep("created_at", Value::from(now.clone())));
+    props.insert("created_by".into(), keep("created_by", Value::from(actor.0.clone())));
+    if previous.is_some() {
+        props.insert("updated_at".into(), Value::from(now));
+        props.insert("updated_by".into(), Value::from(actor.0.clone()));
+        if !props.get("updated_on").is_some_and(|v| v.is_string()) {
+            props.insert("updated_on".into(), Value::from(today.to_string()));
+        }
+    }
+    for kept in ["accuracy", "source"] {
+        if !body.contains_key(kept)
+            && let Some(v) = previous.and_then(|f| f.properties.get(kept)).filter(|v| !v.is_null())
+        {
+            props.insert(kept.into(), v.clone());
+        }
+    }
+    let feature =
+        NewFeature { geometry: Some(Geometry::Point(Point::new(point.lon(), point.lat()))), properties: props.clone() };
+    Ok(PreparedRecord { feature, checked })
+}
+
+/// Checks GeoJSON features bound for the origin-point layer as records; all of
+/// them or none: the problems of every failing feature are reported together.
+pub async fn prepare_features(
+    state: &AppState,
+    features: Vec<NewFeature>,
+    actor: &Actor,
+) -> Result<Vec<NewFeature>, AppError> {
+    let divisions = divisions(state).await?;
+    let catalog = state.catalog.read().await;
+    let mut out = Vec::with_capacity(features.len());
+    let mut failures = Vec::new();
+    for (i, f) in features.into_iter().enumerate() {
+        let position = match &f.geometry {
+            Some(Geometry::Point(p)) => LonLat::new(p.x(), p.y())
+                .map_err(|e| vec![FieldProblem { field: "position".into(), message: e.to_string() }]),
+            _ => Err(vec![FieldProblem { field: "position".into(), message: "a Point geometry is required".into() }]),
+        };
+        match prepare_record(&f.properties, position, &divisions, &catalog, actor, None) {
+            Ok(p) => out.push(p.feature),
+            Err(problems) => {
+                let text: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
+                failures.push(format!("feature {i}: {}", text.join("; ")));
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::BadRequest(format!("nothing was imported; {}", failures.join(" | "))))
+    }
+}
+
+/// Who may see what: the record as JSON for one client.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// Whether contact names and phones may be shown.
+    pub personal: bool,
+    /// Division names.
+    pub divisions: &'a Divisions,
+    /// Update cycles.
+    pub cycles: &'a UpdateCycles,
+    /// The day the due status is computed for.
+    pub as_of: Date,
+}
+
+fn text<'a>(props: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    props.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// The last field update of a record: `updated_on`, else `collected_on`.
+pub fn last_update(props: &Map<String, Value>) -> Option<Date> {
+    text(props, "updated_on").or_else(|| text(props, "collected_on")).and_then(|s| Date::parse(s).ok())
+}
+
+fn industrialised(props: &Map<String, Value>) -> bool {
+    match props.get("industrialised") {
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|v| v != 0.0),
+        Some(Value::Bool(b)) => *b,
+        _ => false,
+    }
+}
+
+/// The due status of a stored record on `as_of` (None without any date).
+pub fn due_of(props: &Map<String, Value>, cycles: &UpdateCycles, as_of: Date) -> Option<landtrace_domain::trace::Due> {
+    let product = text(props, "product")?;
+    Some(due(product, product_industry(product).or_else(|| industry_of(props)), last_update(props)?, as_of, cycles))
+}
+
+fn industry_of(props: &Map<String, Value>) -> Option<landtrace_domain::trace::Industry> {
+    use landtrace_domain::trace::Industry;
+    match text(props, "industry")? {
+        "种植业" => Some(Industry::Planting),
+        "畜牧业" => Some(Industry::Livestock),
+        "渔业" => Some(Industry::Aquatic),
+        _ => None,
+    }
+}
+
+/// The threshold flag of a stored record.
+pub fn threshold_of(props: &Map<String, Value>) -> Option<landtrace_domain::trace::ThresholdCheck> {
+    let product = text(props, "product")?;
+    let scale = props.get("scale").and_then(Value::as_f64)?;
+    let unit = text(props, "scale_unit").unwrap_or("");
+    Some(landtrace_domain::trace::threshold(
+        product,
+        product_industry(product).or_else(|| industry_of(props)),
+        scale,
+        unit,
+        industrialised(props),
+    ))
+}
+
+/// One record as a GeoJSON Feature for a client: public fields only unless
+/// `view.personal`, plus division names, the threshold flag and the due status.
+pub fn record_json(f: &Feature, view: View<'_>) -> Value {
+    let mut props = if view.personal { f.properties.clone() } else { public_properties(KIND, &f.properties) };
+    props.retain(|_, v| !v.is_null());
+    if let Some(code) = text(&f.properties, "township_code") {
+        props.insert("township_name".into(), json!(view.divisions.township_name(code)));
+    }
+    if let Some(code) = text(&f.properties, "village_code") {
+        props.insert("village_name".into(), json!(view.divisions.village_name(code)));
+    }
+    props.insert("threshold".into(), json!(threshold_of(&f.properties)));
+    props.insert("due".into(), json!(due_of(&f.properties, view.cycles, view.as_of)));
+    let geometry = match &f.geometry {
+        Some(Geometry::Point(p)) => json!({ "type": "Point", "coordinates": [p.x(), p.y()] }),
+        _ => Value::Null,
+    };
+    json!({ "type": "Feature", "id": f.id, "geometry": geometry, "properties": props })
+}
+
+/// Filters of `GET /api/trace/records`.
+#[derive(Debug, Default, Clone)]
+pub struct RecordFilter {
+    /// Product name.
+    pub product: Option<String>,
+    /// Township code.
+    pub township_code: Option<String>,
+    /// Subject type.
+    pub subject_type: Option<String>,
+    /// `Some(true)`: overdue only; `Some(false)`: current only.
+    pub overdue: Option<bool>,
+}
+
+impl RecordFilter {
+    /// Whether a stored record passes the filter on `as_of`.
+    pub fn matches(&self, f: &Feature, cycles: &UpdateCycles, as_of: Date) -> bool {
+        let p = &f.properties;
+        let eq = |want: &Option<String>, field: &str| want.as_deref().is_none_or(|w| text(p, field) == Some(w));
+        eq(&self.product, "product")
+            && eq(&self.township_code, "township_code")
+            && eq(&self.subject_type, "subject_type")
+            && self.overdue.is_none_or(|want| {
+                let overdue = due_of(p, cycles, as_of)
+                    .is_some_and(|d| matches!(d.status, landtrace_domain::trace::DueStatus::Overdue));
+                overdue == want
+            })
+    }
+}
+
+/// One overdue record in the due report.
+#[derive(Debug, Serialize)]
+pub struct OverdueRecord {
+    /// Feature id.
+    pub id: i64,
+    /// Subject name.
+    pub subject_name: String,
+    /// Product.
+    pub product: String,
+    /// Last field update.
+    pub last_update: Date,
+    /// When the next update was due.
+    pub due_on: Date,
+    /// Days since `due_on`.
+    pub days_overdue: i64,
+    /// The cadence rule applied.
+    pub rule: String,
+}
+
+/// `GET /api/trace/due`: overdue records by township on `as_of`.
+pub fn due_report(records: &[Feature], divisions: &Divisions, cycles: &UpdateCycles, as_of: Date) -> Value {
+    let mut by_town: BTreeMap<String, Vec<OverdueRecord>> = BTreeMap::new();
+    let mut undated = 0usize;
+    for f in records {
+        let p = &f.properties;
+        let Some(d) = due_of(p, cycles, as_of) else {
+            undated += 1;
+            continue;
+        };
+        if matches!(d.status, landtrace_domain::trace::DueStatus::Overdue) {
+            by_town.entry(text(p, "township_code").unwrap_or("").to_owned()).or_default().push(OverdueRecord {
+                id: f.id,
+                subject_name: text(p, "subject_name").unwrap_or("").to_owned(),
+                product: text(p, "product").unwrap_or("").to_owned(),
+                last_update: d.last_update,
+                due_on: d.due_on,
+                days_overdue: d.days_overdue,
+                rule: d.rule.clone(),
+            });
+        }
+    }
+    let total: usize = by_town.values().map(Vec::len).sum();
+    let townships: Vec<Value> = divisions
+        .townships()
+        .map(|(code, name)| {
+            let mut overdue = by_town.remove(code).unwrap_or_default();
+            overdue.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then(a.id.cmp(&b.id)));
+            json!({ "code": code, "name": name, "count": overdue.len(), "overdue": overdue })
+        })
+        .collect();
+    json!({
+        "as_of": as_of,
+        "total_overdue": total,
+        "records": records.len(),
+        "undated": undated,
+        "rules": {
+            "planting": "种植业产品每茬采集一次（周期按产品配置） / planting: once per crop cycle (configured per product)",
+            "livestock_aquatic": "畜产品、水产品按月采集和更新 / livestock and aquatic products: monthly",
+            "source": "临政办发〔2023〕19号 五、（二）",
+        },
+        "townships": townships,
+    })
+}
+
+/// The weekly dispatch ledger from the stored records.
+pub async fn build_ledger(state: &AppState, week: IsoWeek) -> Result<Ledger, AppError> {
+    let divisions = divisions(state).await?;
+    let records: Vec<LedgerRecord> = state
+        .store
+        .features(KIND)
+        .await?
+        .iter()
+        .map(|f| LedgerRecord {
+            township_code: text(&f.properties, "township_code").unwrap_or("").to_owned(),
+            product: text(&f.properties, "product").unwrap_or("").to_owned(),
+            subject_name: text(&f.properties, "subject_name").unwrap_or("").to_owned(),
+            collected_on: text(&f.properties, "collected_on").and_then(|s| Date::parse(s).ok()),
+        })
+        .collect();
+    let townships: Vec<(String, String)> = divisions.townships().map(|(c, n)| (c.to_owned(), n.to_owned())).collect();
+    Ok(ledger(&records, &townships, week))
+}
+
+/// One row of an import report.
+#[derive(Debug, Serialize)]
+pub struct ImportedRow {
+    /// Line of the row in the file (header = 1).
+    pub line: usize,
+    /// Stored feature id (None in a dry run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Subject name.
+    pub subject_name: String,
+    /// The threshold flag.
+    pub threshold: landtrace_domain::trace::ThresholdCheck,
+    /// Notes of the checks (variant names mapped, ...).
+    pub notes: Vec<String>,
+}
+
+/// The rows of a spreadsheet that failed, each with its problems.
+#[derive(Debug, Serialize)]
+pub struct RejectedRow {
+    /// Line of the row in the file (header = 1).
+    pub line: usize,
+    /// What is wrong.
+    pub problems: Vec<FieldProblem>,
+}
+
+/// Result of a successful (or dry-run) import.
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    /// Encoding the file was read with.
+    pub encoding: &'static str,
+    /// Rows stored (0 in a dry run).
+    pub imported: usize,
+    /// Rows checked.
+    pub checked: usize,
+    /// Whether nothing was written on purpose.
+    pub dry_run: bool,
+    /// Rows below the mandatory-collection threshold (accepted, flagged).
+    pub not_mandatory: usize,
+    /// Per-row results.
+    pub rows: Vec<ImportedRow>,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum ImportFailure {
+    /// The file itself (encoding, header) is unusable.
+    File(String),
+    /// Some rows are invalid; nothing was stored.
+    Rows {
+        /// Encoding the file was read with.
+        encoding: &'static str,
+        /// Rows checked.
+        checked: usize,
+        /// The invalid rows.
+        rows: Vec<RejectedRow>,
+    },
+    /// The store failed.
+    App(AppError),
+}
+
+impl From<AppError> for ImportFailure {
+    fn from(e: AppError) -> Self {
+        ImportFailure::App(e)
+    }
+}
+
+/// Imports the collection-form spreadsheet (CSV, UTF-8 or GBK): every row is
+/// checked; if any row fails nothing is stored and every failing row is reported.
+pub async fn import_origin_csv(
+    state: &AppState,
+    bytes: &[u8],
+    encoding: CsvEncoding,
+    crs: Crs,
+    dry_run: bool,
+    actor: &Actor,
+) -> Result<ImportReport, ImportFailure> {
+    let (content, used) = decode(bytes, encoding).map_err(ImportFailure::File)?;
+    let rows = parse_origin_form(&content).map_err(|e| ImportFailure::File(e.to_string()))?;
+    if rows.is_empty() {
+        return Err(ImportFailure::File("the file has a header but no records".into()));
+    }
+    let divisions = divisions(state).await?;
+    let mut prepared = Vec::with_capacity(rows.len());
+    let mut rejected = Vec::new();
+    {
+        let catalog = state.catalog.read().await;
+        for row in &rows {
+            let position = parse_position(
+                row.lon.as_ref().map(|s| Value::from(s.as_str())).as_ref(),
+                row.lat.as_ref().map(|s| Value::from(s.as_str())).as_ref(),
+                crs,
+            );
+            match prepare_record(&row.properties, position, &divisions, &catalog, actor, None) {
+                Ok(p) => prepared.push((row.line, p)),
+                Err(problems) => rejected.push(RejectedRow { line: row.line, problems }),
+            }
+        }
+    }
+    if !rejected.is_empty() {
+        return Err(ImportFailure::Rows { encoding: used, checked: rows.len(), rows: rejected });
+    }
+    let features: Vec<NewFeature> = prepared.iter().map(|(_, p)| p.feature.clone()).collect();
+    let ids = if dry_run { Vec::new() } else { state.insert(KIND, features, actor).await.map_err(AppError::from)? };
+    let report_rows: Vec<ImportedRow> = prepared
+        .into_iter()
+        .enumerate()
+        .map(|(i, (line, p))| ImportedRow {
+            line,
+            id: ids.get(i).copied(),
+            subject_name: text(&p.checked.properties, "subject_name").unwrap_or("").to_owned(),
+            threshold: p.checked.threshold,
+            notes: p.checked.notes,
+        })
+        .collect();
+    Ok(ImportReport {
+        encoding: used,
+        imported: ids.len(),
+        checked: rows.len(),
+        dry_run,
+        not_mandatory: report_rows.iter().filter(|r| !r.threshold.mandatory).count(),
+        rows: report_rows,
+    })
+}
