@@ -666,8 +666,9 @@ test('desktop: origin-point filter, record card anonymous and signed in', async 
     await filterReady(page);
     assert.equal(await filter.getAttribute('data-shown'), String(total));
 
-    // (b) Anonymous click on a point: the record, and no phone number anywhere in the panel.
-    const record = all.features.find((f) => f.properties.product === '生猪') ?? all.features[0];
+    // (b) Anonymous click on a point (one below the mandatory scale, if any): the record,
+    // its flags, and no phone number anywhere in the panel.
+    const record = all.features.find((f) => f.properties.threshold?.mandatory === false) ?? all.features[0];
     for (const key of ['contact_phone', 'grid_officer_phone', 'collector_phone', 'contact_name']) {
       assert.ok(!(key in record.properties), `anonymous API answer carries ${key}`);
     }
@@ -681,7 +682,12 @@ test('desktop: origin-point filter, record card anonymous and signed in', async 
       assert.ok(text && anonymous.includes(text), `record card lacks ${text}:\n${anonymous}`);
     }
     assert.match(anonymous, /逾期 \d+ 天|按期/);
-    if (record.properties.threshold && !record.properties.threshold.mandatory) assert.match(anonymous, /未达强制采集规模/);
+    if (record.properties.threshold?.mandatory === false) {
+      assert.match(anonymous, /未达强制采集规模/);
+      assert.ok(anonymous.includes(record.properties.threshold.rule), `no threshold rule in:\n${anonymous}`);
+    }
+    const due = record.properties.due;
+    if (due) assert.ok(anonymous.includes(due.due_on), `no due date ${due.due_on} in:\n${anonymous}`);
     const panelText = await page.locator('#info-panel').innerText();
     assert.doesNotMatch(panelText, PHONE, `a phone number in the anonymous panel:\n${panelText}`);
     await shot(page, 'origin-record-anonymous.png');
@@ -769,6 +775,8 @@ test('desktop: a sponge-city project shows its runoff control with the assumed r
     for (const w of estimate.working ?? []) assert.ok(text.includes(w), `working line missing: ${w}`);
     await page.$eval('#info-panel [data-hit-layer="sponge_projects"]', (e) => e.scrollIntoView({ block: 'start' }));
     await shot(page, 'sponge-project-runoff.png');
+    await page.$eval('#info-panel .runoff-working', (e) => e.scrollIntoView({ block: 'end' }));
+    await shot(page, 'sponge-project-runoff-working.png');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -122,6 +122,12 @@ pub fn prepare_record(
     for system in ["created_at", "created_by", "updated_at", "updated_by"] {
         props.remove(system);
     }
+    // An update that does not restate the first collection date keeps it.
+    if let Some(collected) = previous.and_then(|f| f.properties.get("collected_on")).filter(|v| !v.is_null())
+        && props.get("collected_on").is_none_or(Value::is_null)
+    {
+        props.insert("collected_on".into(), collected.clone());
+    }
     // The position is checked here (with its coordinates in the message), not by the domain check.
     let ctx = RecordContext { divisions, inside_county: true, today };
     let checked = match check_origin_record(&props, &ctx) {
