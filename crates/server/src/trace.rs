@@ -57,9 +57,14 @@ pub async fn divisions(state: &AppState) -> Result<Divisions, AppError> {
         .map_err(|e| AppError::Internal(format!("division names: {e}")))
 }
 
-/// Whether a WGS84 point lies inside 临猗县 (the county boundary layer).
+/// Whether a WGS84 point lies inside 临猗县: in the boundary of adcode 140821 (the
+/// boundary layer holds the neighbouring counties of 运城市 too).
 pub fn inside_county(catalog: &Catalog, point: LonLat) -> bool {
-    catalog.zones.locate(point.into()).iter().any(|(kind, _)| *kind == LayerKind::CountyBoundaries)
+    catalog.zones.locate(point.into()).iter().any(|key| {
+        key.0 == LayerKind::CountyBoundaries
+            && catalog.zone_properties(key).and_then(|p| p.get("adcode")).and_then(Value::as_str)
+                == Some(crate::land::COUNTY_ADCODE)
+    })
 }
 
 /// A record position as given: longitude and latitude (numbers or numeric text)

@@ -121,6 +121,13 @@ async fn bad_records_are_refused_with_every_problem_and_nothing_is_stored() {
         assert!(fields.contains(&f), "{f} missing in {body}");
     }
     assert!(body["error"].as_str().unwrap().contains("嵋阳镇"), "a suggestion for the unknown township: {body}");
+    // In a neighbouring county of 运城市 (盐湖区): inside a boundary of the layer, not in 临猗县.
+    let mut neighbour = record("壬农场", "韭菜", 1.0, "亩");
+    neighbour["lon"] = json!(111.00);
+    neighbour["lat"] = json!(35.03);
+    let (status, body) = json_call(&state, "POST", "/api/trace/records", Some(ADMIN), Some(neighbour)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["problems"][0]["field"], "position", "{body}");
     assert_eq!(origin_count(&state).await, 0);
 }
 
