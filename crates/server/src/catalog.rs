@@ -47,6 +47,18 @@ impl LayerFeatures {
         out
     }
 
+    /// The feature with id `id`.
+    pub fn get(&self, id: i64) -> Option<&Arc<Feature>> {
+        self.by_id.get(&id)
+    }
+
+    /// Every feature of the layer, ordered by id.
+    pub fn all(&self) -> Vec<Arc<Feature>> {
+        let mut out: Vec<Arc<Feature>> = self.by_id.values().cloned().collect();
+        out.sort_by_key(|f| f.id);
+        out
+    }
+
     /// Bounding box of every feature of the layer.
     pub fn extent(&self) -> Option<Rect<f64>> {
         let env = self.boxes.root().envelope();

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use landtrace_domain::trace::Divisions;
 use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_store::{Actor, ChangeEvent, ChangeFeed, NewFeature, Store, StoreError};
 use landtrace_tiles::TileSets;
@@ -66,6 +67,9 @@ pub struct AppState {
     pub users: Arc<Users>,
     /// Rule tables read as data.
     pub rules: Arc<Rules>,
+    /// Township and village names, built on first use and dropped when either
+    /// layer changes (see [`crate::trace::divisions`]).
+    pub divisions: Arc<RwLock<Option<Arc<Divisions>>>>,
 }
 
 impl AppState {
@@ -82,6 +86,7 @@ impl AppState {
             web_dir: options.web_dir.map(Arc::new),
             users: Arc::new(options.users),
             rules: Arc::new(options.rules),
+            divisions: Arc::default(),
         };
         // Subscribe before the first read, so no change between them is missed.
         let feed = state.store.subscribe().await?;
@@ -103,6 +108,9 @@ impl AppState {
     /// Re-reads one layer from the store into the catalogue and drops exactly
     /// the cached tiles that show a changed feature.
     pub async fn refresh_layer(&self, kind: LayerKind) -> Result<(), StoreError> {
+        if matches!(kind, LayerKind::Townships | LayerKind::Villages) {
+            *self.divisions.write().await = None;
+        }
         if kind.geometry() == GeometryKind::None {
             return Ok(());
         }

@@ -6,6 +6,7 @@
 //! together with the store (division names, the county boundary, the records).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use geo::{Geometry, Point};
 use landtrace_domain::trace::{
@@ -41,8 +42,12 @@ pub fn now_rfc3339() -> String {
 }
 
 /// The official townships and villages (from the store's `townships` and
-/// `villages` layers) with the gazette's OCR variants.
-pub async fn divisions(state: &AppState) -> Result<Divisions, AppError> {
+/// `villages` layers) with the gazette's OCR variants; built once and kept until
+/// either layer changes.
+pub async fn divisions(state: &AppState) -> Result<Arc<Divisions>, AppError> {
+    if let Some(d) = state.divisions.read().await.as_ref() {
+        return Ok(Arc::clone(d));
+    }
     let text = |f: &Feature, name: &str| f.properties.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
     let townships =
         state.store.features(LayerKind::Townships).await?.iter().map(|f| (text(f, "code"), text(f, "name"))).collect();
@@ -53,8 +58,18 @@ pub async fn divisions(state: &AppState) -> Result<Divisions, AppError> {
         .iter()
         .map(|f| (text(f, "code"), text(f, "name"), text(f, "township_code")))
         .collect();
-    Divisions::new(townships, villages, NAME_VARIANTS_CSV)
-        .map_err(|e| AppError::Internal(format!("division names: {e}")))
+    let built = Arc::new(
+        Divisions::new(townships, villages, NAME_VARIANTS_CSV)
+            .map_err(|e| AppError::Internal(format!("division names: {e}")))?,
+    );
+    *state.divisions.write().await = Some(Arc::clone(&built));
+    Ok(built)
+}
+
+/// Every origin-point record, from the in-memory catalogue (kept in step with
+/// the store), ordered by id.
+pub async fn records(state: &AppState) -> Vec<Arc<Feature>> {
+    state.catalog.read().await.layer(KIND).map(crate::catalog::LayerFeatures::all).unwrap_or_default()
 }
 
 /// Whether a WGS84 point lies inside 临猗县: in the boundary of adcode 140821 (the
@@ -344,7 +359,7 @@ pub struct OverdueRecord {
 }
 
 /// `GET /api/trace/due`: overdue records by township on `as_of`.
-pub fn due_report(records: &[Feature], divisions: &Divisions, cycles: &UpdateCycles, as_of: Date) -> Value {
+pub fn due_report(records: &[Arc<Feature>], divisions: &Divisions, cycles: &UpdateCycles, as_of: Date) -> Value {
     let mut by_town: BTreeMap<String, Vec<OverdueRecord>> = BTreeMap::new();
     let mut undated = 0usize;
     for f in records {
@@ -391,10 +406,8 @@ pub fn due_report(records: &[Feature], divisions: &Divisions, cycles: &UpdateCyc
 /// The weekly dispatch ledger from the stored records.
 pub async fn build_ledger(state: &AppState, week: IsoWeek) -> Result<Ledger, AppError> {
     let divisions = divisions(state).await?;
-    let records: Vec<LedgerRecord> = state
-        .store
-        .features(KIND)
-        .await?
+    let records: Vec<LedgerRecord> = records(state)
+        .await
         .iter()
         .map(|f| LedgerRecord {
             township_code: text(&f.properties, "township_code").unwrap_or("").to_owned(),

@@ -551,3 +551,22 @@ async fn every_demo_sponge_project_has_an_estimate() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_new_village_is_known_to_the_next_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path(), false).await;
+    let mut r = record("癸农场", "韭菜", 1.0, "亩");
+    r["village"] = json!("测试新村");
+    let (status, body) = json_call(&state, "POST", "/api/trace/records", Some(ADMIN), Some(r.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the village is not known yet: {body}");
+    assert!(body["problems"].to_string().contains("village"), "{body}");
+
+    let village = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null,
+        "properties": {"code": "140821100999", "name": "测试新村", "township_code": "140821100"}}]});
+    let (status, body) = json_call(&state, "POST", "/api/layers/villages/features", Some(ADMIN), Some(village)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = json_call(&state, "POST", "/api/trace/records", Some(ADMIN), Some(r)).await;
+    assert_eq!(status, StatusCode::CREATED, "the cached division names were refreshed: {body}");
+    assert_eq!(body["properties"]["village_code"], "140821100999");
+}

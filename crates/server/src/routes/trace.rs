@@ -24,7 +24,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::trace::{
     ImportFailure, RecordFilter, View, divisions, due_report, import_origin_csv, parse_position, prepare_record,
-    record_json, today_in_county,
+    record_json, records, today_in_county,
 };
 
 const KIND: LayerKind = LayerKind::OriginPoints;
@@ -113,7 +113,7 @@ pub async fn list(
     }
     let cycles = &state.rules.cycles;
     let view = View { personal, divisions: &divisions, cycles, as_of };
-    let records = state.store.features(KIND).await?;
+    let records = records(&state).await;
     let total = records.len();
     let features: Vec<Value> =
         records.iter().filter(|f| filter.matches(f, cycles, as_of)).map(|f| record_json(f, view)).collect();
@@ -128,13 +128,9 @@ pub async fn list(
 }
 
 async fn stored(state: &AppState, id: i64) -> Result<Feature, AppError> {
-    state
-        .store
-        .features(KIND)
-        .await?
-        .into_iter()
-        .find(|f| f.id == id)
-        .ok_or_else(|| AppError::NotFound(format!("no origin-point record with id {id}")))
+    let catalog = state.catalog.read().await;
+    let found = catalog.layer(KIND).and_then(|l| l.get(id));
+    found.map(|f| Feature::clone(f)).ok_or_else(|| AppError::NotFound(format!("no origin-point record with id {id}")))
 }
 
 /// `GET /api/trace/records/{id}`.
@@ -298,7 +294,7 @@ pub async fn due(
 ) -> Result<Json<Value>, AppError> {
     let as_of = as_of(&params)?;
     let divisions = divisions(&state).await?;
-    let records = state.store.features(KIND).await?;
+    let records = records(&state).await;
     Ok(Json(due_report(&records, &divisions, &state.rules.cycles, as_of)))
 }
 
