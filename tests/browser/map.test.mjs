@@ -6,7 +6,10 @@
 // /usr/bin/chromium (`apt-get install chromium fonts-noto-cjk`). Run: `npm ci && npm test`
 // here. Screenshots go to artifacts/browser/. Overrides: LANDTRACE_BIN, CHROMIUM, and
 // LANDTRACE_TEST_URL (use a server that is already running instead of starting one;
-// give its admin token as LANDTRACE_TEST_ADMIN_TOKEN, or the sign-in test is skipped).
+// give its admin token as LANDTRACE_TEST_ADMIN_TOKEN, or the sign-in part and the
+// traceability write test are skipped; the write test adds, edits, deletes and imports
+// records, so point it only at a throw-away store). The server started here gets a
+// fresh store in a temporary directory on every run.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -777,6 +780,277 @@ test('desktop: a sponge-city project shows its runoff control with the assumed r
     await shot(page, 'sponge-project-runoff.png');
     await page.$eval('#info-panel .runoff-working', (e) => e.scrollIntoView({ block: 'end' }));
     await shot(page, 'sponge-project-runoff-working.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ----- 溯源采集 (traceability tool): record form, batch import, overdue list, ledger -----
+
+/** Signs in with the admin token through the sign-in panel (opened by `opener`). */
+async function signInAsAdmin(page, opener = '#auth-toggle') {
+  await page.click(opener);
+  await page.fill('#auth-token', adminToken);
+  await page.click('#auth-submit');
+  await page.waitForSelector('#auth-panel[data-state="signed-in"]', { state: 'attached' });
+}
+
+/** Waits until the filter panel's point count (data-total and data-shown, no filter) is `n`. */
+const originCount = (page, n) => page.waitForFunction((want) => {
+  const r = document.querySelector('#origin-filter');
+  return r?.dataset.state === 'ready' && r.dataset.total === String(want) && r.dataset.shown === String(want);
+}, n, { timeout: 15_000 });
+
+/** Number of stored records, as the API says. */
+const storedRecords = async () => (await api('/api/trace/records')).total;
+
+/** ISO week of a YYYY-MM-DD date. */
+function isoWeek(date) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 3 - ((d.getUTCDay() + 6) % 7));
+  const week = Math.floor((d - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000 / 7) + 1;
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+const CSV_HEADER = '种养殖主体名称,主体类型,产品名称,乡镇,村,经度,纬度,种养殖主体联系人,种养殖主体联系方式,种养规模,规模单位,追溯方式,采集日期';
+const CSV_GOOD = [
+  '浏览器导入甲家庭农场,家庭农场,韭菜,猗氏镇,王村,110.776,35.141,导入联系人甲,13900000002,0.2,亩,追溯码,2023-06-01',
+  '浏览器导入乙养殖户,种养殖户,生猪,临晋镇,,110.70,35.16,导入联系人乙,13900000003,50,头,耳标、动物检疫合格证,2023-06-02',
+];
+
+test('desktop: traceability tool — add a record (problems next to fields), edit/delete buttons, batch import', async (t) => {
+  if (!adminToken) {
+    t.skip('no admin token for the test server (LANDTRACE_TEST_ADMIN_TOKEN)');
+    return;
+  }
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await filterReady(page);
+    const before = await storedRecords();
+    await originCount(page, before);
+
+    // Anonymous: the tool explains that writing needs a sign-in.
+    await page.click('#trace-toggle');
+    await page.waitForSelector('#trace-record[data-state="signed-out"]');
+    assert.match(await page.locator('#trace-record').innerText(), /须由农业农村部门工作人员或管理员登录/);
+    await signInAsAdmin(page, '#trace-sign-in-record');
+    await page.waitForSelector('#trace-record[data-state="editing"] #trace-form');
+    await filterReady(page);
+
+    // The position by a click on the map inside the county, then the form.
+    await moveTo(page, P1, 14);
+    await pressAt(page, P1);
+    assert.ok(Math.abs(Number(await page.inputValue('#trace-f-lon')) - P1[0]) < 1e-4, 'the click did not set the longitude');
+    assert.ok(Math.abs(Number(await page.inputValue('#trace-f-lat')) - P1[1]) < 1e-4, 'the click did not set the latitude');
+    const name = '浏览器测试示例家庭农场';
+    await page.fill('#trace-f-subject_name', name);
+    await page.selectOption('#trace-f-subject_type', '家庭农场');
+    await page.selectOption('#trace-f-product', '豇豆');
+    assert.equal(await page.inputValue('#trace-f-scale_unit'), '亩', 'the unit was not filled from the product');
+    await page.fill('#trace-f-scale', '0.3'); // below 0.5 亩: not mandatory
+    await page.selectOption('#trace-f-township', { label: '猗氏镇' });
+    await page.fill('#trace-f-village', '王村');
+    await page.fill('#trace-f-contact_name', '测试联系人');
+    await page.fill('#trace-f-contact_phone', '12345');
+    await page.check('#trace-f-trace_means-1'); // 追溯码
+    await page.fill('#trace-f-collector_name', '测试采集员');
+
+    // A bad phone: the problem next to the phone field, the input kept, nothing stored.
+    let answer = page.waitForResponse((r) => r.url().endsWith('/api/trace/records') && r.request().method() === 'POST');
+    await page.click('#trace-submit');
+    assert.equal((await answer).status(), 400);
+    await page.waitForSelector('#trace-record[data-state="invalid"]');
+    const phoneRow = page.locator('#trace-form .tf[data-field="contact_phone"]');
+    assert.match(await phoneRow.locator('.tf-problem').innerText(), /12345.*手机号/);
+    assert.ok(await phoneRow.locator('.tf-problem').isVisible(), 'the phone problem is not visible');
+    assert.equal(await page.locator('#trace-form .tf.has-problem').count(), 1, 'problems next to other fields');
+    assert.equal(await page.inputValue('#trace-f-subject_name'), name, 'the input was not kept');
+    assert.equal(await page.inputValue('#trace-f-contact_phone'), '12345');
+    assert.match(await page.locator('#trace-form .tr-invalid').innerText(), /记录未保存/);
+    assert.equal(await storedRecords(), before, 'a record was stored despite the 400');
+    await phoneRow.scrollIntoViewIfNeeded();
+    await shot(page, 'trace-form-invalid.png');
+
+    // Corrected: stored, flagged as not mandatory, one more point on the map.
+    await page.fill('#trace-f-contact_phone', '13800000001');
+    answer = page.waitForResponse((r) => r.url().endsWith('/api/trace/records') && r.request().method() === 'POST');
+    await page.click('#trace-submit');
+    const created = await answer;
+    assert.equal(created.status(), 201);
+    const record = await created.json();
+    await page.waitForSelector('#trace-record[data-state="saved"] #trace-result[data-mandatory="false"]');
+    const result = await page.locator('#trace-result').innerText();
+    for (const text of [`已新增记录 #${record.id}`, '未达强制采集规模', '种植面积 ≥ 0.5 亩', name]) {
+      assert.ok(result.includes(text), `the result lacks ${text}:\n${result}`);
+    }
+    assert.equal(await storedRecords(), before + 1);
+    await originCount(page, before + 1);
+    await waitIdle(page);
+    await shot(page, 'trace-form.png');
+
+    // The record card on the map has 编辑 and 删除; 编辑 fills the form with the stored record.
+    await page.click('#trace-panel .close');
+    await moveTo(page, P1, 17);
+    await clickAt(page, P1);
+    const card = page.locator(`#info-panel .record[data-record-id="${record.id}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    await card.locator('.record-edit').click();
+    await page.waitForSelector('#trace-record[data-state="editing"] #trace-new');
+    assert.match(await page.locator('#trace-record .tr-mode').innerText(), new RegExp(`编辑记录 #${record.id}`));
+    assert.equal(await page.inputValue('#trace-f-contact_phone'), '13800000001');
+    assert.equal(await page.inputValue('#trace-f-subject_name'), name);
+    assert.equal(await page.inputValue('#trace-f-scale'), '0.3');
+    assert.ok(await page.isChecked('#trace-f-trace_means-1'), 'trace means not filled in');
+    answer = page.waitForResponse((r) => r.url().endsWith(`/api/trace/records/${record.id}`) && r.request().method() === 'PUT');
+    await page.fill('#trace-f-scale', '0.8');
+    await page.click('#trace-submit');
+    assert.equal((await answer).status(), 200);
+    await page.waitForSelector('#trace-record[data-state="saved"] #trace-result[data-mandatory="true"]');
+    assert.equal((await api(`/api/trace/records/${record.id}`, adminToken)).properties.scale, 0.8);
+
+    // 删除 asks first, then deletes.
+    await page.click('#trace-panel .close');
+    await clickAt(page, P1);
+    await card.waitFor({ timeout: 10_000 });
+    await card.locator('.record-delete').click();
+    assert.match(await card.locator('.record-confirm').innerText(), /确定删除.*不能恢复/);
+    await card.scrollIntoViewIfNeeded();
+    await shot(page, 'trace-record-delete.png');
+    const deleted = page.waitForResponse((r) => r.url().endsWith(`/api/trace/records/${record.id}`) && r.request().method() === 'DELETE');
+    await card.locator('.record-delete-confirm').click();
+    assert.equal((await deleted).status(), 204);
+    await originCount(page, before);
+    assert.equal(await storedRecords(), before);
+
+    // 批量导入: a dry run shows the rows and their threshold flags; a bad row its line and problem.
+    await page.click('#trace-toggle');
+    await page.click('#trace-tab-import');
+    const csv = (lines) => ({ name: 'trace.csv', mimeType: 'text/csv', buffer: Buffer.from(`${[CSV_HEADER, ...lines].join('\n')}\n`) });
+    await page.setInputFiles('#trace-import-file', csv(CSV_GOOD));
+    await page.click('#trace-import-check');
+    await page.waitForSelector('#trace-import[data-state="checked"]');
+    const rows = await page.locator('#trace-import-rows tbody tr').allInnerTexts();
+    assert.equal(rows.length, 2, rows.join('\n'));
+    assert.match(rows[0], /^2\s[\s\S]*浏览器导入甲家庭农场[\s\S]*未达强制采集规模/);
+    assert.match(rows[1], /^3\s[\s\S]*浏览器导入乙养殖户[\s\S]*达到/);
+    assert.match(await page.locator('#trace-import-summary').innerText(), /检查通过：共 2 行.*尚未导入[\s\S]*1 行未达强制采集规模/);
+    assert.equal(await storedRecords(), before, 'the dry run stored records');
+    await shot(page, 'trace-import-check.png');
+
+    await page.setInputFiles('#trace-import-file', csv([CSV_GOOD[0], CSV_GOOD[1].replace('13900000003', '1390000')]));
+    await page.selectOption('#trace-import-encoding', 'utf-8');
+    const rejected = page.waitForResponse((r) => r.url().includes('/api/trace/import'));
+    await page.click('#trace-import-check');
+    assert.equal((await rejected).status(), 400);
+    await page.waitForSelector('#trace-import[data-state="invalid"]');
+    const bad = await page.locator('#trace-import-problems tbody tr').allInnerTexts();
+    assert.equal(bad.length, 1, bad.join('\n'));
+    assert.match(bad[0], /^3\s[\s\S]*contact_phone[\s\S]*1390000/);
+    assert.match(await page.locator('#trace-import-summary').innerText(), /未保存任何记录/);
+    assert.equal(await page.locator('#trace-import .tr-ok').count(), 0, 'success claimed on a 400');
+    await shot(page, 'trace-import-problems.png');
+    // 导入 of the bad file is refused as a whole.
+    const refused = page.waitForResponse((r) => r.url().includes('/api/trace/import'));
+    await page.click('#trace-import-run');
+    assert.equal((await refused).status(), 400);
+    await page.waitForSelector('#trace-import[data-state="invalid"]');
+    assert.equal(await storedRecords(), before);
+
+    // 导入 of the good file stores both rows.
+    await page.setInputFiles('#trace-import-file', csv(CSV_GOOD));
+    const imported = page.waitForResponse((r) => r.url().includes('/api/trace/import'));
+    await page.click('#trace-import-run');
+    assert.equal((await imported).status(), 201);
+    await page.waitForSelector('#trace-import[data-state="imported"]');
+    assert.match(await page.locator('#trace-import-summary').innerText(), /已导入 2 条记录/);
+    await originCount(page, before + 2);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('desktop: traceability tool — weekly ledger and overdue list (public)', async () => {
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    // 打印 prints the ledger page it opens; print() is stubbed in every page of the context.
+    await context.addInitScript(() => { window.print = () => { window.__printed = true; }; });
+    await page.click('#trace-toggle');
+    await page.waitForSelector('#trace-record[data-state="signed-out"]');
+
+    // 每周调度台账: the current week by default, then 2023-W24.
+    await page.click('#trace-tab-ledger');
+    await page.waitForSelector('#trace-ledger[data-state="ready"]');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    assert.equal(await page.inputValue('#trace-ledger-week'), isoWeek(today));
+    await page.fill('#trace-ledger-week', '2023-W24');
+    await page.dispatchEvent('#trace-ledger-week', 'change');
+    await page.waitForSelector('#trace-ledger[data-state="ready"][data-week="2023-W24"]');
+    const ledger = await api('/api/trace/ledger?week=2023-W24');
+    const rows = page.locator('#trace-ledger-table tbody tr');
+    assert.equal(await rows.count(), 14);
+    assert.equal(ledger.rows.length, 14);
+    assert.equal(await page.locator('#trace-ledger-table thead th').count(), 14, 'township + 12 products + total');
+    assert.match(await page.locator('#trace-ledger-range').innerText(), /2023-06-12 至 2023-06-18.*2023-06-20/);
+    for (const [i, row] of ledger.rows.entries()) {
+      const cells = await rows.nth(i).locator('th, td').allInnerTexts();
+      assert.equal(cells[0], row.township_name);
+      row.counts.forEach((c, j) => {
+        const change = c.change === 0 ? '无变化' : c.change > 0 ? `+${c.change}` : `−${-c.change}`;
+        assert.equal(cells[j + 1].replace(/\s+/g, ' '), `${c.this_week} ${change}`, `${row.township_name} ${c.product}`);
+      });
+    }
+    assert.match(await page.locator('#trace-ledger-table tfoot').innerText(), new RegExp(`全县合计[\\s\\S]*${ledger.totals.total}`));
+    const href = await page.getAttribute('#trace-ledger-csv', 'href');
+    assert.match(href, /api\/trace\/ledger\?week=2023-W24&format=csv$/);
+    const csv = await fetch(new URL(href, baseUrl));
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get('content-type'), /text\/csv/);
+    await shot(page, 'trace-ledger.png');
+    const popup = page.waitForEvent('popup');
+    await page.click('#trace-ledger-print');
+    const printed = await popup;
+    await printed.waitForLoadState();
+    assert.match(printed.url(), /api\/trace\/ledger\?week=2023-W24&format=html$/);
+    assert.match(await printed.title(), /每周调度台账/);
+    await printed.waitForFunction(() => window.__printed === true, null, { timeout: 10_000 });
+    await printed.close();
+
+    // 逾期提醒 on 2023-12-01: the API's total, by township; a row opens its record on the map.
+    await page.click('#trace-tab-due');
+    await page.fill('#trace-due-as-of', '2023-12-01');
+    await page.dispatchEvent('#trace-due-as-of', 'change');
+    await page.waitForFunction(() => {
+      const p = document.querySelector('#trace-due');
+      return p?.dataset.state === 'ready' && document.querySelector('#trace-due-total')?.textContent.includes('2023-12-01');
+    }, null, { timeout: 15_000 });
+    const due = await api('/api/trace/due?as_of=2023-12-01');
+    assert.ok(due.total_overdue > 0, 'nothing overdue on 2023-12-01');
+    assert.equal(await page.getAttribute('#trace-due', 'data-total'), String(due.total_overdue));
+    assert.match(await page.locator('#trace-due-total').innerText(), new RegExp(`截至 2023-12-01，逾期未更新 ${due.total_overdue} 条`));
+    const towns = await page.$$eval('#trace-due .due-town', (ds) => ds.map((d) => [d.dataset.code, Number(d.dataset.count)]));
+    assert.deepEqual(towns, due.townships.map((tw) => [tw.code, tw.count]));
+    const town = due.townships.find((tw) => tw.count > 0);
+    const first = town.overdue[0];
+    await page.click(`#trace-due .due-town[data-code="${town.code}"] summary`);
+    const row = page.locator(`#trace-due .due-row[data-record-id="${first.id}"]`);
+    const text = await row.innerText();
+    for (const t of [first.subject_name, first.last_update, first.due_on, String(first.days_overdue)]) {
+      assert.ok(text.includes(t), `the overdue row lacks ${t}:\n${text}`);
+    }
+    await row.click();
+    const card = page.locator(`#trace-due .due-card-row .record[data-record-id="${first.id}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    assert.match(await card.innerText(), /逾期 \d+ 天/);
+    assert.equal(await card.locator('.record-actions').count(), 0, 'edit buttons for an anonymous user');
+    const record = await api(`/api/trace/records/${first.id}`);
+    await settle(page);
+    const center = await page.evaluate(() => window.__landtraceMap.getCenter().toArray());
+    const [lon, lat] = record.geometry.coordinates;
+    assert.ok(Math.abs(center[0] - lon) < 1e-3 && Math.abs(center[1] - lat) < 1e-3, `the map is at ${center}, the record at ${lon},${lat}`);
+    await waitIdle(page);
+    await shot(page, 'trace-due.png');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -13,7 +13,7 @@ import { t } from './i18n.js';
 
 const STORAGE_KEY = 'landtrace.token';
 const listeners = [];
-let session = null; // {user, role} after a successful GET api/me
+let session = null; // {user, role, layers} after a successful GET api/me
 
 function storedToken() {
   try {
@@ -36,14 +36,17 @@ let token = storedToken();
 
 /** Headers that authenticate a request (empty when signed out). */
 export const authHeaders = () => (token && session ? { Authorization: `Bearer ${token}` } : {});
-/** `{user, role}` when signed in, else null. */
+/** `{user, role, layers}` when signed in, else null (`layers`: the tables the role writes). */
 export const getSession = () => session;
+/** Whether the signed-in user may write `table` (per `layers` of api/me; the server decides). */
+export const mayWrite = (table) => Boolean(session && (Array.isArray(session.layers)
+  ? session.layers.includes(table) : session.role === 'admin'));
 /** `fn(session)` after every sign-in or sign-out. */
 export const onAuthChange = (fn) => listeners.push(fn);
 
 class AuthError extends Error {}
 
-/** GET api/me with `candidate`; resolves `{user, role}`, throws AuthError on 401/403. */
+/** GET api/me with `candidate`; resolves `{user, role, layers}`, throws AuthError on 401/403. */
 async function whoAmI(candidate) {
   const res = await fetch(new URL('api/me', document.baseURI), { headers: { Authorization: `Bearer ${candidate}` } });
   if (res.status === 401 || res.status === 403) throw new AuthError(t('auth_rejected'));
@@ -132,7 +135,7 @@ export function authControl({ button, root }) {
     render();
     try {
       const me = await whoAmI(candidate);
-      setSession({ user: me.user, role: me.role }, candidate);
+      setSession({ user: me.user, role: me.role, layers: Array.isArray(me.layers) ? me.layers : null }, candidate);
       status = 'signed-in';
       message = '';
       if (!quiet) open = false;
@@ -158,5 +161,13 @@ export function authControl({ button, root }) {
   // A token kept from earlier in this tab: check it again (it may have been revoked).
   if (token) signIn(token, true);
 
-  return { render };
+  return {
+    render,
+    /** Opens the sign-in panel (e.g. from a tool that needs a signed-in user). */
+    open() {
+      open = true;
+      render();
+      root.querySelector('#auth-token')?.focus();
+    },
+  };
 }

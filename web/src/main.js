@@ -24,6 +24,7 @@ import { authControl, onAuthChange } from './auth.js';
 import { originPoints } from './origin-points.js';
 import { valuationTool } from './valuation.js';
 import { truckBanTool } from './truck-ban.js';
+import { traceTool } from './trace-tool.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -68,9 +69,10 @@ async function main() {
   });
   let valuation = null;
   let truckBan = null;
+  let trace = null;
   const updateNotice = () => {
     notice.hidden = !(ENTRIES.some((e) => e.demo && visible[e.table]) || panel.showsIllustrative()
-      || valuation?.showsIllustrative() || truckBan?.showsIllustrative());
+      || valuation?.showsIllustrative() || truckBan?.showsIllustrative() || trace?.showsIllustrative());
   };
 
   const tilejsonUrl = new URL('tiles/all.json', document.baseURI).href;
@@ -113,6 +115,7 @@ async function main() {
     onOpen: () => {
       clickMarker.remove();
       truckBan?.close();
+      trace?.close();
       if (phone.matches) setLayersOpen(false);
     },
     onChange: updateNotice,
@@ -126,6 +129,7 @@ async function main() {
     onOpen: () => {
       clickMarker.remove();
       if (valuation.isOpen()) valuationButton.click();
+      trace?.close();
       if (phone.matches) setLayersOpen(false);
     },
     onChange: updateNotice,
@@ -135,6 +139,28 @@ async function main() {
   const showClusterCounts = clusterCounts(map);
   const auth = authControl({ button: document.getElementById('auth-toggle'), root: document.getElementById('auth-panel') });
   const origins = originPoints({ map, root: document.getElementById('origin-filter') });
+  trace = traceTool({
+    map,
+    root: document.getElementById('trace-panel'),
+    button: document.getElementById('trace-toggle'),
+    phone,
+    onOpen: () => {
+      clickMarker.remove();
+      if (valuation.isOpen()) valuationButton.click();
+      truckBan.close();
+      if (phone.matches) setLayersOpen(false);
+    },
+    onChange: updateNotice,
+    // After a write: the points again, and the open lookup without a deleted record.
+    onRecordsChanged: ({ deletedId } = {}) => {
+      origins.reload();
+      if (last && deletedId != null) {
+        last.points = last.points.filter((p) => !(p.layer === 'origin_points' && String(p.id) === String(deletedId)));
+      }
+      if (last && document.getElementById('info-panel').dataset.state !== 'hint') lookUp(last.lngLat, last.points, last.projects);
+    },
+    signIn: () => auth.open(),
+  });
 
   const applyVisibility = (table) => {
     const on = visible[table];
@@ -161,6 +187,7 @@ async function main() {
     panel.render();
     valuation.render();
     truckBan.render();
+    trace.render();
   });
   updateNotice();
 
@@ -258,7 +285,7 @@ async function main() {
   });
 
   map.on('click', async (e) => {
-    if (valuation.isOpen() || truckBan.isOpen()) return; // clicks belong to an open tool
+    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);

@@ -13,6 +13,13 @@ const CONTACTS = [
   ['collector', 'collector_name', 'collector_phone'],
 ];
 const en = () => getLang() === 'en';
+let recordActions = () => null;
+
+/**
+ * `fn(feature)` gives the buttons added at the end of every record card (编辑 / 删除
+ * for users who may write records, see trace-tool.js), or null.
+ */
+export const setRecordActions = (fn) => { recordActions = fn; };
 const present = (v) => v != null && v !== '';
 
 const facts = (pairs) => el('dl', { class: 'facts' }, pairs.filter(([, v]) => present(v))
@@ -21,7 +28,7 @@ const facts = (pairs) => el('dl', { class: 'facts' }, pairs.filter(([, v]) => pr
 const withCode = (name, code) => (present(name) ? (present(code) ? `${name}（${code}）` : name) : code);
 
 /** 逾期 N 天 / 按期, with the due date and the rule. */
-function dueLine(due) {
+export function dueLine(due) {
   if (!due) return null;
   const overdue = String(due.status).toLowerCase() === 'overdue';
   return el('div', { class: `due-line ${overdue ? 'overdue' : 'current'}`, 'data-due': overdue ? 'overdue' : 'current' }, [
@@ -33,7 +40,7 @@ function dueLine(due) {
 }
 
 /** The "not mandatory" flag of a record below the collection threshold. */
-function thresholdLine(th) {
+export function thresholdLine(th) {
   if (!th) return null;
   const rule = en() ? th.rule_en || th.rule : th.rule;
   if (th.mandatory) return el('p', { class: 'threshold mandatory muted', 'data-mandatory': 'true' }, `${t('threshold_met')}${rule ? `（${rule}）` : ''}`);
@@ -93,5 +100,6 @@ export function recordCard(feature) {
     contactsSection(p),
     auditFacts(p),
     p.source ? el('p', { class: 'source' }, `${t('source')}${t('colon')}${p.source}`) : null,
+    recordActions(feature),
   ]);
 }

@@ -64,7 +64,7 @@ function gcjOffset(lon, lat) {
   dLon = (dLon * 180.0) / ((A / sqrtMagic) * Math.cos(radLat) * Math.PI);
   return [dLon, dLat];
 }
-function gcjToWgs([lon, lat]) {
+export function gcjToWgs([lon, lat]) {
   let w = [lon, lat];
   for (let i = 0; i < 4; i++) {
     const [dx, dy] = gcjOffset(w[0], w[1]);
