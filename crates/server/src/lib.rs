@@ -33,6 +33,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/me", get(auth::me))
         .route("/api/layers", get(routes::layers::list))
         .route("/api/layers/{layer}/features", post(routes::layers::insert))
+        .route(
+            "/api/layers/{layer}/features/{id}",
+            axum::routing::put(routes::layers::replace).delete(routes::layers::remove),
+        )
         .route("/api/land/valuation", post(routes::land::valuation))
         .route("/api/land/valuation/batch", post(routes::land::valuation_batch))
         .route("/api/land/expropriation", get(routes::land::expropriation).post(routes::land::expropriation_parcel))

@@ -570,3 +570,43 @@ async fn a_new_village_is_known_to_the_next_record() {
     assert_eq!(status, StatusCode::CREATED, "the cached division names were refreshed: {body}");
     assert_eq!(body["properties"]["village_code"], "140821100999");
 }
+
+#[tokio::test]
+async fn housing_staff_track_waterlogging_points_and_facilities() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path(), false).await;
+    let points = state.store.features(LayerKind::WaterloggingPoints).await.unwrap();
+    let open = points.iter().find(|f| f.properties["status"] != "已消除").expect("a point still to fix");
+    let uri = format!("/api/layers/waterlogging_points/features/{}", open.id);
+    let mut props = open.properties.clone();
+    props.insert("status".into(), json!("已消除"));
+    props.insert("eliminated_on".into(), json!("2024-05-31"));
+    let geometry = landtrace_store::geojson_io::geometry_to_geojson(open.geometry.as_ref().unwrap());
+    let fixed = json!({"type": "Feature", "geometry": geometry, "properties": props});
+
+    assert_eq!(json_call(&state, "PUT", &uri, Some(AGRI), Some(fixed.clone())).await.0, StatusCode::FORBIDDEN);
+    let mut bad = fixed.clone();
+    bad["properties"]["status"] = json!("差不多");
+    assert_eq!(json_call(&state, "PUT", &uri, Some(HOUSING), Some(bad)).await.0, StatusCode::BAD_REQUEST);
+    let unchanged = state.store.features(LayerKind::WaterloggingPoints).await.unwrap();
+    assert_eq!(unchanged, points, "a refused update changes nothing");
+
+    let (status, body) = json_call(&state, "PUT", &uri, Some(HOUSING), Some(fixed.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let after = state.store.features(LayerKind::WaterloggingPoints).await.unwrap();
+    let changed = after.iter().find(|f| f.id == open.id).unwrap();
+    assert_eq!(changed.properties["status"], "已消除");
+    assert_eq!(changed.properties["eliminated_on"], "2024-05-31");
+    let audit = state.store.audit(1).await.unwrap();
+    assert_eq!((audit[0].action.as_str(), audit[0].actor.as_str()), ("update", "zhu.jian (housing)"));
+
+    let missing = "/api/layers/waterlogging_points/features/999999";
+    assert_eq!(json_call(&state, "PUT", missing, Some(HOUSING), Some(fixed)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(json_call(&state, "DELETE", missing, Some(HOUSING), None).await.0, StatusCode::NOT_FOUND);
+
+    let facility = state.store.features(LayerKind::SpongeFacilities).await.unwrap()[0].id;
+    let uri = format!("/api/layers/sponge_facilities/features/{facility}");
+    assert_eq!(json_call(&state, "DELETE", &uri, None, None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(json_call(&state, "DELETE", &uri, Some(HOUSING), None).await.0, StatusCode::NO_CONTENT);
+    assert!(state.store.features(LayerKind::SpongeFacilities).await.unwrap().iter().all(|f| f.id != facility));
+}

@@ -64,3 +64,44 @@ pub async fn insert(
     let ids = state.insert(kind, features, &actor).await?;
     Ok((StatusCode::CREATED, Json(json!({ "layer": kind.table_name(), "inserted": ids.len(), "ids": ids }))))
 }
+
+/// `PUT /api/layers/{layer}/features/{id}`: replaces one feature (a GeoJSON
+/// Feature: geometry and every attribute), validated first and audited with its
+/// before and after. 404 for an unknown id.
+pub async fn replace(
+    State(state): State<AppState>,
+    Path((layer, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<Json<Value>, AppError> {
+    let kind = parse_layer(&layer)?;
+    let (_, actor) = require_writer(&state, &headers, kind)?;
+    let mut features = parse_features(kind, &body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    if features.len() != 1 {
+        return Err(AppError::BadRequest(format!(
+            "expected one GeoJSON Feature to replace feature {id}, got {}",
+            features.len()
+        )));
+    }
+    if kind == LayerKind::OriginPoints {
+        return Err(AppError::BadRequest(
+            "origin-point records are replaced through PUT /api/trace/records/{id} (it keeps their creation stamp)"
+                .into(),
+        ));
+    }
+    let feature = features.remove(0);
+    state.update(kind, id, feature, &actor).await?;
+    Ok(Json(json!({ "layer": kind.table_name(), "updated": id })))
+}
+
+/// `DELETE /api/layers/{layer}/features/{id}`: removes one feature (audited).
+pub async fn remove(
+    State(state): State<AppState>,
+    Path((layer, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Result<StatusCode, AppError> {
+    let kind = parse_layer(&layer)?;
+    let (_, actor) = require_writer(&state, &headers, kind)?;
+    state.delete(kind, id, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
