@@ -24,26 +24,15 @@ cd "$(dirname "$0")/../.."
 here=scripts/bench.d
 # shellcheck source=scripts/bench.d/pg.sh
 . "$here/pg.sh"
-threads="${BENCH_THREADS:-2}"
-connections="${BENCH_CONNECTIONS:-64}"
-duration="${BENCH_DURATION:-15s}"
+# shellcheck source=scripts/bench.d/tiles_common.sh
+. "$here/tiles_common.sh"
 once_bound="${BENCH_ONCE_BOUND:-300s}"
-once_repeats="${BENCH_ONCE_REPEATS:-3}"
 sample="${BENCH_SAMPLE:-300}"
 martin_version="${MARTIN_VERSION:-1.14.0}"
 martin_root="${MARTIN_ROOT:-/tmp/martin}"
 martin="$martin_root/bin/martin"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "==> installing wrk (apt-get)"
-    apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-  else
-    echo "wrk is missing: apt-get install wrk (as root)" >&2
-    exit 1
-  fi
-fi
-command -v curl >/dev/null || { echo "curl is missing" >&2; exit 1; }
+bench_need_tools
 python3 -c 'import mapbox_vector_tile' 2>/dev/null ||
   { echo "python3 with mapbox-vector-tile is missing (pip install mapbox-vector-tile)" >&2; exit 1; }
 
@@ -54,26 +43,8 @@ if [ ! -x "$martin" ] || ! "$martin" --version | grep -qF "$martin_version"; the
 fi
 echo "==> $("$martin" --version)"
 
-echo "==> building target/release/landtrace"
-cargo build --release --locked -p landtrace-cli
-bin=target/release/landtrace
-
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/landtrace-bench-martin.XXXXXX")"
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() {
-  stop_server
-  bench_pg_cleanup
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_build
+bench_tmp landtrace-bench-martin bench_pg_cleanup
 
 echo "==> store: landtrace layers --store (created from data/), then landtrace migrate into PostGIS"
 "$bin" layers --store "$tmp/landtrace.gpkg" >"$tmp/layers.txt"
@@ -82,9 +53,8 @@ bench_pg_create_db landtrace_bench_tiles
 db="$BENCH_DB_URL"
 "$bin" migrate --from "$tmp/landtrace.gpkg" --to "$db" | tail -n 3
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-lt_port="$(free_port)"
-m_port="$(free_port)"
+lt_port="$(bench_free_port)"
+m_port="$(bench_free_port)"
 lt_base="http://127.0.0.1:$lt_port"
 m_base="http://127.0.0.1:$m_port"
 
@@ -99,14 +69,7 @@ start_server() {
     "$martin" --listen-addresses "127.0.0.1:$m_port" "$db" >>"$tmp/martin.log" 2>&1 &
   fi
   server_pid=$!
-  for _ in $(seq 1 600); do
-    if curl -fsS "$base/health" >/dev/null 2>&1; then return 0; fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    sleep 0.2
-  done
-  echo "$name did not come up; log:" >&2
-  cat "$tmp/$name.log" >&2
-  exit 1
+  bench_wait_up "$name" "$base" "$tmp/$name.log"
 }
 
 # The same tables, in the order of the landtrace tile set `all`.
@@ -116,31 +79,25 @@ with open("tiles/tilesets.toml", "rb") as f:
     print(",".join(tomllib.load(f)["sets"]["all"]["layers"]))')"
 
 echo "==> tile lists"
-python3 "$here/tile_list.py" >"$tmp/landtrace.txt" 2>"$tmp/tiles.summary"
-echo "    $(cat "$tmp/tiles.summary")"
+bench_tile_list "$tmp/landtrace.txt"
 sed -E "s#^/tiles/all/([0-9]+/[0-9]+/[0-9]+)\.mvt\$#/$source_list/\1#" "$tmp/landtrace.txt" >"$tmp/martin.txt"
-count="$(wc -l <"$tmp/landtrace.txt")"
 echo "    Martin: /{$source_list}/{z}/{x}/{y}"
 
-echo "==> machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)), shared by" \
-  "wrk, both servers and PostgreSQL; load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_machine "wrk, both servers and PostgreSQL"
 echo "==> PostgreSQL settings: $(bench_psql -d "$BENCH_PG_DB" -At -c "SELECT string_agg(name || '=' || setting, ' ')
   FROM pg_settings WHERE name IN ('max_parallel_workers_per_gather', 'shared_buffers', 'work_mem', 'jit')")"
 
-# run SERVER NAME MODE DURATION: one wrk run; its BENCH line goes to $tmp/SERVER-NAME.result
+# run SERVER NAME MODE DURATION: one wrk run; its BENCH line is printed and goes to
+# $tmp/SERVER-NAME.result
 run() {
-  local server=$1 name=$2 mode=$3 dur=$4 base
+  local server=$1 name=$2 base
   if [ "$server" = landtrace ]; then base=$lt_base; else base=$m_base; fi
-  rm -rf "$tmp/done" && mkdir "$tmp/done"
-  echo "==> $server $name: wrk -t$threads -c$connections -d$dur --latency ($mode)"
-  wrk -t"$threads" -c"$connections" -d"$dur" --timeout 10s --latency -s "$here/tiles.lua" "$base" \
-    -- "$tmp/$server.txt" "$mode" "$threads" "$tmp/done" >"$tmp/$server-$name.out"
-  grep '^BENCH ' "$tmp/$server-$name.out" | tail -1 | tee "$tmp/$server-$name.result"
+  bench_wrk "$tmp/$server-$name" "$server $name" "$base" "$tmp/$server.txt" "$3" "$4" result
 }
 
 for server in landtrace martin; do
   for i in $(seq 1 "$once_repeats"); do
-    stop_server
+    bench_stop_server
     echo "==> starting $server (fresh process: empty tile cache)"
     start_server "$server"
     if [ "$server" = martin ] && [ "$i" = 1 ]; then
@@ -160,7 +117,7 @@ PY
   run "$server" warm-timed cycle "$duration"
   if [ "$server" = martin ]; then
     echo "==> feature counts, landtrace vs Martin (both running, warm)"
-    stop_server
+    bench_stop_server
     start_server landtrace
     lt_pid=$server_pid
     start_server martin
@@ -170,15 +127,11 @@ PY
     wait "$lt_pid" 2>/dev/null || true
   fi
 done
-stop_server
-echo "==> load after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews the numbers)"
+bench_stop_server
+bench_load_after
 
-python3 - "$tmp" "$count" "$once_repeats" <<'PY'
-import sys
-tmp, count, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def load(name):
-    line = open(f"{tmp}/{name}.result").read().split()[1:]
-    return dict(kv.split("=", 1) for kv in line)
+# tmp, count, repeats and load(NAME) come from bench_summary
+bench_summary <<'PY'
 print()
 print(f"{count} listed tiles, z8-z16; success = 200 or 204; errors = other status + socket errors")
 print(f"{'server':10} {'run':30} {'requests':>9} {'tiles/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'200':>6} {'204':>6}")

@@ -13,87 +13,42 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=scripts/bench.d
-threads="${BENCH_THREADS:-2}"
-connections="${BENCH_CONNECTIONS:-64}"
-duration="${BENCH_DURATION:-15s}"
+# shellcheck source=scripts/bench.d/tiles_common.sh
+. "$here/tiles_common.sh"
 once_bound="${BENCH_ONCE_BOUND:-120s}" # upper bound for one exactly-once pass
-once_repeats="${BENCH_ONCE_REPEATS:-3}"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "==> installing wrk (apt-get)"
-    apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-  else
-    echo "wrk is missing: apt-get install wrk (as root)" >&2
-    exit 1
-  fi
-fi
-command -v python3 >/dev/null || { echo "python3 is missing" >&2; exit 1; }
-command -v curl >/dev/null || { echo "curl is missing" >&2; exit 1; }
+bench_need_tools
+bench_build
+bench_tmp landtrace-bench-tiles
 
-echo "==> building target/release/landtrace"
-cargo build --release --locked -p landtrace-cli
-bin=target/release/landtrace
-
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/landtrace-bench-tiles.XXXXXX")"
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() {
-  stop_server
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(bench_free_port)"
 base="http://127.0.0.1:$port"
 store="$tmp/landtrace.gpkg"
 
 start_server() {
   "$bin" serve --addr "127.0.0.1:$port" --store "$store" >>"$tmp/server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 600); do
-    if curl -fsS "$base/health" >/dev/null 2>&1; then return 0; fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    sleep 0.2
-  done
-  echo "server did not come up; log:" >&2
-  cat "$tmp/server.log" >&2
-  exit 1
+  bench_wait_up server "$base" "$tmp/server.log"
 }
 cached_tiles() {
   curl -fsS "$base/health" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("cached_tiles", "?"))'
 }
 
 echo "==> tile list"
-python3 "$here/tile_list.py" >"$tmp/tiles.txt" 2>"$tmp/tiles.summary"
-echo "    $(cat "$tmp/tiles.summary")"
-count="$(wc -l <"$tmp/tiles.txt")"
+bench_tile_list "$tmp/tiles.txt"
 
-echo "==> machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)), shared by the server and wrk;" \
-  "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_machine "the server and wrk"
 
-# run NAME MODE DURATION: one wrk run; its BENCH line goes to $tmp/NAME.result
+# run NAME MODE DURATION: one wrk run, its report printed; its BENCH line goes to $tmp/NAME.result
 run() {
-  local name=$1 mode=$2 dur=$3
-  rm -rf "$tmp/done" && mkdir "$tmp/done"
-  echo "==> $name: wrk -t$threads -c$connections -d$dur --latency ($mode)"
-  wrk -t"$threads" -c"$connections" -d"$dur" --timeout 10s --latency -s "$here/tiles.lua" "$base" \
-    -- "$tmp/tiles.txt" "$mode" "$threads" "$tmp/done" | tee "$tmp/$name.out"
-  grep '^BENCH ' "$tmp/$name.out" | tail -1 >"$tmp/$name.result"
+  bench_wrk "$tmp/$1" "$1" "$base" "$tmp/tiles.txt" "$2" "$3" report
 }
 
 echo "==> starting a fresh server on $base (store $store)"
 for i in $(seq 1 "$once_repeats"); do
   if [ "$i" -gt 1 ]; then
     echo "==> restarting the server (same store, empty tile cache)"
-    stop_server
+    bench_stop_server
   fi
   start_server
   echo "    cached tiles: $(cached_tiles)"
@@ -102,21 +57,17 @@ for i in $(seq 1 "$once_repeats"); do
 done
 
 echo "==> restarting the server (same store, empty tile cache)"
-stop_server
+bench_stop_server
 start_server
 echo "    cached tiles: $(cached_tiles)"
 run cold-timed cycle "$duration"
 run warm-timed cycle "$duration"
 echo "    cached tiles: $(cached_tiles)"
-stop_server
-echo "==> load after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews the numbers)"
+bench_stop_server
+bench_load_after
 
-python3 - "$tmp" "$count" "$once_repeats" <<'PY'
-import sys
-tmp, count, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def load(name):
-    line = open(f"{tmp}/{name}.result").read().split()[1:]
-    return dict(kv.split("=", 1) for kv in line)
+# tmp, count, repeats and load(NAME) come from bench_summary
+bench_summary <<'PY'
 passes = [load(f"cold-once-{i}") for i in range(1, repeats + 1)]
 print()
 print("exactly-once passes (tiles/s, p50 ms, p99 ms): "

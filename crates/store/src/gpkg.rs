@@ -11,13 +11,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use landtrace_domain::{GeometryKind, LayerKind};
-use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
-use crate::geojson_io::feature_to_geojson;
-use crate::rows::{GEOMETRY_COLUMN, bind_fields, read_audit, read_feature, written_geojson};
+use crate::rows::{GEOMETRY_COLUMN, bind_fields, quote, read_audit, read_feature, schema_sql};
+use crate::write::{AuditEntry, read_before, write_audit};
 use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -28,6 +27,12 @@ const APPLICATION_ID: i64 = 0x4750_4B47;
 const SCHEMA_VERSION: &str = "1";
 const CORE_SQL: &str = include_str!("../sql/gpkg_core.sql");
 const RTREE_SQL: &str = include_str!("../sql/gpkg_rtree.sql");
+/// Appends one row to the audit trail (see [`write_audit`]).
+const AUDIT_INSERT_SQL: &str =
+    "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) VALUES (?, ?, ?, ?, ?, ?)";
+/// Copies one audit row as it is (see [`AuditEntry::copied`]).
+const AUDIT_COPY_SQL: &str =
+    "INSERT INTO landtrace_audit (id, at, actor, layer, fid, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// The embedded GeoPackage store.
 #[derive(Debug, Clone)]
@@ -206,17 +211,6 @@ impl GeoPackageStore {
     }
 }
 
-/// Marks SQL built by this module as safe. Only identifiers from
-/// [`LayerKind`] / [`landtrace_domain::FieldDef`] (static, schema-defined ASCII
-/// names, quoted) are ever formatted into SQL; every value is a bind parameter.
-fn schema_sql(sql: String) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(sql)
-}
-
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
-
 /// `CREATE TABLE` of a layer's table called `name`.
 fn create_table_sql(kind: LayerKind, name: &str) -> String {
     let mut cols = vec!["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_owned()];
@@ -370,7 +364,7 @@ async fn insert_rows(
         }
         let id = bind_fields(q, kind, &f.properties).execute(&mut **tx).await?.last_insert_rowid();
         if let Some(actor) = audit {
-            write_audit(tx, actor, kind, id, "insert", None, Some(written_geojson(id, f))).await?;
+            write_audit(tx, AUDIT_INSERT_SQL, AuditEntry::insert(actor, kind, id, f)).await?;
         }
         out.push(id);
     }
@@ -378,36 +372,18 @@ async fn insert_rows(
     Ok(out)
 }
 
-/// Appends one row to the audit trail.
-async fn write_audit(
-    tx: &mut Transaction<'_, Sqlite>,
-    actor: &Actor,
+/// Begins the write of an update or delete of feature `id` of `kind` and
+/// reads the feature as stored now (see [`read_before`]).
+async fn begin_change(
+    pool: &SqlitePool,
     kind: LayerKind,
-    fid: i64,
-    action: &str,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(&actor.0)
-        .bind(kind.table_name())
-        .bind(fid)
-        .bind(action)
-        .bind(before.as_ref().map(Value::to_string))
-        .bind(after.as_ref().map(Value::to_string))
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// Feature `id` of `kind` as stored now, read inside the write's transaction.
-async fn stored_feature(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind, id: i64) -> Result<Feature, StoreError> {
+    id: i64,
+) -> Result<(Transaction<'static, Sqlite>, Feature), StoreError> {
+    // IMMEDIATE: take the write lock before reading the feature, so two writers
+    // cannot both read and then deadlock upgrading their locks.
+    let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let sql = format!("SELECT {} FROM {} WHERE fid = ?", column_list(kind), quote(kind.table_name()));
-    let row = sqlx::query(schema_sql(sql)).bind(id).fetch_optional(&mut **tx).await?;
-    match row {
-        Some(row) => read_row(kind, &row),
-        None => Err(StoreError::NotFound { layer: kind.table_name(), fid: id }),
-    }
+    read_before(tx, kind, id, sql, read_row).await
 }
 
 /// Keeps `gpkg_contents` (extent, last change) true after a write.
@@ -474,18 +450,7 @@ impl Store for GeoPackageStore {
     async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
         // Validated before the transaction, as inserts are.
         let valid = crate::validate::validate_one(kind, feature)?;
-        // IMMEDIATE: take the write lock before reading the feature, so two writers
-        // cannot both read and then deadlock upgrading their locks.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let before = match stored_feature(&mut tx, kind, id).await {
-            Ok(f) => f,
-            Err(e) => {
-                // Release the transaction (and SQLite's write lock) now, not when the
-                // connection is next used.
-                tx.rollback().await?;
-                return Err(e);
-            }
-        };
+        let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
         let mut sets = Vec::new();
         if kind.geometry() != GeometryKind::None {
             sets.push(format!("{GEOMETRY_COLUMN} = ?"));
@@ -497,32 +462,19 @@ impl Store for GeoPackageStore {
             q = q.bind(valid.geometry.as_ref().map(|g| gpkg_blob::encode(g, SRS_ID)));
         }
         bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
-        let before = feature_to_geojson(&before, &before.properties);
-        write_audit(&mut tx, actor, kind, id, "update", Some(before), Some(written_geojson(id, &valid))).await?;
+        write_audit(&mut tx, AUDIT_INSERT_SQL, AuditEntry::update(actor, kind, id, &before, &valid)).await?;
         update_contents(&mut tx, kind).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        // IMMEDIATE: take the write lock before reading the feature, so two writers
-        // cannot both read and then deadlock upgrading their locks.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let before = match stored_feature(&mut tx, kind, id).await {
-            Ok(f) => f,
-            Err(e) => {
-                // Release the transaction (and SQLite's write lock) now, not when the
-                // connection is next used.
-                tx.rollback().await?;
-                return Err(e);
-            }
-        };
+        let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
         sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = ?", quote(kind.table_name()))))
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let before = feature_to_geojson(&before, &before.properties);
-        write_audit(&mut tx, actor, kind, id, "delete", Some(before), None).await?;
+        write_audit(&mut tx, AUDIT_INSERT_SQL, AuditEntry::delete(actor, kind, id, &before)).await?;
         update_contents(&mut tx, kind).await?;
         tx.commit().await?;
         Ok(())
@@ -557,19 +509,7 @@ impl Store for GeoPackageStore {
             insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
         }
         for a in &audit {
-            sqlx::query(
-                "INSERT INTO landtrace_audit (id, at, actor, layer, fid, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(a.id)
-            .bind(&a.at)
-            .bind(&a.actor)
-            .bind(&a.layer)
-            .bind(a.fid)
-            .bind(&a.action)
-            .bind(a.before.as_ref().map(Value::to_string))
-            .bind(a.after.as_ref().map(Value::to_string))
-            .execute(&mut *tx)
-            .await?;
+            write_audit(&mut tx, AUDIT_COPY_SQL, AuditEntry::copied(a)).await?;
         }
         tx.commit().await?;
         Ok(())

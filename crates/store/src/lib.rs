@@ -17,6 +17,7 @@ pub mod postgis;
 mod rows;
 pub mod validate;
 pub mod wkb;
+mod write;
 
 use async_trait::async_trait;
 use landtrace_domain::LayerKind;

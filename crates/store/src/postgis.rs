@@ -13,14 +13,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use landtrace_domain::{FieldType, GeometryKind, LayerKind};
-use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
-use crate::geojson_io::feature_to_geojson;
-use crate::rows::{GEOMETRY_COLUMN, bind_fields, read_audit, read_feature, written_geojson};
+use crate::rows::{GEOMETRY_COLUMN, bind_fields, quote, read_audit, read_feature, schema_sql};
+use crate::write::{AuditEntry, read_before, write_audit};
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -43,6 +42,12 @@ const MIGRATIONS_TABLE_SQL: &str = "CREATE TABLE IF NOT EXISTS landtrace_migrati
 /// `at` as RFC 3339 UTC with milliseconds, as the GeoPackage writes it.
 const AUDIT_COLUMNS: &str = "id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS at, \
      actor, layer, fid, action, before::text AS before, after::text AS after";
+/// Appends one row to the audit trail (see [`write_audit`]).
+const AUDIT_INSERT_SQL: &str = "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) \
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)";
+/// Copies one audit row as it is (see [`AuditEntry::copied`]).
+const AUDIT_COPY_SQL: &str = "INSERT INTO landtrace_audit (id, at, actor, layer, fid, action, before, after) \
+     VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::jsonb, $8::jsonb)";
 
 /// One numbered schema migration, applied once in its own transaction.
 #[derive(Debug, Clone, Copy)]
@@ -224,17 +229,6 @@ async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Marks SQL built by this module as safe. Only identifiers from
-/// [`LayerKind`] / [`landtrace_domain::FieldDef`] (static, schema-defined ASCII
-/// names, quoted) are ever formatted into SQL; every value is a bind parameter.
-fn schema_sql(sql: String) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(sql)
-}
-
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
-
 /// The select list of a layer: `fid`, the geometry as WKB, dates as `YYYY-MM-DD`.
 fn select_list(kind: LayerKind) -> String {
     let mut cols = vec!["fid".to_owned()];
@@ -311,7 +305,7 @@ async fn insert_rows(
         }
         let id: i64 = bind_fields(q, kind, &f.properties).fetch_one(&mut **tx).await?.try_get("fid")?;
         if let Some(actor) = audit {
-            write_audit(tx, actor, kind, id, "insert", None, Some(written_geojson(id, f))).await?;
+            write_audit(tx, AUDIT_INSERT_SQL, AuditEntry::insert(actor, kind, id, f)).await?;
         }
         out.push(id);
     }
@@ -346,40 +340,17 @@ fn update_sql(kind: LayerKind) -> String {
     format!("UPDATE {} SET {} WHERE fid = {}", quote(kind.table_name()), sets.join(", "), next())
 }
 
-/// Appends one row to the audit trail.
-async fn write_audit(
-    tx: &mut Transaction<'_, Postgres>,
-    actor: &Actor,
+/// Begins the write of an update or delete of feature `id` of `kind` and
+/// reads the feature as stored now (see [`read_before`]).
+async fn begin_change(
+    pool: &PgPool,
     kind: LayerKind,
-    fid: i64,
-    action: &str,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) \
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)",
-    )
-    .bind(&actor.0)
-    .bind(kind.table_name())
-    .bind(fid)
-    .bind(action)
-    .bind(before.as_ref().map(Value::to_string))
-    .bind(after.as_ref().map(Value::to_string))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Feature `id` of `kind`, read and locked (`FOR UPDATE`) inside the write's
-/// transaction, so a concurrent update or delete of it waits for this one.
-async fn locked_feature(tx: &mut Transaction<'_, Postgres>, kind: LayerKind, id: i64) -> Result<Feature, StoreError> {
+    id: i64,
+) -> Result<(Transaction<'static, Postgres>, Feature), StoreError> {
+    let tx = pool.begin().await?;
+    // Locked (`FOR UPDATE`), so a concurrent update or delete of it waits for this one.
     let sql = format!("SELECT {} FROM {} WHERE fid = $1 FOR UPDATE", select_list(kind), quote(kind.table_name()));
-    let row = sqlx::query(schema_sql(sql)).bind(id).fetch_optional(&mut **tx).await?;
-    match row {
-        Some(row) => read_row(kind, &row),
-        None => Err(StoreError::NotFound { layer: kind.table_name(), fid: id }),
-    }
+    read_before(tx, kind, id, sql, read_row).await
 }
 
 /// Tells listeners (delivered when the transaction commits) which layers changed.
@@ -526,45 +497,25 @@ impl Store for PostGisStore {
     async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
         // Validated before the transaction, as inserts are.
         let valid = crate::validate::validate_one(kind, feature)?;
-        let mut tx = self.pool.begin().await?;
-        let before = match locked_feature(&mut tx, kind, id).await {
-            Ok(f) => f,
-            Err(e) => {
-                // Release the transaction (and SQLite's write lock) now, not when the
-                // connection is next used.
-                tx.rollback().await?;
-                return Err(e);
-            }
-        };
+        let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
         let mut q = sqlx::query(schema_sql(update_sql(kind)));
         if kind.geometry() != GeometryKind::None {
             q = q.bind(valid.geometry.as_ref().map(wkb_bytes));
         }
         bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
-        let before = feature_to_geojson(&before, &before.properties);
-        write_audit(&mut tx, actor, kind, id, "update", Some(before), Some(written_geojson(id, &valid))).await?;
+        write_audit(&mut tx, AUDIT_INSERT_SQL, AuditEntry::update(actor, kind, id, &before, &valid)).await?;
         notify(&mut tx, [kind]).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let before = match locked_feature(&mut tx, kind, id).await {
-            Ok(f) => f,
-            Err(e) => {
-                // Release the transaction (and SQLite's write lock) now, not when the
-                // connection is next used.
-                tx.rollback().await?;
-                return Err(e);
-            }
-        };
+        let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
         sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = $1", quote(kind.table_name()))))
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let before = feature_to_geojson(&before, &before.properties);
-        write_audit(&mut tx, actor, kind, id, "delete", Some(before), None).await?;
+        write_audit(&mut tx, AUDIT_INSERT_SQL, AuditEntry::delete(actor, kind, id, &before)).await?;
         notify(&mut tx, [kind]).await?;
         tx.commit().await?;
         Ok(())
@@ -593,20 +544,7 @@ impl Store for PostGisStore {
             insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
         }
         for a in &audit {
-            sqlx::query(
-                "INSERT INTO landtrace_audit (id, at, actor, layer, fid, action, before, after) \
-                 VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::jsonb, $8::jsonb)",
-            )
-            .bind(a.id)
-            .bind(&a.at)
-            .bind(&a.actor)
-            .bind(&a.layer)
-            .bind(a.fid)
-            .bind(&a.action)
-            .bind(a.before.as_ref().map(Value::to_string))
-            .bind(a.after.as_ref().map(Value::to_string))
-            .execute(&mut *tx)
-            .await?;
+            write_audit(&mut tx, AUDIT_COPY_SQL, AuditEntry::copied(a)).await?;
         }
         // Later inserts continue after the copied ids.
         let tables = LayerKind::ALL.iter().map(|k| (k.table_name(), "fid")).chain([("landtrace_audit", "id")]);

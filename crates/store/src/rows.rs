@@ -14,6 +14,18 @@ use crate::{AuditRecord, Feature, NewFeature, StoreError};
 /// Name of the geometry column in every layer table.
 pub(crate) const GEOMETRY_COLUMN: &str = "geom";
 
+/// Marks SQL built by the backends as safe. Only identifiers from
+/// [`LayerKind`] / [`landtrace_domain::FieldDef`] (static, schema-defined ASCII
+/// names, quoted) are ever formatted into SQL; every value is a bind parameter.
+pub(crate) fn schema_sql(sql: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql)
+}
+
+/// `ident` as a quoted SQL identifier (the same quoting in SQLite and PostgreSQL).
+pub(crate) fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
 /// Typed column access the feature reader needs; implemented for the row type
 /// of each backend.
 pub(crate) trait FeatureRow {
