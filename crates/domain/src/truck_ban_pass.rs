@@ -174,16 +174,11 @@ impl PassSource {
 /// in order and at least one window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "PassFields")]
-pub struct Pass {
-    plate: String,
-    valid_from: Date,
-    valid_to: Date,
-    windows: Vec<DailyWindow>,
-    area: PassArea,
-    source: PassSource,
-}
+pub struct Pass(PassFields);
 
-#[derive(Deserialize)]
+/// The fields of a [`Pass`], checked or not: deserialized as they come, then
+/// checked by [`Pass::new`]; serialized as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PassFields {
     plate: String,
@@ -283,37 +278,37 @@ impl Pass {
         if windows.is_empty() {
             return Err(PassError::NoWindows);
         }
-        Ok(Pass { plate, valid_from, valid_to, windows, area, source })
+        Ok(Pass(PassFields { plate, valid_from, valid_to, windows, area, source }))
     }
 
     /// Plate as written on the pass.
     pub fn plate(&self) -> &str {
-        &self.plate
+        &self.0.plate
     }
 
     /// First valid day (inclusive).
     pub const fn valid_from(&self) -> Date {
-        self.valid_from
+        self.0.valid_from
     }
 
     /// Last valid day (inclusive).
     pub const fn valid_to(&self) -> Date {
-        self.valid_to
+        self.0.valid_to
     }
 
     /// Daily windows.
     pub fn windows(&self) -> &[DailyWindow] {
-        &self.windows
+        &self.0.windows
     }
 
     /// Allowed area.
     pub const fn area(&self) -> &PassArea {
-        &self.area
+        &self.0.area
     }
 
     /// Where it was issued.
     pub const fn source(&self) -> PassSource {
-        self.source
+        self.0.source
     }
 
     /// Whether the pass covers the vehicle with `plate` at `at`.
@@ -325,20 +320,23 @@ impl Pass {
         if vehicle_plate.is_empty() {
             return Err(PassInvalid::NoPlate);
         }
-        if vehicle_plate != normalize_plate(&self.plate) {
-            return Err(PassInvalid::WrongPlate { pass_plate: self.plate.clone(), vehicle_plate: plate.to_owned() });
+        if vehicle_plate != normalize_plate(self.plate()) {
+            return Err(PassInvalid::WrongPlate {
+                pass_plate: self.plate().to_owned(),
+                vehicle_plate: plate.to_owned(),
+            });
         }
-        if at.date() < self.valid_from {
-            return Err(PassInvalid::NotYetValid { valid_from: self.valid_from });
+        if at.date() < self.valid_from() {
+            return Err(PassInvalid::NotYetValid { valid_from: self.valid_from() });
         }
-        if at.date() > self.valid_to {
-            return Err(PassInvalid::Expired { valid_to: self.valid_to });
+        if at.date() > self.valid_to() {
+            return Err(PassInvalid::Expired { valid_to: self.valid_to() });
         }
-        if !self.windows.iter().any(|w| w.contains(at.second_of_day())) {
-            let windows: Vec<String> = self.windows.iter().map(|w| w.text()).collect();
+        if !self.windows().iter().any(|w| w.contains(at.second_of_day())) {
+            let windows: Vec<String> = self.windows().iter().map(|w| w.text()).collect();
             return Err(PassInvalid::OutsideWindows { time: at.time_text(), windows: windows.join(",") });
         }
-        match &self.area {
+        match self.area() {
             PassArea::Named(area) if !inside_allowed_area => Err(PassInvalid::OutsideArea { area: area.clone() }),
             _ => Ok(()),
         }

@@ -258,11 +258,12 @@ fn check_benchmark_row(props: &Map<String, Value>) -> Result<(), FieldError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn props(value: Value) -> Map<String, Value> {
+    /// The object `value` as a property map.
+    pub(crate) fn props(value: Value) -> Map<String, Value> {
         match value {
             Value::Object(m) => m,
             other => panic!("not an object: {other}"),

@@ -109,13 +109,7 @@ fn expropriation_details(props: &Map<String, Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn props(value: Value) -> Map<String, Value> {
-        match value {
-            Value::Object(m) => m,
-            other => panic!("not an object: {other}"),
-        }
-    }
+    use crate::validate::tests::props;
 
     #[test]
     fn urban_grade_zone_lists_the_prices_of_its_grade() {

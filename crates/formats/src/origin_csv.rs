@@ -286,13 +286,14 @@ pub fn parse_origin_form(text: &str) -> Result<Vec<FormRow>, FormError> {
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut records = Vec::new();
+    let mut lines = LineCounter::new(text.as_bytes());
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize);
             form_error(line, format!("not readable as CSV: {e}"))
         })?;
         // The reader's own line count skips blank lines; the byte offset does not.
-        let line = record.position().map_or(records.len() + 1, |p| physical_line(text, p.byte() as usize));
+        let line = record.position().map_or(records.len() + 1, |p| lines.physical_line(p.byte() as usize));
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
         records.push((line, cells));
     }
@@ -347,12 +348,34 @@ pub fn parse_origin_form(text: &str) -> Result<Vec<FormRow>, FormError> {
     Ok(rows)
 }
 
-/// The 1-based line of the first non-blank line at or after a byte offset.
-fn physical_line(text: &str, offset: usize) -> usize {
-    let bytes = text.as_bytes();
-    let start = offset.min(bytes.len());
-    let skip = bytes[start..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
-    line_of(bytes, start + skip)
+/// Physical line numbers at increasing byte offsets, counted in one pass over the
+/// text (a file of many rows is not rescanned from the start for every row).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Offset up to which newlines have been counted.
+    offset: usize,
+    /// 1 + the newlines before `offset`.
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> LineCounter<'a> {
+        LineCounter { bytes, offset: 0, line: 1 }
+    }
+
+    /// The 1-based line of the first non-blank line at or after a byte offset.
+    fn physical_line(&mut self, offset: usize) -> usize {
+        let bytes = self.bytes;
+        let start = offset.min(bytes.len());
+        let skip = bytes[start..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+        let target = start + skip;
+        if target < self.offset {
+            return line_of(bytes, target);
+        }
+        self.line += bytes[self.offset..target].iter().filter(|&&b| b == b'\n').count();
+        self.offset = target;
+        self.line
+    }
 }
 
 fn read_header(line: usize, header: &[String]) -> Result<Vec<Column>, FormError> {

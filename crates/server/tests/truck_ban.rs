@@ -11,13 +11,16 @@ use http_body_util::BodyExt;
 use landtrace_domain::LayerKind;
 use landtrace_server::{AppOptions, AppState, app};
 use landtrace_store::{Actor, GeoPackageStore, NewFeature, Store};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tower::ServiceExt;
+
+fn props(value: Value) -> Map<String, Value> {
+    value.as_object().unwrap().clone()
+}
 
 /// The zone: lon 110.75–110.80, lat 35.12–35.16 (its edges stand for the inner
 /// edge of the boundary roads).
-async fn state(dir: &Path) -> AppState {
-    let store = GeoPackageStore::create(&dir.join("ban.gpkg")).await.unwrap();
+fn zone() -> NewFeature {
     let zone = geo::Polygon::new(
         geo::LineString::from(vec![
             (110.75, 35.12),
@@ -28,31 +31,28 @@ async fn state(dir: &Path) -> AppState {
         ]),
         vec![],
     );
-    let props = json!({"name": "城区货车禁行区域", "hours": "06:00-22:00", "document": "临政发〔2023〕5号",
-        "in_force": "2023-03-01", "accuracy": "illustrative"});
-    let feature = NewFeature { geometry: Some(zone.into()), properties: props.as_object().unwrap().clone() };
+    let props = props(json!({"name": "城区货车禁行区域", "hours": "06:00-22:00", "document": "临政发〔2023〕5号",
+        "in_force": "2023-03-01", "accuracy": "illustrative"}));
+    NewFeature { geometry: Some(zone.into()), properties: props }
+}
+
+/// The app state over a fresh store in `dir` holding the [`zone`] and `layers`.
+async fn state_with(dir: &Path, layers: Vec<(LayerKind, Vec<NewFeature>)>) -> AppState {
+    let store = GeoPackageStore::create(&dir.join("ban.gpkg")).await.unwrap();
+    let batches = std::iter::once((LayerKind::TruckBanZone, vec![zone()])).chain(layers).collect();
+    store.insert_many(batches, &Actor::bundled_data()).await.unwrap();
+    AppState::new(Arc::new(store), AppOptions::default()).await.unwrap()
+}
+
+/// The [`zone`] and two passes: 晋M·T0001 valid in June 2023, 晋M·T0002 expired at its end.
+async fn state(dir: &Path) -> AppState {
     let pass = |plate: &str, from: &str, to: &str| NewFeature {
         geometry: None,
-        properties: json!({"plate": plate, "valid_from": from, "valid_to": to, "windows": "00:00-24:00",
-            "area": "全区域", "pass_source": "交管12123", "accuracy": "illustrative"})
-        .as_object()
-        .unwrap()
-        .clone(),
+        properties: props(json!({"plate": plate, "valid_from": from, "valid_to": to, "windows": "00:00-24:00",
+            "area": "全区域", "pass_source": "交管12123", "accuracy": "illustrative"})),
     };
-    store
-        .insert_many(
-            vec![
-                (LayerKind::TruckBanZone, vec![feature]),
-                (
-                    LayerKind::TruckPasses,
-                    vec![pass("晋M·T0001", "2023-06-01", "2023-06-30"), pass("晋M·T0002", "2023-03-01", "2023-05-31")],
-                ),
-            ],
-            &Actor::bundled_data(),
-        )
-        .await
-        .unwrap();
-    AppState::new(Arc::new(store), AppOptions::default()).await.unwrap()
+    let passes = vec![pass("晋M·T0001", "2023-06-01", "2023-06-30"), pass("晋M·T0002", "2023-03-01", "2023-05-31")];
+    state_with(dir, vec![(LayerKind::TruckPasses, passes)]).await
 }
 
 async fn check(state: &AppState, body: Value) -> (StatusCode, Value) {
@@ -219,36 +219,12 @@ async fn malformed_tracks_are_reported_by_line() {
 #[tokio::test]
 async fn freight_sources_with_distance_to_the_zone() {
     let dir = tempfile::tempdir().unwrap();
-    let store = GeoPackageStore::create(&dir.path().join("fs.gpkg")).await.unwrap();
-    let zone = geo::Polygon::new(
-        geo::LineString::from(vec![
-            (110.75, 35.12),
-            (110.80, 35.12),
-            (110.80, 35.16),
-            (110.75, 35.16),
-            (110.75, 35.12),
-        ]),
-        vec![],
-    );
-    let props = |v: Value| v.as_object().unwrap().clone();
-    let zone_props = props(
-        json!({"name": "z", "hours": "06:00-22:00", "document": "临政发〔2023〕5号", "in_force": "2023-03-01", "accuracy": "illustrative"}),
-    );
     let source = |name: &str, lon: f64, lat: f64| NewFeature {
         geometry: Some(geo::Point::new(lon, lat).into()),
         properties: props(json!({"name": name, "category": "商砼", "accuracy": "illustrative"})),
     };
-    store
-        .insert_many(
-            vec![
-                (LayerKind::TruckBanZone, vec![NewFeature { geometry: Some(zone.into()), properties: zone_props }]),
-                (LayerKind::FreightSources, vec![source("城内", 110.775, 35.14), source("城西", 110.70, 35.14)]),
-            ],
-            &Actor::bundled_data(),
-        )
-        .await
-        .unwrap();
-    let state = AppState::new(Arc::new(store), AppOptions::default()).await.unwrap();
+    let sources = vec![source("城内", 110.775, 35.14), source("城西", 110.70, 35.14)];
+    let state = state_with(dir.path(), vec![(LayerKind::FreightSources, sources)]).await;
     let res =
         app(state).oneshot(Request::get("/api/truck-ban/freight-sources").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);

@@ -29,6 +29,8 @@ pub mod lonlat;
 mod morton_order;
 pub mod parcel;
 pub mod point_in_polygon;
+#[cfg(test)]
+mod test_random;
 pub mod zone_index;
 
 pub use crs::{Crs, CrsError, convert_geometry, geometry_to_wgs84};

@@ -587,6 +587,7 @@ fn outside_of_zones(parcel: &MultiPolygon<f64>, zones: &[&MultiPolygon<f64>]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_random::{XorShift, star};
     use geo::{coord, polygon};
 
     fn rect(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> Polygon<f64> {
@@ -842,35 +843,6 @@ mod tests {
         let split = split_by_zones(&multi(vec![]), &[(1, &zone)]);
         assert!(split.parts.is_empty() && split.outside.0.is_empty());
         assert_eq!((split.total_area_m2, split.closure_error), (0.0, 0.0));
-    }
-
-    /// xorshift64*: a tiny deterministic generator.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next_f64(&mut self) -> f64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            let bits = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
-            bits as f64 / (1u64 << 53) as f64
-        }
-
-        fn range(&mut self, lo: f64, hi: f64) -> f64 {
-            lo + (hi - lo) * self.next_f64()
-        }
-    }
-
-    /// A random star-shaped (hence simple) ring around `center`.
-    fn star(rng: &mut XorShift, center: Coord<f64>, r_min: f64, r_max: f64, n: usize) -> LineString<f64> {
-        let coords: Vec<Coord<f64>> = (0..n)
-            .map(|i| {
-                let t = (i as f64 + rng.range(0.0, 0.8)) / n as f64 * std::f64::consts::TAU;
-                let r = rng.range(r_min, r_max);
-                coord! { x: center.x + r * t.cos(), y: center.y + r * t.sin() }
-            })
-            .collect();
-        LineString(coords)
     }
 
     /// Zones of a jittered `n × n` grid over `origin + [0, size]²`: the

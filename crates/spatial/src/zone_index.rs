@@ -275,7 +275,8 @@ impl<K> Zone<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Contains, Intersects, LineString, Polygon, coord, polygon};
+    use crate::test_random::{self, XorShift};
+    use geo::{Contains, Intersects, LineString, MapCoords, Polygon, coord, polygon};
 
     fn square(x0: f64, y0: f64, size: f64) -> Polygon<f64> {
         polygon![
@@ -481,50 +482,18 @@ mod tests {
         assert!(ZoneIndex::<u32>::new().locate_batch(&points).is_empty());
     }
 
-    /// xorshift64*: a tiny deterministic generator for the property test.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next_f64(&mut self) -> f64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            let bits = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
-            bits as f64 / (1u64 << 53) as f64
-        }
-
-        fn range(&mut self, lo: f64, hi: f64) -> f64 {
-            lo + (hi - lo) * self.next_f64()
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            ((self.next_f64() * n as f64) as usize).min(n - 1)
-        }
-    }
-
     /// Rounds to a multiple of 1/16, so sums and midpoints stay exact.
     fn snap_to_grid(v: f64) -> f64 {
         (v * 16.0).round() / 16.0
     }
 
-    /// A random star-shaped ring around `center` with radii in
+    /// A random star-shaped ring of 3-62 vertices around `center` with radii in
     /// `[r_min, r_max]`. With `snap`, vertices are on a 1/16 grid so that grid
     /// test points and edge midpoints hit edges and vertices exactly.
     fn star(rng: &mut XorShift, center: Coord<f64>, r_min: f64, r_max: f64, snap: bool) -> LineString<f64> {
         let n = 3 + rng.below(60);
-        let coords: Vec<Coord<f64>> = (0..n)
-            .map(|i| {
-                let t = (i as f64 + rng.range(0.0, 0.8)) / n as f64 * std::f64::consts::TAU;
-                let r = rng.range(r_min, r_max);
-                let c = coord! { x: center.x + r * t.cos(), y: center.y + r * t.sin() };
-                if snap {
-                    coord! { x: snap_to_grid(c.x), y: snap_to_grid(c.y) }
-                } else {
-                    c
-                }
-            })
-            .collect();
-        LineString(coords)
+        let ring = test_random::star(rng, center, r_min, r_max, n);
+        if snap { ring.map_coords(|c| coord! { x: snap_to_grid(c.x), y: snap_to_grid(c.y) }) } else { ring }
     }
 
     /// Zones of 1–2 star-shaped parts, about half with a hole.

@@ -26,22 +26,6 @@ const SEAT_SOURCE: &str = "code and name: china-division 2.7.0 (official codes);
      not surveyed (data/divisions/township-seats.csv)";
 const DIVISION_SOURCE: &str = "china-division 2.7.0 (WTFPL), official statistical division codes";
 
-/// Layers whose bundled features are illustrative demo data in `data/demo/`.
-pub const DEMO_LAYERS: [LayerKind; 12] = [
-    LayerKind::UrbanGradeZones,
-    LayerKind::CollectiveGradeZones,
-    LayerKind::TruckBanZone,
-    LayerKind::ExpropriationAreas,
-    LayerKind::ConsolidationProjects,
-    LayerKind::SpongeProjects,
-    LayerKind::SpongeFacilities,
-    LayerKind::WaterloggingPoints,
-    LayerKind::OriginPoints,
-    LayerKind::VillageClinics,
-    LayerKind::FreightSources,
-    LayerKind::TruckPasses,
-];
-
 fn data_error(path: &Path, reason: impl Into<String>) -> StoreError {
     StoreError::BundledData { path: path.display().to_string(), reason: reason.into() }
 }
@@ -57,21 +41,31 @@ fn object(v: Value) -> Map<String, Value> {
     }
 }
 
-/// Reads every bundled layer from `data_dir`, in [`LayerKind::ALL`] order.
+/// Reads every bundled layer from `data_dir`, in [`LayerKind::ALL`] order: the county
+/// boundaries, townships, villages and benchmark prices from their own sources, every
+/// other layer from its illustrative demo file in [`DEMO_DIR`].
 pub fn read_bundled(data_dir: &Path) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, StoreError> {
-    let mut out = vec![(LayerKind::CountyBoundaries, counties(&data_dir.join(BOUNDARIES))?)];
+    let mut counties = counties(&data_dir.join(BOUNDARIES))?;
     let seats = township_seats(&data_dir.join(TOWNSHIP_SEATS))?;
-    let (townships, villages) = divisions(&data_dir.join(DIVISIONS), &seats)?;
-    out.push((LayerKind::Townships, townships));
-    out.push((LayerKind::Villages, villages));
-    out.push((LayerKind::BenchmarkPrices, benchmark_prices()));
-    for kind in DEMO_LAYERS {
-        let path: PathBuf = data_dir.join(DEMO_DIR).join(format!("{}.geojson", kind.table_name()));
-        let features = parse_features(kind, &read(&path)?).map_err(|e| data_error(&path, e.to_string()))?;
+    let (mut townships, mut villages) = divisions(&data_dir.join(DIVISIONS), &seats)?;
+    let mut out = Vec::with_capacity(LayerKind::ALL.len());
+    for kind in LayerKind::ALL {
+        let features = match kind {
+            LayerKind::CountyBoundaries => std::mem::take(&mut counties),
+            LayerKind::Townships => std::mem::take(&mut townships),
+            LayerKind::Villages => std::mem::take(&mut villages),
+            LayerKind::BenchmarkPrices => benchmark_prices(),
+            _ => demo_layer(data_dir, kind)?,
+        };
         out.push((kind, features));
     }
-    out.sort_by_key(|(k, _)| LayerKind::ALL.iter().position(|a| a == k));
     Ok(out)
+}
+
+/// The features of a demo layer, from `data/demo/<table_name>.geojson`.
+fn demo_layer(data_dir: &Path, kind: LayerKind) -> Result<Vec<NewFeature>, StoreError> {
+    let path: PathBuf = data_dir.join(DEMO_DIR).join(format!("{}.geojson", kind.table_name()));
+    parse_features(kind, &read(&path)?).map_err(|e| data_error(&path, e.to_string()))
 }
 
 fn counties(path: &Path) -> Result<Vec<NewFeature>, StoreError> {
