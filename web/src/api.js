@@ -21,3 +21,10 @@ export async function fetchJson(path, { signal } = {}) {
   }
   return res.json();
 }
+
+/** POST `body` (of `contentType`) to `path` (relative to the page); the response, else throws an Error with the server's message. */
+export async function post(path, body, contentType) {
+  const res = await fetch(new URL(path, document.baseURI), { method: 'POST', headers: { 'content-type': contentType }, body });
+  if (!res.ok) throw new Error(await errorText(res));
+  return res;
+}

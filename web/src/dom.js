@@ -13,3 +13,7 @@ export function el(tag, attrs = {}, children = []) {
   add(children);
   return node;
 }
+
+/** A `dl.facts` of `[term, value]` pairs; pairs without a value (null or '') are left out. */
+export const facts = (pairs) => el('dl', { class: 'facts' }, pairs.filter(([, v]) => v != null && v !== '')
+  .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));

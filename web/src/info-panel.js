@@ -3,8 +3,9 @@
 // expropriation decision, a sponge-city project's runoff control), plus the point
 // features drawn under the cursor (origin points as their full record).
 
-import { el } from './dom.js';
+import { el, facts } from './dom.js';
 import { fieldLabel, getLang, layerTitle, t, tv } from './i18n.js';
+import { illustrativeBadge } from './panel-utils.js';
 import { recordCard } from './trace-record.js';
 import { runoffSection } from './sponge-runoff.js';
 
@@ -24,16 +25,13 @@ function propertyValue(key, value) {
 }
 
 function badges(illustrative, accuracy) {
-  if (illustrative || accuracy === 'illustrative') return el('span', { class: 'badge illustrative' }, t('badge_illustrative'));
+  if (illustrative || accuracy === 'illustrative') return illustrativeBadge();
   if (accuracy === 'approximate') return el('span', { class: 'badge approximate' }, t('badge_approximate'));
   return null;
 }
 
-const dl = (pairs) => el('dl', { class: 'facts' }, pairs.filter(([, v]) => v != null && v !== '')
-  .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
-
 function propertyFacts(props) {
-  return dl(Object.entries(props || {}).filter(([k, v]) => !HIDDEN_PROPS.has(k) && v != null && v !== '')
+  return facts(Object.entries(props || {}).filter(([k, v]) => !HIDDEN_PROPS.has(k) && v != null && v !== '')
     .map(([k, v]) => [fieldLabel(k), propertyValue(k, v)]));
 }
 
@@ -56,7 +54,7 @@ function gradeDetails(d) {
       ]))),
     ]) : null,
     d.note ? el('p', { class: 'warning' }, d.note) : null,
-    dl([[t('document'), d.document], [t('approval'), d.approval], [t('in_force'), d.in_force], [t('issued'), d.issued]]),
+    facts([[t('document'), d.document], [t('approval'), d.approval], [t('in_force'), d.in_force], [t('issued'), d.issued]]),
   ];
 }
 
@@ -67,7 +65,7 @@ function truckBanDetails(d) {
   return [
     el('p', { class: 'ban-hours' }, [el('strong', {}, `${t('ban_hours')}：`), `${t('every_day')} ${d.hours}`,
       d.time_zone ? el('span', { class: 'muted' }, ` (${d.time_zone})`) : null]),
-    dl([
+    facts([
       [t('banned'), clauseText(r.banned)],
       [t('not_restricted'), clauseText(r.not_restricted)],
       [t('penalty'), r.penalty ? `${en() ? r.penalty.text_en : r.penalty.text_zh}（${r.penalty.clause}）` : null],
@@ -117,15 +115,15 @@ function timelineSection(hit, timeline) {
 }
 
 function expropriationDetails(d) {
-  if (d.known === false) return [el('p', { class: 'warning' }, d.note), dl([[t('decision_no'), d.decision_no]])];
+  if (d.known === false) return [el('p', { class: 'warning' }, d.note), facts([[t('decision_no'), d.decision_no]])];
   return [
     el('p', { class: 'project-line' }, [el('strong', {}, `${t('project')}：`), d.project]),
-    dl([
+    facts([
       [t('decision_no'), d.decision_no], [t('decision_date'), d.decision_date], [t('authority'), d.authority],
       [t('department'), d.department], [t('implementer'), d.implementer],
     ]),
     el('p', { class: 'sides-title' }, el('strong', {}, t('sides'))),
-    dl(['east', 'west', 'north', 'south'].map((s) => [t(s), d[s]])),
+    facts(['east', 'west', 'north', 'south'].map((s) => [t(s), d[s]])),
     d.title ? el('p', { class: 'muted' }, d.title) : null,
   ];
 }

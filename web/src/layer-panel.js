@@ -10,6 +10,7 @@ import {
   WATERLOGGING_COLORS,
 } from './map-style.js';
 import { el } from './dom.js';
+import { illustrativeBadge } from './panel-utils.js';
 
 const swatch = (color, shape = 'box') => el('span', { class: `swatch ${shape}`, style: `--c:${color}` });
 const keyList = (colors, shape, label = tv) =>
@@ -101,7 +102,7 @@ export function renderLayerPanel(container, visible, onToggle, counts = {}) {
         input,
         el('span', { class: 'layer-title' }, layerTitle(table)),
         counts[table] != null ? el('span', { class: 'count' }, `(${counts[table]})`) : null,
-        demo ? el('span', { class: 'badge illustrative' }, t('badge_illustrative')) : null,
+        illustrativeBadge(demo),
       ]),
       details,
     ]);

@@ -16,7 +16,7 @@ import { countyBbox } from 'virtual:landtrace-data';
 import { getLang, onLangChange, setLang, t, translatePage } from './i18n.js';
 import { ENTRIES, renderLayerPanel } from './layer-panel.js';
 import { infoPanel, setTownshipNames } from './info-panel.js';
-import { CLUSTER_SOURCE, POINT_LAYER_IDS, SOURCE, buildStyle } from './map-style.js';
+import { CLUSTER_SOURCE, POINT_LAYER_IDS, SOURCE, buildStyle, showLayers } from './map-style.js';
 import { readAreaAnchors, readPointLayers, readZoom } from './tile-points.js';
 import { areaLabels, clusterCounts, townshipLabels } from './html-labels.js';
 import { fetchJson } from './api.js';
@@ -107,50 +107,31 @@ async function main() {
   map.once('load', () => map.once('idle', () => { document.body.dataset.mapReady = '1'; }));
 
   const clickMarker = new Marker({ color: '#111111', scale: 0.7 });
-  valuation = valuationTool({
+  /**
+   * What every tool gets: its panel `#<name>-panel` and button `#<name>-toggle`; when it
+   * opens, the other tools close, the click marker goes, and on a phone the layer sheet.
+   */
+  const toolOptions = (name, self) => ({
     map,
-    root: document.getElementById('valuation-panel'),
-    button: document.getElementById('valuation-toggle'),
+    root: document.getElementById(`${name}-panel`),
+    button: document.getElementById(`${name}-toggle`),
     phone,
     onOpen: () => {
       clickMarker.remove();
-      truckBan?.close();
-      trace?.close();
+      for (const tool of [valuation, truckBan, trace]) if (tool && tool !== self()) tool.close();
       if (phone.matches) setLayersOpen(false);
     },
     onChange: updateNotice,
   });
-  const valuationButton = document.getElementById('valuation-toggle');
-  truckBan = truckBanTool({
-    map,
-    root: document.getElementById('truck-ban-panel'),
-    button: document.getElementById('truck-ban-toggle'),
-    phone,
-    onOpen: () => {
-      clickMarker.remove();
-      if (valuation.isOpen()) valuationButton.click();
-      trace?.close();
-      if (phone.matches) setLayersOpen(false);
-    },
-    onChange: updateNotice,
-  });
+  valuation = valuationTool(toolOptions('valuation', () => valuation));
+  truckBan = truckBanTool(toolOptions('truck-ban', () => truckBan));
   let showTownships = () => {};
   let showProjectLabels = () => {};
   const showClusterCounts = clusterCounts(map);
   const auth = authControl({ button: document.getElementById('auth-toggle'), root: document.getElementById('auth-panel') });
   const origins = originPoints({ map, root: document.getElementById('origin-filter') });
   trace = traceTool({
-    map,
-    root: document.getElementById('trace-panel'),
-    button: document.getElementById('trace-toggle'),
-    phone,
-    onOpen: () => {
-      clickMarker.remove();
-      if (valuation.isOpen()) valuationButton.click();
-      truckBan.close();
-      if (phone.matches) setLayersOpen(false);
-    },
-    onChange: updateNotice,
+    ...toolOptions('trace', () => trace),
     // After a write: the points again, and the open lookup without a deleted record.
     onRecordsChanged: ({ deletedId } = {}) => {
       origins.reload();
@@ -164,9 +145,7 @@ async function main() {
 
   const applyVisibility = (table) => {
     const on = visible[table];
-    for (const layer of map.getStyle()?.layers ?? []) {
-      if (layer.id.startsWith(`${table}:`)) map.setLayoutProperty(layer.id, 'visibility', on ? 'visible' : 'none');
-    }
+    showLayers(map, `${table}:`, on);
     if (table === 'townships') showTownships(on);
     if (table === 'origin_points') showClusterCounts(on);
     if (table === 'sponge_projects') showProjectLabels(on);

@@ -191,3 +191,10 @@ export function buildStyle(tilejson, basemap) {
 /** Map layers that show point features (for "points here" in the info panel). */
 export const POINT_LAYER_IDS = ['sponge_facilities', 'waterlogging_points', 'freight_sources', 'village_clinics',
   'origin_points'].map((t) => `${t}:points`);
+
+/** Shows or hides the map's layers whose ids start with `prefix` (`table:` or a tool's `valuation:`). */
+export function showLayers(map, prefix, visible) {
+  for (const layer of map.getStyle()?.layers ?? []) {
+    if (layer.id.startsWith(prefix)) map.setLayoutProperty(layer.id, 'visibility', visible ? 'visible' : 'none');
+  }
+}

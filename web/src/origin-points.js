@@ -16,17 +16,10 @@ import { fetchJson } from './api.js';
 import { el } from './dom.js';
 import { t, tv } from './i18n.js';
 import { CLUSTER_SOURCE, PRODUCT_COLORS } from './map-style.js';
+import { todayShanghai } from './panel-utils.js';
 
 const SUBJECT_TYPES = ['企业', '农民合作社', '家庭农场', '种养殖户', '农村经纪人'];
 const EMPTY = { type: 'FeatureCollection', features: [] };
-
-/** Today in Asia/Shanghai as `YYYY-MM-DD`. */
-export function todayShanghai() {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
-  }).formatToParts(new Date()).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
 
 /** What the map needs of a record (the panel asks the server for the record itself). */
 function drawable(f) {

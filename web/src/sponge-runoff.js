@@ -9,6 +9,7 @@
 
 import { el } from './dom.js';
 import { getLang, t, tv } from './i18n.js';
+import { twoLines } from './panel-utils.js';
 
 const en = () => getLang() === 'en';
 /** A number with `min`..`max` decimals and thousands separators ('—' when missing). */
@@ -50,10 +51,7 @@ function facilitiesTable(d) {
     el('caption', {}, t('runoff_facilities')),
     el('thead', {}, el('tr', {}, [el('th', {}, t('runoff_facility')), el('th', {}, t('runoff_volume_m3'))])),
     el('tbody', {}, rows.map((f) => el('tr', {}, [
-      el('th', {}, [
-        el('span', { class: 'num-main' }, f.name ?? ''),
-        el('span', { class: 'num-sub' }, [tv(f.kind ?? ''), f.status ? ` · ${tv(f.status)}` : '', f.basis ? ` · ${text(f.basis)}` : '']),
-      ]),
+      el('th', {}, twoLines(f.name ?? '', [tv(f.kind ?? ''), f.status ? ` · ${tv(f.status)}` : '', f.basis ? ` · ${text(f.basis)}` : ''])),
       el('td', {}, m3(f.effective_volume_m3)),
     ]))),
     el('tfoot', {}, el('tr', {}, [el('th', {}, t('runoff_provided')), el('td', { class: 'provided' }, m3(d.provided_volume_m3))])),

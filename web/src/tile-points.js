@@ -5,6 +5,9 @@
 
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
+import { emptyBox, extendBox } from './geo.js';
+
+const within = (bbox, [lon, lat]) => lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
 
 function tileRange(bbox, z) {
   const n = 2 ** z;
@@ -25,10 +28,10 @@ export function readZoom(tilejson, layer) {
 }
 
 /**
- * GeoJSON FeatureCollections of `layers` (table names) inside `bbox`, read from the
- * tiles of `tilejson` at zoom `z`. Missing or empty tiles (404, 204) are skipped.
+ * The vector tiles of `tilejson` at zoom `z` that cover `bbox`: `{x, y, tile}` each, with
+ * the VectorTile; missing or empty tiles (404, 204, no bytes) are left out.
  */
-export async function readPointLayers(tilejson, layers, bbox, z) {
+async function readTiles(tilejson, bbox, z) {
   const { x0, x1, y0, y1 } = tileRange(bbox, z);
   const template = tilejson.tiles[0];
   const jobs = [];
@@ -38,21 +41,26 @@ export async function readPointLayers(tilejson, layers, bbox, z) {
       jobs.push(fetch(url).then(async (r) => (r.ok && r.status !== 204 ? { x, y, buf: await r.arrayBuffer() } : null)));
     }
   }
+  return (await Promise.all(jobs)).filter((t) => t && t.buf.byteLength > 0)
+    .map(({ x, y, buf }) => ({ x, y, tile: new VectorTile(new PbfReader(new Uint8Array(buf))) }));
+}
+
+/**
+ * GeoJSON FeatureCollections of `layers` (table names) inside `bbox`, read from the
+ * tiles of `tilejson` at zoom `z`. Missing or empty tiles (404, 204) are skipped.
+ */
+export async function readPointLayers(tilejson, layers, bbox, z) {
   const out = Object.fromEntries(layers.map((l) => [l, new Map()]));
-  for (const tile of await Promise.all(jobs)) {
-    if (!tile || tile.buf.byteLength === 0) continue;
-    const vt = new VectorTile(new PbfReader(new Uint8Array(tile.buf)));
+  for (const { x, y, tile } of await readTiles(tilejson, bbox, z)) {
     for (const name of layers) {
-      const layer = vt.layers[name];
+      const layer = tile.layers[name];
       if (!layer) continue;
       for (let i = 0; i < layer.length; i++) {
-        const f = layer.feature(i).toGeoJSON(tile.x, tile.y, z);
+        const f = layer.feature(i).toGeoJSON(x, y, z);
         if (f.geometry.type !== 'Point') continue;
         const key = f.id ?? JSON.stringify([f.geometry.coordinates, f.properties]);
-        const [lon, lat] = f.geometry.coordinates;
-        const inside = lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
         // Plain objects: MapLibre cannot pass null-prototype properties to its worker.
-        if (inside && !out[name].has(key)) out[name].set(key, { ...f, properties: { ...f.properties } });
+        if (within(bbox, f.geometry.coordinates) && !out[name].has(key)) out[name].set(key, { ...f, properties: { ...f.properties } });
       }
     }
   }
@@ -65,34 +73,19 @@ export async function readPointLayers(tilejson, layers, bbox, z) {
  * bounding box of all its parts (a polygon cut by tile edges appears in several tiles).
  */
 export async function readAreaAnchors(tilejson, layer, bbox, z) {
-  const { x0, x1, y0, y1 } = tileRange(bbox, z);
-  const template = tilejson.tiles[0];
-  const jobs = [];
-  for (let x = x0; x <= x1; x++) {
-    for (let y = y0; y <= y1; y++) {
-      const url = template.replace('{z}', z).replace('{x}', x).replace('{y}', y);
-      jobs.push(fetch(url).then(async (r) => (r.ok && r.status !== 204 ? { x, y, buf: await r.arrayBuffer() } : null)));
-    }
-  }
   const boxes = new Map();
-  for (const tile of await Promise.all(jobs)) {
-    if (!tile || tile.buf.byteLength === 0) continue;
-    const vtLayer = new VectorTile(new PbfReader(new Uint8Array(tile.buf))).layers[layer];
+  for (const { x, y, tile } of await readTiles(tilejson, bbox, z)) {
+    const vtLayer = tile.layers[layer];
     if (!vtLayer) continue;
     for (let i = 0; i < vtLayer.length; i++) {
-      const f = vtLayer.feature(i).toGeoJSON(tile.x, tile.y, z);
+      const f = vtLayer.feature(i).toGeoJSON(x, y, z);
       if (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon') continue;
       const key = f.id ?? f.properties.name;
-      const b = boxes.get(key) ?? { id: f.id, properties: { ...f.properties }, box: [Infinity, Infinity, -Infinity, -Infinity] };
-      const visit = (c) => {
-        if (typeof c[0] === 'number') {
-          b.box = [Math.min(b.box[0], c[0]), Math.min(b.box[1], c[1]), Math.max(b.box[2], c[0]), Math.max(b.box[3], c[1])];
-        } else c.forEach(visit);
-      };
-      visit(f.geometry.coordinates);
+      const b = boxes.get(key) ?? { id: f.id, properties: { ...f.properties }, box: emptyBox() };
+      extendBox(b.box, f.geometry.coordinates);
       boxes.set(key, b);
     }
   }
   return [...boxes.values()].map(({ id, properties, box }) => ({ id, properties, coordinates: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2] }))
-    .filter(({ coordinates: [lon, lat] }) => lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3]);
+    .filter(({ coordinates }) => within(bbox, coordinates));
 }

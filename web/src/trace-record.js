@@ -4,8 +4,9 @@
 // agriculture staff and admins); anonymous users see a line saying so instead.
 
 import { getSession } from './auth.js';
-import { el } from './dom.js';
+import { el, facts } from './dom.js';
 import { fieldLabel, getLang, layerTitle, t, tv } from './i18n.js';
+import { illustrativeBadge } from './panel-utils.js';
 
 const CONTACTS = [
   ['contact', 'contact_name', 'contact_phone'],
@@ -21,9 +22,6 @@ let recordActions = () => null;
  */
 export const setRecordActions = (fn) => { recordActions = fn; };
 const present = (v) => v != null && v !== '';
-
-const facts = (pairs) => el('dl', { class: 'facts' }, pairs.filter(([, v]) => present(v))
-  .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 
 const withCode = (name, code) => (present(name) ? (present(code) ? `${name}（${code}）` : name) : code);
 
@@ -75,7 +73,7 @@ export function recordCard(feature) {
   const scale = present(p.scale) ? `${p.scale}${p.scale_unit ? ` ${tv(p.scale_unit)}` : ''}` : null;
   const illustrative = p.accuracy === 'illustrative';
   return el('article', { class: 'hit point record', 'data-hit-layer': 'origin_points', 'data-record-id': String(feature.id) }, [
-    el('h3', {}, [layerTitle('origin_points'), illustrative ? el('span', { class: 'badge illustrative' }, t('badge_illustrative')) : null]),
+    el('h3', {}, [layerTitle('origin_points'), illustrativeBadge(illustrative)]),
     el('p', { class: 'record-subject' }, el('strong', {}, p.subject_name ?? '')),
     dueLine(p.due),
     thresholdLine(p.threshold),

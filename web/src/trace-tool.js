@@ -29,7 +29,9 @@ import { errorText, fetchJson } from './api.js';
 import { authHeaders, getSession, mayWrite, onAuthChange } from './auth.js';
 import { el } from './dom.js';
 import { fieldLabel, getLang, t, tv } from './i18n.js';
-import { todayShanghai } from './origin-points.js';
+import {
+  downloadCsv, fileButton, illustrativeBadge, latestRequest, todayShanghai, toolPanel,
+} from './panel-utils.js';
 import { dueLine, recordCard, setRecordActions, thresholdLine } from './trace-record.js';
 import { gcjToWgs } from './truck-ban.js';
 
@@ -132,8 +134,14 @@ export function mondayOf(week) {
 const addDays = (date, n) => ymd(new Date(utcDate(date).getTime() + n * DAY_MS));
 const shiftWeek = (week, n) => { const m = mondayOf(week); return m ? isoWeekOf(addDays(m, 7 * n)) : week; };
 
-/** A CSV cell. */
-const csvCell = (v) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+/** The JSON body of a response (read from a clone), or null when it is not JSON. */
+async function jsonOrNull(res) {
+  try {
+    return await res.clone().json();
+  } catch {
+    return null;
+  }
+}
 
 function blankValues(keep = {}) {
   const v = Object.fromEntries(TEXT_FIELDS.map((k) => [k, '']));
@@ -165,7 +173,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
   };
   let optionsFailed = false;
   let index = null; // Promise of Map(id → accuracy) of all records (illustrative badges)
-  const requests = { rec: 0, imp: 0, due: 0, ledger: 0, card: 0 };
+  const requests = { rec: 0, imp: 0, card: 0 };
 
   const canWrite = () => mayWrite(TABLE);
   const options = () => state.options ?? FALLBACK_OPTIONS;
@@ -290,12 +298,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
         state.original = feature;
         changed();
       } else {
-        let answer = null;
-        try {
-          answer = await res.clone().json();
-        } catch {
-          // not JSON
-        }
+        const answer = await jsonOrNull(res);
         if (res.status === 400 && Array.isArray(answer?.problems)) {
           Object.assign(state.rec, { status: 'invalid', problems: answer.problems, message: '' });
         } else {
@@ -420,12 +423,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
         method: 'POST', headers: { 'content-type': 'text/csv', ...authHeaders() }, body: bytes,
       });
       if (mine !== requests.imp) return;
-      let answer = null;
-      try {
-        answer = await res.clone().json();
-      } catch {
-        // not JSON
-      }
+      const answer = await jsonOrNull(res);
       if (res.ok && answer && Array.isArray(answer.rows)) {
         Object.assign(imp, { status: answer.dry_run ? 'checked' : 'imported', report: answer });
         if (!answer.dry_run) changed();
@@ -442,22 +440,28 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     renderImportTab();
   }
 
-  async function loadDue() {
-    const due = state.due;
-    const mine = ++requests.due;
-    Object.assign(due, { status: 'loading', message: '' });
-    renderDueTab();
-    try {
-      const [report, ids] = await Promise.all([fetchJson(`api/trace/due?as_of=${encodeURIComponent(due.asOf)}`), recordIndex()]);
-      if (mine !== requests.due) return;
-      illustrativeIds = ids;
-      Object.assign(due, { status: 'ready', report });
-    } catch (err) {
-      if (mine !== requests.due) return;
-      Object.assign(due, { status: 'error', report: null, message: `${t('tr_due_failed')}${colon()}${err.message}` });
-    }
-    renderDueTab();
-    onChange?.();
+  const tabRequests = {
+    due: latestRequest({ state: state.due, refresh: renderDueTab, onChange }),
+    ledger: latestRequest({ state: state.ledger, refresh: renderLedgerTab, onChange }),
+  };
+  /**
+   * Loads a public tab's data (`due`, `ledger`): the answer of `get()` becomes the tab's
+   * `key`, with the record index (illustrative badges); `failKey` says a failure.
+   */
+  function loadTab(tab, key, get, failKey) {
+    return tabRequests[tab].run(() => Promise.all([get(), recordIndex()]), {
+      loading: { message: '' },
+      failed: { [key]: null },
+      fail: (err) => `${t(failKey)}${colon()}${err.message}`,
+      apply: ([answer, ids]) => {
+        illustrativeIds = ids;
+        Object.assign(state[tab], { status: 'ready', [key]: answer });
+      },
+    });
+  }
+
+  function loadDue() {
+    return loadTab('due', 'report', () => fetchJson(`api/trace/due?as_of=${encodeURIComponent(state.due.asOf)}`), 'tr_due_failed');
   }
 
   async function openDueCard(id) {
@@ -490,22 +494,9 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     body.querySelector('.due-card-row')?.scrollIntoView({ block: 'nearest' });
   }
 
-  async function loadLedger() {
-    const ledger = state.ledger;
-    const mine = ++requests.ledger;
-    Object.assign(ledger, { status: 'loading', message: '' });
-    renderLedgerTab();
-    try {
-      const [data, ids] = await Promise.all([fetchJson(`api/trace/ledger?week=${encodeURIComponent(ledger.week)}&format=json`), recordIndex()]);
-      if (mine !== requests.ledger) return;
-      illustrativeIds = ids;
-      Object.assign(ledger, { status: 'ready', data });
-    } catch (err) {
-      if (mine !== requests.ledger) return;
-      Object.assign(ledger, { status: 'error', data: null, message: `${t('tr_ledger_failed')}${colon()}${err.message}` });
-    }
-    renderLedgerTab();
-    onChange?.();
+  function loadLedger() {
+    return loadTab('ledger', 'data', () => fetchJson(`api/trace/ledger?week=${encodeURIComponent(state.ledger.week)}&format=json`),
+      'tr_ledger_failed');
   }
 
   // ----- rendering: common ------------------------------------------------------------
@@ -556,8 +547,6 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     parts.push(el('p', { class: 'v-note' }, t('tr_public_tabs')));
     pane.replaceChildren(...parts);
   }
-
-  const illustrativeBadge = () => el('span', { class: 'badge illustrative' }, t('badge_illustrative'));
 
   // ----- rendering: 新增/编辑 ------------------------------------------------------------
   function fieldInput(field, kind) {
@@ -803,14 +792,12 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     if (!canWrite()) return needSignIn(pane, 'import');
     const imp = state.imp;
     pane.dataset.state = imp.status;
-    const file = el('input', { type: 'file', id: 'trace-import-file', class: 'visually-hidden', accept: '.csv,.txt,text/csv' });
-    file.addEventListener('change', () => {
-      const chosen = file.files[0];
+    const file = fileButton({ id: 'trace-import-file', accept: '.csv,.txt,text/csv', label: t('tr_choose_file'), onFile: (chosen) => {
       if (!chosen) return;
       ++requests.imp;
       Object.assign(imp, { file: chosen, status: 'idle', report: null, rejected: null, message: '' });
       renderImportTab();
-    });
+    } });
     const encoding = el('select', { id: 'trace-import-encoding' }, [
       el('option', { value: 'auto' }, t('tr_enc_auto')), el('option', { value: 'utf-8' }, 'UTF-8'), el('option', { value: 'gbk' }, 'GBK'),
     ]);
@@ -827,17 +814,12 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     const template = el('a', { class: 'tr-template', id: 'trace-import-template', href: '#' }, t('tr_template'));
     template.addEventListener('click', (e) => {
       e.preventDefault();
-      const csv = `\uFEFF${TEMPLATE_HEADERS.map(csvCell).join(',')}\r\n`;
-      const a = el('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' })), download: '重点农产品产地溯源信息采集表.csv' });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      downloadCsv('重点农产品产地溯源信息采集表.csv', [TEMPLATE_HEADERS]);
     });
     const parts = [
       el('p', { class: 'v-note' }, t('tr_import_hint')),
       el('div', { class: 'v-upload' }, [
-        file, el('label', { for: 'trace-import-file', class: 'v-button v-file-button' }, `${t('tr_choose_file')}…`),
+        ...file,
         el('span', { class: 'v-file-name', id: 'trace-import-file-name' }, imp.file?.name ?? t('tr_no_file')),
       ]),
       el('div', { class: 'v-params' }, [el('label', { for: 'trace-import-encoding' }, t('tr_encoding')), encoding]),
@@ -1078,25 +1060,12 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
   }
 
   // ----- open / close ------------------------------------------------------------------
-  function setOpen(open) {
-    state.open = open;
-    root.hidden = !open;
-    root.classList.toggle('open', open);
-    document.getElementById('layout').classList.toggle('trace-open', open);
-    button.setAttribute('aria-expanded', String(open));
-    if (open) {
-      onOpen?.();
-      if (state.options == null) loadOptions(); // again after a failure
-    }
+  const setOpen = toolPanel({ map, root, button, layoutClass: 'trace-open', state, onOpen, onChange, toggled: (open) => {
+    if (open && state.options == null) loadOptions(); // again after a failure
     refresh();
     if (open && state.tab === 'due' && ['idle', 'stale'].includes(state.due.status)) loadDue();
     if (open && state.tab === 'ledger' && ['idle', 'stale'].includes(state.ledger.status)) loadLedger();
-    requestAnimationFrame(() => map.resize());
-    onChange?.();
-  }
-
-  button.addEventListener('click', () => setOpen(!state.open));
-  root.querySelector('.close').addEventListener('click', () => setOpen(false));
+  } });
   onAuthChange((session) => {
     index = null;
     if (!session || !canWrite()) {

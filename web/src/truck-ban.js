@@ -15,8 +15,14 @@
 // `#truck-ban-intervals tbody tr`; map layers `truckban:track`, `truckban:violations`.
 
 import { Marker } from 'maplibre-gl';
-import { el } from './dom.js';
+import { post } from './api.js';
+import { el, facts } from './dom.js';
+import { coordsBox } from './geo.js';
 import { getLang, t } from './i18n.js';
+import { showLayers } from './map-style.js';
+import {
+  fileButton, fitAboveSheet, illustrativeBadge, latestRequest, nowShanghai, scrollToResult, toolPanel, twoLines,
+} from './panel-utils.js';
 
 const TRACK_SOURCE = 'truckban-track';
 const EMPTY = { type: 'FeatureCollection', features: [] };
@@ -27,14 +33,6 @@ const PURPOSES = ['ordinary', 'police', 'fire', 'engineering_rescue', 'law_enfor
   'landscaping', 'road_maintenance', 'municipal_engineering', 'medical_waste', 'other_by_law'];
 const en = () => getLang() === 'en';
 const colon = () => (en() ? ': ' : '：');
-
-/** Now in Asia/Shanghai as `YYYY-MM-DDTHH:MM` (for datetime-local). */
-export function nowShanghai() {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date()).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
 
 /** Unix ms → `YYYY-MM-DD HH:MM:SS` in Asia/Shanghai. */
 export function localTime(ms) {
@@ -133,14 +131,6 @@ export function readFixes(text) {
   return fixes.filter((f) => Number.isFinite(f.c[0]) && Number.isFinite(f.c[1]));
 }
 
-async function errorText(res) {
-  try {
-    return (await res.json()).error ?? `HTTP ${res.status}`;
-  } catch {
-    return `HTTP ${res.status}`;
-  }
-}
-
 /**
  * The tool. `button` opens and closes `root`; `onOpen()` runs when it opens and
  * `onChange()` after every answer (for the illustrative-data notice).
@@ -168,7 +158,7 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     fileName: null,
     message: '',
   };
-  let requests = 0;
+  const request = latestRequest({ state, refresh, onChange });
   let controls = null;
   let layersReady = false;
   const marker = new Marker({ color: '#a61e1e', scale: 0.7 });
@@ -192,10 +182,7 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     if (layersReady) map.getSource(TRACK_SOURCE).setData(trackData());
   };
   const setLayerVisibility = () => {
-    if (!layersReady) return;
-    for (const layer of map.getStyle().layers) {
-      if (layer.id.startsWith('truckban:')) map.setLayoutProperty(layer.id, 'visibility', state.open ? 'visible' : 'none');
-    }
+    if (layersReady) showLayers(map, 'truckban:', state.open);
   };
   const addLayers = () => {
     map.addSource(TRACK_SOURCE, { type: 'geojson', data: EMPTY });
@@ -236,25 +223,16 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
       Object.assign(state, { status: 'error', answer: null, message: t('tb_need_time') });
       return refresh();
     }
-    const mine = ++requests;
-    Object.assign(state, { status: 'loading', track: null });
-    refresh();
-    try {
-      const res = await fetch(new URL('api/truck-ban/check', document.baseURI), {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ lon: Number(state.point[0].toFixed(7)), lat: Number(state.point[1].toFixed(7)), at: atText(), vehicle: vehicle() }),
-      });
-      if (!res.ok) throw new Error(await errorText(res));
-      const answer = await res.json();
-      if (mine !== requests) return;
-      Object.assign(state, { status: 'result', answer });
-    } catch (err) {
-      if (mine !== requests) return;
-      Object.assign(state, { status: 'error', answer: null, message: `${t('tb_failed')}${colon()}${err.message}` });
-    }
-    refresh();
-    if (phone.matches) showResult();
-    onChange?.();
+    const query = { lon: Number(state.point[0].toFixed(7)), lat: Number(state.point[1].toFixed(7)), at: atText(), vehicle: vehicle() };
+    return request.run(async () => {
+      const answer = await (await post('api/truck-ban/check', JSON.stringify(query), 'application/json')).json();
+      return { status: 'result', answer };
+    }, {
+      loading: { track: null },
+      failed: { answer: null },
+      fail: (err) => `${t('tb_failed')}${colon()}${err.message}`,
+      then: () => { if (phone.matches) showResult(); },
+    });
   }
 
   async function onFile(file) {
@@ -275,44 +253,32 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
 
   async function runTrack() {
     if (state.trackText == null) return;
-    const mine = ++requests;
     marker.remove();
-    Object.assign(state, { status: 'loading', answer: null, point: null });
-    refresh();
     const q = new URLSearchParams();
     if (state.trackFormat) q.set('format', state.trackFormat);
     if (state.crs === 'gcj02') q.set('crs', 'gcj02');
-    try {
-      const res = await fetch(new URL(`api/truck-ban/track?${q}`, document.baseURI), {
-        method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: state.trackText,
-      });
-      if (!res.ok) throw new Error(await errorText(res));
-      const track = await res.json();
-      if (mine !== requests) return;
-      const toWgs = state.crs === 'gcj02' ? gcjToWgs : (c) => [c[0], c[1]];
-      const fixes = readFixes(state.trackText).map((f) => ({ t: f.t, c: toWgs(f.c) }));
+    const [text, crs] = [state.trackText, state.crs];
+    return request.run(async () => {
+      const track = await (await post(`api/truck-ban/track?${q}`, text, 'text/plain; charset=utf-8')).json();
+      const toWgs = crs === 'gcj02' ? gcjToWgs : (c) => [c[0], c[1]];
+      const fixes = readFixes(text).map((f) => ({ t: f.t, c: toWgs(f.c) }));
       const timed = fixes.length > 0 && fixes.every((f) => f.t != null);
       const segments = track.intervals.map((iv) => {
         const inner = timed ? fixes.filter((f) => f.t > iv.entry.t_ms && f.t < iv.exit.t_ms).map((f) => f.c) : [];
         return [[iv.entry.lon, iv.entry.lat], ...inner, [iv.exit.lon, iv.exit.lat]];
       });
-      Object.assign(state, { status: 'track', track, trackLine: fixes.map((f) => f.c), segments, straight: !timed });
-      refresh();
-      const all = [...fixes.map((f) => f.c), ...segments.flat()];
-      if (all.length) {
-        const xs = all.map((c) => c[0]);
-        const ys = all.map((c) => c[1]);
-        const sheet = phone.matches ? root.getBoundingClientRect().height : 0;
-        map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
-          { padding: { top: 40, left: 40, right: 40, bottom: 40 + sheet }, maxZoom: 16, duration: 300 });
-      }
-      if (phone.matches) showResult();
-    } catch (err) {
-      if (mine !== requests) return;
-      Object.assign(state, { status: 'error', track: null, message: `${t('tb_track_failed')}${colon()}${err.message}` });
-    }
-    refresh();
-    onChange?.();
+      return { status: 'track', track, trackLine: fixes.map((f) => f.c), segments, straight: !timed };
+    }, {
+      loading: { answer: null, point: null },
+      failed: { track: null },
+      fail: (err) => `${t('tb_track_failed')}${colon()}${err.message}`,
+      then: (ok) => {
+        if (!ok) return;
+        const box = coordsBox([state.trackLine, state.segments]);
+        if (box) fitAboveSheet(map, box, { phone, root, maxZoom: 16 });
+        if (phone.matches) showResult();
+      },
+    });
   }
 
   map.on('click', (e) => {
@@ -350,11 +316,7 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     };
     c.rowsMeasured = [...field('truck-ban-length', 'tb_length', c.length), ...field('truck-ban-mass', 'tb_mass', c.mass)];
     c.rowsClass = field('truck-ban-class', 'tb_class', c.klass);
-    const file = el('input', { type: 'file', id: 'truck-ban-file', class: 'visually-hidden', accept: '.csv,.txt,.gpx,.geojson,.json' });
-    file.addEventListener('change', () => {
-      onFile(file.files[0]);
-      file.value = '';
-    });
+    const file = fileButton({ id: 'truck-ban-file', accept: '.csv,.txt,.gpx,.geojson,.json', label: t('tb_upload'), onFile });
     c.fileName = el('span', { class: 'v-file-name' });
     const section = el('div', { class: 'v-controls' }, [
       el('h3', { class: 'tb-section' }, t('tb_vehicle')),
@@ -370,7 +332,7 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
       el('p', { class: 'v-hint' }, t('tb_click_hint')),
       el('h3', { class: 'tb-section' }, t('tb_track')),
       el('div', { class: 'v-upload' }, [
-        file, el('label', { for: 'truck-ban-file', class: 'v-button v-file-button' }, `${t('tb_upload')}…`), c.fileName,
+        ...file, c.fileName,
         select('truck-ban-crs', ['wgs84', 'gcj02'], state.crs, 'tb_crs', (v) => { state.crs = v; runTrack(); }),
         el('p', { class: 'v-small muted' }, t('tb_track_hint')),
       ]),
@@ -385,18 +347,16 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     controls.fileName.textContent = state.fileName ?? '';
   }
 
-  const facts = (rows) => el('dl', { class: 'facts' }, rows.filter(([, x]) => x != null && x !== '')
-    .flatMap(([k, x]) => [el('dt', {}, k), el('dd', {}, x)]));
   const yesNo = (b) => t(b ? 'tb_yes' : 'tb_no');
 
   function decisionView() {
     const a = state.answer;
     const p = a.position ?? {};
-    const illustrative = p.zone_illustrative ? el('span', { class: 'badge illustrative' }, t('badge_illustrative')) : null;
     const notes = (a.notes ?? []).map((n) => el('li', {}, en() ? n.en : n.zh));
     return el('div', { id: 'truck-ban-result', 'data-banned': String(a.banned) }, [
       el('p', { class: 'tb-verdict' }, [
-        el('span', { class: `tb-badge ${a.banned ? 'banned' : 'allowed'}` }, t(a.banned ? 'tb_banned' : 'tb_allowed')), illustrative,
+        el('span', { class: `tb-badge ${a.banned ? 'banned' : 'allowed'}` }, t(a.banned ? 'tb_banned' : 'tb_allowed')),
+        illustrativeBadge(p.zone_illustrative),
       ]),
       el('p', { class: 'tb-reason' }, en() ? a.reason_en : a.reason),
       a.banned && a.penalty ? el('p', { class: 'v-warning tb-penalty' },
@@ -421,8 +381,8 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     const minutes = (ms) => (ms / 60000).toFixed(1);
     const rows = r.intervals.map((iv, i) => el('tr', {}, [
       el('td', {}, String(i + 1)),
-      el('td', {}, [el('span', { class: 'num-main' }, localTime(iv.entry.t_ms)), el('span', { class: 'num-sub' }, t(`tb_cause_${iv.entered_by}`))]),
-      el('td', {}, [el('span', { class: 'num-main' }, localTime(iv.exit.t_ms)), el('span', { class: 'num-sub' }, t(`tb_cause_${iv.exited_by}`))]),
+      el('td', {}, twoLines(localTime(iv.entry.t_ms), t(`tb_cause_${iv.entered_by}`))),
+      el('td', {}, twoLines(localTime(iv.exit.t_ms), t(`tb_cause_${iv.exited_by}`))),
       el('td', {}, Math.round(iv.distance_m).toLocaleString('en-US')),
       el('td', {}, minutes(iv.duration_ms)),
     ]));
@@ -431,7 +391,7 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     return [
       el('p', { class: 'v-summary tb-track-summary' }, [
         el('strong', {}, r.intervals.length ? t('tb_intervals', r.intervals.length) : t('tb_no_intervals')),
-        r.zone_illustrative ? el('span', { class: 'badge illustrative' }, t('badge_illustrative')) : null,
+        illustrativeBadge(r.zone_illustrative),
       ]),
       r.intervals.length ? el('table', { class: 'price-table v-table', id: 'truck-ban-intervals' }, [
         el('thead', {}, el('tr', {}, [el('th', {}, '#'), el('th', {}, t('tb_entry')), el('th', {}, t('tb_exit')),
@@ -481,20 +441,11 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     updateMap();
   }
 
-  function showResult() {
-    const top = controls.result.getBoundingClientRect().top - body.getBoundingClientRect().top + body.scrollTop;
-    body.scrollTop = top - 6;
-  }
+  const showResult = () => scrollToResult(body, controls.result);
 
-  function setOpen(open) {
-    state.open = open;
-    root.hidden = !open;
-    root.classList.toggle('open', open);
-    document.getElementById('layout').classList.toggle('truckban-open', open);
-    button.setAttribute('aria-expanded', String(open));
+  const setOpen = toolPanel({ map, root, button, layoutClass: 'truckban-open', state, onOpen, onChange, toggled: (open) => {
     setLayerVisibility();
     if (open) {
-      onOpen?.();
       map.getCanvas().style.cursor = 'crosshair';
       if (state.point && state.status === 'result') marker.setLngLat(state.point).addTo(map);
     } else {
@@ -502,12 +453,7 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
       marker.remove();
     }
     refresh();
-    requestAnimationFrame(() => map.resize());
-    onChange?.();
-  }
-
-  button.addEventListener('click', () => setOpen(!state.open));
-  root.querySelector('.close').addEventListener('click', () => setOpen(false));
+  } });
   refresh();
 
   return {

@@ -8,9 +8,15 @@
 // | result | batch | error`; the grade parts are drawn in the map layer
 // `valuation:parts-fill` (properties `system`, `grade`).
 
-import { el } from './dom.js';
+import { post } from './api.js';
+import { el, facts } from './dom.js';
+import { coordsBox } from './geo.js';
 import { getLang, t, tv } from './i18n.js';
-import { COLLECTIVE_GRADE_COLORS, URBAN_GRADE_COLORS } from './map-style.js';
+import { COLLECTIVE_GRADE_COLORS, URBAN_GRADE_COLORS, showLayers } from './map-style.js';
+import {
+  download, downloadCsv, fileButton, fitAboveSheet, illustrativeBadge, latestRequest, scrollToResult, todayShanghai, toolPanel,
+  twoLines,
+} from './panel-utils.js';
 
 export const PARTS_FILL_LAYER = 'valuation:parts-fill';
 const DRAW_SOURCE = 'valuation-draw';
@@ -20,11 +26,6 @@ const USES = ['商服', '住宅', '公共管理与公共服务', '工业', '宅�
 const COLLECTIVE_USES = ['商服', '宅基地', '工业'];
 const EMPTY = { type: 'FeatureCollection', features: [] };
 const en = () => getLang() === 'en';
-
-/** Today in Asia/Shanghai, YYYY-MM-DD. */
-export const todayShanghai = () => new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
-}).format(new Date());
 
 const fmt = (n, digits) => Number(n).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
@@ -43,19 +44,10 @@ const gradeLabel = (p, withZh = false) => (en()
   : `${p.system_name}${p.grade_name}`);
 const colon = () => (en() ? ': ' : '：');
 const paren = (x) => (en() ? ` (${x})` : `（${x}）`);
-const twoLines = (main, sub) => [el('span', { class: 'num-main' }, main), sub != null ? el('span', { class: 'num-sub' }, sub) : null];
 
 function bbox(geometry) {
-  const box = [Infinity, Infinity, -Infinity, -Infinity];
-  const visit = (c) => {
-    if (typeof c[0] === 'number') {
-      box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
-      box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
-    } else c.forEach(visit);
-  };
   const geoms = geometry.type === 'GeometryCollection' ? geometry.geometries : [geometry];
-  geoms.forEach((g) => g?.coordinates && visit(g.coordinates));
-  return Number.isFinite(box[0]) ? box : null;
+  return coordsBox(geoms.filter((g) => g?.coordinates).map((g) => g.coordinates));
 }
 
 /** A hatch pattern for the part of a parcel outside every grade zone. */
@@ -68,29 +60,6 @@ function hatchImage() {
     }
   }
   return { width: size, height: size, data };
-}
-
-function csvCell(v) {
-  const s = v == null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-const toCsv = (rows) => `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
-
-function download(name, blob) {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 2000);
-}
-
-async function errorText(res) {
-  try {
-    return (await res.json()).error ?? `HTTP ${res.status}`;
-  } catch {
-    return `HTTP ${res.status}`;
-  }
 }
 
 /**
@@ -114,7 +83,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
     fileName: null,
     message: '',
   };
-  let requests = 0;
+  const request = latestRequest({ state, refresh, onChange });
   let controls = null;
   let layersReady = false;
 
@@ -165,10 +134,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   };
 
   const setLayerVisibility = () => {
-    if (!layersReady) return;
-    for (const layer of map.getStyle().layers) {
-      if (layer.id.startsWith('valuation:')) map.setLayoutProperty(layer.id, 'visibility', state.open ? 'visible' : 'none');
-    }
+    if (layersReady) showLayers(map, 'valuation:', state.open);
   };
 
   const addLayers = () => {
@@ -200,9 +166,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
 
   const fitTo = (geometry) => {
     const box = geometry && bbox(geometry);
-    if (!box) return;
-    const sheet = phone.matches ? root.getBoundingClientRect().height : 0;
-    map.fitBounds(box, { padding: { top: 40, left: 40, right: 40, bottom: 40 + sheet }, maxZoom: 17, duration: 300 });
+    if (box) fitAboveSheet(map, box, { phone, root, maxZoom: 17 });
   };
 
   // ----- drawing --------------------------------------------------------------------
@@ -213,23 +177,20 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   };
 
   const resetResult = () => {
-    ++requests;
+    request.cancel();
     Object.assign(state, { answer: null, batch: null, batchFile: null, fileName: null, message: '' });
   };
 
-  const startDrawing = () => {
+  /** No parcel, no answer; drawing a new parcel when `drawing`. */
+  const restart = (drawing) => {
     resetResult();
-    Object.assign(state, { mode: 'drawing', vertices: [], parcel: null, status: 'drawing' });
-    setDrawing(true);
+    const mode = drawing ? 'drawing' : 'idle';
+    Object.assign(state, { mode, vertices: [], parcel: null, status: mode });
+    setDrawing(drawing);
     refresh();
   };
-
-  const clearAll = () => {
-    resetResult();
-    Object.assign(state, { mode: 'idle', vertices: [], parcel: null, status: 'idle' });
-    setDrawing(false);
-    refresh();
-  };
+  const startDrawing = () => restart(true);
+  const clearAll = () => restart(false);
 
   const finish = () => {
     if (state.mode !== 'drawing') return;
@@ -268,75 +229,46 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
     ...(state.asOf ? { as_of: state.asOf } : {}),
   });
 
+  /** Asks the server once a land use is chosen (else state 'need-use'). */
+  const ask = (work, options) => {
+    if (!state.use) {
+      state.status = 'need-use';
+      return refresh();
+    }
+    return request.run(work, options);
+  };
+
   async function run() {
     if (state.batchFile) return runBatch();
     if (!state.parcel) return refresh();
-    if (!state.use) {
-      state.status = 'need-use';
-      return refresh();
-    }
-    const mine = ++requests;
-    state.status = 'loading';
-    refresh();
-    try {
-      const res = await fetch(new URL('api/land/valuation', document.baseURI), {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ parcel: state.parcel, ...params() }),
-      });
-      if (!res.ok) throw new Error(await errorText(res));
-      const answer = await res.json();
-      if (mine !== requests) return;
-      Object.assign(state, { status: 'result', answer });
-      refresh();
-      if (phone.matches) showResult();
-    } catch (err) {
-      if (mine !== requests) return;
-      Object.assign(state, { status: 'error', answer: null, message: err.message });
-    }
-    refresh();
-    onChange?.();
+    const query = JSON.stringify({ parcel: state.parcel, ...params() });
+    return ask(async () => ({ status: 'result', answer: await (await post('api/land/valuation', query, 'application/json')).json() }), {
+      failed: { answer: null },
+      then: (ok) => { if (ok && phone.matches) showResult(); },
+    });
   }
 
-  const batchUrl = (format) => {
+  /** POST the batch file for the answer in `format` (geojson | csv). */
+  const postBatch = (format) => {
     const q = new URLSearchParams({ ...params(), filename: state.batchFile.name, format });
-    return new URL(`api/land/valuation/batch?${q}`, document.baseURI);
+    return post(`api/land/valuation/batch?${q}`, state.batchFile.text, 'text/plain; charset=utf-8');
   };
 
   async function runBatch() {
-    if (!state.use) {
-      state.status = 'need-use';
-      return refresh();
-    }
-    const mine = ++requests;
-    state.status = 'loading';
-    refresh();
-    try {
-      const res = await fetch(batchUrl('geojson'), {
-        method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: state.batchFile.text,
-      });
-      if (!res.ok) throw new Error(await errorText(res));
-      const batch = await res.json();
-      if (mine !== requests) return;
-      Object.assign(state, { status: 'batch', batch });
-      refresh();
-      if (phone.matches) showResult();
-      const all = batch.features.filter((f) => f.geometry).map((f) => f.geometry);
-      if (all.length) fitTo({ type: 'GeometryCollection', geometries: all.flatMap((g) => g.geometries) });
-    } catch (err) {
-      if (mine !== requests) return;
-      Object.assign(state, { status: 'error', batch: null, message: err.message });
-    }
-    refresh();
-    onChange?.();
+    return ask(async () => ({ status: 'batch', batch: await (await postBatch('geojson')).json() }), {
+      failed: { batch: null },
+      then: (ok) => {
+        if (!ok) return;
+        if (phone.matches) showResult();
+        const all = state.batch.features.filter((f) => f.geometry).map((f) => f.geometry);
+        if (all.length) fitTo({ type: 'GeometryCollection', geometries: all.flatMap((g) => g.geometries) });
+      },
+    });
   }
 
   async function downloadReport() {
     try {
-      const res = await fetch(batchUrl('csv'), {
-        method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: state.batchFile.text,
-      });
-      if (!res.ok) throw new Error(await errorText(res));
-      download('valuation-report.csv', await res.blob());
+      download('valuation-report.csv', await (await postBatch('csv')).blob());
     } catch (err) {
       Object.assign(state, { status: 'error', message: err.message });
       refresh();
@@ -378,7 +310,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   }
 
   // ----- CSV and print --------------------------------------------------------------
-  function answerCsv() {
+  function answerRows() {
     const v = state.answer.valuation;
     const rows = [[t('grade'), `${t('area')}(m²)`, `${t('area')}(${t('mu')})`, `${t('share')}(%)`, t('land_use'),
       `${t('unit_price')}(${t('yuan_per_m2')})`, `${t('unit_price')}(${t('wan_yuan_per_mu')})`, t('value_yuan'), t('note')]];
@@ -404,7 +336,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       [`${t('parcel')} (GeoJSON, WGS84)`, JSON.stringify(state.parcel)],
     ];
     rows.push([t('csv_item'), t('csv_value')], ...meta.filter(([, x]) => x !== ''));
-    return toCsv(rows);
+    return rows;
   }
 
   const snapshot = () => new Promise((resolve) => {
@@ -455,11 +387,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       b.addEventListener('click', onClick);
       return b;
     };
-    const file = el('input', { type: 'file', id: 'valuation-file', class: 'visually-hidden', accept: '.geojson,.json,.csv,.txt' });
-    file.addEventListener('change', () => {
-      onFile(file.files[0]);
-      file.value = '';
-    });
+    const file = fileButton({ id: 'valuation-file', accept: '.geojson,.json,.csv,.txt', label: t('upload'), onFile });
     const asOf = el('input', { type: 'date', id: 'valuation-as-of', value: state.asOf });
     asOf.addEventListener('change', () => {
       state.asOf = asOf.value;
@@ -480,7 +408,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       el('div', { class: 'v-tools' }, [c.draw, c.undo, c.finish, c.clear]),
       c.hint,
       el('div', { class: 'v-upload' }, [
-        file, el('label', { for: 'valuation-file', class: 'v-button v-file-button' }, `${t('upload')}…`), c.fileName,
+        ...file, c.fileName,
         el('p', { class: 'v-small muted' }, t('upload_hint')),
       ]),
       el('div', { class: 'v-params' }, [
@@ -534,23 +462,22 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
     if (o.area.m2 > 0) notes.push(`${t('outside_zones')}${colon()}${en() ? o.note_en : o.note}`);
     const inForce = el('p', { class: v.in_force === false ? 'v-warning' : 'v-note', 'data-in-force': String(v.in_force) },
       [v.in_force === false ? el('strong', {}, `⚠ ${t('not_in_force')}${colon()}`) : null, en() ? v.note_en : v.note]);
-    const facts = [
+    const details = [
       [t('requested_use'), useLabel(v.requested_use)],
       [t('urban_use'), v.urban_use ? useLabel(v.urban_use) : null],
       [t('collective_use_applied'), v.collective_use ? useLabel(v.collective_use) : null],
       [t('as_of'), v.as_of],
       [t('document'), v.document], [t('approval'), v.approval], [t('issued'), v.issued], [t('in_force'), v.in_force_from],
       [t('price_basis'), v.price_basis], [t('scope'), v.scope],
-    ].filter(([, x]) => x != null);
+    ];
     const csv = el('button', { type: 'button', id: 'valuation-csv', class: 'v-button' }, t('download_csv'));
-    csv.addEventListener('click', () => download(`valuation-${v.as_of ?? todayShanghai()}.csv`,
-      new Blob([answerCsv()], { type: 'text/csv;charset=utf-8' })));
+    csv.addEventListener('click', () => downloadCsv(`valuation-${v.as_of ?? todayShanghai()}.csv`, answerRows()));
     const print = el('button', { type: 'button', id: 'valuation-print', class: 'v-button' }, t('print'));
     print.addEventListener('click', printReport);
     return [
       el('div', { class: 'v-summary' }, [
         el('p', {}, [el('strong', {}, `${t('parcel_area')}${colon()}`), el('span', { class: 'v-area' }, `${fmt(v.parcel_area.m2, 2)} m²`),
-          paren(`${fmt(v.parcel_area.mu, 4)} ${t('mu')}`), a.illustrative ? el('span', { class: 'badge illustrative' }, t('badge_illustrative')) : null]),
+          paren(`${fmt(v.parcel_area.mu, 4)} ${t('mu')}`), illustrativeBadge(a.illustrative)]),
         el('p', { class: 'v-total-line' }, [el('strong', {}, `${t('total')}${colon()}`),
           el('span', { class: 'v-total', 'data-yuan': v.total_value.yuan }, `${fmtYuan(v.total_value.yuan)} ${t('yuan')}`),
           paren(`${v.total_wan_yuan} ${t('wan_yuan')}`)]),
@@ -575,7 +502,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
         ])),
       ]),
       notes.length ? el('ul', { class: 'v-notes' }, notes.map((n) => el('li', {}, n))) : null,
-      el('dl', { class: 'facts' }, facts.flatMap(([k, x]) => [el('dt', {}, k), el('dd', {}, x)])),
+      facts(details),
       el('details', { class: 'v-rounding' }, [el('summary', {}, t('rounding')), el('p', {}, v.rounding)]),
       el('figure', { class: 'print-map print-only' }, el('img', { alt: '' })),
       el('div', { class: 'v-actions no-print' }, [csv, print]),
@@ -650,36 +577,20 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   }
 
   /** On a phone, scrolls the sheet to the answer (the controls stay above it). */
-  function showResult() {
-    const top = controls.result.getBoundingClientRect().top - body.getBoundingClientRect().top + body.scrollTop;
-    body.scrollTop = top - 6;
-  }
+  const showResult = () => scrollToResult(body, controls.result);
 
-  function setOpen(open) {
-    state.open = open;
-    root.hidden = !open;
-    root.classList.toggle('open', open);
-    document.getElementById('layout').classList.toggle('valuation-open', open);
-    button.setAttribute('aria-expanded', String(open));
+  const setOpen = toolPanel({ map, root, button, layoutClass: 'valuation-open', state, onOpen, onChange, toggled: (open) => {
     setLayerVisibility();
-    if (open) {
-      onOpen?.();
-      if (state.mode === 'idle' && !state.parcel && !state.batchFile) startDrawing();
-      else if (state.mode === 'drawing') setDrawing(true);
-    } else {
-      setDrawing(false);
-    }
+    if (!open) setDrawing(false);
+    else if (state.mode === 'idle' && !state.parcel && !state.batchFile) startDrawing();
+    else if (state.mode === 'drawing') setDrawing(true);
     refresh();
-    requestAnimationFrame(() => map.resize());
-    onChange?.();
-  }
-
-  button.addEventListener('click', () => setOpen(!state.open));
-  root.querySelector('.close').addEventListener('click', () => setOpen(false));
+  } });
   refresh();
 
   return {
     isOpen: () => state.open,
+    close: () => { if (state.open) setOpen(false); },
     /** Re-renders after a language change. */
     render() {
       controls = null;
