@@ -521,17 +521,18 @@ pub async fn import_origin_csv(
     if !rejected.is_empty() {
         return Err(ImportFailure::Rows { encoding: used, checked: rows.len(), rows: rejected });
     }
-    let features: Vec<NewFeature> = prepared.iter().map(|(_, p)| p.feature.clone()).collect();
+    let (checked, features): (Vec<_>, Vec<NewFeature>) =
+        prepared.into_iter().map(|(line, p)| ((line, p.checked), p.feature)).unzip();
     let ids = if dry_run { Vec::new() } else { state.insert(KIND, features, actor).await.map_err(AppError::from)? };
-    let report_rows: Vec<ImportedRow> = prepared
+    let report_rows: Vec<ImportedRow> = checked
         .into_iter()
         .enumerate()
-        .map(|(i, (line, p))| ImportedRow {
+        .map(|(i, (line, checked))| ImportedRow {
             line,
             id: ids.get(i).copied(),
-            subject_name: text(&p.checked.properties, "subject_name").unwrap_or("").to_owned(),
-            threshold: p.checked.threshold,
-            notes: p.checked.notes,
+            subject_name: text(&checked.properties, "subject_name").unwrap_or("").to_owned(),
+            threshold: checked.threshold,
+            notes: checked.notes,
         })
         .collect();
     Ok(ImportReport {

@@ -15,8 +15,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
-use crate::rows::{GEOMETRY_COLUMN, bind_fields, quote, read_audit, read_feature, schema_sql};
-use crate::write::{AuditEntry, read_before, write_audit};
+use crate::rows::{
+    GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, quote, read_audit, read_feature, schema_sql,
+};
+use crate::write::{AuditEntry, audit_insert, insert_features, read_before, write_audit};
 use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -27,12 +29,6 @@ const APPLICATION_ID: i64 = 0x4750_4B47;
 const SCHEMA_VERSION: &str = "1";
 const CORE_SQL: &str = include_str!("../sql/gpkg_core.sql");
 const RTREE_SQL: &str = include_str!("../sql/gpkg_rtree.sql");
-/// Appends one row to the audit trail (see [`write_audit`]).
-const AUDIT_INSERT_SQL: &str =
-    "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) VALUES (?, ?, ?, ?, ?, ?)";
-/// Copies one audit row as it is (see [`AuditEntry::copied`]).
-const AUDIT_COPY_SQL: &str =
-    "INSERT INTO landtrace_audit (id, at, actor, layer, fid, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// The embedded GeoPackage store.
 #[derive(Debug, Clone)]
@@ -338,6 +334,15 @@ fn read_row(kind: LayerKind, row: &SqliteRow) -> Result<Feature, StoreError> {
     read_feature(kind, row, |b| gpkg_blob::decode(b).map_err(|e| e.to_string()))
 }
 
+/// The insert of audit rows, [copied](AuditEntry::copied) or not.
+fn audit_sql(copied: bool) -> InsertSql {
+    audit_insert(copied, Params::Question, "{}", "{}")
+}
+
+fn encode(g: &geo::Geometry<f64>) -> Vec<u8> {
+    gpkg_blob::encode(g, SRS_ID)
+}
+
 /// Inserts rows into one layer. With `ids`, the given feature ids are kept
 /// (copying a store); with `audit`, one audit row per feature is written.
 async fn insert_rows(
@@ -347,26 +352,12 @@ async fn insert_rows(
     ids: Option<&[i64]>,
     audit: Option<&Actor>,
 ) -> Result<Vec<i64>, StoreError> {
-    let t = kind.table_name();
-    let has_geom = kind.geometry() != GeometryKind::None;
-    let mut cols = vec!["fid".to_owned()];
-    if has_geom {
-        cols.push(GEOMETRY_COLUMN.to_owned());
-    }
-    cols.extend(kind.fields().iter().map(|f| quote(f.name)));
-    let marks = vec!["?"; cols.len()].join(", ");
-    let sql = format!("INSERT INTO {} ({}) VALUES ({marks})", quote(t), cols.join(", "));
-    let mut out = Vec::with_capacity(features.len());
-    for (i, f) in features.iter().enumerate() {
-        let mut q = sqlx::query(schema_sql(sql.clone())).bind(ids.map(|ids| ids[i]));
-        if has_geom {
-            q = q.bind(f.geometry.as_ref().map(|g| gpkg_blob::encode(g, SRS_ID)));
-        }
-        let id = bind_fields(q, kind, &f.properties).execute(&mut **tx).await?.last_insert_rowid();
-        if let Some(actor) = audit {
-            write_audit(tx, AUDIT_INSERT_SQL, AuditEntry::insert(actor, kind, id, f)).await?;
-        }
-        out.push(id);
+    let insert = feature_insert(kind, ids.is_some(), Params::Question, "{}", "{}");
+    let out = insert_features(tx, kind, &insert, features, ids, encode).await?;
+    if let Some(actor) = audit {
+        let entries: Vec<AuditEntry> =
+            features.iter().zip(&out).map(|(f, &id)| AuditEntry::insert(actor, kind, id, f)).collect();
+        write_audit(tx, &audit_sql(false), entries).await?;
     }
     update_contents(tx, kind).await?;
     Ok(out)
@@ -459,10 +450,10 @@ impl Store for GeoPackageStore {
         let sql = format!("UPDATE {} SET {} WHERE fid = ?", quote(kind.table_name()), sets.join(", "));
         let mut q = sqlx::query(schema_sql(sql));
         if kind.geometry() != GeometryKind::None {
-            q = q.bind(valid.geometry.as_ref().map(|g| gpkg_blob::encode(g, SRS_ID)));
+            q = q.bind(valid.geometry.as_ref().map(encode));
         }
         bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
-        write_audit(&mut tx, AUDIT_INSERT_SQL, AuditEntry::update(actor, kind, id, &before, &valid)).await?;
+        write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::update(actor, kind, id, &before, &valid)]).await?;
         update_contents(&mut tx, kind).await?;
         tx.commit().await?;
         Ok(())
@@ -474,7 +465,7 @@ impl Store for GeoPackageStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        write_audit(&mut tx, AUDIT_INSERT_SQL, AuditEntry::delete(actor, kind, id, &before)).await?;
+        write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
         update_contents(&mut tx, kind).await?;
         tx.commit().await?;
         Ok(())
@@ -508,9 +499,7 @@ impl Store for GeoPackageStore {
         for ((kind, features), ids) in valid.iter().zip(&ids) {
             insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
         }
-        for a in &audit {
-            write_audit(&mut tx, AUDIT_COPY_SQL, AuditEntry::copied(a)).await?;
-        }
+        write_audit(&mut tx, &audit_sql(true), audit.iter().map(AuditEntry::copied).collect()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -18,8 +18,10 @@ use sqlx::{Postgres, Row, Transaction};
 use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
-use crate::rows::{GEOMETRY_COLUMN, bind_fields, quote, read_audit, read_feature, schema_sql};
-use crate::write::{AuditEntry, read_before, write_audit};
+use crate::rows::{
+    GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, quote, read_audit, read_feature, schema_sql,
+};
+use crate::write::{AuditEntry, audit_insert, insert_features, read_before, write_audit};
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -42,12 +44,6 @@ const MIGRATIONS_TABLE_SQL: &str = "CREATE TABLE IF NOT EXISTS landtrace_migrati
 /// `at` as RFC 3339 UTC with milliseconds, as the GeoPackage writes it.
 const AUDIT_COLUMNS: &str = "id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS at, \
      actor, layer, fid, action, before::text AS before, after::text AS after";
-/// Appends one row to the audit trail (see [`write_audit`]).
-const AUDIT_INSERT_SQL: &str = "INSERT INTO landtrace_audit (actor, layer, fid, action, before, after) \
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)";
-/// Copies one audit row as it is (see [`AuditEntry::copied`]).
-const AUDIT_COPY_SQL: &str = "INSERT INTO landtrace_audit (id, at, actor, layer, fid, action, before, after) \
-     VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::jsonb, $8::jsonb)";
 
 /// One numbered schema migration, applied once in its own transaction.
 #[derive(Debug, Clone, Copy)]
@@ -249,42 +245,27 @@ fn read_row(kind: LayerKind, row: &PgRow) -> Result<Feature, StoreError> {
     read_feature(kind, row, |b| wkb::decode(b).map_err(|e| e.to_string()))
 }
 
-/// `INSERT … RETURNING fid` for one layer, with the fid bound as `$1` when
-/// `with_ids`.
-fn insert_sql(kind: LayerKind, with_ids: bool) -> String {
-    let mut cols = Vec::new();
-    let mut values = Vec::new();
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    if with_ids {
-        cols.push("fid".to_owned());
-        values.push(next());
-    }
-    if kind.geometry() != GeometryKind::None {
-        cols.push(GEOMETRY_COLUMN.to_owned());
-        values.push(format!("ST_SetSRID(ST_GeomFromWKB({}), {SRID})", next()));
-    }
-    for f in kind.fields() {
-        cols.push(quote(f.name));
-        let p = next();
-        values.push(match f.ty {
-            FieldType::Date => format!("{p}::date"),
-            FieldType::Text | FieldType::Integer | FieldType::Real => p,
-        });
-    }
-    format!(
-        "INSERT INTO {} ({}) VALUES ({}) RETURNING fid",
-        quote(kind.table_name()),
-        cols.join(", "),
-        values.join(", ")
-    )
+/// The SQL of a geometry bound as WKB, in [`SRID`] (a literal: it is
+/// spliced into statements as it is).
+const GEOMETRY_FROM_WKB: &str = "ST_SetSRID(ST_GeomFromWKB({}), 4326)";
+
+/// The insert of features of `kind`, with their ids (see [`insert_rows`]):
+/// geometry from WKB, dates from text.
+fn insert_sql(kind: LayerKind) -> InsertSql {
+    feature_insert(kind, true, Params::Numbered, GEOMETRY_FROM_WKB, "{}::date")
+}
+
+/// The insert of audit rows, [copied](AuditEntry::copied) or not.
+fn audit_sql(copied: bool) -> InsertSql {
+    audit_insert(copied, Params::Numbered, "{}::timestamptz", "{}::jsonb")
 }
 
 /// Inserts rows into one layer. With `ids`, the given feature ids are kept
 /// (copying a store); with `audit`, one audit row per feature is written.
+///
+/// New features get their ids from the layer's sequence first, in increasing
+/// order, and are then inserted with them: the ids of a multi-row insert are
+/// known without relying on the order of its rows or of `RETURNING`.
 async fn insert_rows(
     tx: &mut Transaction<'_, Postgres>,
     kind: LayerKind,
@@ -292,22 +273,30 @@ async fn insert_rows(
     ids: Option<&[i64]>,
     audit: Option<&Actor>,
 ) -> Result<Vec<i64>, StoreError> {
-    let has_geom = kind.geometry() != GeometryKind::None;
-    let sql = insert_sql(kind, ids.is_some());
-    let mut out = Vec::with_capacity(features.len());
-    for (i, f) in features.iter().enumerate() {
-        let mut q = sqlx::query(schema_sql(sql.clone()));
-        if let Some(ids) = ids {
-            q = q.bind(ids[i]);
+    if features.is_empty() {
+        return Ok(Vec::new());
+    }
+    let allocated;
+    let ids = match ids {
+        Some(ids) => ids,
+        None => {
+            let n = i64::try_from(features.len()).unwrap_or(i64::MAX);
+            let mut new: Vec<i64> =
+                sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence($1, 'fid')) FROM generate_series(1, $2)")
+                    .bind(quote(kind.table_name()))
+                    .bind(n)
+                    .fetch_all(&mut **tx)
+                    .await?;
+            new.sort_unstable();
+            allocated = new;
+            &allocated
         }
-        if has_geom {
-            q = q.bind(f.geometry.as_ref().map(wkb_bytes));
-        }
-        let id: i64 = bind_fields(q, kind, &f.properties).fetch_one(&mut **tx).await?.try_get("fid")?;
-        if let Some(actor) = audit {
-            write_audit(tx, AUDIT_INSERT_SQL, AuditEntry::insert(actor, kind, id, f)).await?;
-        }
-        out.push(id);
+    };
+    let out = insert_features(tx, kind, &insert_sql(kind), features, Some(ids), wkb_bytes).await?;
+    if let Some(actor) = audit {
+        let entries: Vec<AuditEntry> =
+            features.iter().zip(&out).map(|(f, &id)| AuditEntry::insert(actor, kind, id, f)).collect();
+        write_audit(tx, &audit_sql(false), entries).await?;
     }
     Ok(out)
 }
@@ -503,7 +492,7 @@ impl Store for PostGisStore {
             q = q.bind(valid.geometry.as_ref().map(wkb_bytes));
         }
         bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
-        write_audit(&mut tx, AUDIT_INSERT_SQL, AuditEntry::update(actor, kind, id, &before, &valid)).await?;
+        write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::update(actor, kind, id, &before, &valid)]).await?;
         notify(&mut tx, [kind]).await?;
         tx.commit().await?;
         Ok(())
@@ -515,7 +504,7 @@ impl Store for PostGisStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        write_audit(&mut tx, AUDIT_INSERT_SQL, AuditEntry::delete(actor, kind, id, &before)).await?;
+        write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
         notify(&mut tx, [kind]).await?;
         tx.commit().await?;
         Ok(())
@@ -543,9 +532,7 @@ impl Store for PostGisStore {
         for ((kind, features), ids) in valid.iter().zip(&ids) {
             insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
         }
-        for a in &audit {
-            write_audit(&mut tx, AUDIT_COPY_SQL, AuditEntry::copied(a)).await?;
-        }
+        write_audit(&mut tx, &audit_sql(true), audit.iter().map(AuditEntry::copied).collect()).await?;
         // Later inserts continue after the copied ids.
         let tables = LayerKind::ALL.iter().map(|k| (k.table_name(), "fid")).chain([("landtrace_audit", "id")]);
         for (table, column) in tables {
@@ -615,16 +602,38 @@ mod tests {
     }
 
     #[test]
-    fn insert_sql_binds_every_column() {
-        let sql = insert_sql(LayerKind::OriginPoints, true);
+    fn insert_sql_binds_every_column_of_every_row() {
+        assert!(GEOMETRY_FROM_WKB.contains(&format!(", {SRID})")));
+        let insert = insert_sql(LayerKind::OriginPoints);
+        let per_row = 2 + LayerKind::OriginPoints.fields().len();
+        let sql = insert.sql(1).0;
         assert!(sql.starts_with("INSERT INTO \"origin_points\" (fid, geom, \"subject_name\""), "{sql}");
-        assert!(sql.contains("ST_SetSRID(ST_GeomFromWKB($2), 4326)"), "{sql}");
-        let params = 2 + LayerKind::OriginPoints.fields().len();
-        assert!(sql.contains(&format!("${params}")) && !sql.contains(&format!("${}", params + 1)), "{sql}");
-        assert!(sql.contains("::date"), "{sql}");
-        let sql = insert_sql(LayerKind::Villages, false);
-        assert!(sql.starts_with("INSERT INTO \"villages\" (\"code\""), "{sql}");
+        assert!(sql.contains("VALUES ($1, ST_SetSRID(ST_GeomFromWKB($2), 4326), $3"), "{sql}");
+        assert!(sql.contains(&format!("${per_row}")) && !sql.contains(&format!("${}", per_row + 1)), "{sql}");
+        assert!(sql.contains("::date") && !sql.contains("RETURNING"), "{sql}");
+        let sql = insert.sql(3).0;
+        let second = format!("), (${}, ST_SetSRID(ST_GeomFromWKB(${}), 4326)", per_row + 1, per_row + 2);
+        assert!(sql.contains(&second), "{sql}");
+        assert!(sql.ends_with(&format!("${})", 3 * per_row)), "{sql}");
+        assert!(insert.rows_per_statement() * per_row <= crate::rows::MAX_BINDS);
+        let sql = insert_sql(LayerKind::Villages).sql(1).0;
+        assert!(sql.starts_with("INSERT INTO \"villages\" (fid, \"code\""), "{sql}");
         assert!(!sql.contains("geom"), "{sql}");
+    }
+
+    #[test]
+    fn audit_sql_binds_json_and_copied_times() {
+        let sql = audit_sql(false).sql(2).0;
+        assert_eq!(
+            sql,
+            "INSERT INTO \"landtrace_audit\" (\"actor\", \"layer\", \"fid\", \"action\", \"before\", \"after\") \
+             VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb), ($7, $8, $9, $10, $11::jsonb, $12::jsonb)"
+        );
+        let sql = audit_sql(true).sql(1).0;
+        assert!(
+            sql.contains("(\"id\", \"at\", \"actor\"") && sql.contains("VALUES ($1, $2::timestamptz, $3,"),
+            "{sql}"
+        );
     }
 
     #[test]

@@ -5,10 +5,11 @@
 use geo::Geometry;
 use landtrace_domain::{FieldType, GeometryKind, LayerKind};
 use serde_json::{Map, Number, Value};
+use sqlx::database::HasStatementCache;
 use sqlx::query::Query;
 use sqlx::{Database, Encode, Row, Type};
 
-use crate::geojson_io::feature_to_geojson;
+use crate::geojson_io::geometry_to_geojson;
 use crate::{AuditRecord, Feature, NewFeature, StoreError};
 
 /// Name of the geometry column in every layer table.
@@ -19,6 +20,129 @@ pub(crate) const GEOMETRY_COLUMN: &str = "geom";
 /// names, quoted) are ever formatted into SQL; every value is a bind parameter.
 pub(crate) fn schema_sql(sql: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(sql)
+}
+
+/// At most this many bind parameters go into one statement: well under
+/// SQLite's limit (32,766) and PostgreSQL's (65,535). Multi-row inserts are cut
+/// into statements of at most this many values.
+pub(crate) const MAX_BINDS: usize = 30_000;
+
+/// How a backend writes the bind parameters of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Params {
+    /// `?` (SQLite).
+    Question,
+    /// `$1`, `$2`, … (PostgreSQL).
+    Numbered,
+}
+
+/// A multi-row `INSERT INTO table (columns) VALUES (…), (…), …` for any number
+/// of rows. Each column has the SQL of its value with `{}` where its bind
+/// parameter goes (e.g. `{}::jsonb`), so one definition serves every backend.
+#[derive(Debug, Clone)]
+pub(crate) struct InsertSql {
+    head: String,
+    /// The SQL of each value before and after its parameter.
+    values: Vec<(&'static str, &'static str)>,
+    params: Params,
+    tail: &'static str,
+}
+
+impl InsertSql {
+    /// An insert into `table` of `columns`: pairs of a quoted column name and
+    /// the SQL of its value (holding `{}` once). `tail` follows the values (e.g.
+    /// ` RETURNING fid`).
+    pub(crate) fn new(
+        table: &str,
+        columns: impl IntoIterator<Item = (String, &'static str)>,
+        params: Params,
+        tail: &'static str,
+    ) -> InsertSql {
+        let (names, values): (Vec<String>, Vec<_>) = columns
+            .into_iter()
+            .map(|(name, value)| {
+                let parts = value.split_once("{}");
+                debug_assert!(parts.is_some(), "{value:?} has no parameter");
+                (name, parts.unwrap_or((value, "")))
+            })
+            .unzip();
+        InsertSql { head: format!("INSERT INTO {} ({}) VALUES ", quote(table), names.join(", ")), values, params, tail }
+    }
+
+    /// How many rows one statement takes (see [`MAX_BINDS`]).
+    pub(crate) fn rows_per_statement(&self) -> usize {
+        (MAX_BINDS / self.values.len().max(1)).max(1)
+    }
+
+    /// The statement for `rows` rows, ready for their values, row after row.
+    /// Statements of one row and of a full [`rows_per_statement`](Self::rows_per_statement)
+    /// are kept prepared on the connection, as any other (preparing one with
+    /// thousands of parameters costs, in PostgreSQL); the last, shorter one of
+    /// a long insert is not: every length would be one more statement in the
+    /// connection's cache, of up to [`MAX_BINDS`] parameters.
+    pub(crate) fn query<'q, DB: Database + HasStatementCache>(
+        &self,
+        rows: usize,
+    ) -> Query<'q, DB, <DB as Database>::Arguments> {
+        sqlx::query(self.sql(rows)).persistent(rows == 1 || rows == self.rows_per_statement())
+    }
+
+    /// The statement for `rows` rows, their parameters in row-major order.
+    pub(crate) fn sql(&self, rows: usize) -> sqlx::AssertSqlSafe<String> {
+        use std::fmt::Write as _;
+        let mut sql = String::with_capacity(self.head.len() + rows * self.values.len() * 8 + self.tail.len());
+        sql.push_str(&self.head);
+        let mut n = 0;
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for (i, (before, after)) in self.values.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(before);
+                match self.params {
+                    Params::Question => sql.push('?'),
+                    Params::Numbered => {
+                        n += 1;
+                        // Writing to a String cannot fail.
+                        let _ = write!(sql, "${n}");
+                    }
+                }
+                sql.push_str(after);
+            }
+            sql.push(')');
+        }
+        sql.push_str(self.tail);
+        schema_sql(sql)
+    }
+}
+
+/// The insert of features of `kind`: `fid` when `with_ids` (otherwise the
+/// database numbers them and the statement returns the new `fid`s), the
+/// geometry as `geometry` (its SQL, see [`InsertSql::new`]), then every field,
+/// dates as `date`.
+pub(crate) fn feature_insert(
+    kind: LayerKind,
+    with_ids: bool,
+    params: Params,
+    geometry: &'static str,
+    date: &'static str,
+) -> InsertSql {
+    let mut columns = Vec::new();
+    if with_ids {
+        columns.push(("fid".to_owned(), "{}"));
+    }
+    if kind.geometry() != GeometryKind::None {
+        columns.push((GEOMETRY_COLUMN.to_owned(), geometry));
+    }
+    columns.extend(kind.fields().iter().map(|f| {
+        let value = match f.ty {
+            FieldType::Date => date,
+            FieldType::Text | FieldType::Integer | FieldType::Real => "{}",
+        };
+        (quote(f.name), value)
+    }));
+    InsertSql::new(kind.table_name(), columns, params, if with_ids { "" } else { " RETURNING fid" })
 }
 
 /// `ident` as a quoted SQL identifier (the same quoting in SQLite and PostgreSQL).
@@ -130,8 +254,58 @@ where
     q
 }
 
-/// The GeoJSON kept in the audit trail for a feature as written under `id`.
-pub(crate) fn written_geojson(id: i64, feature: &NewFeature) -> Value {
-    let stored = Feature { id, geometry: feature.geometry.clone(), properties: feature.properties.clone() };
-    feature_to_geojson(&stored, &stored.properties)
+/// The GeoJSON text kept in the audit trail for a feature as written under
+/// `id`: the text of [`feature_to_geojson`](crate::geojson_io::feature_to_geojson) of the stored feature (the same
+/// members, in the same order), written without copying the feature first.
+pub(crate) fn written_geojson(id: i64, feature: &NewFeature) -> String {
+    /// A GeoJSON Feature borrowing its properties; members in the order a
+    /// [`Map`] writes them (sorted), as `feature_to_geojson` has them.
+    #[derive(serde::Serialize)]
+    struct Written<'a> {
+        geometry: Option<Value>,
+        id: i64,
+        properties: &'a Map<String, Value>,
+        r#type: &'static str,
+    }
+    let written = Written {
+        geometry: feature.geometry.as_ref().map(geometry_to_geojson),
+        id,
+        properties: &feature.properties,
+        r#type: "Feature",
+    };
+    serde_json::to_string(&written).expect("JSON values always serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{point, polygon};
+    use serde_json::json;
+
+    use super::*;
+    use crate::geojson_io::feature_to_geojson;
+
+    #[test]
+    fn written_geojson_is_the_stored_feature_as_geojson_text() {
+        let properties = json!({"b": 1, "a": "甲\"", "c": null, "d": 2.5}).as_object().unwrap().clone();
+        let square = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 0.0)];
+        for geometry in [Some(point!(x: 110.77, y: 35.14).into()), Some(square.into()), None] {
+            let new = NewFeature { geometry, properties: properties.clone() };
+            let stored = Feature { id: 7, geometry: new.geometry.clone(), properties: properties.clone() };
+            assert_eq!(written_geojson(7, &new), feature_to_geojson(&stored, &stored.properties).to_string());
+        }
+    }
+
+    #[test]
+    fn multi_row_inserts_number_their_parameters_in_row_order() {
+        let insert =
+            InsertSql::new("t", [("\"a\"".to_owned(), "{}"), ("\"b\"".to_owned(), "f({})")], Params::Question, "");
+        assert_eq!(insert.sql(2).0, "INSERT INTO \"t\" (\"a\", \"b\") VALUES (?, f(?)), (?, f(?))");
+        let insert = InsertSql::new("t", [("a".to_owned(), "{}::jsonb")], Params::Numbered, " RETURNING fid");
+        assert_eq!(insert.sql(3).0, "INSERT INTO \"t\" (a) VALUES ($1::jsonb), ($2::jsonb), ($3::jsonb) RETURNING fid");
+        assert_eq!(insert.rows_per_statement(), MAX_BINDS);
+        let wide = feature_insert(LayerKind::OriginPoints, false, Params::Question, "{}", "{}");
+        let columns = 1 + LayerKind::OriginPoints.fields().len();
+        assert_eq!(wide.rows_per_statement(), MAX_BINDS / columns);
+        assert!(wide.sql(1).0.ends_with(" RETURNING fid") && !wide.sql(1).0.contains("fid,"));
+    }
 }

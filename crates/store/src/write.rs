@@ -3,12 +3,14 @@
 //! from the features and bound in column order). The SQL stays with each backend
 //! (placeholders, casts and locking differ); these helpers take it as given.
 
-use landtrace_domain::LayerKind;
+use geo::Geometry;
+use landtrace_domain::{GeometryKind, LayerKind};
 use serde_json::Value;
-use sqlx::{Database, Encode, Executor, IntoArguments, Transaction, Type};
+use sqlx::database::HasStatementCache;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Transaction, Type};
 
 use crate::geojson_io::feature_to_geojson;
-use crate::rows::{schema_sql, written_geojson};
+use crate::rows::{InsertSql, Params, bind_fields, quote, schema_sql, written_geojson};
 use crate::{Actor, AuditRecord, Feature, NewFeature, StoreError};
 
 /// One audit row to write: as a write makes it (the database adds `id` and
@@ -40,13 +42,14 @@ impl AuditEntry {
         before: &Feature,
         written: &NewFeature,
     ) -> AuditEntry {
-        let before = feature_to_geojson(before, &before.properties);
+        let before = feature_to_geojson(before, &before.properties).to_string();
         AuditEntry::new(actor, kind, fid, "update", Some(before), Some(written_geojson(fid, written)))
     }
 
     /// Feature `fid` of `kind`, stored as `before`, was deleted.
     pub(crate) fn delete(actor: &Actor, kind: LayerKind, fid: i64, before: &Feature) -> AuditEntry {
-        AuditEntry::new(actor, kind, fid, "delete", Some(feature_to_geojson(before, &before.properties)), None)
+        let before = feature_to_geojson(before, &before.properties).to_string();
+        AuditEntry::new(actor, kind, fid, "delete", Some(before), None)
     }
 
     /// Row `a` of another store's audit trail, copied with its `id` and `at`.
@@ -67,8 +70,8 @@ impl AuditEntry {
         kind: LayerKind,
         fid: i64,
         action: &str,
-        before: Option<Value>,
-        after: Option<Value>,
+        before: Option<String>,
+        after: Option<String>,
     ) -> AuditEntry {
         AuditEntry {
             copied: None,
@@ -76,8 +79,8 @@ impl AuditEntry {
             layer: kind.table_name().to_owned(),
             fid,
             action: action.to_owned(),
-            before: json_text(before.as_ref()),
-            after: json_text(after.as_ref()),
+            before,
+            after,
         }
     }
 }
@@ -86,35 +89,120 @@ fn json_text(v: Option<&Value>) -> Option<String> {
     v.map(Value::to_string)
 }
 
-/// Appends `entry` to the audit trail with `sql`, an insert of `actor, layer,
-/// fid, action, before, after` (before and after bound as JSON text), preceded
-/// by `id, at` for a [copied](AuditEntry::copied) row.
+/// The insert of audit rows: `actor, layer, fid, action, before, after` (before
+/// and after bound as JSON text, their SQL `json`), preceded by `id, at` (`at`
+/// bound as text, its SQL `timestamp`) when `copied` (see [`AuditEntry::copied`]).
+pub(crate) fn audit_insert(copied: bool, params: Params, timestamp: &'static str, json: &'static str) -> InsertSql {
+    let mut columns = Vec::new();
+    if copied {
+        columns.extend([("id", "{}"), ("at", timestamp)]);
+    }
+    columns.extend([
+        ("actor", "{}"),
+        ("layer", "{}"),
+        ("fid", "{}"),
+        ("action", "{}"),
+        ("before", json),
+        ("after", json),
+    ]);
+    InsertSql::new("landtrace_audit", columns.into_iter().map(|(c, v)| (quote(c), v)), params, "")
+}
+
+/// Appends `entries` to the audit trail in order, as many rows per statement
+/// as `insert` (from [`audit_insert`], copied or not as the entries are) takes.
 pub(crate) async fn write_audit<DB>(
     tx: &mut Transaction<'_, DB>,
-    sql: &'static str,
-    entry: AuditEntry,
+    insert: &InsertSql,
+    entries: Vec<AuditEntry>,
 ) -> Result<(), StoreError>
 where
-    DB: Database,
+    DB: Database + HasStatementCache,
     DB::Arguments: IntoArguments<DB>,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'t> String: Encode<'t, DB> + Type<DB>,
     for<'t> Option<String>: Encode<'t, DB> + Type<DB>,
     for<'t> i64: Encode<'t, DB> + Type<DB>,
 {
-    let mut q = sqlx::query(sql);
-    if let Some((id, at)) = entry.copied {
-        q = q.bind(id).bind(at);
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let chunk: Vec<AuditEntry> = entries.by_ref().take(insert.rows_per_statement()).collect();
+        let mut q = insert.query(chunk.len());
+        for entry in chunk {
+            if let Some((id, at)) = entry.copied {
+                q = q.bind(id).bind(at);
+            }
+            q = q
+                .bind(entry.actor)
+                .bind(entry.layer)
+                .bind(entry.fid)
+                .bind(entry.action)
+                .bind(entry.before)
+                .bind(entry.after);
+        }
+        q.execute(&mut **tx).await?;
     }
-    q.bind(entry.actor)
-        .bind(entry.layer)
-        .bind(entry.fid)
-        .bind(entry.action)
-        .bind(entry.before)
-        .bind(entry.after)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
+}
+
+/// Inserts `features` of `kind` with `insert` (from
+/// [`feature_insert`](crate::rows::feature_insert), with ids or not as `ids`
+/// is given), as many rows per statement as it takes, the geometry encoded by
+/// `encode`. Returns the feature ids in the order of `features`: `ids` as given,
+/// or the ones the database chose. Those come back from `RETURNING fid` in no
+/// promised order; they are sorted, as the database numbers rows in increasing
+/// order as it inserts them, and inserts them in the order of the `VALUES`.
+pub(crate) async fn insert_features<DB>(
+    tx: &mut Transaction<'_, DB>,
+    kind: LayerKind,
+    insert: &InsertSql,
+    features: &[NewFeature],
+    ids: Option<&[i64]>,
+    encode: fn(&Geometry<f64>) -> Vec<u8>,
+) -> Result<Vec<i64>, StoreError>
+where
+    DB: Database + HasStatementCache,
+    DB::Arguments: IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Type<DB>,
+    for<'t> Option<f64>: Encode<'t, DB> + Type<DB>,
+    for<'t> Option<Vec<u8>>: Encode<'t, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    let has_geom = kind.geometry() != GeometryKind::None;
+    let per_statement = insert.rows_per_statement();
+    let mut out = Vec::with_capacity(features.len());
+    for (n, chunk) in features.chunks(per_statement).enumerate() {
+        let first = n * per_statement;
+        let mut q = insert.query(chunk.len());
+        for (i, f) in chunk.iter().enumerate() {
+            if let Some(ids) = ids {
+                q = q.bind(ids[first + i]);
+            }
+            if has_geom {
+                q = q.bind(f.geometry.as_ref().map(encode));
+            }
+            q = bind_fields(q, kind, &f.properties);
+        }
+        if ids.is_some() {
+            q.execute(&mut **tx).await?;
+            continue;
+        }
+        let rows = q.fetch_all(&mut **tx).await?;
+        let mut new = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<Vec<_>, _>>()?;
+        if new.len() != chunk.len() {
+            return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                "inserting {} rows into {} returned {} ids",
+                chunk.len(),
+                kind.table_name(),
+                new.len()
+            ))));
+        }
+        new.sort_unstable();
+        out.extend(new);
+    }
+    Ok(ids.map_or(out, <[i64]>::to_vec))
 }
 
 /// The first step of an update or delete in `tx`: feature `id` of `kind` as

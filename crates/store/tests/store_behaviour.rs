@@ -57,6 +57,51 @@ async fn writes_read_back_exactly(store: &dyn Store) {
     assert!(!f.properties.contains_key("alias"), "absent fields stay absent");
 }
 
+/// More features than one statement takes (inserts are batched): every one
+/// written, numbered in order, and audited in order with its own id.
+async fn large_batches_are_written_in_order(store: &dyn Store) {
+    const N: usize = 5200;
+    let points: Vec<NewFeature> = (0..N)
+        .map(|i| {
+            let mut f = origin_point(&format!("批量{i}"));
+            f.geometry = Some(point!(x: 110.0 + i as f64 * 1e-4, y: 35.14).into());
+            f
+        })
+        .collect();
+    let audit_before = store.audit_all().await.unwrap().len();
+    let actor = Actor("batch-test".into());
+    let ids = store
+        .insert_many(
+            vec![(LayerKind::OriginPoints, points.clone()), (LayerKind::UrbanGradeZones, vec![zone(3)])],
+            &actor,
+        )
+        .await
+        .unwrap();
+    assert_eq!((ids.len(), ids[0].len(), ids[1].len()), (2, N, 1));
+    assert!(ids[0].windows(2).all(|w| w[0] < w[1]), "ids increase in input order");
+
+    let back = store.features(LayerKind::OriginPoints).await.unwrap();
+    let back = &back[back.len() - N..];
+    assert_eq!(back.iter().map(|f| f.id).collect::<Vec<_>>(), ids[0]);
+    for (f, p) in back.iter().zip(&points) {
+        assert_eq!((&f.geometry, &f.properties["subject_name"]), (&p.geometry, &p.properties["subject_name"]));
+    }
+
+    let audit = store.audit_all().await.unwrap();
+    assert_eq!(audit.len(), audit_before + N + 1, "one audit row per feature");
+    let new = &audit[audit_before..];
+    assert!(new.windows(2).all(|w| w[0].id < w[1].id));
+    for (i, (a, p)) in new.iter().zip(&points).enumerate() {
+        assert_eq!((a.action.as_str(), a.layer.as_str(), a.fid), ("insert", "origin_points", ids[0][i]));
+        assert_eq!(a.actor, "batch-test");
+        let after = a.after.as_ref().unwrap();
+        assert_eq!(after["id"], ids[0][i]);
+        assert_eq!(after["properties"]["subject_name"], p.properties["subject_name"]);
+    }
+    let last = &new[N];
+    assert_eq!((last.layer.as_str(), last.fid), ("urban_grade_zones", ids[1][0]));
+}
+
 async fn a_rejected_batch_writes_nothing(store: &dyn Store) {
     let before = store.counts().await.unwrap();
     let audit_before = store.audit(1000).await.unwrap().len();
@@ -287,6 +332,7 @@ pub async fn run_suite(store: &dyn Store) {
     store.ping().await.unwrap();
     assert_eq!(count(store, LayerKind::UrbanGradeZones).await, 0);
     writes_read_back_exactly(store).await;
+    large_batches_are_written_in_order(store).await;
     a_rejected_batch_writes_nothing(store).await;
     every_write_is_audited(store).await;
     updates_replace_the_feature_and_are_audited(store).await;
