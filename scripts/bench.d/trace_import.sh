@@ -42,7 +42,7 @@ time_runs() { # name, then the command; prints one "BENCH name seconds" line per
   for _ in $(seq "$runs"); do
     cp "$work/base.gpkg" "$work/s.gpkg"; rm -f "$work/g.gpkg"
     local t0 t1
-    t0="$(date +%s.%N)"; "$@" >/dev/null; t1="$(date +%s.%N)"
+    t0="$(date +%s.%N)"; "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }; t1="$(date +%s.%N)"
     echo "BENCH $name $(python3 -c "print(f'{$t1 - $t0:.3f}')")"
   done
 }
