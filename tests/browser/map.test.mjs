@@ -201,6 +201,26 @@ async function clickAt(page, lonLat, tap = false) {
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, name) });
 
+/**
+ * Clicks at `lonLat` until the info panel shows the card of record `id` (three tries).
+ * Closing a tool or saving a record refreshes the origin-point source asynchronously;
+ * a click that lands while MapLibre re-tiles that GeoJSON source finds no point there,
+ * as a person's click would, so the test waits for the map to settle and clicks again.
+ */
+async function openRecordCard(page, lonLat, id) {
+  const card = page.locator(`#info-panel .record[data-record-id="${id}"]`);
+  for (let attempt = 1; ; attempt += 1) {
+    await waitIdle(page);
+    await clickAt(page, lonLat);
+    try {
+      await card.waitFor({ timeout: 5_000 });
+      return card;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+}
+
 test('desktop: layers render, the click panel shows grade and prices, toggles work', async () => {
   const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
   try {
@@ -676,9 +696,7 @@ test('desktop: origin-point filter, record card anonymous and signed in', async 
       assert.ok(!(key in record.properties), `anonymous API answer carries ${key}`);
     }
     await moveTo(page, record.geometry.coordinates, 15);
-    await clickAt(page, record.geometry.coordinates);
-    const card = page.locator(`#info-panel .record[data-record-id="${record.id}"]`);
-    await card.waitFor({ timeout: 10_000 });
+    const card = await openRecordCard(page, record.geometry.coordinates, record.id);
     const anonymous = await card.innerText();
     for (const text of [record.properties.subject_name, record.properties.subject_type, record.properties.base_address,
       record.properties.township_name, '联系人信息仅对登录的农业农村部门人员显示', '示例数据']) {
@@ -892,9 +910,7 @@ test('desktop: traceability tool — add a record (problems next to fields), edi
     // The record card on the map has 编辑 and 删除; 编辑 fills the form with the stored record.
     await page.click('#trace-panel .close');
     await moveTo(page, P1, 17);
-    await clickAt(page, P1);
-    const card = page.locator(`#info-panel .record[data-record-id="${record.id}"]`);
-    await card.waitFor({ timeout: 10_000 });
+    const card = await openRecordCard(page, P1, record.id);
     await card.locator('.record-edit').click();
     await page.waitForSelector('#trace-record[data-state="editing"] #trace-new');
     assert.match(await page.locator('#trace-record .tr-mode').innerText(), new RegExp(`编辑记录 #${record.id}`));
@@ -911,8 +927,7 @@ test('desktop: traceability tool — add a record (problems next to fields), edi
 
     // 删除 asks first, then deletes.
     await page.click('#trace-panel .close');
-    await clickAt(page, P1);
-    await card.waitFor({ timeout: 10_000 });
+    await openRecordCard(page, P1, record.id);
     await card.locator('.record-delete').click();
     assert.match(await card.locator('.record-confirm').innerText(), /确定删除.*不能恢复/);
     await card.scrollIntoViewIfNeeded();
