@@ -16,7 +16,8 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
 use crate::rows::{
-    GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, quote, read_audit, read_feature, schema_sql,
+    GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
+    schema_sql,
 };
 use crate::write::{AuditEntry, audit_insert, insert_features, read_before, write_audit};
 use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions};
@@ -442,12 +443,7 @@ impl Store for GeoPackageStore {
         // Validated before the transaction, as inserts are.
         let valid = crate::validate::validate_one(kind, feature)?;
         let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
-        let mut sets = Vec::new();
-        if kind.geometry() != GeometryKind::None {
-            sets.push(format!("{GEOMETRY_COLUMN} = ?"));
-        }
-        sets.extend(kind.fields().iter().map(|f| format!("{} = ?", quote(f.name))));
-        let sql = format!("UPDATE {} SET {} WHERE fid = ?", quote(kind.table_name()), sets.join(", "));
+        let sql = feature_update(kind, Params::Question, "{}", "{}");
         let mut q = sqlx::query(schema_sql(sql));
         if kind.geometry() != GeometryKind::None {
             q = q.bind(valid.geometry.as_ref().map(encode));

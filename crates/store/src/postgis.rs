@@ -19,7 +19,8 @@ use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
 use crate::rows::{
-    GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, quote, read_audit, read_feature, schema_sql,
+    GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
+    schema_sql,
 };
 use crate::write::{AuditEntry, audit_insert, insert_features, read_before, write_audit};
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
@@ -310,23 +311,7 @@ fn wkb_bytes(g: &geo::Geometry<f64>) -> Vec<u8> {
 /// `UPDATE … WHERE fid = $n` of every column of a layer (the fid is the last
 /// parameter).
 fn update_sql(kind: LayerKind) -> String {
-    let mut sets = Vec::new();
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    if kind.geometry() != GeometryKind::None {
-        sets.push(format!("{GEOMETRY_COLUMN} = ST_SetSRID(ST_GeomFromWKB({}), {SRID})", next()));
-    }
-    for f in kind.fields() {
-        let p = next();
-        sets.push(match f.ty {
-            FieldType::Date => format!("{} = {p}::date", quote(f.name)),
-            FieldType::Text | FieldType::Integer | FieldType::Real => format!("{} = {p}", quote(f.name)),
-        });
-    }
-    format!("UPDATE {} SET {} WHERE fid = {}", quote(kind.table_name()), sets.join(", "), next())
+    feature_update(kind, Params::Numbered, GEOMETRY_FROM_WKB, "{}::date")
 }
 
 /// Begins the write of an update or delete of feature `id` of `kind` and

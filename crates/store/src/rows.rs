@@ -145,6 +145,34 @@ pub(crate) fn feature_insert(
     InsertSql::new(kind.table_name(), columns, params, if with_ids { "" } else { " RETURNING fid" })
 }
 
+/// The update of one feature of `kind` by its `fid`: the geometry as `geometry`
+/// (its SQL with `{}` for the parameter, see [`InsertSql::new`]), then every
+/// field, dates as `date`, then the `fid` — the columns and order of
+/// [`feature_insert`], bound the same way.
+pub(crate) fn feature_update(kind: LayerKind, params: Params, geometry: &str, date: &str) -> String {
+    let mut n = 0;
+    let mut param = |value: &str| {
+        n += 1;
+        let p = match params {
+            Params::Question => "?".to_owned(),
+            Params::Numbered => format!("${n}"),
+        };
+        value.replacen("{}", &p, 1)
+    };
+    let mut sets = Vec::new();
+    if kind.geometry() != GeometryKind::None {
+        sets.push(format!("{GEOMETRY_COLUMN} = {}", param(geometry)));
+    }
+    for f in kind.fields() {
+        let value = match f.ty {
+            FieldType::Date => date,
+            FieldType::Text | FieldType::Integer | FieldType::Real => "{}",
+        };
+        sets.push(format!("{} = {}", quote(f.name), param(value)));
+    }
+    format!("UPDATE {} SET {} WHERE fid = {}", quote(kind.table_name()), sets.join(", "), param("{}"))
+}
+
 /// `ident` as a quoted SQL identifier (the same quoting in SQLite and PostgreSQL).
 pub(crate) fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
@@ -307,5 +335,19 @@ mod tests {
         let columns = 1 + LayerKind::OriginPoints.fields().len();
         assert_eq!(wide.rows_per_statement(), MAX_BINDS / columns);
         assert!(wide.sql(1).0.ends_with(" RETURNING fid") && !wide.sql(1).0.contains("fid,"));
+    }
+
+    #[test]
+    fn updates_set_every_column_of_the_insert_then_match_the_fid() {
+        let sql = feature_update(LayerKind::WaterloggingPoints, Params::Question, "{}", "{}");
+        let fields = LayerKind::WaterloggingPoints.fields();
+        assert!(sql.starts_with("UPDATE \"waterlogging_points\" SET geom = ?, \"name\" = ?"), "{sql}");
+        assert_eq!(sql.matches('?').count(), 2 + fields.len(), "{sql}");
+        assert!(sql.ends_with(" WHERE fid = ?"), "{sql}");
+        let sql = feature_update(LayerKind::Villages, Params::Numbered, "g({})", "{}::date");
+        assert_eq!(
+            sql,
+            "UPDATE \"villages\" SET \"code\" = $1, \"name\" = $2, \"township_code\" = $3, \"source\" = $4 WHERE fid = $5"
+        );
     }
 }
