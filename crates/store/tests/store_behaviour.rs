@@ -780,7 +780,12 @@ mod postgis {
                 .unwrap();
         assert_eq!(
             migrations,
-            vec![(1, "0001_layers".to_owned()), (2, "0002_truck_passes".to_owned()), (3, "0003_issue7".to_owned())]
+            vec![
+                (1, "0001_layers".to_owned()),
+                (2, "0002_truck_passes".to_owned()),
+                (3, "0003_issue7".to_owned()),
+                (4, "0004_idempotency".to_owned())
+            ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")
             .fetch_one(&mut conn)
