@@ -67,6 +67,10 @@ struct HttpArgs {
     /// CPU-heavy requests run at once (default: one fewer than the cores, at least 1).
     #[arg(long, env = "LANDTRACE_CPU_WORKERS")]
     cpu_workers: Option<usize>,
+    /// Seconds a request body may pause; also the time it has before it must keep up
+    /// 64 kB/s on average (408 otherwise).
+    #[arg(long, env = "LANDTRACE_BODY_TIMEOUT", default_value_t = 10)]
+    body_timeout_s: u64,
     /// MiB of request bodies held in memory at once across all requests.
     #[arg(long, env = "LANDTRACE_UPLOAD_MEMORY_MB", default_value_t = 256)]
     upload_memory_mb: u64,
@@ -94,6 +98,7 @@ impl HttpArgs {
             uploads: UploadOptions {
                 memory_budget: self.upload_memory_mb.saturating_mul(1024 * 1024),
                 spool_dir: self.spool_dir.clone(),
+                idle: Duration::from_secs(self.body_timeout_s.max(1)),
                 ..UploadOptions::default()
             },
         }

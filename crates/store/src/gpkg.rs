@@ -130,6 +130,7 @@ impl GeoPackageStore {
             // A single self-contained file (no -wal/-shm beside it), as GIS users expect.
             .journal_mode(SqliteJournalMode::Delete)
             .busy_timeout(Duration::from_secs(10));
+        let file = Arc::new(path.to_owned());
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .after_connect(|conn, _meta| {
@@ -143,7 +144,12 @@ impl GeoPackageStore {
             // A connection goes back to the pool (and out of it) only outside any
             // transaction; otherwise it is closed, which rolls the transaction back.
             .after_release(|conn, _meta| Box::pin(async move { Ok(!left_in_transaction(conn).await?) }))
-            .before_acquire(|conn, _meta| Box::pin(async move { Ok(!left_in_transaction(conn).await?) }))
+            .before_acquire(move |conn, _meta| {
+                let file = file.clone();
+                Box::pin(
+                    async move { Ok(!left_in_transaction(conn).await? && !read_only_but_writable(conn, &file).await?) },
+                )
+            })
             .connect_with(options)
             .await?;
         Ok(GeoPackageStore { pool, path: path.to_owned(), failures: Arc::default() })
@@ -163,7 +169,20 @@ impl GeoPackageStore {
     }
 
     /// Remembers a write that the storage refused (forgotten after a success).
+    /// A database error that the file system explains (SQLite says "unable to
+    /// open database file" when it cannot create its journal on a read-only
+    /// file system) is reported as what the file system says.
     fn noted<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        let result = match result {
+            Err(StoreError::Database(e)) => match self.file_system_state() {
+                Err(storage) => {
+                    tracing::debug!(error = %e, "a write failed; the file system explains it");
+                    Err(storage)
+                }
+                Ok(()) => Err(StoreError::Database(e)),
+            },
+            other => other,
+        };
         self.failures.note(&result, || self.free_bytes());
         result
     }
@@ -186,8 +205,30 @@ impl GeoPackageStore {
         }
     }
 
-    /// Whether the file system lets us write the store now (without writing).
+    /// Whether the file system lets us write the store now (without writing),
+    /// and the last write refused for a storage reason unless its cause is seen
+    /// to be gone.
     fn storage_health(&self) -> Result<(), StoreError> {
+        self.file_system_state()?;
+        if let Some(failure) = self.failures.last() {
+            // A full disk counts as cleared once at least LOW_DISK_BYTES more are
+            // free than when the write failed; the other causes were checked above.
+            let free = self.free_bytes().unwrap_or(0);
+            let cleared = match failure.problem {
+                StorageProblem::DiskFull => failure.free_bytes.is_some_and(|then| free >= then + LOW_DISK_BYTES),
+                StorageProblem::ReadOnly => true,
+                StorageProblem::DiskError => false,
+            };
+            if !cleared {
+                return Err(failure.to_error());
+            }
+            self.failures.forget();
+        }
+        Ok(())
+    }
+
+    /// Whether the file system holding the store is writable and not (nearly) full.
+    fn file_system_state(&self) -> Result<(), StoreError> {
         let folder = self.folder();
         let fs = rustix::fs::statvfs(folder).map_err(|e| StoreError::DiskError {
             detail: format!("cannot query the file system of {}: {e}", folder.display()),
@@ -207,19 +248,6 @@ impl GeoPackageStore {
             return Err(StoreError::DiskFull {
                 detail: format!("{} kB free on the file system holding {}", free / 1024, self.path.display()),
             });
-        }
-        if let Some(failure) = self.failures.last() {
-            // A full disk counts as cleared once at least LOW_DISK_BYTES more are
-            // free than when the write failed; the other causes were checked above.
-            let cleared = match failure.problem {
-                StorageProblem::DiskFull => failure.free_bytes.is_some_and(|then| free >= then + LOW_DISK_BYTES),
-                StorageProblem::ReadOnly => true,
-                StorageProblem::DiskError => false,
-            };
-            if !cleared {
-                return Err(failure.to_error());
-            }
-            self.failures.forget();
         }
         Ok(())
     }
@@ -334,6 +362,24 @@ async fn left_in_transaction(conn: &mut SqliteConnection) -> Result<bool, sqlx::
         );
     }
     Ok(by_sqlx || by_sqlite)
+}
+
+/// Whether `conn` opened the store read-only (the file system refused writing
+/// then) while the file can be written now: such a connection is replaced, so
+/// that writes work again once the file system does.
+async fn read_only_but_writable(conn: &mut SqliteConnection, file: &Path) -> Result<bool, sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    // SAFETY: the locked handle guarantees exclusive use of the connection.
+    let read_only = unsafe { sqlite_state::opened_read_only(handle.as_raw_handle().as_ptr()) };
+    let writable = rustix::fs::access(file, rustix::fs::Access::WRITE_OK).is_ok()
+        && file.parent().is_none_or(|dir| {
+            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+            rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
+        });
+    if read_only && writable {
+        tracing::info!("reopening a store connection opened read-only: the file is writable again");
+    }
+    Ok(read_only && writable)
 }
 
 /// `CREATE TABLE` of a layer's table called `name`.

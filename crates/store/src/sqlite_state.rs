@@ -10,6 +10,10 @@
 //! that is never committed: writes acknowledged after that are lost. The pool's
 //! release check (see `GeoPackageStore::connect`) asks SQLite directly and
 //! closes such a connection (closing rolls its transaction back).
+//!
+//! A connection opened while the file system was read-only stays read-only
+//! after the file system is writable again; the pool's acquire check closes it
+//! then, so writes work again without a restart.
 #![allow(unsafe_code)]
 
 use libsqlite3_sys as ffi;
@@ -24,4 +28,16 @@ pub(crate) unsafe fn in_transaction(db: *mut ffi::sqlite3) -> bool {
     // SAFETY: db is valid and exclusively ours per the contract;
     // sqlite3_get_autocommit only reads the connection's flag.
     unsafe { ffi::sqlite3_get_autocommit(db) == 0 }
+}
+
+/// Whether the connection `db` opened its main database read-only (SQLite
+/// falls back to read-only when the file system refuses writing at open), by
+/// `sqlite3_db_readonly`.
+///
+/// # Safety
+/// As [`in_transaction`].
+pub(crate) unsafe fn opened_read_only(db: *mut ffi::sqlite3) -> bool {
+    // SAFETY: db is valid and exclusively ours per the contract; the schema
+    // name is a NUL-terminated static string.
+    unsafe { ffi::sqlite3_db_readonly(db, c"main".as_ptr()) == 1 }
 }
