@@ -258,6 +258,8 @@ fn lex(a: Coord<f64>, b: Coord<f64>) -> Ordering {
 /// The exact side of `c` relative to the directed line `a → b`: 1 left, -1
 /// right, 0 on it.
 fn orient(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> i8 {
+    #[cfg(test)]
+    tests::ORIENT_CALLS.with(|calls| calls.set(calls.get() + 1));
     match RobustKernel::orient2d(a, b, c) {
         Orientation::CounterClockwise => 1,
         Orientation::Clockwise => -1,
@@ -571,13 +573,13 @@ impl Sweep {
         // 7. Rings met for the first time: their parents, lowest first (a
         // ring's parent may be one opened here just before it).
         let mut opening: Vec<(usize, usize)> = Vec::new();
+        let mut passage_seen = vec![false; passage_rings.len()];
         for (n, h) in leaving.iter().enumerate() {
             let ring = &self.rings[h.member.ring];
-            if ring.first == p && ring.parent.is_none() && h.passage < occurrences.len() {
-                // The lower of the ring's two leaving edges comes first.
-                if !opening.iter().any(|&(r, _)| r == h.member.ring) {
-                    opening.push((h.member.ring, group_of[n]));
-                }
+            // The lower of the ring's two leaving edges comes first.
+            if ring.first == p && ring.parent.is_none() && h.passage < occurrences.len() && !passage_seen[h.passage] {
+                passage_seen[h.passage] = true;
+                opening.push((h.member.ring, group_of[n]));
             }
         }
         opening.sort_by_key(|&(ring, group)| (group, !self.rings[ring].is_hole()));
@@ -621,6 +623,9 @@ impl Sweep {
     /// Edges leaving p in one direction share a stretch: allowed for two
     /// edges of different polygons whose insides lie on opposite sides.
     fn check_shared_stretch(&self, p: Coord<f64>, group: &[HalfEdge]) -> Result<(), PolygonError> {
+        // Among any three, two are of one ring or polygon, or on one side:
+        // looking at three keeps this constant time.
+        let group = &group[..group.len().min(3)];
         for (i, a) in group.iter().enumerate() {
             for b in &group[i + 1..] {
                 let error = self.classify(a.member.ring, b.member.ring, p);
@@ -882,6 +887,73 @@ mod tests {
     use crate::test_random::XorShift;
     use crate::validity_oracle::validate_quadratic;
     use geo::{Rect, coord};
+
+    thread_local! {
+        /// How many orientation tests this thread has made.
+        pub(super) static ORIENT_CALLS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Orientation tests made by one validation of `multi`, per vertex and
+    /// per log2 of the vertex count.
+    fn orient_calls_per_n_log_n(multi: &MultiPolygon<f64>, valid: bool) -> f64 {
+        let n = multi.0.iter().flat_map(rings_of).map(|r| r.0.len()).sum::<usize>() as f64;
+        ORIENT_CALLS.with(|calls| calls.set(0));
+        let result = validate_multipolygon(multi);
+        assert_eq!(result.is_ok(), valid, "{result:?}");
+        ORIENT_CALLS.with(|calls| calls.get()) as f64 / (n * n.log2())
+    }
+
+    /// The sweep's work grows as n log n on the shapes that make the old
+    /// checks quadratic, valid or not: counted in orientation tests (every
+    /// comparison of the status map makes one or two), so this does not
+    /// depend on the machine.
+    #[test]
+    fn work_grows_as_n_log_n_on_hard_shapes() {
+        // A tiny triangle crossing the ring at its last vertex in sweep
+        // order: the sweep does all its work before it finds the crossing.
+        let flawed = |polygon: Polygon<f64>| {
+            let last = polygon.exterior().0.iter().copied().max_by(|a, b| lex(*a, *b)).unwrap();
+            let e = 1e-9;
+            let tip = [(last.x - e, last.y - e), (last.x + e, last.y), (last.x - e, last.y + e)];
+            MultiPolygon(vec![polygon, poly(&tip, &[])])
+        };
+        let fan = |n: usize| {
+            MultiPolygon(
+                (0..n)
+                    .map(|k| {
+                        let t = |k: usize| (k % n) as f64 * std::f64::consts::TAU / n as f64;
+                        poly(&[(0.0, 0.0), (t(k).cos(), t(k).sin()), (t(k + 1).cos(), t(k + 1).sin())], &[])
+                    })
+                    .collect(),
+            )
+        };
+        // Rings nested n deep: each annulus in the hole of the next.
+        let nested = |n: usize| {
+            let square = |r: f64| rect(-r, -r, r, r);
+            MultiPolygon(
+                (1..=n).map(|k| poly(&square(k as f64 / 100.0), &[&square((k as f64 - 0.5) / 100.0)])).collect(),
+            )
+        };
+        type Case = (&'static str, fn(usize) -> MultiPolygon<f64>);
+        let cases: [Case; 4] = [
+            ("circle", |n| MultiPolygon(vec![shapes::circle(n)])),
+            ("comb", |n| MultiPolygon(vec![shapes::comb(n)])),
+            ("slanted comb", |n| MultiPolygon(vec![shapes::slanted_comb(n)])),
+            ("spiral", |n| MultiPolygon(vec![shapes::spiral(n)])),
+        ];
+        for (name, make) in cases {
+            for n in [1_000, 8_000] {
+                let valid = orient_calls_per_n_log_n(&make(n), true);
+                let invalid = orient_calls_per_n_log_n(&flawed(make(n).0.remove(0)), false);
+                assert!(valid < 12.0 && invalid < 12.0, "{name} {n}: {valid:.2} and {invalid:.2} per n log2 n");
+            }
+        }
+        // Many parts meeting at one vertex; rings nested deep.
+        for n in [500, 4_000] {
+            let (fan, nested) = (orient_calls_per_n_log_n(&fan(n), true), orient_calls_per_n_log_n(&nested(n), true));
+            assert!(fan < 12.0 && nested < 12.0, "{n}: fan {fan:.2}, nested {nested:.2} per n log2 n");
+        }
+    }
 
     fn ring(coords: &[(f64, f64)]) -> LineString<f64> {
         LineString::from(coords.to_vec())
