@@ -570,6 +570,7 @@ impl Sweep {
             }
             _ => self.check_neighbours(self.below(low), self.above(high))?,
         }
+
         // 7. Rings met for the first time: their parents, lowest first (a
         // ring's parent may be one opened here just before it).
         let mut opening: Vec<(usize, usize)> = Vec::new();
@@ -587,7 +588,6 @@ impl Sweep {
         for (ring, group) in opening {
             self.open_ring(ring, new_keys[group], p, alone)?;
         }
-
         Ok(())
     }
 
