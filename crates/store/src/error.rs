@@ -1,5 +1,7 @@
 //! Errors of the store.
 
+use landtrace_domain::LimitError;
+
 use crate::validate::FeatureErrors;
 
 /// What can go wrong when reading or writing the store.
@@ -9,6 +11,12 @@ pub enum StoreError {
     /// The input was rejected; nothing was written.
     #[error(transparent)]
     Invalid(#[from] FeatureErrors),
+    /// The input is over a limit of the input policy (`landtrace_domain::input_limits`):
+    /// one geometry has too many vertices ([`LimitError::whole_request`] false), or the
+    /// request as a whole has too many features or vertices (true). Checked before any
+    /// costly validation; nothing was written.
+    #[error("{0}; nothing was stored")]
+    LimitExceeded(#[from] LimitError),
     /// The database could not be reached or failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -63,7 +63,7 @@ pub(crate) async fn prepare_exact_copy(
             (ids, (kind, new))
         })
         .unzip();
-    Ok((ids, validate::validate_batches(batches)?))
+    Ok((ids, validate::validate_stored(batches)?))
 }
 
 /// Number of features in one layer.
