@@ -8,8 +8,9 @@
 //!    has the field's type; text values are among the field's allowed values; numbers
 //!    are in the field's range ([`crate::input_limits::NumberRange`]);
 //! 3. the layer's domain rules: land grades exist in their system (1-3 urban, 1-4
-//!    collective), benchmark price rows agree with 临政发〔2023〕8号, and an origin
-//!    point's scale fits its unit (whole heads and birds, at most the county's area in 亩).
+//!    collective), benchmark price rows agree with 临政发〔2023〕8号, an origin point's
+//!    scale fits its unit (whole heads and birds, at most the county's area in 亩), and a
+//!    sponge project's surfaces read as surfaces with areas in range.
 //!
 //! The first problem found is returned; its message names the field and says what
 //! would have been accepted.
@@ -186,6 +187,7 @@ pub fn validate_properties(kind: LayerKind, props: &Map<String, Value>) -> Resul
         LayerKind::CollectiveGradeZones => check_grade(GradeSystem::Collective, props).map(|_| ()),
         LayerKind::BenchmarkPrices => check_benchmark_row(props),
         LayerKind::OriginPoints => check_origin_scale(props),
+        LayerKind::SpongeProjects => check_sponge_surfaces(props),
         LayerKind::TruckPasses => crate::truck_pass_record::pass_from_record(props)
             .map(|_| ())
             .map_err(|message| FieldError::Inconsistent { field: "truck_passes", message }),
@@ -201,6 +203,17 @@ fn check_origin_scale(props: &Map<String, Value>) -> Result<(), FieldError> {
     match (scale, range) {
         (Some(x), Some(range)) => range.check("scale", x).map(|_| ()).map_err(FieldError::Range),
         _ => Ok(()),
+    }
+}
+
+/// A sponge project's `surfaces` text reads as surfaces with their areas in range
+/// ([`crate::sponge::parse_surfaces`]), so its runoff estimate can be made.
+fn check_sponge_surfaces(props: &Map<String, Value>) -> Result<(), FieldError> {
+    match props.get("surfaces").and_then(Value::as_str) {
+        Some(text) => crate::sponge::parse_surfaces(text)
+            .map(|_| ())
+            .map_err(|message| FieldError::Inconsistent { field: "surfaces", message }),
+        None => Ok(()),
     }
 }
 
@@ -604,7 +617,15 @@ pub(crate) mod tests {
             err.starts_with("field \"target_percent\": 100 is out of range; allowed: more than 0 and less than 100 %"),
             "{err}"
         );
-        check(LayerKind::SpongeProjects, with(project, "target_percent", json!(99.9)), None);
+        check(LayerKind::SpongeProjects, with(project.clone(), "target_percent", json!(99.9)), None);
+        let err =
+            validate_properties(LayerKind::SpongeProjects, &props(with(project, "surfaces", json!("屋面=1e308"))))
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.starts_with("field \"surfaces\": 下垫面「屋面」的面积 1e308 m² 须大于 0 且不超过县域面积"),
+            "{err}"
+        );
         check(
             LayerKind::BenchmarkPrices,
             with(price_row(), "wan_yuan_per_mu", json!(-13.2)),
