@@ -161,6 +161,29 @@ fn empty_collections_and_unclosed_rings_are_refused_and_a_bom_is_accepted() {
     );
     assert_eq!(std::fs::read(&store).unwrap(), before, "refused imports leave the store byte-for-byte unchanged");
 
+    // One polygon over the per-geometry vertex limit: refused before any validation.
+    let n = 200_001;
+    let ring: Vec<String> = (0..n - 1)
+        .map(|i| {
+            let a = f64::from(i) / f64::from(n - 1) * std::f64::consts::TAU;
+            format!("[{:.6},{:.6}]", 110.77 + 0.01 * a.cos(), 35.14 + 0.01 * a.sin())
+        })
+        .collect();
+    let big = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"grade":1,"accuracy":"illustrative"}},
+            "geometry":{{"type":"Polygon","coordinates":[[{},{}]]}}}}]}}"#,
+        ring.join(","),
+        ring[0]
+    );
+    std::fs::write(dir.path().join("big.geojson"), big).unwrap();
+    let out = landtrace(dir.path(), &["import", "urban_grade_zones", "big.geojson"]);
+    assert!(!out.status.success(), "an oversized geometry must fail");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let message = "feature #1 for layer urban_grade_zones has 200,001 vertices; at most 200,000 are accepted in one \
+                   geometry (input limit): simplify it or split it into parts; nothing was stored";
+    assert_eq!(err.matches(message).count(), 1, "{err}");
+    assert_eq!(std::fs::read(&store).unwrap(), before, "refused imports leave the store byte-for-byte unchanged");
+
     std::fs::write(dir.path().join("bom.geojson"), format!("\u{feff}{GOOD}")).unwrap();
     let out = landtrace(dir.path(), &["import", "urban_grade_zones", "bom.geojson"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -145,7 +145,15 @@ pub enum CompensationError {
     Range(#[from] RangeError),
     /// The appraised value is not an amount in yuan.
     #[error("field \"appraised_value_yuan\": {0}")]
-    Money(#[from] MoneyError),
+    Money(MoneyError),
+}
+
+// Not `#[from]`: the message already holds the money error; as a source it would be
+// printed twice in error chains.
+impl From<MoneyError> for CompensationError {
+    fn from(e: MoneyError) -> CompensationError {
+        CompensationError::Money(e)
+    }
 }
 
 /// The inputs of [`compensation`] for one house, as a request gives them, checked

@@ -16,7 +16,7 @@ pub enum StoreError {
     /// request as a whole has too many features or vertices (true). Checked before any
     /// costly validation; nothing was written.
     #[error("{0}; nothing was stored")]
-    LimitExceeded(#[from] LimitError),
+    LimitExceeded(LimitError),
     /// The database could not be reached or failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -58,4 +58,12 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+}
+
+// Not `#[from]`: that would make the limit the error's source too, and error chains
+// (`{:#}` in the CLI) would print the message twice.
+impl From<LimitError> for StoreError {
+    fn from(e: LimitError) -> StoreError {
+        StoreError::LimitExceeded(e)
+    }
 }

@@ -312,6 +312,7 @@ mod tests {
         let err = validate_one(LayerKind::UrbanGradeZones, big).unwrap_err();
         assert!(matches!(&err, StoreError::LimitExceeded(e) if !e.whole_request()), "{err}");
         assert!(err.to_string().starts_with("feature #1 for layer urban_grade_zones has 200,001 vertices"), "{err}");
+        assert!(std::error::Error::source(&err).is_none(), "the message is said once in error chains");
         // Copies of stored data are not held to the limits of a request.
         assert!(validate_stored(vec![(LayerKind::UrbanGradeZones, vec![])]).is_ok());
     }
