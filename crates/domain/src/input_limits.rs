@@ -38,43 +38,47 @@ pub const MAX_CLI_FILE_BYTES: u64 = 256 * MIB;
 const MIB: u64 = 1024 * 1024;
 
 // The CLI may read more than any HTTP body; one geometry is less than a request.
-const _: () = assert!(MAX_CLI_FILE_BYTES > BodyKind::LayerImport.max_bytes());
+const _: () = assert!(MAX_CLI_FILE_BYTES > BodyKind::Import.max_bytes());
 const _: () = assert!(MAX_VERTICES_PER_GEOMETRY < MAX_VERTICES_PER_REQUEST);
 
 /// The kinds of HTTP endpoint that read a body, each with its own size limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyKind {
-    /// Small JSON questions: one parcel's valuation or expropriation check, a
-    /// compensation or consolidation estimate, a truck-ban check, a runoff estimate, one
-    /// origin-point record.
-    Check,
-    /// Files people upload to be checked or imported: parcel batches, GPS tracks,
-    /// the origin-point spreadsheet.
+    /// A small JSON request: a truck-ban check, a compensation or consolidation
+    /// estimate by area, one origin-point record, a delete.
+    Small,
+    /// A JSON request holding a polygon: one parcel's valuation or expropriation
+    /// check, a runoff or consolidation estimate for a polygon.
+    Geometry,
+    /// An anonymous file upload: a batch of parcels, a GPS track.
     Upload,
-    /// Authorised GeoJSON imports and replacements of layer features.
-    LayerImport,
+    /// An authorised import or replacement of layer features, the origin-point
+    /// spreadsheet.
+    Import,
 }
 
 impl BodyKind {
-    /// Every kind.
-    pub const ALL: [BodyKind; 3] = [BodyKind::Check, BodyKind::Upload, BodyKind::LayerImport];
+    /// Every kind, smallest limit first.
+    pub const ALL: [BodyKind; 4] = [BodyKind::Small, BodyKind::Geometry, BodyKind::Upload, BodyKind::Import];
 
     /// Largest body accepted, in bytes.
     pub const fn max_bytes(self) -> u64 {
         match self {
-            BodyKind::Check => 4 * MIB,
+            BodyKind::Small => MIB,
+            BodyKind::Geometry => 16 * MIB,
             BodyKind::Upload => 32 * MIB,
-            BodyKind::LayerImport => 64 * MIB,
+            BodyKind::Import => 64 * MIB,
         }
     }
 
     /// What the kind covers, for messages.
     pub const fn describe(self) -> &'static str {
         match self {
-            BodyKind::Check => "a JSON check request",
+            BodyKind::Small => "this request",
+            BodyKind::Geometry => "a request with a geometry",
             BodyKind::Upload => "an uploaded file",
-            BodyKind::LayerImport => "a layer import",
+            BodyKind::Import => "an import",
         }
     }
 }
@@ -490,11 +494,12 @@ mod tests {
         assert!(e.whole_request() && e.to_string().contains("2,500,000 vertices in all; at most 2,000,000"), "{e}");
         let e = Limit::FeaturesPerRequest.check(100_001, "the import").unwrap_err();
         assert!(e.whole_request() && e.to_string().contains("100,001 features; at most 100,000"), "{e}");
-        let e = Limit::BodyBytes(BodyKind::Check).check(5 * MIB, "the request body").unwrap_err();
+        let e = Limit::BodyBytes(BodyKind::Geometry).check(17 * MIB, "the request body").unwrap_err();
         assert!(e.whole_request());
         assert_eq!(
             e.to_string(),
-            "the request body is larger than 4,194,304 bytes (4 MiB), the limit for a JSON check request (input limit)"
+            "the request body is larger than 16,777,216 bytes (16 MiB), the limit for a request with a geometry \
+             (input limit)"
         );
         let e = Limit::FileBytes.check(300 * MIB, "/tmp/x.geojson").unwrap_err();
         assert!(
