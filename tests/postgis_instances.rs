@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use landtrace_blackbox_tests::{Server, free_port, repo_root};
 use serde_json::{Value, json};
 
-const TOKEN: &str = "pg-test-token";
+const TOKEN: &str = "pg-test-token-0123456789";
 /// The fixed test point P7: inside the county, in no demo zone.
 const P7: (f64, f64) = (110.65, 35.115);
 
@@ -75,7 +75,7 @@ fn located(server: &Server, (lon, lat): (f64, f64), layer: &str) -> Vec<Value> {
 }
 
 fn serve(dir: &Path, url: &str) -> Server {
-    Server::start(dir, &dir.join("unused.gpkg"), &["--database", url, "--admin-token", TOKEN])
+    Server::start_with_env(dir, &dir.join("unused.gpkg"), &["--database", url], &[("LANDTRACE_ADMIN_TOKEN", TOKEN)])
 }
 
 #[test]

@@ -142,6 +142,56 @@ impl Server {
         http_request_bytes(&self.addr, &request).unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// Sends `method path` with `headers` and `body` (Connection: close);
+    /// returns the status, the response head (lower-cased) and the body.
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        let mut stream = TcpStream::connect(&self.addr).unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        stream.set_read_timeout(Some(Duration::from_secs(120))).expect("timeout");
+        // The server may answer (413, 401) and close before the body is sent:
+        // a failed write is not an error here; the answer is read either way.
+        let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+        let mut raw = Vec::new();
+        if let Err(e) = stream.read_to_end(&mut raw) {
+            assert!(!raw.is_empty(), "{method} {path}: no answer ({e})");
+        }
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").map_or(raw.len(), |i| i + 4);
+        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+        let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body =
+            if head.contains("transfer-encoding: chunked") { dechunk(&raw[split..]) } else { raw[split..].to_vec() };
+        (status, head, body)
+    }
+
+    /// Sends SIGTERM and waits (at most `within`) for the process to exit;
+    /// returns how long it took, or None when it did not exit in time.
+    pub fn terminate(&mut self, within: Duration) -> Option<Duration> {
+        let started = Instant::now();
+        signal(self.child.id(), "TERM");
+        while started.elapsed() < within {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// Kills the process with SIGKILL (no chance to clean up) and waits for it.
+    pub fn kill_hard(&mut self) {
+        signal(self.child.id(), "KILL");
+        let _ = self.child.wait();
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     fn try_get(&self, path: &str) -> std::io::Result<(u16, String)> {
         http_request(&self.addr, &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr))
     }
@@ -151,6 +201,107 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status().expect("running kill");
+    assert!(status.success(), "kill -{name} {pid} failed");
+}
+
+/// Rows of an SQL query on a SQLite file (a GeoPackage), read by Python's
+/// `sqlite3` module (an independent reader, which also rolls back a hot
+/// journal left by a killed writer, as every SQLite client does), each row a
+/// JSON array.
+pub fn sqlite_rows(file: &Path, sql: &str) -> Vec<Vec<serde_json::Value>> {
+    let script = "import json, sqlite3, sys\n\
+                  con = sqlite3.connect(sys.argv[1])\n\
+                  print(json.dumps([list(r) for r in con.execute(sys.argv[2])]))\n";
+    let out = Command::new("python3")
+        .args(["-c", script, file.to_str().expect("utf-8 path"), sql])
+        .output()
+        .expect("running python3");
+    assert!(out.status.success(), "python3 sqlite3 {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("rows as JSON")
+}
+
+/// A small real file system (tmpfs) mounted for one test: a disk that fills up,
+/// or is made read-only, under the test's control. Needs root (CI runs as
+/// root); unmounted when dropped.
+#[derive(Debug)]
+pub struct SmallFs {
+    /// The mount point.
+    pub dir: PathBuf,
+    _parent: tempfile::TempDir,
+}
+
+impl SmallFs {
+    /// Mounts a tmpfs of `bytes`, or returns None (and says why) where this
+    /// process may not mount — a failure instead when `CI` is set.
+    pub fn mount(bytes: u64) -> Option<SmallFs> {
+        let parent = tempfile::tempdir().expect("temp dir");
+        let dir = parent.path().join("fs");
+        std::fs::create_dir(&dir).expect("mount point");
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs", dir.to_str().expect("utf-8")])
+            .output();
+        match out {
+            Ok(o) if o.status.success() => Some(SmallFs { dir, _parent: parent }),
+            other => {
+                let why = match other {
+                    Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
+                    Err(e) => e.to_string(),
+                };
+                assert!(std::env::var_os("CI").is_none(), "CI must be able to mount a tmpfs (run as root): {why}");
+                eprintln!("skipped: cannot mount a tmpfs here ({why})");
+                None
+            }
+        }
+    }
+
+    /// Free bytes on the file system.
+    pub fn free_bytes(&self) -> u64 {
+        let out = Command::new("df").args(["-B1", "--output=avail"]).arg(&self.dir).output().expect("df");
+        String::from_utf8_lossy(&out.stdout).lines().nth(1).and_then(|l| l.trim().parse().ok()).expect("df output")
+    }
+
+    /// Fills the file system with a filler file until `leave` bytes are free.
+    pub fn fill_leaving(&self, leave: u64) {
+        let filler = self.dir.join("filler");
+        let have = std::fs::metadata(&filler).map_or(0, |m| m.len());
+        let size = (have + self.free_bytes()).saturating_sub(leave);
+        let file = std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(&filler).expect("filler");
+        // Written, not just sized: tmpfs counts only pages that hold data.
+        let mut file = std::io::BufWriter::new(file);
+        let chunk = vec![0x5a_u8; 64 * 1024];
+        let mut left = size.saturating_sub(have);
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(have)).expect("seek");
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            if file.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+            left -= n as u64;
+        }
+        let _ = file.flush();
+    }
+
+    /// Removes the filler: the space is free again.
+    pub fn free_space(&self) {
+        let _ = std::fs::remove_file(self.dir.join("filler"));
+    }
+
+    /// Remounts read-only (`true`) or read-write.
+    pub fn set_read_only(&self, read_only: bool) {
+        let mode = if read_only { "remount,ro" } else { "remount,rw" };
+        let status = Command::new("mount").args(["-o", mode]).arg(&self.dir).status().expect("mount");
+        assert!(status.success(), "mount -o {mode} failed");
+    }
+}
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
     }
 }
 

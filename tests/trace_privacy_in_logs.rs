@@ -5,13 +5,14 @@
 use landtrace_blackbox_tests::Server;
 use serde_json::json;
 
-const TOKEN: &str = "log-test-token";
+const TOKEN: &str = "log-test-token-0123456789";
 
 #[test]
 fn contact_names_and_phones_stay_out_of_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("landtrace.gpkg");
-    let server = Server::start_with_env(dir.path(), &store, &["--admin-token", TOKEN], &[("RUST_LOG", "debug")]);
+    let server =
+        Server::start_with_env(dir.path(), &store, &[], &[("RUST_LOG", "debug"), ("LANDTRACE_ADMIN_TOKEN", TOKEN)]);
     let record = json!({
         "lon": 110.7801, "lat": 35.1502, "subject_name": "日志测试农场", "subject_type": "家庭农场",
         "product": "韭菜", "township": "猗氏镇", "contact_name": "日志检查人", "contact_phone": "13955550001",

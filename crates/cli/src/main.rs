@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -17,7 +18,8 @@ use landtrace_server::auth::{Role, Users, hash_token, user_entry_toml};
 use landtrace_server::catalog::Catalog;
 use landtrace_server::land::{report_geojson, report_table, value_row};
 use landtrace_server::rules::Rules;
-use landtrace_server::{AppOptions, AppState};
+use landtrace_server::upload::UploadOptions;
+use landtrace_server::{AppOptions, AppState, HttpLimits, ServeOptions};
 use landtrace_spatial::Crs;
 use landtrace_store::bundled::read_bundled;
 use landtrace_store::geojson_io::parse_features;
@@ -47,6 +49,95 @@ struct StoreArgs {
     /// Folder with the bundled county data (used only when the store is created).
     #[arg(long, env = "LANDTRACE_DATA")]
     data: Option<PathBuf>,
+}
+
+/// Limits and addresses of the HTTP server (see docs/deployment.md).
+#[derive(Debug, clap::Args)]
+struct HttpArgs {
+    /// Connections served at once (also bounded by the open-file limit).
+    #[arg(long, env = "LANDTRACE_MAX_CONNECTIONS", default_value_t = landtrace_server::serve::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers (also the keep-alive idle time).
+    #[arg(long, env = "LANDTRACE_HEADER_TIMEOUT", default_value_t = 10)]
+    header_timeout_s: u64,
+    /// Seconds within which every request is answered (503 after it).
+    #[arg(long, env = "LANDTRACE_REQUEST_TIMEOUT", default_value_t = 120)]
+    request_timeout_s: u64,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    #[arg(long, env = "LANDTRACE_SHUTDOWN_GRACE", default_value_t = 10)]
+    shutdown_grace_s: u64,
+    /// CPU-heavy requests run at once (default: one fewer than the cores, at least 1).
+    #[arg(long, env = "LANDTRACE_CPU_WORKERS")]
+    cpu_workers: Option<usize>,
+    /// Seconds a request body may pause; also the time it has before it must keep up
+    /// 64 kB/s on average (408 otherwise).
+    #[arg(long, env = "LANDTRACE_BODY_TIMEOUT", default_value_t = 10)]
+    body_timeout_s: u64,
+    /// MiB of request bodies held in memory at once across all requests.
+    #[arg(long, env = "LANDTRACE_UPLOAD_MEMORY_MB", default_value_t = 256)]
+    upload_memory_mb: u64,
+    /// Folder where large request bodies are spooled while they arrive (default: the system's temporary folder).
+    #[arg(long, env = "LANDTRACE_SPOOL_DIR")]
+    spool_dir: Option<PathBuf>,
+    /// The URL clients reach the server at (e.g. https://gis.example.gov.cn), for links in answers;
+    /// default: from the checked Host header.
+    #[arg(long, env = "LANDTRACE_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// A reverse proxy (address or CIDR network) whose X-Forwarded-* headers are believed; repeatable.
+    #[arg(long = "trusted-proxy", env = "LANDTRACE_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<String>,
+    /// An origin allowed to call the API from a browser (CORS), e.g. https://portal.example.gov.cn; repeatable.
+    /// None by default.
+    #[arg(long = "cors-origin", env = "LANDTRACE_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
+}
+
+impl HttpArgs {
+    fn limits(&self) -> HttpLimits {
+        HttpLimits {
+            request_timeout: Duration::from_secs(self.request_timeout_s.max(1)),
+            cpu_workers: self.cpu_workers.unwrap_or_else(landtrace_server::cpu::CpuPool::default_workers),
+            uploads: UploadOptions {
+                memory_budget: self.upload_memory_mb.saturating_mul(1024 * 1024),
+                spool_dir: self.spool_dir.clone(),
+                idle: Duration::from_secs(self.body_timeout_s.max(1)),
+                ..UploadOptions::default()
+            },
+        }
+    }
+
+    fn serve_options(&self) -> ServeOptions {
+        ServeOptions {
+            max_connections: landtrace_server::serve::connection_limit(self.max_connections.max(1)),
+            header_timeout: Duration::from_secs(self.header_timeout_s.max(1)),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_s),
+        }
+    }
+}
+
+/// The admin token: from a file, or from LANDTRACE_ADMIN_TOKEN; never from the
+/// command line.
+fn admin_token(on_command_line: Option<&str>, file: Option<&Path>) -> anyhow::Result<Option<String>> {
+    if on_command_line.is_some() {
+        bail!(
+            "--admin-token is not accepted: a token on the command line is visible to every user of this machine. \
+             Put it in the environment (LANDTRACE_ADMIN_TOKEN) or in a file only the service can read \
+             (--admin-token-file / LANDTRACE_ADMIN_TOKEN_FILE)"
+        );
+    }
+    let token = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the admin token file {}", path.display()))?;
+            Some(text.trim().to_owned())
+        }
+        None => std::env::var("LANDTRACE_ADMIN_TOKEN").ok().map(|t| t.trim().to_owned()),
+    };
+    match token {
+        Some(t) if t.is_empty() => bail!("the admin token is empty"),
+        Some(t) if t.len() < 16 => bail!("the admin token is shorter than 16 characters; use a long random token"),
+        other => Ok(other),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,10 +262,15 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "LANDTRACE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Bearer token that authorises writes over HTTP as the admin (writes are off
-        /// without it or --users).
-        #[arg(long, env = "LANDTRACE_ADMIN_TOKEN", hide_env_values = true)]
+        /// Not accepted: a token on the command line is visible to every user of
+        /// the machine (`ps`). Give it as LANDTRACE_ADMIN_TOKEN or --admin-token-file.
+        #[arg(long, hide = true)]
         admin_token: Option<String>,
+        /// File holding the bearer token that authorises writes over HTTP as the
+        /// admin (or the environment variable LANDTRACE_ADMIN_TOKEN; never on the
+        /// command line). Writes are off without it or --users.
+        #[arg(long, env = "LANDTRACE_ADMIN_TOKEN_FILE")]
+        admin_token_file: Option<PathBuf>,
         /// Users with roles (TOML, made with `landtrace user add`); each role writes its own layers.
         #[arg(long, env = "LANDTRACE_USERS")]
         users: Option<PathBuf>,
@@ -195,6 +291,8 @@ enum Command {
         /// The built map client; ./web/dist, else the repository's web/dist.
         #[arg(long, env = "LANDTRACE_WEB_DIR")]
         web_dir: Option<PathBuf>,
+        #[command(flatten)]
+        http: Box<HttpArgs>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -263,7 +361,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // Work still running on blocking threads (a long job whose request is gone)
+    // must not hold the process after the server has shut down.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -276,15 +378,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve {
             addr,
-            admin_token,
+            admin_token: admin_token_argument,
+            admin_token_file,
             users,
             update_cycles,
             runoff_coefficients,
             design_rainfall,
             tilesets,
             web_dir,
+            http,
             store,
         } => {
+            let admin_token = admin_token(admin_token_argument.as_deref(), admin_token_file.as_deref())?;
             let tilesets_toml = match &tilesets {
                 Some(p) => Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?),
                 None => None,
@@ -307,14 +412,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => Users::default(),
             };
             if admin_token.is_none() && users.is_empty() {
-                tracing::warn!("no --admin-token and no --users: writes over HTTP are disabled");
+                tracing::warn!("no admin token (LANDTRACE_ADMIN_TOKEN) and no --users: writes over HTTP are disabled");
             }
             let rules =
                 Rules::with_files(update_cycles.as_deref(), runoff_coefficients.as_deref(), design_rainfall.as_deref())
                     .map_err(anyhow::Error::msg)?;
-            let options = AppOptions { admin_token, users, rules, tilesets_toml, web_dir: Some(web_dir) };
+            let options = AppOptions {
+                admin_token,
+                users,
+                rules,
+                tilesets_toml,
+                web_dir: Some(web_dir),
+                limits: http.limits(),
+                public_url: http.public_url.clone(),
+                trusted_proxies: http.trusted_proxies.clone(),
+                cors_origins: http.cors_origins.clone(),
+            };
             let state = AppState::new(store, options).await.context("loading the layers into memory")?;
-            landtrace_server::serve(state, addr).await.with_context(|| format!("serving on {addr}"))
+            landtrace_server::serve(state, addr, http.serve_options())
+                .await
+                .with_context(|| format!("serving on {addr}"))
         }
         Command::Migrate { from, to } => migrate(&from, &to).await,
         Command::User { what: UserCommand::Add { name, role, users } } => add_user(&users, &name, &role),
@@ -634,7 +751,7 @@ async fn trace_import(
     let crs = Crs::parse(crs)?;
     let bytes = input_file::read_bytes(file)?;
     let state = app_state(store_args).await?;
-    match import_origin_csv(&state, &bytes, encoding, crs, dry_run, &Actor(actor)).await {
+    match import_origin_csv(&state, bytes.into(), encoding, crs, dry_run, &Actor(actor), None).await {
         Ok(report) => {
             for row in &report.rows {
                 let id = row.id.map(|id| format!("id {id}")).unwrap_or_else(|| "-".to_owned());

@@ -17,13 +17,19 @@
 //! as the user `admin` with the role [`Role::Admin`]; its writes are audited as
 //! `admin-token`. Tokens are never logged.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::net::IpAddr;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use landtrace_domain::LayerKind;
 use landtrace_store::Actor;
 use serde::{Deserialize, Serialize};
@@ -368,6 +374,125 @@ pub fn require_writer(state: &AppState, headers: &HeaderMap, kind: LayerKind) ->
     }
     tracing::debug!(user = %user.name, role = %user.role, layer = kind.table_name(), "write authorised");
     Ok((user, actor))
+}
+
+/// Failed authentications per client address: more than [`AuthFailures::MAX`]
+/// within [`AuthFailures::WINDOW`] and the client is refused (429) until the
+/// window has passed since its last failure. Every failure is logged with the
+/// client's address (never the token).
+#[derive(Debug, Default)]
+pub struct AuthFailures {
+    clients: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+}
+
+impl AuthFailures {
+    /// Failures allowed per client within [`AuthFailures::WINDOW`].
+    pub const MAX: u32 = 20;
+    /// How long failures are remembered (and a blocked client waits).
+    pub const WINDOW: Duration = Duration::from_secs(60);
+    /// Clients remembered at most (the oldest are forgotten first).
+    const MAX_CLIENTS: usize = 10_000;
+
+    /// How long `client` must still wait, when it failed too often.
+    pub fn blocked(&self, client: IpAddr) -> Option<Duration> {
+        let clients = self.clients.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (count, last) = clients.get(&client)?;
+        let waited = last.elapsed();
+        (*count > Self::MAX && waited < Self::WINDOW).then(|| Self::WINDOW - waited)
+    }
+
+    /// Counts a failure of `client`; returns its failures in the window.
+    pub fn record(&self, client: IpAddr) -> u32 {
+        let mut clients = self.clients.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        if clients.len() >= Self::MAX_CLIENTS {
+            clients.retain(|_, (_, last)| now.duration_since(*last) < Self::WINDOW);
+        }
+        if clients.len() >= Self::MAX_CLIENTS
+            && let Some(oldest) = clients.iter().min_by_key(|(_, (_, last))| *last).map(|(ip, _)| *ip)
+        {
+            clients.remove(&oldest);
+        }
+        let entry = clients.entry(client).or_insert((0, now));
+        if now.duration_since(entry.1) >= Self::WINDOW {
+            entry.0 = 0;
+        }
+        *entry = (entry.0 + 1, now);
+        entry.0
+    }
+}
+
+/// Middleware on every route: a request that carries an `Authorization` header
+/// is authenticated first, before its body is read. A wrong token is refused
+/// (401) and counted against the client ([`AuthFailures`]); a client with too
+/// many failures is refused (429) before its token is even looked at.
+pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !request.headers().contains_key(header::AUTHORIZATION) {
+        return next.run(request).await;
+    }
+    let client = state.public.client_ip(crate::serve::peer_of(&request), request.headers());
+    if let Some(client) = client
+        && let Some(wait) = state.auth_failures.blocked(client)
+    {
+        return AppError::TooManyRequests {
+            message: format!(
+                "too many failed sign-ins from {client}; wait {} s before trying again",
+                wait.as_secs().max(1)
+            ),
+            retry_after_s: wait.as_secs().max(1),
+        }
+        .into_response();
+    }
+    match identify(&state, request.headers()) {
+        Ok(_) => next.run(request).await,
+        Err(e) => {
+            if let Some(client) = client {
+                let failures = state.auth_failures.record(client);
+                tracing::warn!(%client, failures, path = request.uri().path(), reason = %e, "failed authentication");
+            } else {
+                tracing::warn!(path = request.uri().path(), reason = %e, "failed authentication");
+            }
+            e.into_response()
+        }
+    }
+}
+
+/// Route middleware of `/api/layers/{layer}/features…` writes: 401 without a
+/// valid token and 403 when the role does not own the layer, before a byte of
+/// the body is read (reads pass through).
+pub async fn authorise_layer_write(
+    State(state): State<AppState>,
+    params: RawPathParams,
+    request: Request,
+    next: Next,
+) -> Response {
+    let kind = params.iter().find(|(name, _)| *name == "layer").and_then(|(_, v)| LayerKind::from_table_name(v));
+    authorise_write(&state, kind, request, next).await
+}
+
+/// Route middleware of origin-point record writes (`/api/trace/…`), as
+/// [`authorise_layer_write`] for the origin-point layer.
+pub async fn authorise_record_write(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    authorise_write(&state, Some(LayerKind::OriginPoints), request, next).await
+}
+
+async fn authorise_write(state: &AppState, kind: Option<LayerKind>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let checked = match kind {
+        Some(kind) => require_writer(state, request.headers(), kind).map(|_| ()),
+        // An unknown layer: the handler answers 404, but only to a signed-in user.
+        None => match identify(state, request.headers()) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(AppError::Unauthorized("writing needs an `Authorization: Bearer <token>` header".into())),
+            Err(e) => Err(e),
+        },
+    };
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `GET /api/me`: `{user, role, layers}` (the layers the role writes), or 401.

@@ -19,7 +19,7 @@ pub type ZoneKey = (LayerKind, i64);
 type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, i64>;
 
 /// The features of one layer with an R-tree over their bounding boxes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LayerFeatures {
     by_id: HashMap<i64, Arc<Feature>>,
     boxes: RTree<BoxEntry>,
@@ -94,6 +94,27 @@ impl Catalog {
     /// The attributes of an indexed zone.
     pub fn zone_properties(&self, key: &ZoneKey) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.layers.get(&key.0)?.by_id.get(&key.1).map(|f| &f.properties)
+    }
+
+    /// A catalogue of just the layers `kinds` (features shared, not copied),
+    /// with a zone index of their zones: what CPU-heavy work needs, taken
+    /// under the read lock in a moment so that the work itself holds no lock
+    /// (a long reader would make writers, and the readers queued behind them,
+    /// wait).
+    pub fn subset(&self, kinds: &[LayerKind]) -> Catalog {
+        let layers: BTreeMap<LayerKind, LayerFeatures> =
+            kinds.iter().filter_map(|k| Some((*k, self.layers.get(k)?.clone()))).collect();
+        let zones = layers
+            .iter()
+            .filter(|(kind, _)| kind.is_zone())
+            .flat_map(|(kind, layer)| {
+                layer.by_id.values().filter_map(move |f| match &f.geometry {
+                    Some(Geometry::MultiPolygon(mp)) => Some(((*kind, f.id), mp.clone())),
+                    _ => None,
+                })
+            })
+            .collect();
+        Catalog { zones: ZoneIndex::bulk_load(zones), layers }
     }
 
     /// Replaces a layer with `features` and returns the bounding boxes of every

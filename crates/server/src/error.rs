@@ -1,7 +1,7 @@
 //! The one place where errors become HTTP responses.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use landtrace_store::StoreError;
 use serde_json::json;
@@ -22,6 +22,32 @@ pub enum AppError {
     /// Authenticated, but the role may not do this (403).
     #[error("{0}")]
     Forbidden(String),
+    /// The request body did not arrive in time (408).
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// The request (its body, or the work it asks for) is over a limit (413).
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// Understood, but one part of it is over a limit or cannot be processed (422).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// The client must wait before trying again (429, `Retry-After`).
+    #[error("{message}")]
+    TooManyRequests {
+        /// For people.
+        message: String,
+        /// Seconds to wait.
+        retry_after_s: u64,
+    },
+    /// The server is too busy or the request took too long; nothing was changed
+    /// unless the message says otherwise (503, `Retry-After`).
+    #[error("{message}")]
+    Busy {
+        /// For people.
+        message: String,
+        /// Seconds to wait.
+        retry_after_s: u64,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -37,12 +63,50 @@ impl IntoResponse for AppError {
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
             AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.clone()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+            AppError::RequestTimeout(m) => (StatusCode::REQUEST_TIMEOUT, m.clone()),
+            AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone()),
+            AppError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m.clone()),
+            AppError::TooManyRequests { message, retry_after_s } => {
+                return with_retry_after(StatusCode::TOO_MANY_REQUESTS, message, *retry_after_s);
+            }
+            AppError::Busy { message, retry_after_s } => {
+                return with_retry_after(StatusCode::SERVICE_UNAVAILABLE, message, *retry_after_s);
+            }
+            AppError::Store(e @ StoreError::IdempotencyKeyReused { .. }) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            }
             AppError::Store(StoreError::Invalid(e)) => (StatusCode::BAD_REQUEST, e.to_string()),
             AppError::Store(e @ StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, e.to_string()),
             AppError::Store(StoreError::Database(e)) => {
                 // Internals go to the log, not to the client.
                 tracing::error!(error = %e, "database error");
                 (StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly".to_owned())
+            }
+            AppError::Store(e @ StoreError::DiskFull { .. }) => {
+                tracing::error!(error = %e, "write refused: the store's disk is full");
+                (
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "the store's disk is full: nothing of this request was stored; writes are refused until \
+                     space is freed"
+                        .to_owned(),
+                )
+            }
+            AppError::Store(e @ StoreError::ReadOnly { .. }) => {
+                tracing::error!(error = %e, "write refused: the store is read-only");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the store is read-only (its file system or database refuses writes): nothing of this \
+                     request was stored"
+                        .to_owned(),
+                )
+            }
+            AppError::Store(e @ StoreError::DiskError { .. }) => {
+                tracing::error!(error = %e, "write failed: the store's disk failed");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the store's disk failed (an I/O error): nothing of this request was stored; see the server log"
+                        .to_owned(),
+                )
             }
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
@@ -53,6 +117,17 @@ impl IntoResponse for AppError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal error in the store; see the server log".to_owned())
             }
         };
-        (status, Json(json!({ "error": message, "status": status.as_u16() }))).into_response()
+        error_response(status, &message)
     }
+}
+
+/// The JSON error body every error response has: `{"error": …, "status": …}`.
+pub fn error_response(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message, "status": status.as_u16() }))).into_response()
+}
+
+fn with_retry_after(status: StatusCode, message: &str, seconds: u64) -> Response {
+    let mut response = error_response(status, message);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }

@@ -5,88 +5,156 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod cpu;
+pub mod deadline;
 pub mod error;
+pub mod idempotency;
 pub mod land;
+pub mod public_address;
 pub mod routes;
 pub mod rules;
+pub mod serve;
 pub mod state;
 pub mod tile_cache;
 pub mod trace;
+pub mod upload;
 
 use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::from_fn_with_state as middleware;
+use axum::routing::{delete, get, post, put};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use error::AppError;
-pub use state::{AppOptions, AppState, StateError};
+pub use serve::ServeOptions;
+pub use state::{AppOptions, AppState, HttpLimits, StateError};
+use upload::{geometry_body, import_body, small_body, upload_body};
 
-/// Largest accepted request body (GeoJSON imports).
+/// Largest request body any route takes (an authorised import); each route's
+/// own limit is enforced by [`upload::read_body`].
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// The router with every route.
+///
+/// Around every route, from the outside in: CORS (when origins are
+/// configured), the request deadline ([`deadline`]), authentication of any
+/// `Authorization` header with the failed-sign-in limit ([`auth::authenticate`]).
+/// Routes that write are then authorised for their layer before the body is
+/// read ([`auth::authorise_layer_write`], [`auth::authorise_record_write`]),
+/// and every route with a body reads it under its limits ([`upload`]).
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let s = &state;
+    let write_layer = || middleware(s.clone(), auth::authorise_layer_write);
+    let write_record = || middleware(s.clone(), auth::authorise_record_write);
+    let router = Router::new()
         .route("/health", get(routes::health::health))
         .route("/api/locate", get(routes::locate::locate))
         .route("/api/me", get(auth::me))
         .route("/api/layers", get(routes::layers::list))
-        .route("/api/layers/{layer}/features", post(routes::layers::insert))
+        .route(
+            "/api/layers/{layer}/features",
+            post(routes::layers::insert).layer(middleware(s.clone(), import_body)).layer(write_layer()),
+        )
         .route(
             "/api/layers/{layer}/features/{id}",
-            axum::routing::put(routes::layers::replace).delete(routes::layers::remove),
+            put(routes::layers::replace)
+                .layer(middleware(s.clone(), import_body))
+                .merge(delete(routes::layers::remove).layer(middleware(s.clone(), small_body)))
+                .layer(write_layer()),
         )
-        .route("/api/land/valuation", post(routes::land::valuation))
-        .route("/api/land/valuation/batch", post(routes::land::valuation_batch))
-        .route("/api/land/expropriation", get(routes::land::expropriation).post(routes::land::expropriation_parcel))
-        .route("/api/land/expropriation/compensation", post(routes::land::compensation_estimate))
-        .route("/api/land/consolidation", post(routes::land::consolidation))
-        .route("/api/truck-ban/check", post(routes::truck_ban::check))
-        .route("/api/truck-ban/track", post(routes::track::track))
+        .route("/api/land/valuation", post(routes::land::valuation).layer(middleware(s.clone(), geometry_body)))
+        .route(
+            "/api/land/valuation/batch",
+            post(routes::land::valuation_batch).layer(middleware(s.clone(), upload_body)),
+        )
+        .route(
+            "/api/land/expropriation",
+            get(routes::land::expropriation)
+                .merge(post(routes::land::expropriation_parcel).layer(middleware(s.clone(), geometry_body))),
+        )
+        .route(
+            "/api/land/expropriation/compensation",
+            post(routes::land::compensation_estimate).layer(middleware(s.clone(), small_body)),
+        )
+        .route("/api/land/consolidation", post(routes::land::consolidation).layer(middleware(s.clone(), geometry_body)))
+        .route("/api/truck-ban/check", post(routes::truck_ban::check).layer(middleware(s.clone(), small_body)))
+        .route("/api/truck-ban/track", post(routes::track::track).layer(middleware(s.clone(), upload_body)))
         .route("/api/truck-ban/freight-sources", get(routes::truck_ban::freight_sources))
         .route("/api/trace/options", get(routes::trace::options))
-        .route("/api/trace/records", get(routes::trace::list).post(routes::trace::create))
+        .route(
+            "/api/trace/records",
+            get(routes::trace::list)
+                .merge(post(routes::trace::create).layer(middleware(s.clone(), small_body)))
+                .layer(write_record()),
+        )
         .route(
             "/api/trace/records/{id}",
-            get(routes::trace::one).put(routes::trace::replace).delete(routes::trace::remove),
+            get(routes::trace::one)
+                .merge(
+                    put(routes::trace::replace)
+                        .merge(delete(routes::trace::remove))
+                        .layer(middleware(s.clone(), small_body)),
+                )
+                .layer(write_record()),
         )
-        .route("/api/trace/import", post(routes::trace::import))
+        .route(
+            "/api/trace/import",
+            post(routes::trace::import).layer(middleware(s.clone(), import_body)).layer(write_record()),
+        )
         .route("/api/trace/due", get(routes::trace::due))
         .route("/api/trace/ledger", get(routes::trace::ledger))
         .route("/api/sponge/coefficients", get(routes::sponge::coefficients))
         .route("/api/sponge/curve", get(routes::sponge::curve))
-        .route("/api/sponge/runoff", post(routes::sponge::runoff))
+        .route("/api/sponge/runoff", post(routes::sponge::runoff).layer(middleware(s.clone(), geometry_body)))
         .route("/api/sponge/projects/{id}/runoff", get(routes::sponge::project_runoff))
         .route("/tiles/{file}", get(routes::tiles::tilejson_doc))
         .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(routes::web::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
+        .layer(middleware(s.clone(), auth::authenticate))
+        .layer(middleware(s.clone(), deadline::deadline));
+    let router = match cors(&state.cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router.with_state(state)
 }
 
-/// Serves the app on `addr` until Ctrl-C / SIGTERM.
-pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+/// The CORS layer for the configured origins (None: no cross-origin access).
+fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
     }
-    tracing::info!("shutting down");
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+            .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::DELETE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_MATCH,
+                header::IF_NONE_MATCH,
+                HeaderName::from_static(idempotency::HEADER),
+            ])
+            .expose_headers([header::ETAG, header::RETRY_AFTER, idempotency::REPLAYED])
+            .max_age(std::time::Duration::from_secs(600)),
+    )
+}
+
+/// Serves the app on `addr` until Ctrl-C / SIGTERM, with the connection limits
+/// of `options` (see [`serve::serve`]).
+pub async fn serve(state: AppState, addr: SocketAddr, options: ServeOptions) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(
+        max_connections = options.max_connections,
+        header_timeout_s = options.header_timeout.as_secs(),
+        request_timeout_s = state.limits.request_timeout.as_secs(),
+        cpu_workers = state.cpu.workers(),
+        "listening on http://{}",
+        listener.local_addr()?
+    );
+    serve::serve(listener, app(state), options, serve::shutdown_signal()).await
 }

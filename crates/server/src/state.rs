@@ -3,17 +3,21 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use landtrace_domain::trace::Divisions;
 use landtrace_domain::{GeometryKind, LayerKind};
-use landtrace_store::{Actor, ChangeEvent, ChangeFeed, NewFeature, Store, StoreError};
+use landtrace_store::{Actor, ChangeEvent, ChangeFeed, IdempotencyKey, NewFeature, Outcome, Store, StoreError};
 use landtrace_tiles::TileSets;
 use tokio::sync::RwLock;
 
-use crate::auth::Users;
+use crate::auth::{AuthFailures, Users};
 use crate::catalog::Catalog;
+use crate::cpu::CpuPool;
+use crate::public_address::PublicAddress;
 use crate::rules::Rules;
 use crate::tile_cache::TileCache;
+use crate::upload::{UploadOptions, Uploads};
 
 /// The tile-set definitions compiled into the binary (`tiles/tilesets.toml`).
 pub const DEFAULT_TILESETS: &str = include_str!("../../../tiles/tilesets.toml");
@@ -34,6 +38,37 @@ pub struct AppOptions {
     pub users: Users,
     /// Rule tables read as data (update cycles, runoff coefficients, rainfall curve).
     pub rules: Rules,
+    /// Limits of request handling.
+    pub limits: HttpLimits,
+    /// The URL the server is reached at (`--public-url`), for links in answers;
+    /// from the checked `Host` header when None.
+    pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-*` headers are believed (addresses or
+    /// CIDR networks).
+    pub trusted_proxies: Vec<String>,
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    pub cors_origins: Vec<String>,
+}
+
+/// Limits of request handling; see `docs/deployment.md`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// Every request is answered within this time (503 after it).
+    pub request_timeout: Duration,
+    /// CPU-heavy jobs run at once ([`CpuPool`]).
+    pub cpu_workers: usize,
+    /// How request bodies are read.
+    pub uploads: UploadOptions,
+}
+
+impl Default for HttpLimits {
+    fn default() -> HttpLimits {
+        HttpLimits {
+            request_timeout: Duration::from_secs(120),
+            cpu_workers: CpuPool::default_workers(),
+            uploads: UploadOptions::default(),
+        }
+    }
 }
 
 /// Why the state could not be built.
@@ -46,6 +81,31 @@ pub enum StateError {
     /// The tile-set definitions are invalid.
     #[error("tile-set definitions: {0}")]
     TileSets(String),
+    /// A setting is invalid.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// What `/health` says of the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreHealth {
+    /// It answers and takes writes.
+    Ok,
+    /// It answers (reads work), but its storage refuses writes: a full disk, a
+    /// read-only file system or database, a failing disk.
+    WritesRefused {
+        /// `disk_full`, `read_only` or `disk_error`.
+        cause: &'static str,
+        /// For people, naming the cause.
+        message: String,
+    },
+    /// It does not answer.
+    Unavailable {
+        /// `unavailable` (or another cause word).
+        cause: &'static str,
+        /// For people.
+        message: String,
+    },
 }
 
 /// What every request handler can reach.
@@ -70,6 +130,18 @@ pub struct AppState {
     /// Township and village names, built on first use and dropped when either
     /// layer changes (see [`crate::trace::divisions`]).
     pub divisions: Arc<RwLock<Option<Arc<Divisions>>>>,
+    /// Limits of request handling.
+    pub limits: Arc<HttpLimits>,
+    /// The pool CPU-heavy work runs in.
+    pub cpu: CpuPool,
+    /// Request bodies: spooling and the memory budget.
+    pub uploads: Arc<Uploads>,
+    /// Failed authentications per client.
+    pub auth_failures: Arc<AuthFailures>,
+    /// The public URL and the trusted proxies.
+    pub public: Arc<PublicAddress>,
+    /// Origins allowed to call the API from a browser (CORS).
+    pub cors_origins: Arc<Vec<axum::http::HeaderValue>>,
 }
 
 impl AppState {
@@ -77,6 +149,13 @@ impl AppState {
     pub async fn new(store: Arc<dyn Store>, options: AppOptions) -> Result<AppState, StateError> {
         let toml = options.tilesets_toml.as_deref().unwrap_or(DEFAULT_TILESETS);
         let tilesets = TileSets::from_toml(toml).map_err(|e| StateError::TileSets(e.to_string()))?;
+        let public =
+            PublicAddress::new(options.public_url.as_deref(), &options.trusted_proxies).map_err(StateError::Config)?;
+        let cors_origins = options
+            .cors_origins
+            .iter()
+            .map(|o| check_origin(o).map_err(StateError::Config))
+            .collect::<Result<Vec<_>, _>>()?;
         let state = AppState {
             store,
             catalog: Arc::default(),
@@ -87,6 +166,12 @@ impl AppState {
             users: Arc::new(options.users),
             rules: Arc::new(options.rules),
             divisions: Arc::default(),
+            cpu: CpuPool::new(options.limits.cpu_workers),
+            uploads: Arc::new(Uploads::new(options.limits.uploads.clone())),
+            limits: Arc::new(options.limits),
+            auth_failures: Arc::default(),
+            public: Arc::new(public),
+            cors_origins: Arc::new(cors_origins),
         };
         // Subscribe before the first read, so no change between them is missed.
         let feed = state.store.subscribe().await?;
@@ -125,12 +210,28 @@ impl AppState {
         Ok(())
     }
 
-    /// Whether the store answers; `Err` carries a message for people.
-    pub async fn store_health(&self) -> Result<(), String> {
-        self.store.ping().await.map_err(|e| match e {
-            StoreError::Database(_) => "the database is unavailable".to_owned(),
-            other => other.to_string(),
-        })
+    /// Whether the store answers and takes writes (see [`StoreHealth`]).
+    pub async fn store_health(&self) -> StoreHealth {
+        match self.store.health().await {
+            Ok(()) => StoreHealth::Ok,
+            Err(e) => {
+                let cause = match &e {
+                    StoreError::DiskFull { .. } => "disk_full",
+                    StoreError::ReadOnly { .. } => "read_only",
+                    StoreError::DiskError { .. } => "disk_error",
+                    _ => "unavailable",
+                };
+                if e.is_storage_problem() {
+                    StoreHealth::WritesRefused { cause, message: e.to_string() }
+                } else {
+                    let message = match e {
+                        StoreError::Database(_) => "the database is unavailable".to_owned(),
+                        other => other.to_string(),
+                    };
+                    StoreHealth::Unavailable { cause, message }
+                }
+            }
+        }
     }
 
     /// Writes features through the store (validated, all-or-nothing, audited)
@@ -141,26 +242,133 @@ impl AppState {
         features: Vec<NewFeature>,
         actor: &Actor,
     ) -> Result<Vec<i64>, StoreError> {
-        let ids = self.store.insert(kind, features, actor).await?;
-        self.refresh_layer(kind).await?;
-        Ok(ids)
+        Ok(self.insert_keyed(kind, features, actor, None).await?.value)
+    }
+
+    /// [`AppState::insert`] with an idempotency key: a repeat of the request
+    /// answers with the first write's ids and writes nothing. The write runs to
+    /// completion on its own task even when the request is dropped (the client
+    /// left, the deadline passed): a write is never cut in half, and a committed
+    /// one always reaches the catalogue.
+    pub async fn insert_keyed(
+        &self,
+        kind: LayerKind,
+        features: Vec<NewFeature>,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<Vec<i64>>, StoreError> {
+        let (state, actor, key) = (self.clone(), actor.clone(), key.cloned());
+        to_completion(async move {
+            let mut out = state.store.insert_many_keyed(vec![(kind, features)], &actor, key.as_ref()).await?;
+            if !out.replayed {
+                state.after_write(kind).await;
+            }
+            Ok(Outcome { value: out.value.pop().unwrap_or_default(), replayed: out.replayed })
+        })
+        .await
     }
 
     /// Replaces feature `id` through the store (validated, audited;
     /// [`StoreError::NotFound`] for an unknown id) and brings the catalogue and
     /// tile cache up to date before returning.
     pub async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
-        self.store.update(kind, id, feature, actor).await?;
-        self.refresh_layer(kind).await
+        self.update_keyed(kind, id, feature, actor, None).await.map(|_| ())
+    }
+
+    /// [`AppState::update`] with an idempotency key, run to completion as
+    /// [`AppState::insert_keyed`].
+    pub async fn update_keyed(
+        &self,
+        kind: LayerKind,
+        id: i64,
+        feature: NewFeature,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<()>, StoreError> {
+        let (state, actor, key) = (self.clone(), actor.clone(), key.cloned());
+        to_completion(async move {
+            let out = state.store.update_keyed(kind, id, feature, &actor, key.as_ref()).await?;
+            if !out.replayed {
+                state.after_write(kind).await;
+            }
+            Ok(out)
+        })
+        .await
     }
 
     /// Deletes feature `id` through the store (audited; [`StoreError::NotFound`]
     /// for an unknown id) and brings the catalogue and tile cache up to date
     /// before returning.
     pub async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        self.store.delete(kind, id, actor).await?;
-        self.refresh_layer(kind).await
+        self.delete_keyed(kind, id, actor, None).await.map(|_| ())
     }
+
+    /// [`AppState::delete`] with an idempotency key, run to completion as
+    /// [`AppState::insert_keyed`].
+    pub async fn delete_keyed(
+        &self,
+        kind: LayerKind,
+        id: i64,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<()>, StoreError> {
+        let (state, actor, key) = (self.clone(), actor.clone(), key.cloned());
+        to_completion(async move {
+            let out = state.store.delete_keyed(kind, id, &actor, key.as_ref()).await?;
+            if !out.replayed {
+                state.after_write(kind).await;
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// After a committed write: re-reads the layer. The write is stored and is
+    /// acknowledged whatever happens here; when the store cannot be read now,
+    /// the re-read is retried in the background until it succeeds.
+    async fn after_write(&self, kind: LayerKind) {
+        let Err(e) = self.refresh_layer(kind).await else { return };
+        tracing::warn!(layer = kind.table_name(), error = %e, "a write is stored but the layer could not be re-read; retrying");
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut wait = Duration::from_millis(250);
+            loop {
+                tokio::time::sleep(wait).await;
+                match state.refresh_layer(kind).await {
+                    Ok(()) => {
+                        tracing::info!(layer = kind.table_name(), "the layer is re-read after an earlier failure");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::debug!(layer = kind.table_name(), error = %e, "re-reading the layer failed again")
+                    }
+                }
+                wait = (wait * 2).min(Duration::from_secs(10));
+            }
+        });
+    }
+}
+
+/// A CORS origin: `scheme://host[:port]`, nothing more.
+fn check_origin(origin: &str) -> Result<axum::http::HeaderValue, String> {
+    let o = origin.trim().trim_end_matches('/');
+    let uri: axum::http::Uri = o.parse().map_err(|_| format!("CORS origin {origin:?} is not a URL"))?;
+    let plain = matches!(uri.scheme_str(), Some("http" | "https"))
+        && uri.authority().is_some()
+        && uri.path_and_query().is_none_or(|p| p.as_str() == "/" || p.as_str().is_empty());
+    if !plain {
+        return Err(format!("CORS origin {origin:?} must be scheme://host[:port], e.g. https://portal.example.gov.cn"));
+    }
+    axum::http::HeaderValue::from_str(o).map_err(|_| format!("CORS origin {origin:?} is not a valid header value"))
+}
+
+/// Runs a write on its own task and waits for it: when the awaiting request is
+/// dropped, the write still finishes (committed and applied to the catalogue,
+/// or rolled back), never half done.
+async fn to_completion<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::spawn(work).await.map_err(|e| StoreError::Refused(format!("the write task failed: {e}")))?
 }
 
 /// Applies changes other processes make to the same database (PostGIS

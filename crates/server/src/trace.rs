@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use geo::{Geometry, Point};
 use landtrace_domain::trace::{
     CheckedRecord, Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, NAME_VARIANTS_CSV, RecordContext,
@@ -16,7 +17,7 @@ use landtrace_domain::trace::{
 use landtrace_domain::{Date, LayerKind, public_properties};
 use landtrace_formats::origin_csv::{CsvEncoding, decode, parse_origin_form};
 use landtrace_spatial::{Crs, LonLat};
-use landtrace_store::{Actor, Feature, NewFeature};
+use landtrace_store::{Actor, Feature, IdempotencyKey, NewFeature};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -200,34 +201,42 @@ pub fn prepare_record(
 
 /// Checks GeoJSON features bound for the origin-point layer as records; all of
 /// them or none: the problems of every failing feature are reported together.
+/// The checks run in `slot`, a worker of the CPU pool the caller holds.
 pub async fn prepare_features(
     state: &AppState,
+    slot: &crate::cpu::CpuSlot,
     features: Vec<NewFeature>,
     actor: &Actor,
 ) -> Result<Vec<NewFeature>, AppError> {
     let divisions = divisions(state).await?;
-    let catalog = state.catalog.read().await;
-    let mut out = Vec::with_capacity(features.len());
-    let mut failures = Vec::new();
-    for (i, f) in features.into_iter().enumerate() {
-        let position = match &f.geometry {
-            Some(Geometry::Point(p)) => LonLat::new(p.x(), p.y())
-                .map_err(|e| vec![FieldProblem { field: "position".into(), message: e.to_string() }]),
-            _ => Err(vec![FieldProblem { field: "position".into(), message: "a Point geometry is required".into() }]),
-        };
-        match prepare_record(&f.properties, position, &divisions, &catalog, actor, None) {
-            Ok(p) => out.push(p.feature),
-            Err(problems) => {
-                let text: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
-                failures.push(format!("feature {i}: {}", text.join("; ")));
+    let catalog = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
+    let actor = actor.clone();
+    slot.run(move || {
+        let mut out = Vec::with_capacity(features.len());
+        let mut failures = Vec::new();
+        for (i, f) in features.into_iter().enumerate() {
+            let position = match &f.geometry {
+                Some(Geometry::Point(p)) => LonLat::new(p.x(), p.y())
+                    .map_err(|e| vec![FieldProblem { field: "position".into(), message: e.to_string() }]),
+                _ => {
+                    Err(vec![FieldProblem { field: "position".into(), message: "a Point geometry is required".into() }])
+                }
+            };
+            match prepare_record(&f.properties, position, &divisions, &catalog, &actor, None) {
+                Ok(p) => out.push(p.feature),
+                Err(problems) => {
+                    let text: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
+                    failures.push(format!("feature {i}: {}", text.join("; ")));
+                }
             }
         }
-    }
-    if failures.is_empty() {
-        Ok(out)
-    } else {
-        Err(AppError::BadRequest(format!("nothing was imported; {}", failures.join(" | "))))
-    }
+        if failures.is_empty() {
+            Ok(out)
+        } else {
+            Err(AppError::BadRequest(format!("nothing was imported; {}", failures.join(" | "))))
+        }
+    })
+    .await?
 }
 
 /// Who may see what: the record as JSON for one client.
@@ -460,6 +469,9 @@ pub struct ImportReport {
     pub not_mandatory: usize,
     /// Per-row results.
     pub rows: Vec<ImportedRow>,
+    /// The same file was imported before with the same `Idempotency-Key`; these
+    /// are that import's ids and nothing was written now.
+    pub replayed: bool,
 }
 
 /// Why an import wrote nothing.
@@ -488,42 +500,57 @@ impl From<AppError> for ImportFailure {
 
 /// Imports the collection-form spreadsheet (CSV, UTF-8 or GBK): every row is
 /// checked; if any row fails nothing is stored and every failing row is reported.
+///
+/// Decoding and checking the rows is CPU work: it runs in a worker of the CPU
+/// pool ([`crate::cpu`]), which stays taken until the rows are stored.
 pub async fn import_origin_csv(
     state: &AppState,
-    bytes: &[u8],
+    bytes: Bytes,
     encoding: CsvEncoding,
     crs: Crs,
     dry_run: bool,
     actor: &Actor,
+    key: Option<&IdempotencyKey>,
 ) -> Result<ImportReport, ImportFailure> {
-    let (content, used) = decode(bytes, encoding).map_err(ImportFailure::File)?;
-    let rows = parse_origin_form(&content).map_err(|e| ImportFailure::File(e.to_string()))?;
-    if rows.is_empty() {
-        return Err(ImportFailure::File("the file has a header but no records".into()));
-    }
     let divisions = divisions(state).await?;
-    let mut prepared = Vec::with_capacity(rows.len());
-    let mut rejected = Vec::new();
-    {
-        let catalog = state.catalog.read().await;
-        for row in &rows {
-            let position = parse_position(
-                row.lon.as_ref().map(|s| Value::from(s.as_str())).as_ref(),
-                row.lat.as_ref().map(|s| Value::from(s.as_str())).as_ref(),
-                crs,
-            );
-            match prepare_record(&row.properties, position, &divisions, &catalog, actor, None) {
-                Ok(p) => prepared.push((row.line, p)),
-                Err(problems) => rejected.push(RejectedRow { line: row.line, problems }),
+    let catalog = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
+    let slot = state.cpu.slot().await;
+    let checker = actor.clone();
+    let (used, rows, prepared) = slot
+        .run(move || -> Result<_, ImportFailure> {
+            let (content, used) = decode(&bytes, encoding).map_err(ImportFailure::File)?;
+            let rows = parse_origin_form(&content).map_err(|e| ImportFailure::File(e.to_string()))?;
+            if rows.is_empty() {
+                return Err(ImportFailure::File("the file has a header but no records".into()));
             }
-        }
-    }
-    if !rejected.is_empty() {
-        return Err(ImportFailure::Rows { encoding: used, checked: rows.len(), rows: rejected });
-    }
+            let mut prepared = Vec::with_capacity(rows.len());
+            let mut rejected = Vec::new();
+            for row in &rows {
+                let position = parse_position(
+                    row.lon.as_ref().map(|s| Value::from(s.as_str())).as_ref(),
+                    row.lat.as_ref().map(|s| Value::from(s.as_str())).as_ref(),
+                    crs,
+                );
+                match prepare_record(&row.properties, position, &divisions, &catalog, &checker, None) {
+                    Ok(p) => prepared.push((row.line, p)),
+                    Err(problems) => rejected.push(RejectedRow { line: row.line, problems }),
+                }
+            }
+            if !rejected.is_empty() {
+                return Err(ImportFailure::Rows { encoding: used, checked: rows.len(), rows: rejected });
+            }
+            Ok((used, rows.len(), prepared))
+        })
+        .await??;
+    let checked_rows = rows;
     let (checked, features): (Vec<_>, Vec<NewFeature>) =
         prepared.into_iter().map(|(line, p)| ((line, p.checked), p.feature)).unzip();
-    let ids = if dry_run { Vec::new() } else { state.insert(KIND, features, actor).await.map_err(AppError::from)? };
+    let (ids, replayed) = if dry_run {
+        (Vec::new(), false)
+    } else {
+        let out = state.insert_keyed(KIND, features, actor, key).await.map_err(AppError::from)?;
+        (out.value, out.replayed)
+    };
     let report_rows: Vec<ImportedRow> = checked
         .into_iter()
         .enumerate()
@@ -535,12 +562,14 @@ pub async fn import_origin_csv(
             notes: checked.notes,
         })
         .collect();
+    drop(slot);
     Ok(ImportReport {
         encoding: used,
         imported: ids.len(),
-        checked: rows.len(),
+        checked: checked_rows,
         dry_run,
         not_mandatory: report_rows.iter().filter(|r| !r.threshold.mandatory).count(),
         rows: report_rows,
+        replayed,
     })
 }

@@ -35,7 +35,7 @@ async fn send(state: &AppState, req: Request<Body>) -> Reply {
 }
 
 async fn get(state: &AppState, uri: &str) -> Reply {
-    send(state, Request::get(uri).body(Body::empty()).unwrap()).await
+    send(state, Request::get(uri).header("host", "localhost:8080").body(Body::empty()).unwrap()).await
 }
 
 /// The tile containing a lon/lat at zoom z.

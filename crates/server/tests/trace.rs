@@ -47,7 +47,7 @@ async fn state(dir: &Path, keep_origin: bool) -> AppState {
 }
 
 async fn call(state: &AppState, method: &str, uri: &str, token: Option<&str>, body: Body) -> (StatusCode, Vec<u8>) {
-    let mut request = Request::builder().method(method).uri(uri);
+    let mut request = Request::builder().method(method).uri(uri).header("host", "localhost:8080");
     if let Some(t) = token {
         request = request.header("authorization", format!("Bearer {t}"));
     }

@@ -20,6 +20,9 @@
 //!   input parcel ([`ParcelError`] names the problem and where) and cutting
 //!   it by the zones of a grading system into [`ZonePart`]s with their areas
 //!   and the part outside all zones ([`ParcelSplit`]).
+//! - [`validate_multipolygon`] ([`validity`]): the one polygon validity rule
+//!   of landtrace (parcels and stored zones), an exact plane sweep in
+//!   O(n log n) for any input; [`PolygonError`] names the problem and where.
 
 pub mod crs;
 pub mod gcj02;
@@ -31,6 +34,9 @@ pub mod parcel;
 pub mod point_in_polygon;
 #[cfg(test)]
 mod test_random;
+pub mod validity;
+#[cfg(test)]
+mod validity_oracle;
 pub mod zone_index;
 
 pub use crs::{Crs, CrsError, convert_geometry, geometry_to_wgs84};
@@ -40,4 +46,5 @@ pub use geometry_type::geometry_type_name;
 pub use lonlat::{CoordError, LonLat};
 pub use parcel::{ParcelError, ParcelSplit, RingId, ZonePart, split_by_zones, validate_parcel};
 pub use point_in_polygon::{Position, PreparedMultiPolygon};
+pub use validity::{PolygonError, validate_multipolygon};
 pub use zone_index::ZoneIndex;

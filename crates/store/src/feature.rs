@@ -55,3 +55,26 @@ pub struct AuditRecord {
     /// The feature after the write, as GeoJSON (None for deletes).
     pub after: Option<Value>,
 }
+
+/// A client's key for one write (the HTTP `Idempotency-Key` header) and a digest
+/// of the request that carried it. A write made with a key is recorded in the
+/// same transaction; the same key from the same actor within a day then answers
+/// with the first write's outcome instead of writing again, and refuses a
+/// different request ([`StoreError::IdempotencyKeyReused`](crate::StoreError)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The key as the client sent it.
+    pub key: String,
+    /// Hex SHA-256 of the request (method, path, query and body).
+    pub request_sha256: String,
+}
+
+/// What a write returned: its own result, or (`replayed`) the result of the
+/// earlier write with the same [`IdempotencyKey`], which wrote nothing now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome<T> {
+    /// The write's result (feature ids, …).
+    pub value: T,
+    /// The key had been used for this request before; nothing was written now.
+    pub replayed: bool,
+}

@@ -7,20 +7,26 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use landtrace_domain::{GeometryKind, LayerKind};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
-use sqlx::{Sqlite, Transaction};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+};
+use sqlx::{Connection, Sqlite, Transaction};
 
-use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
+use crate::feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
 };
-use crate::write::{AuditEntry, audit_insert, insert_features, read_before, write_audit};
-use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions};
+use crate::write::{
+    AuditEntry, IdempotencySql, audit_insert, claim, insert_features, key_taken, read_before, replay, write_audit,
+};
+use crate::write_failures::{StorageProblem, WriteFailures};
+use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions, sqlite_state};
 
 /// EPSG:4326, the only SRS features are stored in.
 pub const SRS_ID: i32 = 4326;
@@ -30,12 +36,24 @@ const APPLICATION_ID: i64 = 0x4750_4B47;
 const SCHEMA_VERSION: &str = "1";
 const CORE_SQL: &str = include_str!("../sql/gpkg_core.sql");
 const RTREE_SQL: &str = include_str!("../sql/gpkg_rtree.sql");
+const IDEMPOTENCY_TABLE_SQL: &str = include_str!("../sql/gpkg_idempotency.sql");
+const IDEMPOTENCY: IdempotencySql = IdempotencySql {
+    lookup: "SELECT request_sha256, outcome FROM landtrace_idempotency WHERE actor = ? AND key = ? \
+             AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
+    claim: "INSERT INTO landtrace_idempotency (actor, key, request_sha256, outcome) VALUES (?, ?, ?, ?)",
+    purge: "DELETE FROM landtrace_idempotency WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
+};
+/// Below this many free bytes on the store's file system, `health` reports the
+/// disk as full: SQLite needs room for the rollback journal and new pages.
+pub const LOW_DISK_BYTES: u64 = 1024 * 1024;
 
 /// The embedded GeoPackage store.
 #[derive(Debug, Clone)]
 pub struct GeoPackageStore {
     pool: SqlitePool,
     path: PathBuf,
+    /// The last write refused by the storage, for [`Store::health`].
+    failures: Arc<WriteFailures>,
 }
 
 impl GeoPackageStore {
@@ -117,6 +135,7 @@ impl GeoPackageStore {
             // A single self-contained file (no -wal/-shm beside it), as GIS users expect.
             .journal_mode(SqliteJournalMode::Delete)
             .busy_timeout(Duration::from_secs(10));
+        let file = Arc::new(path.to_owned());
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .after_connect(|conn, _meta| {
@@ -127,9 +146,115 @@ impl GeoPackageStore {
                     unsafe { gpkg_functions::register(db) }.map_err(|e| sqlx::Error::Configuration(e.into()))
                 })
             })
+            // A connection goes back to the pool (and out of it) only outside any
+            // transaction; otherwise it is closed, which rolls the transaction back.
+            .after_release(|conn, _meta| Box::pin(async move { Ok(!left_in_transaction(conn).await?) }))
+            .before_acquire(move |conn, _meta| {
+                let file = file.clone();
+                Box::pin(
+                    async move { Ok(!left_in_transaction(conn).await? && !read_only_but_writable(conn, &file).await?) },
+                )
+            })
             .connect_with(options)
             .await?;
-        Ok(GeoPackageStore { pool, path: path.to_owned() })
+        Ok(GeoPackageStore { pool, path: path.to_owned(), failures: Arc::default() })
+    }
+
+    /// The folder holding the file (where SQLite creates its rollback journal).
+    fn folder(&self) -> &Path {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        }
+    }
+
+    /// Free bytes of the file system holding the store, for unprivileged users.
+    fn free_bytes(&self) -> Option<u64> {
+        rustix::fs::statvfs(self.folder()).ok().map(|s| s.f_bavail.saturating_mul(s.f_frsize))
+    }
+
+    /// Remembers a write that the storage refused (forgotten after a success).
+    /// A database error that the file system explains (SQLite says "unable to
+    /// open database file" when it cannot create its journal on a read-only
+    /// file system) is reported as what the file system says.
+    fn noted<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        let result = match result {
+            Err(StoreError::Database(e)) => match self.file_system_state() {
+                Err(storage) => {
+                    tracing::debug!(error = %e, "a write failed; the file system explains it");
+                    Err(storage)
+                }
+                Ok(()) => Err(StoreError::Database(e)),
+            },
+            other => other,
+        };
+        self.failures.note(&result, || self.free_bytes());
+        result
+    }
+
+    /// Runs a write that records `key` (when given) in its transaction: answers
+    /// a repeated key from the store without writing, notes storage failures,
+    /// and when a concurrent write took the key first answers with its outcome.
+    async fn keyed<T, F>(&self, actor: &Actor, key: Option<&IdempotencyKey>, write: F) -> Result<Outcome<T>, StoreError>
+    where
+        T: serde::de::DeserializeOwned,
+        F: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        if let Some(earlier) = replay(&self.pool, &IDEMPOTENCY, actor, key).await? {
+            return Ok(earlier);
+        }
+        match self.noted(write.await) {
+            Ok(value) => Ok(Outcome { value, replayed: false }),
+            Err(e) if key_taken(&e, key) => replay(&self.pool, &IDEMPOTENCY, actor, key).await?.ok_or(e),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the file system lets us write the store now (without writing),
+    /// and the last write refused for a storage reason unless its cause is seen
+    /// to be gone.
+    fn storage_health(&self) -> Result<(), StoreError> {
+        self.file_system_state()?;
+        if let Some(failure) = self.failures.last() {
+            // A full disk counts as cleared once at least LOW_DISK_BYTES more are
+            // free than when the write failed; the other causes were checked above.
+            let free = self.free_bytes().unwrap_or(0);
+            let cleared = match failure.problem {
+                StorageProblem::DiskFull => failure.free_bytes.is_some_and(|then| free >= then + LOW_DISK_BYTES),
+                StorageProblem::ReadOnly => true,
+                StorageProblem::DiskError => false,
+            };
+            if !cleared {
+                return Err(failure.to_error());
+            }
+            self.failures.forget();
+        }
+        Ok(())
+    }
+
+    /// Whether the file system holding the store is writable and not (nearly) full.
+    fn file_system_state(&self) -> Result<(), StoreError> {
+        let folder = self.folder();
+        let fs = rustix::fs::statvfs(folder).map_err(|e| StoreError::DiskError {
+            detail: format!("cannot query the file system of {}: {e}", folder.display()),
+        })?;
+        if fs.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY) {
+            return Err(StoreError::ReadOnly {
+                detail: format!("the file system holding {} is mounted read-only", self.path.display()),
+            });
+        }
+        for (what, p) in [("the store file", self.path.as_path()), ("the store's folder", folder)] {
+            if let Err(e) = rustix::fs::access(p, rustix::fs::Access::WRITE_OK) {
+                return Err(StoreError::ReadOnly { detail: format!("{what} {} is not writable: {e}", p.display()) });
+            }
+        }
+        let free = fs.f_bavail.saturating_mul(fs.f_frsize);
+        if free < LOW_DISK_BYTES {
+            return Err(StoreError::DiskFull {
+                detail: format!("{} kB free on the file system holding {}", free / 1024, self.path.display()),
+            });
+        }
+        Ok(())
     }
 
     /// Brings a store made by an older landtrace up to this version's layer
@@ -143,6 +268,16 @@ impl GeoPackageStore {
         let present: Vec<String> =
             sqlx::query_scalar("SELECT table_name FROM gpkg_contents").fetch_all(&mut *tx).await?;
         let mut changed = false;
+        let idempotency: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landtrace_idempotency'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if idempotency == 0 {
+            tracing::info!("adding the idempotency-key table to {}", self.path.display());
+            sqlx::raw_sql(IDEMPOTENCY_TABLE_SQL).execute(&mut *tx).await?;
+            changed = true;
+        }
         for kind in LayerKind::ALL {
             let t = kind.table_name();
             if !present.iter().any(|p| p == t) {
@@ -204,6 +339,7 @@ impl GeoPackageStore {
         for kind in LayerKind::ALL {
             create_layer_table(&mut tx, kind).await?;
         }
+        sqlx::raw_sql(IDEMPOTENCY_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO landtrace_meta (key, value) VALUES ('schema_version', ?)")
             .bind(SCHEMA_VERSION)
             .execute(&mut *tx)
@@ -211,6 +347,44 @@ impl GeoPackageStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Whether `conn` was left inside a transaction, by sqlx's count or by SQLite's
+/// own flag (see [`sqlite_state`]: after a failed `COMMIT` or `ROLLBACK` the two
+/// can disagree, and a connection in that state turns later transactions into
+/// savepoints of one that is never committed).
+async fn left_in_transaction(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    let by_sqlx = conn.is_in_transaction();
+    let mut handle = conn.lock_handle().await?;
+    // SAFETY: the locked handle guarantees exclusive use of the connection.
+    let by_sqlite = unsafe { sqlite_state::in_transaction(handle.as_raw_handle().as_ptr()) };
+    if by_sqlx || by_sqlite {
+        tracing::warn!(
+            by_sqlx,
+            by_sqlite,
+            "closing a store connection left inside a transaction (a failed COMMIT or ROLLBACK); \
+             its uncommitted changes are discarded"
+        );
+    }
+    Ok(by_sqlx || by_sqlite)
+}
+
+/// Whether `conn` opened the store read-only (the file system refused writing
+/// then) while the file can be written now: such a connection is replaced, so
+/// that writes work again once the file system does.
+async fn read_only_but_writable(conn: &mut SqliteConnection, file: &Path) -> Result<bool, sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    // SAFETY: the locked handle guarantees exclusive use of the connection.
+    let read_only = unsafe { sqlite_state::opened_read_only(handle.as_raw_handle().as_ptr()) };
+    let writable = rustix::fs::access(file, rustix::fs::Access::WRITE_OK).is_ok()
+        && file.parent().is_none_or(|dir| {
+            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+            rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
+        });
+    if read_only && writable {
+        tracing::info!("reopening a store connection opened read-only: the file is writable again");
+    }
+    Ok(read_only && writable)
 }
 
 /// `CREATE TABLE` of a layer's table called `name`.
@@ -427,55 +601,82 @@ impl Store for GeoPackageStore {
         rows.iter().map(|r| read_row(kind, r)).collect()
     }
 
-    async fn insert_many(
+    async fn insert_many_keyed(
         &self,
         batches: Vec<(LayerKind, Vec<NewFeature>)>,
         actor: &Actor,
-    ) -> Result<Vec<Vec<i64>>, StoreError> {
-        // Validate everything before the transaction starts: a rejected input
-        // never touches the file.
-        let valid = crate::validate::validate_batches(batches)?;
-        let mut tx = self.pool.begin().await?;
-        let mut ids = Vec::with_capacity(valid.len());
-        for (kind, features) in &valid {
-            // An empty batch changes nothing, not even the layer's last_change.
-            let new = if features.is_empty() {
-                Vec::new()
-            } else {
-                insert_rows(&mut tx, *kind, features, None, Some(actor)).await?
-            };
-            ids.push(new);
-        }
-        tx.commit().await?;
-        Ok(ids)
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<Vec<Vec<i64>>>, StoreError> {
+        self.keyed(actor, key, async {
+            // Validate everything before the transaction starts: a rejected input
+            // never touches the file.
+            let valid = crate::validate_batches_off_thread(batches).await?;
+            let mut tx = self.pool.begin().await?;
+            let mut ids = Vec::with_capacity(valid.len());
+            for (kind, features) in &valid {
+                // An empty batch changes nothing, not even the layer's last_change.
+                let new = if features.is_empty() {
+                    Vec::new()
+                } else {
+                    insert_rows(&mut tx, *kind, features, None, Some(actor)).await?
+                };
+                ids.push(new);
+            }
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &ids).await?;
+            tx.commit().await?;
+            Ok(ids)
+        })
+        .await
     }
 
-    async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
-        // Validated before the transaction, as inserts are.
-        let valid = crate::validate::validate_one(kind, feature)?;
-        let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
-        let sql = feature_update(kind, Params::Question, "{}", "{}");
-        let mut q = sqlx::query(schema_sql(sql));
-        if kind.geometry() != GeometryKind::None {
-            q = q.bind(valid.geometry.as_ref().map(encode));
-        }
-        bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
-        write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::update(actor, kind, id, &before, &valid)]).await?;
-        update_contents(&mut tx, kind).await?;
-        tx.commit().await?;
-        Ok(())
+    async fn update_keyed(
+        &self,
+        kind: LayerKind,
+        id: i64,
+        feature: NewFeature,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<()>, StoreError> {
+        self.keyed(actor, key, async {
+            // Validated before the transaction, as inserts are.
+            let valid = crate::validate_one_off_thread(kind, feature).await?;
+            let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
+            let sql = feature_update(kind, Params::Question, "{}", "{}");
+            let mut q = sqlx::query(schema_sql(sql));
+            if kind.geometry() != GeometryKind::None {
+                q = q.bind(valid.geometry.as_ref().map(encode));
+            }
+            bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
+            let audit = vec![AuditEntry::update(actor, kind, id, &before, &valid)];
+            write_audit(&mut tx, &audit_sql(false), audit).await?;
+            update_contents(&mut tx, kind).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
-    async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
-        sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = ?", quote(kind.table_name()))))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
-        update_contents(&mut tx, kind).await?;
-        tx.commit().await?;
-        Ok(())
+    async fn delete_keyed(
+        &self,
+        kind: LayerKind,
+        id: i64,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<()>, StoreError> {
+        self.keyed(actor, key, async {
+            let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
+            sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = ?", quote(kind.table_name()))))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
+            update_contents(&mut tx, kind).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
@@ -502,17 +703,27 @@ impl Store for GeoPackageStore {
         audit: Vec<AuditRecord>,
     ) -> Result<(), StoreError> {
         let (ids, valid) = crate::prepare_exact_copy(self, batches).await?;
-        let mut tx = self.pool.begin().await?;
-        for ((kind, features), ids) in valid.iter().zip(&ids) {
-            insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
-        }
-        write_audit(&mut tx, &audit_sql(true), audit.iter().map(AuditEntry::copied).collect()).await?;
-        tx.commit().await?;
-        Ok(())
+        self.noted(
+            async {
+                let mut tx = self.pool.begin().await?;
+                for ((kind, features), ids) in valid.iter().zip(&ids) {
+                    insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
+                }
+                write_audit(&mut tx, &audit_sql(true), audit.iter().map(AuditEntry::copied).collect()).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+            .await,
+        )
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn health(&self) -> Result<(), StoreError> {
+        self.ping().await?;
+        self.storage_health()
     }
 }

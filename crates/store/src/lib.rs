@@ -15,15 +15,17 @@ mod gpkg_blob;
 mod gpkg_functions;
 pub mod postgis;
 mod rows;
+mod sqlite_state;
 pub mod validate;
 pub mod wkb;
 mod write;
+mod write_failures;
 
 use async_trait::async_trait;
 use landtrace_domain::LayerKind;
 
 pub use error::StoreError;
-pub use feature::{Actor, AuditRecord, Feature, NewFeature};
+pub use feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 pub use gpkg::GeoPackageStore;
 pub use postgis::{PostGisStore, RedactedUrl};
 pub use validate::{FeatureError, FeatureErrors, validate_features};
@@ -66,6 +68,25 @@ pub(crate) async fn prepare_exact_copy(
     Ok((ids, validate::validate_stored(batches)?))
 }
 
+/// Validates batches on a blocking thread: validation is CPU-bound (a large
+/// polygon takes a while), and an async caller's worker threads must stay free
+/// to answer other requests meanwhile.
+pub(crate) async fn validate_batches_off_thread(batches: Batches) -> Result<Batches, StoreError> {
+    tokio::task::spawn_blocking(move || validate::validate_batches(batches))
+        .await
+        .map_err(|e| StoreError::Refused(format!("validation stopped: {e}")))?
+        .map_err(StoreError::from)
+}
+
+/// Validates one feature for `kind` on a blocking thread (see
+/// [`validate_batches_off_thread`]).
+pub(crate) async fn validate_one_off_thread(kind: LayerKind, feature: NewFeature) -> Result<NewFeature, StoreError> {
+    tokio::task::spawn_blocking(move || validate::validate_one(kind, feature))
+        .await
+        .map_err(|e| StoreError::Refused(format!("validation stopped: {e}")))?
+        .map_err(StoreError::from)
+}
+
 /// Number of features in one layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayerCount {
@@ -93,11 +114,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Validates and inserts features into several layers in one transaction;
     /// returns the new ids per batch. Nothing is written if anything is invalid.
+    /// With an idempotency `key`, the key is recorded in the same transaction and
+    /// a repeat of the request answers with the first write's ids (replayed).
+    async fn insert_many_keyed(
+        &self,
+        batches: Vec<(LayerKind, Vec<NewFeature>)>,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<Vec<Vec<i64>>>, StoreError>;
+
+    /// [`Store::insert_many_keyed`] without a key.
     async fn insert_many(
         &self,
         batches: Vec<(LayerKind, Vec<NewFeature>)>,
         actor: &Actor,
-    ) -> Result<Vec<Vec<i64>>, StoreError>;
+    ) -> Result<Vec<Vec<i64>>, StoreError> {
+        Ok(self.insert_many_keyed(batches, actor, None).await?.value)
+    }
 
     /// Validates and inserts features into one layer, all or nothing.
     async fn insert(&self, kind: LayerKind, features: Vec<NewFeature>, actor: &Actor) -> Result<Vec<i64>, StoreError> {
@@ -108,12 +141,37 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Validates `feature` and replaces feature `id` of `kind` with it (geometry and
     /// every field: absent fields become null), writing one `update` audit row with
     /// the feature before and after. A rejected feature changes nothing;
-    /// [`StoreError::NotFound`] when the layer has no feature `id`.
-    async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError>;
+    /// [`StoreError::NotFound`] when the layer has no feature `id`. With an
+    /// idempotency `key`, as [`Store::insert_many_keyed`].
+    async fn update_keyed(
+        &self,
+        kind: LayerKind,
+        id: i64,
+        feature: NewFeature,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<()>, StoreError>;
+
+    /// [`Store::update_keyed`] without a key.
+    async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
+        self.update_keyed(kind, id, feature, actor, None).await.map(|_| ())
+    }
 
     /// Deletes feature `id` of `kind`, writing one `delete` audit row with the
-    /// feature as it was. [`StoreError::NotFound`] when the layer has no feature `id`.
-    async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError>;
+    /// feature as it was. [`StoreError::NotFound`] when the layer has no feature
+    /// `id`. With an idempotency `key`, as [`Store::insert_many_keyed`].
+    async fn delete_keyed(
+        &self,
+        kind: LayerKind,
+        id: i64,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<()>, StoreError>;
+
+    /// [`Store::delete_keyed`] without a key.
+    async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
+        self.delete_keyed(kind, id, actor, None).await.map(|_| ())
+    }
 
     /// The newest audit rows, newest first.
     async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
@@ -132,6 +190,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// A cheap query proving the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Whether the store answers and can take writes now, as far as the backend
+    /// can tell without writing: [`StoreError::DiskFull`], [`StoreError::ReadOnly`]
+    /// or [`StoreError::DiskError`] when the storage refuses (or the last write was
+    /// refused for such a reason and nothing shows the cause gone), another error
+    /// when the database does not answer. The default is [`Store::ping`].
+    async fn health(&self) -> Result<(), StoreError> {
+        self.ping().await
+    }
 
     /// Changes made through the database by any process, when the backend can
     /// tell (PostGIS LISTEN/NOTIFY). `None`: only this process writes (GeoPackage).

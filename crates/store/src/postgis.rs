@@ -17,12 +17,15 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow}
 use sqlx::{Postgres, Row, Transaction};
 use tokio::sync::mpsc;
 
-use crate::feature::{Actor, AuditRecord, Feature, NewFeature};
+use crate::feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
 };
-use crate::write::{AuditEntry, audit_insert, insert_features, read_before, write_audit};
+use crate::write::{
+    AuditEntry, IdempotencySql, audit_insert, claim, insert_features, key_taken, read_before, replay, write_audit,
+};
+use crate::write_failures::WriteFailures;
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
 
 /// EPSG:4326, the only SRS features are stored in.
@@ -63,7 +66,15 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/postgis/0002_truck_passes.sql"),
     },
     Migration { version: 3, name: "0003_issue7", sql: include_str!("../migrations/postgis/0003_issue7.sql") },
+    Migration { version: 4, name: "0004_idempotency", sql: include_str!("../migrations/postgis/0004_idempotency.sql") },
 ];
+
+const IDEMPOTENCY: IdempotencySql = IdempotencySql {
+    lookup: "SELECT request_sha256, outcome FROM landtrace_idempotency WHERE actor = $1 AND key = $2 \
+             AND created_at >= now() - interval '1 day'",
+    claim: "INSERT INTO landtrace_idempotency (actor, key, request_sha256, outcome) VALUES ($1, $2, $3, $4)",
+    purge: "DELETE FROM landtrace_idempotency WHERE created_at < now() - interval '1 day'",
+};
 
 /// A database URL that hides its password when printed (`Display` and `Debug`
 /// show `postgres://user:***@host/db`). The real URL is only handed to the
@@ -147,6 +158,8 @@ pub struct PostGisStore {
     pool: PgPool,
     options: PgConnectOptions,
     url: RedactedUrl,
+    /// The last write refused by the database's storage, for [`Store::health`].
+    failures: std::sync::Arc<WriteFailures>,
 }
 
 impl fmt::Debug for PostGisStore {
@@ -177,7 +190,7 @@ impl PostGisStore {
             .await?;
         migrate(&pool).await?;
         tracing::debug!(url = %url, "connected to PostGIS");
-        Ok(PostGisStore { pool, options, url })
+        Ok(PostGisStore { pool, options, url, failures: std::sync::Arc::default() })
     }
 
     /// The database URL (prints without its password).
@@ -188,6 +201,39 @@ impl PostGisStore {
     /// Closes every connection; change feeds of this store end.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Runs a write that records `key` (when given) in its transaction, as
+    /// `GeoPackageStore::keyed` does: a repeated key is answered from the
+    /// database, storage failures are noted for `health`, and a key taken by a
+    /// concurrent write answers with that write's outcome.
+    async fn keyed<T, F>(&self, actor: &Actor, key: Option<&IdempotencyKey>, write: F) -> Result<Outcome<T>, StoreError>
+    where
+        T: serde::de::DeserializeOwned,
+        F: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        if let Some(earlier) = replay(&self.pool, &IDEMPOTENCY, actor, key).await? {
+            return Ok(earlier);
+        }
+        let result = write.await;
+        self.failures.note(&result, || None);
+        match result {
+            Ok(value) => Ok(Outcome { value, replayed: false }),
+            Err(e) if key_taken(&e, key) => replay(&self.pool, &IDEMPOTENCY, actor, key).await?.ok_or(e),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// After a write was refused for a storage reason: whether the database
+    /// takes a (tiny) write again, by updating a probe row of `landtrace_meta`.
+    async fn probe_write(&self) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO landtrace_meta (key, value) VALUES ('health_probe', now()::text) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }
 
@@ -450,49 +496,76 @@ impl Store for PostGisStore {
         rows.iter().map(|r| read_row(kind, r)).collect()
     }
 
-    async fn insert_many(
+    async fn insert_many_keyed(
         &self,
         batches: Vec<(LayerKind, Vec<NewFeature>)>,
         actor: &Actor,
-    ) -> Result<Vec<Vec<i64>>, StoreError> {
-        // Validate everything before the transaction starts: a rejected input
-        // never reaches the database.
-        let valid = crate::validate::validate_batches(batches)?;
-        let mut tx = self.pool.begin().await?;
-        let mut ids = Vec::with_capacity(valid.len());
-        for (kind, features) in &valid {
-            ids.push(insert_rows(&mut tx, *kind, features, None, Some(actor)).await?);
-        }
-        notify(&mut tx, valid.iter().filter(|(_, f)| !f.is_empty()).map(|(k, _)| *k)).await?;
-        tx.commit().await?;
-        Ok(ids)
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<Vec<Vec<i64>>>, StoreError> {
+        self.keyed(actor, key, async {
+            // Validate everything before the transaction starts: a rejected input
+            // never reaches the database.
+            let valid = crate::validate_batches_off_thread(batches).await?;
+            let mut tx = self.pool.begin().await?;
+            let mut ids = Vec::with_capacity(valid.len());
+            for (kind, features) in &valid {
+                ids.push(insert_rows(&mut tx, *kind, features, None, Some(actor)).await?);
+            }
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &ids).await?;
+            notify(&mut tx, valid.iter().filter(|(_, f)| !f.is_empty()).map(|(k, _)| *k)).await?;
+            tx.commit().await?;
+            Ok(ids)
+        })
+        .await
     }
 
-    async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
-        // Validated before the transaction, as inserts are.
-        let valid = crate::validate::validate_one(kind, feature)?;
-        let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
-        let mut q = sqlx::query(schema_sql(update_sql(kind)));
-        if kind.geometry() != GeometryKind::None {
-            q = q.bind(valid.geometry.as_ref().map(wkb_bytes));
-        }
-        bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
-        write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::update(actor, kind, id, &before, &valid)]).await?;
-        notify(&mut tx, [kind]).await?;
-        tx.commit().await?;
-        Ok(())
+    async fn update_keyed(
+        &self,
+        kind: LayerKind,
+        id: i64,
+        feature: NewFeature,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<()>, StoreError> {
+        self.keyed(actor, key, async {
+            // Validated before the transaction, as inserts are.
+            let valid = crate::validate_one_off_thread(kind, feature).await?;
+            let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
+            let mut q = sqlx::query(schema_sql(update_sql(kind)));
+            if kind.geometry() != GeometryKind::None {
+                q = q.bind(valid.geometry.as_ref().map(wkb_bytes));
+            }
+            bind_fields(q, kind, &valid.properties).bind(id).execute(&mut *tx).await?;
+            let audit = vec![AuditEntry::update(actor, kind, id, &before, &valid)];
+            write_audit(&mut tx, &audit_sql(false), audit).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;
+            notify(&mut tx, [kind]).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
-    async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
-        sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = $1", quote(kind.table_name()))))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
-        notify(&mut tx, [kind]).await?;
-        tx.commit().await?;
-        Ok(())
+    async fn delete_keyed(
+        &self,
+        kind: LayerKind,
+        id: i64,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<()>, StoreError> {
+        self.keyed(actor, key, async {
+            let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
+            sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = $1", quote(kind.table_name()))))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;
+            notify(&mut tx, [kind]).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
@@ -538,6 +611,28 @@ impl Store for PostGisStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn health(&self) -> Result<(), StoreError> {
+        let read_only: bool =
+            sqlx::query_scalar("SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only') = 'on'")
+                .fetch_one(&self.pool)
+                .await?;
+        if read_only {
+            return Err(StoreError::ReadOnly {
+                detail: "the database is a standby or read-only (default_transaction_read_only)".into(),
+            });
+        }
+        if let Some(failure) = self.failures.last() {
+            // Nothing on the database server can be seen from here without
+            // writing: try a tiny write, and report the failure while it fails.
+            match self.probe_write().await {
+                Ok(()) => self.failures.forget(),
+                Err(e) if e.is_storage_problem() => return Err(e),
+                Err(_) => return Err(failure.to_error()),
+            }
+        }
         Ok(())
     }
 

@@ -1,5 +1,6 @@
-//! Validation of features before they are written: geometry type and validity,
-//! coordinate ranges, and attribute values against the layer schema.
+//! Validation of features before they are written: geometry type and validity
+//! (`landtrace_spatial::validate_multipolygon`), coordinate ranges, and
+//! attribute values against the layer schema.
 //!
 //! Every write path (bundled data, `landtrace import`, the HTTP API) goes through
 //! [`validate_features`], so the stored data always satisfies the schema. Inserts and
@@ -8,7 +9,7 @@
 
 use std::fmt;
 
-use geo::{Coord, CoordsIter, Geometry, MultiPolygon, Validation};
+use geo::{Coord, CoordsIter, Geometry, MultiPolygon};
 use landtrace_domain::input_limits::Limit;
 use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_spatial::LonLat;
@@ -241,7 +242,9 @@ fn check_polygons(mp: MultiPolygon<f64>) -> Result<Option<Geometry<f64>>, String
             }
         }
     }
-    if let Some(problem) = mp.validation_errors().into_iter().next() {
+    // The platform's one polygon rule, O(n log n) for any input (geo's
+    // `Validation` compares every pair of edges).
+    if let Err(problem) = landtrace_spatial::validate_multipolygon(&mp) {
         return Err(format!("invalid polygon geometry: {problem}"));
     }
     Ok(Some(Geometry::MultiPolygon(mp)))
@@ -286,7 +289,12 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("4 of 5 features for layer urban_grade_zones rejected"), "{text}");
         assert!(text.contains("feature #2: geometry is a Point, expected a Polygon or MultiPolygon"), "{text}");
-        assert!(text.contains("feature #3: invalid polygon geometry"), "{text}");
+        assert!(
+            text.contains(
+                "feature #3: invalid polygon geometry: ring 1 of polygon 1 self-intersects at (110.050000, 35.050000)"
+            ),
+            "{text}"
+        );
         assert!(text.contains("feature #4:") && text.contains("grade"), "{text}");
         assert!(text.contains("feature #5: coordinate #2 (210, 35)"), "{text}");
         assert!(!text.contains("feature #1:"), "{text}");

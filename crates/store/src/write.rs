@@ -5,13 +5,15 @@
 
 use geo::Geometry;
 use landtrace_domain::{GeometryKind, LayerKind};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sqlx::database::HasStatementCache;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Transaction, Type};
 
 use crate::geojson_io::feature_to_geojson;
 use crate::rows::{InsertSql, Params, bind_fields, quote, schema_sql, written_geojson};
-use crate::{Actor, AuditRecord, Feature, NewFeature, StoreError};
+use crate::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome, StoreError};
 
 /// One audit row to write: as a write makes it (the database adds `id` and
 /// `at`), or copied as it is from another store.
@@ -236,4 +238,89 @@ where
             Err(e)
         }
     }
+}
+
+/// The statements of the idempotency table (`landtrace_idempotency`) in one
+/// backend's dialect: `lookup` (actor, key → request_sha256, outcome; keys of
+/// the last day only), `claim` (actor, key, request_sha256, outcome) and `purge`
+/// (drops keys older than a day).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdempotencySql {
+    pub(crate) lookup: &'static str,
+    pub(crate) claim: &'static str,
+    pub(crate) purge: &'static str,
+}
+
+/// The earlier outcome of a write made by `actor` with `key`: `None` when the
+/// key is new (or there is no key), the outcome (replayed) when the same
+/// request used it, [`StoreError::IdempotencyKeyReused`] when another did.
+pub(crate) async fn replay<'e, DB, E, T>(
+    executor: E,
+    sql: &IdempotencySql,
+    actor: &Actor,
+    key: Option<&IdempotencyKey>,
+) -> Result<Option<Outcome<T>>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: ColumnIndex<DB::Row>,
+    T: DeserializeOwned,
+{
+    let Some(key) = key else { return Ok(None) };
+    let row = sqlx::query(schema_sql(sql.lookup.to_owned()))
+        .bind(actor.0.clone())
+        .bind(key.key.clone())
+        .fetch_optional(executor)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let digest: String = row.try_get("request_sha256")?;
+    if digest != key.request_sha256 {
+        return Err(StoreError::IdempotencyKeyReused { key: key.key.clone() });
+    }
+    let outcome: String = row.try_get("outcome")?;
+    let value = serde_json::from_str(&outcome).map_err(|e| StoreError::Corrupt {
+        layer: "landtrace_idempotency".into(),
+        fid: 0,
+        reason: format!("outcome of key {:?}: {e}", key.key),
+    })?;
+    Ok(Some(Outcome { value, replayed: true }))
+}
+
+/// Records `key` (when given) with the write's `outcome` inside the write's
+/// transaction, after dropping keys older than a day. Another write that
+/// committed the same key first makes this fail with a unique violation
+/// (see [`key_taken`]).
+pub(crate) async fn claim<DB, T>(
+    tx: &mut Transaction<'_, DB>,
+    sql: &IdempotencySql,
+    actor: &Actor,
+    key: Option<&IdempotencyKey>,
+    outcome: &T,
+) -> Result<(), StoreError>
+where
+    DB: Database,
+    DB::Arguments: IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'t> String: Encode<'t, DB> + Type<DB>,
+    T: Serialize,
+{
+    let Some(key) = key else { return Ok(()) };
+    sqlx::query(schema_sql(sql.purge.to_owned())).execute(&mut **tx).await?;
+    let outcome = serde_json::to_string(outcome).map_err(|e| StoreError::Refused(e.to_string()))?;
+    sqlx::query(schema_sql(sql.claim.to_owned()))
+        .bind(actor.0.clone())
+        .bind(key.key.clone())
+        .bind(key.request_sha256.clone())
+        .bind(outcome)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Whether a keyed write failed because another write took its key first.
+pub(crate) fn key_taken(e: &StoreError, key: Option<&IdempotencyKey>) -> bool {
+    key.is_some()
+        && matches!(e, StoreError::Database(sqlx::Error::Database(db)) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }

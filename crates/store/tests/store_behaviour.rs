@@ -3,7 +3,7 @@
 
 use geo::{Geometry, MultiPolygon, line_string, point, polygon};
 use landtrace_domain::LayerKind;
-use landtrace_store::{Actor, GeoPackageStore, NewFeature, Store, StoreError};
+use landtrace_store::{Actor, GeoPackageStore, IdempotencyKey, NewFeature, Store, StoreError};
 use serde_json::{Map, Value, json};
 
 fn props(v: Value) -> Map<String, Value> {
@@ -404,6 +404,59 @@ pub async fn run_suite(store: &dyn Store) {
     unknown_ids_are_not_found(store).await;
     deletes_remove_and_are_audited(store).await;
     sponge_facilities_are_points_or_polygons(store).await;
+    keyed_writes_happen_once(store).await;
+}
+
+fn key(key: &str, digest: char) -> IdempotencyKey {
+    IdempotencyKey { key: key.to_owned(), request_sha256: digest.to_string().repeat(64) }
+}
+
+/// A write with an idempotency key happens once: a repeat answers with the
+/// first outcome and writes nothing (no feature, no audit row), the same key
+/// for another request is refused, keys are per actor, and two concurrent
+/// requests with one key write once.
+async fn keyed_writes_happen_once(store: &dyn Store) {
+    let kind = LayerKind::UrbanGradeZones;
+    let actor = Actor("keyed (admin)".into());
+    let first =
+        store.insert_many_keyed(vec![(kind, vec![zone(3), zone(2)])], &actor, Some(&key("k1", 'a'))).await.unwrap();
+    assert!(!first.replayed);
+    let (features, history) = (count(store, kind).await, store.audit_all().await.unwrap().len());
+    let again =
+        store.insert_many_keyed(vec![(kind, vec![zone(3), zone(2)])], &actor, Some(&key("k1", 'a'))).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.value, first.value, "the first write's ids");
+    assert_eq!((count(store, kind).await, store.audit_all().await.unwrap().len()), (features, history));
+    let err = store.insert_many_keyed(vec![(kind, vec![zone(1)])], &actor, Some(&key("k1", 'b'))).await.unwrap_err();
+    assert!(matches!(err, StoreError::IdempotencyKeyReused { .. }), "{err}");
+    assert!(err.to_string().contains("k1"), "{err}");
+    let other = Actor("someone-else (land)".into());
+    let theirs = store.insert_many_keyed(vec![(kind, vec![zone(1)])], &other, Some(&key("k1", 'b'))).await.unwrap();
+    assert!(!theirs.replayed, "keys belong to their actor");
+
+    let id = first.value[0][0];
+    for replayed in [false, true] {
+        let out = store.update_keyed(kind, id, zone(2), &actor, Some(&key("u1", 'c'))).await.unwrap();
+        assert_eq!(out.replayed, replayed);
+    }
+    for replayed in [false, true] {
+        let out = store.delete_keyed(kind, id, &actor, Some(&key("d1", 'd'))).await.unwrap();
+        assert_eq!(out.replayed, replayed, "a repeated delete answers as the first did, not 404");
+    }
+    let history = store.audit_all().await.unwrap();
+    assert_eq!(history.iter().filter(|a| a.fid == id && a.action == "update").count(), 1);
+    assert_eq!(history.iter().filter(|a| a.fid == id && a.action == "delete").count(), 1);
+
+    let before = count(store, kind).await;
+    let k = key("concurrent", 'e');
+    let (a, b) = tokio::join!(
+        store.insert_many_keyed(vec![(kind, vec![zone(1)])], &actor, Some(&k)),
+        store.insert_many_keyed(vec![(kind, vec![zone(1)])], &actor, Some(&k)),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.value, b.value);
+    assert!(a.replayed != b.replayed, "one wrote, the other answered from it");
+    assert_eq!(count(store, kind).await, before + 1);
 }
 
 /// `load_exact` copies every feature with its id and the whole history, and
@@ -865,7 +918,12 @@ mod postgis {
                 .unwrap();
         assert_eq!(
             migrations,
-            vec![(1, "0001_layers".to_owned()), (2, "0002_truck_passes".to_owned()), (3, "0003_issue7".to_owned())]
+            vec![
+                (1, "0001_layers".to_owned()),
+                (2, "0002_truck_passes".to_owned()),
+                (3, "0003_issue7".to_owned()),
+                (4, "0004_idempotency".to_owned())
+            ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")
             .fetch_one(&mut conn)

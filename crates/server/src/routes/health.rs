@@ -6,20 +6,29 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, StoreHealth};
 
-/// Answers `{"status":"ok"}` with the store description and the zone count, or
-/// 503 with `{"status":"degraded"}` while the store does not answer.
+/// Answers `{"status":"ok"}` with the store description and the zone count;
+/// `{"status":"degraded"}` with the `cause` (`disk_full`, `read_only`,
+/// `disk_error`) and a message while the store refuses writes (HTTP 200: reads
+/// are still answered), and with HTTP 503 while the store does not answer.
 pub async fn health(State(state): State<AppState>) -> Result<(StatusCode, Json<Value>), AppError> {
     let zones = state.catalog.read().await.zones.len();
-    let (status, text, error) = match state.store_health().await {
-        Ok(()) => (StatusCode::OK, "ok", None),
-        Err(message) => (StatusCode::SERVICE_UNAVAILABLE, "degraded", Some(message)),
+    let (status, text, writes, cause, error) = match state.store_health().await {
+        StoreHealth::Ok => (StatusCode::OK, "ok", "ok", None, None),
+        StoreHealth::WritesRefused { cause, message } => {
+            (StatusCode::OK, "degraded", "refused", Some(cause), Some(message))
+        }
+        StoreHealth::Unavailable { cause, message } => {
+            (StatusCode::SERVICE_UNAVAILABLE, "degraded", "refused", Some(cause), Some(message))
+        }
     };
     Ok((
         status,
         Json(json!({
             "status": text,
+            "writes": writes,
+            "cause": cause,
             "error": error,
             "version": env!("CARGO_PKG_VERSION"),
             "store": state.store.describe(),

@@ -76,18 +76,31 @@ pub struct ValuationRequest {
     pub as_of: Option<String>,
 }
 
-/// `POST /api/land/valuation`: one parcel.
-pub async fn valuation(
-    State(state): State<AppState>,
-    Json(req): Json<ValuationRequest>,
-) -> Result<Json<Value>, AppError> {
-    let crs = parse_crs(req.crs.as_deref())?;
-    let uses = UseRequest::parse(&req.land_use, req.collective_use.as_deref()).map_err(bad)?;
-    let as_of = parse_date("as_of", req.as_of.as_deref())?;
-    let parcel = parcel_geometry(&req.parcel)?;
-    let catalog = state.catalog.read().await;
-    let answer = value_parcel(&catalog, parcel, crs, &uses, as_of).map_err(bad)?;
-    Ok(Json(serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?))
+/// The layers a valuation reads.
+const VALUATION_LAYERS: [LayerKind; 3] =
+    [LayerKind::CountyBoundaries, LayerKind::UrbanGradeZones, LayerKind::CollectiveGradeZones];
+
+/// A JSON request body as `T`, with a clear message when it is not.
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|e| bad(format!("the body is not a valid request: {e}")))
+}
+
+/// `POST /api/land/valuation`: one parcel. Parsed and valued in the CPU pool.
+pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, AppError> {
+    let catalog = state.catalog.read().await.subset(&VALUATION_LAYERS);
+    let answer = state
+        .cpu
+        .run(move || -> Result<Value, AppError> {
+            let req: ValuationRequest = json_body(&body)?;
+            let crs = parse_crs(req.crs.as_deref())?;
+            let uses = UseRequest::parse(&req.land_use, req.collective_use.as_deref()).map_err(bad)?;
+            let as_of = parse_date("as_of", req.as_of.as_deref())?;
+            let parcel = parcel_geometry(&req.parcel)?;
+            let answer = value_parcel(&catalog, parcel, crs, &uses, as_of).map_err(bad)?;
+            serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await??;
+    Ok(Json(answer))
 }
 
 /// `POST /api/land/valuation/batch?use=…[&collective_use][&as_of][&crs][&format=csv|geojson][&filename]`:
@@ -102,16 +115,33 @@ pub async fn valuation_batch(
     let uses = UseRequest::parse(land_use, q.get("collective_use").map(String::as_str)).map_err(bad)?;
     let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?;
     let crs = parse_crs(q.get("crs").map(String::as_str))?;
-    let text = std::str::from_utf8(&body).map_err(|_| bad("the uploaded file is not UTF-8 text"))?;
-    let format = ParcelInput::detect(q.get("filename").map_or("", String::as_str), text);
-    let rows = read_parcels(format, text).map_err(bad)?;
-    if rows.is_empty() {
-        return Err(bad("the file holds no parcels"));
+    let format = q.get("format").map_or("csv", String::as_str);
+    if !matches!(format, "csv" | "geojson" | "json") {
+        return Err(bad(format!("format {format:?} is not csv or geojson")));
     }
-    let catalog = state.catalog.read().await;
-    let results: Vec<_> = rows.into_iter().map(|row| value_row(&catalog, row, crs, &uses, as_of)).collect();
-    drop(catalog);
-    Ok(match q.get("format").map(String::as_str).unwrap_or("csv") {
+    let filename = q.get("filename").cloned().unwrap_or_default();
+    let catalog = state.catalog.read().await.subset(&VALUATION_LAYERS);
+    // Parsed and valued in the CPU pool; stops between parcels when the
+    // request is dropped (deadline, client gone).
+    let results = state
+        .cpu
+        .run_cancellable(move |cancelled| -> Result<_, AppError> {
+            let text = std::str::from_utf8(&body).map_err(|_| bad("the uploaded file is not UTF-8 text"))?;
+            let rows = read_parcels(ParcelInput::detect(&filename, text), text).map_err(bad)?;
+            if rows.is_empty() {
+                return Err(bad("the file holds no parcels"));
+            }
+            let mut results = Vec::with_capacity(rows.len());
+            for row in rows {
+                if cancelled.is_set() {
+                    return Err(AppError::Busy { message: "the request was stopped".into(), retry_after_s: 10 });
+                }
+                results.push(value_row(&catalog, row, crs, &uses, as_of));
+            }
+            Ok(results)
+        })
+        .await??;
+    Ok(match format {
         "csv" => {
             let mut response = report_table(&results).to_csv().into_response();
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -121,8 +151,7 @@ pub async fn valuation_batch(
             );
             response
         }
-        "geojson" | "json" => Json(report_geojson(&results)).into_response(),
-        other => return Err(bad(format!("format {other:?} is not csv or geojson"))),
+        _ => Json(report_geojson(&results)).into_response(),
     })
 }
 
@@ -196,17 +225,19 @@ pub struct ExpropriationParcelRequest {
 
 /// `POST /api/land/expropriation`: the expropriation projects a parcel touches
 /// (its area inside each), and their periods on the date.
-pub async fn expropriation_parcel(
-    State(state): State<AppState>,
-    Json(req): Json<ExpropriationParcelRequest>,
-) -> Result<Json<Value>, AppError> {
+pub async fn expropriation_parcel(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, AppError> {
+    let catalog = state.catalog.read().await.subset(&[LayerKind::ExpropriationAreas]);
+    state.cpu.run(move || expropriation_of_parcel(&catalog, &body)).await?.map(Json)
+}
+
+fn expropriation_of_parcel(catalog: &crate::catalog::Catalog, body: &[u8]) -> Result<Value, AppError> {
+    let req: ExpropriationParcelRequest = json_body(body)?;
     let mut parcel = parcel_geometry(&req.parcel)?;
     landtrace_spatial::geometry_to_wgs84(parse_crs(req.crs.as_deref())?, &mut parcel).map_err(bad)?;
     landtrace_spatial::validate_parcel(&parcel).map_err(bad)?;
     let as_of = parse_date("as_of", req.as_of.as_deref())?.unwrap_or_else(today_in_shanghai);
-    let catalog = state.catalog.read().await;
     let Some(layer) = catalog.layer(LayerKind::ExpropriationAreas) else {
-        return Ok(Json(json!({"as_of": as_of.to_string(), "in_expropriation_area": false, "projects": []})));
+        return Ok(json!({"as_of": as_of.to_string(), "in_expropriation_area": false, "projects": []}));
     };
     let bbox = geo::BoundingRect::bounding_rect(&parcel).ok_or_else(|| bad("the parcel is empty"))?;
     let areas: Vec<(LayerKind, i64, MultiPolygon<f64>)> = layer
@@ -220,17 +251,17 @@ pub async fn expropriation_parcel(
     let refs: Vec<_> = areas.iter().map(|(k, id, mp)| ((*k, *id), mp)).collect();
     let split = landtrace_spatial::split_by_zones(&parcel, &refs);
     let keys: Vec<(LayerKind, i64)> = split.parts.iter().map(|p| p.key).collect();
-    let mut projects = expropriation_projects(&catalog, keys, as_of)?;
+    let mut projects = expropriation_projects(catalog, keys, as_of)?;
     for (project, part) in projects.iter_mut().zip(&split.parts) {
         project["area_inside_m2"] = json!(part.area_m2);
         project["share_of_parcel_percent"] = json!(100.0 * part.area_m2 / split.total_area_m2);
     }
-    Ok(Json(json!({
+    Ok(json!({
         "as_of": as_of.to_string(),
         "parcel_area_m2": split.total_area_m2,
         "in_expropriation_area": !projects.is_empty(),
         "projects": projects,
-    })))
+    }))
 }
 
 /// Body of `POST /api/land/expropriation/compensation`.
@@ -295,8 +326,13 @@ pub struct AttachmentInput {
     pub abandoned_homesteads: f64,
 }
 
-/// `POST /api/land/consolidation`.
-pub async fn consolidation(Json(req): Json<ConsolidationRequest>) -> Result<(StatusCode, Json<Value>), AppError> {
+/// `POST /api/land/consolidation` (in the CPU pool: the request may hold a polygon).
+pub async fn consolidation(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), AppError> {
+    state.cpu.run(move || consolidation_of(&body)).await?
+}
+
+fn consolidation_of(body: &[u8]) -> Result<(StatusCode, Json<Value>), AppError> {
+    let req: ConsolidationRequest = json_body(body)?;
     let project_type = ProjectType::parse(&req.project_type).map_err(bad)?;
     let (mu, source) = match (&req.parcel, req.area_mu) {
         (Some(parcel), _) => {

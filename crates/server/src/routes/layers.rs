@@ -2,14 +2,17 @@
 //! (an all-or-nothing GeoJSON import, for the admin and the role that owns the layer).
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use landtrace_domain::LayerKind;
 use landtrace_store::geojson_io::parse_features;
 use serde_json::{Value, json};
 
 use crate::auth::require_writer;
 use crate::error::AppError;
+use crate::idempotency::{WriteKey, mark_replayed};
 use crate::state::AppState;
 
 /// Lists every layer with its title, geometry type, public fields and count.
@@ -46,23 +49,36 @@ fn parse_layer(name: &str) -> Result<LayerKind, AppError> {
 }
 
 /// Imports a GeoJSON FeatureCollection into a layer; all or nothing. 401 without a
-/// valid token, 403 when the user's role does not own the layer.
+/// valid token, 403 when the user's role does not own the layer (both before the
+/// body is read). With an `Idempotency-Key`, a repeat answers with the first
+/// import's ids and writes nothing.
 pub async fn insert(
     State(state): State<AppState>,
     Path(layer): Path<String>,
     headers: HeaderMap,
-    body: String,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+    key: WriteKey,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let kind = parse_layer(&layer)?;
     let (_, actor) = require_writer(&state, &headers, kind)?;
-    let mut features = parse_features(kind, &body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    // One worker of the CPU pool for parsing and validating the features.
+    let slot = state.cpu.slot().await;
+    let mut features = slot.run(move || parse_body(kind, &body)).await??;
     if kind == LayerKind::OriginPoints {
         // Origin-point records get the same checks as through /api/trace (phones,
         // divisions, thresholds, the county boundary).
-        features = crate::trace::prepare_features(&state, features, &actor).await?;
+        features = crate::trace::prepare_features(&state, &slot, features, &actor).await?;
     }
-    let ids = state.insert(kind, features, &actor).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "layer": kind.table_name(), "inserted": ids.len(), "ids": ids }))))
+    let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
+    drop(slot);
+    let body = json!({ "layer": kind.table_name(), "inserted": out.value.len(), "ids": out.value });
+    Ok(mark_replayed((StatusCode::CREATED, Json(body)).into_response(), out.replayed))
+}
+
+fn parse_body(kind: LayerKind, body: &[u8]) -> Result<Vec<landtrace_store::NewFeature>, AppError> {
+    let text =
+        std::str::from_utf8(body).map_err(|e| AppError::BadRequest(format!("the body is not UTF-8 text: {e}")))?;
+    parse_features(kind, text).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
 /// `PUT /api/layers/{layer}/features/{id}`: replaces one feature (a GeoJSON
@@ -72,26 +88,29 @@ pub async fn replace(
     State(state): State<AppState>,
     Path((layer, id)): Path<(String, i64)>,
     headers: HeaderMap,
-    body: String,
-) -> Result<Json<Value>, AppError> {
+    key: WriteKey,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let kind = parse_layer(&layer)?;
     let (_, actor) = require_writer(&state, &headers, kind)?;
-    let mut features = parse_features(kind, &body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    if features.len() != 1 {
-        return Err(AppError::BadRequest(format!(
-            "expected one GeoJSON Feature to replace feature {id}, got {}",
-            features.len()
-        )));
-    }
     if kind == LayerKind::OriginPoints {
         return Err(AppError::BadRequest(
             "origin-point records are replaced through PUT /api/trace/records/{id} (it keeps their creation stamp)"
                 .into(),
         ));
     }
+    let slot = state.cpu.slot().await;
+    let mut features = slot.run(move || parse_body(kind, &body)).await??;
+    if features.len() != 1 {
+        return Err(AppError::BadRequest(format!(
+            "expected one GeoJSON Feature to replace feature {id}, got {}",
+            features.len()
+        )));
+    }
     let feature = features.remove(0);
-    state.update(kind, id, feature, &actor).await?;
-    Ok(Json(json!({ "layer": kind.table_name(), "updated": id })))
+    let out = state.update_keyed(kind, id, feature, &actor, key.get()).await?;
+    drop(slot);
+    Ok(mark_replayed(Json(json!({ "layer": kind.table_name(), "updated": id })).into_response(), out.replayed))
 }
 
 /// `DELETE /api/layers/{layer}/features/{id}`: removes one feature (audited).
@@ -99,9 +118,10 @@ pub async fn remove(
     State(state): State<AppState>,
     Path((layer, id)): Path<(String, i64)>,
     headers: HeaderMap,
-) -> Result<StatusCode, AppError> {
+    key: WriteKey,
+) -> Result<Response, AppError> {
     let kind = parse_layer(&layer)?;
     let (_, actor) = require_writer(&state, &headers, kind)?;
-    state.delete(kind, id, &actor).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let out = state.delete_keyed(kind, id, &actor, key.get()).await?;
+    Ok(mark_replayed(StatusCode::NO_CONTENT.into_response(), out.replayed))
 }

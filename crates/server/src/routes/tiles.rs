@@ -16,6 +16,7 @@ use landtrace_tiles::{LayerEncoder, ResolvedSet, TileCoord, TileSets, encode_til
 use serde_json::Value;
 
 use crate::error::AppError;
+use crate::serve::Peer;
 use crate::state::AppState;
 use crate::tile_cache::CachedTile;
 
@@ -141,18 +142,21 @@ fn unknown_set(state: &AppState, set: &str) -> AppError {
 }
 
 /// `GET /tiles/{set}.json`: TileJSON 3.0.0 for a set.
+///
+/// The tile URLs start with the configured public URL, or with `http://` and
+/// the checked `Host` header (see [`crate::public_address`]).
 pub async fn tilejson_doc(
     State(state): State<AppState>,
     Path(file): Path<String>,
+    Peer(peer): Peer,
     headers: HeaderMap,
 ) -> Result<Json<Value>, AppError> {
     let Some(set) = file.strip_suffix(".json") else {
         return Err(AppError::NotFound(format!("no route for /tiles/{file}; TileJSON is at /tiles/{{set}}.json")));
     };
     let resolved = state.tilesets.set(set).ok_or_else(|| unknown_set(&state, set))?;
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
-    let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
-    let template = format!("{scheme}://{host}/tiles/{set}/{{z}}/{{x}}/{{y}}.mvt");
+    let base = state.public.base_url(peer, &headers)?;
+    let template = format!("{base}/tiles/{set}/{{z}}/{{x}}/{{y}}.mvt");
     let catalog = state.catalog.read().await;
     let extent =
         resolved.layers().filter_map(|(kind, _)| catalog.layer(kind).and_then(|l| l.extent())).reduce(|a, b| {

@@ -21,6 +21,7 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::{current_user, may_see_personal, require_writer};
 use crate::error::AppError;
+use crate::idempotency::{WriteKey, mark_replayed};
 use crate::state::AppState;
 use crate::trace::{
     ImportFailure, RecordFilter, View, divisions, due_report, import_origin_csv, parse_position, prepare_record,
@@ -168,7 +169,13 @@ fn body_object(body: &Bytes) -> Result<Map<String, Value>, AppError> {
     }
 }
 
-async fn write(state: &AppState, headers: &HeaderMap, body: &Bytes, id: Option<i64>) -> Result<Response, AppError> {
+async fn write(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    id: Option<i64>,
+    key: &WriteKey,
+) -> Result<Response, AppError> {
     let (_, actor) = require_writer(state, headers, KIND)?;
     let body = body_object(body)?;
     let crs = crs_of(body.get("crs").and_then(Value::as_str))?;
@@ -191,27 +198,50 @@ async fn write(state: &AppState, headers: &HeaderMap, body: &Bytes, id: Option<i
         Err(problems) => return Ok(problems_response(problems)),
     };
     let feature = prepared.feature.clone();
-    let (status, id) = match id {
+    let (status, id, replayed) = match id {
         None => {
-            let ids = state.insert(KIND, vec![feature.clone()], &actor).await?;
-            (StatusCode::CREATED, ids.first().copied().unwrap_or_default())
+            let out = state.insert_keyed(KIND, vec![feature.clone()], &actor, key.get()).await?;
+            (StatusCode::CREATED, out.value.first().copied().unwrap_or_default(), out.replayed)
         }
         Some(id) => {
-            state.update(KIND, id, feature.clone(), &actor).await?;
-            (StatusCode::OK, id)
+            let out = state.update_keyed(KIND, id, feature.clone(), &actor, key.get()).await?;
+            (StatusCode::OK, id, out.replayed)
         }
     };
-    tracing::info!(record = id, actor = %actor.0, "origin-point record written");
-    let stored = Feature { id, geometry: feature.geometry, properties: feature.properties };
+    // A replayed write answers with the record as stored (this request's
+    // stamps were never written).
+    let stored = if replayed {
+        stored_or_gone(state, id).await?
+    } else {
+        tracing::info!(record = id, actor = %actor.0, "origin-point record written");
+        Some(Feature { id, geometry: feature.geometry, properties: feature.properties })
+    };
     let view = View { personal: true, divisions: &divisions, cycles: &state.rules.cycles, as_of: today_in_county() };
-    let mut out = record_json(&stored, view);
+    let mut out = match &stored {
+        Some(stored) => record_json(stored, view),
+        None => json!({ "id": id, "deleted_since": true }),
+    };
     out["notes"] = json!(prepared.checked.notes);
-    Ok((status, Json(out)).into_response())
+    Ok(mark_replayed((status, Json(out)).into_response(), replayed))
+}
+
+/// The stored record `id`, or None when it has been deleted since.
+async fn stored_or_gone(state: &AppState, id: i64) -> Result<Option<Feature>, AppError> {
+    match stored(state, id).await {
+        Ok(f) => Ok(Some(f)),
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// `POST /api/trace/records`: a new record (agriculture staff, admins).
-pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
-    write(&state, &headers, &body, None).await
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    key: WriteKey,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    write(&state, &headers, &body, None, &key).await
 }
 
 /// `PUT /api/trace/records/{id}`: replaces a record (its creation stamp is kept).
@@ -219,9 +249,10 @@ pub async fn replace(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
+    key: WriteKey,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    write(&state, &headers, &body, Some(id)).await
+    write(&state, &headers, &body, Some(id), &key).await
 }
 
 /// `DELETE /api/trace/records/{id}`.
@@ -229,10 +260,11 @@ pub async fn remove(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
+    key: WriteKey,
+) -> Result<Response, AppError> {
     let (_, actor) = require_writer(&state, &headers, KIND)?;
-    match state.delete(KIND, id, &actor).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+    match state.delete_keyed(KIND, id, &actor, key.get()).await {
+        Ok(out) => Ok(mark_replayed(StatusCode::NO_CONTENT.into_response(), out.replayed)),
         Err(StoreError::NotFound { .. }) => Err(AppError::NotFound(format!("no origin-point record with id {id}"))),
         Err(e) => Err(e.into()),
     }
@@ -244,6 +276,7 @@ pub async fn import(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
+    key: WriteKey,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let (_, actor) = require_writer(&state, &headers, KIND)?;
@@ -265,11 +298,12 @@ pub async fn import(
         }
     };
     let crs = crs_of(params.get("crs").map(String::as_str))?;
-    match import_origin_csv(&state, &body, encoding, crs, dry_run, &actor).await {
+    match import_origin_csv(&state, body, encoding, crs, dry_run, &actor, key.get()).await {
         Ok(report) => {
             tracing::info!(rows = report.imported, dry_run, actor = %actor.0, "origin-point spreadsheet imported");
             let status = if dry_run { StatusCode::OK } else { StatusCode::CREATED };
-            Ok((status, Json(json!(report))).into_response())
+            let replayed = report.replayed;
+            Ok(mark_replayed((status, Json(json!(report))).into_response(), replayed))
         }
         Err(ImportFailure::File(message)) => Err(AppError::BadRequest(message)),
         Err(ImportFailure::Rows { encoding, checked, rows }) => Ok((

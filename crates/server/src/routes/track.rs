@@ -86,12 +86,13 @@ pub async fn track(
     if zone.0.is_empty() {
         return Err(AppError::NotFound("no truck-ban zone is stored".into()));
     }
-    let report = tokio::task::spawn_blocking(move || {
-        let text = (format == TrackFormat::GeoJson).then(|| String::from_utf8_lossy(&body).into_owned());
-        check_track(&zone, format, &body[..], text.as_deref(), crs, options)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("track checker failed: {e}")))?;
+    let report = state
+        .cpu
+        .run(move || {
+            let text = (format == TrackFormat::GeoJson).then(|| String::from_utf8_lossy(&body).into_owned());
+            check_track(&zone, format, &body[..], text.as_deref(), crs, options)
+        })
+        .await?;
     let mut value = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))?;
     value["zone_illustrative"] = json!(illustrative);
     value["stored"] = json!(false);
