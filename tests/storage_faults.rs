@@ -210,7 +210,7 @@ fn kill_9_during_an_import_leaves_all_of_it_or_none() {
         let after = stored(&store).0.len();
         assert_eq!(sqlite_rows(&store, "PRAGMA integrity_check"), vec![vec![json!("ok")]]);
         assert!(
-            (after - before) % 20_000 == 0,
+            (after - before).is_multiple_of(20_000),
             "kill -9 after {delay_ms} ms left a partial import: {} features",
             after - before
         );
