@@ -226,3 +226,67 @@ fn migrate_copies_a_geopackage_into_postgis_and_back() {
     let exists = run(&["migrate", "--from", "a.gpkg", "--to", "b.gpkg"]);
     assert!(!exists.status.success(), "an existing target file must not be overwritten");
 }
+
+fn psql_lines(url: &str, sql: &str) -> Vec<String> {
+    let out = Command::new("psql").args([url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]).output().expect("psql");
+    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn writes_across_a_database_restart_are_stored_once_each_and_acknowledged_only_when_stored() {
+    if base_url().is_none() {
+        return;
+    }
+    let cluster = PrivateCluster {
+        dir: std::env::temp_dir().join(format!("lt-pg-restart-{}", std::process::id())),
+        port: free_port(),
+    };
+    cluster.script("start");
+    let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", cluster.port);
+    psql(&admin, "CREATE DATABASE restarts");
+    let url = format!("postgres://postgres@127.0.0.1:{}/restarts", cluster.port);
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &url);
+    const WRITES: usize = 40;
+    let (acknowledged, refusals) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let (mut ids, mut refusals) = (Vec::new(), 0);
+            for i in 0..WRITES {
+                let body = project_at((P7.0 + 0.002 * i as f64, P7.1), &format!("重启-{i}")).to_string();
+                let key = format!("restart-write-{i}");
+                let headers = [("Authorization", format!("Bearer {TOKEN}")), ("Idempotency-Key", key)];
+                let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let deadline = Instant::now() + Duration::from_secs(60);
+                loop {
+                    let (status, _, answer) = server.request(
+                        "POST",
+                        "/api/layers/consolidation_projects/features",
+                        &headers,
+                        body.as_bytes(),
+                    );
+                    if status == 201 {
+                        let answer: Value = serde_json::from_slice(&answer).unwrap();
+                        ids.push(answer["ids"][0].as_i64().unwrap());
+                        break;
+                    }
+                    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&answer));
+                    refusals += 1;
+                    assert!(Instant::now() < deadline, "write {i} was refused for a minute");
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            (ids, refusals)
+        });
+        std::thread::sleep(Duration::from_millis(800));
+        cluster.script("restart");
+        writer.join().unwrap()
+    });
+    eprintln!("{WRITES} writes, {refusals} refusals while the database restarted");
+    let stored = psql_lines(&url, "SELECT fid, name FROM consolidation_projects WHERE name LIKE '重启-%' ORDER BY fid");
+    assert_eq!(stored.len(), WRITES, "each write is stored exactly once: {stored:?}");
+    for id in &acknowledged {
+        assert!(stored.iter().any(|l| l.starts_with(&format!("{id}|"))), "acknowledged id {id} is not stored");
+    }
+}
