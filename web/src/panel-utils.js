@@ -3,6 +3,7 @@
 // above the phone's bottom sheet, CSV files, dates in Asia/Shanghai, the illustrative
 // badge.
 
+import { toCsv } from './csv-cells.js';
 import { el } from './dom.js';
 import { t } from './i18n.js';
 
@@ -116,13 +117,8 @@ export function latestRequest({ state, refresh, onChange }) {
 }
 
 // ----- CSV files -----------------------------------------------------------------------------
-const csvCell = (v) => {
-  const s = v == null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-/** CSV text of `rows` (arrays of cells) with a BOM and CRLF lines, as spreadsheets read it. */
-export const toCsv = (rows) => `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+// The text of a CSV file (BOM, CRLF, no formula cells) comes from csv-cells.js.
+export { toCsv };
 
 /** Saves `blob` as the file `name` (a download started from the page). */
 export function download(name, blob) {

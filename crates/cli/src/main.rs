@@ -1,5 +1,7 @@
 //! `landtrace`: the command-line entry point (serve, import, layers, user, …).
 
+mod input_file;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -459,8 +461,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let known: Vec<&str> = LayerKind::ALL.iter().map(|k| k.table_name()).collect();
                 bail!("no layer named {layer:?}; layers: {}", known.join(", "));
             };
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let features = parse_features(kind, &text)?;
+            let text = input_file::read_text(&file)?;
+            let features = parse_features(kind, &text).with_context(|| format!("reading {}", file.display()))?;
             let store = open_or_create(&store).await?;
             let ids = store.insert(kind, features, &Actor(actor)).await?;
             println!(
@@ -589,11 +591,11 @@ async fn check_track(
     }
     let options =
         landtrace_track::CheckOptions { max_gap: std::time::Duration::from_secs(max_gap_s), ..Default::default() };
-    let opened = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
     let report = if format == TrackFormat::GeoJson {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = input_file::read_text(file)?;
         landtrace_server::routes::track::check_track(&zone, format, std::io::empty(), Some(&text), crs, options)
     } else {
+        let opened = input_file::open(file)?;
         landtrace_server::routes::track::check_track(&zone, format, std::io::BufReader::new(opened), None, crs, options)
     };
     println!(
@@ -644,7 +646,7 @@ async fn check_valuation(
     let uses = UseRequest::parse(land_use, collective_use)?;
     let as_of = as_of.map(Date::parse).transpose().context("--as-of")?;
     let crs = Crs::parse(crs)?;
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = input_file::read_text(file)?;
     let format = ParcelInput::detect(&file.to_string_lossy(), &text);
     let rows = read_parcels(format, &text).with_context(|| format!("reading parcels from {}", file.display()))?;
     if rows.is_empty() {
@@ -747,7 +749,7 @@ async fn trace_import(
     use landtrace_server::trace::{ImportFailure, import_origin_csv};
     let encoding: CsvEncoding = encoding.parse().map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
     let crs = Crs::parse(crs)?;
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let bytes = input_file::read_bytes(file)?;
     let state = app_state(store_args).await?;
     match import_origin_csv(&state, bytes.into(), encoding, crs, dry_run, &Actor(actor), None).await {
         Ok(report) => {

@@ -32,6 +32,7 @@ use crate::area::SquareMetres;
 use crate::citation::Citation;
 use crate::date::Date;
 use crate::expropriation::ExpropriationProject;
+use crate::input_limits::{self, RangeError};
 use crate::money::{Money, MoneyError};
 
 /// Moving fee, 元/m² of building area (搬迁费：15 元/m²).
@@ -135,6 +136,58 @@ const NOTE: &str = "货币化补偿，补偿资金一次性支付（八）；评
      违法建筑、超过批准期限的临时建筑不予补偿（六（二）、十二（一））。 / Cash compensation paid at once; the appraised \
      value comes from the appraisal report and is an input here. Illegal and expired temporary buildings are not compensated.";
 
+/// Why the inputs of a house were refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompensationError {
+    /// A number outside its range.
+    #[error(transparent)]
+    Range(#[from] RangeError),
+    /// The appraised value is not an amount in yuan.
+    #[error("field \"appraised_value_yuan\": {0}")]
+    Money(MoneyError),
+}
+
+// Not `#[from]`: the message already holds the money error; as a source it would be
+// printed twice in error chains.
+impl From<MoneyError> for CompensationError {
+    fn from(e: MoneyError) -> CompensationError {
+        CompensationError::Money(e)
+    }
+}
+
+/// The inputs of [`compensation`] for one house, as a request gives them, checked
+/// against their ranges ([`input_limits::APPRAISED_VALUE_YUAN`],
+/// [`input_limits::BUILDING_AREA_M2`], [`input_limits::DAYS_AFTER_APPRAISAL`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HouseInputs {
+    /// The appraised value.
+    pub appraised_value: Money,
+    /// The building area.
+    pub building_area: SquareMetres,
+    /// The day of signing and hand-over after the appraisal ended.
+    pub signed_day_after_appraisal: u32,
+}
+
+impl HouseInputs {
+    /// Parses the appraised value (decimal yuan text: `800000`, `1805.25`) and checks it,
+    /// the building area (m²) and the day number against their ranges; errors name the
+    /// field (`appraised_value_yuan`, `building_area_m2`, `signed_day_after_appraisal`).
+    pub fn parse(
+        appraised_value_yuan: &str,
+        building_area_m2: f64,
+        signed_day_after_appraisal: f64,
+    ) -> Result<HouseInputs, CompensationError> {
+        let appraised_value = Money::parse_yuan(appraised_value_yuan)?;
+        // Exact below 2^53 fen; the range ends far below that.
+        input_limits::APPRAISED_VALUE_YUAN.check("appraised_value_yuan", appraised_value.fen() as f64 / 100.0)?;
+        let area = input_limits::BUILDING_AREA_M2.check("building_area_m2", building_area_m2)?;
+        let building_area = SquareMetres::new(area).expect("the building-area range is within SquareMetres");
+        let day = input_limits::DAYS_AFTER_APPRAISAL.check("signed_day_after_appraisal", signed_day_after_appraisal)?;
+        Ok(HouseInputs { appraised_value, building_area, signed_day_after_appraisal: day as u32 })
+    }
+}
+
 /// The compensation for a house of `building_area` appraised at `appraised_value`
 /// in `project`, signed and handed over on day `signed_day_after_appraisal` (see the
 /// module documentation for the day convention).
@@ -223,6 +276,37 @@ mod tests {
 
     fn example(day: u32) -> Compensation {
         compensation(&PROJECTS[0], yuan(800_000), SquareMetres::new(120.0).unwrap(), day).unwrap()
+    }
+
+    #[test]
+    fn house_inputs_are_checked_against_their_ranges() {
+        let ok = HouseInputs::parse("800000", 120.0, 20.0).unwrap();
+        assert_eq!(
+            ok,
+            HouseInputs {
+                appraised_value: yuan(800_000),
+                building_area: SquareMetres::new(120.0).unwrap(),
+                signed_day_after_appraisal: 20
+            }
+        );
+        let cases = [
+            (("1e308", 120.0, 20.0), "field \"appraised_value_yuan\": \"1e308\" is not an amount in yuan"),
+            (("20000000000", 120.0, 20.0), "field \"appraised_value_yuan\": 20000000000 is out of range"),
+            (("800000", 1e308, 20.0), "field \"building_area_m2\": 1e308 is out of range; allowed: more than 0"),
+            (("800000", 0.0, 20.0), "field \"building_area_m2\": 0 is out of range"),
+            (("800000", f64::NAN, 20.0), "field \"building_area_m2\": NaN is not a finite number"),
+            (("800000", 120.0, -1.0), "field \"signed_day_after_appraisal\": -1 is out of range"),
+            (("800000", 120.0, 2.5), "field \"signed_day_after_appraisal\": 2.5 is not a whole number"),
+            (
+                ("800000", 120.0, 1e308),
+                "field \"signed_day_after_appraisal\": 1e308 is out of range; allowed: whole numbers from 0 to 3660 days",
+            ),
+        ];
+        for ((value, area, day), expected) in cases {
+            let e = HouseInputs::parse(value, area, day).unwrap_err().to_string();
+            assert!(e.starts_with(expected), "{value} {area} {day}: {e}");
+        }
+        assert_eq!(HouseInputs::parse("10000000000", 100_000.0, 3660.0).unwrap().signed_day_after_appraisal, 3660);
     }
 
     #[test]

@@ -31,6 +31,7 @@ use serde::Serialize;
 use crate::area::{AreaFigures, Mu};
 use crate::citation::Citation;
 use crate::date::Date;
+use crate::input_limits::{self, RangeError};
 use crate::money::{Money, MoneyError};
 
 /// 临政发〔2023〕9号.
@@ -89,6 +90,16 @@ pub enum ConsolidationError {
     /// An amount is too large.
     #[error(transparent)]
     Money(#[from] MoneyError),
+    /// An area or a number of households outside its range.
+    #[error(transparent)]
+    Range(#[from] RangeError),
+}
+
+/// An area in 亩 of a project or of an attachment (`field` names it in errors), checked
+/// against [`input_limits::GROUND_AREA_MU`].
+pub fn area_mu(field: &str, mu: f64) -> Result<Mu, ConsolidationError> {
+    let mu = input_limits::GROUND_AREA_MU.check(field, mu)?;
+    Ok(Mu::new(mu).expect("the ground-area range is within Mu"))
 }
 
 /// The two project types of 第四条.
@@ -163,6 +174,27 @@ pub struct Attachments {
     pub other_forest: Mu,
     /// 废弃院基、房屋, households (户).
     pub abandoned_homesteads: u32,
+}
+
+impl Attachments {
+    /// The attachments as a request declares them (areas in 亩, households as a number),
+    /// each checked against its range; errors name the field (`fruiting_orchard_mu`,
+    /// `non_fruiting_orchard_mu`, `other_forest_mu`, `abandoned_homesteads`).
+    pub fn parse(
+        fruiting_orchard_mu: f64,
+        non_fruiting_orchard_mu: f64,
+        other_forest_mu: f64,
+        abandoned_homesteads: f64,
+    ) -> Result<Attachments, ConsolidationError> {
+        let households = input_limits::HOUSEHOLDS.check("abandoned_homesteads", abandoned_homesteads)?;
+        Ok(Attachments {
+            fruiting_orchard: area_mu("fruiting_orchard_mu", fruiting_orchard_mu)?,
+            non_fruiting_orchard: area_mu("non_fruiting_orchard_mu", non_fruiting_orchard_mu)?,
+            other_forest: area_mu("other_forest_mu", other_forest_mu)?,
+            // A whole number of at most 100 000 (the range).
+            abandoned_homesteads: households as u32,
+        })
+    }
 }
 
 /// An amount that may be a range (min = max when fixed).
@@ -393,6 +425,36 @@ mod tests {
 
     fn amounts(c: &ConsolidationCompensation) -> Vec<(&'static str, Money, Money)> {
         c.lines.iter().map(|l| (l.item, l.amount.min, l.amount.max)).collect()
+    }
+
+    #[test]
+    fn request_numbers_are_checked_against_their_ranges() {
+        assert_eq!(area_mu("area_mu", 100.0), Ok(mu(100.0)));
+        let e = area_mu("area_mu", 1e308).unwrap_err().to_string();
+        assert!(e.starts_with("field \"area_mu\": 1e308 is out of range; allowed: from 0 to 3000000 亩"), "{e}");
+        assert!(area_mu("area_mu", -1.0).is_err());
+        assert_eq!(
+            Attachments::parse(0.75, 0.0, 2.0, 3.0),
+            Ok(Attachments {
+                fruiting_orchard: mu(0.75),
+                non_fruiting_orchard: mu(0.0),
+                other_forest: mu(2.0),
+                abandoned_homesteads: 3
+            })
+        );
+        for (args, expected) in [
+            ((1e308, 0.0, 0.0, 0.0), "field \"fruiting_orchard_mu\": 1e308 is out of range"),
+            ((0.0, f64::INFINITY, 0.0, 0.0), "field \"non_fruiting_orchard_mu\": inf is not a finite number"),
+            ((0.0, 0.0, -2.0, 0.0), "field \"other_forest_mu\": -2 is out of range"),
+            ((0.0, 0.0, 0.0, 1.5), "field \"abandoned_homesteads\": 1.5 is not a whole number"),
+            (
+                (0.0, 0.0, 0.0, 1e9),
+                "field \"abandoned_homesteads\": 1000000000 is out of range; allowed: whole numbers from 0 to 100000 户",
+            ),
+        ] {
+            let e = Attachments::parse(args.0, args.1, args.2, args.3).unwrap_err().to_string();
+            assert!(e.starts_with(expected), "{args:?}: {e}");
+        }
     }
 
     #[test]

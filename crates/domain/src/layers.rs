@@ -7,6 +7,11 @@
 
 use serde::Serialize;
 
+use crate::input_limits::{self, NumberRange};
+use crate::prices::{self, GradeSystem};
+use crate::sponge;
+use crate::trace::record;
+
 /// Geometry stored by a layer. All coordinates are EPSG:4326 longitude/latitude.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum GeometryKind {
@@ -71,10 +76,14 @@ pub struct FieldDef {
     pub personal: bool,
     /// If not empty, the only values accepted (for text fields).
     pub allowed: &'static [&'static str],
+    /// The values a number may take (every integer and real field has one; none for
+    /// text and dates): from the rules where they give one, else a sanity bound of
+    /// [`input_limits`].
+    pub range: Option<NumberRange>,
 }
 
 const fn text(name: &'static str) -> FieldDef {
-    FieldDef { name, ty: FieldType::Text, required: false, personal: false, allowed: &[] }
+    FieldDef { name, ty: FieldType::Text, required: false, personal: false, allowed: &[], range: None }
 }
 const fn req(mut f: FieldDef) -> FieldDef {
     f.required = true;
@@ -88,14 +97,16 @@ const fn one_of(mut f: FieldDef, allowed: &'static [&'static str]) -> FieldDef {
     f.allowed = allowed;
     f
 }
-const fn int(name: &'static str) -> FieldDef {
-    FieldDef { name, ty: FieldType::Integer, required: false, personal: false, allowed: &[] }
+/// An integer field; `range` must hold whole numbers.
+const fn int(name: &'static str, range: NumberRange) -> FieldDef {
+    assert!(range.whole, "an integer field takes whole numbers");
+    FieldDef { name, ty: FieldType::Integer, required: false, personal: false, allowed: &[], range: Some(range) }
 }
-const fn real(name: &'static str) -> FieldDef {
-    FieldDef { name, ty: FieldType::Real, required: false, personal: false, allowed: &[] }
+const fn real(name: &'static str, range: NumberRange) -> FieldDef {
+    FieldDef { name, ty: FieldType::Real, required: false, personal: false, allowed: &[], range: Some(range) }
 }
 const fn date(name: &'static str) -> FieldDef {
-    FieldDef { name, ty: FieldType::Date, required: false, personal: false, allowed: &[] }
+    FieldDef { name, ty: FieldType::Date, required: false, personal: false, allowed: &[], range: None }
 }
 
 /// Values of the `accuracy` field every feature carries.
@@ -324,18 +335,28 @@ impl LayerKind {
             LayerKind::Villages => {
                 const { &[req(text("code")), req(text("name")), req(text("township_code")), SOURCE] }
             }
-            LayerKind::UrbanGradeZones => const { &[req(int("grade")), text("name"), ACCURACY, SOURCE] },
+            LayerKind::UrbanGradeZones => {
+                const { &[req(int("grade", GradeSystem::Urban.grade_range())), text("name"), ACCURACY, SOURCE] }
+            }
             LayerKind::CollectiveGradeZones => {
-                const { &[req(int("grade")), text("name"), text("township_code"), ACCURACY, SOURCE] }
+                const {
+                    &[
+                        req(int("grade", GradeSystem::Collective.grade_range())),
+                        text("name"),
+                        text("township_code"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
             }
             LayerKind::BenchmarkPrices => {
                 const {
                     &[
                         req(one_of(text("system"), &["urban", "collective"])),
-                        req(int("grade")),
+                        req(int("grade", prices::ANY_GRADE)),
                         req(text("land_use")),
-                        req(int("yuan_per_m2")),
-                        req(real("wan_yuan_per_mu")),
+                        req(int("yuan_per_m2", input_limits::LAND_PRICE_YUAN_PER_M2)),
+                        req(real("wan_yuan_per_mu", input_limits::LAND_PRICE_WAN_YUAN_PER_MU)),
                         req(text("document")),
                         req(text("approval")),
                         req(date("in_force")),
@@ -390,13 +411,13 @@ impl LayerKind {
                         text("project"),
                         text("responsible_unit"),
                         one_of(text("status"), SPONGE_STATUS),
-                        real("area_m2"),
-                        real("volume_m3"),
+                        real("area_m2", input_limits::GROUND_AREA_M2),
+                        real("volume_m3", input_limits::STORAGE_VOLUME_M3),
                         date("accepted_on"),
                         ACCURACY,
                         SOURCE,
                         // Added later: appended, so older stores gain it in place.
-                        real("storage_depth_m"),
+                        real("storage_depth_m", input_limits::STORAGE_DEPTH_M),
                     ]
                 }
             }
@@ -408,7 +429,7 @@ impl LayerKind {
                         text("responsible_unit"),
                         one_of(text("status"), SPONGE_STATUS),
                         text("surfaces"),
-                        real("target_percent"),
+                        real("target_percent", sponge::TARGET_PERCENT),
                         date("accepted_on"),
                         ACCURACY,
                         SOURCE,
@@ -441,7 +462,7 @@ impl LayerKind {
                         text("village_code"),
                         personal(text("contact_name")),
                         personal(text("contact_phone")),
-                        real("scale"),
+                        real("scale", record::SCALE_FIELD),
                         one_of(text("scale_unit"), SCALE_UNITS),
                         date("market_date"),
                         one_of(text("production_mode"), PRODUCTION_MODES),
@@ -455,7 +476,7 @@ impl LayerKind {
                         SOURCE,
                         // Added later: appended, so older stores gain them in place.
                         // 工厂化/工程化养殖 (0/1), meaningful for 渔业 only.
-                        int("industrialised"),
+                        int("industrialised", record::INDUSTRIALISED),
                         // 采集日期 and 最近更新日期 (last field update or confirmation).
                         date("collected_on"),
                         date("updated_on"),
@@ -564,6 +585,24 @@ mod tests {
             let f = LayerKind::OriginPoints.field(name).unwrap();
             assert!(!f.required && !f.personal, "{name}");
         }
+    }
+
+    #[test]
+    fn every_number_field_has_a_range_and_no_other_field_has_one() {
+        for kind in LayerKind::ALL {
+            for f in kind.fields() {
+                let numeric = matches!(f.ty, FieldType::Integer | FieldType::Real);
+                assert_eq!(f.range.is_some(), numeric, "{}.{}", kind.table_name(), f.name);
+                if let Some(r) = f.range {
+                    assert_eq!(r.whole, f.ty == FieldType::Integer, "{}.{}", kind.table_name(), f.name);
+                    assert!(!r.contains(1e308) && !r.contains(f64::NAN), "{}.{}", kind.table_name(), f.name);
+                }
+            }
+        }
+        let grade = |k: LayerKind| k.field("grade").and_then(|f| f.range).map(|r| (r.min, r.max));
+        assert_eq!(grade(LayerKind::UrbanGradeZones), Some((1.0, 3.0)));
+        assert_eq!(grade(LayerKind::CollectiveGradeZones), Some((1.0, 4.0)));
+        assert_eq!(grade(LayerKind::BenchmarkPrices), Some((1.0, 4.0)));
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //!
 //! - [`layers`]: the layers, their tables and fields (the storage contract);
 //! - [`validate`]: checking a feature's properties against its layer;
+//! - [`input_limits`]: the input policy every door applies: numeric ranges, vertices,
+//!   features and bytes per request or file, a leading byte-order mark;
+//! - [`spreadsheet_cell`]: CSV cells made safe to open in a spreadsheet (no formulas);
 //! - [`privacy`]: what anonymous users may see;
 //! - [`date`]: calendar dates without a clock;
 //! - [`prices`]: benchmark land prices of 临政发〔2023〕8号;
@@ -35,11 +38,13 @@ pub mod expropriation;
 pub mod expropriation_timeline;
 #[cfg(test)]
 mod gazette_quotes;
+pub mod input_limits;
 pub mod layers;
 pub mod money;
 pub mod prices;
 pub mod privacy;
 pub mod sponge;
+pub mod spreadsheet_cell;
 pub mod trace;
 pub mod truck_ban;
 mod truck_ban_decide;
@@ -61,6 +66,7 @@ pub use consolidation::{
 pub use date::{Date, DateError};
 pub use expropriation::{ExpropriationProject, project_by_decision_no};
 pub use expropriation_timeline::{Period, PeriodKind, PeriodStatus, Timeline, TimelineError, expropriation_timeline};
+pub use input_limits::{BodyKind, Limit, LimitError, NumberRange, RangeError};
 pub use layers::{FieldDef, FieldType, GeometryKind, LayerKind};
 pub use money::{Money, MoneyError};
 pub use prices::{

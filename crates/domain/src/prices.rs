@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::date::Date;
+use crate::input_limits::NumberRange;
 
 /// The approving document: 临猗县人民政府 临政发〔2023〕8号.
 pub const DOCUMENT: &str = "临政发〔2023〕8号";
@@ -128,6 +129,16 @@ impl GradeSystem {
         }
     }
 
+    /// The grades of the system as a field range: whole numbers from 1 to
+    /// [`GradeSystem::max_grade`].
+    pub const fn grade_range(self) -> NumberRange {
+        let basis = match self {
+            GradeSystem::Urban => "urban land grades of 临政发〔2023〕8号",
+            GradeSystem::Collective => "collective construction-land grades of 临政发〔2023〕8号",
+        };
+        NumberRange::rule(1.0, self.max_grade() as f64, "", basis).whole()
+    }
+
     /// The system's land uses, in the gazette's column order.
     pub fn land_uses(self) -> &'static [LandUse] {
         const URBAN: [LandUse; 4] = [
@@ -171,6 +182,16 @@ impl FromStr for GradeSystem {
         GradeSystem::from_key(s)
     }
 }
+
+/// A grade of either system (1 to the highest of [`GradeSystem::max_grade`]), for rows that
+/// name their system in another field.
+pub const ANY_GRADE: NumberRange = NumberRange::rule(
+    1.0,
+    GradeSystem::Collective.max_grade() as f64,
+    "",
+    "land grades of 临政发〔2023〕8号 (1-3 urban, 1-4 collective)",
+)
+.whole();
 
 /// A land grade (土地级别): 1 is the most valuable. Valid grades are 1-3 (urban)
 /// and 1-4 (collective); [`Grade::new`] checks against the system.

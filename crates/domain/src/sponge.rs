@@ -16,6 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::input_limits::{self, NumberRange};
 use crate::trace::{csv_column, csv_records};
 
 /// `data/sponge/runoff-coefficients.csv`: `surface,name,phi,min,max,source`.
@@ -273,6 +274,16 @@ impl CaptureCurve {
 /// The target of 临政办发〔2023〕11号 for new projects: 年径流总量控制率 ≥ 80%.
 pub const NEW_PROJECT_TARGET_PERCENT: f64 = 80.0;
 
+/// A target 年径流总量控制率 (the `target_percent` of a sponge project or a runoff request).
+pub const TARGET_PERCENT: NumberRange = NumberRange::rule(
+    0.0,
+    100.0,
+    "%",
+    "年径流总量控制率 is a share of the annual rainfall volume; 100 % cannot be designed for",
+)
+.above_min()
+.below_max();
+
 /// An area of one kind of surface in a project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Surface {
@@ -391,9 +402,7 @@ pub fn parse_surfaces(text: &str) -> Result<Vec<Surface>, String> {
         let area = area.trim();
         let digits = ["平方米", "m²", "㎡", "m2"].iter().find_map(|s| area.strip_suffix(s)).unwrap_or(area).trim();
         let area_m2: f64 = digits.parse().map_err(|_| format!("「{item}」的面积不是数字（area is not a number）"))?;
-        if !(area_m2.is_finite() && area_m2 > 0.0) {
-            return Err(format!("「{item}」的面积须大于 0（area must be positive）"));
-        }
+        let area_m2 = check_surface_area(name.trim(), area_m2)?;
         out.push(Surface { surface: name.trim().to_owned(), area_m2 });
     }
     if out.is_empty() {
@@ -402,13 +411,28 @@ pub fn parse_surfaces(text: &str) -> Result<Vec<Surface>, String> {
     Ok(out)
 }
 
+/// The area of one surface of a project, m².
+const SURFACE_AREA_M2: NumberRange = input_limits::GROUND_AREA_M2.above_min();
+
+/// `area` of the surface `surface` when it is in [`SURFACE_AREA_M2`].
+fn check_surface_area(surface: &str, area: f64) -> Result<f64, String> {
+    SURFACE_AREA_M2.check(&format!("surfaces[{surface}].area_m2"), area).map_err(|e| {
+        format!("下垫面「{surface}」的面积 {} m² 须大于 0 且不超过县域面积（{e}）", input_limits::number_text(area))
+    })
+}
+
 /// The storage a facility provides, and how it was counted.
 fn effective_storage(f: &FacilityStorage) -> Result<(f64, String), String> {
-    for (what, value) in [("volume_m3", f.volume_m3), ("area_m2", f.area_m2), ("storage_depth_m", f.storage_depth_m)] {
+    let ranges = [
+        ("volume_m3", f.volume_m3, input_limits::STORAGE_VOLUME_M3),
+        ("area_m2", f.area_m2, input_limits::GROUND_AREA_M2),
+        ("storage_depth_m", f.storage_depth_m, input_limits::STORAGE_DEPTH_M),
+    ];
+    for (what, value, range) in ranges {
         if let Some(v) = value
-            && !(v.is_finite() && v >= 0.0)
+            && let Err(e) = range.check(what, v)
         {
-            return Err(format!("设施「{}」的 {what} = {v} 不是非负数（must not be negative）", f.name));
+            return Err(format!("设施「{}」的 {what} 不在允许范围内（{e}）", f.name));
         }
     }
     let (volume, mut basis) = if CONVEYANCE_KINDS.contains(&f.kind.as_str()) {
@@ -443,8 +467,8 @@ pub fn runoff_control(
     let mut errors = Vec::new();
     let mut surfaces = Vec::new();
     for s in &input.surfaces {
-        if !(s.area_m2.is_finite() && s.area_m2 > 0.0) {
-            errors.push(format!("下垫面「{}」的面积 {} m² 须大于 0（area must be positive）", s.surface, s.area_m2));
+        if let Err(e) = check_surface_area(&s.surface, s.area_m2) {
+            errors.push(e);
         }
         match coeffs.get(&s.surface) {
             Some(c) => surfaces.push(SurfaceLine {
@@ -461,8 +485,8 @@ pub fn runoff_control(
         }
     }
     let target = input.target_percent;
-    if !(target.is_finite() && target > 0.0 && target < 100.0) {
-        errors.push(format!("目标控制率 {target}% 须在 0 与 100 之间（target must be between 0 and 100 %）"));
+    if let Err(e) = TARGET_PERCENT.check("target_percent", target) {
+        errors.push(format!("目标控制率 {}% 须在 0 与 100 之间（{e}）", input_limits::number_text(target)));
     }
     let mut facilities = Vec::new();
     for f in &input.facilities {
@@ -477,10 +501,13 @@ pub fn runoff_control(
             Err(e) => errors.push(e),
         }
     }
-    let (h, source) = match input.design_rainfall_mm {
-        Some(h) if h.is_finite() && h > 0.0 => (h, "configured".to_owned()),
-        Some(h) => {
-            errors.push(format!("设计降雨量 {h} mm 须大于 0（design rainfall must be positive）"));
+    let (h, source) = match input
+        .design_rainfall_mm
+        .map(|h| input_limits::RAINFALL_DEPTH_MM.check("design_rainfall_mm", h))
+    {
+        Some(Ok(h)) => (h, "configured".to_owned()),
+        Some(Err(e)) => {
+            errors.push(format!("设计降雨量 {} mm 不在允许范围内（{e}）", e.value));
             (f64::NAN, String::new())
         }
         None => match curve.depth_for(target) {
@@ -699,8 +726,10 @@ mod tests {
         assert!(parse_surfaces("").unwrap_err().contains("no surfaces"));
         assert!(parse_surfaces("屋面").unwrap_err().contains("surface=area"));
         assert!(parse_surfaces("屋面=abc").unwrap_err().contains("not a number"));
-        assert!(parse_surfaces("屋面=0").unwrap_err().contains("positive"));
-        assert!(parse_surfaces("屋面=-5").unwrap_err().contains("positive"));
+        assert!(parse_surfaces("屋面=0").unwrap_err().contains("须大于 0"));
+        assert!(parse_surfaces("屋面=-5").unwrap_err().contains("须大于 0"));
+        let e = parse_surfaces("屋面=1e308").unwrap_err();
+        assert!(e.contains("1e308") && e.contains("at most 2000000000 m²") && e.len() < 400, "{e}");
     }
 
     /// Hand-worked example (φ from data/sponge/runoff-coefficients.csv, upper ends):
@@ -830,6 +859,37 @@ mod tests {
         input.target_percent = 100.0;
         input.design_rainfall_mm = Some(40.0);
         assert!(runoff_control(&input, &c, &k).unwrap_err().contains("0 与 100"));
+    }
+
+    #[test]
+    fn absurd_magnitudes_are_refused_naming_the_field_and_the_range() {
+        let (c, k) = (RunoffCoefficients::bundled(), CaptureCurve::bundled());
+        let mut input = example();
+        input.design_rainfall_mm = Some(1e308);
+        let e = runoff_control(&input, &c, &k).unwrap_err();
+        assert!(
+            e.contains("\"design_rainfall_mm\": 1e308 is out of range; allowed: more than 0 and at most 2000 mm"),
+            "{e}"
+        );
+        assert!(e.len() < 400, "no 300-digit number: {e}");
+        input.design_rainfall_mm = Some(2000.0);
+        assert!(runoff_control(&input, &c, &k).is_ok(), "the bound itself is accepted");
+
+        let mut input = example();
+        input.surfaces[0].area_m2 = 1e300;
+        let e = runoff_control(&input, &c, &k).unwrap_err();
+        assert!(e.contains("surfaces[屋面].area_m2") && e.contains("1e300 is out of range"), "{e}");
+
+        let mut input = example();
+        input.target_percent = f64::NAN;
+        assert!(runoff_control(&input, &c, &k).unwrap_err().contains("is not a finite number"));
+
+        let mut input = example();
+        input.facilities[0].volume_m3 = Some(1e20);
+        let e = runoff_control(&input, &c, &k).unwrap_err();
+        assert!(e.contains("\"volume_m3\": 1e20 is out of range"), "{e}");
+        input.facilities[0].volume_m3 = Some(1e9);
+        assert!(runoff_control(&input, &c, &k).is_ok());
     }
 
     #[test]

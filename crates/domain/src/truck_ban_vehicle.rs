@@ -19,6 +19,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::input_limits::{self, RangeError};
 use crate::truck_ban::{Clause, EXEMPT};
 
 /// GA 802-2019: a truck with at least this total mass is heavy (重型), kg.
@@ -314,6 +315,10 @@ pub enum VehicleError {
     /// A class and measurements together.
     #[error("give either the vehicle's class or its length_mm and total_mass_kg, not both")]
     ClassAndMeasurements,
+    /// A length or mass outside its range ([`input_limits::VEHICLE_LENGTH_MM`],
+    /// [`input_limits::VEHICLE_MASS_KG`]).
+    #[error(transparent)]
+    Range(#[from] RangeError),
 }
 
 /// The JSON form of [`Vehicle`], checked by `TryFrom`.
@@ -321,8 +326,8 @@ pub enum VehicleError {
 #[serde(deny_unknown_fields)]
 struct VehicleFields {
     class: Option<VehicleClass>,
-    length_mm: Option<u32>,
-    total_mass_kg: Option<u32>,
+    length_mm: Option<f64>,
+    total_mass_kg: Option<f64>,
     body: Body,
     energy: Energy,
     #[serde(default = "ordinary")]
@@ -340,7 +345,12 @@ impl TryFrom<VehicleFields> for Vehicle {
     fn try_from(f: VehicleFields) -> Result<Vehicle, VehicleError> {
         let size = match (f.class, f.length_mm, f.total_mass_kg) {
             (Some(class), None, None) => VehicleSize::Class { class },
-            (None, Some(length_mm), Some(total_mass_kg)) => VehicleSize::Measured { length_mm, total_mass_kg },
+            (None, Some(length), Some(mass)) => {
+                // Whole numbers within u32 (the ranges say so).
+                let length_mm = input_limits::VEHICLE_LENGTH_MM.check("length_mm", length)? as u32;
+                let total_mass_kg = input_limits::VEHICLE_MASS_KG.check("total_mass_kg", mass)? as u32;
+                VehicleSize::Measured { length_mm, total_mass_kg }
+            }
             (Some(_), _, _) => return Err(VehicleError::ClassAndMeasurements),
             (None, _, _) => return Err(VehicleError::NoSize),
         };
@@ -491,6 +501,23 @@ mod tests {
             (r#"{"class": "big", "body": "box", "energy": "fuel"}"#, "unknown variant"),
             (r#"{"class": "light", "body": "box", "energy": "fuel", "colour": "red"}"#, "unknown field"),
             (r#"{"class": "light", "body": "box"}"#, "missing field `energy`"),
+            (
+                r#"{"length_mm": 1e308, "total_mass_kg": 7900, "body": "box", "energy": "fuel"}"#,
+                "field \"length_mm\": 1e308 is out of range; allowed: whole numbers more than 0 and at most 30000 mm",
+            ),
+            (
+                r#"{"length_mm": 5990, "total_mass_kg": 4e9, "body": "box", "energy": "fuel"}"#,
+                "field \"total_mass_kg\": 4000000000 is out of range",
+            ),
+            (r#"{"length_mm": 0, "total_mass_kg": 7900, "body": "box", "energy": "fuel"}"#, "\"length_mm\": 0 is out"),
+            (
+                r#"{"length_mm": 5990.5, "total_mass_kg": 7900, "body": "box", "energy": "fuel"}"#,
+                "\"length_mm\": 5990.5 is not a whole number",
+            ),
+            (
+                r#"{"length_mm": -1, "total_mass_kg": 7900, "body": "box", "energy": "fuel"}"#,
+                "\"length_mm\": -1 is out",
+            ),
         ] {
             let e = serde_json::from_str::<Vehicle>(json).unwrap_err().to_string();
             assert!(e.contains(message), "{json}: {e}");

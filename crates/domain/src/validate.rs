@@ -5,9 +5,12 @@
 //!
 //! 1. every property is a field of the layer;
 //! 2. per field, in column order: required fields are present and not null; the value
-//!    has the field's type; text values are among the field's allowed values;
+//!    has the field's type; text values are among the field's allowed values; numbers
+//!    are in the field's range ([`crate::input_limits::NumberRange`]);
 //! 3. the layer's domain rules: land grades exist in their system (1-3 urban, 1-4
-//!    collective) and benchmark price rows agree with 临政发〔2023〕8号.
+//!    collective), benchmark price rows agree with 临政发〔2023〕8号, an origin point's
+//!    scale fits its unit (whole heads and birds, at most the county's area in 亩), and a
+//!    sponge project's surfaces read as surfaces with areas in range.
 //!
 //! The first problem found is returned; its message names the field and says what
 //! would have been accepted.
@@ -15,6 +18,7 @@
 use serde_json::{Map, Value};
 
 use crate::date::Date;
+use crate::input_limits::RangeError;
 use crate::layers::{FieldDef, FieldType, LayerKind};
 use crate::prices::{self, Grade, GradeSystem, LandUse, PriceError};
 
@@ -83,6 +87,10 @@ pub enum FieldError {
         /// The grade or land-use problem.
         source: PriceError,
     },
+    /// A number outside the field's range (or, for an origin point's `scale`, outside
+    /// the range of its unit).
+    #[error(transparent)]
+    Range(RangeError),
     /// A `benchmark_prices` row whose numbers disagree with each other or with the
     /// published table.
     #[error("field {field:?}: {message}")]
@@ -133,12 +141,12 @@ fn check_field(def: &FieldDef, value: &Value) -> Result<(), FieldError> {
             }
         }
         FieldType::Integer => {
-            integer_value(value).ok_or_else(|| type_error("an integer"))?;
+            let n = integer_value(value).ok_or_else(|| type_error("an integer"))?;
+            check_range(def, n as f64)?;
         }
         FieldType::Real => {
-            if !value.is_number() {
-                return Err(type_error("a number"));
-            }
+            let x = value.as_f64().ok_or_else(|| type_error("a number"))?;
+            check_range(def, x)?;
         }
         FieldType::Date => {
             let text = value.as_str().ok_or_else(|| type_error("a date as text YYYY-MM-DD"))?;
@@ -146,6 +154,14 @@ fn check_field(def: &FieldDef, value: &Value) -> Result<(), FieldError> {
         }
     }
     Ok(())
+}
+
+/// Checks a number against the field's range.
+fn check_range(def: &FieldDef, x: f64) -> Result<(), FieldError> {
+    match def.range {
+        Some(range) => range.check(def.name, x).map(|_| ()).map_err(FieldError::Range),
+        None => Ok(()),
+    }
 }
 
 /// Checks `props` against the fields of `kind` and the layer's domain rules.
@@ -170,10 +186,34 @@ pub fn validate_properties(kind: LayerKind, props: &Map<String, Value>) -> Resul
         LayerKind::UrbanGradeZones => check_grade(GradeSystem::Urban, props).map(|_| ()),
         LayerKind::CollectiveGradeZones => check_grade(GradeSystem::Collective, props).map(|_| ()),
         LayerKind::BenchmarkPrices => check_benchmark_row(props),
+        LayerKind::OriginPoints => check_origin_scale(props),
+        LayerKind::SpongeProjects => check_sponge_surfaces(props),
         LayerKind::TruckPasses => crate::truck_pass_record::pass_from_record(props)
             .map(|_| ())
             .map_err(|message| FieldError::Inconsistent { field: "truck_passes", message }),
         _ => Ok(()),
+    }
+}
+
+/// An origin point's `scale` in the range of its `scale_unit` (the schema pass has checked
+/// both fields' types, the unit's allowed values and the field's own range).
+fn check_origin_scale(props: &Map<String, Value>) -> Result<(), FieldError> {
+    let scale = props.get("scale").and_then(Value::as_f64);
+    let range = props.get("scale_unit").and_then(Value::as_str).and_then(crate::trace::record::scale_range);
+    match (scale, range) {
+        (Some(x), Some(range)) => range.check("scale", x).map(|_| ()).map_err(FieldError::Range),
+        _ => Ok(()),
+    }
+}
+
+/// A sponge project's `surfaces` text reads as surfaces with their areas in range
+/// ([`crate::sponge::parse_surfaces`]), so its runoff estimate can be made.
+fn check_sponge_surfaces(props: &Map<String, Value>) -> Result<(), FieldError> {
+    match props.get("surfaces").and_then(Value::as_str) {
+        Some(text) => crate::sponge::parse_surfaces(text)
+            .map(|_| ())
+            .map_err(|message| FieldError::Inconsistent { field: "surfaces", message }),
+        None => Ok(()),
     }
 }
 
@@ -460,25 +500,37 @@ pub(crate) mod tests {
 
     #[test]
     fn grades_exist_in_their_system() {
-        check(LayerKind::UrbanGradeZones, urban(json!(5)), Some("field \"grade\": 5 is not a valid urban grade (1-3)"));
-        check(LayerKind::UrbanGradeZones, urban(json!(4)), Some("field \"grade\": 4 is not a valid urban grade (1-3)"));
-        check(LayerKind::UrbanGradeZones, urban(json!(0)), Some("field \"grade\": 0 is not a valid urban grade (1-3)"));
-        check(
-            LayerKind::CollectiveGradeZones,
-            json!({"grade": 5, "accuracy": "surveyed"}),
-            Some("field \"grade\": 5 is not a valid collective grade (1-4)"),
-        );
-        check(
-            LayerKind::CollectiveGradeZones,
-            json!({"grade": -1, "accuracy": "surveyed"}),
-            Some("field \"grade\": -1 is not a valid collective grade (1-4)"),
-        );
+        let urban_range = "allowed: whole numbers from 1 to 3 (urban land grades of 临政发〔2023〕8号)";
+        for grade in [5, 4, 0] {
+            check(
+                LayerKind::UrbanGradeZones,
+                urban(json!(grade)),
+                Some(&format!("field \"grade\": {grade} is out of range; {urban_range}")),
+            );
+        }
+        let collective_range =
+            "allowed: whole numbers from 1 to 4 (collective construction-land grades of 临政发〔2023〕8号)";
+        for grade in [5, -1] {
+            check(
+                LayerKind::CollectiveGradeZones,
+                json!({"grade": grade, "accuracy": "surveyed"}),
+                Some(&format!("field \"grade\": {grade} is out of range; {collective_range}")),
+            );
+        }
     }
 
     #[test]
     fn benchmark_rows_are_consistent() {
         let cases = [
-            (with(price_row(), "grade", json!(5)), "field \"grade\": 5 is not a valid collective grade (1-4)"),
+            (
+                with(price_row(), "grade", json!(5)),
+                "field \"grade\": 5 is out of range; allowed: whole numbers from 1 to 4 \
+                 (land grades of 临政发〔2023〕8号 (1-3 urban, 1-4 collective))",
+            ),
+            (
+                with(with(price_row(), "system", json!("urban")), "land_use", json!("住宅")),
+                "field \"grade\": 4 is not a valid urban grade (1-3)",
+            ),
             (
                 with(price_row(), "land_use", json!("住宅")),
                 "field \"land_use\": \"住宅\" is not a collective land use; \
@@ -489,7 +541,11 @@ pub(crate) mod tests {
                 "field \"wan_yuan_per_mu\": 13.3 does not match yuan_per_m2 198 \
                  (× 666.67 / 10000 = 13.2)",
             ),
-            (with(price_row(), "yuan_per_m2", json!(0)), "field \"yuan_per_m2\": 0 is not a positive price in yuan/m²"),
+            (
+                with(price_row(), "yuan_per_m2", json!(0)),
+                "field \"yuan_per_m2\": 0 is out of range; allowed: whole numbers more than 0 and at most 1000000 元/m² \
+                 (input limit: no land price in China approaches 1 000 000 元/m²)",
+            ),
             (
                 with(with(price_row(), "yuan_per_m2", json!(199)), "wan_yuan_per_mu", json!(13.3)),
                 "field \"yuan_per_m2\": 199 differs from 临政发〔2023〕8号 for 集体建设用地 四级 宅基地 \
@@ -522,6 +578,90 @@ pub(crate) mod tests {
         check(LayerKind::BenchmarkPrices, other, None);
         // English land-use names are accepted too.
         check(LayerKind::BenchmarkPrices, with(price_row(), "land_use", json!("homestead")), None);
+    }
+
+    #[test]
+    fn numbers_are_checked_against_their_fields_ranges() {
+        let facility = json!({"name": "池", "kind": "调蓄池", "accuracy": "illustrative"});
+        check(
+            LayerKind::SpongeFacilities,
+            with(facility.clone(), "volume_m3", json!(1e308)),
+            Some(
+                "field \"volume_m3\": 1e308 is out of range; allowed: from 0 to 1000000000 m³ \
+                 (input limit: a billion m³ is the size of a large reservoir)",
+            ),
+        );
+        check(
+            LayerKind::SpongeFacilities,
+            with(facility.clone(), "area_m2", json!(-1)),
+            Some(
+                "field \"area_m2\": -1 is out of range; allowed: from 0 to 2000000000 m² \
+             (input limit: nothing described is larger than the county (about 1 340 km²))",
+            ),
+        );
+        check(LayerKind::SpongeFacilities, with(facility.clone(), "storage_depth_m", json!(100)), None);
+        check(
+            LayerKind::SpongeFacilities,
+            with(facility, "storage_depth_m", json!(100.5)),
+            Some(
+                "field \"storage_depth_m\": 100.5 is out of range; allowed: from 0 to 100 m \
+             (input limit: deep storage tunnels reach about 60 m)",
+            ),
+        );
+        let project = json!({"name": "示例项目", "accuracy": "illustrative"});
+        let err =
+            validate_properties(LayerKind::SpongeProjects, &props(with(project.clone(), "target_percent", json!(100))))
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.starts_with("field \"target_percent\": 100 is out of range; allowed: more than 0 and less than 100 %"),
+            "{err}"
+        );
+        check(LayerKind::SpongeProjects, with(project.clone(), "target_percent", json!(99.9)), None);
+        let err =
+            validate_properties(LayerKind::SpongeProjects, &props(with(project, "surfaces", json!("屋面=1e308"))))
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.starts_with("field \"surfaces\": 下垫面「屋面」的面积 1e308 m² 须大于 0 且不超过县域面积"),
+            "{err}"
+        );
+        check(
+            LayerKind::BenchmarkPrices,
+            with(price_row(), "wan_yuan_per_mu", json!(-13.2)),
+            Some(
+                "field \"wan_yuan_per_mu\": -13.2 is out of range; allowed: more than 0 and at most 66700 万元/亩 \
+                 (input limit: no land price in China approaches 1 000 000 元/m² (66 667 万元/亩))",
+            ),
+        );
+    }
+
+    #[test]
+    fn origin_point_scales_fit_their_unit() {
+        let point = |scale: Value, unit: &str| {
+            json!({"subject_name": "某合作社", "subject_type": "农民合作社", "product": "生猪",
+                   "township_code": "140821100", "scale": scale, "scale_unit": unit, "accuracy": "illustrative"})
+        };
+        check(LayerKind::OriginPoints, point(json!(300), "头"), None);
+        check(LayerKind::OriginPoints, point(json!(12.5), "亩"), None);
+        let err = |v: Value| validate_properties(LayerKind::OriginPoints, &props(v)).unwrap_err().to_string();
+        let e = err(point(json!(1e308), "头"));
+        assert!(
+            e.starts_with("field \"scale\": 1e308 is out of range; allowed: more than 0 and at most 10000000"),
+            "{e}"
+        );
+        let e = err(point(json!(30.5), "头"));
+        assert!(e.starts_with("field \"scale\": 30.5 is not a whole number; allowed: whole numbers more than 0 and at most 10000000 头"), "{e}");
+        let e = err(point(json!(5e6), "亩"));
+        assert!(
+            e.starts_with("field \"scale\": 5000000 is out of range; allowed: more than 0 and at most 3000000 亩"),
+            "{e}"
+        );
+        let e = err(with(point(json!(300), "头"), "industrialised", json!(2)));
+        assert!(
+            e.starts_with("field \"industrialised\": 2 is out of range; allowed: whole numbers from 0 to 1"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -4,11 +4,19 @@
 //! Each parcel is a row with its 1-based number, an optional id (a GeoJSON
 //! feature `id` or `properties.id`/`name`; the CSV `id`/`name` column) and
 //! either its geometry or the reason it could not be read.
+//!
+//! The input policy applies: a leading byte-order mark is accepted, GeoJSON rings must
+//! be closed, a parcel of more than [`Limit::VerticesPerGeometry`] vertices is refused
+//! in its row, and a file of more than [`Limit::FeaturesPerRequest`] parcels or
+//! [`Limit::VerticesPerRequest`] vertices as a whole.
 
 use std::str::FromStr;
 
-use geo::{Geometry, MultiPolygon};
+use geo::{CoordsIter, Geometry, MultiPolygon};
 use geojson::GeoJson;
+use landtrace_domain::input_limits::{Limit, LimitError, strip_bom};
+
+use crate::geojson_geometry::{check_vertices, polygons_from_geojson};
 
 /// The format of a parcel file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +34,7 @@ impl ParcelInput {
         if lower.ends_with(".csv") || lower.ends_with(".txt") {
             return ParcelInput::CsvWkt;
         }
-        if lower.ends_with(".geojson") || lower.ends_with(".json") || text.trim_start().starts_with('{') {
+        if lower.ends_with(".geojson") || lower.ends_with(".json") || strip_bom(text).trim_start().starts_with('{') {
             return ParcelInput::GeoJson;
         }
         ParcelInput::CsvWkt
@@ -44,10 +52,18 @@ pub struct ParcelRow {
     pub geometry: Result<MultiPolygon<f64>, String>,
 }
 
-/// A whole-file problem (the file cannot be read as the format at all).
+/// A whole-file problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct FileError(pub String);
+#[non_exhaustive]
+pub enum FileError {
+    /// The file cannot be read as the format at all.
+    #[error("{0}")]
+    Unreadable(String),
+    /// The file holds more parcels or vertices than one request may
+    /// ([`LimitError::whole_request`]).
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+}
 
 fn to_multipolygon(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
     match g {
@@ -64,14 +80,19 @@ fn to_multipolygon(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
 /// Reads every parcel of a file. `Err` only when the file as a whole is not
 /// readable; problems of single parcels are in their rows.
 pub fn read_parcels(format: ParcelInput, text: &str) -> Result<Vec<ParcelRow>, FileError> {
-    match format {
-        ParcelInput::GeoJson => read_geojson(text),
-        ParcelInput::CsvWkt => read_csv(text),
-    }
+    let text = strip_bom(text);
+    let rows = match format {
+        ParcelInput::GeoJson => read_geojson(text)?,
+        ParcelInput::CsvWkt => read_csv(text)?,
+    };
+    Limit::FeaturesPerRequest.check(rows.len() as u64, "the parcel file")?;
+    let vertices: usize = rows.iter().filter_map(|r| r.geometry.as_ref().ok()).map(|g| g.coords_count()).sum();
+    Limit::VerticesPerRequest.check(vertices as u64, "the parcel file")?;
+    Ok(rows)
 }
 
 fn read_geojson(text: &str) -> Result<Vec<ParcelRow>, FileError> {
-    let doc = GeoJson::from_str(text).map_err(|e| FileError(format!("not valid GeoJSON: {e}")))?;
+    let doc = GeoJson::from_str(text).map_err(|e| FileError::Unreadable(format!("not valid GeoJSON: {e}")))?;
     let features = match doc {
         GeoJson::FeatureCollection(fc) => fc.features,
         GeoJson::Feature(f) => vec![f],
@@ -97,9 +118,7 @@ fn read_geojson(text: &str) -> Result<Vec<ParcelRow>, FileError> {
                     });
             let geometry = match &f.geometry {
                 None => Err("the feature has no geometry".to_owned()),
-                Some(g) => {
-                    Geometry::<f64>::try_from(&g.value).map_err(|e| format!("geometry: {e}")).and_then(to_multipolygon)
-                }
+                Some(g) => polygons_from_geojson(&g.value),
             };
             ParcelRow { row: i + 1, id, geometry }
         })
@@ -107,12 +126,11 @@ fn read_geojson(text: &str) -> Result<Vec<ParcelRow>, FileError> {
 }
 
 fn read_csv(text: &str) -> Result<Vec<ParcelRow>, FileError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| FileError(format!("CSV header: {e}")))?.clone();
+    let headers = reader.headers().map_err(|e| FileError::Unreadable(format!("CSV header: {e}")))?.clone();
     let find = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
     let Some(wkt_col) = find(&["wkt", "geometry", "geom", "几何"]) else {
-        return Err(FileError(format!(
+        return Err(FileError::Unreadable(format!(
             "CSV has no WKT column: expected a header named wkt, geometry or geom (found: {})",
             headers.iter().collect::<Vec<_>>().join(", ")
         )));
@@ -134,7 +152,8 @@ fn read_csv(text: &str) -> Result<Vec<ParcelRow>, FileError> {
             Some(text) => wkt::Wkt::<f64>::from_str(text)
                 .map_err(|e| format!("not valid WKT: {e}"))
                 .and_then(|w| Geometry::try_from(w).map_err(|e| format!("WKT: {e}")))
-                .and_then(to_multipolygon),
+                .and_then(to_multipolygon)
+                .and_then(|mp| check_vertices(&mp).map(|()| mp)),
         };
         rows.push(ParcelRow { row, id, geometry });
     }
@@ -171,9 +190,48 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_accepted_and_unclosed_rings_are_refused() {
+        let text = "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[
+          {\"type\":\"Feature\",\"id\":\"open\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1]]]}},
+          {\"type\":\"Feature\",\"id\":\"closed\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}]}";
+        assert_eq!(ParcelInput::detect("upload", text), ParcelInput::GeoJson);
+        let rows = read_parcels(ParcelInput::GeoJson, text).unwrap();
+        let open = rows[0].geometry.as_ref().unwrap_err();
+        assert!(
+            open.starts_with("polygon exterior ring is not closed: it starts at [0, 0] and ends at [0, 1]"),
+            "{open}"
+        );
+        assert!(rows[1].geometry.is_ok());
+    }
+
+    #[test]
+    fn files_over_the_request_limits_are_refused_whole() {
+        let row = "P,\"POLYGON((0 0,1 0,1 1,0 0))\"\n";
+        let max = Limit::FeaturesPerRequest.max() as usize;
+        let mut text = String::from("id,wkt\n");
+        text.push_str(&row.repeat(max));
+        assert_eq!(read_parcels(ParcelInput::CsvWkt, &text).map(|r| r.len()), Ok(max));
+        text.push_str(row);
+        let e = read_parcels(ParcelInput::CsvWkt, &text).unwrap_err();
+        assert!(matches!(&e, FileError::Limit(l) if l.whole_request()), "{e}");
+        assert!(e.to_string().starts_with("the parcel file has 100,001 features; at most 100,000"), "{e}");
+
+        // 11 parcels of 190,001 vertices: each within the per-geometry limit, together over the request's.
+        let ring: Vec<String> = (0..190_000).map(|i| format!("{} {}", (i as f64).cos(), (i as f64).sin())).collect();
+        let parcel = format!("P,\"POLYGON(({},{}))\"\n", ring.join(","), ring[0]);
+        let text = format!("id,wkt\n{}", parcel.repeat(11));
+        let e = read_parcels(ParcelInput::CsvWkt, &text).unwrap_err();
+        assert!(e.to_string().starts_with("the parcel file has 2,090,011 vertices in all"), "{e}");
+        let big = format!("id,wkt\nP,\"POLYGON(({},{},{}))\"\n", ring.join(","), ring[..10_001].join(","), ring[0]);
+        let rows = read_parcels(ParcelInput::CsvWkt, &big).unwrap();
+        let e = rows[0].geometry.as_ref().unwrap_err();
+        assert!(e.starts_with("the geometry has 200,002 vertices; at most 200,000"), "{e}");
+    }
+
+    #[test]
     fn whole_file_problems() {
-        assert!(read_parcels(ParcelInput::CsvWkt, "a,b\n1,2\n").unwrap_err().0.contains("no WKT column"));
-        assert!(read_parcels(ParcelInput::GeoJson, "{").unwrap_err().0.contains("not valid GeoJSON"));
+        assert!(read_parcels(ParcelInput::CsvWkt, "a,b\n1,2\n").unwrap_err().to_string().contains("no WKT column"));
+        assert!(read_parcels(ParcelInput::GeoJson, "{").unwrap_err().to_string().contains("not valid GeoJSON"));
         assert_eq!(ParcelInput::detect("x.csv", ""), ParcelInput::CsvWkt);
         assert_eq!(ParcelInput::detect("upload", "{\"type\":1}"), ParcelInput::GeoJson);
     }

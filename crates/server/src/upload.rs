@@ -39,41 +39,9 @@ use crate::error::AppError;
 use crate::idempotency::{WriteKey, key_of, request_digest};
 use crate::state::AppState;
 
-/// What a route's body may be, and so how large it may be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyKind {
-    /// A small JSON request (a truck-ban check, a compensation estimate, a
-    /// record, a delete).
-    Small,
-    /// A JSON request holding a polygon (valuation, expropriation, runoff).
-    Geometry,
-    /// An anonymous file upload (a batch of parcels, a GPS track).
-    Upload,
-    /// An authorised import or replacement of layer features, a spreadsheet.
-    Import,
-}
-
-impl BodyKind {
-    /// The largest body, in bytes.
-    pub fn max_bytes(self) -> u64 {
-        const MIB: u64 = 1024 * 1024;
-        match self {
-            BodyKind::Small => MIB,
-            BodyKind::Geometry => 16 * MIB,
-            BodyKind::Upload => 32 * MIB,
-            BodyKind::Import => 64 * MIB,
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            BodyKind::Small => "this request",
-            BodyKind::Geometry => "a request with a geometry",
-            BodyKind::Upload => "an uploaded file",
-            BodyKind::Import => "an import",
-        }
-    }
-}
+/// What a route's body may be, and so how large it may be: the input policy's
+/// [`landtrace_domain::input_limits::BodyKind`] (its one home).
+pub use landtrace_domain::input_limits::BodyKind;
 
 /// Bodies up to this size stay in memory and need no share of the budget.
 const IN_MEMORY_BYTES: usize = 256 * 1024;

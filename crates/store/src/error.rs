@@ -1,5 +1,7 @@
 //! Errors of the store.
 
+use landtrace_domain::LimitError;
+
 use crate::validate::FeatureErrors;
 
 /// What can go wrong when reading or writing the store.
@@ -9,6 +11,12 @@ pub enum StoreError {
     /// The input was rejected; nothing was written.
     #[error(transparent)]
     Invalid(#[from] FeatureErrors),
+    /// The input is over a limit of the input policy (`landtrace_domain::input_limits`):
+    /// one geometry has too many vertices ([`LimitError::whole_request`] false), or the
+    /// request as a whole has too many features or vertices (true). Checked before any
+    /// costly validation; nothing was written.
+    #[error("{0}; nothing was stored")]
+    LimitExceeded(LimitError),
     /// The database could not be reached or failed.
     #[error("database error: {0}")]
     Database(sqlx::Error),
@@ -78,6 +86,14 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+}
+
+// Not `#[from]`: that would make the limit the error's source too, and error chains
+// (`{:#}` in the CLI) would print the message twice.
+impl From<LimitError> for StoreError {
+    fn from(e: LimitError) -> StoreError {
+        StoreError::LimitExceeded(e)
+    }
 }
 
 impl StoreError {

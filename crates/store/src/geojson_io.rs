@@ -1,10 +1,15 @@
 //! GeoJSON in and out: parse a FeatureCollection (or a single Feature) into
 //! [`NewFeature`]s, and write a stored [`Feature`] as a GeoJSON Feature object.
+//!
+//! Input as the input policy says: a leading UTF-8 byte-order mark is accepted, and
+//! polygon rings must be closed (RFC 7946; `landtrace_formats::geometry_from_geojson`).
 
 use std::str::FromStr;
 
 use geojson::GeoJson;
 use landtrace_domain::LayerKind;
+use landtrace_domain::input_limits::strip_bom;
+use landtrace_formats::geometry_from_geojson;
 use serde_json::{Map, Value, json};
 
 use crate::feature::{Feature, NewFeature};
@@ -13,7 +18,8 @@ use crate::validate::{FeatureError, FeatureErrors};
 /// Parses GeoJSON text. Structural problems of single features are collected per
 /// feature; an unreadable document is one whole-input error.
 pub fn parse_features(kind: LayerKind, text: &str) -> Result<Vec<NewFeature>, FeatureErrors> {
-    let doc = GeoJson::from_str(text).map_err(|e| FeatureErrors::whole(kind, format!("not valid GeoJSON: {e}")))?;
+    let doc = GeoJson::from_str(strip_bom(text))
+        .map_err(|e| FeatureErrors::whole(kind, format!("not valid GeoJSON: {e}")))?;
     let features = match doc {
         GeoJson::FeatureCollection(fc) => fc.features,
         GeoJson::Feature(f) => vec![f],
@@ -28,7 +34,7 @@ pub fn parse_features(kind: LayerKind, text: &str) -> Result<Vec<NewFeature>, Fe
     let mut errors = Vec::new();
     let mut out = Vec::with_capacity(total);
     for (i, f) in features.into_iter().enumerate() {
-        let geometry = match f.geometry.as_ref().map(|g| geo::Geometry::<f64>::try_from(&g.value)) {
+        let geometry = match f.geometry.as_ref().map(|g| geometry_from_geojson(&g.value)) {
             None => None,
             Some(Ok(g)) => Some(g),
             Some(Err(e)) => {
@@ -72,6 +78,24 @@ mod tests {
         assert!(out[1].geometry.is_none() && out[1].properties.is_empty());
         let one = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{}}"#;
         assert_eq!(parse_features(LayerKind::FreightSources, one).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_and_unclosed_rings_are_refused() {
+        let fc = "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[
+            {\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[110,35],[110.1,35],[110.1,35.1],[110,35]]]},\"properties\":{}},
+            {\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[110,35],[110.1,35],[110.1,35.1],[110,35.1]]]},\"properties\":{}}]}";
+        let err = parse_features(LayerKind::UrbanGradeZones, fc).unwrap_err();
+        assert_eq!(err.errors.len(), 1, "{err}");
+        assert_eq!(err.errors[0].feature, Some(2));
+        assert!(
+            err.errors[0].message.starts_with(
+                "geometry: polygon exterior ring is not closed: it starts at [110, 35] and ends at [110, 35.1]"
+            ),
+            "{err}"
+        );
+        let closed = fc.replace("[110,35.1]]]", "[110,35.1],[110,35]]]");
+        assert_eq!(parse_features(LayerKind::UrbanGradeZones, &closed).unwrap().len(), 2);
     }
 
     #[test]

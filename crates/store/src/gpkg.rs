@@ -75,7 +75,12 @@ impl GeoPackageStore {
     pub async fn open(path: &Path) -> Result<GeoPackageStore, StoreError> {
         let shown = path.display().to_string();
         if !path.is_file() {
-            return Err(StoreError::NotAStore { path: shown, reason: "no such file".into() });
+            let reason = match std::fs::metadata(path) {
+                Ok(m) if m.is_dir() => "is a directory, not a GeoPackage file",
+                Ok(_) => "is not a regular file, so not a GeoPackage file",
+                Err(_) => "no such file",
+            };
+            return Err(StoreError::NotAStore { path: shown, reason: reason.into() });
         }
         let store = GeoPackageStore::connect(path, false).await?;
         let app_id: i64 = sqlx::query_scalar("PRAGMA application_id").fetch_one(&store.pool).await?;
@@ -609,7 +614,13 @@ impl Store for GeoPackageStore {
             let mut tx = self.pool.begin().await?;
             let mut ids = Vec::with_capacity(valid.len());
             for (kind, features) in &valid {
-                ids.push(insert_rows(&mut tx, *kind, features, None, Some(actor)).await?);
+                // An empty batch changes nothing, not even the layer's last_change.
+                let new = if features.is_empty() {
+                    Vec::new()
+                } else {
+                    insert_rows(&mut tx, *kind, features, None, Some(actor)).await?
+                };
+                ids.push(new);
             }
             claim(&mut tx, &IDEMPOTENCY, actor, key, &ids).await?;
             tx.commit().await?;

@@ -65,7 +65,7 @@ pub(crate) async fn prepare_exact_copy(
             (ids, (kind, new))
         })
         .unzip();
-    Ok((ids, validate::validate_batches(batches)?))
+    Ok((ids, validate::validate_stored(batches)?))
 }
 
 /// Validates batches on a blocking thread: validation is CPU-bound (a large
@@ -75,7 +75,6 @@ pub(crate) async fn validate_batches_off_thread(batches: Batches) -> Result<Batc
     tokio::task::spawn_blocking(move || validate::validate_batches(batches))
         .await
         .map_err(|e| StoreError::Refused(format!("validation stopped: {e}")))?
-        .map_err(StoreError::from)
 }
 
 /// Validates one feature for `kind` on a blocking thread (see
@@ -84,7 +83,6 @@ pub(crate) async fn validate_one_off_thread(kind: LayerKind, feature: NewFeature
     tokio::task::spawn_blocking(move || validate::validate_one(kind, feature))
         .await
         .map_err(|e| StoreError::Refused(format!("validation stopped: {e}")))?
-        .map_err(StoreError::from)
 }
 
 /// Number of features in one layer.

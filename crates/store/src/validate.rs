@@ -3,14 +3,18 @@
 //! attribute values against the layer schema.
 //!
 //! Every write path (bundled data, `landtrace import`, the HTTP API) goes through
-//! [`validate_features`], so the stored data always satisfies the schema.
+//! [`validate_features`], so the stored data always satisfies the schema. Inserts and
+//! updates first pass the input policy's volume limits (`check_request`: features and
+//! vertices, before any costly geometry check) and an insert must hold a feature.
 
 use std::fmt;
 
 use geo::{Coord, CoordsIter, Geometry, MultiPolygon};
+use landtrace_domain::input_limits::Limit;
 use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_spatial::LonLat;
 
+use crate::StoreError;
 use crate::feature::NewFeature;
 
 /// How many problems are listed before the rest are summarised.
@@ -25,7 +29,8 @@ pub struct FeatureError {
     pub message: String,
 }
 
-/// An input was rejected; lists every problem found (up to a limit).
+/// An input was rejected; lists every problem found (up to a limit). With no
+/// problems listed, the input had no features ([`FeatureErrors::empty`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeatureErrors {
     /// Layer the input was meant for.
@@ -40,6 +45,9 @@ impl std::error::Error for FeatureErrors {}
 
 impl fmt::Display for FeatureErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.errors.is_empty() {
+            return write!(f, "input for layer {} has no features; nothing was stored", self.layer);
+        }
         let bad = self.errors.iter().filter_map(|e| e.feature).collect::<std::collections::BTreeSet<_>>();
         if bad.is_empty() {
             write!(f, "input for layer {} rejected; nothing was stored", self.layer)?;
@@ -74,6 +82,39 @@ impl FeatureErrors {
             errors: vec![FeatureError { feature: None, message: message.into() }],
         }
     }
+
+    /// An input without a single feature (nothing to store).
+    pub fn empty(layer: &'static str) -> FeatureErrors {
+        FeatureErrors { layer, total: 0, errors: Vec::new() }
+    }
+
+    /// Whether the input was refused for having no features.
+    pub fn is_empty_input(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// The input policy's limits on one write: at most [`Limit::FeaturesPerRequest`]
+/// features, [`Limit::VerticesPerGeometry`] vertices in each geometry and
+/// [`Limit::VerticesPerRequest`] in all. Counting is linear, so this runs before the
+/// costly checks.
+fn check_request(batches: &[(LayerKind, Vec<NewFeature>)]) -> Result<(), StoreError> {
+    let subject = match batches {
+        [(kind, _)] => format!("the input for layer {}", kind.table_name()),
+        _ => "the input".to_owned(),
+    };
+    let features: usize = batches.iter().map(|(_, f)| f.len()).sum();
+    Limit::FeaturesPerRequest.check(features as u64, &subject)?;
+    let mut vertices = 0;
+    for (kind, features) in batches {
+        for (i, f) in features.iter().enumerate() {
+            let n = f.geometry.as_ref().map_or(0, |g| g.coords_count()) as u64;
+            Limit::VerticesPerGeometry.check(n, format_args!("feature #{} for layer {}", i + 1, kind.table_name()))?;
+            vertices += n;
+        }
+    }
+    Limit::VerticesPerRequest.check(vertices, &subject)?;
+    Ok(())
 }
 
 /// Validates and normalises features for `kind` (a Polygon becomes a one-part
@@ -102,15 +143,33 @@ pub fn validate_features(kind: LayerKind, features: Vec<NewFeature>) -> Result<V
     if errors.is_empty() { Ok(out) } else { Err(FeatureErrors { layer: kind.table_name(), total, errors }) }
 }
 
-/// Validates one feature for `kind` (an update), as [`validate_features`] does.
-pub(crate) fn validate_one(kind: LayerKind, feature: NewFeature) -> Result<NewFeature, FeatureErrors> {
-    let mut valid = validate_features(kind, vec![feature])?;
+/// Validates one feature for `kind` (an update): the input limits, then as
+/// [`validate_features`] does.
+pub(crate) fn validate_one(kind: LayerKind, feature: NewFeature) -> Result<NewFeature, StoreError> {
+    let batch = [(kind, vec![feature])];
+    check_request(&batch)?;
+    let [(_, features)] = batch;
+    let mut valid = validate_features(kind, features)?;
     Ok(valid.pop().expect("one feature in, one feature out"))
 }
 
-/// Validates every batch before anything is written; the first layer with
-/// problems is reported.
+/// Validates the batches of an insert before anything is written: refuses an input
+/// without features and one over the input limits, then validates every batch (the
+/// first layer with problems is reported).
 pub(crate) fn validate_batches(
+    batches: Vec<(LayerKind, Vec<NewFeature>)>,
+) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, StoreError> {
+    if batches.iter().all(|(_, f)| f.is_empty()) {
+        let layer = batches.first().map_or("(none)", |(kind, _)| kind.table_name());
+        return Err(FeatureErrors::empty(layer).into());
+    }
+    check_request(&batches)?;
+    Ok(validate_stored(batches)?)
+}
+
+/// Validates batches that were stored before (a copy of a store): the schema and
+/// geometry checks of [`validate_features`], without the limits of a request.
+pub(crate) fn validate_stored(
     batches: Vec<(LayerKind, Vec<NewFeature>)>,
 ) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, FeatureErrors> {
     let mut valid = Vec::with_capacity(batches.len());
@@ -239,6 +298,31 @@ mod tests {
         assert!(text.contains("feature #4:") && text.contains("grade"), "{text}");
         assert!(text.contains("feature #5: coordinate #2 (210, 35)"), "{text}");
         assert!(!text.contains("feature #1:"), "{text}");
+    }
+
+    #[test]
+    fn limits_are_checked_before_validation_and_empty_inputs_refused() {
+        let err = validate_batches(vec![(LayerKind::UrbanGradeZones, vec![])]).unwrap_err();
+        assert!(matches!(&err, StoreError::Invalid(e) if e.is_empty_input() && e.layer == "urban_grade_zones"));
+        assert_eq!(err.to_string(), "input for layer urban_grade_zones has no features; nothing was stored");
+        assert!(validate_batches(vec![]).is_err());
+        // One empty batch beside a full one is fine.
+        let ok = validate_batches(vec![
+            (LayerKind::UrbanGradeZones, vec![]),
+            (LayerKind::UrbanGradeZones, vec![grade_zone(square(), 1)]),
+        ]);
+        assert_eq!(ok.map(|b| b.len()).ok(), Some(2));
+        // A bow-tie of too many vertices is refused for its size, not validated.
+        let n = Limit::VerticesPerGeometry.max() as usize + 1;
+        let zigzag: Vec<(f64, f64)> =
+            (0..n - 1).map(|i| (110.0 + (i % 2) as f64 * 0.1, 35.0 + i as f64 * 1e-6)).collect();
+        let big = grade_zone(geo::Polygon::new(zigzag.into(), vec![]).into(), 1);
+        let err = validate_one(LayerKind::UrbanGradeZones, big).unwrap_err();
+        assert!(matches!(&err, StoreError::LimitExceeded(e) if !e.whole_request()), "{err}");
+        assert!(err.to_string().starts_with("feature #1 for layer urban_grade_zones has 200,001 vertices"), "{err}");
+        assert!(std::error::Error::source(&err).is_none(), "the message is said once in error chains");
+        // Copies of stored data are not held to the limits of a request.
+        assert!(validate_stored(vec![(LayerKind::UrbanGradeZones, vec![])]).is_ok());
     }
 
     #[test]

@@ -121,6 +121,69 @@ async fn a_rejected_batch_writes_nothing(store: &dyn Store) {
     assert_eq!(store.audit(1000).await.unwrap().len(), audit_before, "no audit rows for a rejected write");
 }
 
+/// A grade-1 zone whose ring has `vertices` positions (closed), around the county seat.
+fn zone_with_vertices(vertices: usize) -> NewFeature {
+    let n = vertices - 1;
+    let ring: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let a = i as f64 / n as f64 * std::f64::consts::TAU;
+            (110.77 + 0.01 * a.cos(), 35.14 + 0.01 * a.sin())
+        })
+        .collect();
+    let polygon = geo::Polygon::new(geo::LineString::from(ring), vec![]);
+    NewFeature { geometry: Some(polygon.into()), properties: props(json!({"grade": 1, "accuracy": "illustrative"})) }
+}
+
+async fn empty_and_oversized_inputs_write_nothing(store: &dyn Store) {
+    let before = store.counts().await.unwrap();
+    let audit_before = store.audit(1000).await.unwrap().len();
+    let a = Actor("limits".into());
+
+    let err = store.insert(LayerKind::UrbanGradeZones, Vec::new(), &a).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Invalid(e) if e.is_empty_input()), "{err}");
+    assert_eq!(err.to_string(), "input for layer urban_grade_zones has no features; nothing was stored");
+    let err = store
+        .insert_many(vec![(LayerKind::UrbanGradeZones, Vec::new()), (LayerKind::OriginPoints, Vec::new())], &a)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, StoreError::Invalid(e) if e.is_empty_input()), "{err}");
+
+    let limit = landtrace_domain::input_limits::MAX_VERTICES_PER_GEOMETRY as usize;
+    let err =
+        store.insert(LayerKind::UrbanGradeZones, vec![zone(1), zone_with_vertices(limit + 1)], &a).await.unwrap_err();
+    let StoreError::LimitExceeded(e) = &err else { panic!("expected a limit error, got {err}") };
+    assert!(!e.whole_request(), "one geometry too large: 422, not 413");
+    assert_eq!(
+        err.to_string(),
+        "feature #2 for layer urban_grade_zones has 200,001 vertices; at most 200,000 are accepted in one geometry \
+         (input limit): simplify it or split it into parts; nothing was stored"
+    );
+    // Eleven geometries within their limit, over the request's together.
+    let big = zone_with_vertices(190_000);
+    let err = store.insert(LayerKind::UrbanGradeZones, vec![big; 11], &a).await.unwrap_err();
+    let StoreError::LimitExceeded(e) = &err else { panic!("expected a limit error, got {err}") };
+    assert!(e.whole_request(), "{err}");
+    assert!(
+        err.to_string().starts_with("the input for layer urban_grade_zones has 2,090,000 vertices in all"),
+        "{err}"
+    );
+    let many = vec![origin_point("多"); landtrace_domain::input_limits::MAX_FEATURES_PER_REQUEST as usize + 1];
+    let err = store.insert(LayerKind::OriginPoints, many, &a).await.unwrap_err();
+    assert!(matches!(&err, StoreError::LimitExceeded(e) if e.whole_request()), "{err}");
+    assert!(err.to_string().starts_with("the input for layer origin_points has 100,001 features"), "{err}");
+
+    // An update is held to the per-geometry limit too.
+    let ids = store.insert(LayerKind::UrbanGradeZones, vec![zone(2)], &a).await.unwrap();
+    let stored = store.features(LayerKind::UrbanGradeZones).await.unwrap();
+    let audit_now = store.audit(1000).await.unwrap().len();
+    let err = store.update(LayerKind::UrbanGradeZones, ids[0], zone_with_vertices(limit + 1), &a).await.unwrap_err();
+    assert!(matches!(&err, StoreError::LimitExceeded(e) if !e.whole_request()), "{err}");
+    assert_eq!(store.features(LayerKind::UrbanGradeZones).await.unwrap(), stored);
+    assert_eq!(store.audit(1000).await.unwrap().len(), audit_now);
+    store.delete(LayerKind::UrbanGradeZones, ids[0], &a).await.unwrap();
+    let _ = (before, audit_before);
+}
+
 async fn every_write_is_audited(store: &dyn Store) {
     let ids =
         store.insert(LayerKind::OriginPoints, vec![origin_point("丁")], &Actor("auditor-test".into())).await.unwrap();
@@ -334,6 +397,7 @@ pub async fn run_suite(store: &dyn Store) {
     writes_read_back_exactly(store).await;
     large_batches_are_written_in_order(store).await;
     a_rejected_batch_writes_nothing(store).await;
+    empty_and_oversized_inputs_write_nothing(store).await;
     every_write_is_audited(store).await;
     updates_replace_the_feature_and_are_audited(store).await;
     a_rejected_update_changes_nothing(store).await;
@@ -637,11 +701,32 @@ async fn layout(path: &std::path::Path) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn an_empty_or_oversized_import_leaves_the_geopackage_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    let store = GeoPackageStore::create(&path).await.unwrap();
+    store.insert(LayerKind::UrbanGradeZones, vec![zone(1)], &Actor("a".into())).await.unwrap();
+    store.close().await;
+    let bytes = std::fs::read(&path).unwrap();
+    let store = GeoPackageStore::open(&path).await.unwrap();
+    let a = Actor("b".into());
+    for kind in LayerKind::ALL {
+        assert!(store.insert(kind, Vec::new(), &a).await.is_err(), "{}", kind.table_name());
+    }
+    let limit = landtrace_domain::input_limits::MAX_VERTICES_PER_GEOMETRY as usize;
+    assert!(store.insert(LayerKind::UrbanGradeZones, vec![zone_with_vertices(limit + 1)], &a).await.is_err());
+    store.close().await;
+    assert!(std::fs::read(&path).unwrap() == bytes, "the store file changed");
+}
+
+#[tokio::test]
 async fn geopackage_refuses_what_it_should_not_open() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.gpkg");
     let err = GeoPackageStore::open(&missing).await.unwrap_err();
     assert!(err.to_string().contains("no such file"), "{err}");
+    let err = GeoPackageStore::open(dir.path()).await.unwrap_err();
+    assert_eq!(err.to_string(), format!("{}: is a directory, not a GeoPackage file", dir.path().display()));
 
     let text = dir.path().join("notes.gpkg");
     std::fs::write(&text, "just some text, not a database").unwrap();

@@ -23,7 +23,8 @@ type FixResult = Result<Fix, TrackError>;
 pub(crate) fn geojson_fixes(text: &str, crs: Crs) -> Vec<FixResult> {
     let document_error =
         |message: String| vec![Err(TrackError::new(Location::Document, TrackErrorKind::GeoJson(message)))];
-    let root: Value = match serde_json::from_str(text) {
+    // A leading UTF-8 byte-order mark is accepted, as in every text input.
+    let root: Value = match serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)) {
         Ok(root) => root,
         Err(e) => return document_error(format!("not JSON: {e}")),
     };
@@ -162,6 +163,13 @@ mod tests {
         let mismatched = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
             "geometry":{"type":"LineString","coordinates":[[110.5,35.25]]},"properties":{"coordTimes":[]}}]}"#;
         assert_eq!(read(mismatched), ["features[0]: properties.times has 0 entries but the LineString 1 coordinates"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let text = "\u{feff}{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[110.5,35.25]},\
+                    \"properties\":{\"time\":\"2024-05-01T00:00:00Z\"}}";
+        assert_eq!(read(text), ["document 1714521600000 110.5 35.25"]);
     }
 
     #[test]

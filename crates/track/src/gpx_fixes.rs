@@ -285,6 +285,13 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let text = "\u{feff}<?xml version=\"1.0\"?><gpx><trk><trkseg><trkpt lat=\"35.25\" lon=\"110.5\">\
+                    <time>2024-05-01T00:00:00Z</time></trkpt></trkseg></trk></gpx>";
+        assert_eq!(read(text), ["line 1 1714521600000 110.5 35.25"]);
+    }
+
+    #[test]
     fn overlong_point_is_reported() {
         let text = format!("<trkpt lat=\"1\" lon=\"2\"><desc>{}</desc></trkpt>", "x".repeat(MAX_UNIT_BYTES));
         assert_eq!(read(&text), ["line 1: longer than 4096 bytes"]);

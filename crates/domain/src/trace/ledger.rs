@@ -16,6 +16,7 @@ use super::html_escape;
 use super::week::IsoWeek;
 use crate::date::Date;
 use crate::layers::KEY_PRODUCTS;
+use crate::spreadsheet_cell::formula_safe;
 
 /// The ledger's title (附件3).
 pub const LEDGER_TITLE: &str = "产地溯源信息采集系统（数字地图）每周调度台账";
@@ -212,9 +213,10 @@ fn date_zh(d: Date) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-/// One CSV field, quoted when needed.
+/// One CSV field: safe to open in a spreadsheet ([`formula_safe`]), quoted when needed.
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+    let text = formula_safe(text);
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.into_owned() }
 }
 
 impl Ledger {
@@ -501,6 +503,45 @@ mod tests {
         assert_eq!(lines[5], "");
         assert_eq!(change_text(-2), "-2");
         assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula_and_changes_stay_numbers() {
+        let evil = vec![
+            ("140821100".to_owned(), "=HYPERLINK(\"http://x.example\",\"点击\")".to_owned()),
+            ("+1".to_owned(), "@SUM(1+1)".to_owned()),
+        ];
+        let day = |d| Date::ymd(2023, 6, d);
+        let records = [
+            LedgerRecord {
+                township_code: "140821100".into(),
+                product: "豇豆".into(),
+                subject_name: "A".into(),
+                collected_on: Some(day(5)),
+            },
+            LedgerRecord {
+                township_code: "140821100".into(),
+                product: "韭菜".into(),
+                subject_name: "B".into(),
+                collected_on: Some(day(5)),
+            },
+        ];
+        // Both records are new in week 23 (2023-06-05 to 06-11): changes of +1 and +2 stay numbers.
+        let csv = ledger(&records, &evil, IsoWeek::parse("2023-W23").unwrap()).to_csv();
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert!(
+            lines[1].starts_with("\"'=HYPERLINK(\"\"http://x.example\"\",\"\"点击\"\")\",140821100,1,+1,1,+1,"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].starts_with("'@SUM(1+1),+1,0,无变化,"), "a number stays a number: {}", lines[2]);
+        assert!(lines[3].ends_with(",2,+2"), "{}", lines[3]);
+        for line in &lines {
+            for cell in line.split(',') {
+                let cell = cell.trim_start_matches('"');
+                assert!(!cell.starts_with(['=', '@', '\t', '\r']), "{cell} in {line}");
+            }
+        }
     }
 
     #[test]

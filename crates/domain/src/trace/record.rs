@@ -14,6 +14,7 @@ use serde_json::{Map, Number, Value};
 
 use super::divisions::Divisions;
 use crate::date::Date;
+use crate::input_limits::{self, NumberRange};
 use crate::layers::{ACCURACY_VALUES, PRODUCT_VALUES, PRODUCTION_MODES, SCALE_UNITS, SUBJECT_TYPES};
 
 /// The six traceability means of 四、采集内容 (追溯方式, several may be chosen).
@@ -53,6 +54,29 @@ const PRODUCT_ALIASES: [(&str, &str); 6] = [
 
 /// Longest free-text value accepted, in characters.
 const MAX_TEXT_CHARS: usize = 200;
+
+/// `industrialised` (工厂化/工程化养殖, meaningful for 渔业): 1 yes, 0 no.
+pub const INDUSTRIALISED: NumberRange =
+    NumberRange::rule(0.0, 1.0, "", "a yes/no flag: 1 for 工厂化（工程化）养殖, 0 otherwise").whole();
+
+/// The `scale` field whatever its unit (the per-unit ranges of [`scale_range`] are
+/// narrower): more than 0 and at most the largest of them.
+pub const SCALE_FIELD: NumberRange =
+    NumberRange::limit(0.0, input_limits::ANIMAL_COUNT.max, "", "at most 3 000 000 亩 of land or ten million animals")
+        .above_min();
+
+/// The scale of a record in `unit` (三、采集范围 counts heads and birds, measures land in
+/// 亩): an area in 亩 no larger than the county, or a whole number of animals (头, 只);
+/// `None` for a unit that is not one of [`SCALE_UNITS`].
+pub fn scale_range(unit: &str) -> Option<NumberRange> {
+    let animals = input_limits::ANIMAL_COUNT.above_min();
+    match unit {
+        "亩" => Some(input_limits::GROUND_AREA_MU.above_min()),
+        "头" => Some(NumberRange { unit: "头", ..animals }),
+        "只" => Some(NumberRange { unit: "只", ..animals }),
+        _ => None,
+    }
+}
 
 /// The industry (所属行业) of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -551,11 +575,7 @@ impl Checker<'_> {
         let value = match self.props.get("industrialised")? {
             Value::Null => return None,
             Value::Bool(b) => Some(*b),
-            Value::Number(n) => match n.as_f64() {
-                Some(0.0) => Some(false),
-                Some(1.0) => Some(true),
-                _ => None,
-            },
+            Value::Number(n) => n.as_f64().filter(|x| INDUSTRIALISED.contains(*x)).map(|x| x == 1.0),
             Value::String(s) => match s.trim().to_lowercase().as_str() {
                 "" => return None,
                 "0" | "false" | "否" | "no" => Some(false),
@@ -820,7 +840,13 @@ pub fn check_origin_record(
             _ => c.keep("scale_unit", u.clone()),
         }
     }
-    if let Some((x, _)) = scale
+    // The range of the unit, once the unit is accepted (a wrong unit is reported alone).
+    let kept_unit = c.out.get("scale_unit").and_then(Value::as_str);
+    if let (Some((x, _)), Some(range)) = (scale, kept_unit.and_then(scale_range))
+        && let Err(e) = range.check("scale", x)
+    {
+        c.problem("scale", format!("种养规模 {} {} 不在允许范围内（{e}）", e.value, range.unit));
+    } else if let Some((x, _)) = scale
         && let Some(n) = Number::from_f64(x)
     {
         c.keep("scale", n);
@@ -1253,6 +1279,7 @@ mod tests {
         let mut v = valid();
         v["product"] = json!("其他");
         v["industry"] = json!("畜牧业");
+        v["scale"] = json!(600);
         v["scale_unit"] = json!("只");
         let r = check(v).unwrap();
         assert!(!r.threshold.mandatory);
@@ -1328,6 +1355,54 @@ mod tests {
             v["scale"] = bad.clone();
             assert_eq!(fields(&check(v).unwrap_err()), ["scale"], "{bad}");
         }
+    }
+
+    #[test]
+    fn scales_have_ranges_per_unit_and_counts_are_whole() {
+        let pigs = |scale: Value| {
+            let mut v = valid();
+            v["product"] = json!("生猪");
+            v["scale"] = scale;
+            v["scale_unit"] = json!("头");
+            check(v)
+        };
+        let problems = pigs(json!(1e308)).unwrap_err();
+        assert_eq!(fields(&problems), ["scale"]);
+        assert!(
+            problems[0]
+                .message
+                .contains("1e308 is out of range; allowed: whole numbers more than 0 and at most 10000000 头"),
+            "{}",
+            problems[0].message
+        );
+        let problems = pigs(json!(30.5)).unwrap_err();
+        assert!(problems[0].message.contains("30.5 is not a whole number"), "{}", problems[0].message);
+        assert!(pigs(json!(10_000_000)).is_ok());
+        assert!(pigs(json!("1e308头")).is_err());
+
+        let mut v = valid();
+        v["scale"] = json!(3_000_001);
+        let problems = check(v).unwrap_err();
+        assert!(
+            problems[0].message.contains("3000001 is out of range") && problems[0].message.contains("亩"),
+            "{problems:?}"
+        );
+        let mut v = valid();
+        v["scale"] = json!(2.5e6);
+        assert!(check(v).is_ok(), "fractional 亩 up to the county's area");
+
+        assert_eq!(scale_range("亩").map(|r| r.whole), Some(false));
+        assert_eq!(scale_range("只").map(|r| (r.whole, r.unit)), Some((true, "只")));
+        assert_eq!(scale_range("斤"), None);
+        for unit in SCALE_UNITS {
+            let r = scale_range(unit).unwrap();
+            assert!(r.max <= SCALE_FIELD.max && !r.contains(0.0), "{unit}: the layer field admits every unit's range");
+        }
+
+        let mut v = valid();
+        v["product"] = json!("乌鳢");
+        v["industrialised"] = json!(2);
+        assert_eq!(fields(&check(v).unwrap_err()), ["industrialised"]);
     }
 
     #[test]

@@ -10,11 +10,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::{Geometry, MultiPolygon};
-use landtrace_domain::consolidation::{Attachments, ProjectType, consolidation_compensation};
-use landtrace_domain::{
-    Date, LayerKind, Money, Mu, SquareMetres, UseRequest, compensation, expropriation_timeline, project_by_decision_no,
-};
-use landtrace_formats::{ParcelInput, read_parcels};
+use landtrace_domain::compensation::HouseInputs;
+use landtrace_domain::consolidation::{Attachments, ProjectType, area_mu, consolidation_compensation};
+use landtrace_domain::{Date, LayerKind, UseRequest, compensation, expropriation_timeline, project_by_decision_no};
+use landtrace_formats::{ParcelInput, polygons_from_geojson, read_parcels};
 use landtrace_spatial::{Crs, LonLat, geodesic_area_m2};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -48,7 +47,8 @@ fn parcel_geometry(value: &Value) -> Result<MultiPolygon<f64>, AppError> {
 }
 
 /// Reads the GeoJSON Polygon/MultiPolygon (or a Feature holding one) given as
-/// the request field `name`.
+/// the request field `name`: rings closed, at most the input policy's vertices per
+/// geometry.
 pub(crate) fn polygon_geometry(value: &Value, name: &str) -> Result<MultiPolygon<f64>, AppError> {
     let geometry = match value.get("type").and_then(Value::as_str) {
         Some("Feature") => value.get("geometry").cloned().unwrap_or(Value::Null),
@@ -57,11 +57,7 @@ pub(crate) fn polygon_geometry(value: &Value, name: &str) -> Result<MultiPolygon
     };
     let g: geojson::Geometry =
         serde_json::from_value(geometry).map_err(|e| bad(format!("`{name}`: not GeoJSON: {e}")))?;
-    match Geometry::<f64>::try_from(&g.value).map_err(|e| bad(format!("`{name}`: {e}")))? {
-        Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
-        Geometry::MultiPolygon(mp) => Ok(mp),
-        _ => Err(bad(format!("`{name}` must be a Polygon or MultiPolygon"))),
-    }
+    polygons_from_geojson(&g.value).map_err(|e| bad(format!("`{name}`: {e}")))
 }
 
 /// Body of `POST /api/land/valuation`.
@@ -278,8 +274,8 @@ pub struct CompensationRequest {
     /// Building area, m².
     pub building_area_m2: f64,
     /// Day after the appraisal ended on which the agreement is signed and the
-    /// house handed over (day 0 = the day appraisal ended).
-    pub signed_day_after_appraisal: u32,
+    /// house handed over (day 0 = the day appraisal ended); a whole number.
+    pub signed_day_after_appraisal: f64,
 }
 
 /// `POST /api/land/expropriation/compensation`.
@@ -287,12 +283,13 @@ pub async fn compensation_estimate(Json(req): Json<CompensationRequest>) -> Resu
     let project = project_by_decision_no(&req.decision_no)
         .ok_or_else(|| bad(format!("decision_no {:?} is not 临政发〔2023〕10号 or 11号", req.decision_no)))?;
     let value = match &req.appraised_value_yuan {
-        Value::String(s) => Money::parse_yuan(s).map_err(bad)?,
-        Value::Number(n) => Money::parse_yuan(&n.to_string()).map_err(bad)?,
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
         _ => return Err(bad("appraised_value_yuan must be a number of yuan")),
     };
-    let area = SquareMetres::new(req.building_area_m2).map_err(|e| bad(format!("building_area_m2: {e}")))?;
-    let answer = compensation(project, value, area, req.signed_day_after_appraisal).map_err(bad)?;
+    let house = HouseInputs::parse(&value, req.building_area_m2, req.signed_day_after_appraisal).map_err(bad)?;
+    let answer = compensation(project, house.appraised_value, house.building_area, house.signed_day_after_appraisal)
+        .map_err(bad)?;
     Ok(Json(serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?))
 }
 
@@ -324,9 +321,9 @@ pub struct AttachmentInput {
     /// 其他林地, 亩.
     #[serde(default)]
     pub other_forest_mu: f64,
-    /// 废弃宅基地, 户.
+    /// 废弃宅基地, 户 (a whole number).
     #[serde(default)]
-    pub abandoned_homesteads: u32,
+    pub abandoned_homesteads: f64,
 }
 
 /// `POST /api/land/consolidation` (in the CPU pool: the request may hold a polygon).
@@ -342,21 +339,17 @@ fn consolidation_of(body: &[u8]) -> Result<(StatusCode, Json<Value>), AppError> 
             let mut mp = parcel_geometry(parcel)?;
             landtrace_spatial::geometry_to_wgs84(parse_crs(req.crs.as_deref())?, &mut mp).map_err(bad)?;
             landtrace_spatial::validate_parcel(&mp).map_err(bad)?;
-            (geodesic_area_m2(&mp) * 15.0 / 10_000.0, "polygon (ellipsoidal area)")
+            let mu = geodesic_area_m2(&mp) * 15.0 / 10_000.0;
+            (area_mu("parcel", mu).map_err(bad)?, "polygon (ellipsoidal area)")
         }
-        (None, Some(mu)) => (mu, "declared area"),
+        (None, Some(mu)) => (area_mu("area_mu", mu).map_err(bad)?, "declared area"),
         (None, None) => return Err(bad("give the project area as `area_mu` or its polygon as `parcel`")),
     };
-    let area = Mu::new(mu).map_err(|e| bad(format!("area: {e}")))?;
-    let mu_of = |name: &str, v: f64| Mu::new(v).map_err(|e| bad(format!("attachments.{name}: {e}")));
     let a = &req.attachments;
-    let attachments = Attachments {
-        fruiting_orchard: mu_of("fruiting_orchard_mu", a.fruiting_orchard_mu)?,
-        non_fruiting_orchard: mu_of("non_fruiting_orchard_mu", a.non_fruiting_orchard_mu)?,
-        other_forest: mu_of("other_forest_mu", a.other_forest_mu)?,
-        abandoned_homesteads: a.abandoned_homesteads,
-    };
-    let answer = consolidation_compensation(project_type, area, &attachments).map_err(bad)?;
+    let attachments =
+        Attachments::parse(a.fruiting_orchard_mu, a.non_fruiting_orchard_mu, a.other_forest_mu, a.abandoned_homesteads)
+            .map_err(|e| bad(format!("attachments: {e}")))?;
+    let answer = consolidation_compensation(project_type, mu, &attachments).map_err(bad)?;
     let mut value = serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?;
     value["area_source"] = json!(source);
     Ok((StatusCode::OK, Json(value)))

@@ -161,15 +161,8 @@ async fn estimate(state: &AppState, request: RunoffRequest) -> Result<Value, App
     };
     let name = project.as_ref().and_then(|p| p["name"].as_str().map(str::to_owned));
     let facilities = facilities_of(&state.store.features(LayerKind::SpongeFacilities).await?, name.as_deref(), &area);
+    // The target and the design rainfall are checked against their ranges by runoff_control.
     let target_percent = request.target_percent.or(stored_target).unwrap_or(DEFAULT_TARGET_PERCENT);
-    if !(target_percent > 0.0 && target_percent < 100.0) {
-        return Err(bad(format!("`target_percent` = {target_percent} must be between 0 and 100")));
-    }
-    if let Some(h) = request.design_rainfall_mm
-        && !(h > 0.0 && h.is_finite())
-    {
-        return Err(bad(format!("`design_rainfall_mm` = {h} must be a positive number of millimetres")));
-    }
     let input = RunoffInput { surfaces, facilities, target_percent, design_rainfall_mm: request.design_rainfall_mm };
     let estimate = runoff_control(&input, &state.rules.coefficients, &state.rules.curve).map_err(bad)?;
     let polygon_area_m2 = geodesic_area_m2(&area);
