@@ -208,7 +208,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
 
     let well_behaved = WellBehavedReport::new(&per_client, args.seconds);
     let comparison = match &args.baseline {
-        Some(file) => Some(Comparison::new(file, well_behaved.all.latency.p99_ms, args.max_p99_ratio)?),
+        Some(file) => Some(Comparison::new(file, &well_behaved, args.max_p99_ratio)?),
         None => None,
     };
     let verdict = Verdict::judge(&well_behaved, comparison.as_ref());

@@ -99,11 +99,15 @@ pub struct Comparison {
     pub ratio: f64,
     /// The largest ratio that passes.
     pub max_ratio: f64,
+    /// Per class, this run's p99 over the baseline's (for insight; the verdict
+    /// uses the overall ratio).
+    pub class_ratios: BTreeMap<String, f64>,
 }
 
 impl Comparison {
-    /// Reads the baseline report and compares.
-    pub fn new(baseline_file: &Path, p99_ms: f64, max_ratio: f64) -> anyhow::Result<Comparison> {
+    /// Reads the baseline report and compares `well`'s p99 (overall and per class).
+    pub fn new(baseline_file: &Path, well: &WellBehavedReport, max_ratio: f64) -> anyhow::Result<Comparison> {
+        let p99_ms = well.all.latency.p99_ms;
         let text = std::fs::read_to_string(baseline_file)
             .with_context(|| format!("reading the baseline report {}", baseline_file.display()))?;
         let value: Value = serde_json::from_str(&text)
@@ -112,12 +116,21 @@ impl Comparison {
             .as_f64()
             .filter(|p| *p > 0.0)
             .with_context(|| format!("{} has no well-behaved p99", baseline_file.display()))?;
+        let class_ratios = well
+            .classes
+            .iter()
+            .filter_map(|(name, r)| {
+                let base = value["well_behaved"]["classes"][name]["latency"]["p99_ms"].as_f64().filter(|p| *p > 0.0)?;
+                Some((name.clone(), r.latency.p99_ms / base))
+            })
+            .collect();
         Ok(Comparison {
             baseline_file: baseline_file.to_owned(),
             baseline_p99_ms,
             p99_ms,
             ratio: p99_ms / baseline_p99_ms,
             max_ratio,
+            class_ratios,
         })
     }
 }
@@ -236,6 +249,8 @@ pub fn table(report: &RunReport) -> String {
             "p99 {:.2} ms vs baseline {:.2} ms: ratio {:.2} (allowed {})",
             c.p99_ms, c.baseline_p99_ms, c.ratio, c.max_ratio
         );
+        let per_class: Vec<String> = c.class_ratios.iter().map(|(n, r)| format!("{n} {r:.2}")).collect();
+        let _ = writeln!(out, "p99 ratio per class: {}", per_class.join(", "));
     }
     if report.verdict.passed {
         let _ = writeln!(out, "PASSED");
@@ -271,6 +286,7 @@ mod tests {
             p99_ms: 10.0 * ratio,
             ratio,
             max_ratio: 2.0,
+            class_ratios: BTreeMap::new(),
         }
     }
 
@@ -296,10 +312,16 @@ mod tests {
     fn the_comparison_reads_the_baseline_p99() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("baseline.json");
-        std::fs::write(&file, r#"{"well_behaved":{"all":{"latency":{"p99_ms":4.0}}}}"#).unwrap();
-        let c = Comparison::new(&file, 10.0, 2.0).unwrap();
-        assert!((c.ratio - 2.5).abs() < 1e-9);
+        std::fs::write(
+            &file,
+            r#"{"well_behaved":{"all":{"latency":{"p99_ms":4.0}},"classes":{"locate":{"latency":{"p99_ms":2.0}}}}}"#,
+        )
+        .unwrap();
+        let run = well(&[(Outcome::Ok(200), 10)]);
+        let c = Comparison::new(&file, &run, 2.0).unwrap();
+        assert!((c.ratio - 2.5).abs() < 0.01, "{c:?}");
+        assert!((c.class_ratios["locate"] - 5.0).abs() < 0.01, "{c:?}");
         std::fs::write(&file, "{}").unwrap();
-        assert!(Comparison::new(&file, 10.0, 2.0).is_err());
+        assert!(Comparison::new(&file, &run, 2.0).is_err());
     }
 }
