@@ -13,7 +13,7 @@
 //!   ([`Limit::whole_request`] false: HTTP 422); the others are problems of the whole
 //!   request (HTTP 413).
 //! - **Text**: a leading UTF-8 byte-order mark is accepted in every text input
-//!   ([`strip_bom`]).
+//!   ([`strip_bom`]); a text field holds at most [`MAX_TEXT_BYTES`].
 //!
 //! Pure: callers count and measure, these functions only compare.
 
@@ -31,6 +31,9 @@ pub const MAX_VERTICES_PER_GEOMETRY: u64 = 200_000;
 pub const MAX_VERTICES_PER_REQUEST: u64 = 2_000_000;
 /// Most features (records, parcels, rows) accepted in one request or import.
 pub const MAX_FEATURES_PER_REQUEST: u64 = 100_000;
+/// Longest text value of one field, in bytes (UTF-8): far beyond a name, an address
+/// or a list of surfaces, and short of a hostile multi-megabyte value.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 /// Largest file the CLI reads as input (GeoJSON, CSV, GPX): more than any HTTP body,
 /// never unbounded. Only regular files are read.
 pub const MAX_CLI_FILE_BYTES: u64 = 256 * MIB;

@@ -68,6 +68,16 @@ pub enum FieldError {
         /// What is wrong with it.
         reason: crate::date::DateError,
     },
+    /// A text value longer than [`crate::input_limits::MAX_TEXT_BYTES`].
+    #[error("field {field:?}: the text is {bytes} bytes long; a field holds at most {limit} bytes")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// Its length in bytes (UTF-8).
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A text value outside the field's allowed values.
     #[error("field {field:?}: {value} is not allowed; allowed values: {}", .allowed.join(", "))]
     NotAllowed {
@@ -132,6 +142,10 @@ fn check_field(def: &FieldDef, value: &Value) -> Result<(), FieldError> {
     match def.ty {
         FieldType::Text => {
             let text = value.as_str().ok_or_else(|| type_error("text"))?;
+            let limit = crate::input_limits::MAX_TEXT_BYTES;
+            if text.len() > limit {
+                return Err(FieldError::TooLong { field: def.name, bytes: text.len(), limit });
+            }
             if !def.allowed.is_empty() && !def.allowed.contains(&text) {
                 return Err(FieldError::NotAllowed {
                     field: def.name,
@@ -673,5 +687,23 @@ pub(crate) mod tests {
         assert_eq!(integer_value(&json!(u64::MAX)), None);
         assert_eq!(integer_value(&json!(9.3e18)), None);
         assert_eq!(integer_value(&json!("2")), None);
+    }
+
+    #[test]
+    fn text_longer_than_the_limit_is_refused_naming_the_field() {
+        let limit = crate::input_limits::MAX_TEXT_BYTES;
+        let props = |name: String| json!({"name": name, "project_type": "土地整治", "accuracy": "illustrative"});
+        let at_limit = "a".repeat(limit);
+        let ok = validate_properties(LayerKind::ConsolidationProjects, props(at_limit).as_object().unwrap());
+        assert!(ok.is_ok(), "{ok:?}");
+        let long = "名".repeat(limit / 3 + 1);
+        let e = validate_properties(LayerKind::ConsolidationProjects, props(long).as_object().unwrap()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "field \"name\": the text is {} bytes long; a field holds at most {limit} bytes",
+                3 * (limit / 3 + 1)
+            )
+        );
     }
 }

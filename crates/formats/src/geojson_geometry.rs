@@ -35,6 +35,23 @@ pub fn polygons_from_geojson(value: &GeometryValue) -> Result<MultiPolygon<f64>,
     Ok(polygons)
 }
 
+/// The positions of a GeoJSON geometry, counted without converting it (so a
+/// caller can refuse one over [`Limit::VerticesPerGeometry`] first).
+pub fn geojson_vertex_count(value: &GeometryValue) -> u64 {
+    let lines = |lines: &[Vec<Position>]| lines.iter().map(|l| l.len() as u64).sum::<u64>();
+    match value {
+        GeometryValue::Point { .. } => 1,
+        GeometryValue::MultiPoint { coordinates } | GeometryValue::LineString { coordinates } => {
+            coordinates.len() as u64
+        }
+        GeometryValue::MultiLineString { coordinates } | GeometryValue::Polygon { coordinates } => lines(coordinates),
+        GeometryValue::MultiPolygon { coordinates } => coordinates.iter().map(|p| lines(p)).sum(),
+        GeometryValue::GeometryCollection { geometries } => {
+            geometries.iter().map(|g| geojson_vertex_count(&g.value)).sum()
+        }
+    }
+}
+
 /// `Ok` when `polygons` has at most [`Limit::VerticesPerGeometry`] vertices.
 pub fn check_vertices(polygons: &MultiPolygon<f64>) -> Result<(), String> {
     Limit::VerticesPerGeometry.check(polygons.coords_count() as u64, "the geometry").map_err(|e| e.to_string())

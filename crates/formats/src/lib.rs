@@ -9,7 +9,7 @@ pub mod origin_csv;
 pub mod parcels;
 pub mod report_csv;
 
-pub use geojson_geometry::{geometry_from_geojson, polygons_from_geojson};
+pub use geojson_geometry::{geojson_vertex_count, geometry_from_geojson, polygons_from_geojson};
 pub use origin_csv::{CsvEncoding, FormError, FormRow, decode, parse_origin_form};
 pub use parcels::{FileError, ParcelInput, ParcelRow, read_parcels};
 pub use report_csv::CsvTable;

@@ -76,6 +76,10 @@ impl IntoResponse for AppError {
                 (StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }
             AppError::Store(StoreError::Invalid(e)) => (StatusCode::BAD_REQUEST, e.to_string()),
+            AppError::Store(StoreError::LimitExceeded(e)) if e.whole_request() => {
+                (StatusCode::PAYLOAD_TOO_LARGE, e.to_string())
+            }
+            AppError::Store(StoreError::LimitExceeded(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
             AppError::Store(e @ StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, e.to_string()),
             AppError::Store(StoreError::Database(e)) => {
                 // Internals go to the log, not to the client.
@@ -119,6 +123,37 @@ impl IntoResponse for AppError {
         };
         error_response(status, &message)
     }
+}
+
+/// Middleware: every error answer is JSON `{"error": …, "status": …}`, also the
+/// ones the framework makes itself (a path segment that is not a number, a
+/// method the route does not take, a body that does not deserialize): their
+/// text becomes the message.
+pub async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let message = match text.trim() {
+        "" if status == StatusCode::METHOD_NOT_ALLOWED => "this path does not take that method".to_owned(),
+        "" => status.canonical_reason().unwrap_or("error").to_owned(),
+        text => text.to_owned(),
+    };
+    let mut answer = error_response(status, &message);
+    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        if let Some(value) = parts.headers.get(&name) {
+            answer.headers_mut().insert(name, value.clone());
+        }
+    }
+    answer
 }
 
 /// The JSON error body every error response has: `{"error": …, "status": …}`.

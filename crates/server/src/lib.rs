@@ -115,7 +115,8 @@ pub fn app(state: AppState) -> Router {
         .fallback(routes::web::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware(s.clone(), auth::authenticate))
-        .layer(middleware(s.clone(), deadline::deadline));
+        .layer(middleware(s.clone(), deadline::deadline))
+        .layer(axum::middleware::map_response(error::json_errors));
     let router = match cors(&state.cors_origins) {
         Some(cors) => router.layer(cors),
         None => router,

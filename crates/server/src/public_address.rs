@@ -105,7 +105,8 @@ fn forwarded<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A host with an optional port: a DNS name, an IPv4 address or a bracketed
 /// IPv6 address; nothing else (no user info, path, scheme or odd characters).
 fn check_host(host: &str) -> Result<String, String> {
-    let bad = || format!("the Host header {host:?} is not a host name or address with an optional port");
+    // The value is not repeated: it is the client's, and may be markup.
+    let bad = || "the Host header is not a host name or address with an optional port".to_owned();
     let authority = Authority::from_str(host).map_err(|_| bad())?;
     if authority.as_str().contains('@') {
         return Err(bad());

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
+use axum::http::{StatusCode, Version, header};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -123,7 +124,16 @@ pub async fn serve(
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
             let router = router.clone();
-            async move { Ok::<_, Infallible>(router.oneshot(request).await.unwrap_or_else(|e| match e {})) }
+            async move {
+                // RFC 9112 §3.2: an HTTP/1.1 request without a Host header, or
+                // with more than one, is answered 400.
+                if request.version() == Version::HTTP_11 && request.headers().get_all(header::HOST).iter().count() != 1
+                {
+                    let message = "an HTTP/1.1 request needs exactly one Host header";
+                    return Ok(crate::error::error_response(StatusCode::BAD_REQUEST, message));
+                }
+                Ok::<_, Infallible>(router.oneshot(request).await.unwrap_or_else(|e| match e {}))
+            }
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

@@ -211,7 +211,6 @@ async fn the_ledger_csv_never_carries_a_formula() {
 /// The store reports them as `StoreError::LimitExceeded`; the mapping in
 /// `crates/server/src/error.rs` comes with its rewrite.
 #[tokio::test]
-#[ignore = "needs StoreError::LimitExceeded mapped to 422/413 in crates/server/src/error.rs"]
 async fn oversized_geometries_are_422_and_oversized_requests_413() {
     let dir = tempfile::tempdir().unwrap();
     let state = state(dir.path()).await;

@@ -13,7 +13,7 @@ use geo::{Geometry, MultiPolygon};
 use landtrace_domain::compensation::HouseInputs;
 use landtrace_domain::consolidation::{Attachments, ProjectType, area_mu, consolidation_compensation};
 use landtrace_domain::{Date, LayerKind, UseRequest, compensation, expropriation_timeline, project_by_decision_no};
-use landtrace_formats::{ParcelInput, polygons_from_geojson, read_parcels};
+use landtrace_formats::{FileError, ParcelInput, geojson_vertex_count, polygons_from_geojson, read_parcels};
 use landtrace_spatial::{Crs, LonLat, geodesic_area_m2};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -57,6 +57,10 @@ pub(crate) fn polygon_geometry(value: &Value, name: &str) -> Result<MultiPolygon
     };
     let g: geojson::Geometry =
         serde_json::from_value(geometry).map_err(|e| bad(format!("`{name}`: not GeoJSON: {e}")))?;
+    // One geometry over the vertex limit is unprocessable (422), as in a write.
+    landtrace_domain::input_limits::Limit::VerticesPerGeometry
+        .check(geojson_vertex_count(&g.value), format!("`{name}`"))
+        .map_err(|e| AppError::Unprocessable(e.to_string()))?;
     polygons_from_geojson(&g.value).map_err(|e| bad(format!("`{name}`: {e}")))
 }
 
@@ -81,7 +85,9 @@ const VALUATION_LAYERS: [LayerKind; 3] =
     [LayerKind::CountyBoundaries, LayerKind::UrbanGradeZones, LayerKind::CollectiveGradeZones];
 
 /// A JSON request body as `T`, with a clear message when it is not.
+/// A leading UTF-8 byte-order mark is accepted, as in every text input.
 pub(crate) fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let body = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body);
     serde_json::from_slice(body).map_err(|e| bad(format!("the body is not a valid request: {e}")))
 }
 
@@ -127,7 +133,11 @@ pub async fn valuation_batch(
         .cpu
         .run_cancellable(move |cancelled| -> Result<_, AppError> {
             let text = std::str::from_utf8(&body).map_err(|_| bad("the uploaded file is not UTF-8 text"))?;
-            let rows = read_parcels(ParcelInput::detect(&filename, text), text).map_err(bad)?;
+            let rows = read_parcels(ParcelInput::detect(&filename, text), text).map_err(|e| match e {
+                FileError::Limit(limit) if limit.whole_request() => AppError::PayloadTooLarge(limit.to_string()),
+                FileError::Limit(limit) => AppError::Unprocessable(limit.to_string()),
+                other => bad(other),
+            })?;
             if rows.is_empty() {
                 return Err(bad("the file holds no parcels"));
             }
@@ -279,7 +289,8 @@ pub struct CompensationRequest {
 }
 
 /// `POST /api/land/expropriation/compensation`.
-pub async fn compensation_estimate(Json(req): Json<CompensationRequest>) -> Result<Json<Value>, AppError> {
+pub async fn compensation_estimate(body: Bytes) -> Result<Json<Value>, AppError> {
+    let req: CompensationRequest = json_body(&body)?;
     let project = project_by_decision_no(&req.decision_no)
         .ok_or_else(|| bad(format!("decision_no {:?} is not 临政发〔2023〕10号 or 11号", req.decision_no)))?;
     let value = match &req.appraised_value_yuan {

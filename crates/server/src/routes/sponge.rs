@@ -196,10 +196,7 @@ async fn estimate(state: &AppState, request: RunoffRequest) -> Result<Value, App
 /// `POST /api/sponge/runoff`.
 pub async fn runoff(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, AppError> {
     // A body of up to 16 MiB is parsed in the CPU pool, not on the async threads.
-    let request: RunoffRequest = state
-        .cpu
-        .run(move || serde_json::from_slice(&body).map_err(|e| bad(format!("the body is not valid: {e}"))))
-        .await??;
+    let request: RunoffRequest = state.cpu.run(move || crate::routes::land::json_body(&body)).await??;
     Ok(Json(estimate(&state, request).await?))
 }
 

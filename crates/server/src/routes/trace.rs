@@ -162,10 +162,10 @@ fn problems_response(problems: Vec<landtrace_domain::trace::FieldProblem>) -> Re
 }
 
 fn body_object(body: &Bytes) -> Result<Map<String, Value>, AppError> {
-    match serde_json::from_slice::<Value>(body) {
+    match crate::routes::land::json_body::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Err(AppError::BadRequest("the body must be a JSON object with the record's fields".into())),
-        Err(e) => Err(AppError::BadRequest(format!("the body is not valid JSON: {e}"))),
+        Err(e) => Err(e),
     }
 }
 

@@ -140,7 +140,8 @@ pub async fn freight_sources(State(state): State<AppState>) -> Result<Json<Value
 }
 
 /// `POST /api/truck-ban/check`.
-pub async fn check(State(state): State<AppState>, Json(req): Json<CheckRequest>) -> Result<Json<Value>, AppError> {
+pub async fn check(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, AppError> {
+    let req: CheckRequest = crate::routes::land::json_body(&body)?;
     let crs = req.crs.as_deref().map_or(Ok(Crs::Wgs84), Crs::parse).map_err(bad)?;
     let point = crs.to_wgs84(LonLat::new(req.lon, req.lat).map_err(bad)?);
     let at = LocalDateTime::parse_rfc3339(&req.at).map_err(|e| bad(format!("`at`: {e}")))?;
