@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use landtrace_blackbox_tests::{Server, binary, data_dir, landtrace, repo_root};
+use landtrace_blackbox_tests::{
+    Server, TestDatabase, binary, data_dir, dechunk, landtrace, pg_base_url, psql, repo_root,
+};
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -229,42 +231,6 @@ enum Store {
     PostGis(TestDatabase),
 }
 
-/// A database of its own for the run, dropped afterwards.
-struct TestDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-fn psql(url: &str, sql: &str) -> String {
-    let out = Command::new("psql")
-        .args([url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
-        .output()
-        .expect("psql (scripts/test installs PostgreSQL)");
-    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-impl TestDatabase {
-    fn new(base: &str) -> TestDatabase {
-        let (prefix, _db) = base.rsplit_once('/').expect("URL with a database name");
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let name = format!("lt_hostile_{}_{nanos}", std::process::id());
-        psql(base, &format!("CREATE DATABASE {name}"));
-        let url = format!("{prefix}/{name}");
-        psql(&url, "CREATE EXTENSION IF NOT EXISTS postgis");
-        TestDatabase { admin_url: base.to_owned(), name, url }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([&self.admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
-            .output();
-    }
-}
-
 struct Fixture {
     dir: tempfile::TempDir,
     store: Store,
@@ -461,21 +427,6 @@ fn complete(raw: &[u8]) -> bool {
         return body.len() >= len;
     }
     head.contains("transfer-encoding: chunked") && body.ends_with(b"0\r\n\r\n")
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(eol) = body.windows(2).position(|w| w == b"\r\n") {
-        let size = String::from_utf8_lossy(&body[..eol]);
-        let n = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16).unwrap_or(0);
-        let rest = &body[eol + 2..];
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.extend_from_slice(&rest[..n]);
-        body = rest[n..].strip_prefix(b"\r\n").unwrap_or(&rest[n..]);
-    }
-    out
 }
 
 fn parse_response(raw: &[u8]) -> HttpResult {
@@ -874,17 +825,8 @@ fn every_hostile_input_is_refused_cleanly_on_geopackage() {
 
 #[test]
 fn every_hostile_input_is_refused_cleanly_on_postgis() {
-    let base = match std::env::var("LANDTRACE_TEST_DATABASE_URL") {
-        Ok(url) => url,
-        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostGIS is mandatory in CI: scripts/test starts it and sets LANDTRACE_TEST_DATABASE_URL")
-        }
-        Err(_) => {
-            eprintln!("skipped: LANDTRACE_TEST_DATABASE_URL is not set (eval \"$(scripts/postgres start)\")");
-            return;
-        }
-    };
-    let fixture = Fixture::new(|_| Store::PostGis(TestDatabase::new(&base)));
+    let Some(base) = pg_base_url() else { return };
+    let fixture = Fixture::new(|_| Store::PostGis(TestDatabase::new(&base, "hostile")));
     run_corpus("postgis", fixture);
 }
 

@@ -9,57 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use landtrace_blackbox_tests::{Server, free_port, repo_root};
+use landtrace_blackbox_tests::{Server, TestDatabase, free_port, pg_base_url, psql, repo_root};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "pg-test-token-0123456789";
 /// The fixed test point P7: inside the county, in no demo zone.
 const P7: (f64, f64) = (110.65, 35.115);
-
-fn base_url() -> Option<String> {
-    match std::env::var("LANDTRACE_TEST_DATABASE_URL") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostGIS is mandatory in CI: scripts/test starts it and sets LANDTRACE_TEST_DATABASE_URL")
-        }
-        Err(_) => {
-            eprintln!("skipped: LANDTRACE_TEST_DATABASE_URL is not set (eval \"$(scripts/postgres start)\")");
-            None
-        }
-    }
-}
-
-fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql").args([url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql]).output().expect("psql");
-    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// A database of its own for one test, dropped afterwards.
-struct TestDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl TestDatabase {
-    fn new(base: &str, tag: &str) -> TestDatabase {
-        let (prefix, _db) = base.rsplit_once('/').expect("URL with a database name");
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let name = format!("lt_{tag}_{}_{nanos}", std::process::id());
-        psql(base, &format!("CREATE DATABASE {name}"));
-        let url = format!("{prefix}/{name}");
-        psql(&url, "CREATE EXTENSION IF NOT EXISTS postgis");
-        TestDatabase { admin_url: base.to_owned(), name, url }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([&self.admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
-            .output();
-    }
-}
 
 fn project_at((lon, lat): (f64, f64), name: &str) -> Value {
     let d = 0.0005;
@@ -80,7 +35,7 @@ fn serve(dir: &Path, url: &str) -> Server {
 
 #[test]
 fn an_edit_through_one_instance_reaches_the_other_within_a_second() {
-    let Some(base) = base_url() else { return };
+    let Some(base) = pg_base_url() else { return };
     let db = TestDatabase::new(&base, "two");
     let dir = tempfile::tempdir().unwrap();
     let a = serve(dir.path(), &db.url);
@@ -159,7 +114,7 @@ fn wait_for(server: &Server, path: &str, want: u16, within: Duration) -> Value {
 
 #[test]
 fn the_server_answers_503_while_the_database_is_down_and_recovers_by_itself() {
-    if base_url().is_none() {
+    if pg_base_url().is_none() {
         return;
     }
     let cluster = PrivateCluster {
@@ -197,7 +152,7 @@ fn the_server_answers_503_while_the_database_is_down_and_recovers_by_itself() {
 
 #[test]
 fn migrate_copies_a_geopackage_into_postgis_and_back() {
-    let Some(base) = base_url() else { return };
+    let Some(base) = pg_base_url() else { return };
     let db = TestDatabase::new(&base, "migrate");
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| landtrace_blackbox_tests::landtrace(dir.path(), args);
@@ -227,15 +182,9 @@ fn migrate_copies_a_geopackage_into_postgis_and_back() {
     assert!(!exists.status.success(), "an existing target file must not be overwritten");
 }
 
-fn psql_lines(url: &str, sql: &str) -> Vec<String> {
-    let out = Command::new("psql").args([url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]).output().expect("psql");
-    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
-}
-
 #[test]
 fn writes_across_a_database_restart_are_stored_once_each_and_acknowledged_only_when_stored() {
-    if base_url().is_none() {
+    if pg_base_url().is_none() {
         return;
     }
     let cluster = PrivateCluster {
@@ -284,7 +233,8 @@ fn writes_across_a_database_restart_are_stored_once_each_and_acknowledged_only_w
         writer.join().unwrap()
     });
     eprintln!("{WRITES} writes, {refusals} refusals while the database restarted");
-    let stored = psql_lines(&url, "SELECT fid, name FROM consolidation_projects WHERE name LIKE '重启-%' ORDER BY fid");
+    let stored = psql(&url, "SELECT fid, name FROM consolidation_projects WHERE name LIKE '重启-%' ORDER BY fid");
+    let stored: Vec<&str> = stored.lines().collect();
     assert_eq!(stored.len(), WRITES, "each write is stored exactly once: {stored:?}");
     for id in &acknowledged {
         assert!(stored.iter().any(|l| l.starts_with(&format!("{id}|"))), "acknowledged id {id} is not stored");

@@ -325,11 +325,12 @@ pub fn http_request_bytes(addr: &str, request: &str) -> std::io::Result<(u16, Ve
     Ok((status, body))
 }
 
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
+/// The body of a chunked HTTP/1.1 answer (chunk extensions ignored).
+pub fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = body.windows(2).position(|w| w == b"\r\n") {
         let size = String::from_utf8_lossy(&body[..eol]);
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        let n = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16).unwrap_or(0);
         let rest = &body[eol + 2..];
         if n == 0 || rest.len() < n {
             break;
@@ -338,4 +339,60 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
         body = rest[n..].strip_prefix(b"\r\n").unwrap_or(&rest[n..]);
     }
     out
+}
+
+/// The PostGIS test database URL (`LANDTRACE_TEST_DATABASE_URL`): mandatory in CI,
+/// None (and the test says it is skipped) elsewhere without it.
+pub fn pg_base_url() -> Option<String> {
+    match std::env::var("LANDTRACE_TEST_DATABASE_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("PostGIS is mandatory in CI: scripts/test starts it and sets LANDTRACE_TEST_DATABASE_URL")
+        }
+        Err(_) => {
+            eprintln!("skipped: LANDTRACE_TEST_DATABASE_URL is not set (eval \"$(scripts/postgres start)\")");
+            None
+        }
+    }
+}
+
+/// Runs one SQL statement with `psql` and returns its rows, one line each,
+/// columns separated by `|`.
+pub fn psql(url: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args([url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .output()
+        .expect("psql (scripts/test installs PostgreSQL)");
+    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A PostGIS database of its own for one test, dropped afterwards.
+#[derive(Debug)]
+pub struct TestDatabase {
+    admin_url: String,
+    name: String,
+    /// Its URL.
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// Creates `lt_<tag>_…` on the server of `base` with the PostGIS extension.
+    pub fn new(base: &str, tag: &str) -> TestDatabase {
+        let (prefix, _db) = base.rsplit_once('/').expect("URL with a database name");
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let name = format!("lt_{tag}_{}_{nanos}", std::process::id());
+        psql(base, &format!("CREATE DATABASE {name}"));
+        let url = format!("{prefix}/{name}");
+        psql(&url, "CREATE EXTENSION IF NOT EXISTS postgis");
+        TestDatabase { admin_url: base.to_owned(), name, url }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args([&self.admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
+            .output();
+    }
 }

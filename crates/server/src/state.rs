@@ -257,12 +257,8 @@ impl AppState {
         actor: &Actor,
         key: Option<&IdempotencyKey>,
     ) -> Result<Outcome<Vec<i64>>, StoreError> {
-        let (state, actor, key) = (self.clone(), actor.clone(), key.cloned());
-        to_completion(async move {
-            let mut out = state.store.insert_many_keyed(vec![(kind, features)], &actor, key.as_ref()).await?;
-            if !out.replayed {
-                state.after_write(kind).await;
-            }
+        self.write_keyed(kind, actor, key, move |store, actor, key| async move {
+            let mut out = store.insert_many_keyed(vec![(kind, features)], &actor, key.as_ref()).await?;
             Ok(Outcome { value: out.value.pop().unwrap_or_default(), replayed: out.replayed })
         })
         .await
@@ -285,13 +281,8 @@ impl AppState {
         actor: &Actor,
         key: Option<&IdempotencyKey>,
     ) -> Result<Outcome<()>, StoreError> {
-        let (state, actor, key) = (self.clone(), actor.clone(), key.cloned());
-        to_completion(async move {
-            let out = state.store.update_keyed(kind, id, feature, &actor, key.as_ref()).await?;
-            if !out.replayed {
-                state.after_write(kind).await;
-            }
-            Ok(out)
+        self.write_keyed(kind, actor, key, move |store, actor, key| async move {
+            store.update_keyed(kind, id, feature, &actor, key.as_ref()).await
         })
         .await
     }
@@ -312,15 +303,38 @@ impl AppState {
         actor: &Actor,
         key: Option<&IdempotencyKey>,
     ) -> Result<Outcome<()>, StoreError> {
+        self.write_keyed(kind, actor, key, move |store, actor, key| async move {
+            store.delete_keyed(kind, id, &actor, key.as_ref()).await
+        })
+        .await
+    }
+
+    /// Runs `write` (given the store, the actor and the key) on its own task and
+    /// waits for it: when the awaiting request is dropped (the client left, the
+    /// deadline passed), the write still finishes — committed and applied to the
+    /// catalogue, or rolled back — never half done. A replayed write changed
+    /// nothing, so the catalogue is left as it is.
+    async fn write_keyed<T, F, Fut>(
+        &self,
+        kind: LayerKind,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+        write: F,
+    ) -> Result<Outcome<T>, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<dyn Store>, Actor, Option<IdempotencyKey>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<Outcome<T>, StoreError>> + Send,
+    {
         let (state, actor, key) = (self.clone(), actor.clone(), key.cloned());
-        to_completion(async move {
-            let out = state.store.delete_keyed(kind, id, &actor, key.as_ref()).await?;
+        let task = tokio::spawn(async move {
+            let out = write(state.store.clone(), actor, key).await?;
             if !out.replayed {
                 state.after_write(kind).await;
             }
             Ok(out)
-        })
-        .await
+        });
+        task.await.map_err(|e| StoreError::Refused(format!("the write task failed: {e}")))?
     }
 
     /// After a committed write: re-reads the layer. The write is stored and is
@@ -360,15 +374,6 @@ fn check_origin(origin: &str) -> Result<axum::http::HeaderValue, String> {
         return Err(format!("CORS origin {origin:?} must be scheme://host[:port], e.g. https://portal.example.gov.cn"));
     }
     axum::http::HeaderValue::from_str(o).map_err(|_| format!("CORS origin {origin:?} is not a valid header value"))
-}
-
-/// Runs a write on its own task and waits for it: when the awaiting request is
-/// dropped, the write still finishes (committed and applied to the catalogue,
-/// or rolled back), never half done.
-async fn to_completion<T: Send + 'static>(
-    work: impl std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
-) -> Result<T, StoreError> {
-    tokio::spawn(work).await.map_err(|e| StoreError::Refused(format!("the write task failed: {e}")))?
 }
 
 /// Applies changes other processes make to the same database (PostGIS

@@ -22,9 +22,7 @@ use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
 };
-use crate::write::{
-    AuditEntry, IdempotencySql, audit_insert, claim, insert_features, key_taken, read_before, replay, write_audit,
-};
+use crate::write::{AuditEntry, IdempotencySql, audit_insert, claim, insert_features, keyed, read_before, write_audit};
 use crate::write_failures::{StorageProblem, WriteFailures};
 use crate::{LayerCount, Store, StoreError, gpkg_blob, gpkg_functions, sqlite_state};
 
@@ -192,22 +190,14 @@ impl GeoPackageStore {
         result
     }
 
-    /// Runs a write that records `key` (when given) in its transaction: answers
-    /// a repeated key from the store without writing, notes storage failures,
-    /// and when a concurrent write took the key first answers with its outcome.
+    /// Runs a write that records `key` (when given) in its transaction (see
+    /// [`keyed`]), noting storage failures for `health`.
     async fn keyed<T, F>(&self, actor: &Actor, key: Option<&IdempotencyKey>, write: F) -> Result<Outcome<T>, StoreError>
     where
         T: serde::de::DeserializeOwned,
         F: std::future::Future<Output = Result<T, StoreError>>,
     {
-        if let Some(earlier) = replay(&self.pool, &IDEMPOTENCY, actor, key).await? {
-            return Ok(earlier);
-        }
-        match self.noted(write.await) {
-            Ok(value) => Ok(Outcome { value, replayed: false }),
-            Err(e) if key_taken(&e, key) => replay(&self.pool, &IDEMPOTENCY, actor, key).await?.ok_or(e),
-            Err(e) => Err(e),
-        }
+        keyed(&self.pool, &IDEMPOTENCY, actor, key, write, |result| self.noted(result)).await
     }
 
     /// Whether the file system lets us write the store now (without writing),

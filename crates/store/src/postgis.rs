@@ -22,9 +22,7 @@ use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
 };
-use crate::write::{
-    AuditEntry, IdempotencySql, audit_insert, claim, insert_features, key_taken, read_before, replay, write_audit,
-};
+use crate::write::{AuditEntry, IdempotencySql, audit_insert, claim, insert_features, keyed, read_before, write_audit};
 use crate::write_failures::WriteFailures;
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
 
@@ -203,25 +201,18 @@ impl PostGisStore {
         self.pool.close().await;
     }
 
-    /// Runs a write that records `key` (when given) in its transaction, as
-    /// `GeoPackageStore::keyed` does: a repeated key is answered from the
-    /// database, storage failures are noted for `health`, and a key taken by a
-    /// concurrent write answers with that write's outcome.
+    /// Runs a write that records `key` (when given) in its transaction (see
+    /// [`keyed`]), noting storage failures for `health`.
     async fn keyed<T, F>(&self, actor: &Actor, key: Option<&IdempotencyKey>, write: F) -> Result<Outcome<T>, StoreError>
     where
         T: serde::de::DeserializeOwned,
         F: std::future::Future<Output = Result<T, StoreError>>,
     {
-        if let Some(earlier) = replay(&self.pool, &IDEMPOTENCY, actor, key).await? {
-            return Ok(earlier);
-        }
-        let result = write.await;
-        self.failures.note(&result, || None);
-        match result {
-            Ok(value) => Ok(Outcome { value, replayed: false }),
-            Err(e) if key_taken(&e, key) => replay(&self.pool, &IDEMPOTENCY, actor, key).await?.ok_or(e),
-            Err(e) => Err(e),
-        }
+        let note = |result: Result<T, StoreError>| {
+            self.failures.note(&result, || None);
+            result
+        };
+        keyed(&self.pool, &IDEMPOTENCY, actor, key, write, note).await
     }
 
     /// After a write was refused for a storage reason: whether the database

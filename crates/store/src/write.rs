@@ -319,8 +319,39 @@ where
     Ok(())
 }
 
+/// Runs a write that records `key` (when given) in its transaction: answers a
+/// repeated key from the store without writing, passes the write's result
+/// through `note` (a backend's bookkeeping of storage failures), and when a
+/// concurrent write took the key first answers with that write's outcome.
+pub(crate) async fn keyed<DB, T, F>(
+    pool: &sqlx::Pool<DB>,
+    sql: &IdempotencySql,
+    actor: &Actor,
+    key: Option<&IdempotencyKey>,
+    write: F,
+    note: impl FnOnce(Result<T, StoreError>) -> Result<T, StoreError>,
+) -> Result<Outcome<T>, StoreError>
+where
+    DB: Database,
+    for<'e> &'e sqlx::Pool<DB>: Executor<'e, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: ColumnIndex<DB::Row>,
+    T: DeserializeOwned,
+    F: std::future::Future<Output = Result<T, StoreError>>,
+{
+    if let Some(earlier) = replay(pool, sql, actor, key).await? {
+        return Ok(earlier);
+    }
+    match note(write.await) {
+        Ok(value) => Ok(Outcome { value, replayed: false }),
+        Err(e) if key_taken(&e, key) => replay(pool, sql, actor, key).await?.ok_or(e),
+        Err(e) => Err(e),
+    }
+}
+
 /// Whether a keyed write failed because another write took its key first.
-pub(crate) fn key_taken(e: &StoreError, key: Option<&IdempotencyKey>) -> bool {
+fn key_taken(e: &StoreError, key: Option<&IdempotencyKey>) -> bool {
     key.is_some()
         && matches!(e, StoreError::Database(sqlx::Error::Database(db)) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
