@@ -72,6 +72,48 @@ fn writes_are_authorised_and_sizes_checked_before_the_body_is_read() {
 }
 
 #[test]
+fn many_concurrent_large_uploads_do_not_take_the_server_s_memory() {
+    let (_dir, server) = serve(&["--upload-memory-mb", "64"]);
+    let before = server.peak_memory_bytes();
+    // 40 clients each send 30 MB (under the 32 MiB upload limit) without a
+    // length, chunk by chunk: the bodies are spooled to disk as they arrive and
+    // loaded for the handler only within the 64 MiB budget.
+    let chunk = vec![b'x'; 1024 * 1024];
+    let clients: Vec<_> = (0..40)
+        .map(|_| {
+            let (addr, chunk) = (server.addr.clone(), chunk.clone());
+            std::thread::spawn(move || {
+                let mut stream = TcpStream::connect(&addr).unwrap();
+                stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+                let head = format!(
+                    "POST /api/land/valuation/batch?use=住宅 HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+                     Transfer-Encoding: chunked\r\n\r\n"
+                );
+                stream.write_all(head.as_bytes()).unwrap();
+                for _ in 0..30 {
+                    if stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).is_err()
+                        || stream.write_all(&chunk).is_err()
+                        || stream.write_all(b"\r\n").is_err()
+                    {
+                        break;
+                    }
+                }
+                let _ = stream.write_all(b"0\r\n\r\n");
+                let mut raw = Vec::new();
+                let _ = stream.read_to_end(&mut raw);
+                String::from_utf8_lossy(&raw).get(9..12).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0)
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    assert!(statuses.iter().all(|s| (400..500).contains(s)), "a file of x is refused: {statuses:?}");
+    let grew = server.peak_memory_bytes().saturating_sub(before);
+    assert!(grew < 512 * 1024 * 1024, "1.2 GB of uploads took {} MB of memory", grew / (1024 * 1024));
+    let (status, _) = server.get("/health");
+    assert_eq!(status, 200);
+}
+
+#[test]
 fn slow_headers_slow_bodies_and_idle_connections_are_cut() {
     let (_dir, server) = serve(&["--header-timeout-s", "1", "--body-timeout-s", "1"]);
     let addr = &server.addr;

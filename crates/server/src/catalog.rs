@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use geo::{BoundingRect, Geometry, Rect};
 use landtrace_domain::LayerKind;
-use landtrace_spatial::ZoneIndex;
+use landtrace_spatial::{PreparedZone, ZoneIndex};
 use landtrace_store::Feature;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -120,33 +120,67 @@ impl Catalog {
     /// Replaces a layer with `features` and returns the bounding boxes of every
     /// feature that was added, removed or changed (old and new geometry both).
     pub fn replace_layer(&mut self, kind: LayerKind, features: Vec<Feature>) -> Vec<Rect<f64>> {
+        let change = self.plan_replacement(kind, features);
+        let changed = change.changed.clone();
+        self.apply(change);
+        changed
+    }
+
+    /// Works out how to replace a layer with `features`, without changing the
+    /// catalogue: the costly part (bounding boxes, comparing with the features
+    /// held now, preparing the changed zones for exact point tests), which can
+    /// run under a read lock. [`Catalog::apply`] then makes the change quickly.
+    /// Zones of unchanged features are kept as they are.
+    pub fn plan_replacement(&self, kind: LayerKind, features: Vec<Feature>) -> LayerChange {
         let new = LayerFeatures::new(features);
-        let old = self.layers.remove(&kind).unwrap_or_default();
-        let mut changed = Vec::new();
+        let empty = LayerFeatures::default();
+        let old = self.layers.get(&kind).unwrap_or(&empty);
         let bbox = |f: &Feature| f.geometry.as_ref().and_then(BoundingRect::bounding_rect);
+        let (mut changed, mut drop_zones, mut add_zones) = (Vec::new(), Vec::new(), Vec::new());
         for (id, f) in &old.by_id {
             if new.by_id.get(id).is_none_or(|n| n != f) {
                 changed.extend(bbox(f));
+                drop_zones.push((kind, *id));
             }
         }
         for (id, f) in &new.by_id {
             if old.by_id.get(id).is_none_or(|o| o != f) {
                 changed.extend(bbox(f));
-            }
-        }
-        if kind.is_zone() {
-            for id in old.by_id.keys() {
-                self.zones.remove(&(kind, *id));
-            }
-            for f in new.by_id.values() {
                 if let Some(Geometry::MultiPolygon(mp)) = &f.geometry {
-                    self.zones.insert((kind, f.id), mp.clone());
+                    add_zones.push(((kind, *id), PreparedZone::new(mp.clone())));
                 }
             }
         }
-        self.layers.insert(kind, new);
-        changed
+        if !kind.is_zone() {
+            drop_zones.clear();
+            add_zones.clear();
+        }
+        LayerChange { kind, layer: new, drop_zones, add_zones, changed }
     }
+
+    /// Applies a change worked out by [`Catalog::plan_replacement`] (from the
+    /// catalogue as it still is): swaps the layer in and updates the zone index
+    /// for the changed features only.
+    pub fn apply(&mut self, change: LayerChange) {
+        for key in &change.drop_zones {
+            self.zones.remove(key);
+        }
+        for (key, zone) in change.add_zones {
+            self.zones.insert_prepared(key, zone);
+        }
+        self.layers.insert(change.kind, change.layer);
+    }
+}
+
+/// A layer replacement worked out by [`Catalog::plan_replacement`].
+#[derive(Debug)]
+pub struct LayerChange {
+    kind: LayerKind,
+    layer: LayerFeatures,
+    drop_zones: Vec<ZoneKey>,
+    add_zones: Vec<(ZoneKey, PreparedZone)>,
+    /// Bounding boxes of every feature added, removed or changed.
+    pub changed: Vec<Rect<f64>>,
 }
 
 #[cfg(test)]

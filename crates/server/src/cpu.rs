@@ -1,11 +1,13 @@
 //! A bounded pool for CPU-heavy request work (parcel overlays, batch
 //! valuations, track checks, spreadsheet imports, validating large writes).
 //!
-//! The work runs on tokio's blocking threads, never on the async worker threads
-//! that answer every other request (locate, tiles, health), and at most
+//! The work runs on threads of lower scheduling priority
+//! ([`landtrace_store::low_priority`]), never on the async worker threads that
+//! answer every other request (locate, tiles, health), and at most
 //! [`CpuPool::workers`] jobs run at once: by default one fewer than the cores, so
-//! one core stays free for the light requests however many heavy ones arrive.
-//! A job waits for a worker as long as its request's deadline allows.
+//! one core stays free for the light requests however many heavy ones arrive,
+//! and the kernel gives the light requests the other core first too. A job
+//! waits for a worker as long as its request's deadline allows.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -95,7 +97,7 @@ impl CpuPool {
         // Dropped with this future: when the request goes away before the job
         // ends, the job sees the flag (after it ends, the flag is harmless).
         let _cancel_on_drop = CancelOnDrop(cancelled.clone());
-        tokio::task::spawn_blocking(move || {
+        landtrace_store::low_priority::run(move || {
             let _permit = permit;
             work(&cancelled)
         })
@@ -111,13 +113,13 @@ pub struct CpuSlot {
 }
 
 impl CpuSlot {
-    /// Runs `work` on a blocking thread, in this slot.
+    /// Runs `work` on a thread of lower priority, in this slot.
     pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("a worker failed: {e}")))
+        landtrace_store::low_priority::run(work).await.map_err(|e| AppError::Internal(format!("a worker failed: {e}")))
     }
 }
 

@@ -142,6 +142,8 @@ pub struct AppState {
     pub public: Arc<PublicAddress>,
     /// Origins allowed to call the API from a browser (CORS).
     pub cors_origins: Arc<Vec<axum::http::HeaderValue>>,
+    /// Held while a layer is re-read into the catalogue (one at a time).
+    pub refreshing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -172,6 +174,7 @@ impl AppState {
             auth_failures: Arc::default(),
             public: Arc::new(public),
             cors_origins: Arc::new(cors_origins),
+            refreshing: Arc::default(),
         };
         // Subscribe before the first read, so no change between them is missed.
         let feed = state.store.subscribe().await?;
@@ -199,8 +202,18 @@ impl AppState {
         if kind.geometry() == GeometryKind::None {
             return Ok(());
         }
+        // One refresh at a time: each plans its change against the catalogue as
+        // the previous one left it.
+        let _one_at_a_time = self.refreshing.lock().await;
         let features = self.store.features(kind).await?;
-        let changed = self.catalog.write().await.replace_layer(kind, features);
+        // The costly part under a read lock on a blocking thread (locate and
+        // tiles go on), then a short write lock to swap the layer in.
+        let catalog = self.catalog.clone().read_owned().await;
+        let change = tokio::task::spawn_blocking(move || catalog.plan_replacement(kind, features))
+            .await
+            .map_err(|e| StoreError::Refused(format!("re-reading {} stopped: {e}", kind.table_name())))?;
+        let changed = change.changed.clone();
+        self.catalog.write().await.apply(change);
         let sets: Vec<String> = self.tilesets.layers_of_kind(kind).into_iter().map(str::to_owned).collect();
         let buffer = self.tilesets.layer(kind).map_or(0.0, |c| f64::from(c.buffer_px()) / f64::from(c.extent()));
         let dropped = self.tile_cache.invalidate(&sets, &changed, buffer);

@@ -201,42 +201,53 @@ pub fn prepare_record(
 
 /// Checks GeoJSON features bound for the origin-point layer as records; all of
 /// them or none: the problems of every failing feature are reported together.
-/// The checks run in `slot`, a worker of the CPU pool the caller holds.
+/// The checks run in `slot`, a worker of the CPU pool the caller holds for a
+/// large import, or in place for a few features.
 pub async fn prepare_features(
     state: &AppState,
-    slot: &crate::cpu::CpuSlot,
+    slot: Option<&crate::cpu::CpuSlot>,
     features: Vec<NewFeature>,
     actor: &Actor,
 ) -> Result<Vec<NewFeature>, AppError> {
     let divisions = divisions(state).await?;
-    let catalog = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
-    let actor = actor.clone();
-    slot.run(move || {
-        let mut out = Vec::with_capacity(features.len());
-        let mut failures = Vec::new();
-        for (i, f) in features.into_iter().enumerate() {
-            let position = match &f.geometry {
-                Some(Geometry::Point(p)) => LonLat::new(p.x(), p.y())
-                    .map_err(|e| vec![FieldProblem { field: "position".into(), message: e.to_string() }]),
-                _ => {
-                    Err(vec![FieldProblem { field: "position".into(), message: "a Point geometry is required".into() }])
-                }
-            };
-            match prepare_record(&f.properties, position, &divisions, &catalog, &actor, None) {
-                Ok(p) => out.push(p.feature),
-                Err(problems) => {
-                    let text: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
-                    failures.push(format!("feature {i}: {}", text.join("; ")));
-                }
+    match slot {
+        Some(slot) => {
+            // The checks run without the catalogue's lock, on what they need.
+            let catalog = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
+            let actor = actor.clone();
+            slot.run(move || check_features(features, &divisions, &catalog, &actor)).await?
+        }
+        None => check_features(features, &divisions, &*state.catalog.read().await, actor),
+    }
+}
+
+fn check_features(
+    features: Vec<NewFeature>,
+    divisions: &Divisions,
+    catalog: &Catalog,
+    actor: &Actor,
+) -> Result<Vec<NewFeature>, AppError> {
+    let mut out = Vec::with_capacity(features.len());
+    let mut failures = Vec::new();
+    for (i, f) in features.into_iter().enumerate() {
+        let position = match &f.geometry {
+            Some(Geometry::Point(p)) => LonLat::new(p.x(), p.y())
+                .map_err(|e| vec![FieldProblem { field: "position".into(), message: e.to_string() }]),
+            _ => Err(vec![FieldProblem { field: "position".into(), message: "a Point geometry is required".into() }]),
+        };
+        match prepare_record(&f.properties, position, divisions, catalog, actor, None) {
+            Ok(p) => out.push(p.feature),
+            Err(problems) => {
+                let text: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
+                failures.push(format!("feature {i}: {}", text.join("; ")));
             }
         }
-        if failures.is_empty() {
-            Ok(out)
-        } else {
-            Err(AppError::BadRequest(format!("nothing was imported; {}", failures.join(" | "))))
-        }
-    })
-    .await?
+    }
+    if failures.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::BadRequest(format!("nothing was imported; {}", failures.join(" | "))))
+    }
 }
 
 /// Who may see what: the record as JSON for one client.

@@ -47,4 +47,4 @@ pub use lonlat::{CoordError, LonLat};
 pub use parcel::{ParcelError, ParcelSplit, RingId, ZonePart, split_by_zones, validate_parcel};
 pub use point_in_polygon::{Position, PreparedMultiPolygon};
 pub use validity::{PolygonError, validate_multipolygon};
-pub use zone_index::ZoneIndex;
+pub use zone_index::{PreparedZone, ZoneIndex};

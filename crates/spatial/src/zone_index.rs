@@ -98,9 +98,15 @@ impl<K: Clone + Eq + Hash> ZoneIndex<K> {
 
     /// Adds a zone, replacing the zone already stored under `key` if any.
     pub fn insert(&mut self, key: K, multi_polygon: MultiPolygon<f64>) {
+        self.insert_prepared(key, PreparedZone::new(multi_polygon));
+    }
+
+    /// Adds a zone prepared beforehand (see [`PreparedZone`]), replacing the zone
+    /// already stored under `key` if any. Cheap: the R-tree insertion only.
+    pub fn insert_prepared(&mut self, key: K, prepared: PreparedZone) {
         self.remove(&key);
         let slot = self.free_slots.pop().unwrap_or(self.slots.len());
-        let zone = Zone::new(key.clone(), multi_polygon, slot);
+        let zone = Zone::from_prepared(key.clone(), prepared, slot);
         if let Some(envelope) = &zone.envelope {
             self.tree.insert(*envelope);
         }
@@ -261,9 +267,30 @@ impl<K: Clone + Eq + Hash> ZoneIndex<K> {
     }
 }
 
+/// A zone with its exact point-in-polygon structure built (the costly part of
+/// an insertion, linear-logarithmic in its vertices), ready for
+/// [`ZoneIndex::insert_prepared`]: prepare outside a lock, insert under it.
+#[derive(Debug, Clone)]
+pub struct PreparedZone {
+    geometry: MultiPolygon<f64>,
+    shape: PreparedMultiPolygon,
+}
+
+impl PreparedZone {
+    /// Prepares `geometry`.
+    pub fn new(geometry: MultiPolygon<f64>) -> PreparedZone {
+        let shape = PreparedMultiPolygon::new(&geometry);
+        PreparedZone { geometry, shape }
+    }
+}
+
 impl<K> Zone<K> {
     fn new(key: K, geometry: MultiPolygon<f64>, slot: usize) -> Self {
-        let shape = PreparedMultiPolygon::new(&geometry);
+        Zone::from_prepared(key, PreparedZone::new(geometry), slot)
+    }
+
+    fn from_prepared(key: K, prepared: PreparedZone, slot: usize) -> Self {
+        let PreparedZone { geometry, shape } = prepared;
         let envelope = shape.bounds().map(|b| {
             let (min, max) = (b.min(), b.max());
             GeomWithData::new(Rectangle::from_corners([min.x, min.y], [max.x, max.y]), slot)

@@ -575,14 +575,7 @@ impl Store for GeoPackageStore {
     }
 
     async fn counts(&self) -> Result<Vec<LayerCount>, StoreError> {
-        let mut out = Vec::with_capacity(LayerKind::ALL.len());
-        for kind in LayerKind::ALL {
-            let n: i64 = sqlx::query_scalar(schema_sql(format!("SELECT count(*) FROM {}", quote(kind.table_name()))))
-                .fetch_one(&self.pool)
-                .await?;
-            out.push(LayerCount { kind, count: u64::try_from(n).unwrap_or(0) });
-        }
-        Ok(out)
+        crate::rows::count_layers(&self.pool).await
     }
 
     async fn features(&self, kind: LayerKind) -> Result<Vec<Feature>, StoreError> {

@@ -13,6 +13,7 @@ pub mod geojson_io;
 pub mod gpkg;
 mod gpkg_blob;
 mod gpkg_functions;
+pub mod low_priority;
 pub mod postgis;
 mod rows;
 mod sqlite_state;
@@ -68,21 +69,36 @@ pub(crate) async fn prepare_exact_copy(
     Ok((ids, validate::validate_stored(batches)?))
 }
 
-/// Validates batches on a blocking thread: validation is CPU-bound (a large
-/// polygon takes a while), and an async caller's worker threads must stay free
-/// to answer other requests meanwhile.
+/// Writes with more vertices than this are validated on a thread of lower
+/// priority (see [`low_priority`]); smaller ones take microseconds, in place.
+const VALIDATE_IN_PLACE_VERTICES: usize = 20_000;
+
+fn vertices(features: &[NewFeature]) -> usize {
+    use geo::CoordsIter;
+    features.iter().filter_map(|f| f.geometry.as_ref()).map(|g| g.coords_count()).sum()
+}
+
+/// Validates batches; a large write (a polygon of many vertices takes a while)
+/// on a thread of lower priority, so that an async caller's worker threads stay
+/// free and light requests keep the cores first.
 pub(crate) async fn validate_batches_off_thread(batches: Batches) -> Result<Batches, StoreError> {
-    tokio::task::spawn_blocking(move || validate::validate_batches(batches))
+    if batches.iter().map(|(_, f)| vertices(f)).sum::<usize>() <= VALIDATE_IN_PLACE_VERTICES {
+        return validate::validate_batches(batches);
+    }
+    low_priority::run(move || validate::validate_batches(batches))
         .await
         .map_err(|e| StoreError::Refused(format!("validation stopped: {e}")))?
 }
 
-/// Validates one feature for `kind` on a blocking thread (see
-/// [`validate_batches_off_thread`]).
+/// Validates one feature for `kind` as [`validate_batches_off_thread`] does.
 pub(crate) async fn validate_one_off_thread(kind: LayerKind, feature: NewFeature) -> Result<NewFeature, StoreError> {
-    tokio::task::spawn_blocking(move || validate::validate_one(kind, feature))
+    if vertices(std::slice::from_ref(&feature)) <= VALIDATE_IN_PLACE_VERTICES {
+        return Ok(validate::validate_one(kind, feature)?);
+    }
+    low_priority::run(move || validate::validate_one(kind, feature))
         .await
         .map_err(|e| StoreError::Refused(format!("validation stopped: {e}")))?
+        .map_err(StoreError::from)
 }
 
 /// Number of features in one layer.

@@ -14,7 +14,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use landtrace_domain::{FieldType, GeometryKind, LayerKind};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::{Postgres, Transaction};
 use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
@@ -465,20 +465,7 @@ impl Store for PostGisStore {
     }
 
     async fn counts(&self) -> Result<Vec<LayerCount>, StoreError> {
-        let list = LayerKind::ALL
-            .iter()
-            .map(|k| format!("(SELECT count(*) FROM {})", quote(k.table_name())))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let row = sqlx::query(schema_sql(format!("SELECT {list}"))).fetch_one(&self.pool).await?;
-        LayerKind::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, &kind)| {
-                let n: i64 = row.try_get(i)?;
-                Ok(LayerCount { kind, count: u64::try_from(n).unwrap_or(0) })
-            })
-            .collect()
+        crate::rows::count_layers(&self.pool).await
     }
 
     async fn features(&self, kind: LayerKind) -> Result<Vec<Feature>, StoreError> {

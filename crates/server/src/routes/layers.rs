@@ -61,19 +61,28 @@ pub async fn insert(
 ) -> Result<Response, AppError> {
     let kind = parse_layer(&layer)?;
     let (_, actor) = require_writer(&state, &headers, kind)?;
-    // One worker of the CPU pool for parsing and validating the features.
-    let slot = state.cpu.slot().await;
-    let mut features = slot.run(move || parse_body(kind, &body)).await??;
+    // A large import takes one worker of the CPU pool for parsing and checking
+    // its features (and holds it while the store validates and writes them); a
+    // small write is parsed in place and does not wait for a worker.
+    let slot = if body.len() > SMALL_WRITE_BYTES { Some(state.cpu.slot().await) } else { None };
+    let mut features = match &slot {
+        Some(slot) => slot.run(move || parse_body(kind, &body)).await??,
+        None => parse_body(kind, &body)?,
+    };
     if kind == LayerKind::OriginPoints {
         // Origin-point records get the same checks as through /api/trace (phones,
         // divisions, thresholds, the county boundary).
-        features = crate::trace::prepare_features(&state, &slot, features, &actor).await?;
+        features = crate::trace::prepare_features(&state, slot.as_ref(), features, &actor).await?;
     }
     let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
     drop(slot);
     let body = json!({ "layer": kind.table_name(), "inserted": out.value.len(), "ids": out.value });
     Ok(mark_replayed((StatusCode::CREATED, Json(body)).into_response(), out.replayed))
 }
+
+/// Bodies up to this size are parsed in place (microseconds), without waiting
+/// for a worker of the CPU pool.
+const SMALL_WRITE_BYTES: usize = 256 * 1024;
 
 fn parse_body(kind: LayerKind, body: &[u8]) -> Result<Vec<landtrace_store::NewFeature>, AppError> {
     let text =
@@ -99,8 +108,11 @@ pub async fn replace(
                 .into(),
         ));
     }
-    let slot = state.cpu.slot().await;
-    let mut features = slot.run(move || parse_body(kind, &body)).await??;
+    let slot = if body.len() > SMALL_WRITE_BYTES { Some(state.cpu.slot().await) } else { None };
+    let mut features = match &slot {
+        Some(slot) => slot.run(move || parse_body(kind, &body)).await??,
+        None => parse_body(kind, &body)?,
+    };
     if features.len() != 1 {
         return Err(AppError::BadRequest(format!(
             "expected one GeoJSON Feature to replace feature {id}, got {}",
