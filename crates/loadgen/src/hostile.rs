@@ -4,6 +4,12 @@
 //! byte every few seconds, 60 MB anonymous uploads, and a bounded crowd of idle
 //! connections.
 //!
+//! The written polygons are ones the server must refuse: the 150,000-vertex one
+//! crosses itself where an exact check finds it last (so its whole validation is
+//! paid for), the 1,000,000-vertex one is over the vertex limit. A valid polygon
+//! stored again and again is not an attack but data: what large stored polygons
+//! cost tiles is measured with county-scale data, not here.
+//!
 //! It speaks raw HTTP/1.1 over TCP (not hyper) so it can stall mid-header and
 //! mid-body, and it records how each attempt ended: the status the server
 //! answered, a close without an answer, a reset, or "unfinished" when the phase
@@ -71,6 +77,18 @@ impl Payloads {
     }
 }
 
+/// As [`circle_polygon`], with its second and third vertices swapped: the ring
+/// crosses itself at its easternmost point, where a sweep from the west finds
+/// it last.
+pub fn crossed_circle_polygon(vertices: usize) -> String {
+    let circle = circle_polygon(vertices);
+    let start = circle.find("[[").map_or(0, |i| i + 2);
+    let positions: Vec<&str> = circle[start..circle.len() - 3].split("],[").collect();
+    let mut swapped: Vec<&str> = positions.clone();
+    swapped.swap(1, 2);
+    format!("{}{}]]}}", &circle[..start], swapped.join("],["))
+}
+
 /// A GeoJSON Polygon: a circle of `vertices` distinct vertices (closed, so one
 /// more position) around a point inside the county, in no demo zone. Simple and
 /// valid, so only its size makes it expensive.
@@ -92,7 +110,7 @@ pub fn circle_polygon(vertices: usize) -> String {
 fn write_body(vertices: usize) -> String {
     format!(
         r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","geometry":{},"properties":{{"name":"hostile {vertices}","project_type":"土地整治","accuracy":"illustrative"}}}}]}}"#,
-        circle_polygon(vertices)
+        crossed_circle_polygon(vertices)
     )
 }
 
@@ -325,7 +343,7 @@ pub async fn run_hostile(
     tasks.spawn(heavy_loop(
         target,
         vec![
-            heavy("polygon_150k_write", write, admin, &p.write_large),
+            heavy("polygon_150k_invalid_write", write, admin, &p.write_large),
             heavy("polygon_1m_write", write, admin, &p.write_huge),
         ],
         deadline,
@@ -368,7 +386,7 @@ pub async fn run_hostile(
 
 #[cfg(test)]
 mod tests {
-    use super::{circle_polygon, valuation_body, write_body};
+    use super::{circle_polygon, crossed_circle_polygon, valuation_body, write_body};
 
     #[test]
     fn the_circle_has_the_asked_vertices_and_is_closed() {
@@ -379,6 +397,19 @@ mod tests {
         assert_eq!(ring[0], ring[1000]);
         let distinct: std::collections::BTreeSet<String> = ring.iter().map(|p| p.to_string()).collect();
         assert_eq!(distinct.len(), 1000);
+    }
+
+    #[test]
+    fn the_crossed_circle_differs_from_the_circle_only_by_two_swapped_vertices() {
+        let ring = |text: &str| -> Vec<serde_json::Value> {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            value["coordinates"][0].as_array().unwrap().clone()
+        };
+        let (plain, crossed) = (ring(&circle_polygon(1000)), ring(&crossed_circle_polygon(1000)));
+        assert_eq!(crossed.len(), plain.len());
+        assert_eq!((&crossed[1], &crossed[2]), (&plain[2], &plain[1]));
+        assert_eq!(crossed[0], crossed[1000], "still closed");
+        assert_eq!(crossed[3..], plain[3..]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use landtrace_domain::trace::Divisions;
@@ -142,8 +143,20 @@ pub struct AppState {
     pub public: Arc<PublicAddress>,
     /// Origins allowed to call the API from a browser (CORS).
     pub cors_origins: Arc<Vec<axum::http::HeaderValue>>,
-    /// Held while a layer is re-read into the catalogue (one at a time).
-    pub refreshing: Arc<tokio::sync::Mutex<()>>,
+    /// Per layer (in [`LayerKind::ALL`] order): re-reads asked for and done.
+    pub refreshes: Arc<[LayerRefresh]>,
+}
+
+/// The re-reads of one layer into the catalogue. A caller takes a ticket
+/// (`asked` + 1) after its write committed; a re-read takes the lock, notes the
+/// tickets handed out so far, reads the store and applies, then records them as
+/// `covered`. A caller whose ticket is covered when it gets the lock returns at
+/// once: a re-read that started after its write has already shown it. So many
+/// writes to one layer cost about one re-read each time, not one each.
+#[derive(Debug, Default)]
+pub struct LayerRefresh {
+    asked: AtomicU64,
+    covered: tokio::sync::Mutex<u64>,
 }
 
 impl AppState {
@@ -174,7 +187,7 @@ impl AppState {
             auth_failures: Arc::default(),
             public: Arc::new(public),
             cors_origins: Arc::new(cors_origins),
-            refreshing: Arc::default(),
+            refreshes: LayerKind::ALL.iter().map(|_| LayerRefresh::default()).collect(),
         };
         // Subscribe before the first read, so no change between them is missed.
         let feed = state.store.subscribe().await?;
@@ -202,9 +215,17 @@ impl AppState {
         if kind.geometry() == GeometryKind::None {
             return Ok(());
         }
-        // One refresh at a time: each plans its change against the catalogue as
-        // the previous one left it.
-        let _one_at_a_time = self.refreshing.lock().await;
+        // Callers waiting on the same layer share one re-read: a re-read that
+        // started after this call covers it (see `LayerRefresh`). Re-reads of
+        // one layer run one at a time, each planning against what the previous
+        // one applied.
+        let refresh = &self.refreshes[LayerKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)];
+        let ticket = refresh.asked.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut covered = refresh.covered.lock().await;
+        if *covered >= ticket {
+            return Ok(());
+        }
+        let covers = refresh.asked.load(Ordering::SeqCst);
         let features = self.store.features(kind).await?;
         // The costly part under a read lock on a blocking thread (locate and
         // tiles go on), then a short write lock to swap the layer in.
@@ -220,6 +241,7 @@ impl AppState {
         if dropped > 0 {
             tracing::debug!(layer = kind.table_name(), dropped, "tiles invalidated");
         }
+        *covered = covers;
         Ok(())
     }
 
