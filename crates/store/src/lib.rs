@@ -93,12 +93,11 @@ pub(crate) async fn validate_batches_off_thread(batches: Batches) -> Result<Batc
 /// Validates one feature for `kind` as [`validate_batches_off_thread`] does.
 pub(crate) async fn validate_one_off_thread(kind: LayerKind, feature: NewFeature) -> Result<NewFeature, StoreError> {
     if vertices(std::slice::from_ref(&feature)) <= VALIDATE_IN_PLACE_VERTICES {
-        return Ok(validate::validate_one(kind, feature)?);
+        return validate::validate_one(kind, feature);
     }
     low_priority::run(move || validate::validate_one(kind, feature))
         .await
         .map_err(|e| StoreError::Refused(format!("validation stopped: {e}")))?
-        .map_err(StoreError::from)
 }
 
 /// Number of features in one layer.
