@@ -304,6 +304,32 @@ pub(crate) fn written_geojson(id: i64, feature: &NewFeature) -> String {
     serde_json::to_string(&written).expect("JSON values always serialise")
 }
 
+/// Every layer's feature count, in [`LayerKind::ALL`] order, from one
+/// statement (one connection, one read transaction), as both backends run it.
+pub(crate) async fn count_layers<'e, DB, E>(executor: E) -> Result<Vec<LayerCount>, StoreError>
+where
+    DB: Database,
+    E: sqlx::Executor<'e, Database = DB>,
+    <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'r> i64: sqlx::Decode<'r, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let list = LayerKind::ALL
+        .iter()
+        .map(|k| format!("(SELECT count(*) FROM {})", quote(k.table_name())))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row = sqlx::query(schema_sql(format!("SELECT {list}"))).fetch_one(executor).await?;
+    LayerKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &kind)| {
+            let n: i64 = row.try_get(i)?;
+            Ok(LayerCount { kind, count: u64::try_from(n).unwrap_or(0) })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use geo::{point, polygon};
@@ -350,30 +376,4 @@ mod tests {
             "UPDATE \"villages\" SET \"code\" = $1, \"name\" = $2, \"township_code\" = $3, \"source\" = $4 WHERE fid = $5"
         );
     }
-}
-
-/// Every layer's feature count, in [`LayerKind::ALL`] order, from one
-/// statement (one connection, one read transaction), as both backends run it.
-pub(crate) async fn count_layers<'e, DB, E>(executor: E) -> Result<Vec<LayerCount>, StoreError>
-where
-    DB: Database,
-    E: sqlx::Executor<'e, Database = DB>,
-    <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
-    for<'r> i64: sqlx::Decode<'r, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
-    let list = LayerKind::ALL
-        .iter()
-        .map(|k| format!("(SELECT count(*) FROM {})", quote(k.table_name())))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let row = sqlx::query(schema_sql(format!("SELECT {list}"))).fetch_one(executor).await?;
-    LayerKind::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, &kind)| {
-            let n: i64 = row.try_get(i)?;
-            Ok(LayerCount { kind, count: u64::try_from(n).unwrap_or(0) })
-        })
-        .collect()
 }
