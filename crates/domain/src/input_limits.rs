@@ -34,6 +34,9 @@ pub const MAX_FEATURES_PER_REQUEST: u64 = 100_000;
 /// Longest text value of one field, in bytes (UTF-8): far beyond a name, an address
 /// or a list of surfaces, and short of a hostile multi-megabyte value.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+/// Longest piece of a client's input an error message repeats, in characters: an
+/// answer about a bad 30 MB header line is a line, not 30 MB.
+pub const MAX_ECHOED_CHARS: usize = 80;
 /// Largest file the CLI reads as input (GeoJSON, CSV, GPX): more than any HTTP body,
 /// never unbounded. Only regular files are read.
 pub const MAX_CLI_FILE_BYTES: u64 = 256 * MIB;
@@ -201,6 +204,16 @@ fn mib_text(bytes: u64) -> String {
 }
 
 // ----- text ----------------------------------------------------------------------------
+
+/// `text` as an error message may repeat it: at most [`MAX_ECHOED_CHARS`]
+/// characters, ending in `…` when cut.
+pub fn echo(text: &str) -> String {
+    let mut chars = text.char_indices();
+    match chars.nth(MAX_ECHOED_CHARS) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
 
 /// `text` without a leading UTF-8 byte-order mark (U+FEFF), which spreadsheet and GIS
 /// programs on Windows write; every text input accepts one.
@@ -517,6 +530,14 @@ mod tests {
     fn body_limits_grow_with_the_kind_and_the_cli_allows_more() {
         let sizes: Vec<u64> = BodyKind::ALL.iter().map(|k| k.max_bytes()).collect();
         assert!(sizes.windows(2).all(|w| w[0] < w[1]), "{sizes:?}");
+    }
+
+    #[test]
+    fn errors_repeat_at_most_a_short_piece_of_the_input() {
+        assert_eq!(echo("wkt,name"), "wkt,name");
+        let long = "名".repeat(MAX_ECHOED_CHARS + 1);
+        assert_eq!(echo(&long), format!("{}…", "名".repeat(MAX_ECHOED_CHARS)));
+        assert_eq!(echo(&"x".repeat(MAX_ECHOED_CHARS)).len(), MAX_ECHOED_CHARS);
     }
 
     #[test]

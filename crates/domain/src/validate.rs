@@ -22,9 +22,6 @@ use crate::input_limits::RangeError;
 use crate::layers::{FieldDef, FieldType, LayerKind};
 use crate::prices::{self, Grade, GradeSystem, LandUse, PriceError};
 
-/// Longest rendering of an offending value kept in a message.
-const MAX_VALUE_CHARS: usize = 80;
-
 /// Why a feature's properties were rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -114,13 +111,7 @@ pub enum FieldError {
 
 /// JSON text of a value, shortened for messages.
 fn shown(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= MAX_VALUE_CHARS {
-        text
-    } else {
-        let head: String = text.chars().take(MAX_VALUE_CHARS).collect();
-        format!("{head}…")
-    }
+    crate::input_limits::echo(&value.to_string())
 }
 
 /// The integer in `value`: an integral JSON number (`2` or `2.0`) within `i64`.

@@ -132,7 +132,7 @@ fn read_csv(text: &str) -> Result<Vec<ParcelRow>, FileError> {
     let Some(wkt_col) = find(&["wkt", "geometry", "geom", "几何"]) else {
         return Err(FileError::Unreadable(format!(
             "CSV has no WKT column: expected a header named wkt, geometry or geom (found: {})",
-            headers.iter().collect::<Vec<_>>().join(", ")
+            landtrace_domain::input_limits::echo(&headers.iter().collect::<Vec<_>>().join(", "))
         )));
     };
     let id_col = find(&["id", "name", "编号", "名称"]);

@@ -594,7 +594,10 @@ impl Store for GeoPackageStore {
             // Validate everything before the transaction starts: a rejected input
             // never touches the file.
             let valid = crate::validate_batches_off_thread(batches).await?;
-            let mut tx = self.pool.begin().await?;
+            // IMMEDIATE: take the write lock at the start. A deferred transaction
+            // that reads before it writes can deadlock with another writer, and
+            // SQLite then answers "database is locked" at once (no busy wait).
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
             let mut ids = Vec::with_capacity(valid.len());
             for (kind, features) in &valid {
                 // An empty batch changes nothing, not even the layer's last_change.
@@ -688,7 +691,7 @@ impl Store for GeoPackageStore {
         let (ids, valid) = crate::prepare_exact_copy(self, batches).await?;
         self.noted(
             async {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
                 for ((kind, features), ids) in valid.iter().zip(&ids) {
                     insert_rows(&mut tx, *kind, features, Some(ids), None).await?;
                 }

@@ -44,6 +44,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, AppError
 fn parse_layer(name: &str) -> Result<LayerKind, AppError> {
     LayerKind::from_table_name(name).ok_or_else(|| {
         let known: Vec<&str> = LayerKind::ALL.iter().map(|k| k.table_name()).collect();
+        let name = landtrace_domain::input_limits::echo(name);
         AppError::NotFound(format!("no layer named {name:?}; layers: {}", known.join(", ")))
     })
 }

@@ -138,6 +138,7 @@ fn respond(tile: &CachedTile, headers: &HeaderMap) -> Response {
 }
 
 fn unknown_set(state: &AppState, set: &str) -> AppError {
+    let set = landtrace_domain::input_limits::echo(set);
     AppError::NotFound(format!("no tile set named {set:?}; sets: {}", state.tilesets.set_names().join(", ")))
 }
 
