@@ -422,39 +422,38 @@ impl AuthFailures {
     }
 }
 
-/// Middleware on every route: a request that carries an `Authorization` header
-/// is authenticated first, before its body is read. A wrong token is refused
-/// (401) and counted against the client ([`AuthFailures`]); a client with too
-/// many failures is refused (429) before its token is even looked at.
-pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The first check of every request (see [`crate::deadline::guard`]): a request
+/// that carries an `Authorization` header is authenticated before anything else,
+/// before its body is read. A wrong token is refused (401) and counted against
+/// the client ([`AuthFailures`]); a client with too many failures is refused
+/// (429) before its token is even looked at. `None`: go on.
+pub fn refuse_bad_token(state: &AppState, request: &Request) -> Option<Response> {
     if !request.headers().contains_key(header::AUTHORIZATION) {
-        return next.run(request).await;
+        return None;
     }
-    let client = state.public.client_ip(crate::serve::peer_of(&request), request.headers());
+    let client = state.public.client_ip(crate::serve::peer_of(request), request.headers());
     if let Some(client) = client
         && let Some(wait) = state.auth_failures.blocked(client)
     {
-        return AppError::TooManyRequests {
-            message: format!(
-                "too many failed sign-ins from {client}; wait {} s before trying again",
-                wait.as_secs().max(1)
-            ),
-            retry_after_s: wait.as_secs().max(1),
-        }
-        .into_response();
-    }
-    match identify(&state, request.headers()) {
-        Ok(_) => next.run(request).await,
-        Err(e) => {
-            if let Some(client) = client {
-                let failures = state.auth_failures.record(client);
-                tracing::warn!(%client, failures, path = request.uri().path(), reason = %e, "failed authentication");
-            } else {
-                tracing::warn!(path = request.uri().path(), reason = %e, "failed authentication");
+        return Some(
+            AppError::TooManyRequests {
+                message: format!(
+                    "too many failed sign-ins from {client}; wait {} s before trying again",
+                    wait.as_secs().max(1)
+                ),
+                retry_after_s: wait.as_secs().max(1),
             }
-            e.into_response()
-        }
+            .into_response(),
+        );
     }
+    let Err(e) = identify(state, request.headers()) else { return None };
+    if let Some(client) = client {
+        let failures = state.auth_failures.record(client);
+        tracing::warn!(%client, failures, path = request.uri().path(), reason = %e, "failed authentication");
+    } else {
+        tracing::warn!(path = request.uri().path(), reason = %e, "failed authentication");
+    }
+    Some(e.into_response())
 }
 
 /// Route middleware of `/api/layers/{layer}/features…` writes: 401 without a

@@ -1,5 +1,9 @@
-//! Every request has a deadline ([`crate::state::HttpLimits::request_timeout`]):
-//! a request still unanswered then is answered 503 and its handler dropped.
+//! What every request goes through first ([`guard`], one middleware rather than
+//! three, each of which would box the request's future once more): a token is
+//! checked before anything else ([`crate::auth::refuse_bad_token`]), the request
+//! has a deadline ([`crate::state::HttpLimits::request_timeout`]): one still
+//! unanswered then is answered 503 and its handler dropped; and every error
+//! answer is JSON ([`crate::error::json_errors`]).
 //!
 //! Dropping a handler never cuts a write in half: writes run to completion on
 //! their own task (see `AppState::insert`), and with an `Idempotency-Key` the
@@ -14,13 +18,22 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// The middleware.
-pub async fn deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = match crate::auth::refuse_bad_token(&state, &request) {
+        Some(refused) => refused,
+        None => within_deadline(&state, request, next).await,
+    };
+    crate::error::json_errors(response).await
+}
+
+async fn within_deadline(state: &AppState, request: Request, next: Next) -> Response {
     let limit = state.limits.request_timeout;
-    let path = request.uri().path().to_owned();
+    // Cheap: a `Uri` shares its bytes.
+    let uri = request.uri().clone();
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
-            tracing::warn!(path, seconds = limit.as_secs(), "request stopped at its deadline");
+            tracing::warn!(path = uri.path(), seconds = limit.as_secs(), "a request stopped at its deadline");
             AppError::Busy {
                 message: format!(
                     "the request took longer than {} s and was stopped. A write may still complete: retry it with \

@@ -40,8 +40,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// The router with every route.
 ///
 /// Around every route, from the outside in: CORS (when origins are
-/// configured), the request deadline ([`deadline`]), authentication of any
-/// `Authorization` header with the failed-sign-in limit ([`auth::authenticate`]).
+/// configured), then [`deadline::guard`]: authentication of any `Authorization`
+/// header with the failed-sign-in limit, the request deadline, JSON error bodies.
 /// Routes that write are then authorised for their layer before the body is
 /// read ([`auth::authorise_layer_write`], [`auth::authorise_record_write`]),
 /// and every route with a body reads it under its limits ([`upload`]).
@@ -114,9 +114,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(routes::web::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware(s.clone(), auth::authenticate))
-        .layer(middleware(s.clone(), deadline::deadline))
-        .layer(axum::middleware::map_response(error::json_errors));
+        .layer(middleware(s.clone(), deadline::guard));
     let router = match cors(&state.cors_origins) {
         Some(cors) => router.layer(cors),
         None => router,
