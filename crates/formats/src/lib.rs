@@ -4,10 +4,12 @@
 //! the HTTP upload endpoint share them. Input problems are reported per row, so
 //! one bad row never hides the others.
 
+pub mod geojson_geometry;
 pub mod origin_csv;
 pub mod parcels;
 pub mod report_csv;
 
+pub use geojson_geometry::{GeoJsonGeometryError, geometry_from_geojson};
 pub use origin_csv::{CsvEncoding, FormError, FormRow, decode, parse_origin_form};
 pub use parcels::{ParcelInput, ParcelRow, read_parcels};
 pub use report_csv::CsvTable;

@@ -10,6 +10,8 @@ use std::str::FromStr;
 use geo::{Geometry, MultiPolygon};
 use geojson::GeoJson;
 
+use crate::geojson_geometry::geometry_from_geojson;
+
 /// The format of a parcel file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParcelInput {
@@ -98,7 +100,7 @@ fn read_geojson(text: &str) -> Result<Vec<ParcelRow>, FileError> {
             let geometry = match &f.geometry {
                 None => Err("the feature has no geometry".to_owned()),
                 Some(g) => {
-                    Geometry::<f64>::try_from(&g.value).map_err(|e| format!("geometry: {e}")).and_then(to_multipolygon)
+                    geometry_from_geojson(&g.value).map_err(|e| format!("geometry: {e}")).and_then(to_multipolygon)
                 }
             };
             ParcelRow { row: i + 1, id, geometry }
@@ -158,6 +160,17 @@ mod tests {
         assert_eq!(rows[1].id.as_deref(), Some("二号"));
         assert_eq!(rows[1].geometry, Err("geometry is a Point, expected a Polygon or MultiPolygon".to_owned()));
         assert_eq!(rows[2].geometry, Err("the feature has no geometry".to_owned()));
+    }
+
+    /// Found by the `read_parcels_geojson` fuzz target: a one-number position in a
+    /// later part of a bare MultiPolygon panicked inside the `geojson` crate.
+    #[test]
+    fn short_position_is_a_row_error_not_a_panic() {
+        let text = r#"{"type":"MultiPolygon","coordinates":[[[[110.70,35.10],[110.71,35.10],[110.71,35.11],[110.70,35.10]]],[[[110.710]]]]}"#;
+        let rows = read_parcels(ParcelInput::GeoJson, text).unwrap();
+        assert_eq!(rows.len(), 1);
+        let message = rows[0].geometry.as_ref().unwrap_err();
+        assert!(message.starts_with("geometry: a position has 1 number(s)"), "{message}");
     }
 
     #[test]

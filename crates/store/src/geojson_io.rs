@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use geojson::GeoJson;
 use landtrace_domain::LayerKind;
+use landtrace_formats::geometry_from_geojson;
 use serde_json::{Map, Value, json};
 
 use crate::feature::{Feature, NewFeature};
@@ -28,7 +29,7 @@ pub fn parse_features(kind: LayerKind, text: &str) -> Result<Vec<NewFeature>, Fe
     let mut errors = Vec::new();
     let mut out = Vec::with_capacity(total);
     for (i, f) in features.into_iter().enumerate() {
-        let geometry = match f.geometry.as_ref().map(|g| geo::Geometry::<f64>::try_from(&g.value)) {
+        let geometry = match f.geometry.as_ref().map(|g| geometry_from_geojson(&g.value)) {
             None => None,
             Some(Ok(g)) => Some(g),
             Some(Err(e)) => {
@@ -80,5 +81,18 @@ mod tests {
         assert!(err.to_string().contains("not valid GeoJSON"), "{err}");
         let err = parse_features(LayerKind::FreightSources, r#"{"type":"Point","coordinates":[1,2]}"#).unwrap_err();
         assert!(err.to_string().contains("bare Geometry"), "{err}");
+    }
+
+    /// Found by the `geojson_parse_features` fuzz target: a position with one
+    /// number panicked inside the `geojson` crate's conversion.
+    #[test]
+    fn short_position_is_an_error_of_its_feature() {
+        let fc = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[110.7,35.1]},"properties":{}},
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[110.7,35.1],[110.8],[110.8,35.2],[110.7,35.1]]]},"properties":{}}]}"#;
+        let err = parse_features(LayerKind::FreightSources, fc).unwrap_err();
+        assert_eq!(err.errors.len(), 1);
+        assert_eq!(err.errors[0].feature, Some(2));
+        assert!(err.errors[0].message.contains("a position has 1 number(s)"), "{err}");
     }
 }

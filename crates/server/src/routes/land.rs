@@ -57,7 +57,7 @@ pub(crate) fn polygon_geometry(value: &Value, name: &str) -> Result<MultiPolygon
     };
     let g: geojson::Geometry =
         serde_json::from_value(geometry).map_err(|e| bad(format!("`{name}`: not GeoJSON: {e}")))?;
-    match Geometry::<f64>::try_from(&g.value).map_err(|e| bad(format!("`{name}`: {e}")))? {
+    match landtrace_formats::geometry_from_geojson(&g.value).map_err(|e| bad(format!("`{name}`: {e}")))? {
         Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
         Geometry::MultiPolygon(mp) => Ok(mp),
         _ => Err(bad(format!("`{name}` must be a Polygon or MultiPolygon"))),
