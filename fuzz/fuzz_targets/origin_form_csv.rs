@@ -31,7 +31,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(encoding, CsvEncoding::Gbk, "valid UTF-8 {utf8:?} was not read as UTF-8 by {encoding}");
     }
     let Ok(rows) = parse_origin_form(&text) else { return };
-    let lines = 1 + text.matches('\n').count();
+    // Physical lines: `\n`, `\r\n` and a lone `\r` ("CSV (Macintosh)") each end one.
+    let lines = 1 + text.replace("\r\n", "\n").matches(['\n', '\r']).count();
     let mut previous = 0;
     for row in &rows {
         assert!(row.line > previous && row.line <= lines, "row at line {} after line {previous}", row.line);
