@@ -504,6 +504,10 @@ pub fn runoff_control(
     }
 
     let total_area_m2: f64 = surfaces.iter().map(|s| s.area_m2).sum();
+    if !total_area_m2.is_finite() {
+        // Each area is finite, but their sum can overflow (and φ become NaN).
+        return Err(format!("下垫面面积之和 {total_area_m2} m² 超出范围（the total area is too large）"));
+    }
     let area_ha = total_area_m2 / 10_000.0;
     let weighted: f64 = surfaces.iter().map(|s| s.weighted).sum();
     let phi = weighted / total_area_m2;
@@ -830,6 +834,16 @@ mod tests {
         input.target_percent = 100.0;
         input.design_rainfall_mm = Some(40.0);
         assert!(runoff_control(&input, &c, &k).unwrap_err().contains("0 与 100"));
+    }
+
+    /// Caught by the invariant of the `sponge_surfaces` fuzz target: two finite areas whose sum
+    /// overflows gave an estimate of NaN m³.
+    #[test]
+    fn areas_summing_past_f64_are_refused() {
+        let surfaces = parse_surfaces("屋面=1e308;屋面=1e308").unwrap();
+        let input = RunoffInput { surfaces, facilities: Vec::new(), target_percent: 80.0, design_rainfall_mm: None };
+        let e = runoff_control(&input, &RunoffCoefficients::bundled(), &CaptureCurve::bundled()).unwrap_err();
+        assert!(e.contains("the total area is too large"), "{e}");
     }
 
     #[test]
