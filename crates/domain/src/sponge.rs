@@ -861,6 +861,15 @@ mod tests {
         assert!(runoff_control(&input, &c, &k).unwrap_err().contains("0 与 100"));
     }
 
+    /// Caught by the invariant of the `sponge_surfaces` fuzz target: two finite areas
+    /// whose sum overflowed gave an estimate of NaN m³. Each area is now at most the
+    /// input limit, so no sum of them overflows: such areas are refused one by one.
+    #[test]
+    fn areas_summing_past_f64_are_refused() {
+        let e = parse_surfaces("屋面=1e308;屋面=1e308").unwrap_err();
+        assert!(e.contains("1e308 is out of range"), "{e}");
+    }
+
     #[test]
     fn absurd_magnitudes_are_refused_naming_the_field_and_the_range() {
         let (c, k) = (RunoffCoefficients::bundled(), CaptureCurve::bundled());

@@ -1,21 +1,57 @@
-//! GeoJSON geometries read strictly: what RFC 7946 forbids is refused, not repaired.
+//! GeoJSON geometries read strictly: what RFC 7946 forbids is refused, not repaired,
+//! and nothing in them can make the conversion panic.
 //!
-//! geo-types closes an unclosed polygon ring by itself, so a file whose rings do not
-//! end where they start would be stored as something its author never drew. RFC 7946
-//! §3.1.6 requires every linear ring to be closed (its first and last positions
-//! identical); [`geometry_from_geojson`] checks that, naming the ring, before
-//! converting. Every GeoJSON reader of the platform (layer imports, parcel files, the
-//! parcel of a request) goes through it.
+//! - geo-types closes an unclosed polygon ring by itself, so a file whose rings do
+//!   not end where they start would be stored as something its author never drew.
+//!   RFC 7946 §3.1.6 requires every linear ring to be closed (its first and last
+//!   positions identical); [`geometry_from_geojson`] checks that, naming the ring.
+//! - `geojson` 1.0 checks the length of a Point's position only; its conversion to
+//!   `geo-types` indexes `position[1]` of every other position unchecked, so
+//!   `{"type":"Polygon","coordinates":[[[110.7]]]}` panics inside the library
+//!   (found by the `read_parcels_geojson` fuzz target). Positions are checked first.
+//!
+//! Every GeoJSON reader of the platform (layer imports, parcel files, the parcel of a
+//! request) converts through [`geometry_from_geojson`].
 
 use geo::{CoordsIter, Geometry, MultiPolygon};
 use geojson::{GeometryValue, Position};
 use landtrace_domain::input_limits::Limit;
 
-/// The geometry, if every polygon ring in it is closed; else a message naming the
-/// polygon and the ring (`polygon #2 hole #1 is not closed: …`).
+/// The geometry, if every position has at least two numbers and every polygon
+/// ring is closed; else a message naming the problem (`polygon #2 hole #1 is not
+/// closed: …`, `a position has 1 number(s); …`).
+///
+/// ```
+/// use landtrace_formats::geometry_from_geojson;
+///
+/// let short: geojson::Geometry = r#"{"type":"LineString","coordinates":[[110.7,35.1],[110.8]]}"#.parse().unwrap();
+/// let err = geometry_from_geojson(&short.value).unwrap_err();
+/// assert_eq!(err, "a position has 1 number(s); at least 2 (longitude, latitude) are needed");
+/// ```
 pub fn geometry_from_geojson(value: &GeometryValue) -> Result<Geometry<f64>, String> {
+    check_positions(value)?;
     check_rings_closed(value)?;
     Geometry::<f64>::try_from(value).map_err(|e| e.to_string())
+}
+
+fn check_positions(value: &GeometryValue) -> Result<(), String> {
+    let check = |p: &Position| match p.len() {
+        len @ 0..2 => Err(format!("a position has {len} number(s); at least 2 (longitude, latitude) are needed")),
+        _ => Ok(()),
+    };
+    match value {
+        GeometryValue::Point { coordinates } => check(coordinates),
+        GeometryValue::MultiPoint { coordinates } | GeometryValue::LineString { coordinates } => {
+            coordinates.iter().try_for_each(check)
+        }
+        GeometryValue::MultiLineString { coordinates } | GeometryValue::Polygon { coordinates } => {
+            coordinates.iter().flatten().try_for_each(check)
+        }
+        GeometryValue::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().try_for_each(check),
+        GeometryValue::GeometryCollection { geometries } => {
+            geometries.iter().try_for_each(|g| check_positions(&g.value))
+        }
+    }
 }
 
 /// The polygons of a GeoJSON Polygon or MultiPolygon (rings closed, at most
@@ -155,5 +191,42 @@ mod tests {
             e.starts_with("the geometry has 200,001 vertices; at most 200,000 are accepted in one geometry"),
             "{e}"
         );
+    }
+
+    fn convert(text: &str) -> Result<Geometry<f64>, String> {
+        let g: geojson::Geometry = text.parse().map_err(|e| format!("parse: {e}"))?;
+        geometry_from_geojson(&g.value)
+    }
+
+    /// Found by the `read_parcels_geojson` fuzz target: each of these panicked
+    /// inside `geojson` 1.0's conversion (index out of bounds).
+    #[test]
+    fn short_positions_are_refused_at_every_depth() {
+        let too_short =
+            |len| Err(format!("a position has {len} number(s); at least 2 (longitude, latitude) are needed"));
+        for (text, expected) in [
+            (r#"{"type":"MultiPoint","coordinates":[[1,2],[3]]}"#, too_short(1)),
+            (r#"{"type":"LineString","coordinates":[[1,2],[]]}"#, too_short(0)),
+            (r#"{"type":"Polygon","coordinates":[[[1,2],[3,4],[5],[1,2]]]}"#, too_short(1)),
+            (r#"{"type":"MultiLineString","coordinates":[[[1,2],[3]]]}"#, too_short(1)),
+            (
+                r#"{"type":"MultiPolygon","coordinates":[[[[110.70,35.10],[110.71,35.10],[110.71,35.11],[110.70,35.10]]],[[[110.710]]]]}"#,
+                too_short(1),
+            ),
+            (
+                r#"{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]},{"type":"LineString","coordinates":[[1]]}]}"#,
+                too_short(1),
+            ),
+        ] {
+            assert_eq!(convert(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn full_positions_convert_and_extra_numbers_are_dropped() {
+        let g = convert(r#"{"type":"Polygon","coordinates":[[[1,2,9],[3,4],[3,5],[1,2,9]]]}"#).unwrap();
+        let ring: geo::LineString<f64> = vec![(1., 2.), (3., 4.), (3., 5.), (1., 2.)].into();
+        assert_eq!(g, Geometry::Polygon(geo::Polygon::new(ring, vec![])));
+        assert!(convert(r#"{"type":"Point","coordinates":[110.7,35.1]}"#).is_ok());
     }
 }

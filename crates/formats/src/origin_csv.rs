@@ -98,7 +98,20 @@ pub fn decode(bytes: &[u8], enc: CsvEncoding) -> Result<(String, &'static str), 
 
 /// 1-based line of a byte offset.
 fn line_of(bytes: &[u8], offset: usize) -> usize {
-    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
+    1 + line_breaks(bytes, 0, offset.min(bytes.len()))
+}
+
+/// Line breaks among `bytes[start..end]`: `\n`, `\r\n` and a lone `\r` each count
+/// once. A lone `\r` ends lines in "CSV (Macintosh)" files, and the CSV reader splits
+/// records at it; counting only `\n` gave every row of such a file line 1.
+fn line_breaks(bytes: &[u8], start: usize, end: usize) -> usize {
+    (start..end)
+        .filter(|&i| match bytes[i] {
+            b'\n' => true,
+            b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -372,7 +385,7 @@ impl<'a> LineCounter<'a> {
         if target < self.offset {
             return line_of(bytes, target);
         }
-        self.line += bytes[self.offset..target].iter().filter(|&&b| b == b'\n').count();
+        self.line += line_breaks(bytes, self.offset, target);
         self.offset = target;
         self.line
     }
@@ -495,6 +508,17 @@ mod tests {
         // Told it is UTF-8, the GBK bytes are an error naming the line.
         let err = decode(&gbk, CsvEncoding::Utf8).unwrap_err();
         assert!(err.starts_with("line 1: bytes ") && err.contains("not valid UTF-8"), "{err}");
+    }
+
+    /// Found by the `origin_form_csv` fuzz target: with lone CR line ends ("CSV
+    /// (Macintosh)"), every row was numbered line 1.
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let rows = parse_origin_form("主体名称,产品名称\r甲,豇豆\r\r乙,韭菜\r\n丙,生猪\n").unwrap();
+        let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4, 5]);
+        let err = decode(b"a,b\r1,2\r\n3,\xFF\r", CsvEncoding::Utf8).unwrap_err();
+        assert!(err.starts_with("line 3: bytes FF"), "{err}");
     }
 
     #[test]

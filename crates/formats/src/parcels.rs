@@ -125,6 +125,28 @@ fn read_geojson(text: &str) -> Result<Vec<ParcelRow>, FileError> {
         .collect())
 }
 
+/// Deepest parenthesis nesting read as WKT (a MultiPolygon needs 3). The `wkt` crate
+/// recurses once per nested `GEOMETRYCOLLECTION(` without a limit, so a cell of a
+/// few MB of them overflowed the stack and aborted the whole process.
+const MAX_WKT_NESTING: usize = 8;
+
+/// The deepest parenthesis nesting in `text`.
+fn wkt_nesting(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for b in text.bytes() {
+        match b {
+            b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 fn read_csv(text: &str) -> Result<Vec<ParcelRow>, FileError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| FileError::Unreadable(format!("CSV header: {e}")))?.clone();
@@ -149,6 +171,9 @@ fn read_csv(text: &str) -> Result<Vec<ParcelRow>, FileError> {
         let id = id_col.and_then(|c| record.get(c)).filter(|s| !s.is_empty()).map(str::to_owned);
         let geometry = match record.get(wkt_col).filter(|s| !s.is_empty()) {
             None => Err("the WKT column is empty".to_owned()),
+            Some(text) if wkt_nesting(text) > MAX_WKT_NESTING => {
+                Err(format!("not valid WKT: parentheses nested deeper than {MAX_WKT_NESTING}"))
+            }
             Some(text) => wkt::Wkt::<f64>::from_str(text)
                 .map_err(|e| format!("not valid WKT: {e}"))
                 .and_then(|w| Geometry::try_from(w).map_err(|e| format!("WKT: {e}")))
@@ -179,6 +204,17 @@ mod tests {
         assert_eq!(rows[2].geometry, Err("the feature has no geometry".to_owned()));
     }
 
+    /// Found by the `read_parcels_geojson` fuzz target: a one-number position in a
+    /// later part of a bare MultiPolygon panicked inside the `geojson` crate.
+    #[test]
+    fn short_position_is_a_row_error_not_a_panic() {
+        let text = r#"{"type":"MultiPolygon","coordinates":[[[[110.70,35.10],[110.71,35.10],[110.71,35.11],[110.70,35.10]]],[[[110.710]]]]}"#;
+        let rows = read_parcels(ParcelInput::GeoJson, text).unwrap();
+        assert_eq!(rows.len(), 1);
+        let message = rows[0].geometry.as_ref().unwrap_err();
+        assert!(message.starts_with("a position has 1 number(s)"), "{message}");
+    }
+
     #[test]
     fn csv_with_wkt_and_a_bad_row() {
         let text = "\u{feff}id,wkt\nP1,\"POLYGON((0 0,1 0,1 1,0 0))\"\nP2,POLYGON((0 0\nP3,\"MULTIPOLYGON(((0 0,1 0,1 1,0 0)))\"\n";
@@ -187,6 +223,17 @@ mod tests {
         assert!(rows[0].geometry.is_ok() && rows[2].geometry.is_ok());
         assert_eq!(rows[1].id.as_deref(), Some("P2"));
         assert!(rows[1].geometry.as_ref().unwrap_err().contains("WKT"), "{:?}", rows[1].geometry);
+    }
+
+    /// Found by probing the `read_parcels_csv_wkt` fuzz target with a deep input:
+    /// the `wkt` crate's parser overflowed the stack on 200,000 nested collections.
+    #[test]
+    fn deeply_nested_wkt_is_a_row_error() {
+        let levels = 200_000;
+        let deep = format!("{}POINT(1 2){}", "GEOMETRYCOLLECTION(".repeat(levels), ")".repeat(levels));
+        let rows = read_parcels(ParcelInput::CsvWkt, &format!("id,wkt\nP1,\"{deep}\"\n")).unwrap();
+        assert_eq!(rows[0].geometry, Err("not valid WKT: parentheses nested deeper than 8".to_owned()));
+        assert_eq!(wkt_nesting("MULTIPOLYGON(((0 0,1 0,1 1,0 0)),((2 2,3 2,3 3,2 2)))"), 3);
     }
 
     #[test]

@@ -364,3 +364,17 @@ async fn a_parcel_half_inside_an_expropriation_area() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["in_expropriation_area"], false);
 }
+
+/// A position with one number panicked inside the `geojson` crate's conversion
+/// (found by the `read_parcels_geojson` fuzz target); the handler's task died.
+#[tokio::test]
+async fn a_parcel_with_a_one_number_position_is_400() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let parcel =
+        json!({"type": "Polygon", "coordinates": [[[110.71, 35.11], [110.72], [110.72, 35.12], [110.71, 35.11]]]});
+    let (status, reply) = post(&state, "/api/land/valuation", json!({"parcel": parcel, "use": "住宅"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+    let message = reply["error"].as_str().unwrap_or_default();
+    assert!(message.contains("a position has 1 number(s)"), "{message}");
+}

@@ -105,4 +105,17 @@ mod tests {
         let err = parse_features(LayerKind::FreightSources, r#"{"type":"Point","coordinates":[1,2]}"#).unwrap_err();
         assert!(err.to_string().contains("bare Geometry"), "{err}");
     }
+
+    /// Found by the `geojson_parse_features` fuzz target: a position with one
+    /// number panicked inside the `geojson` crate's conversion.
+    #[test]
+    fn short_position_is_an_error_of_its_feature() {
+        let fc = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[110.7,35.1]},"properties":{}},
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[110.7,35.1],[110.8],[110.8,35.2],[110.7,35.1]]]},"properties":{}}]}"#;
+        let err = parse_features(LayerKind::FreightSources, fc).unwrap_err();
+        assert_eq!(err.errors.len(), 1);
+        assert_eq!(err.errors[0].feature, Some(2));
+        assert!(err.errors[0].message.contains("a position has 1 number(s)"), "{err}");
+    }
 }

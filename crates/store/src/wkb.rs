@@ -24,7 +24,14 @@ pub enum WkbError {
     /// Bytes left over after the geometry.
     #[error("WKB has {0} trailing bytes")]
     Trailing(usize),
+    /// Geometry collections nested deeper than [`MAX_COLLECTION_DEPTH`].
+    #[error("WKB geometry collections are nested deeper than {MAX_COLLECTION_DEPTH}")]
+    TooDeep,
 }
+
+/// Deepest nesting of geometry collections [`decode`] reads. Decoding recurses once
+/// per level: 200,000 levels (1.8 MB) overflowed the stack and aborted the process.
+pub const MAX_COLLECTION_DEPTH: usize = 16;
 
 /// Encodes a geometry as little-endian WKB. Geometry collections, rects and
 /// triangles are encoded as their polygon equivalents or rejected by the caller.
@@ -111,7 +118,7 @@ fn polygon_body(out: &mut Vec<u8>, p: &Polygon<f64>) {
 
 /// Decodes one WKB geometry that must span the whole slice.
 pub fn decode(bytes: &[u8]) -> Result<Geometry<f64>, WkbError> {
-    let mut r = Reader { bytes, pos: 0, little: true };
+    let mut r = Reader { bytes, pos: 0, little: true, depth: 0 };
     let g = r.geometry()?;
     if r.pos != bytes.len() {
         return Err(WkbError::Trailing(bytes.len() - r.pos));
@@ -123,6 +130,8 @@ struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     little: bool,
+    /// Geometry collections open around the current position.
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -190,6 +199,20 @@ impl Reader<'_> {
         if got == ty { Ok(()) } else { Err(WkbError::UnsupportedType(got)) }
     }
 
+    fn collection(&mut self) -> Result<geo::GeometryCollection<f64>, WkbError> {
+        if self.depth == MAX_COLLECTION_DEPTH {
+            return Err(WkbError::TooDeep);
+        }
+        self.depth += 1;
+        let n = self.count(5)?;
+        let mut parts = Vec::with_capacity(n);
+        for _ in 0..n {
+            parts.push(self.geometry()?);
+        }
+        self.depth -= 1;
+        Ok(geo::GeometryCollection(parts))
+    }
+
     fn geometry(&mut self) -> Result<Geometry<f64>, WkbError> {
         let ty = self.header()?;
         Ok(match ty {
@@ -223,14 +246,7 @@ impl Reader<'_> {
                 }
                 Geometry::MultiPolygon(MultiPolygon(polys))
             }
-            7 => {
-                let n = self.count(5)?;
-                let mut parts = Vec::with_capacity(n);
-                for _ in 0..n {
-                    parts.push(self.geometry()?);
-                }
-                Geometry::GeometryCollection(geo::GeometryCollection(parts))
-            }
+            7 => Geometry::GeometryCollection(self.collection()?),
             other => return Err(WkbError::UnsupportedType(other)),
         })
     }
@@ -277,6 +293,30 @@ mod tests {
         b.extend_from_slice(&3.0f64.to_be_bytes());
         b.extend_from_slice(&4.0f64.to_be_bytes());
         assert_eq!(decode(&b).unwrap(), Geometry::Point(point!(x: 3.0, y: 4.0)));
+    }
+
+    /// Found by probing the `wkb_decode` fuzz target with a deep input: nested
+    /// collections were decoded recursively without a limit, and 200,000 levels
+    /// overflowed the stack (aborting the process, not just the request).
+    #[test]
+    fn deeply_nested_collections_are_refused() {
+        let nested = |levels: usize| {
+            let mut b = Vec::new();
+            for _ in 0..levels {
+                b.push(1u8);
+                b.extend_from_slice(&7u32.to_le_bytes());
+                b.extend_from_slice(&1u32.to_le_bytes());
+            }
+            encode(&point!(x: 1.0, y: 2.0).into(), &mut b);
+            b
+        };
+        assert_eq!(decode(&nested(200_000)), Err(WkbError::TooDeep));
+        assert_eq!(decode(&nested(MAX_COLLECTION_DEPTH + 1)), Err(WkbError::TooDeep));
+        let mut g: Geometry<f64> = point!(x: 1.0, y: 2.0).into();
+        for _ in 0..MAX_COLLECTION_DEPTH {
+            g = Geometry::GeometryCollection(geo::GeometryCollection(vec![g]));
+        }
+        assert_eq!(decode(&nested(MAX_COLLECTION_DEPTH)), Ok(g));
     }
 
     #[test]

@@ -47,6 +47,21 @@ struct PendingPoint {
     time: Option<String>,
     /// Inside its first `<time>`, collecting text.
     in_time: bool,
+    /// The time's text grew past [`MAX_UNIT_BYTES`] (and was not kept).
+    time_too_long: bool,
+}
+
+impl PendingPoint {
+    /// Appends text of the `<time>` element, keeping at most [`MAX_UNIT_BYTES`]:
+    /// a time split by many `>` would otherwise grow with the input.
+    fn collect_time(&mut self, text: &str) {
+        let time = self.time.get_or_insert_with(String::new);
+        if self.time_too_long || time.len() + text.len() > MAX_UNIT_BYTES {
+            self.time_too_long = true;
+        } else {
+            time.push_str(text);
+        }
+    }
 }
 
 impl<R: BufRead> GpxFixes<R> {
@@ -84,7 +99,7 @@ impl<R: BufRead> GpxFixes<R> {
             None => (unit, ""),
         };
         if let Some(point) = self.pending.as_mut().filter(|p| p.in_time) {
-            point.time.get_or_insert_with(String::new).push_str(text);
+            point.collect_time(text);
         }
         let tag_line = start_line + text.matches('\n').count();
         if tag.starts_with("<!--") {
@@ -113,7 +128,14 @@ impl<R: BufRead> GpxFixes<R> {
         match (local_name, closing) {
             ("trkpt", false) => {
                 let previous = self.pending.take().map(|p| self.finish_point(p));
-                let mut point = PendingPoint { line: tag_line, lat: None, lon: None, time: None, in_time: false };
+                let mut point = PendingPoint {
+                    line: tag_line,
+                    lat: None,
+                    lon: None,
+                    time: None,
+                    in_time: false,
+                    time_too_long: false,
+                };
                 for (key, value) in attributes(&tag[name_end..]) {
                     match key {
                         "lat" => point.lat = Some(value.to_owned()),
@@ -158,6 +180,9 @@ impl<R: BufRead> GpxFixes<R> {
 
     fn finish_point(&self, point: PendingPoint) -> Result<Fix, TrackError> {
         let at = Location::Line(point.line);
+        if point.time_too_long {
+            return Err(TrackError::new(at, TrackErrorKind::TooLong { max: MAX_UNIT_BYTES }));
+        }
         let fix = || {
             let time = point.time.as_deref().unwrap_or_default();
             let t_ms = match parse_time_ms(time) {
@@ -295,5 +320,16 @@ mod tests {
     fn overlong_point_is_reported() {
         let text = format!("<trkpt lat=\"1\" lon=\"2\"><desc>{}</desc></trkpt>", "x".repeat(MAX_UNIT_BYTES));
         assert_eq!(read(&text), ["line 1: longer than 4096 bytes"]);
+    }
+
+    /// A `<time>` text cut into short units by `>` was collected whole, so memory
+    /// grew with the input (seen while reviewing the `track_gpx` fuzz target).
+    #[test]
+    fn overlong_time_split_by_gt_is_reported_and_the_next_point_read() {
+        let time = "x>".repeat(MAX_UNIT_BYTES);
+        let text = format!(
+            "<trkpt lat=\"1\" lon=\"2\"><time>{time}</time></trkpt>\n<trkpt lat=\"3\" lon=\"4\"><time>5</time>"
+        );
+        assert_eq!(read(&text), ["line 1: longer than 4096 bytes", "line 2 5000 4 3"]);
     }
 }

@@ -24,4 +24,4 @@ pub use gpx_fixes::MAX_UNIT_BYTES;
 pub use location::Location;
 pub use report::{Cause, Gap, Problem, ProblemKind, TrackPoint, TrackReport, ViolationInterval};
 pub use timestamp::{TimeError, parse_time_ms};
-pub use track_checker::{CheckOptions, TrackChecker};
+pub use track_checker::{CheckOptions, MAX_BRIDGED_GAP, TrackChecker};

@@ -37,10 +37,20 @@ use geo::{Coord, Distance, Haversine, Point};
 use std::fmt;
 use std::time::Duration;
 
+/// The longest pause a [`TrackChecker`] bridges, whatever
+/// [`CheckOptions::max_gap`] says: one day.
+///
+/// A bridged segment is cut at every start and end of the ban hours (two a day)
+/// and can give one violation interval a day, so without a bound the work and the
+/// report grew with the pause rather than with the input: a two-fix CSV track 3 000
+/// years long took seconds and hundreds of MB.
+pub const MAX_BRIDGED_GAP: Duration = Duration::from_secs(86_400);
+
 /// Options of a [`TrackChecker`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CheckOptions {
-    /// A pause between fixes longer than this is a gap (default 120 s).
+    /// A pause between fixes longer than this is a gap (default 120 s); at
+    /// most [`MAX_BRIDGED_GAP`] (a longer value counts as that).
     pub max_gap: Duration,
     /// Segments implying a higher speed are jumps (default 200 km/h).
     pub max_speed_kmh: f64,
@@ -157,7 +167,7 @@ impl<'z, Z: ZoneLike + ?Sized, S: BanSchedule> TrackChecker<'z, Z, S> {
         TrackChecker {
             zone,
             schedule,
-            max_gap_ms: i64::try_from(options.max_gap.as_millis()).unwrap_or(i64::MAX),
+            max_gap_ms: i64::try_from(options.max_gap.min(MAX_BRIDGED_GAP).as_millis()).unwrap_or(i64::MAX),
             max_speed_kmh: options.max_speed_kmh,
             max_problems: options.max_problems,
             last: None,

@@ -161,6 +161,35 @@ fn gaps_are_reported_and_not_bridged() {
     assert_eq!(report.total_violation_ms, 20_000 + 130_000);
 }
 
+/// Found by the `track_csv` fuzz target: with `max_gap_s` as large as the query
+/// allows, a parked truck's two fixes thousands of years apart were bridged and cut
+/// at every ban-hour change between them (seconds of work, hundreds of MB and an
+/// interval a day, for a 60-byte file). A pause of up to a day is still bridged.
+#[test]
+fn pauses_longer_than_a_day_are_never_bridged() {
+    let zone = square_zone();
+    let options = CheckOptions { max_gap: std::time::Duration::from_secs(u64::MAX), ..CheckOptions::default() };
+    let day = 86_400_000;
+    let t0 = t("2024-05-01T10:00:00+08:00");
+    let (t1, t2) = (t0 + day - 1000, t0 + day - 1000 + 1_000_000 * day);
+    let parked = [fix(2, t0, 110.77, LAT), fix(3, t1, 110.77, LAT), fix(4, t2, 110.77, LAT)];
+    let report = TrackChecker::new(&zone, options).check_all(parked.iter().copied().map(Ok));
+    let spans: Vec<(i64, i64, Cause, Cause)> =
+        report.intervals.iter().map(|i| (i.entry.t_ms, i.exit.t_ms, i.entered_by, i.exited_by)).collect();
+    let ban_end = t("2024-05-01T22:00:00+08:00");
+    let ban_start = t("2024-05-02T06:00:00+08:00");
+    assert_eq!(
+        spans,
+        [
+            (t0, ban_end, Cause::TrackEdge, Cause::BanHours),
+            (ban_start, t1, Cause::BanHours, Cause::TrackEdge),
+            (t2, t2, Cause::TrackEdge, Cause::TrackEdge),
+        ]
+    );
+    let gaps: Vec<(Location, Location)> = report.gaps.iter().map(|g| (g.from, g.to)).collect();
+    assert_eq!(gaps, [(Location::Line(3), Location::Line(4))]);
+}
+
 /// Checks a CSV track and compares its problems, as printed.
 fn check_problems(csv: &str, expected: &[&str]) -> TrackReport {
     let report = check_csv(&square_zone(), csv);
