@@ -599,7 +599,7 @@ async fn check_track(
         bail!("the store holds no truck-ban zone");
     }
     let options =
-        landtrace_track::CheckOptions { max_gap: std::time::Duration::from_secs(max_gap_s), ..Default::default() };
+        landtrace_track::CheckOptions::with_max_gap_secs(max_gap_s).map_err(|e| anyhow::anyhow!("--max-gap-s: {e}"))?;
     let report = if format == TrackFormat::GeoJson {
         let text = input_file::read_text(file)?;
         landtrace_server::routes::track::check_track(&zone, format, std::io::empty(), Some(&text), crs, options)

@@ -59,6 +59,20 @@ pub struct CheckOptions {
     pub max_problems: usize,
 }
 
+impl CheckOptions {
+    /// The default options with `max_gap` given in whole seconds, as the API
+    /// (`max_gap_s`) and the CLI (`--max-gap-s`) take it: 1 s to one day
+    /// ([`MAX_BRIDGED_GAP`]). Anything else is refused rather than silently
+    /// clamped, so the caller learns the bound.
+    pub fn with_max_gap_secs(secs: u64) -> Result<Self, String> {
+        let max = MAX_BRIDGED_GAP.as_secs();
+        if !(1..=max).contains(&secs) {
+            return Err(format!("max_gap_s must be between 1 and {max} seconds (one day), not {secs}"));
+        }
+        Ok(CheckOptions { max_gap: Duration::from_secs(secs), ..CheckOptions::default() })
+    }
+}
+
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions { max_gap: Duration::from_secs(120), max_speed_kmh: 200.0, max_problems: 10_000 }

@@ -462,3 +462,15 @@ fn any_zone_like_can_be_checked() {
     let lon = LonLat::new(110.77, LAT).unwrap().lon();
     assert_close(report.intervals[0].entry.lon, lon, 1e-12, "entry");
 }
+
+#[test]
+fn max_gap_is_one_second_to_one_day() {
+    assert_eq!(CheckOptions::with_max_gap_secs(1).unwrap().max_gap, std::time::Duration::from_secs(1));
+    let day = CheckOptions::with_max_gap_secs(86_400).unwrap();
+    assert_eq!(day.max_gap, landtrace_track::MAX_BRIDGED_GAP);
+    assert_eq!(day.max_speed_kmh, CheckOptions::default().max_speed_kmh);
+    for refused in [0, 86_401, u64::MAX] {
+        let e = CheckOptions::with_max_gap_secs(refused).unwrap_err();
+        assert!(e.contains("max_gap_s") && e.contains(&refused.to_string()), "{e}");
+    }
+}

@@ -2,7 +2,6 @@
 //! zone during ban hours. Nothing is stored.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -70,7 +69,7 @@ pub fn track_params(q: &HashMap<String, String>, body: &[u8]) -> Result<(TrackFo
     let mut options = CheckOptions::default();
     if let Some(gap) = q.get("max_gap_s") {
         let secs: u64 = gap.parse().map_err(|_| bad(format!("max_gap_s {gap:?} is not a whole number of seconds")))?;
-        options.max_gap = Duration::from_secs(secs);
+        options = CheckOptions::with_max_gap_secs(secs).map_err(bad)?;
     }
     Ok((format, crs, options))
 }
