@@ -10,12 +10,13 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use landtrace_app::catalog::Catalog;
+use landtrace_app::write_path;
 use landtrace_domain::LayerKind;
 use landtrace_domain::trace::IsoWeek;
 use landtrace_domain::{Date, UseRequest};
 use landtrace_formats::{CsvEncoding, ParcelInput, read_parcels};
 use landtrace_server::auth::{Role, Users, hash_token, user_entry_toml};
-use landtrace_server::catalog::Catalog;
 use landtrace_server::land::{report_geojson, report_table, value_row};
 use landtrace_server::rules::Rules;
 use landtrace_server::upload::UploadOptions;
@@ -473,7 +474,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let text = input_file::read_text(&file)?;
             let features = parse_features(kind, &text).with_context(|| format!("reading {}", file.display()))?;
             let store = open_or_create(&store).await?;
-            let ids = store.insert(kind, features, &Actor(actor)).await?;
+            // The one write path: the layer's rules, then the store's checks and insert.
+            let ids = write_path::insert_checked(store.as_ref(), kind, features, &Actor(actor)).await?;
             println!(
                 "imported {} features into {} (ids {}..={})",
                 ids.len(),
@@ -536,7 +538,9 @@ async fn open_or_create(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
             let data = data_dir(args);
             tracing::info!("{} is empty: loading the bundled data from {}", store.describe(), data.display());
             let batches = read_bundled(&data)?;
-            store.insert_many(batches, &Actor::bundled_data()).await.context("loading the bundled data")?;
+            write_path::insert_as_stored(&store, batches, &Actor::bundled_data())
+                .await
+                .context("loading the bundled data")?;
         }
         return Ok(Arc::new(store));
     }
@@ -561,7 +565,7 @@ async fn open_or_create_gpkg(path: &Path, data: &Path) -> anyhow::Result<GeoPack
     }
     let store = GeoPackageStore::create(&partial).await?;
     let total: usize = batches.iter().map(|(_, f)| f.len()).sum();
-    let loaded = store.insert_many(batches, &Actor::bundled_data()).await;
+    let loaded = write_path::insert_as_stored(&store, batches, &Actor::bundled_data()).await;
     store.close().await;
     if let Err(e) = loaded {
         let _ = std::fs::remove_file(&partial);
@@ -885,6 +889,8 @@ async fn migrate(from: &str, to: &str) -> anyhow::Result<()> {
         batches.push((kind, source.features(kind).await?));
     }
     let history = source.audit_all().await?;
+    // The one write path: a copy is checked by the same rules as every write.
+    write_path::check_copy(&batches).context("checking the copy")?;
     target.load_exact(batches.clone(), history.clone()).await.context("copying")?;
 
     // Verify: same ids, geometries and attributes in every layer, same history length.

@@ -3,6 +3,7 @@
 //! **Invariant:** this crate does no IO (no files, network, clock or database);
 //! every function is a pure function of its arguments and is tested with plain values.
 //!
+//! - [`county`]: the county served (its division code);
 //! - [`layers`]: the layers, their tables and fields (the storage contract);
 //! - [`validate`]: checking a feature's properties against its layer;
 //! - [`input_limits`]: the input policy every door applies: numeric ranges, vertices,
@@ -33,6 +34,7 @@ pub mod area;
 pub mod citation;
 pub mod compensation;
 pub mod consolidation;
+pub mod county;
 pub mod date;
 pub mod expropriation;
 pub mod expropriation_timeline;

@@ -48,6 +48,9 @@ pub enum AppError {
         /// Seconds to wait.
         retry_after_s: u64,
     },
+    /// A write refused by its layer's rules (400, with every problem listed).
+    #[error(transparent)]
+    Refused(#[from] landtrace_app::WriteRefused),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -66,6 +69,14 @@ impl IntoResponse for AppError {
             AppError::RequestTimeout(m) => (StatusCode::REQUEST_TIMEOUT, m.clone()),
             AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone()),
             AppError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m.clone()),
+            AppError::Refused(refused) => {
+                let body = json!({
+                    "error": refused.to_string(),
+                    "status": 400,
+                    "problems": landtrace_app::write_path::problems_json(refused),
+                });
+                return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+            }
             AppError::TooManyRequests { message, retry_after_s } => {
                 return with_retry_after(StatusCode::TOO_MANY_REQUESTS, message, *retry_after_s);
             }

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::catalog::Catalog;
 
 /// Adcode of the county whose boundary limits where parcels may lie.
-pub const COUNTY_ADCODE: &str = "140821";
+pub use landtrace_domain::county::COUNTY_ADCODE;
 
 /// Why a parcel cannot be valued. Messages are for people.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

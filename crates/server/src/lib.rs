@@ -4,7 +4,7 @@
 //! `tower::ServiceExt::oneshot`, the binary serves it with [`serve`].
 
 pub mod auth;
-pub mod catalog;
+pub use landtrace_app::catalog;
 pub mod cpu;
 pub mod deadline;
 pub mod error;

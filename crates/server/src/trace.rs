@@ -2,45 +2,34 @@
 //! due report, weekly ledger and spreadsheet import shared by the HTTP routes and
 //! the command line.
 //!
-//! The rules themselves live in `landtrace_domain::trace`; this module brings them
-//! together with the store (division names, the county boundary, the records).
+//! The rules themselves live in `landtrace_domain::trace`, their checks of a write
+//! in `landtrace_app` (the one write path); this module brings them together with
+//! the server's state (cached division names, the catalogue, the CPU pool).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use geo::{Geometry, Point};
+use geo::Geometry;
+use landtrace_app::Rulebooks;
+use landtrace_app::origin_records::divisions_from;
 use landtrace_domain::trace::{
-    CheckedRecord, Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, NAME_VARIANTS_CSV, RecordContext,
-    UpdateCycles, check_origin_record, due, ledger, product_industry,
+    Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, UpdateCycles, due, ledger, product_industry,
 };
 use landtrace_domain::{Date, LayerKind, public_properties};
 use landtrace_formats::origin_csv::{CsvEncoding, decode, parse_origin_form};
-use landtrace_spatial::{Crs, LonLat};
+use landtrace_spatial::Crs;
 use landtrace_store::{Actor, Feature, IdempotencyKey, NewFeature};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::state::AppState;
 
 const KIND: LayerKind = LayerKind::OriginPoints;
 
-/// Today in the county (Asia/Shanghai, UTC+8, no daylight saving).
-pub fn today_in_county() -> Date {
-    crate::routes::land::today_in_shanghai()
-}
-
-/// Now as RFC 3339 UTC (seconds), for `created_at` / `updated_at`.
-pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-    let day = Date::from_epoch_days(secs.div_euclid(86_400)).unwrap_or(Date::ymd(1970, 1, 1));
-    let s = secs.rem_euclid(86_400);
-    format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
-}
+pub use landtrace_app::clock::{now_rfc3339, today_in_county};
+pub use landtrace_app::origin_records::{PreparedRecord, inside_county, parse_position, prepare_record};
 
 /// The official townships and villages (from the store's `townships` and
 /// `villages` layers) with the gazette's OCR variants; built once and kept until
@@ -49,19 +38,11 @@ pub async fn divisions(state: &AppState) -> Result<Arc<Divisions>, AppError> {
     if let Some(d) = state.divisions.read().await.as_ref() {
         return Ok(Arc::clone(d));
     }
-    let text = |f: &Feature, name: &str| f.properties.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
-    let townships =
-        state.store.features(LayerKind::Townships).await?.iter().map(|f| (text(f, "code"), text(f, "name"))).collect();
-    let villages = state
-        .store
-        .features(LayerKind::Villages)
-        .await?
-        .iter()
-        .map(|f| (text(f, "code"), text(f, "name"), text(f, "township_code")))
-        .collect();
+    let townships = state.store.features(LayerKind::Townships).await?;
+    let villages = state.store.features(LayerKind::Villages).await?;
     let built = Arc::new(
-        Divisions::new(townships, villages, NAME_VARIANTS_CSV)
-            .map_err(|e| AppError::Internal(format!("division names: {e}")))?,
+        divisions_from(townships.iter().map(|f| &f.properties), villages.iter().map(|f| &f.properties))
+            .map_err(AppError::Internal)?,
     );
     *state.divisions.write().await = Some(Arc::clone(&built));
     Ok(built)
@@ -73,180 +54,34 @@ pub async fn records(state: &AppState) -> Vec<Arc<Feature>> {
     state.catalog.read().await.layer(KIND).map(crate::catalog::LayerFeatures::all).unwrap_or_default()
 }
 
-/// Whether a WGS84 point lies inside 临猗县: in the boundary of adcode 140821 (the
-/// boundary layer holds the neighbouring counties of 运城市 too).
-pub fn inside_county(catalog: &Catalog, point: LonLat) -> bool {
-    catalog.zones.locate(point.into()).iter().any(|key| {
-        key.0 == LayerKind::CountyBoundaries
-            && catalog.zone_properties(key).and_then(|p| p.get("adcode")).and_then(Value::as_str)
-                == Some(crate::land::COUNTY_ADCODE)
-    })
+/// The rulebooks of the one write path ([`Rulebooks`]), from the server's cached
+/// divisions and a copy of the county boundary.
+pub async fn rulebooks(state: &AppState) -> Result<Rulebooks, AppError> {
+    let divisions = divisions(state).await?;
+    let boundary = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
+    Ok(Rulebooks::new(divisions, boundary))
 }
 
-/// A record position as given: longitude and latitude (numbers or numeric text)
-/// in `crs`. Problems are reported against the fields `lon` / `lat`.
-pub fn parse_position(lon: Option<&Value>, lat: Option<&Value>, crs: Crs) -> Result<LonLat, Vec<FieldProblem>> {
-    let number = |v: Option<&Value>, field: &str| -> Result<f64, FieldProblem> {
-        let problem = |m: &str| FieldProblem { field: field.to_owned(), message: m.to_owned() };
-        match v {
-            None | Some(Value::Null) => Err(problem("必填（required）: the point position is missing")),
-            Some(Value::Number(n)) => n.as_f64().ok_or_else(|| problem("not a number")),
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                Err(problem("必填（required）: the point position is missing"))
-            }
-            Some(Value::String(s)) => {
-                s.trim().parse::<f64>().map_err(|_| problem(&format!("{s:?} is not a number (decimal degrees)")))
-            }
-            Some(other) => Err(problem(&format!("{other} is not a number"))),
-        }
-    };
-    let (lon, lat) = (number(lon, "lon"), number(lat, "lat"));
-    match (lon, lat) {
-        (Ok(lon), Ok(lat)) => LonLat::new(lon, lat)
-            .map(|p| crs.to_wgs84(p))
-            .map_err(|e| vec![FieldProblem { field: "lon".into(), message: e.to_string() }]),
-        (lon, lat) => Err([lon.err(), lat.err()].into_iter().flatten().collect()),
-    }
-}
-
-/// What a checked record becomes: the feature to store and what the checks said.
-#[derive(Debug)]
-pub struct PreparedRecord {
-    /// Validated, normalised feature.
-    pub feature: NewFeature,
-    /// The checked record (threshold flag, notes).
-    pub checked: CheckedRecord,
-}
-
-/// Checks one record (the body of a POST/PUT or one spreadsheet row) and builds
-/// the feature to store. `previous` is the stored record an update replaces: its
-/// creation stamp is kept.
-pub fn prepare_record(
-    body: &Map<String, Value>,
-    position: Result<LonLat, Vec<FieldProblem>>,
-    divisions: &Divisions,
-    catalog: &Catalog,
-    actor: &Actor,
-    previous: Option<&Feature>,
-) -> Result<PreparedRecord, Vec<FieldProblem>> {
-    let today = today_in_county();
-    let mut problems = Vec::new();
-    let point = match position {
-        Ok(p) => Some(p),
-        Err(mut e) => {
-            problems.append(&mut e);
-            None
-        }
-    };
-    let inside = point.is_some_and(|p| inside_county(catalog, p));
-    let mut props = body.clone();
-    for system in ["created_at", "created_by", "updated_at", "updated_by"] {
-        props.remove(system);
-    }
-    // An update that does not restate the first collection date keeps it.
-    if let Some(collected) = previous.and_then(|f| f.properties.get("collected_on")).filter(|v| !v.is_null())
-        && props.get("collected_on").is_none_or(Value::is_null)
-    {
-        props.insert("collected_on".into(), collected.clone());
-    }
-    // The position is checked here (with its coordinates in the message), not by the domain check.
-    let ctx = RecordContext { divisions, inside_county: true, today };
-    let checked = match check_origin_record(&props, &ctx) {
-        Ok(c) => Some(c),
-        Err(mut e) => {
-            problems.append(&mut e);
-            None
-        }
-    };
-    if let Some(p) = point
-        && !inside
-    {
-        problems.push(FieldProblem {
-            field: "position".into(),
-            message: format!(
-                "点位不在临猗县境内（the point {:.6}, {:.6} is outside 临猗县）; check longitude/latitude and the coordinate system",
-                p.lon(),
-                p.lat()
-            ),
-        });
-    }
-    let (Some(mut checked), Some(point), true) = (checked, point, problems.is_empty()) else {
-        return Err(problems);
-    };
-    let now = now_rfc3339();
-    let props = &mut checked.properties;
-    let keep = |name: &str, fallback: Value| {
-        previous.and_then(|f| f.properties.get(name)).filter(|v| !v.is_null()).cloned().unwrap_or(fallback)
-    };
-    props.insert("created_at".into(), keep("created_at", Value::from(now.clone())));
-    props.insert("created_by".into(), keep("created_by", Value::from(actor.0.clone())));
-    if previous.is_some() {
-        props.insert("updated_at".into(), Value::from(now));
-        props.insert("updated_by".into(), Value::from(actor.0.clone()));
-        if !props.get("updated_on").is_some_and(|v| v.is_string()) {
-            props.insert("updated_on".into(), Value::from(today.to_string()));
-        }
-    }
-    for kept in ["accuracy", "source"] {
-        if !body.contains_key(kept)
-            && let Some(v) = previous.and_then(|f| f.properties.get(kept)).filter(|v| !v.is_null())
-        {
-            props.insert(kept.into(), v.clone());
-        }
-    }
-    let feature =
-        NewFeature { geometry: Some(Geometry::Point(Point::new(point.lon(), point.lat()))), properties: props.clone() };
-    Ok(PreparedRecord { feature, checked })
-}
-
-/// Checks GeoJSON features bound for the origin-point layer as records; all of
-/// them or none: the problems of every failing feature are reported together.
-/// The checks run in `slot`, a worker of the CPU pool the caller holds for a
-/// large import, or in place for a few features.
-pub async fn prepare_features(
+/// Runs the rulebook of `kind` (the one write path, [`Rulebooks::check_new`])
+/// over new features; all of them or none. In `slot`, a worker of the CPU pool
+/// the caller holds for a large import, or in place for a few features.
+pub async fn check_new_features(
     state: &AppState,
     slot: Option<&crate::cpu::CpuSlot>,
+    kind: LayerKind,
     features: Vec<NewFeature>,
     actor: &Actor,
 ) -> Result<Vec<NewFeature>, AppError> {
-    let divisions = divisions(state).await?;
+    if !Rulebooks::has_rules(kind) {
+        return Ok(features);
+    }
+    let rules = rulebooks(state).await?;
     match slot {
         Some(slot) => {
-            // The checks run without the catalogue's lock, on what they need.
-            let catalog = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
             let actor = actor.clone();
-            slot.run(move || check_features(features, &divisions, &catalog, &actor)).await?
+            Ok(slot.run(move || rules.check_new(kind, features, &actor)).await??)
         }
-        None => check_features(features, &divisions, &*state.catalog.read().await, actor),
-    }
-}
-
-fn check_features(
-    features: Vec<NewFeature>,
-    divisions: &Divisions,
-    catalog: &Catalog,
-    actor: &Actor,
-) -> Result<Vec<NewFeature>, AppError> {
-    let mut out = Vec::with_capacity(features.len());
-    let mut failures = Vec::new();
-    for (i, f) in features.into_iter().enumerate() {
-        let position = match &f.geometry {
-            Some(Geometry::Point(p)) => LonLat::new(p.x(), p.y())
-                .map_err(|e| vec![FieldProblem { field: "position".into(), message: e.to_string() }]),
-            _ => Err(vec![FieldProblem { field: "position".into(), message: "a Point geometry is required".into() }]),
-        };
-        match prepare_record(&f.properties, position, divisions, catalog, actor, None) {
-            Ok(p) => out.push(p.feature),
-            Err(problems) => {
-                let text: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
-                failures.push(format!("feature {i}: {}", text.join("; ")));
-            }
-        }
-    }
-    if failures.is_empty() {
-        Ok(out)
-    } else {
-        Err(AppError::BadRequest(format!("nothing was imported; {}", failures.join(" | "))))
+        None => Ok(rules.check_new(kind, features, actor)?),
     }
 }
 

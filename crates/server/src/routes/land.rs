@@ -2,6 +2,7 @@
 //! (single and batch upload), expropriation status, compensation, and
 //! land-consolidation compensation.
 
+use landtrace_app::clock::today_in_county;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -32,13 +33,6 @@ fn parse_crs(crs: Option<&str>) -> Result<Crs, AppError> {
 
 fn parse_date(name: &str, text: Option<&str>) -> Result<Option<Date>, AppError> {
     text.map(|t| Date::parse(t).map_err(|e| AppError::BadRequest(format!("`{name}`: {e}")))).transpose()
-}
-
-/// Today in the Asia/Shanghai calendar (UTC+8, no daylight saving).
-pub fn today_in_shanghai() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from((secs + 8 * 3600) / 86_400).unwrap_or(0);
-    Date::from_epoch_days(days).expect("the current date is representable")
 }
 
 /// Reads a GeoJSON Polygon/MultiPolygon geometry, or a Feature holding one.
@@ -211,7 +205,7 @@ pub async fn expropriation(
     };
     let point = LonLat::new(number("lon")?, number("lat")?).map_err(bad)?;
     let point = parse_crs(q.get("crs").map(String::as_str))?.to_wgs84(point);
-    let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?.unwrap_or_else(today_in_shanghai);
+    let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?.unwrap_or_else(today_in_county);
     let catalog = state.catalog.read().await;
     let projects = expropriation_projects(&catalog, catalog.zones.locate(point.into()), as_of)?;
     Ok(Json(json!({
@@ -245,7 +239,7 @@ fn expropriation_of_parcel(catalog: &crate::catalog::Catalog, body: &[u8]) -> Re
     let mut parcel = parcel_geometry(&req.parcel)?;
     landtrace_spatial::geometry_to_wgs84(parse_crs(req.crs.as_deref())?, &mut parcel).map_err(bad)?;
     landtrace_spatial::validate_parcel(&parcel).map_err(bad)?;
-    let as_of = parse_date("as_of", req.as_of.as_deref())?.unwrap_or_else(today_in_shanghai);
+    let as_of = parse_date("as_of", req.as_of.as_deref())?.unwrap_or_else(today_in_county);
     let Some(layer) = catalog.layer(LayerKind::ExpropriationAreas) else {
         return Ok(json!({"as_of": as_of.to_string(), "in_expropriation_area": false, "projects": []}));
     };

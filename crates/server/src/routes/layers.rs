@@ -66,15 +66,13 @@ pub async fn insert(
     // its features (and holds it while the store validates and writes them); a
     // small write is parsed in place and does not wait for a worker.
     let slot = if body.len() > SMALL_WRITE_BYTES { Some(state.cpu.slot().await) } else { None };
-    let mut features = match &slot {
+    let features = match &slot {
         Some(slot) => slot.run(move || parse_body(kind, &body)).await??,
         None => parse_body(kind, &body)?,
     };
-    if kind == LayerKind::OriginPoints {
-        // Origin-point records get the same checks as through /api/trace (phones,
-        // divisions, thresholds, the county boundary).
-        features = crate::trace::prepare_features(&state, slot.as_ref(), features, &actor).await?;
-    }
+    // The one write path: the layer's rulebook (origin-point records: phones,
+    // divisions, thresholds, the county boundary), as through every other door.
+    let features = crate::trace::check_new_features(&state, slot.as_ref(), kind, features, &actor).await?;
     let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
     drop(slot);
     let body = json!({ "layer": kind.table_name(), "inserted": out.value.len(), "ids": out.value });

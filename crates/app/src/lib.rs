@@ -1,0 +1,26 @@
+//! The use cases of landtrace, between its doors (the HTTP server, the command
+//! line) and its rules (`landtrace_domain`): no HTTP and no argument parsing here.
+//!
+//! - [`catalog`]: every feature of the tiled and zone layers in memory, with the
+//!   zone index behind `/api/locate` and the boxes tile cutting reads;
+//! - [`write_path`]: **the one write path**. Every write of features, whatever its
+//!   door (an HTTP write, `landtrace import`, `landtrace trace import`, the bundled
+//!   data on first start, `landtrace migrate`), runs its layer's rulebook here
+//!   ([`write_path::Rulebooks`]) before the store's transaction starts; the store
+//!   then checks each feature against its layer's schema and writes all or nothing,
+//!   with its audit rows. So every door accepts and refuses exactly the same inputs,
+//!   with the same messages;
+//! - [`origin_records`]: the origin-point records of 临政办发〔2023〕19号 as a use
+//!   case: the rule checks of `landtrace_domain::trace` joined with what they need
+//!   from the stored data (division names, the county boundary) and the stamps a
+//!   write adds;
+//! - [`clock`]: today in the county, now as RFC 3339: the one place the use cases
+//!   read the clock (the domain takes dates as arguments).
+
+pub mod catalog;
+pub mod clock;
+pub mod origin_records;
+pub mod write_path;
+
+pub use catalog::Catalog;
+pub use write_path::{FeatureProblems, RulebookError, Rulebooks, WriteRefused};

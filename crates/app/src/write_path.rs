@@ -1,0 +1,306 @@
+//! The one write path: the rulebook checks every write of features takes,
+//! whatever its door, before the store's transaction starts.
+//!
+//! A write reaches the store in one of two forms:
+//! - **new features** from a person or a file (an HTTP write, `landtrace import`,
+//!   `landtrace trace import`): [`Rulebooks::check_new`] runs the layer's rules
+//!   and returns the features to store, normalised and stamped (origin records get
+//!   `created_at`/`created_by`);
+//! - **features stored as they are** (the bundled data on first start, a copy by
+//!   `landtrace migrate`): [`Rulebooks::check_as_stored`] runs the same rules and
+//!   changes nothing.
+//!
+//! The store then checks each feature against its layer's schema
+//! (`landtrace_store::validate`) and writes all or nothing, with one audit row per
+//! feature. A layer whose rules go beyond its schema says so in
+//! [`Rulebooks::has_rules`]; today that is the origin-point records of
+//! 临政办发〔2023〕19号. A layer that gains rules gets them here, and every door
+//! with them.
+
+use std::fmt;
+use std::sync::Arc;
+
+use landtrace_domain::LayerKind;
+use landtrace_domain::trace::{Divisions, FieldProblem};
+use landtrace_store::{Actor, Feature, NewFeature, Store, StoreError};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::catalog::Catalog;
+use crate::origin_records::{check_stored_record, divisions_from, position_of, prepare_record};
+
+/// The problems of one refused feature of a write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeatureProblems {
+    /// Its position in the write, from 1 (`feature #1`, as the store's schema
+    /// errors count).
+    pub feature: usize,
+    /// Each field's problem, in the order the checks found them.
+    pub problems: Vec<FieldProblem>,
+}
+
+/// A write refused by its layer's rules: nothing of it was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteRefused {
+    /// The layer written to.
+    pub layer: LayerKind,
+    /// How many features the write held.
+    pub total: usize,
+    /// Every refused feature with its problems (a write is checked whole, so all
+    /// of them are reported together).
+    pub features: Vec<FeatureProblems>,
+}
+
+/// At most this many refused features are listed in the message (all of them
+/// are in [`WriteRefused::features`]).
+const MAX_LISTED: usize = 20;
+
+impl fmt::Display for WriteRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} of {} features for layer {} break its rules; nothing was stored",
+            self.features.len(),
+            self.total,
+            self.layer.table_name()
+        )?;
+        for refused in self.features.iter().take(MAX_LISTED) {
+            write!(f, "\n  feature #{}: ", refused.feature)?;
+            for (j, p) in refused.problems.iter().enumerate() {
+                if j > 0 {
+                    write!(f, "; ")?;
+                }
+                write!(f, "{}: {}", p.field, p.message)?;
+            }
+        }
+        if self.features.len() > MAX_LISTED {
+            write!(f, "\n  … and {} more features", self.features.len() - MAX_LISTED)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for WriteRefused {}
+
+/// The rulebooks could not be made ready (the store failed, or its division
+/// names are unusable).
+#[derive(Debug, thiserror::Error)]
+pub enum RulebookError {
+    /// Reading the layers the rules need failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The stored division names cannot be used.
+    #[error("{0}")]
+    Divisions(String),
+}
+
+/// What the rulebook checks of a write need from the stored data: the county's
+/// divisions (with the gazette's name variants) and its boundary.
+#[derive(Debug)]
+pub struct Rulebooks {
+    divisions: Arc<Divisions>,
+    boundary: Catalog,
+}
+
+impl Rulebooks {
+    /// The layers the rules read: division names and the county boundary.
+    pub const READS: [LayerKind; 3] = [LayerKind::Townships, LayerKind::Villages, LayerKind::CountyBoundaries];
+
+    /// Whether writes to `kind` have rules beyond the layer's schema.
+    pub fn has_rules(kind: LayerKind) -> bool {
+        kind == LayerKind::OriginPoints
+    }
+
+    /// From divisions already built and a catalogue holding (at least) the
+    /// county boundary layer.
+    pub fn new(divisions: Arc<Divisions>, boundary: Catalog) -> Rulebooks {
+        Rulebooks { divisions, boundary }
+    }
+
+    /// Reads what the rules need from `store`.
+    pub async fn load(store: &dyn Store) -> Result<Rulebooks, RulebookError> {
+        let townships = store.features(LayerKind::Townships).await?;
+        let villages = store.features(LayerKind::Villages).await?;
+        let boundaries = store.features(LayerKind::CountyBoundaries).await?;
+        Rulebooks::from_features(&townships, &villages, boundaries)
+    }
+
+    /// From the features of [`Rulebooks::READS`] as given (stored ones, or the
+    /// bundled data about to be stored).
+    pub fn from_features(
+        townships: &[Feature],
+        villages: &[Feature],
+        county_boundaries: Vec<Feature>,
+    ) -> Result<Rulebooks, RulebookError> {
+        let divisions = divisions_from(townships.iter().map(|f| &f.properties), villages.iter().map(|f| &f.properties))
+            .map_err(RulebookError::Divisions)?;
+        let mut boundary = Catalog::default();
+        boundary.replace_layer(LayerKind::CountyBoundaries, county_boundaries);
+        Ok(Rulebooks { divisions: Arc::new(divisions), boundary })
+    }
+
+    /// From a batch of new features about to be written (the bundled data): the
+    /// divisions and boundary it carries itself.
+    pub fn from_batches(batches: &[(LayerKind, Vec<NewFeature>)]) -> Result<Rulebooks, RulebookError> {
+        let layer = |kind: LayerKind| -> Vec<Feature> {
+            batches
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .flat_map(|(_, features)| features)
+                .zip(1..)
+                .map(|(f, id)| Feature { id, geometry: f.geometry.clone(), properties: f.properties.clone() })
+                .collect()
+        };
+        let townships = layer(LayerKind::Townships);
+        let villages = layer(LayerKind::Villages);
+        Rulebooks::from_features(&townships, &villages, layer(LayerKind::CountyBoundaries))
+    }
+
+    /// The division names the rules use.
+    pub fn divisions(&self) -> &Arc<Divisions> {
+        &self.divisions
+    }
+
+    /// The catalogue holding the county boundary.
+    pub fn boundary(&self) -> &Catalog {
+        &self.boundary
+    }
+
+    /// Runs `kind`'s rules over new features written by `actor`; all of them or
+    /// none: the problems of every refused feature are reported together. Returns
+    /// the features to store (normalised and stamped where the rules say so).
+    pub fn check_new(
+        &self,
+        kind: LayerKind,
+        features: Vec<NewFeature>,
+        actor: &Actor,
+    ) -> Result<Vec<NewFeature>, WriteRefused> {
+        if !Rulebooks::has_rules(kind) {
+            return Ok(features);
+        }
+        let total = features.len();
+        let mut out = Vec::with_capacity(total);
+        let mut refused = Vec::new();
+        for (f, number) in features.into_iter().zip(1..) {
+            let position = position_of(f.geometry.as_ref());
+            match prepare_record(&f.properties, position, &self.divisions, &self.boundary, actor, None) {
+                Ok(p) => out.push(p.feature),
+                Err(problems) => refused.push(FeatureProblems { feature: number, problems }),
+            }
+        }
+        if refused.is_empty() { Ok(out) } else { Err(WriteRefused { layer: kind, total, features: refused }) }
+    }
+
+    /// Runs `kind`'s rules over features to be stored as they are (bundled data,
+    /// a copy); nothing is changed.
+    pub fn check_as_stored(&self, kind: LayerKind, features: &[NewFeature]) -> Result<(), WriteRefused> {
+        if !Rulebooks::has_rules(kind) {
+            return Ok(());
+        }
+        let refused: Vec<FeatureProblems> = features
+            .iter()
+            .zip(1..)
+            .filter_map(|(f, number)| {
+                check_stored_record(f, &self.divisions, &self.boundary)
+                    .err()
+                    .map(|problems| FeatureProblems { feature: number, problems })
+            })
+            .collect();
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(WriteRefused { layer: kind, total: features.len(), features: refused })
+        }
+    }
+
+    /// [`Rulebooks::check_as_stored`] over every batch of a write.
+    pub fn check_batches_as_stored(&self, batches: &[(LayerKind, Vec<NewFeature>)]) -> Result<(), WriteRefused> {
+        batches.iter().try_for_each(|(kind, features)| self.check_as_stored(*kind, features))
+    }
+}
+
+/// The JSON form of a refusal's problems, for answers: one object per problem
+/// with the feature's number (from 1), the field and the message.
+pub fn problems_json(refused: &WriteRefused) -> Value {
+    Value::Array(
+        refused
+            .features
+            .iter()
+            .flat_map(|f| {
+                f.problems.iter().map(move |p| {
+                    let mut m = Map::new();
+                    m.insert("feature".into(), Value::from(f.feature));
+                    m.insert("field".into(), Value::from(p.field.clone()));
+                    m.insert("message".into(), Value::from(p.message.clone()));
+                    Value::Object(m)
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Why a write through [`insert_checked`] or [`insert_as_stored`] did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The layer's rules refused it.
+    #[error(transparent)]
+    Refused(#[from] WriteRefused),
+    /// The rules could not be made ready.
+    #[error(transparent)]
+    Rulebook(#[from] RulebookError),
+    /// The store refused or failed it (its schema checks among them).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// New features into one layer through the one write path: the layer's rules
+/// (with what they need read from `store`), then the store's schema checks and
+/// its all-or-nothing, audited insert. Returns the new ids.
+pub async fn insert_checked(
+    store: &dyn Store,
+    kind: LayerKind,
+    features: Vec<NewFeature>,
+    actor: &Actor,
+) -> Result<Vec<i64>, WriteError> {
+    let features = if Rulebooks::has_rules(kind) {
+        Rulebooks::load(store).await?.check_new(kind, features, actor)?
+    } else {
+        features
+    };
+    Ok(store.insert(kind, features, actor).await?)
+}
+
+/// Features stored as they are (the bundled data on first start) through the one
+/// write path: the rules, with the divisions and boundary the batches carry
+/// themselves, then one all-or-nothing, audited insert.
+pub async fn insert_as_stored(
+    store: &dyn Store,
+    batches: Vec<(LayerKind, Vec<NewFeature>)>,
+    actor: &Actor,
+) -> Result<Vec<Vec<i64>>, WriteError> {
+    if batches.iter().any(|(kind, _)| Rulebooks::has_rules(*kind)) {
+        Rulebooks::from_batches(&batches)?.check_batches_as_stored(&batches)?;
+    }
+    Ok(store.insert_many(batches, actor).await?)
+}
+
+/// The rules over a copy of a whole store (`landtrace migrate`), with the
+/// divisions and boundary the copy carries: a copy is refused rather than carry
+/// records that no door would accept today.
+pub fn check_copy(batches: &[(LayerKind, Vec<Feature>)]) -> Result<(), WriteError> {
+    if !batches.iter().any(|(kind, f)| Rulebooks::has_rules(*kind) && !f.is_empty()) {
+        return Ok(());
+    }
+    let new: Vec<(LayerKind, Vec<NewFeature>)> = batches
+        .iter()
+        .map(|(kind, features)| {
+            let new = features
+                .iter()
+                .map(|f| NewFeature { geometry: f.geometry.clone(), properties: f.properties.clone() })
+                .collect();
+            (*kind, new)
+        })
+        .collect();
+    Rulebooks::from_batches(&new)?.check_batches_as_stored(&new)?;
+    Ok(())
+}

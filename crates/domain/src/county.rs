@@ -1,0 +1,16 @@
+//! The county the platform serves.
+
+/// 临猗县's administrative division code (GB/T 2260), as the `adcode` of the
+/// county boundary layer and the prefix of its township and village codes.
+pub const COUNTY_ADCODE: &str = "140821";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn township_codes_start_with_the_county_code() {
+        let csv = include_str!("../../../data/divisions/linyi-townships-villages.csv");
+        let codes: Vec<&str> = csv.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+        assert!(codes.len() > 10);
+        assert!(codes.iter().all(|c| c.starts_with(super::COUNTY_ADCODE)), "{codes:?}");
+    }
+}
