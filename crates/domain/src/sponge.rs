@@ -274,6 +274,9 @@ impl CaptureCurve {
 /// The target of 临政办发〔2023〕11号 for new projects: 年径流总量控制率 ≥ 80%.
 pub const NEW_PROJECT_TARGET_PERCENT: f64 = 80.0;
 
+/// Where [`NEW_PROJECT_TARGET_PERCENT`] comes from, as answers cite it.
+pub const NEW_PROJECT_TARGET_SOURCE: &str = "临政办发〔2023〕11号：新建项目年径流总量控制率不低于80%";
+
 /// A target 年径流总量控制率 (the `target_percent` of a sponge project or a runoff request).
 pub const TARGET_PERCENT: NumberRange = NumberRange::rule(
     0.0,

@@ -2,8 +2,6 @@
 //! of 临政发〔2023〕5号 (06:00–22:00 Asia/Shanghai, from 2023-03-01); any
 //! other schedule implements [`BanSchedule`].
 
-use crate::timestamp::days_from_civil;
-
 const MS_PER_HOUR: i64 = 3_600_000;
 const MS_PER_DAY: i64 = 24 * MS_PER_HOUR;
 
@@ -43,14 +41,19 @@ pub enum DailyBanError {
 impl DailyBan {
     /// The urban truck ban of 临政发〔2023〕5号 (二、(一)): every day
     /// 06:00–22:00 Asia/Shanghai (UTC+8, no daylight saving), in force from
-    /// 2023-03-01T00:00+08:00. The same figures as
+    /// 2023-03-01T00:00+08:00. Made from the rule's one home,
     /// `landtrace_domain::truck_ban::{BAN_START_MINUTE, BAN_END_MINUTE,
     /// UTC_OFFSET_MINUTES, IN_FORCE}`.
-    pub const LINYI_TRUCK_BAN: DailyBan = DailyBan {
-        in_force_from_ms: days_from_civil(2023, 3, 1) * MS_PER_DAY - 8 * MS_PER_HOUR,
-        utc_offset_ms: 8 * MS_PER_HOUR,
-        start_ms_of_day: 6 * MS_PER_HOUR,
-        end_ms_of_day: 22 * MS_PER_HOUR,
+    pub const LINYI_TRUCK_BAN: DailyBan = {
+        use landtrace_domain::truck_ban::{BAN_END_MINUTE, BAN_START_MINUTE, IN_FORCE, UTC_OFFSET_MINUTES};
+        const MS_PER_MINUTE: i64 = 60_000;
+        let offset_ms = UTC_OFFSET_MINUTES as i64 * MS_PER_MINUTE;
+        DailyBan {
+            in_force_from_ms: IN_FORCE.epoch_days() * MS_PER_DAY - offset_ms,
+            utc_offset_ms: offset_ms,
+            start_ms_of_day: BAN_START_MINUTE as i64 * MS_PER_MINUTE,
+            end_ms_of_day: BAN_END_MINUTE as i64 * MS_PER_MINUTE,
+        }
     };
 
     /// A daily ban on `[start_ms_of_day, end_ms_of_day)` local time at

@@ -22,8 +22,8 @@ use crate::error::AppError;
 use crate::routes::land::polygon_geometry;
 use crate::state::AppState;
 
-/// The target of 临政办发〔2023〕11号 for new projects, in percent.
-pub const DEFAULT_TARGET_PERCENT: f64 = 80.0;
+// The default target: the one of 临政办发〔2023〕11号 for new projects (its one home is `domain::sponge`).
+use landtrace_domain::sponge::{NEW_PROJECT_TARGET_PERCENT as DEFAULT_TARGET_PERCENT, NEW_PROJECT_TARGET_SOURCE};
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(e.to_string())
@@ -189,7 +189,7 @@ async fn estimate(state: &AppState, request: RunoffRequest) -> Result<Value, App
         "estimate": estimate,
         "assumptions": assumptions,
         "notes": notes,
-        "source": "临政办发〔2023〕11号：新建项目年径流总量控制率不低于80%",
+        "source": NEW_PROJECT_TARGET_SOURCE,
     }))
 }
 
