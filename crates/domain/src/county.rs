@@ -4,6 +4,15 @@
 /// county boundary layer and the prefix of its township and village codes.
 pub const COUNTY_ADCODE: &str = "140821";
 
+/// The county's time zone: its calendar days and clock hours (ban hours, due dates,
+/// "today") are those of Asia/Shanghai.
+pub const TIME_ZONE: &str = "Asia/Shanghai";
+
+/// Offset of [`TIME_ZONE`] from UTC in minutes. China has kept UTC+8 all year, without
+/// daylight saving, since 1991, so this fixed offset stands for the zone and no
+/// time-zone database is needed ([`crate::instant`]).
+pub const UTC_OFFSET_MINUTES: i32 = 8 * 60;
+
 #[cfg(test)]
 mod tests {
     #[test]

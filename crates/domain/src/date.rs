@@ -29,51 +29,80 @@ pub enum DateError {
 
 /// A calendar day between 0001-01-01 and 9999-12-31.
 ///
-/// Ordered chronologically; displayed, serialized and parsed as `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Date {
-    // Field order matters: the derived `Ord` is chronological.
-    year: u16,
-    month: u8,
-    day: u8,
-}
+/// Ordered chronologically; displayed, serialized and parsed as `YYYY-MM-DD`. The
+/// calendar arithmetic (day counts, weekdays, month lengths) is the `time` crate's.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date(time::Date);
+
+/// The Julian day number of 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
 
 /// Whether `year` is a Gregorian leap year.
 pub const fn is_leap_year(year: u16) -> bool {
-    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+    time::util::is_leap_year(year as i32)
+}
+
+/// `month` (1-12) as the `time` crate's month.
+const fn time_month(month: u8) -> Option<time::Month> {
+    use time::Month::*;
+    Some(match month {
+        1 => January,
+        2 => February,
+        3 => March,
+        4 => April,
+        5 => May,
+        6 => June,
+        7 => July,
+        8 => August,
+        9 => September,
+        10 => October,
+        11 => November,
+        12 => December,
+        _ => return None,
+    })
 }
 
 /// Number of days in `month` (1-12) of `year`; 0 for a month out of range.
 pub const fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        _ => 0,
+    match time_month(month) {
+        Some(month) => time::util::days_in_month(month, year as i32),
+        None => 0,
     }
 }
 
-/// Whether `year-month-day` is a calendar day in years 1-9999.
-const fn is_calendar_day(year: u16, month: u8, day: u8) -> bool {
-    year >= 1 && year <= 9999 && day >= 1 && day <= days_in_month(year, month)
+/// `year-month-day`, if it is a calendar day in years 1-9999.
+const fn calendar_day(year: u16, month: u8, day: u8) -> Option<time::Date> {
+    let Some(month) = time_month(month) else { return None };
+    if year < 1 || year > 9999 {
+        return None;
+    }
+    match time::Date::from_calendar_date(year as i32, month, day) {
+        Ok(date) => Some(date),
+        Err(_) => None,
+    }
 }
 
 impl Date {
     /// The date `year-month-day`, if it is a calendar day in years 1-9999.
     pub const fn new(year: u16, month: u8, day: u8) -> Result<Date, DateError> {
-        if is_calendar_day(year, month, day) {
-            Ok(Date { year, month, day })
-        } else {
-            Err(DateError::NotACalendarDay { year, month, day })
+        match calendar_day(year, month, day) {
+            Some(date) => Ok(Date(date)),
+            None => Err(DateError::NotACalendarDay { year, month, day }),
         }
     }
 
     /// The date `year-month-day` for constants; fails to compile (or panics) if it
     /// is not a calendar day.
     pub const fn ymd(year: u16, month: u8, day: u8) -> Date {
-        assert!(is_calendar_day(year, month, day), "not a calendar date");
-        Date { year, month, day }
+        match calendar_day(year, month, day) {
+            Some(date) => Date(date),
+            None => panic!("not a calendar date"),
+        }
+    }
+
+    /// The `time` crate's date, if it is in years 1-9999.
+    pub(crate) const fn from_time_date(date: time::Date) -> Option<Date> {
+        if date.year() >= 1 && date.year() <= 9999 { Some(Date(date)) } else { None }
     }
 
     /// Parses exactly `YYYY-MM-DD` (no time, no sign, no surrounding spaces).
@@ -96,46 +125,29 @@ impl Date {
 
     /// Year (1-9999).
     pub const fn year(self) -> u16 {
-        self.year
+        self.0.year() as u16
     }
 
     /// Month (1-12).
     pub const fn month(self) -> u8 {
-        self.month
+        self.0.month() as u8
     }
 
     /// Day of the month (1-31).
     pub const fn day(self) -> u8 {
-        self.day
+        self.0.day()
     }
 
     /// Days since 1970-01-01 (negative before it): a day count for arithmetic.
     pub const fn epoch_days(self) -> i64 {
-        // Howard Hinnant's days_from_civil, on a calendar starting in March.
-        let (m, d) = (self.month as i64, self.day as i64);
-        let y = self.year as i64 - if m <= 2 { 1 } else { 0 };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        self.0.to_julian_day() as i64 - UNIX_EPOCH_JULIAN_DAY
     }
 
     /// The date `days` days after 1970-01-01 (before it if negative), if it is in
     /// years 1-9999.
     pub fn from_epoch_days(days: i64) -> Option<Date> {
-        // Howard Hinnant's civil_from_days.
-        let z = days.checked_add(719_468)?;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
-        Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?).ok()
+        let julian_day = i32::try_from(days.checked_add(UNIX_EPOCH_JULIAN_DAY)?).ok()?;
+        Date::from_time_date(time::Date::from_julian_day(julian_day).ok()?)
     }
 
     /// The date `days` calendar days later (earlier if negative), if it is in years
@@ -157,29 +169,43 @@ impl Date {
     /// years: the period ends on the corresponding day of the last month, or on that
     /// month's last day if it has no corresponding day.
     pub fn add_months(self, months: u32) -> Option<Date> {
-        let index = (u32::from(self.month) - 1).checked_add(months)?;
-        let year = u32::from(self.year) + index / 12;
+        let index = (u32::from(self.month()) - 1).checked_add(months)?;
+        let year = u32::from(self.year()) + index / 12;
         let year = u16::try_from(year).ok()?;
         let month = u8::try_from(index % 12 + 1).ok()?;
-        let day = self.day.min(days_in_month(year, month));
+        let day = self.day().min(days_in_month(year, month));
         Date::new(year, month, day).ok()
     }
 
     /// ISO weekday: 1 = Monday ... 7 = Sunday.
     pub const fn iso_weekday(self) -> u8 {
-        // 1970-01-01 was a Thursday (4).
-        (self.epoch_days() + 3).rem_euclid(7) as u8 + 1
+        self.0.weekday().number_from_monday()
     }
 
     /// Whether the day is a Saturday or Sunday.
     pub const fn is_weekend(self) -> bool {
         self.iso_weekday() >= 6
     }
+
+    /// The `time` crate's date.
+    pub(crate) const fn to_time_date(self) -> time::Date {
+        self.0
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Date")
+            .field("year", &self.year())
+            .field("month", &self.month())
+            .field("day", &self.day())
+            .finish()
+    }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
     }
 }
 

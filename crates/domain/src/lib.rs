@@ -11,6 +11,8 @@
 //! - [`spreadsheet_cell`]: CSV cells made safe to open in a spreadsheet (no formulas);
 //! - [`privacy`]: what anonymous users may see;
 //! - [`date`]: calendar dates without a clock;
+//! - [`instant`]: the one RFC 3339 parser (every door that reads a date-time) and the
+//!   county's civil time (Asia/Shanghai, a fixed UTC+8);
 //! - [`prices`]: benchmark land prices of 临政发〔2023〕8号;
 //! - [`truck_ban`]: the urban truck ban of 临政发〔2023〕5号 and its decision engine
 //!   ([`truck_ban::decide`]; parts in `truck_ban_*.rs`, re-exported by `truck_ban`);
@@ -41,6 +43,7 @@ pub mod expropriation_timeline;
 #[cfg(test)]
 mod gazette_quotes;
 pub mod input_limits;
+pub mod instant;
 pub mod layers;
 pub mod money;
 pub mod prices;

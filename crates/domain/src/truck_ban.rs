@@ -8,7 +8,8 @@
 //! time (the order of checks is documented in its module, `truck_ban_decide.rs`).
 //! The parts live in their own files and are re-exported here:
 //!
-//! - `truck_ban_time.rs`: [`LocalDateTime`], RFC 3339 instants read in Asia/Shanghai;
+//! - `truck_ban_time.rs`: [`LocalDateTime`], RFC 3339 instants ([`crate::instant`])
+//!   read in Asia/Shanghai;
 //! - `truck_ban_vehicle.rs`: [`Vehicle`], [`VehicleClass`] (GA 802-2019), body,
 //!   energy, purpose;
 //! - `truck_ban_pass.rs`: [`Pass`] (通行证) and [`Pass::valid_at`];
@@ -35,10 +36,11 @@ pub const TITLE: &str = "临猗县人民政府关于临猗县城区道路货车�
 pub const NOTICE_DATE: Date = Date::ymd(2023, 4, 23);
 /// In force from (本通告自2023年3月1日起施行; earlier than the signature date, as published).
 pub const IN_FORCE: Date = Date::ymd(2023, 3, 1);
-/// Time zone of the ban hours.
-pub const TIME_ZONE: &str = "Asia/Shanghai";
-/// Offset of [`TIME_ZONE`] from UTC in minutes (China keeps UTC+8 all year).
-pub const UTC_OFFSET_MINUTES: i32 = 8 * 60;
+/// Time zone of the ban hours: the county's ([`crate::county::TIME_ZONE`]).
+pub const TIME_ZONE: &str = crate::county::TIME_ZONE;
+/// Offset of [`TIME_ZONE`] from UTC in minutes (China keeps UTC+8 all year;
+/// [`crate::county::UTC_OFFSET_MINUTES`]).
+pub const UTC_OFFSET_MINUTES: i32 = crate::county::UTC_OFFSET_MINUTES;
 /// Ban hours as text: every day, local time (二、(一) 6:00—22:00).
 pub const BAN_HOURS: &str = "06:00-22:00";
 /// Start of the daily ban, minutes after local midnight (06:00).

@@ -1,59 +1,25 @@
 //! Instants for the truck ban: RFC 3339 text in, local time of Asia/Shanghai out.
 //!
 //! The ban hours of 临政发〔2023〕5号 are wall-clock hours in 临猗县, which keeps
-//! UTC+8 all year (no daylight saving). [`LocalDateTime::parse_rfc3339`] accepts an
-//! RFC 3339 date-time with `Z` or a numeric offset and converts it to that local
-//! time, so `2023-05-31T22:00:00Z` and `2023-06-01T06:00:00+08:00` are the same
+//! UTC+8 all year (no daylight saving). [`LocalDateTime::parse_rfc3339`] reads the
+//! text with the project's one RFC 3339 parser, [`crate::instant::parse_rfc3339`]
+//! (its documentation lists the accepted forms: `Z`/`z` or `±HH:MM`, `T`/`t`/space,
+//! a leap second only at 23:59:60 UTC), and converts it to that local time, so
+//! `2023-05-31T22:00:00Z` and `2023-06-01T06:00:00+08:00` are the same
 //! [`LocalDateTime`]. No clock is read: the instant is always an argument.
 //!
-//! Accepted: `YYYY-MM-DD` `T` (or `t`, or one space) `HH:MM:SS`, an optional
-//! fraction `.d…` that is **truncated** (21:59:59.999 counts as 21:59:59, so the
-//! half-open ban hours stay exact), then `Z`/`z` or `±HH:MM`. A leap second
-//! (`:60`) is read as `:59` of the same minute. Anything else is rejected with the
-//! reason.
+//! A fraction of a second is **truncated** (21:59:59.999 counts as 21:59:59, so the
+//! half-open ban hours stay exact); a leap second 23:59:60 UTC is 07:59:59 here.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::date::{Date, DateError};
+use crate::date::Date;
+pub use crate::instant::TimeError;
+use crate::instant::{Instant, parse_rfc3339};
 use crate::truck_ban::UTC_OFFSET_MINUTES;
-
-/// Seconds in a day.
-const DAY_SECONDS: u32 = 86_400;
-
-/// Why an instant was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TimeError {
-    /// The text is not an RFC 3339 date-time; `problem` says what is wrong.
-    #[error(
-        "{text:?} is not an RFC 3339 date-time such as 2023-06-01T06:00:00+08:00 or 2023-05-31T22:00:00Z: {problem}"
-    )]
-    Format {
-        /// The text as given.
-        text: String,
-        /// What is wrong with it.
-        problem: &'static str,
-    },
-    /// The date part names no calendar day (2023-02-30).
-    #[error(transparent)]
-    Date(#[from] DateError),
-    /// An hour, minute or second out of range.
-    #[error("{hour:02}:{minute:02}:{second:02} is not a time of day")]
-    TimeOfDay {
-        /// Hour as given.
-        hour: u8,
-        /// Minute as given.
-        minute: u8,
-        /// Second as given.
-        second: u8,
-    },
-    /// The instant converted to Asia/Shanghai falls outside years 1-9999.
-    #[error("{0:?} is outside the years 0001-9999 in Asia/Shanghai")]
-    OutOfRange(String),
-}
 
 /// A wall-clock time in Asia/Shanghai (UTC+8): a calendar day and the seconds since
 /// its local midnight (0-86 399).
@@ -67,15 +33,6 @@ pub struct LocalDateTime {
     second_of_day: u32,
 }
 
-/// The number in `text[range]` if it is all ASCII digits.
-fn digits(text: &str, range: std::ops::Range<usize>) -> Option<u32> {
-    let part = text.get(range)?;
-    if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    part.parse().ok()
-}
-
 impl LocalDateTime {
     /// The local time `hour:minute:second` on `date` (hour 0-23, minute and second 0-59).
     pub fn new(date: Date, hour: u8, minute: u8, second: u8) -> Result<LocalDateTime, TimeError> {
@@ -86,70 +43,16 @@ impl LocalDateTime {
         Ok(LocalDateTime { date, second_of_day })
     }
 
-    /// Parses an RFC 3339 date-time with `Z` or an offset and converts it to
-    /// Asia/Shanghai (see the module documentation for what is accepted).
+    /// Parses an RFC 3339 date-time with `Z` or an offset ([`crate::instant::parse_rfc3339`])
+    /// and converts it to Asia/Shanghai.
     pub fn parse_rfc3339(text: &str) -> Result<LocalDateTime, TimeError> {
-        let format = |problem| TimeError::Format { text: text.to_owned(), problem };
-        if !text.is_ascii() {
-            return Err(format("only ASCII characters are allowed"));
-        }
-        let b = text.as_bytes();
-        if b.len() < 19 {
-            return Err(format("expected YYYY-MM-DDTHH:MM:SS followed by Z or ±HH:MM"));
-        }
-        if b[4] != b'-' || b[7] != b'-' {
-            return Err(format("the date must be YYYY-MM-DD"));
-        }
-        let (Some(year), Some(month), Some(day)) = (digits(text, 0..4), digits(text, 5..7), digits(text, 8..10)) else {
-            return Err(format("the date must be YYYY-MM-DD"));
-        };
-        if !matches!(b[10], b'T' | b't' | b' ') {
-            return Err(format("date and time must be separated by T"));
-        }
-        if b[13] != b':' || b[16] != b':' {
-            return Err(format("the time must be HH:MM:SS"));
-        }
-        let (Some(hour), Some(minute), Some(second)) =
-            (digits(text, 11..13), digits(text, 14..16), digits(text, 17..19))
-        else {
-            return Err(format("the time must be HH:MM:SS"));
-        };
-        let mut rest = &text[19..];
-        if let Some(fraction) = rest.strip_prefix('.') {
-            let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
-            if n == 0 {
-                return Err(format("a decimal point must be followed by digits"));
-            }
-            rest = &fraction[n..];
-        }
-        let offset_seconds: i64 = match rest.as_bytes() {
-            [b'Z' | b'z'] => 0,
-            [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-                let (Some(oh), Some(om)) = (digits(rest, 1..3), digits(rest, 4..6)) else {
-                    return Err(format("the offset must be Z or ±HH:MM"));
-                };
-                if oh > 23 || om > 59 {
-                    return Err(format("the offset must be between -23:59 and +23:59"));
-                }
-                let magnitude = i64::from(oh * 3600 + om * 60);
-                if *sign == b'-' { -magnitude } else { magnitude }
-            }
-            [] => return Err(format("a time zone offset (Z or ±HH:MM) is required")),
-            _ => return Err(format("the offset must be Z or ±HH:MM")),
-        };
-        // All fields have at most 4 digits, so they fit; range-check before narrowing.
-        let date = Date::new(year as u16, month.min(99) as u8, day.min(99) as u8)?;
-        if hour > 23 || minute > 59 || second > 60 {
-            return Err(TimeError::TimeOfDay { hour: hour as u8, minute: minute as u8, second: second as u8 });
-        }
-        let second = second.min(59); // a leap second is read as :59
-        let local_seconds = date.epoch_days() * i64::from(DAY_SECONDS) + i64::from(hour * 3600 + minute * 60 + second)
-            - offset_seconds
-            + i64::from(UTC_OFFSET_MINUTES) * 60;
-        let local_date = Date::from_epoch_days(local_seconds.div_euclid(i64::from(DAY_SECONDS)))
-            .ok_or_else(|| TimeError::OutOfRange(text.to_owned()))?;
-        let second_of_day = local_seconds.rem_euclid(i64::from(DAY_SECONDS)) as u32;
-        Ok(LocalDateTime { date: local_date, second_of_day })
+        parse_rfc3339(text).map(LocalDateTime::at)
+    }
+
+    /// The local time of `instant` (its fraction of a second truncated).
+    pub fn at(instant: Instant) -> LocalDateTime {
+        let (date, second_of_day) = instant.county_date_and_second();
+        LocalDateTime { date, second_of_day }
     }
 
     /// The local calendar day.
@@ -198,7 +101,10 @@ impl Serialize for LocalDateTime {
 impl<'de> Deserialize<'de> for LocalDateTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        LocalDateTime::parse_rfc3339(&text).map_err(serde::de::Error::custom)
+        LocalDateTime::parse_rfc3339(&text).map_err(|e| {
+            let shown: String = text.chars().take(64).collect();
+            serde::de::Error::custom(format!("{shown:?}: {e}"))
+        })
     }
 }
 
@@ -226,6 +132,8 @@ mod tests {
             ("2023-06-01T21:59:59.999+08:00", "2023-06-01T21:59:59+08:00"),
             ("2023-06-01T05:59:59.999999999Z", "2023-06-01T13:59:59+08:00"),
             ("2016-12-31T23:59:60Z", "2017-01-01T07:59:59+08:00"),
+            ("2017-01-01T07:59:60+08:00", "2017-01-01T07:59:59+08:00"),
+            (" 2023-06-01T06:00:00Z\n", "2023-06-01T14:00:00+08:00"),
             ("2023-06-01T06:00:00-00:00", "2023-06-01T14:00:00+08:00"),
         ];
         for (text, expected) in cases {
@@ -239,8 +147,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed_instants() {
+        assert_eq!(LocalDateTime::parse_rfc3339(""), Err(TimeError::Empty));
         for text in [
-            "",
             "2023-06-01",
             "2023-06-01T06:00:00",
             "2023-06-01T06:00+08:00",
@@ -253,7 +161,6 @@ mod tests {
             "2023-06-01T06:00:00+24:00",
             "2023-06-01T06:00:00+08:60",
             "2023-06-01T06:00:00 Z",
-            "2023-06-01T06:00:00Z ",
             "2023-06-01T06:00:00UTC",
             "２０２３-06-01T06:00:00Z",
             "2023-06-01T06:0a:00Z",
@@ -264,11 +171,13 @@ mod tests {
         for text in ["2023-06-01T24:00:00Z", "2023-06-01T23:60:00Z", "2023-06-01T23:59:61Z"] {
             assert!(matches!(LocalDateTime::parse_rfc3339(text), Err(TimeError::TimeOfDay { .. })), "{text}");
         }
-        for text in ["2023-02-29T12:00:00+08:00", "2023-13-01T00:00:00Z", "0000-01-01T00:00:00Z"] {
+        for text in ["2023-02-29T12:00:00+08:00", "2023-13-01T00:00:00Z", "2023-00-01T00:00:00Z"] {
             assert!(matches!(LocalDateTime::parse_rfc3339(text), Err(TimeError::Date(_))), "{text}");
         }
-        assert!(matches!(LocalDateTime::parse_rfc3339("9999-12-31T20:00:00Z"), Err(TimeError::OutOfRange(_))));
-        assert!(matches!(LocalDateTime::parse_rfc3339("0001-01-01T00:00:00+09:00"), Err(TimeError::OutOfRange(_))));
+        for text in ["9999-12-31T20:00:00Z", "0001-01-01T00:00:00+09:00", "0000-01-01T00:00:00Z"] {
+            assert_eq!(LocalDateTime::parse_rfc3339(text), Err(TimeError::OutOfRange), "{text}");
+        }
+        assert_eq!(LocalDateTime::parse_rfc3339("2023-06-01T12:00:60Z"), Err(TimeError::LeapSecond));
         assert!(LocalDateTime::new(Date::ymd(2023, 6, 1), 24, 0, 0).is_err());
     }
 
@@ -276,8 +185,8 @@ mod tests {
     fn error_messages_say_what_is_wrong() {
         assert_eq!(
             LocalDateTime::parse_rfc3339("2023-06-01T06:00:00").unwrap_err().to_string(),
-            "\"2023-06-01T06:00:00\" is not an RFC 3339 date-time such as 2023-06-01T06:00:00+08:00 or \
-             2023-05-31T22:00:00Z: a time zone offset (Z or ±HH:MM) is required"
+            "not an RFC 3339 date-time such as 2023-06-01T06:00:00+08:00 or 2023-05-31T22:00:00Z: \
+             a time zone offset (Z or ±HH:MM) is required"
         );
         assert_eq!(
             LocalDateTime::parse_rfc3339("2023-02-30T06:00:00Z").unwrap_err().to_string(),
@@ -294,7 +203,8 @@ mod tests {
         assert_eq!(serde_json::to_value(b).unwrap(), serde_json::json!("2023-06-01T22:00:00+08:00"));
         let back: LocalDateTime = serde_json::from_value(serde_json::json!("2023-06-01T14:00:00Z")).unwrap();
         assert_eq!(back, b);
-        assert!(serde_json::from_value::<LocalDateTime>(serde_json::json!("2023-06-01")).is_err());
+        let e = serde_json::from_value::<LocalDateTime>(serde_json::json!("2023-06-01")).unwrap_err();
+        assert!(e.to_string().starts_with("\"2023-06-01\": not an RFC 3339 date-time"), "{e}");
         assert_eq!(b.time_text(), "22:00:00");
     }
 }

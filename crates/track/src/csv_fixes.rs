@@ -257,7 +257,8 @@ mod tests {
             messages,
             [
                 "line 2: missing time",
-                "line 3: time \"2024-05-01T00:00:00\": no UTC offset; add Z or +08:00",
+                "line 3: time \"2024-05-01T00:00:00\": not an RFC 3339 date-time such as \
+                 2023-06-01T06:00:00+08:00 or 2023-05-31T22:00:00Z: a time zone offset (Z or ±HH:MM) is required",
                 "line 4: lon \"abc\" is not a number",
                 "line 5: missing lat",
                 "line 6: lon NaN is not a finite number",

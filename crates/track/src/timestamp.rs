@@ -1,39 +1,42 @@
 //! Fix times: RFC 3339 with an offset, or unix seconds, to unix milliseconds.
 //!
-//! A hand-written parser: the CSV reader calls it once per line, so it has
-//! to be fast, and the accepted forms are few.
+//! RFC 3339 is read by the project's one parser,
+//! [`landtrace_domain::instant::parse_rfc3339`], the same as the truck-ban query
+//! reads its `at` (its documentation lists the accepted forms). Unix seconds are a
+//! form of the track files only.
 
-const MS_PER_DAY: i64 = 86_400_000;
+use landtrace_domain::instant::{self, parse_rfc3339};
 
 /// Why a time was rejected by [`parse_time_ms`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TimeError {
     /// Empty or whitespace only.
     #[error("empty")]
     Empty,
-    /// Neither `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` nor a number of seconds.
+    /// Neither `YYYY-MM-DD…` (RFC 3339) nor a number of seconds.
     #[error("expected RFC 3339 (2024-05-01T08:00:00+08:00) or unix seconds")]
     Malformed,
-    /// A local time without `Z` or an offset: the instant is unknown.
-    #[error("no UTC offset; add Z or +08:00")]
-    NoOffset,
-    /// A month, day, hour, minute, second or offset out of range.
-    #[error("a date or time field is out of range")]
+    /// Unix seconds beyond year 33000, or a GeoJSON number out of range.
+    #[error("a number of seconds out of range")]
     OutOfRange,
+    /// Written as a date (`YYYY-…`) but refused by the RFC 3339 parser.
+    #[error(transparent)]
+    Rfc3339(instant::TimeError),
 }
 
 /// Parses a fix time to milliseconds since the Unix epoch (UTC).
 ///
 /// Accepted:
-/// - RFC 3339 with `Z` or an offset: `2024-05-01T08:00:00+08:00`,
-///   `2024-05-01T00:00:00.250Z`; `t` or a space may stand for `T`, and the
-///   offset may be written `+0800` or `+08`. A leap second (`:60`) counts
-///   as the first second of the next minute.
+/// - RFC 3339 with `Z` or an offset, as [`landtrace_domain::instant::parse_rfc3339`]
+///   reads it: `2024-05-01T08:00:00+08:00`, `2024-05-01T00:00:00.250Z`; `t` or a
+///   space may stand for `T`; the offset is `Z`, `z` or `±HH:MM` (not `+0800` or
+///   `+08`); a leap second is 23:59:60 UTC only and counts as 23:59:59.999.
 /// - Unix seconds, optionally negative and with a fraction:
 ///   `1714521600`, `1714521600.25`.
 ///
-/// Digits beyond milliseconds are dropped (truncated).
+/// Digits beyond milliseconds are dropped (truncated); spaces around the text are
+/// ignored. A text of 10 or more characters with `-` as its fifth is read as RFC 3339.
 ///
 /// ```
 /// use landtrace_track::parse_time_ms;
@@ -41,12 +44,18 @@ pub enum TimeError {
 /// assert_eq!(parse_time_ms("1714521600.25"), Ok(1_714_521_600_250));
 /// assert!(parse_time_ms("2024-05-01T08:00:00").is_err()); // no offset
 /// ```
+#[inline]
 pub fn parse_time_ms(text: &str) -> Result<i64, TimeError> {
-    let bytes = text.trim().as_bytes();
+    let text = text.trim_ascii();
+    let bytes = text.as_bytes();
     if bytes.is_empty() {
         return Err(TimeError::Empty);
     }
-    if bytes.len() >= 10 && bytes[4] == b'-' { rfc3339(bytes) } else { unix_seconds(bytes) }
+    if bytes.len() >= 10 && bytes[4] == b'-' {
+        parse_rfc3339(text).map(instant::Instant::unix_ms).map_err(TimeError::Rfc3339)
+    } else {
+        unix_seconds(bytes)
+    }
 }
 
 fn unix_seconds(bytes: &[u8]) -> Result<i64, TimeError> {
@@ -59,112 +68,33 @@ fn unix_seconds(bytes: &[u8]) -> Result<i64, TimeError> {
         Some(dot) => (&rest[..dot], &rest[dot + 1..]),
         None => (rest, &rest[rest.len()..]),
     };
+    if whole.is_empty() || !whole.iter().all(u8::is_ascii_digit) || !fraction.iter().all(u8::is_ascii_digit) {
+        return Err(TimeError::Malformed);
+    }
     // 12 digits of seconds is beyond year 33000; keeps the arithmetic in range.
-    if whole.is_empty() || whole.len() > 12 {
-        return Err(TimeError::Malformed);
+    if whole.len() > 12 {
+        return Err(TimeError::OutOfRange);
     }
-    let ms = digits(whole).ok_or(TimeError::Malformed)? * 1000 + fraction_ms(fraction)?;
+    let digits = |d: &[u8]| d.iter().fold(0i64, |n, &b| n * 10 + i64::from(b - b'0'));
+    let mut ms_digits = [b'0'; 3];
+    for (to, from) in ms_digits.iter_mut().zip(fraction) {
+        *to = *from;
+    }
+    let ms = digits(whole) * 1000 + digits(&ms_digits);
     Ok(if negative { -ms } else { ms })
-}
-
-/// Milliseconds from the digits after a decimal point (truncated).
-fn fraction_ms(fraction: &[u8]) -> Result<i64, TimeError> {
-    if !fraction.iter().all(u8::is_ascii_digit) {
-        return Err(TimeError::Malformed);
-    }
-    let mut ms = 0;
-    for i in 0..3 {
-        ms = ms * 10 + fraction.get(i).map_or(0, |&b| i64::from(b - b'0'));
-    }
-    Ok(ms)
-}
-
-fn rfc3339(b: &[u8]) -> Result<i64, TimeError> {
-    if b.len() < 19 || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
-        return Err(TimeError::Malformed);
-    }
-    let field = |range: std::ops::Range<usize>| digits(&b[range]).ok_or(TimeError::Malformed);
-    let (year, month, day) = (field(0..4)?, field(5..7)?, field(8..10)?);
-    let (hour, minute, second) = (field(11..13)?, field(14..16)?, field(17..19)?);
-    let mut rest = &b[19..];
-    let mut ms = 0;
-    if let Some((b'.', after)) = rest.split_first() {
-        let end = after.iter().position(|b| !b.is_ascii_digit()).unwrap_or(after.len());
-        if end == 0 {
-            return Err(TimeError::Malformed);
-        }
-        ms = fraction_ms(&after[..end])?;
-        rest = &after[end..];
-    }
-    let offset_minutes = match rest {
-        [] => return Err(TimeError::NoOffset),
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), offset @ ..] => {
-            let (h, m) = match offset {
-                [h1, h2] => (digits(&[*h1, *h2]), Some(0)),
-                [h1, h2, m1, m2] | [h1, h2, b':', m1, m2] => (digits(&[*h1, *h2]), digits(&[*m1, *m2])),
-                _ => return Err(TimeError::Malformed),
-            };
-            let (h, m) = (h.ok_or(TimeError::Malformed)?, m.ok_or(TimeError::Malformed)?);
-            if h > 23 || m > 59 {
-                return Err(TimeError::OutOfRange);
-            }
-            if *sign == b'-' { -(h * 60 + m) } else { h * 60 + m }
-        }
-        _ => return Err(TimeError::Malformed),
-    };
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return Err(TimeError::OutOfRange);
-    }
-    if hour > 23 || minute > 59 || second > 60 {
-        return Err(TimeError::OutOfRange);
-    }
-    let seconds_of_day = hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Ok(days_from_civil(year, month, day) * MS_PER_DAY + seconds_of_day * 1000 + ms)
-}
-
-/// The value of a run of ASCII digits (at most 18, so it cannot overflow).
-fn digits(bytes: &[u8]) -> Option<i64> {
-    if bytes.is_empty() || bytes.len() > 18 {
-        return None;
-    }
-    let mut value = 0i64;
-    for &b in bytes {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + i64::from(b - b'0');
-    }
-    Some(value)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
-/// `days_from_civil`).
-pub(crate) const fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let shifted_month = (month + 9) % 12; // March = 0
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use landtrace_domain::instant::TimeError as Rfc3339Error;
 
     fn check(text: &str, expected: Result<i64, TimeError>) {
         assert_eq!(parse_time_ms(text), expected, "{text:?}");
+    }
+
+    fn refused(problem: &'static str) -> Result<i64, TimeError> {
+        Err(TimeError::Rfc3339(Rfc3339Error::Format { problem }))
     }
 
     #[test]
@@ -174,13 +104,11 @@ mod tests {
         check("2024-05-01t12:00:00z", Ok(noon_utc));
         check("2024-05-01 12:00:00Z", Ok(noon_utc));
         check("2024-05-01T20:00:00+08:00", Ok(noon_utc));
-        check("2024-05-01T20:00:00+0800", Ok(noon_utc));
-        check("2024-05-01T20:00:00+08", Ok(noon_utc));
         check("2024-05-01T07:30:00-04:30", Ok(noon_utc));
         check("  2024-05-01T12:00:00Z ", Ok(noon_utc));
         check("2024-05-01T12:00:00.5Z", Ok(noon_utc + 500));
         check("2024-05-01T12:00:00.123999Z", Ok(noon_utc + 123));
-        check("2024-05-01T12:00:60Z", Ok(noon_utc + 60_000));
+        check("2016-12-31T23:59:60Z", Ok(1_483_228_799_999));
         check("1970-01-01T00:00:00Z", Ok(0));
         check("1969-12-31T23:59:59Z", Ok(-1000));
         check("2000-02-29T00:00:00Z", Ok(951_782_400_000));
@@ -190,7 +118,9 @@ mod tests {
     fn unix_seconds_forms() {
         check("1714564800", Ok(1_714_564_800_000));
         check("1714564800.25", Ok(1_714_564_800_250));
+        check("1714564800.123999", Ok(1_714_564_800_123));
         check("1714564800.", Ok(1_714_564_800_000));
+        check("+1714564800", Ok(1_714_564_800_000));
         check("-1.5", Ok(-1500));
         check("0", Ok(0));
     }
@@ -199,25 +129,39 @@ mod tests {
     fn rejections() {
         check("", Err(TimeError::Empty));
         check("   ", Err(TimeError::Empty));
-        check("2024-05-01T12:00:00", Err(TimeError::NoOffset));
-        check("2024-05-01T12:00:00+8:00", Err(TimeError::Malformed));
-        check("2024-05-01T12:00:00.Z", Err(TimeError::Malformed));
-        check("2024-05-01", Err(TimeError::Malformed));
-        check("2024-13-01T12:00:00Z", Err(TimeError::OutOfRange));
-        check("2023-02-29T12:00:00Z", Err(TimeError::OutOfRange));
-        check("2024-05-01T24:00:00Z", Err(TimeError::OutOfRange));
-        check("2024-05-01T12:00:00+24:00", Err(TimeError::OutOfRange));
+        check("2024-05-01T12:00:00", refused("a time zone offset (Z or ±HH:MM) is required"));
+        check("2024-05-01T12:00:00+0800", refused("the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)"));
+        check("2024-05-01T12:00:00+08", refused("the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)"));
+        check("2024-05-01T12:00:00+8:00", refused("the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)"));
+        check("2024-05-01T12:00:00.Z", refused("a decimal point must be followed by digits"));
+        check("2024-05-01", refused("expected YYYY-MM-DDTHH:MM:SS followed by Z or ±HH:MM"));
+        check("2024-05-01T12:00:00+24:00", refused("the offset must be between -23:59 and +23:59"));
+        check("2024-05-01T12:00:60Z", Err(TimeError::Rfc3339(Rfc3339Error::LeapSecond)));
+        check(
+            "2024-05-01T24:00:00Z",
+            Err(TimeError::Rfc3339(Rfc3339Error::TimeOfDay { hour: 24, minute: 0, second: 0 })),
+        );
+        assert!(matches!(parse_time_ms("2024-13-01T12:00:00Z"), Err(TimeError::Rfc3339(Rfc3339Error::Date(_)))));
+        assert!(matches!(parse_time_ms("2023-02-29T12:00:00Z"), Err(TimeError::Rfc3339(Rfc3339Error::Date(_)))));
+        check("0000-06-01T00:00:00Z", Err(TimeError::Rfc3339(Rfc3339Error::OutOfRange)));
         check("yesterday", Err(TimeError::Malformed));
         check("12e3", Err(TimeError::Malformed));
         check("1.2.3", Err(TimeError::Malformed));
-        check("9999999999999", Err(TimeError::Malformed));
+        check("-", Err(TimeError::Malformed));
+        check(".5", Err(TimeError::Malformed));
+        check("9999999999999", Err(TimeError::OutOfRange));
     }
 
     #[test]
-    fn days_from_civil_matches_known_dates() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(2023, 3, 1), 19_417);
-        assert_eq!(days_from_civil(1969, 12, 31), -1);
+    fn messages() {
+        assert_eq!(
+            parse_time_ms("2024-05-01T12:00:00").unwrap_err().to_string(),
+            "not an RFC 3339 date-time such as 2023-06-01T06:00:00+08:00 or 2023-05-31T22:00:00Z: \
+             a time zone offset (Z or ±HH:MM) is required"
+        );
+        assert_eq!(
+            parse_time_ms("soon").unwrap_err().to_string(),
+            "expected RFC 3339 (2024-05-01T08:00:00+08:00) or unix seconds"
+        );
     }
 }

@@ -19,8 +19,7 @@ pub struct IsoWeek {
 /// Number of ISO weeks of `year`: 53 if 1 January is a Thursday, or a Wednesday in a
 /// leap year; else 52.
 fn weeks_in_year(year: u16) -> u8 {
-    let jan1 = Date::ymd(year, 1, 1).iso_weekday();
-    if jan1 == 4 || (jan1 == 3 && crate::date::is_leap_year(year)) { 53 } else { 52 }
+    time::util::weeks_in_year(i32::from(year))
 }
 
 impl IsoWeek {
@@ -53,11 +52,10 @@ impl IsoWeek {
 
     /// The week containing `d`.
     pub fn containing(d: Date) -> IsoWeek {
-        // The Thursday of d's week decides the ISO year.
-        let thursday = d.add_days(4 - i64::from(d.iso_weekday())).unwrap_or(d);
-        let year = thursday.year();
-        let ordinal = Date::ymd(year, 1, 1).days_until(thursday);
-        IsoWeek { year, week: u8::try_from(ordinal / 7 + 1).unwrap_or(1) }
+        let (year, week, _) = d.to_time_date().to_iso_week_date();
+        // 0001-01-01 is a Monday and 9999-12-31 a Friday: the ISO year of a Date is
+        // in 1-9999 too.
+        IsoWeek { year: u16::try_from(year).unwrap_or(1), week }
     }
 
     /// ISO year (may differ from the calendar year around New Year: 2021-01-03 is in 2020-W53).
@@ -70,22 +68,20 @@ impl IsoWeek {
         self.week
     }
 
-    /// The Monday of week 1 of `year`, in epoch days.
-    fn week1_monday(year: u16) -> i64 {
-        let jan4 = Date::ymd(year, 1, 4);
-        jan4.epoch_days() - i64::from(jan4.iso_weekday() - 1)
+    /// The day `weekday` of the week, if it is in years 1-9999.
+    fn day(self, weekday: time::Weekday) -> Option<Date> {
+        let date = time::Date::from_iso_week_date(i32::from(self.year), self.week, weekday).ok()?;
+        Date::from_time_date(date)
     }
 
-    /// The week's Monday (clamped to 0001-01-01, which is a Monday anyway).
+    /// The week's Monday (0001-W01's is 0001-01-01, a Monday).
     pub fn monday(self) -> Date {
-        let days = IsoWeek::week1_monday(self.year) + 7 * (i64::from(self.week) - 1);
-        Date::from_epoch_days(days).unwrap_or(Date::ymd(1, 1, 1))
+        self.day(time::Weekday::Monday).unwrap_or(Date::ymd(1, 1, 1))
     }
 
     /// The week's Sunday (clamped to 9999-12-31 for 9999-W52).
     pub fn sunday(self) -> Date {
-        let days = IsoWeek::week1_monday(self.year) + 7 * (i64::from(self.week) - 1) + 6;
-        Date::from_epoch_days(days).unwrap_or(Date::ymd(9999, 12, 31))
+        self.day(time::Weekday::Sunday).unwrap_or(Date::ymd(9999, 12, 31))
     }
 
     /// The week before (0001-W01 has none and returns itself).
