@@ -1,27 +1,25 @@
 //! The clock, read in one place: the county's calendar day and the current
-//! instant as text. The domain takes dates as arguments and never reads a clock.
+//! instant as text. The domain takes dates as arguments and never reads a clock;
+//! the conversion to the county's day (Asia/Shanghai, a fixed UTC+8) is the
+//! domain's ([`landtrace_domain::instant`]).
 
 use landtrace_domain::Date;
+use landtrace_domain::instant::Instant;
 
-/// The county's offset from UTC: Asia/Shanghai, UTC+8, no daylight saving.
-const COUNTY_UTC_OFFSET_S: u64 = 8 * 3600;
-
-fn unix_seconds() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+/// Now, to the whole second.
+fn now() -> Instant {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    Instant::from_unix_seconds(i64::try_from(seconds).unwrap_or(i64::MAX)).expect("the clock is in years 1-9999")
 }
 
 /// Today in the county (Asia/Shanghai, UTC+8, no daylight saving).
 pub fn today_in_county() -> Date {
-    let days = i64::try_from((unix_seconds() + COUNTY_UTC_OFFSET_S) / 86_400).unwrap_or(0);
-    Date::from_epoch_days(days).expect("the current date is representable")
+    now().county_date()
 }
 
 /// Now as RFC 3339 UTC (whole seconds), for `created_at` / `updated_at` stamps.
 pub fn now_rfc3339() -> String {
-    let secs = i64::try_from(unix_seconds()).unwrap_or(0);
-    let day = Date::from_epoch_days(secs.div_euclid(86_400)).unwrap_or(Date::ymd(1970, 1, 1));
-    let s = secs.rem_euclid(86_400);
-    format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+    now().to_rfc3339_utc()
 }
 
 #[cfg(test)]
@@ -37,5 +35,8 @@ mod tests {
         let today = today_in_county();
         // UTC+8: the county's day is the UTC day or the one after it.
         assert!(today == utc_day || today == Date::from_epoch_days(utc_day.epoch_days() + 1).unwrap(), "{today} {now}");
+        // What is written is what the one parser reads back.
+        let read = landtrace_domain::instant::parse_rfc3339(&now).unwrap();
+        assert_eq!(read.to_rfc3339_utc(), now);
     }
 }

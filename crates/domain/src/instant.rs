@@ -96,7 +96,13 @@ pub enum TimeError {
 /// An instant, as read by [`parse_rfc3339`] or made from unix seconds. Ordered and
 /// compared as instants: `2023-05-31T22:00:00Z` equals `2023-06-01T06:00:00+08:00`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Instant(OffsetDateTime);
+pub struct Instant {
+    // Field order matters: the derived `Ord` is chronological.
+    /// Whole seconds since 1970-01-01T00:00:00Z (towards the past).
+    unix_seconds: i64,
+    /// Nanoseconds into that second (0-999 999 999).
+    nanosecond: u32,
+}
 
 impl fmt::Debug for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -115,6 +121,7 @@ impl fmt::Debug for Instant {
 /// assert_eq!(t.unix_ms(), 1_685_570_400_000);
 /// assert!(matches!(parse_rfc3339("2023-06-01T06:00:00+0800"), Err(TimeError::Format { .. })));
 /// ```
+#[inline]
 pub fn parse_rfc3339(text: &str) -> Result<Instant, TimeError> {
     let text = text.trim_ascii();
     let parsed = match OffsetDateTime::parse(text, &Rfc3339) {
@@ -126,10 +133,11 @@ pub fn parse_rfc3339(text: &str) -> Result<Instant, TimeError> {
     if !matches!(text.as_bytes()[10], b'T' | b't' | b' ') {
         return Err(format(SEPARATOR));
     }
-    if !(FIRST_SECOND..=LAST_SECOND).contains(&parsed.unix_timestamp()) {
+    let unix_seconds = parsed.unix_timestamp();
+    if !(FIRST_SECOND..=LAST_SECOND).contains(&unix_seconds) {
         return Err(TimeError::OutOfRange);
     }
-    Ok(Instant(parsed))
+    Ok(Instant { unix_seconds, nanosecond: parsed.nanosecond() })
 }
 
 const SEPARATOR: &str = "date and time must be separated by T";
@@ -211,17 +219,14 @@ impl Instant {
     /// The instant `seconds` after 1970-01-01T00:00:00Z, if its county day is in
     /// years 0001-9999.
     pub fn from_unix_seconds(seconds: i64) -> Option<Instant> {
-        if !(FIRST_SECOND..=LAST_SECOND).contains(&seconds) {
-            return None;
-        }
-        OffsetDateTime::from_unix_timestamp(seconds).ok().map(Instant)
+        (FIRST_SECOND..=LAST_SECOND).contains(&seconds).then_some(Instant { unix_seconds: seconds, nanosecond: 0 })
     }
 
     /// Milliseconds since 1970-01-01T00:00:00Z (UTC); digits beyond the millisecond
     /// are dropped (towards the past: -0.5 s is -500 ms).
     #[inline]
     pub fn unix_ms(self) -> i64 {
-        self.0.unix_timestamp() * 1000 + i64::from(self.0.millisecond())
+        self.unix_seconds * 1000 + i64::from(self.nanosecond / 1_000_000)
     }
 
     /// The calendar day in the county (Asia/Shanghai, UTC+8).
@@ -232,16 +237,23 @@ impl Instant {
     /// The calendar day in the county and the whole seconds since its midnight
     /// (0-86 399; fractions truncated).
     pub fn county_date_and_second(self) -> (Date, u32) {
-        let local = self.0.to_offset(COUNTY_OFFSET);
+        let local = self.in_offset(COUNTY_OFFSET);
         let (hour, minute, second) = local.to_hms();
         let date = Date::from_time_date(local.date()).expect("the range is checked when an Instant is made");
         (date, u32::from(hour) * 3600 + u32::from(minute) * 60 + u32::from(second))
     }
 
+    /// The instant as the `time` crate's date-time at `offset`.
+    fn in_offset(self, offset: UtcOffset) -> OffsetDateTime {
+        // In range: the seconds are those of a county day in years 1-9999.
+        let utc = OffsetDateTime::from_unix_timestamp(self.unix_seconds).expect("years 1-9999");
+        utc.replace_nanosecond(self.nanosecond).unwrap_or(utc).to_offset(offset)
+    }
+
     /// RFC 3339 in UTC with whole seconds (`2023-05-31T22:00:00Z`), as the stores'
     /// `created_at` and `updated_at` stamps are written.
     pub fn to_rfc3339_utc(self) -> String {
-        let utc = self.0.to_offset(UtcOffset::UTC);
+        let utc = self.in_offset(UtcOffset::UTC);
         let (year, month, day) = utc.to_calendar_date();
         let (hour, minute, second) = utc.to_hms();
         format!("{year:04}-{:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z", u8::from(month))

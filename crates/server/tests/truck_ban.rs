@@ -1,6 +1,7 @@
 //! `POST /api/truck-ban/check` over a hand-made zone: the decision, its clause
 //! and penalty, the ban-hour edges in local time and UTC, the boundary roads,
-//! and clear 400s.
+//! and clear 400s; the check and the track upload read every row of the shared
+//! table of date-time texts alike.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,6 +14,9 @@ use landtrace_server::{AppOptions, AppState, app};
 use landtrace_store::{Actor, GeoPackageStore, NewFeature, Store};
 use serde_json::{Map, Value, json};
 use tower::ServiceExt;
+
+#[path = "../../domain/tests/rfc3339/table.rs"]
+mod rfc3339_table;
 
 fn props(value: Value) -> Map<String, Value> {
     value.as_object().unwrap().clone()
@@ -144,6 +148,41 @@ async fn bad_requests_name_the_problem() {
         let (status, reply) = check(&state, body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {reply}");
         assert!(reply["error"].as_str().unwrap_or_default().contains(needle), "{body}: {reply}");
+    }
+}
+
+/// `unix_ms` as the check shows it: RFC 3339 in Asia/Shanghai (UTC+8), whole seconds.
+fn shanghai_text(unix_ms: i64) -> String {
+    let seconds = unix_ms.div_euclid(1000) + 8 * 3600;
+    let day = landtrace_domain::Date::from_epoch_days(seconds.div_euclid(86_400)).unwrap();
+    let s = seconds.rem_euclid(86_400);
+    format!("{day}T{:02}:{:02}:{:02}+08:00", s / 3600, s / 60 % 60, s % 60)
+}
+
+#[tokio::test]
+async fn the_check_and_the_track_upload_read_every_time_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    for &(text, expected) in rfc3339_table::ROWS {
+        let (status, body) = check(&state, query(110.775, 35.14, text, heavy())).await;
+        let (track_status, report) =
+            track(&state, "?format=csv", format!("time,lon,lat\n\"{text}\",110.775,35.14\n")).await;
+        assert_eq!(track_status, StatusCode::OK, "{text:?}: {report}");
+        let problems = report["problems"].to_string();
+        match expected {
+            Ok(ms) => {
+                assert_eq!(status, StatusCode::OK, "{text:?}: {body}");
+                assert_eq!(body["at"], shanghai_text(ms), "{text:?}: {body}");
+                assert_eq!((report["fixes"].as_u64(), problems.as_str()), (Some(1), "[]"), "{text:?}: {report}");
+            }
+            Err(reason) => {
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{text:?}: {body}");
+                let error = body["error"].as_str().unwrap_or_default();
+                assert!(error.contains("`at`") && error.contains(reason), "{text:?}: {error}");
+                assert_eq!(report["fixes"], 0, "{text:?}: {report}");
+                assert!(problems.contains("line 2"), "{text:?}: {problems}");
+            }
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Which time library parses fix times: the same 1,000,000 RFC 3339 timestamps
 //! read to unix milliseconds by the hand-written parser of the track crate before
 //! issue 12 (`rfc3339/hand_written.rs`), by `jiff` and by `time`, and by the parser
-//! the project uses now (`landtrace_domain::time::parse_rfc3339`).
+//! the project uses now (`landtrace_track::parse_time_ms`, which reads RFC 3339 with
+//! `landtrace_domain::instant::parse_rfc3339`, built on `time`).
 //!
 //! Run with `cargo bench -p landtrace-track --bench rfc3339`; criterion reports
 //! timestamps per second (elements/s). Before the timing, every parser's answer is
@@ -70,10 +71,14 @@ fn time(text: &str) -> Option<i64> {
     Some(t.unix_timestamp() * 1000 + i64::from(t.millisecond()))
 }
 
+fn landtrace(text: &str) -> Option<i64> {
+    landtrace_track::parse_time_ms(text).ok()
+}
+
 fn rfc3339(c: &mut Criterion) {
     let (text, ranges) = inputs();
-    let parsers: [(&str, fn(&str) -> Option<i64>); 3] =
-        [("hand_written", hand_written), ("jiff", jiff), ("time", time)];
+    let parsers: [(&str, fn(&str) -> Option<i64>); 4] =
+        [("hand_written", hand_written), ("jiff", jiff), ("time", time), ("landtrace_parse_time_ms", landtrace)];
     let expected: Vec<i64> = ranges.iter().map(|r| hand_written(&text[r.clone()]).expect("valid input")).collect();
     for (name, parse) in parsers {
         for (r, &want) in ranges.iter().zip(&expected) {

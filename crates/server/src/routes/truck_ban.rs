@@ -35,7 +35,7 @@ pub struct CheckRequest {
     pub lat: f64,
     /// CRS of lon/lat (default EPSG:4326).
     pub crs: Option<String>,
-    /// The instant, RFC 3339 with `Z` or an offset.
+    /// The instant, RFC 3339 with `Z` or `±HH:MM` (`landtrace_domain::instant`).
     pub at: String,
     /// The vehicle: `class` or `length_mm` + `total_mass_kg`, `body`, `energy`,
     /// `purpose`, `plate`.
@@ -144,7 +144,10 @@ pub async fn check(State(state): State<AppState>, body: axum::body::Bytes) -> Re
     let req: CheckRequest = crate::routes::land::json_body(&body)?;
     let crs = req.crs.as_deref().map_or(Ok(Crs::Wgs84), Crs::parse).map_err(bad)?;
     let point = crs.to_wgs84(LonLat::new(req.lon, req.lat).map_err(bad)?);
-    let at = LocalDateTime::parse_rfc3339(&req.at).map_err(|e| bad(format!("`at`: {e}")))?;
+    let at = LocalDateTime::parse_rfc3339(&req.at).map_err(|e| {
+        let shown: String = req.at.chars().take(64).collect();
+        bad(format!("`at` {shown:?}: {e}"))
+    })?;
     let vehicle: Vehicle = serde_json::from_value(req.vehicle).map_err(|e| bad(format!("`vehicle`: {e}")))?;
     let mut pass: Option<Pass> =
         req.pass.map(serde_json::from_value).transpose().map_err(|e| bad(format!("`pass`: {e}")))?;
