@@ -169,11 +169,11 @@ impl Date {
     /// years: the period ends on the corresponding day of the last month, or on that
     /// month's last day if it has no corresponding day.
     pub fn add_months(self, months: u32) -> Option<Date> {
-        let index = (u32::from(self.month()) - 1).checked_add(months)?;
-        let year = u32::from(self.year()) + index / 12;
-        let year = u16::try_from(year).ok()?;
+        let (year, month, day) = self.0.to_calendar_date();
+        let index = (u32::from(u8::from(month)) - 1).checked_add(months)?;
+        let year = u16::try_from(year.unsigned_abs() + index / 12).ok()?;
         let month = u8::try_from(index % 12 + 1).ok()?;
-        let day = self.day().min(days_in_month(year, month));
+        let day = day.min(days_in_month(year, month));
         Date::new(year, month, day).ok()
     }
 
@@ -205,7 +205,8 @@ impl fmt::Debug for Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
+        let (year, month, day) = self.0.to_calendar_date();
+        write!(f, "{year:04}-{:02}-{day:02}", u8::from(month))
     }
 }
 
