@@ -153,14 +153,24 @@ pub(crate) fn number(field: &'static str, text: Option<&str>) -> Result<f64, Tra
 /// The fields of a line: split at commas, or, when the line has quotes,
 /// with CSV quoting (`"a,b"`, `"say ""hi"""`).
 fn fields(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    let quoted = text.contains('"');
-    let mut plain = (!quoted).then(|| text.split(','));
-    let mut rest = quoted.then_some(text);
+    let quoted = text.as_bytes().contains(&b'"');
+    let mut rest = Some(text);
     std::iter::from_fn(move || {
-        if let Some(plain) = plain.as_mut() {
-            return plain.next().map(Cow::Borrowed);
-        }
         let line = rest?;
+        if !quoted {
+            // A byte search: fields are short, and `,` is ASCII, so the cut is on a
+            // character boundary (`str::split(',')` cost a tenth of the reading).
+            return Some(Cow::Borrowed(match line.bytes().position(|b| b == b',') {
+                Some(comma) => {
+                    rest = Some(&line[comma + 1..]);
+                    &line[..comma]
+                }
+                None => {
+                    rest = None;
+                    line
+                }
+            }));
+        }
         let trimmed = line.trim_start();
         if let Some(inner) = trimmed.strip_prefix('"') {
             let mut value = String::new();
