@@ -22,6 +22,9 @@ use time::format_description::well_known::Rfc3339;
 
 const N: usize = 1_000_000;
 
+/// A parser under test: a timestamp to unix milliseconds, `None` if refused.
+type Parser = fn(&str) -> Option<i64>;
+
 /// The inputs: one text, and the range of each timestamp in it.
 fn inputs() -> (String, Vec<std::ops::Range<usize>>) {
     let mut text = String::with_capacity(N * 30);
@@ -77,7 +80,7 @@ fn landtrace(text: &str) -> Option<i64> {
 
 fn rfc3339(c: &mut Criterion) {
     let (text, ranges) = inputs();
-    let parsers: [(&str, fn(&str) -> Option<i64>); 4] =
+    let parsers: [(&str, Parser); 4] =
         [("hand_written", hand_written), ("jiff", jiff), ("time", time), ("landtrace_parse_time_ms", landtrace)];
     let expected: Vec<i64> = ranges.iter().map(|r| hand_written(&text[r.clone()]).expect("valid input")).collect();
     for (name, parse) in parsers {
