@@ -14,11 +14,22 @@
 //!   case: the rule checks of `landtrace_domain::trace` joined with what they need
 //!   from the stored data (division names, the county boundary) and the stamps a
 //!   write adds;
+//! - [`origin_form`]: the collection-form spreadsheet checked row by row, and the
+//!   weekly dispatch ledger;
 //! - [`clock`]: today in the county, now as RFC 3339: the one place the use cases
-//!   read the clock (the domain takes dates as arguments).
+//!   read the clock (the domain takes dates as arguments);
+//! - [`land_valuation`]: a parcel's benchmark value: convert the CRS, validate, check
+//!   the county, split by the grade zones of both systems, value (one parcel, or a
+//!   file of them with its report);
+//! - [`gps_track`]: a GPS track checked against the stored truck-ban zone (the
+//!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
+//!   checking in `landtrace_track`).
 
 pub mod catalog;
 pub mod clock;
+pub mod gps_track;
+pub mod land_valuation;
+pub mod origin_form;
 pub mod origin_records;
 pub mod write_path;
 

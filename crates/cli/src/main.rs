@@ -11,13 +11,13 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use landtrace_app::catalog::Catalog;
+use landtrace_app::land_valuation::{report_geojson, report_table, value_row};
 use landtrace_app::write_path;
 use landtrace_domain::LayerKind;
 use landtrace_domain::trace::IsoWeek;
 use landtrace_domain::{Date, UseRequest};
 use landtrace_formats::{CsvEncoding, ParcelInput, read_parcels};
 use landtrace_server::auth::{Role, Users, hash_token, user_entry_toml};
-use landtrace_server::land::{report_geojson, report_table, value_row};
 use landtrace_server::rules::Rules;
 use landtrace_server::upload::UploadOptions;
 use landtrace_server::{AppOptions, AppState, HttpLimits, ServeOptions};
@@ -598,7 +598,7 @@ async fn check_track(
     let store = open_or_create(store_args).await?;
     let mut catalog = Catalog::default();
     catalog.replace_layer(LayerKind::TruckBanZone, store.features(LayerKind::TruckBanZone).await?);
-    let (zone, illustrative) = landtrace_server::routes::track::ban_zone_geometry(&catalog);
+    let (zone, illustrative) = landtrace_app::gps_track::ban_zone_geometry(&catalog);
     if zone.0.is_empty() {
         bail!("the store holds no truck-ban zone");
     }
@@ -606,10 +606,10 @@ async fn check_track(
         landtrace_track::CheckOptions::with_max_gap_secs(max_gap_s).map_err(|e| anyhow::anyhow!("--max-gap-s: {e}"))?;
     let report = if format == TrackFormat::GeoJson {
         let text = input_file::read_text(file)?;
-        landtrace_server::routes::track::check_track(&zone, format, std::io::empty(), Some(&text), crs, options)
+        landtrace_app::gps_track::check_track(&zone, format, std::io::empty(), Some(&text), crs, options)
     } else {
         let opened = input_file::open(file)?;
-        landtrace_server::routes::track::check_track(&zone, format, std::io::BufReader::new(opened), None, crs, options)
+        landtrace_app::gps_track::check_track(&zone, format, std::io::BufReader::new(opened), None, crs, options)
     };
     println!(
         "{:<4} {:<25} {:<25} {:>10} {:>10}",
@@ -704,12 +704,6 @@ async fn check_valuation(
     Ok(())
 }
 
-/// The app state over the store, for commands that share the server's logic.
-async fn app_state(store_args: &StoreArgs) -> anyhow::Result<AppState> {
-    let store = open_or_create(store_args).await?;
-    AppState::new(store, AppOptions::default()).await.context("loading the layers into memory")
-}
-
 /// `landtrace report ledger`.
 async fn report_ledger(
     week: &str,
@@ -733,8 +727,10 @@ async fn report_ledger(
     if !["json", "csv", "html"].contains(&format.as_str()) {
         bail!("--format {format:?}: expected json, csv or html");
     }
-    let state = app_state(store_args).await?;
-    let ledger = landtrace_server::trace::build_ledger(&state, week).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = open_or_create(store_args).await?;
+    let rules = write_path::Rulebooks::load(store.as_ref()).await?;
+    let records = store.features(LayerKind::OriginPoints).await?;
+    let ledger = landtrace_app::origin_form::ledger_of(&records, rules.divisions(), week);
     let text = match format.as_str() {
         "csv" => ledger.to_csv(),
         "html" => ledger.to_html(),
@@ -759,12 +755,23 @@ async fn trace_import(
     actor: String,
     store_args: &StoreArgs,
 ) -> anyhow::Result<()> {
-    use landtrace_server::trace::{ImportFailure, import_origin_csv};
+    use landtrace_app::origin_form::{FormRefused, check_form};
     let encoding: CsvEncoding = encoding.parse().map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
     let crs = Crs::parse(crs)?;
     let bytes = input_file::read_bytes(file)?;
-    let state = app_state(store_args).await?;
-    match import_origin_csv(&state, bytes.into(), encoding, crs, dry_run, &Actor(actor), None).await {
+    let store = open_or_create(store_args).await?;
+    let rules = write_path::Rulebooks::load(store.as_ref()).await?;
+    let actor = Actor(actor);
+    // The one write path: every row through the layer's rules, then one insert.
+    let checked = match check_form(&bytes, encoding, crs, &rules, &actor) {
+        Ok(form) if dry_run => Ok(form.report(&[], true, false)),
+        Ok(form) => {
+            let ids = store.insert(LayerKind::OriginPoints, form.features(), &actor).await?;
+            Ok(form.report(&ids, false, false))
+        }
+        Err(refused) => Err(refused),
+    };
+    match checked {
         Ok(report) => {
             for row in &report.rows {
                 let id = row.id.map(|id| format!("id {id}")).unwrap_or_else(|| "-".to_owned());
@@ -786,8 +793,8 @@ async fn trace_import(
             );
             Ok(())
         }
-        Err(ImportFailure::File(message)) => bail!("{}: {message}", file.display()),
-        Err(ImportFailure::Rows { encoding, checked, rows }) => {
+        Err(FormRefused::File(message)) => bail!("{}: {message}", file.display()),
+        Err(FormRefused::Rows { encoding, checked, rows }) => {
             for row in &rows {
                 for p in &row.problems {
                     eprintln!("line {}: {}: {}", row.line, p.field, p.message);
@@ -799,7 +806,6 @@ async fn trace_import(
                 file.display()
             )
         }
-        Err(ImportFailure::App(e)) => Err(anyhow::anyhow!("{e}")),
     }
 }
 

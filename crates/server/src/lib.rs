@@ -9,7 +9,6 @@ pub mod cpu;
 pub mod deadline;
 pub mod error;
 pub mod idempotency;
-pub mod land;
 pub mod public_address;
 pub mod routes;
 pub mod rules;

@@ -13,11 +13,9 @@ use axum::body::Bytes;
 use geo::Geometry;
 use landtrace_app::Rulebooks;
 use landtrace_app::origin_records::divisions_from;
-use landtrace_domain::trace::{
-    Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, UpdateCycles, due, ledger, product_industry,
-};
+use landtrace_domain::trace::{Divisions, IsoWeek, Ledger, UpdateCycles, due, product_industry};
 use landtrace_domain::{Date, LayerKind, public_properties};
-use landtrace_formats::origin_csv::{CsvEncoding, decode, parse_origin_form};
+use landtrace_formats::origin_csv::CsvEncoding;
 use landtrace_spatial::Crs;
 use landtrace_store::{Actor, Feature, IdempotencyKey, NewFeature};
 use serde::Serialize;
@@ -29,6 +27,7 @@ use crate::state::AppState;
 const KIND: LayerKind = LayerKind::OriginPoints;
 
 pub use landtrace_app::clock::{now_rfc3339, today_in_county};
+pub use landtrace_app::origin_form::{FormRefused, ImportReport, ImportedRow, RejectedRow, check_form, ledger_of};
 pub use landtrace_app::origin_records::{PreparedRecord, inside_county, parse_position, prepare_record};
 
 /// The official townships and villages (from the store's `townships` and
@@ -261,79 +260,15 @@ pub fn due_report(records: &[Arc<Feature>], divisions: &Divisions, cycles: &Upda
 /// The weekly dispatch ledger from the stored records.
 pub async fn build_ledger(state: &AppState, week: IsoWeek) -> Result<Ledger, AppError> {
     let divisions = divisions(state).await?;
-    let records: Vec<LedgerRecord> = records(state)
-        .await
-        .iter()
-        .map(|f| LedgerRecord {
-            township_code: text(&f.properties, "township_code").unwrap_or("").to_owned(),
-            product: text(&f.properties, "product").unwrap_or("").to_owned(),
-            subject_name: text(&f.properties, "subject_name").unwrap_or("").to_owned(),
-            collected_on: text(&f.properties, "collected_on").and_then(|s| Date::parse(s).ok()),
-        })
-        .collect();
-    let townships: Vec<(String, String)> = divisions.townships().map(|(c, n)| (c.to_owned(), n.to_owned())).collect();
-    Ok(ledger(&records, &townships, week))
-}
-
-/// One row of an import report.
-#[derive(Debug, Serialize)]
-pub struct ImportedRow {
-    /// Line of the row in the file (header = 1).
-    pub line: usize,
-    /// Stored feature id (None in a dry run).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// Subject name.
-    pub subject_name: String,
-    /// The threshold flag.
-    pub threshold: landtrace_domain::trace::ThresholdCheck,
-    /// Notes of the checks (variant names mapped, ...).
-    pub notes: Vec<String>,
-}
-
-/// The rows of a spreadsheet that failed, each with its problems.
-#[derive(Debug, Serialize)]
-pub struct RejectedRow {
-    /// Line of the row in the file (header = 1).
-    pub line: usize,
-    /// What is wrong.
-    pub problems: Vec<FieldProblem>,
-}
-
-/// Result of a successful (or dry-run) import.
-#[derive(Debug, Serialize)]
-pub struct ImportReport {
-    /// Encoding the file was read with.
-    pub encoding: &'static str,
-    /// Rows stored (0 in a dry run).
-    pub imported: usize,
-    /// Rows checked.
-    pub checked: usize,
-    /// Whether nothing was written on purpose.
-    pub dry_run: bool,
-    /// Rows below the mandatory-collection threshold (accepted, flagged).
-    pub not_mandatory: usize,
-    /// Per-row results.
-    pub rows: Vec<ImportedRow>,
-    /// The same file was imported before with the same `Idempotency-Key`; these
-    /// are that import's ids and nothing was written now.
-    pub replayed: bool,
+    let records = records(state).await;
+    Ok(ledger_of(records.iter().map(|f| &**f), &divisions, week))
 }
 
 /// Why an import wrote nothing.
 #[derive(Debug)]
 pub enum ImportFailure {
-    /// The file itself (encoding, header) is unusable.
-    File(String),
-    /// Some rows are invalid; nothing was stored.
-    Rows {
-        /// Encoding the file was read with.
-        encoding: &'static str,
-        /// Rows checked.
-        checked: usize,
-        /// The invalid rows.
-        rows: Vec<RejectedRow>,
-    },
+    /// The form was refused (its file or some rows).
+    Refused(FormRefused),
     /// The store failed.
     App(AppError),
 }
@@ -345,7 +280,8 @@ impl From<AppError> for ImportFailure {
 }
 
 /// Imports the collection-form spreadsheet (CSV, UTF-8 or GBK): every row is
-/// checked; if any row fails nothing is stored and every failing row is reported.
+/// checked ([`check_form`]); if any row fails nothing is stored and every failing
+/// row is reported.
 ///
 /// Decoding and checking the rows is CPU work: it runs in a worker of the CPU
 /// pool ([`crate::cpu`]), which stays taken until the rows are stored.
@@ -358,64 +294,17 @@ pub async fn import_origin_csv(
     actor: &Actor,
     key: Option<&IdempotencyKey>,
 ) -> Result<ImportReport, ImportFailure> {
-    let divisions = divisions(state).await?;
-    let catalog = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
+    let rules = rulebooks(state).await?;
     let slot = state.cpu.slot().await;
     let checker = actor.clone();
-    let (used, rows, prepared) = slot
-        .run(move || -> Result<_, ImportFailure> {
-            let (content, used) = decode(&bytes, encoding).map_err(ImportFailure::File)?;
-            let rows = parse_origin_form(&content).map_err(|e| ImportFailure::File(e.to_string()))?;
-            if rows.is_empty() {
-                return Err(ImportFailure::File("the file has a header but no records".into()));
-            }
-            let mut prepared = Vec::with_capacity(rows.len());
-            let mut rejected = Vec::new();
-            for row in &rows {
-                let position = parse_position(
-                    row.lon.as_ref().map(|s| Value::from(s.as_str())).as_ref(),
-                    row.lat.as_ref().map(|s| Value::from(s.as_str())).as_ref(),
-                    crs,
-                );
-                match prepare_record(&row.properties, position, &divisions, &catalog, &checker, None) {
-                    Ok(p) => prepared.push((row.line, p)),
-                    Err(problems) => rejected.push(RejectedRow { line: row.line, problems }),
-                }
-            }
-            if !rejected.is_empty() {
-                return Err(ImportFailure::Rows { encoding: used, checked: rows.len(), rows: rejected });
-            }
-            Ok((used, rows.len(), prepared))
-        })
-        .await??;
-    let checked_rows = rows;
-    let (checked, features): (Vec<_>, Vec<NewFeature>) =
-        prepared.into_iter().map(|(line, p)| ((line, p.checked), p.feature)).unzip();
-    let (ids, replayed) = if dry_run {
-        (Vec::new(), false)
+    let form =
+        slot.run(move || check_form(&bytes, encoding, crs, &rules, &checker)).await?.map_err(ImportFailure::Refused)?;
+    let report = if dry_run {
+        form.report(&[], true, false)
     } else {
-        let out = state.insert_keyed(KIND, features, actor, key).await.map_err(AppError::from)?;
-        (out.value, out.replayed)
+        let out = state.insert_keyed(KIND, form.features(), actor, key).await.map_err(AppError::from)?;
+        form.report(&out.value, false, out.replayed)
     };
-    let report_rows: Vec<ImportedRow> = checked
-        .into_iter()
-        .enumerate()
-        .map(|(i, (line, checked))| ImportedRow {
-            line,
-            id: ids.get(i).copied(),
-            subject_name: text(&checked.properties, "subject_name").unwrap_or("").to_owned(),
-            threshold: checked.threshold,
-            notes: checked.notes,
-        })
-        .collect();
     drop(slot);
-    Ok(ImportReport {
-        encoding: used,
-        imported: ids.len(),
-        checked: checked_rows,
-        dry_run,
-        not_mandatory: report_rows.iter().filter(|r| !r.threshold.mandatory).count(),
-        rows: report_rows,
-        replayed,
-    })
+    Ok(report)
 }

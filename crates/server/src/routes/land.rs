@@ -20,8 +20,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::AppError;
-use crate::land::{report_geojson, report_table, value_parcel, value_row};
 use crate::state::AppState;
+use landtrace_app::land_valuation::{report_geojson, report_table, value_parcel, value_row};
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(e.to_string())

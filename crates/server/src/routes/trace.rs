@@ -24,8 +24,8 @@ use crate::error::AppError;
 use crate::idempotency::{WriteKey, mark_replayed};
 use crate::state::AppState;
 use crate::trace::{
-    ImportFailure, RecordFilter, View, divisions, due_report, import_origin_csv, parse_position, prepare_record,
-    record_json, records, today_in_county,
+    FormRefused, ImportFailure, RecordFilter, View, divisions, due_report, import_origin_csv, parse_position,
+    prepare_record, record_json, records, today_in_county,
 };
 
 const KIND: LayerKind = LayerKind::OriginPoints;
@@ -305,8 +305,8 @@ pub async fn import(
             let replayed = report.replayed;
             Ok(mark_replayed((status, Json(json!(report))).into_response(), replayed))
         }
-        Err(ImportFailure::File(message)) => Err(AppError::BadRequest(message)),
-        Err(ImportFailure::Rows { encoding, checked, rows }) => Ok((
+        Err(ImportFailure::Refused(FormRefused::File(message))) => Err(AppError::BadRequest(message)),
+        Err(ImportFailure::Refused(FormRefused::Rows { encoding, checked, rows })) => Ok((
             StatusCode::BAD_REQUEST,
             Json(json!({
                 "error": format!("{} of {checked} rows are invalid; nothing was imported", rows.len()),

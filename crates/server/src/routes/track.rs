@@ -6,50 +6,16 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use geo::{Geometry, MultiPolygon};
-use landtrace_domain::LayerKind;
+use landtrace_app::gps_track::{ban_zone_geometry, check_track};
 use landtrace_spatial::Crs;
-use landtrace_track::{BanZone, CheckOptions, FixReader, TrackChecker, TrackFormat, TrackReport};
+use landtrace_track::{CheckOptions, TrackFormat};
 use serde_json::{Value, json};
 
-use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::state::AppState;
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(e.to_string())
-}
-
-/// Every truck-ban zone polygon as one MultiPolygon, and whether any is illustrative.
-pub fn ban_zone_geometry(catalog: &Catalog) -> (MultiPolygon<f64>, bool) {
-    let mut polygons = Vec::new();
-    let mut illustrative = false;
-    if let Some(layer) = catalog.layer(LayerKind::TruckBanZone) {
-        for f in layer.intersecting(geo::Rect::new((-180.0, -90.0), (180.0, 90.0))) {
-            if let Some(Geometry::MultiPolygon(mp)) = &f.geometry {
-                polygons.extend(mp.0.iter().cloned());
-            }
-            illustrative |= f.properties.get("accuracy").and_then(Value::as_str) == Some("illustrative");
-        }
-    }
-    (MultiPolygon(polygons), illustrative)
-}
-
-/// Checks a track read from `reader` against the zone (streaming).
-pub fn check_track<R: std::io::BufRead>(
-    zone: &MultiPolygon<f64>,
-    format: TrackFormat,
-    reader: R,
-    text_for_geojson: Option<&str>,
-    crs: Crs,
-    options: CheckOptions,
-) -> TrackReport {
-    let zone = BanZone::new(zone);
-    let checker = TrackChecker::new(&zone, options);
-    match (format, text_for_geojson) {
-        (TrackFormat::GeoJson, Some(text)) => checker.check_all(FixReader::geojson(text, crs)),
-        _ => checker.check_all(FixReader::new(format, reader, crs)),
-    }
 }
 
 /// Reads the `format`, `crs` and `max_gap_s` parameters.

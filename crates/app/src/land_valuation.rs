@@ -13,9 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::catalog::Catalog;
-
-/// Adcode of the county whose boundary limits where parcels may lie.
-pub use landtrace_domain::county::COUNTY_ADCODE;
+use landtrace_domain::county::COUNTY_ADCODE;
 
 /// Why a parcel cannot be valued. Messages are for people.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
