@@ -16,6 +16,8 @@
 //!   write adds;
 //! - [`origin_form`]: the collection-form spreadsheet checked row by row, and the
 //!   weekly dispatch ledger;
+//! - [`users`]: users with roles from the users file, which layers a role owns
+//!   (writes) and whose personal fields it sees;
 //! - [`clock`]: today in the county, now as RFC 3339: the one place the use cases
 //!   read the clock (the domain takes dates as arguments);
 //! - [`land_valuation`]: a parcel's benchmark value: convert the CRS, validate, check
@@ -31,6 +33,7 @@ pub mod gps_track;
 pub mod land_valuation;
 pub mod origin_form;
 pub mod origin_records;
+pub mod users;
 pub mod write_path;
 
 pub use catalog::Catalog;

@@ -4,6 +4,7 @@
 //! `tower::ServiceExt::oneshot`, the binary serves it with [`serve`].
 
 pub mod auth;
+pub mod auth_failures;
 pub use landtrace_app::catalog;
 pub mod cpu;
 pub mod deadline;
