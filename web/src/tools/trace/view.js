@@ -13,7 +13,8 @@
 // - 每周调度台账 (public): api/trace/ledger of an ISO week, 下载 CSV and 打印.
 //
 // The server checks everything; the page never calls a write successful unless the
-// server answered 2xx.
+// server answered 2xx. The form's values, the request bodies and the reading of the
+// answers are in state.js; this is the DOM and the map.
 //
 // For tests: `#trace-panel[data-tab]` is `record | import | due | ledger`;
 // `#trace-record[data-state]` is `signed-out | forbidden | editing | loading | saving |
@@ -25,131 +26,21 @@
 // `data-total`; `#trace-ledger[data-state]` likewise with `data-week`.
 
 import { Marker } from 'maplibre-gl';
-import { errorText, fetchJson } from './api.js';
-import { authHeaders, getSession, mayWrite, onAuthChange } from './auth.js';
-import { el } from './dom.js';
-import { fieldLabel, getLang, t, tv } from './i18n.js';
+import { colon, fieldLabel, isEn, labelled, roleName, t, tv } from '../../lib/i18n.js';
+import { isoWeekOf, normaliseWeek, shiftWeek } from '../../lib/iso-week.js';
+import { latestRequest } from '../../lib/latest-request.js';
+import { todayShanghai } from '../../lib/time.js';
+import { fetchJson, send } from '../../ui/api.js';
+import { el } from '../../ui/dom.js';
+import { downloadCsv, fileButton, illustrativeBadge, toolPanel } from '../../ui/panel.js';
+import { getSession, mayWrite, onAuthChange } from '../auth/state.js';
+import { dueLine, recordCard, setRecordActions, thresholdLine } from '../origin-points/record-card.js';
 import {
-  downloadCsv, fileButton, illustrativeBadge, latestRequest, todayShanghai, toolPanel,
-} from './panel-utils.js';
-import { dueLine, recordCard, setRecordActions, thresholdLine } from './trace-record.js';
-import { gcjToWgs } from './truck-ban.js';
-
-const TABLE = 'origin_points';
-const TABS = ['record', 'import', 'due', 'ledger'];
-const FISH = new Set(['大口黑鲈', '乌鳢', '鳊鱼', '大黄鱼']);
-/** The unit of each key product (三、采集范围), filled in when a product is chosen. */
-const PRODUCT_UNITS = {
-  豇豆: '亩', 韭菜: '亩', 芹菜: '亩', 鸡蛋: '只', 乌鸡: '只', 肉牛: '头', 肉羊: '头', 生猪: '头',
-  大口黑鲈: '亩', 乌鳢: '亩', 鳊鱼: '亩', 大黄鱼: '亩',
-};
-/** Used until (or if never) api/trace/options answers. */
-const FALLBACK_OPTIONS = {
-  products: [...Object.keys(PRODUCT_UNITS), '其他'],
-  subject_types: ['企业', '农民合作社', '家庭农场', '种养殖户', '农村经纪人'],
-  industries: ['种植业', '畜牧业', '渔业'],
-  units: ['亩', '头', '只'],
-  production_modes: ['露地', '设施'],
-  trace_means: ['承诺达标合格证', '追溯码', '耳标', '动物检疫合格证', '包装标识', '其他'],
-  townships: [],
-};
-/** Problem fields of the server that belong to another form field. */
-const PROBLEM_FIELD = { township_code: 'township', village_code: 'village', lon: 'position', lat: 'position', crs: 'position' };
-/** Field wrappers of the form, by section: [field, kind, {required, wide}]. */
-const SECTIONS = [
-  ['tr_sec_subject', [
-    ['subject_name', 'text', { required: true, wide: true }],
-    ['subject_type', 'select', { required: true }],
-    ['credit_rating', 'text'],
-  ]],
-  ['tr_sec_product', [
-    ['product', 'select', { required: true }],
-    ['industry', 'select'],
-    ['scale', 'decimal', { required: true }],
-    ['scale_unit', 'select', { required: true }],
-    ['industrialised', 'checkbox', { wide: true }],
-    ['alias', 'text'],
-    ['certification', 'text'],
-    ['production_mode', 'select'],
-    ['market_date', 'date'],
-    ['trace_means', 'checks', { wide: true }],
-  ]],
-  ['tr_sec_place', [
-    ['township', 'select', { required: true }],
-    ['village', 'text'],
-    ['base_address', 'text', { wide: true }],
-  ]],
-  ['tr_sec_contacts', [
-    ['contact_name', 'text', { required: true }],
-    ['contact_phone', 'tel', { required: true }],
-    ['grid_officer_name', 'text'],
-    ['grid_officer_phone', 'tel'],
-    ['collector_name', 'text'],
-    ['collector_phone', 'tel'],
-  ]],
-  ['tr_sec_dates', [
-    ['collected_on', 'date'],
-    ['updated_on', 'date'],
-  ]],
-];
-const TEXT_FIELDS = ['subject_name', 'subject_type', 'credit_rating', 'product', 'industry', 'scale_unit', 'alias',
-  'certification', 'production_mode', 'market_date', 'base_address', 'contact_name', 'contact_phone',
-  'grid_officer_name', 'grid_officer_phone', 'collector_name', 'collector_phone', 'collected_on', 'updated_on'];
-/** Carried over to the next record by 继续新增 (same collector, place and day). */
-const CARRY_OVER = ['township', 'collector_name', 'collector_phone', 'grid_officer_name', 'grid_officer_phone', 'collected_on'];
-/** Columns of a blank collection-form template (the form's own headers). */
-const TEMPLATE_HEADERS = ['序号', '种养殖主体名称', '主体类型', '所属行业', '产品名称', '别名', '产品认证类型', '基地地址', '乡镇', '村',
-  '经度', '纬度', '种养殖主体联系人', '种养殖主体联系方式', '种养规模', '规模单位', '上市时间', '生产方式', '追溯方式', '信用等级',
-  '网格员姓名', '网格员联系方式', '信息采集员姓名', '信息采集员联系方式', '采集日期', '更新日期', '工程化养殖'];
-
-const en = () => getLang() === 'en';
-const present = (v) => v != null && v !== '';
-const pad2 = (n) => String(n).padStart(2, '0');
-
-// ----- ISO weeks (the ledger's week picker) -----------------------------------------
-const DAY_MS = 86_400_000;
-const utcDate = (s) => new Date(`${s}T00:00:00Z`);
-const ymd = (d) => d.toISOString().slice(0, 10);
-
-/** The ISO week (`2023-W24`) of a `YYYY-MM-DD` date. */
-export function isoWeekOf(date) {
-  const d = utcDate(date);
-  const thursday = new Date(d.getTime() + (3 - ((d.getUTCDay() + 6) % 7)) * DAY_MS);
-  const year = thursday.getUTCFullYear();
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / DAY_MS / 7) + 1;
-  return `${year}-W${pad2(week)}`;
-}
-
-/** Monday of an ISO week (`YYYY-Www`), or null when it is not one. */
-export function mondayOf(week) {
-  const m = /^(\d{4})-?W(\d{1,2})$/i.exec(String(week ?? '').trim());
-  if (!m) return null;
-  const [year, w] = [Number(m[1]), Number(m[2])];
-  const jan4 = Date.UTC(year, 0, 4);
-  const monday1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY_MS;
-  const monday = new Date(monday1 + (w - 1) * 7 * DAY_MS);
-  return w >= 1 && w <= 53 && isoWeekOf(ymd(monday)) === `${year}-W${pad2(w)}` ? ymd(monday) : null;
-}
-
-const addDays = (date, n) => ymd(new Date(utcDate(date).getTime() + n * DAY_MS));
-const shiftWeek = (week, n) => { const m = mondayOf(week); return m ? isoWeekOf(addDays(m, 7 * n)) : week; };
-
-/** The JSON body of a response (read from a clone), or null when it is not JSON. */
-async function jsonOrNull(res) {
-  try {
-    return await res.clone().json();
-  } catch {
-    return null;
-  }
-}
-
-function blankValues(keep = {}) {
-  const v = Object.fromEntries(TEXT_FIELDS.map((k) => [k, '']));
-  Object.assign(v, { lon: '', lat: '', crs: 'wgs84', township: '', village: '', scale: '', trace_means: [], industrialised: false,
-    collected_on: todayShanghai() });
-  for (const k of CARRY_OVER) if (present(keep[k])) v[k] = keep[k];
-  return v;
-}
+  FALLBACK_OPTIONS, PRODUCT_UNITS, SECTIONS, TABLE, TABS, TEMPLATE_HEADERS, accuracyIndex, anyIllustrative, authProblem,
+  blankImport, fieldChoices, blankRec, blankValues, duePath, fieldLabelText, illustrativeOverdue, importOutcome, importPath, initialState,
+  isFish, ledgerModel, ledgerPath, positionLngLat, problemsByField, recordBody, recordPath, saveOutcome, saveRequest,
+  showsIllustrative, valuesOfRecord, weekRangeText,
+} from './state.js';
 
 /**
  * The tool. `button` opens and closes `root`; `onOpen()` runs when it opens,
@@ -159,25 +50,14 @@ function blankValues(keep = {}) {
  */
 export function traceTool({ map, root, button, phone, onOpen, onChange, onRecordsChanged, signIn }) {
   const body = root.querySelector('.trace-body');
-  const state = {
-    open: false,
-    tab: 'record',
-    options: null,
-    values: blankValues(),
-    editId: null, // the record the form replaces (PUT), else a new one (POST)
-    original: null, // the record as loaded for editing
-    rec: { status: 'editing', problems: [], message: '', saved: null, created: false },
-    imp: { file: null, encoding: 'auto', status: 'idle', report: null, rejected: null, message: '' },
-    due: { asOf: todayShanghai(), status: 'idle', report: null, message: '', expanded: new Set(), cardId: null, card: null },
-    ledger: { week: isoWeekOf(todayShanghai()), status: 'idle', data: null, message: '' },
-  };
+  const state = initialState(todayShanghai());
+
   let optionsFailed = false;
   let index = null; // Promise of Map(id → accuracy) of all records (illustrative badges)
   const requests = { rec: 0, imp: 0, card: 0 };
 
   const canWrite = () => mayWrite(TABLE);
   const options = () => state.options ?? FALLBACK_OPTIONS;
-  const colon = () => t('colon');
 
   // ----- map: the position marker (record tab) and the highlighted overdue record ----
   const marker = new Marker({ color: '#2b8a3e', draggable: true });
@@ -187,17 +67,10 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
   });
   const dueMarker = new Marker({ color: '#e03131', scale: 0.8 });
 
-  const positionLngLat = () => {
-    const [lon, lat] = [Number(state.values.lon), Number(state.values.lat)];
-    if (!present(String(state.values.lon).trim()) || !present(String(state.values.lat).trim())) return null;
-    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) return null;
-    return state.values.crs === 'gcj02' ? gcjToWgs([lon, lat]) : [lon, lat];
-  };
-
   function updateMarkers() {
     const picking = state.open && state.tab === 'record' && canWrite();
     map.getCanvas().style.cursor = picking ? 'crosshair' : '';
-    const p = positionLngLat();
+    const p = positionLngLat(state.values);
     if (picking && p) marker.setLngLat(p).addTo(map);
     else marker.remove();
     const card = state.due.card?.data;
@@ -235,8 +108,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
 
   /** id → accuracy of every record (one request, again after writes). */
   function recordIndex() {
-    index ??= fetchJson('api/trace/records').then((fc) => new Map((fc.features ?? []).map((f) => [f.id, f.properties?.accuracy])))
-      .catch(() => new Map());
+    index ??= fetchJson('api/trace/records').then(accuracyIndex).catch(() => new Map());
     return index;
   }
   let illustrativeIds = new Map();
@@ -248,36 +120,6 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     onRecordsChanged?.(detail);
   }
 
-  /** The body of POST/PUT from the form's values. */
-  function recordBody() {
-    const v = state.values;
-    const out = {};
-    const numberOrText = (s) => {
-      const text = String(s ?? '').trim();
-      const x = Number(text);
-      return text !== '' && Number.isFinite(x) ? x : text;
-    };
-    if (present(String(v.lon).trim())) out.lon = numberOrText(v.lon);
-    if (present(String(v.lat).trim())) out.lat = numberOrText(v.lat);
-    if (v.crs === 'gcj02') out.crs = 'gcj02';
-    for (const k of TEXT_FIELDS) {
-      const text = String(v[k] ?? '').trim();
-      if (text) out[k] = text;
-    }
-    if (v.township) out.township = v.township;
-    const village = v.village.trim();
-    if (village) {
-      // The village as loaded: its code (names of other villages may be alike).
-      const o = state.original?.properties;
-      out.village = o && o.village_code && (village === o.village_name || village === o.village_code) ? o.village_code : village;
-    }
-    if (present(String(v.scale).trim())) out.scale = numberOrText(v.scale);
-    if (v.trace_means.length) out.trace_means = [...v.trace_means];
-    if (fishy()) out.industrialised = v.industrialised ? 1 : 0;
-    return out;
-  }
-  const fishy = () => FISH.has(state.values.product) || state.values.industry === '渔业';
-
   async function submitRecord() {
     if (!canWrite()) return;
     const mine = ++requests.rec;
@@ -285,30 +127,18 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     Object.assign(state.rec, { status: 'saving', message: '' });
     renderStatus();
     try {
-      const res = await fetch(new URL(id != null ? `api/trace/records/${encodeURIComponent(id)}` : 'api/trace/records', document.baseURI), {
-        method: id != null ? 'PUT' : 'POST',
-        headers: { 'content-type': 'application/json', ...authHeaders() },
-        body: JSON.stringify(recordBody()),
-      });
+      const { path, method } = saveRequest(id);
+      const answer = await send(path, { method, body: JSON.stringify(recordBody(state.values, state.original)), contentType: 'application/json' });
       if (mine !== requests.rec) return;
-      if (res.ok) {
-        const feature = await res.json();
-        Object.assign(state.rec, { status: 'saved', problems: [], saved: feature, created: id == null });
-        state.editId = feature.id;
-        state.original = feature;
+      Object.assign(state.rec, saveOutcome(answer, id));
+      if (state.rec.status === 'saved') {
+        state.editId = answer.answer.id;
+        state.original = answer.answer;
         changed();
-      } else {
-        const answer = await jsonOrNull(res);
-        if (res.status === 400 && Array.isArray(answer?.problems)) {
-          Object.assign(state.rec, { status: 'invalid', problems: answer.problems, message: '' });
-        } else {
-          const why = answer?.error ?? await errorText(res);
-          Object.assign(state.rec, { status: 'error', problems: [], message: `${t(authProblem(res.status) ?? 'tr_save_failed')}${colon()}${why}` });
-        }
       }
     } catch (err) {
       if (mine !== requests.rec) return;
-      Object.assign(state.rec, { status: 'error', problems: [], message: `${t('tr_save_failed')}${colon()}${err.message}` });
+      Object.assign(state.rec, { status: 'error', problems: [], message: labelled('tr_save_failed', err.message) });
     }
     renderRecordTab();
     if (state.rec.status === 'saved') body.scrollTop = 0;
@@ -320,8 +150,6 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     onChange?.();
   }
 
-  const authProblem = (status) => (status === 401 ? 'tr_unauthorised' : status === 403 ? 'tr_forbidden_write' : null);
-
   /** Loads record `id` into the form (GET returns the personal fields to writers). */
   async function editRecord(id) {
     state.tab = 'record';
@@ -330,45 +158,31 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     Object.assign(state.rec, { status: 'loading', problems: [], message: '', saved: null });
     refresh();
     try {
-      const f = await fetchJson(`api/trace/records/${encodeURIComponent(id)}`);
+      const f = await fetchJson(recordPath(id));
       if (mine !== requests.rec) return;
-      const p = f.properties ?? {};
-      const [lon, lat] = f.geometry?.coordinates ?? ['', ''];
-      const v = blankValues();
-      for (const k of TEXT_FIELDS) v[k] = present(p[k]) ? String(p[k]) : '';
-      Object.assign(v, {
-        lon: lon === '' ? '' : String(lon), lat: lat === '' ? '' : String(lat), crs: 'wgs84',
-        township: p.township_code ?? '',
-        village: p.village_name ?? p.village_code ?? '',
-        scale: present(p.scale) ? String(p.scale) : '',
-        trace_means: String(p.trace_means ?? '').split('、').map((s) => s.trim()).filter(Boolean),
-        industrialised: p.industrialised === 1 || p.industrialised === true,
-      });
-      Object.assign(state, { values: v, editId: f.id, original: f });
+      Object.assign(state, { values: valuesOfRecord(f, todayShanghai()), editId: f.id, original: f });
       Object.assign(state.rec, { status: 'editing' });
       if (f.geometry?.coordinates) {
         map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 14), duration: 500 });
       }
     } catch (err) {
       if (mine !== requests.rec) return;
-      Object.assign(state.rec, { status: 'error', message: `${t('record_failed')}${colon()}${err.message}` });
+      Object.assign(state.rec, { status: 'error', message: labelled('record_failed', err.message) });
     }
     refresh();
   }
 
   function newRecord(carry = false) {
     ++requests.rec;
-    state.values = blankValues(carry ? state.values : {});
+    state.values = blankValues(todayShanghai(), carry ? state.values : {});
     Object.assign(state, { editId: null, original: null });
-    Object.assign(state.rec, { status: 'editing', problems: [], message: '', saved: null, created: false });
+    Object.assign(state.rec, blankRec());
     refresh();
   }
 
   async function deleteRecord(id) {
-    const res = await fetch(new URL(`api/trace/records/${encodeURIComponent(id)}`, document.baseURI), {
-      method: 'DELETE', headers: authHeaders(),
-    });
-    if (!res.ok) throw new Error(`${t(authProblem(res.status) ?? 'tr_delete_failed')}${colon()}${await errorText(res)}`);
+    const { ok, status, error } = await send(recordPath(id), { method: 'DELETE' });
+    if (!ok) throw new Error(labelled(authProblem(status) ?? 'tr_delete_failed', error));
     if (state.editId === id) newRecord();
     if (state.due.cardId === id) Object.assign(state.due, { cardId: null, card: null });
     changed({ deletedId: id });
@@ -418,24 +232,13 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     renderImportTab();
     try {
       const bytes = await imp.file.arrayBuffer();
-      const q = new URLSearchParams({ encoding: imp.encoding, dry_run: String(dryRun) });
-      const res = await fetch(new URL(`api/trace/import?${q}`, document.baseURI), {
-        method: 'POST', headers: { 'content-type': 'text/csv', ...authHeaders() }, body: bytes,
-      });
+      const answer = await send(importPath(imp.encoding, dryRun), { method: 'POST', body: bytes, contentType: 'text/csv' });
       if (mine !== requests.imp) return;
-      const answer = await jsonOrNull(res);
-      if (res.ok && answer && Array.isArray(answer.rows)) {
-        Object.assign(imp, { status: answer.dry_run ? 'checked' : 'imported', report: answer });
-        if (!answer.dry_run) changed();
-      } else if (res.status === 400 && Array.isArray(answer?.rows)) {
-        Object.assign(imp, { status: 'invalid', rejected: answer, message: answer.error ?? '' });
-      } else {
-        const why = answer?.error ?? await errorText(res);
-        Object.assign(imp, { status: 'error', message: `${t(authProblem(res.status) ?? 'tr_import_failed')}${colon()}${why}` });
-      }
+      Object.assign(imp, importOutcome(answer));
+      if (imp.status === 'imported') changed();
     } catch (err) {
       if (mine !== requests.imp) return;
-      Object.assign(imp, { status: 'error', message: `${t('tr_import_failed')}${colon()}${err.message}` });
+      Object.assign(imp, { status: 'error', message: labelled('tr_import_failed', err.message) });
     }
     renderImportTab();
   }
@@ -452,7 +255,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     return tabRequests[tab].run(() => Promise.all([get(), recordIndex()]), {
       loading: { message: '' },
       failed: { [key]: null },
-      fail: (err) => `${t(failKey)}${colon()}${err.message}`,
+      fail: (err) => labelled(failKey, err.message),
       apply: ([answer, ids]) => {
         illustrativeIds = ids;
         Object.assign(state[tab], { status: 'ready', [key]: answer });
@@ -461,7 +264,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
   }
 
   function loadDue() {
-    return loadTab('due', 'report', () => fetchJson(`api/trace/due?as_of=${encodeURIComponent(state.due.asOf)}`), 'tr_due_failed');
+    return loadTab('due', 'report', () => fetchJson(duePath(state.due.asOf)), 'tr_due_failed');
   }
 
   async function openDueCard(id) {
@@ -476,7 +279,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     Object.assign(due, { cardId: id, card: { state: 'loading' } });
     renderDueTab();
     try {
-      const data = await fetchJson(`api/trace/records/${encodeURIComponent(id)}?as_of=${encodeURIComponent(due.asOf)}`);
+      const data = await fetchJson(recordPath(id, due.asOf));
       if (mine !== requests.card) return;
       due.card = { state: 'ok', data };
       const c = data.geometry?.coordinates;
@@ -486,7 +289,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
       }
     } catch (err) {
       if (mine !== requests.card) return;
-      due.card = { state: 'error', message: `${t('record_failed')}${colon()}${err.message}` };
+      due.card = { state: 'error', message: labelled('record_failed', err.message) };
     }
     renderDueTab();
     updateMarkers();
@@ -495,8 +298,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
   }
 
   function loadLedger() {
-    return loadTab('ledger', 'data', () => fetchJson(`api/trace/ledger?week=${encodeURIComponent(state.ledger.week)}&format=json`),
-      'tr_ledger_failed');
+    return loadTab('ledger', 'data', () => fetchJson(ledgerPath(state.ledger.week, 'json')), 'tr_ledger_failed');
   }
 
   // ----- rendering: common ------------------------------------------------------------
@@ -540,9 +342,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
       parts.push(el('p', { class: 'tr-need-sign-in' }, t('tr_need_sign_in')), b);
     } else {
       pane.dataset.state = 'forbidden';
-      const key = `role_${session.role}`;
-      const role = t(key) === key ? session.role : t(key);
-      parts.push(el('p', { class: 'warning tr-need-sign-in' }, t('tr_role_cannot_write', role)));
+      parts.push(el('p', { class: 'warning tr-need-sign-in' }, t('tr_role_cannot_write', roleName(session.role))));
     }
     parts.push(el('p', { class: 'v-note' }, t('tr_public_tabs')));
     pane.replaceChildren(...parts);
@@ -564,17 +364,9 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     let input;
     switch (kind) {
       case 'select': {
-        const lists = {
-          subject_type: [o.subject_types, t('tr_choose')],
-          product: [o.products, t('tr_choose')],
-          industry: [o.industries, t('tr_industry_auto')],
-          scale_unit: [o.units, t('tr_choose')],
-          production_mode: [o.production_modes, t('not_given')],
-          township: [(o.townships ?? []).map((tw) => [tw.code, tw.name]), t('tr_choose')],
-        };
-        const [values, blank] = lists[field];
-        input = choose(values, v[field], blank);
-        if (field === 'township' && !(o.townships ?? []).length) input.disabled = true;
+        const [values, blankKey] = fieldChoices(o)[field];
+        input = choose(values, v[field], t(blankKey));
+        if (field === 'township' && !values.length) input.disabled = true;
         input.addEventListener('change', () => {
           v[field] = input.value;
           if (field === 'product' && PRODUCT_UNITS[input.value]) {
@@ -584,7 +376,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
           }
           if (field === 'product' || field === 'industry') {
             const row = body.querySelector('.tf[data-field="industrialised"]');
-            if (row) row.hidden = !fishy();
+            if (row) row.hidden = !isFish(v);
           }
           clearProblem(field);
         });
@@ -621,13 +413,6 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     }
   }
 
-  function fieldLabelText(field) {
-    const keys = { township: 'tr_township', village: 'tr_village', contact_name: 'tr_contact_name', contact_phone: 'tr_contact_phone',
-      grid_officer_name: 'tr_grid_officer_name', grid_officer_phone: 'tr_grid_officer_phone', collector_name: 'tr_collector_name',
-      collector_phone: 'tr_collector_phone', position: 'tr_position', lon: 'tr_lon', lat: 'tr_lat' };
-    return keys[field] ? t(keys[field]) : fieldLabel(field);
-  }
-
   function fieldRow(field, kind, { required = false, wide = false } = {}) {
     const input = fieldInput(field, kind);
     const labelFor = kind === 'checks' ? null : kind === 'checkbox' ? null : `trace-f-${field}`;
@@ -636,7 +421,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
       input,
       el('p', { class: 'tf-problem', role: 'alert', hidden: true }),
     ]);
-    if (field === 'industrialised') row.hidden = !fishy();
+    if (field === 'industrialised') row.hidden = !isFish(state.values);
     return row;
   }
 
@@ -679,13 +464,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
 
   /** Puts the server's problems next to their fields; returns those without a field. */
   function showProblems(form, problems) {
-    const loose = [];
-    const byField = new Map();
-    for (const p of problems) {
-      const field = PROBLEM_FIELD[p.field] ?? p.field;
-      if (!form.querySelector(`.tf[data-field="${field}"]`)) loose.push(p);
-      else byField.set(field, [...(byField.get(field) ?? []), p]);
-    }
+    const { byField, loose } = problemsByField(problems, (field) => form.querySelector(`.tf[data-field="${field}"]`) != null);
     for (const [field, list] of byField) {
       const row = form.querySelector(`.tf[data-field="${field}"]`);
       row.classList.add('has-problem');
@@ -795,7 +574,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     const file = fileButton({ id: 'trace-import-file', accept: '.csv,.txt,text/csv', label: t('tr_choose_file'), onFile: (chosen) => {
       if (!chosen) return;
       ++requests.imp;
-      Object.assign(imp, { file: chosen, status: 'idle', report: null, rejected: null, message: '' });
+      Object.assign(imp, blankImport(), { file: chosen });
       renderImportTab();
     } });
     const encoding = el('select', { id: 'trace-import-encoding' }, [
@@ -854,7 +633,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
             ? el('span', { class: 'threshold-badge not-mandatory', title: row.threshold.rule }, t('tr_not_mandatory_short'))
             : el('span', { class: 'threshold-badge mandatory' }, t('tr_mandatory_short'))),
           el('td', { class: 'tr-notes-cell' }, [
-            row.threshold?.mandatory === false ? el('span', { class: 'num-sub' }, en() ? row.threshold.rule_en : row.threshold.rule) : null,
+            row.threshold?.mandatory === false ? el('span', { class: 'num-sub' }, isEn() ? row.threshold.rule_en : row.threshold.rule) : null,
             ...(row.notes ?? []).map((n) => el('span', { class: 'num-sub' }, n)),
           ]),
         ]))),
@@ -898,7 +677,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     const r = due.report;
     if (due.status === 'ready' && r) {
       pane.dataset.total = String(r.total_overdue);
-      const illustrative = r.townships.reduce((n, tw) => n + tw.overdue.filter((x) => illustrativeIds.get(x.id) === 'illustrative').length, 0);
+      const illustrative = illustrativeOverdue(r, illustrativeIds);
       parts.push(el('p', { class: 'tr-due-total', id: 'trace-due-total' }, [
         el('strong', {}, t('tr_due_total', { asOf: r.as_of, n: r.total_overdue })),
         r.records != null ? el('span', { class: 'muted' }, ` ${t('tr_due_of', r.records)}`) : null,
@@ -968,7 +747,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
   }
 
   // ----- rendering: 每周调度台账 -------------------------------------------------------
-  const ledgerUrl = (format) => new URL(`api/trace/ledger?week=${encodeURIComponent(state.ledger.week)}&format=${format}`, document.baseURI).href;
+  const ledgerUrl = (format) => new URL(ledgerPath(state.ledger.week, format), document.baseURI).href;
 
   function renderLedgerTab() {
     const pane = tabPanes.ledger;
@@ -978,8 +757,9 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     pane.dataset.week = ledger.week;
     const week = el('input', { type: 'week', id: 'trace-ledger-week', value: ledger.week, required: true, placeholder: '2023-W24' });
     const go = (w) => {
-      if (!mondayOf(w)) return;
-      ledger.week = w.toUpperCase().replace(/^(\d{4})W/, '$1-W');
+      const next = normaliseWeek(w);
+      if (!next) return;
+      ledger.week = next;
       loadLedger();
     };
     week.addEventListener('change', () => go(week.value || isoWeekOf(todayShanghai())));
@@ -987,7 +767,6 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     const next = el('button', { type: 'button', class: 'v-button small', id: 'trace-ledger-next', 'aria-label': t('tr_next_week'), title: t('tr_next_week') }, '›');
     prev.addEventListener('click', () => go(shiftWeek(ledger.week, -1)));
     next.addEventListener('click', () => go(shiftWeek(ledger.week, 1)));
-    const monday = mondayOf(ledger.week);
     const csv = el('a', { class: 'v-button', id: 'trace-ledger-csv', href: ledgerUrl('csv'), download: `ledger-${ledger.week}.csv` }, t('download_csv'));
     const print = el('a', { class: 'v-button', id: 'trace-ledger-print', href: ledgerUrl('html'), target: '_blank', rel: 'opener' }, t('print'));
     print.addEventListener('click', (e) => {
@@ -996,8 +775,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     });
     const parts = [
       el('div', { class: 'tr-week' }, [el('label', { for: 'trace-ledger-week' }, t('tr_week')), prev, week, next]),
-      el('p', { class: 'tr-week-range', id: 'trace-ledger-range' }, monday
-        ? t('tr_week_range', { week: ledger.week, from: monday, to: addDays(monday, 6), report: addDays(monday, 8) }) : ''),
+      el('p', { class: 'tr-week-range', id: 'trace-ledger-range' }, weekRangeText(ledger.week, ledger.data)),
       el('div', { class: 'v-actions' }, [csv, print]),
     ];
     if (ledger.status === 'loading') parts.push(el('p', { class: 'loading' }, t('loading')));
@@ -1028,34 +806,23 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     }, 200);
   }
 
-  const changeText = (c) => (c === 0 ? t('tr_no_change') : c > 0 ? `+${c}` : `−${Math.abs(c)}`);
-
   function ledgerView(d) {
-    const products = d.key_products ?? d.totals?.counts?.map((c) => c.product) ?? [];
-    const cell = (count, change, tag = 'td') => el(tag, { class: `lg-cell${change ? ' changed' : ''}` }, [
-      el('span', { class: 'num-main' }, String(count)),
-      el('span', { class: `num-sub${change > 0 ? ' up' : change < 0 ? ' down' : ''}` }, changeText(change)),
+    const m = ledgerModel(d);
+    const cell = (c) => el('td', { class: `lg-cell${c.change ? ' changed' : ''}` }, [
+      el('span', { class: 'num-main' }, c.count),
+      el('span', { class: `num-sub${c.change > 0 ? ' up' : c.change < 0 ? ' down' : ''}` }, c.changeText),
     ]);
-    const illustrative = [...illustrativeIds.values()].some((a) => a === 'illustrative');
     return [
-      el('p', { class: 'tr-ledger-title' }, [el('strong', {}, d.title ?? ''), ' ', el('span', { class: 'muted' }, d.period ?? ''),
-        illustrative ? [' ', illustrativeBadge()] : null]),
+      el('p', { class: 'tr-ledger-title' }, [el('strong', {}, m.title), ' ', el('span', { class: 'muted' }, m.period),
+        anyIllustrative(illustrativeIds) ? [' ', illustrativeBadge()] : null]),
       el('div', { class: 'tr-table-scroll' }, el('table', { class: 'price-table v-table tr-table ledger-table', id: 'trace-ledger-table' }, [
-        el('thead', {}, el('tr', {}, [el('th', {}, t('tr_ledger_township')), ...products.map((p) => el('th', {}, tv(p))), el('th', {}, t('total'))])),
-        el('tbody', {}, d.rows.map((row) => el('tr', { 'data-code': row.township_code }, [
-          el('th', {}, row.township_name),
-          ...row.counts.map((c) => cell(c.this_week, c.change)),
-          cell(row.total, row.total_change),
-        ]))),
-        el('tfoot', {}, el('tr', {}, [
-          el('th', {}, t('tr_ledger_county')),
-          ...(d.totals?.counts ?? []).map((c) => cell(c.this_week, c.change, 'td')),
-          cell(d.totals?.total ?? 0, d.totals?.total_change ?? 0, 'td'),
-        ])),
+        el('thead', {}, el('tr', {}, [el('th', {}, t('tr_ledger_township')), ...m.products.map((p) => el('th', {}, tv(p))), el('th', {}, t('total'))])),
+        el('tbody', {}, m.rows.map((row) => el('tr', { 'data-code': row.code }, [el('th', {}, row.name), ...row.cells.map(cell)]))),
+        el('tfoot', {}, el('tr', {}, [el('th', {}, t('tr_ledger_county')), ...m.county.map(cell)])),
       ])),
       el('p', { class: 'v-note' }, t('tr_ledger_note')),
-      d.undated ? el('p', { class: 'v-note' }, t('tr_ledger_undated', d.undated)) : null,
-      d.unknown_township ? el('p', { class: 'v-note' }, t('tr_ledger_unknown', d.unknown_township)) : null,
+      m.undated ? el('p', { class: 'v-note' }, t('tr_ledger_undated', m.undated)) : null,
+      m.unknownTownship ? el('p', { class: 'v-note' }, t('tr_ledger_unknown', m.unknownTownship)) : null,
     ];
   }
 
@@ -1072,10 +839,10 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
       // Personal data typed or loaded stays with the user who may see it.
       ++requests.rec;
       ++requests.imp;
-      state.values = blankValues();
+      state.values = blankValues(todayShanghai());
       Object.assign(state, { editId: null, original: null });
-      Object.assign(state.rec, { status: 'editing', problems: [], message: '', saved: null });
-      Object.assign(state.imp, { file: null, status: 'idle', report: null, rejected: null, message: '' });
+      Object.assign(state.rec, blankRec());
+      Object.assign(state.imp, blankImport());
     }
     if (state.due.card?.state === 'ok') openDueCardAgain();
     if (state.open) refresh();
@@ -1095,8 +862,6 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     render() {
       if (state.open) refresh();
     },
-    showsIllustrative: () => state.open && ((state.tab === 'due' && (state.due.card?.data?.properties?.accuracy === 'illustrative'
-      || (state.due.status === 'ready' && [...illustrativeIds.values()].some((a) => a === 'illustrative'))))
-      || (state.tab === 'ledger' && state.ledger.status === 'ready' && [...illustrativeIds.values()].some((a) => a === 'illustrative'))),
+    showsIllustrative: () => showsIllustrative(state, illustrativeIds),
   };
 }
