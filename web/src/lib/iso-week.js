@@ -7,7 +7,9 @@
 const DAY_MS = 86_400_000;
 const utcDate = (s) => new Date(`${s}T00:00:00Z`);
 const ymd = (d) => d.toISOString().slice(0, 10);
-const pad2 = (n) => String(n).padStart(2, '0');
+const pad = (n, width) => String(n).padStart(width, '0');
+/** Midnight UTC of a date (years 1-99 too, which Date.UTC would read as 1901-1999). */
+const utc = (year, month, day) => new Date(0).setUTCFullYear(year, month - 1, day);
 
 /** `date` (`YYYY-MM-DD`) plus `n` days. */
 export const addDays = (date, n) => ymd(new Date(utcDate(date).getTime() + n * DAY_MS));
@@ -17,8 +19,8 @@ export function isoWeekOf(date) {
   const d = utcDate(date);
   const thursday = new Date(d.getTime() + (3 - ((d.getUTCDay() + 6) % 7)) * DAY_MS);
   const year = thursday.getUTCFullYear();
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / DAY_MS / 7) + 1;
-  return `${year}-W${pad2(week)}`;
+  const week = Math.floor((thursday - utc(year, 1, 1)) / DAY_MS / 7) + 1;
+  return `${pad(year, 4)}-W${pad(week, 2)}`;
 }
 
 /** Monday of an ISO week (`YYYY-Www`, also `YYYYWww`, `yyyy-www`, `2023-W5`), or null when it is none. */
@@ -26,10 +28,11 @@ export function mondayOf(week) {
   const m = /^(\d{4})-?W(\d{1,2})$/i.exec(String(week ?? '').trim());
   if (!m) return null;
   const [year, w] = [Number(m[1]), Number(m[2])];
-  const jan4 = Date.UTC(year, 0, 4);
+  if (year < 1 || w < 1 || w > 53) return null;
+  const jan4 = utc(year, 1, 4);
   const monday1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY_MS;
-  const monday = new Date(monday1 + (w - 1) * 7 * DAY_MS);
-  return w >= 1 && w <= 53 && isoWeekOf(ymd(monday)) === `${year}-W${pad2(w)}` ? ymd(monday) : null;
+  const monday = ymd(new Date(monday1 + (w - 1) * 7 * DAY_MS));
+  return isoWeekOf(monday) === `${m[1]}-W${pad(w, 2)}` ? monday : null;
 }
 
 /** A week as the picker shows it (`2023-W24`), or null when it is none. */
