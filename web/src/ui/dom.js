@@ -1,7 +1,7 @@
 // DOM helpers shared by every panel: an element builder, a facts list, and the page's
 // static text in the current language.
 
-import { getLang, t } from '../lib/i18n.js';
+import { isEn, t } from '../lib/i18n.js';
 
 // `el('div', {class: 'x'}, [children])`: a small element builder. Children may be
 // nodes, strings, numbers, arrays or null (skipped). Text is never parsed as HTML.
@@ -28,7 +28,7 @@ export const swatch = (color, shape = 'box') => el('span', { class: shape ? `swa
 
 /** Fills every element with `data-i18n="key"` (text) or `data-i18n-label` (aria-label, title). */
 export function translatePage() {
-  document.documentElement.lang = getLang() === 'en' ? 'en' : 'zh-CN';
+  document.documentElement.lang = isEn() ? 'en' : 'zh-CN';
   document.title = `${t('app_title')} · landtrace`;
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   for (const node of document.querySelectorAll('[data-i18n-label]')) {
