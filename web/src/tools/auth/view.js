@@ -1,73 +1,22 @@
-// Sign-in for staff (登录 / Sign in): the user pastes an access token, the page checks
-// it with `GET api/me` and keeps it in sessionStorage (gone when the tab closes); every
-// API request of the page then carries `Authorization: Bearer <token>`. The server
-// decides what a role may see: contact names and phones of origin points are returned
-// only to agriculture staff and admins.
+// Sign-in for staff (登录 / Sign in), the control: the user pastes an access token, the
+// page checks it with `GET api/me`, and state.js keeps it (sessionStorage) and the
+// session. The server decides what a role may see: contact names and phones of origin
+// points are returned only to agriculture staff and admins.
 //
 // For tests: `#auth-toggle` opens `#auth-panel` (`data-state` = `signed-out | checking |
 // signed-in | error`), the token field is `#auth-token`, `#auth-submit` signs in and
 // `#auth-signout` signs out.
 
-import { el } from './dom.js';
-import { t } from './i18n.js';
+import { colon, roleName, t } from '../../lib/i18n.js';
+import { errorText } from '../../ui/api.js';
+import { el } from '../../ui/dom.js';
+import { getSession, keptToken, sessionOf, setSession, signInFailure } from './state.js';
 
-const STORAGE_KEY = 'landtrace.token';
-const listeners = [];
-let session = null; // {user, role, layers} after a successful GET api/me
-
-function storedToken() {
-  try {
-    return sessionStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null;
-  }
-}
-
-function storeToken(token) {
-  try {
-    if (token) sessionStorage.setItem(STORAGE_KEY, token);
-    else sessionStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // storage disabled: the session lasts as long as the page
-  }
-}
-
-let token = storedToken();
-
-/** Headers that authenticate a request (empty when signed out). */
-export const authHeaders = () => (token && session ? { Authorization: `Bearer ${token}` } : {});
-/** `{user, role, layers}` when signed in, else null (`layers`: the tables the role writes). */
-export const getSession = () => session;
-/** Whether the signed-in user may write `table` (per `layers` of api/me; the server decides). */
-export const mayWrite = (table) => Boolean(session && (Array.isArray(session.layers)
-  ? session.layers.includes(table) : session.role === 'admin'));
-/** `fn(session)` after every sign-in or sign-out. */
-export const onAuthChange = (fn) => listeners.push(fn);
-
-class AuthError extends Error {}
-
-/** GET api/me with `candidate`; resolves `{user, role, layers}`, throws AuthError on 401/403. */
+/** GET api/me with `candidate`; resolves the answer, throws an Error (`.rejected` on 401/403). */
 async function whoAmI(candidate) {
   const res = await fetch(new URL('api/me', document.baseURI), { headers: { Authorization: `Bearer ${candidate}` } });
-  if (res.status === 401 || res.status === 403) throw new AuthError(t('auth_rejected'));
-  if (!res.ok) {
-    let message = `HTTP ${res.status}`;
-    try {
-      message = (await res.json()).error ?? message;
-    } catch {
-      // not JSON
-    }
-    throw new Error(message);
-  }
+  if (!res.ok) throw Object.assign(new Error(await errorText(res)), { rejected: res.status === 401 || res.status === 403 });
   return res.json();
-}
-
-function setSession(next, nextToken) {
-  const changed = JSON.stringify(next) !== JSON.stringify(session) || (next && nextToken !== token);
-  session = next;
-  token = next ? nextToken : null;
-  storeToken(token);
-  if (changed) listeners.forEach((fn) => fn(session));
 }
 
 /** The 登录 control: `button` in the top bar toggles `root`, a small sign-in panel. */
@@ -76,13 +25,8 @@ export function authControl({ button, root }) {
   let message = '';
   let open = false;
 
-  const roleName = (role) => {
-    const key = `role_${role}`;
-    const text = t(key);
-    return text === key ? role : text;
-  };
-
   function render() {
+    const session = getSession();
     root.dataset.state = status;
     button.replaceChildren(session
       ? el('span', { class: 'auth-user' }, session.user ?? '')
@@ -101,7 +45,7 @@ export function authControl({ button, root }) {
       });
       parts.push(
         el('p', { class: 'auth-who' }, [t('signed_in_as'), el('strong', {}, session.user ?? ''),
-          ` · ${t('role')}${t('colon')}`, el('span', { class: 'auth-role' }, roleName(session.role))]),
+          ` · ${t('role')}${colon()}`, el('span', { class: 'auth-role' }, roleName(session.role))]),
         el('p', { class: 'v-note' }, t('auth_session_note')),
         signOut,
       );
@@ -135,15 +79,13 @@ export function authControl({ button, root }) {
     render();
     try {
       const me = await whoAmI(candidate);
-      setSession({ user: me.user, role: me.role, layers: Array.isArray(me.layers) ? me.layers : null }, candidate);
+      setSession(sessionOf(me), candidate);
       status = 'signed-in';
       message = '';
       if (!quiet) open = false;
     } catch (err) {
       setSession(null, null);
-      status = quiet ? 'signed-out' : 'error';
-      message = err instanceof AuthError ? (quiet ? t('auth_expired') : err.message) : `${t('auth_failed')}${t('colon')}${err.message}`;
-      if (quiet && !(err instanceof AuthError)) status = 'error';
+      ({ status, message } = signInFailure({ rejected: Boolean(err.rejected), quiet, reason: err.message }));
     }
     render();
   }
@@ -159,7 +101,7 @@ export function authControl({ button, root }) {
   });
   render();
   // A token kept from earlier in this tab: check it again (it may have been revoked).
-  if (token) signIn(token, true);
+  if (keptToken()) signIn(keptToken(), true);
 
   return {
     render,

@@ -2,53 +2,32 @@
 // GeoJSON sources and click handlers) or upload a parcel file, pick the land use
 // and date, and show the server's benchmark valuation (POST api/land/valuation):
 // the grade split on the map and a table per grade, the citations and in-force
-// note. Files with several parcels go to api/land/valuation/batch.
+// note. Files with several parcels go to api/land/valuation/batch. The requests and
+// the reading of the answers are in state.js; this is the DOM and the map.
 //
 // For tests: `#valuation-panel[data-state]` is `idle | drawing | need-use | loading
 // | result | batch | error`; the grade parts are drawn in the map layer
 // `valuation:parts-fill` (properties `system`, `grade`).
 
-import { post } from './api.js';
-import { el, facts } from './dom.js';
-import { coordsBox } from './geo.js';
-import { getLang, t, tv } from './i18n.js';
-import { COLLECTIVE_GRADE_COLORS, URBAN_GRADE_COLORS, showLayers } from './map-style.js';
+import { colon, labelled, paren, t } from '../../lib/i18n.js';
+import { latestRequest } from '../../lib/latest-request.js';
+import { todayShanghai } from '../../lib/time.js';
+import { showLayers } from '../../map-style.js';
+import { post } from '../../ui/api.js';
+import { el, facts, swatch } from '../../ui/dom.js';
 import {
-  download, downloadCsv, fileButton, fitAboveSheet, illustrativeBadge, latestRequest, scrollToResult, todayShanghai, toolPanel,
-  twoLines,
-} from './panel-utils.js';
+  download, downloadCsv, fileButton, fitAboveSheet, illustrativeBadge, scrollToResult, toolPanel, twoLines,
+} from '../../ui/panel.js';
+import {
+  COLLECTIVE_USES, USES, answerRows, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, initialState,
+  parcelOf, partsData, readParcelFile, showsIllustrative, singleModel, useLabel, valuationBody,
+} from './state.js';
 
 export const PARTS_FILL_LAYER = 'valuation:parts-fill';
 const DRAW_SOURCE = 'valuation-draw';
 const PARTS_SOURCE = 'valuation-parts';
 const HATCH = 'valuation-hatch';
-const USES = ['商服', '住宅', '公共管理与公共服务', '工业', '宅基地'];
-const COLLECTIVE_USES = ['商服', '宅基地', '工业'];
 const EMPTY = { type: 'FeatureCollection', features: [] };
-const en = () => getLang() === 'en';
-
-const fmt = (n, digits) => Number(n).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-/** "6642609.00" → "6,642,609" (fen kept when not zero). */
-export function fmtYuan(text) {
-  const [whole, fen = ''] = String(text).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return /^0*$/.test(fen) ? grouped : `${grouped}.${fen}`;
-}
-
-const gradeColor = (system, grade) => (system === 'collective' ? COLLECTIVE_GRADE_COLORS : URBAN_GRADE_COLORS)[grade] ?? '#888888';
-const swatch = (color) => el('span', { class: 'swatch', style: `--c:${color}` });
-const useLabel = (u) => (en() ? `${tv(u)} (${u})` : u);
-const gradeLabel = (p, withZh = false) => (en()
-  ? `${p.system === 'collective' ? 'Collective' : 'Urban'} grade ${p.grade}${withZh ? ` (${p.system_name}${p.grade_name})` : ''}`
-  : `${p.system_name}${p.grade_name}`);
-const colon = () => (en() ? ': ' : '：');
-const paren = (x) => (en() ? ` (${x})` : `（${x}）`);
-
-function bbox(geometry) {
-  const geoms = geometry.type === 'GeometryCollection' ? geometry.geometries : [geometry];
-  return coordsBox(geoms.filter((g) => g?.coordinates).map((g) => g.coordinates));
-}
 
 /** A hatch pattern for the part of a parcel outside every grade zone. */
 function hatchImage() {
@@ -68,69 +47,16 @@ function hatchImage() {
  */
 export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   const body = root.querySelector('.valuation-body');
-  const state = {
-    open: false,
-    mode: 'idle', // idle | drawing | done
-    vertices: [],
-    parcel: null, // GeoJSON geometry
-    use: '',
-    collectiveUse: '',
-    asOf: todayShanghai(),
-    status: 'idle',
-    answer: null,
-    batch: null, // FeatureCollection from the batch endpoint
-    batchFile: null, // { name, text }
-    fileName: null,
-    message: '',
-  };
+  const state = initialState(todayShanghai());
   const request = latestRequest({ state, refresh, onChange });
   let controls = null;
   let layersReady = false;
 
   // ----- map layers -----------------------------------------------------------------
-  const partsData = () => {
-    const features = [];
-    const addParts = (zones, geoms, outside) => {
-      zones.forEach((z, i) => {
-        const geometry = geoms ? geoms[i] : z.geometry;
-        if (geometry) {
-          features.push({ type: 'Feature', geometry,
-            properties: { kind: 'part', system: z.system, grade: z.grade, color: gradeColor(z.system, z.grade) } });
-        }
-      });
-      if (outside?.coordinates?.length) features.push({ type: 'Feature', geometry: outside, properties: { kind: 'outside' } });
-    };
-    if (state.status === 'result' && state.answer) addParts(state.answer.zones, null, state.answer.outside_geometry);
-    if (state.status === 'batch' && state.batch) {
-      for (const f of state.batch.features) {
-        if (f.properties.status !== 'ok' || !f.geometry) continue;
-        const geoms = f.geometry.geometries;
-        addParts(f.properties.zones, geoms, geoms[f.properties.zones.length]);
-      }
-    }
-    return { type: 'FeatureCollection', features };
-  };
-
-  const drawData = () => {
-    const features = [];
-    if (state.mode === 'drawing') {
-      const v = state.vertices;
-      if (v.length >= 3) {
-        features.push({ type: 'Feature', properties: { role: 'area' }, geometry: { type: 'Polygon', coordinates: [[...v, v[0]]] } });
-      } else if (v.length === 2) {
-        features.push({ type: 'Feature', properties: { role: 'edge' }, geometry: { type: 'LineString', coordinates: v } });
-      }
-      v.forEach((c) => features.push({ type: 'Feature', properties: { role: 'vertex' }, geometry: { type: 'Point', coordinates: c } }));
-    } else if (state.parcel) {
-      features.push({ type: 'Feature', properties: { role: 'parcel' }, geometry: state.parcel });
-    }
-    return { type: 'FeatureCollection', features };
-  };
-
   const updateMap = () => {
     if (!layersReady) return;
-    map.getSource(DRAW_SOURCE).setData(drawData());
-    map.getSource(PARTS_SOURCE).setData(partsData());
+    map.getSource(DRAW_SOURCE).setData(drawData(state));
+    map.getSource(PARTS_SOURCE).setData(partsData(state));
   };
 
   const setLayerVisibility = () => {
@@ -199,8 +125,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       refresh();
       return;
     }
-    const ring = state.vertices.map(([x, y]) => [Number(x.toFixed(7)), Number(y.toFixed(7))]);
-    Object.assign(state, { mode: 'done', parcel: { type: 'Polygon', coordinates: [[...ring, ring[0]]] }, vertices: [], message: '' });
+    Object.assign(state, { mode: 'done', parcel: parcelOf(state.vertices), vertices: [], message: '' });
     setDrawing(false);
     run();
   };
@@ -223,12 +148,6 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   });
 
   // ----- server calls ---------------------------------------------------------------
-  const params = () => ({
-    use: state.use,
-    ...(state.collectiveUse ? { collective_use: state.collectiveUse } : {}),
-    ...(state.asOf ? { as_of: state.asOf } : {}),
-  });
-
   /** Asks the server once a land use is chosen (else state 'need-use'). */
   const ask = (work, options) => {
     if (!state.use) {
@@ -241,7 +160,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   async function run() {
     if (state.batchFile) return runBatch();
     if (!state.parcel) return refresh();
-    const query = JSON.stringify({ parcel: state.parcel, ...params() });
+    const query = valuationBody(state);
     return ask(async () => ({ status: 'result', answer: await (await post('api/land/valuation', query, 'application/json')).json() }), {
       failed: { answer: null },
       then: (ok) => { if (ok && phone.matches) showResult(); },
@@ -249,10 +168,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   }
 
   /** POST the batch file for the answer in `format` (geojson | csv). */
-  const postBatch = (format) => {
-    const q = new URLSearchParams({ ...params(), filename: state.batchFile.name, format });
-    return post(`api/land/valuation/batch?${q}`, state.batchFile.text, 'text/plain; charset=utf-8');
-  };
+  const postBatch = (format) => post(`api/land/valuation/batch?${batchQuery(state, format)}`, state.batchFile.text, 'text/plain; charset=utf-8');
 
   async function runBatch() {
     return ask(async () => ({ status: 'batch', batch: await (await postBatch('geojson')).json() }), {
@@ -260,8 +176,8 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       then: (ok) => {
         if (!ok) return;
         if (phone.matches) showResult();
-        const all = state.batch.features.filter((f) => f.geometry).map((f) => f.geometry);
-        if (all.length) fitTo({ type: 'GeometryCollection', geometries: all.flatMap((g) => g.geometries) });
+        const all = batchGeometry(state.batch);
+        if (all) fitTo(all);
       },
     });
   }
@@ -281,64 +197,27 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
     try {
       text = (await file.text()).replace(/^\uFEFF/, '');
     } catch (err) {
-      Object.assign(state, { status: 'error', message: `${t('file_failed')}${colon()}${err.message}` });
+      Object.assign(state, { status: 'error', message: labelled('file_failed', err.message) });
       return refresh();
     }
     resetResult();
     Object.assign(state, { mode: 'done', vertices: [], parcel: null, fileName: file.name });
     setDrawing(false);
-    const csv = /\.(csv|txt)$/i.test(file.name) || !text.trimStart().startsWith('{');
-    if (!csv) {
-      let doc;
-      try {
-        doc = JSON.parse(text);
-      } catch (err) {
-        Object.assign(state, { status: 'error', message: `${t('file_failed')}${colon()}${err.message}` });
-        return refresh();
-      }
-      const features = doc.type === 'FeatureCollection' ? doc.features ?? []
-        : doc.type === 'Feature' ? [doc] : [{ type: 'Feature', geometry: doc }];
-      const only = features.length === 1 ? features[0]?.geometry : null;
-      if (only && (only.type === 'Polygon' || only.type === 'MultiPolygon')) {
-        state.parcel = only;
-        fitTo(only);
-        return run();
-      }
+    const read = readParcelFile(file.name, text);
+    if (read.error) {
+      Object.assign(state, { status: 'error', message: labelled('file_failed', read.error) });
+      return refresh();
     }
-    state.batchFile = { name: file.name, text };
+    if (read.parcel) {
+      state.parcel = read.parcel;
+      fitTo(read.parcel);
+      return run();
+    }
+    state.batchFile = read.batch;
     return runBatch();
   }
 
   // ----- CSV and print --------------------------------------------------------------
-  function answerRows() {
-    const v = state.answer.valuation;
-    const rows = [[t('grade'), `${t('area')}(m²)`, `${t('area')}(${t('mu')})`, `${t('share')}(%)`, t('land_use'),
-      `${t('unit_price')}(${t('yuan_per_m2')})`, `${t('unit_price')}(${t('wan_yuan_per_mu')})`, t('value_yuan'), t('note')]];
-    for (const p of v.parts) {
-      rows.push([gradeLabel(p, true), p.area.m2.toFixed(2), p.area.mu.toFixed(4), p.share_percent.toFixed(2),
-        p.price ? useLabel(p.price.land_use) : '', p.price?.yuan_per_m2 ?? '', p.price ? p.price.wan_yuan_per_mu.toFixed(1) : '',
-        p.value ? p.value.yuan : '', (en() ? p.note_en : p.note) ?? '']);
-    }
-    rows.push([t('outside_zones'), v.outside.area.m2.toFixed(2), v.outside.area.mu.toFixed(4), v.outside.share_percent.toFixed(2),
-      '', '', '', '', en() ? v.outside.note_en : v.outside.note]);
-    rows.push([t('total'), v.parcel_area.m2.toFixed(2), v.parcel_area.mu.toFixed(4), '100.00', '', '', '',
-      v.total_value.yuan, `${v.total_wan_yuan} ${t('wan_yuan')}`]);
-    rows.push([]);
-    const meta = [
-      [t('requested_use'), useLabel(v.requested_use)],
-      [t('urban_use'), v.urban_use ? useLabel(v.urban_use) : ''],
-      [t('collective_use_applied'), v.collective_use ? useLabel(v.collective_use) : ''],
-      [t('as_of'), v.as_of ?? ''],
-      [t('document'), v.document], [t('approval'), v.approval], [t('issued'), v.issued], [t('in_force'), v.in_force_from],
-      [t('in_force_note'), en() ? v.note_en : v.note],
-      [t('scope'), v.scope], [t('price_basis'), v.price_basis], [t('rounding'), v.rounding],
-      [t('badge_illustrative'), state.answer.illustrative ? t('notice') : ''],
-      [`${t('parcel')} (GeoJSON, WGS84)`, JSON.stringify(state.parcel)],
-    ];
-    rows.push([t('csv_item'), t('csv_value')], ...meta.filter(([, x]) => x !== ''));
-    return rows;
-  }
-
   const snapshot = () => new Promise((resolve) => {
     map.once('render', () => {
       try {
@@ -430,60 +309,48 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
 
   function updateControls() {
     const c = controls;
-    const drawing = state.mode === 'drawing';
-    c.draw.textContent = t(state.parcel || state.batchFile || drawing ? 'redraw' : 'draw');
-    c.undo.disabled = !drawing || state.vertices.length === 0;
-    c.finish.disabled = !drawing || state.vertices.length < 3;
-    c.clear.disabled = state.mode === 'idle' && !state.parcel && !state.batchFile;
-    c.hint.textContent = drawing ? t('draw_hint', state.vertices.length) : '';
-    c.hint.hidden = !drawing;
-    c.fileName.textContent = state.fileName ?? '';
+    const m = controlsModel(state);
+    c.draw.textContent = t(m.drawKey);
+    c.undo.disabled = m.undoDisabled;
+    c.finish.disabled = m.finishDisabled;
+    c.clear.disabled = m.clearDisabled;
+    c.hint.textContent = m.hint;
+    c.hint.hidden = !m.hint;
+    c.fileName.textContent = m.fileName;
   }
 
   function singleResult() {
-    const a = state.answer;
-    const v = a.valuation;
-    const parts = v.parts.map((p) => el('tr', { 'data-system': p.system, 'data-grade': p.grade }, [
-      el('th', {}, [swatch(gradeColor(p.system, p.grade)), gradeLabel(p)]),
-      el('td', {}, twoLines(fmt(p.area.m2, 2), `${fmt(p.area.mu, 4)} ${t('mu')}`)),
-      el('td', {}, `${p.share_percent.toFixed(2)}%`),
-      el('td', { class: 'v-price' }, p.price ? twoLines(String(p.price.yuan_per_m2), p.price.wan_yuan_per_mu.toFixed(1)) : t('no_price')),
-      el('td', { class: 'v-value' }, p.value ? fmtYuan(p.value.yuan) : '—'),
+    const m = singleModel(state.answer);
+    const parts = m.parts.map((p) => el('tr', { 'data-system': p.system, 'data-grade': p.grade }, [
+      el('th', {}, [swatch(p.color, ''), p.label]),
+      el('td', {}, twoLines(p.area.m2, p.area.mu)),
+      el('td', {}, p.share),
+      el('td', { class: 'v-price' }, p.price ? twoLines(p.price.m2, p.price.mu) : t('no_price')),
+      el('td', { class: 'v-value' }, p.value),
     ]));
-    const o = v.outside;
     parts.push(el('tr', { class: 'v-outside' }, [
       el('th', {}, [el('span', { class: 'swatch hatch' }), t('outside_zones')]),
-      el('td', {}, twoLines(fmt(o.area.m2, 2), `${fmt(o.area.mu, 4)} ${t('mu')}`)),
-      el('td', {}, `${o.share_percent.toFixed(2)}%`),
+      el('td', {}, twoLines(m.outside.area.m2, m.outside.area.mu)),
+      el('td', {}, m.outside.share),
       el('td', {}, '—'),
       el('td', {}, t('not_valued')),
     ]));
-    const notes = [...v.parts.filter((p) => p.note).map((p) => `${gradeLabel(p)}${colon()}${en() ? p.note_en : p.note}`)];
-    if (o.area.m2 > 0) notes.push(`${t('outside_zones')}${colon()}${en() ? o.note_en : o.note}`);
-    const inForce = el('p', { class: v.in_force === false ? 'v-warning' : 'v-note', 'data-in-force': String(v.in_force) },
-      [v.in_force === false ? el('strong', {}, `⚠ ${t('not_in_force')}${colon()}`) : null, en() ? v.note_en : v.note]);
-    const details = [
-      [t('requested_use'), useLabel(v.requested_use)],
-      [t('urban_use'), v.urban_use ? useLabel(v.urban_use) : null],
-      [t('collective_use_applied'), v.collective_use ? useLabel(v.collective_use) : null],
-      [t('as_of'), v.as_of],
-      [t('document'), v.document], [t('approval'), v.approval], [t('issued'), v.issued], [t('in_force'), v.in_force_from],
-      [t('price_basis'), v.price_basis], [t('scope'), v.scope],
-    ];
+    const inForce = el('p', { class: m.inForce === false ? 'v-warning' : 'v-note', 'data-in-force': String(m.inForce) },
+      [m.inForce === false ? el('strong', {}, `⚠ ${t('not_in_force')}${colon()}`) : null, m.inForceNote]);
     const csv = el('button', { type: 'button', id: 'valuation-csv', class: 'v-button' }, t('download_csv'));
-    csv.addEventListener('click', () => downloadCsv(`valuation-${v.as_of ?? todayShanghai()}.csv`, answerRows()));
+    csv.addEventListener('click', () => downloadCsv(`valuation-${m.asOf ?? todayShanghai()}.csv`, answerRows(state.answer, state.parcel)));
     const print = el('button', { type: 'button', id: 'valuation-print', class: 'v-button' }, t('print'));
     print.addEventListener('click', printReport);
     return [
       el('div', { class: 'v-summary' }, [
-        el('p', {}, [el('strong', {}, `${t('parcel_area')}${colon()}`), el('span', { class: 'v-area' }, `${fmt(v.parcel_area.m2, 2)} m²`),
-          paren(`${fmt(v.parcel_area.mu, 4)} ${t('mu')}`), illustrativeBadge(a.illustrative)]),
+        el('p', {}, [el('strong', {}, `${t('parcel_area')}${colon()}`), el('span', { class: 'v-area' }, `${m.parcelArea.m2} m²`),
+          paren(m.parcelArea.mu), illustrativeBadge(m.illustrative)]),
         el('p', { class: 'v-total-line' }, [el('strong', {}, `${t('total')}${colon()}`),
-          el('span', { class: 'v-total', 'data-yuan': v.total_value.yuan }, `${fmtYuan(v.total_value.yuan)} ${t('yuan')}`),
-          paren(`${v.total_wan_yuan} ${t('wan_yuan')}`)]),
+          el('span', { class: 'v-total', 'data-yuan': m.totalYuan }, `${m.total} ${t('yuan')}`),
+          paren(m.totalWan)]),
       ]),
       inForce,
-      a.zones_overlap ? el('p', { class: 'v-warning' }, t('zones_overlap')) : null,
+      m.zonesOverlap ? el('p', { class: 'v-warning' }, t('zones_overlap')) : null,
       el('table', { class: 'price-table v-table', id: 'valuation-table' }, [
         el('thead', {}, el('tr', {}, [
           el('th', {}, t('grade')),
@@ -495,33 +362,27 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
         el('tbody', {}, parts),
         el('tfoot', {}, el('tr', {}, [
           el('th', {}, t('total')),
-          el('td', {}, twoLines(fmt(v.parcel_area.m2, 2), `${fmt(v.parcel_area.mu, 4)} ${t('mu')}`)),
+          el('td', {}, twoLines(m.parcelArea.m2, m.parcelArea.mu)),
           el('td', {}, '100.00%'),
           el('td', {}, ''),
-          el('td', { class: 'v-value' }, twoLines(fmtYuan(v.total_value.yuan), `${v.total_wan_yuan} ${t('wan_yuan')}`)),
+          el('td', { class: 'v-value' }, twoLines(m.total, m.totalWan)),
         ])),
       ]),
-      notes.length ? el('ul', { class: 'v-notes' }, notes.map((n) => el('li', {}, n))) : null,
-      facts(details),
-      el('details', { class: 'v-rounding' }, [el('summary', {}, t('rounding')), el('p', {}, v.rounding)]),
+      m.notes.length ? el('ul', { class: 'v-notes' }, m.notes.map((n) => el('li', {}, n))) : null,
+      facts(m.details),
+      el('details', { class: 'v-rounding' }, [el('summary', {}, t('rounding')), el('p', {}, m.rounding)]),
       el('figure', { class: 'print-map print-only' }, el('img', { alt: '' })),
       el('div', { class: 'v-actions no-print' }, [csv, print]),
     ];
   }
 
   function batchResult() {
-    const rows = state.batch.features.map((f) => {
-      const p = f.properties;
-      const v = p.valuation;
-      const cells = p.status === 'ok'
-        ? [el('td', {}, twoLines(fmt(v.parcel_area.m2, 2), `${fmt(v.parcel_area.mu, 4)} ${t('mu')}`)),
-          el('td', { class: 'v-value' }, twoLines(fmtYuan(v.total_value.yuan), `${v.total_wan_yuan} ${t('wan_yuan')}`))]
-        : [el('td', { colspan: 2, class: 'v-error' }, p.error)];
-      return el('tr', { 'data-status': p.status }, [
-        el('td', {}, String(p.row)), el('td', {}, p.id ?? ''),
-        el('td', {}, t(p.status === 'ok' ? 'status_ok' : 'status_error')), ...cells,
-      ]);
-    });
+    const rows = batchRows(state.batch).map((r) => el('tr', { 'data-status': r.status }, [
+      el('td', {}, r.row), el('td', {}, r.id),
+      el('td', {}, t(r.ok ? 'status_ok' : 'status_error')),
+      ...(r.ok ? [el('td', {}, twoLines(r.area.m2, r.area.mu)), el('td', { class: 'v-value' }, twoLines(r.value, r.wan))]
+        : [el('td', { colspan: 2, class: 'v-error' }, r.error)]),
+    ]));
     const report = el('button', { type: 'button', id: 'valuation-report', class: 'v-button' }, t('download_report'));
     report.addEventListener('click', downloadReport);
     return [
@@ -549,7 +410,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       case 'loading':
         return el('p', { class: 'loading' }, t('valuing'));
       case 'error':
-        return el('p', { class: 'warning v-error', role: 'alert' }, `${t('valuation_failed')}${colon()}${state.message}`);
+        return el('p', { class: 'warning v-error', role: 'alert' }, labelled('valuation_failed', state.message));
       case 'result':
         return singleResult();
       case 'batch':
@@ -596,6 +457,6 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       controls = null;
       refresh();
     },
-    showsIllustrative: () => state.open && state.status === 'result' && state.answer?.illustrative === true,
+    showsIllustrative: () => showsIllustrative(state),
   };
 }

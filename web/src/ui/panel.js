@@ -1,34 +1,16 @@
-// Pieces shared by the tool panels (parcel valuation, truck ban, traceability) and the
-// other panels: opening and closing a panel, the latest-request rule, fitting the map
-// above the phone's bottom sheet, CSV files, dates in Asia/Shanghai, the illustrative
-// badge.
+// DOM pieces shared by the tool panels (parcel valuation, truck ban, traceability) and
+// the other panels: opening and closing a panel, fitting the map above the phone's
+// bottom sheet, file buttons and downloads, two-line cells, the illustrative badge.
 
-import { toCsv } from './csv-cells.js';
+import { toCsv } from '../lib/csv.js';
+import { t } from '../lib/i18n.js';
 import { el } from './dom.js';
-import { t } from './i18n.js';
-
-// ----- dates in Asia/Shanghai ----------------------------------------------------------
-const shanghaiParts = () => Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-}).formatToParts(new Date()).map((p) => [p.type, p.value]));
-
-/** Today in Asia/Shanghai as `YYYY-MM-DD`. */
-export function todayShanghai() {
-  const p = shanghaiParts();
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-/** Now in Asia/Shanghai as `YYYY-MM-DDTHH:MM` (for datetime-local). */
-export function nowShanghai() {
-  const p = shanghaiParts();
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
 
 // ----- labels ----------------------------------------------------------------------------
 /** A table cell's content in two lines: `main` and, when given, the smaller `sub` under it. */
 export const twoLines = (main, sub) => [el('span', { class: 'num-main' }, main), sub != null ? el('span', { class: 'num-sub' }, sub) : null];
 
-/** The 示意数据 / illustrative-data badge, or null when `show` is false. */
+/** The 示例数据 / illustrative-data badge, or null when `show` is false. */
 export const illustrativeBadge = (show = true) => (show ? el('span', { class: 'badge illustrative' }, t('badge_illustrative')) : null);
 
 // ----- a tool panel ------------------------------------------------------------------------
@@ -82,44 +64,7 @@ export function fileButton({ id, accept, label, onFile }) {
   return [input, el('label', { for: id, class: 'v-button v-file-button' }, `${label}…`)];
 }
 
-/**
- * The latest-request rule of a panel: `run(work, …)` sets `state.status` to 'loading'
- * (with the fields `loading`), awaits `work()` (the fields of the answer) and applies
- * it with `apply` unless a later `run` or a `cancel()` came in between; a failure sets
- * status 'error' with the fields `failed` and `message: fail(err)`. `refresh()` draws
- * each step; then `then(ok)` runs and `onChange()`.
- */
-export function latestRequest({ state, refresh, onChange }) {
-  let latest = 0;
-  return {
-    cancel() {
-      latest += 1;
-    },
-    async run(work, { loading = {}, failed = {}, fail = (err) => err.message, apply = (answer) => Object.assign(state, answer), then } = {}) {
-      const mine = ++latest;
-      Object.assign(state, { status: 'loading', ...loading });
-      refresh();
-      let ok = true;
-      try {
-        const answer = await work();
-        if (mine !== latest) return;
-        apply(answer);
-      } catch (err) {
-        if (mine !== latest) return;
-        ok = false;
-        Object.assign(state, { status: 'error', ...failed, message: fail(err) });
-      }
-      refresh();
-      then?.(ok);
-      onChange?.();
-    },
-  };
-}
-
-// ----- CSV files -----------------------------------------------------------------------------
-// The text of a CSV file (BOM, CRLF, no formula cells) comes from csv-cells.js.
-export { toCsv };
-
+// ----- downloads -----------------------------------------------------------------------------
 /** Saves `blob` as the file `name` (a download started from the page). */
 export function download(name, blob) {
   const url = URL.createObjectURL(blob);
@@ -130,5 +75,5 @@ export function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Saves `rows` as the CSV file `name`. */
+/** Saves `rows` as the CSV file `name` (BOM, CRLF, no formula cells: lib/csv.js). */
 export const downloadCsv = (name, rows) => download(name, new Blob([toCsv(rows)], { type: 'text/csv;charset=utf-8' }));

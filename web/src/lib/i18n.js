@@ -1,8 +1,11 @@
 // UI strings in Simplified Chinese (default) and English, and the language switch.
 //
 // `t(key)` gives a UI string, `tv(value)` an English rendering of a Chinese data
-// value (product, facility kind, status...) when the page is in English, and
-// `translatePage()` fills every element that has `data-i18n="key"`.
+// value (product, facility kind, status...) when the page is in English. The page's
+// static text (`data-i18n="key"`) is filled by `translatePage()` in ui/dom.js.
+//
+// Pure: no DOM. The first language comes from `?lang=` and localStorage when they
+// exist (in the browser); in Node (the unit tests) it is Chinese until `setLang`.
 
 const STRINGS = {
   zh: {
@@ -905,19 +908,22 @@ let lang = initialLang();
 const listeners = [];
 
 function initialLang() {
-  const fromUrl = new URLSearchParams(location.search).get('lang');
+  const fromUrl = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('lang');
   if (fromUrl === 'en' || fromUrl === 'zh') return fromUrl;
   try {
     const stored = localStorage.getItem(STORAGE_KEY);
     if (stored === 'en' || stored === 'zh') return stored;
   } catch {
-    // storage may be disabled; Chinese is the default
+    // no storage (disabled, or Node); Chinese is the default
   }
   return 'zh';
 }
 
 export const getLang = () => lang;
+/** Whether the page is in English. */
+export const isEn = () => lang === 'en';
 
+/** Switches the language, remembers it and tells every `onLangChange` listener. */
 export function setLang(next) {
   if (next === lang) return;
   lang = next;
@@ -926,7 +932,6 @@ export function setLang(next) {
   } catch {
     // not persisted; fine
   }
-  translatePage();
   listeners.forEach((fn) => fn(lang));
 }
 
@@ -948,12 +953,15 @@ export function tv(value) {
 export const layerTitle = (table) => (LAYER_TITLES[table] ?? [table, table])[lang === 'en' ? 1 : 0];
 export const fieldLabel = (name) => (FIELDS[name] ?? [name, name])[lang === 'en' ? 1 : 0];
 
-export function translatePage() {
-  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
-  document.title = `${t('app_title')} · landtrace`;
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of document.querySelectorAll('[data-i18n-label]')) {
-    el.setAttribute('aria-label', t(el.dataset.i18nLabel));
-    el.title = t(el.dataset.i18nLabel);
-  }
+/** The colon after a label: `：` in Chinese, `: ` in English. */
+export const colon = () => t('colon');
+/** ` (x)` in English, `（x）` in Chinese. */
+export const paren = (x) => (lang === 'en' ? ` (${x})` : `（${x}）`);
+/** `label：message` (an error line: what failed, then the reason). */
+export const labelled = (key, message) => `${t(key)}${colon()}${message}`;
+/** A role's name (`role_<role>`), or the role itself when the page has no name for it. */
+export function roleName(role) {
+  const key = `role_${role}`;
+  const text = t(key);
+  return text === key ? role : text;
 }

@@ -4,45 +4,25 @@
 // (public fields when anonymous; the signed-in user's token is sent) and feed one
 // clustered GeoJSON source: below CLUSTER_UNTIL_ZOOM MapLibre clusters them, from it on
 // the same source draws every point, so the drawn points match the filter at every zoom.
-// The server applies the filter (including the due status, which depends on the
-// as-of date and the update rules); the page only draws what it returns.
+// The query and the reading of the answer are in state.js.
 //
 // For tests: `#origin-filter[data-state]` is `loading | ready | error`, with
 // `data-shown` (points drawn) and `data-total` (all records) and `data-query` (the
 // query string of the request that is drawn); the selects are `#origin-product`,
 // `#origin-township`, `#origin-subject-type`, `#origin-due`, the date `#origin-as-of`.
 
-import { fetchJson } from './api.js';
-import { el } from './dom.js';
-import { t, tv } from './i18n.js';
-import { CLUSTER_SOURCE, PRODUCT_COLORS } from './map-style.js';
-import { todayShanghai } from './panel-utils.js';
-
-const SUBJECT_TYPES = ['企业', '农民合作社', '家庭农场', '种养殖户', '农村经纪人'];
-const EMPTY = { type: 'FeatureCollection', features: [] };
-
-/** What the map needs of a record (the panel asks the server for the record itself). */
-function drawable(f) {
-  const p = f.properties ?? {};
-  return {
-    type: 'Feature',
-    id: f.id,
-    geometry: f.geometry,
-    properties: {
-      fid: f.id,
-      product: p.product ?? '',
-      subject_name: p.subject_name ?? '',
-      due_status: String(p.due?.status ?? '').toLowerCase(),
-      accuracy: p.accuracy ?? '',
-    },
-  };
-}
+import { labelled, t, tv } from '../../lib/i18n.js';
+import { todayShanghai } from '../../lib/time.js';
+import { CLUSTER_SOURCE, PRODUCT_COLORS } from '../../map-style.js';
+import { fetchJson } from '../../ui/api.js';
+import { el } from '../../ui/dom.js';
+import { EMPTY, blankFilter, filterChoices, isFiltered, readRecords, recordsQuery } from './state.js';
 
 /**
  * The filter panel in `root` and the data of the cluster source.
  */
 export function originPoints({ map, root }) {
-  const state = { product: '', township: '', subject_type: '', due: '', as_of: todayShanghai() };
+  const state = blankFilter(todayShanghai());
   let options = null;
   let status = 'loading';
   let message = '';
@@ -58,34 +38,20 @@ export function originPoints({ map, root }) {
   };
   if (!map.getSource(CLUSTER_SOURCE)) map.once('load', setSource);
 
-  const query = (withFilters) => {
-    const q = new URLSearchParams();
-    if (withFilters) {
-      for (const key of ['product', 'township', 'subject_type', 'due']) if (state[key]) q.set(key, state[key]);
-    }
-    q.set('as_of', state.as_of || todayShanghai());
-    return q.toString();
-  };
-  const filtered = () => ['product', 'township', 'subject_type', 'due'].some((k) => state[k]);
-
   async function load({ refreshTotal = false } = {}) {
     const mine = ++requests;
     status = 'loading';
     message = '';
     update();
-    const q = query(true);
+    const today = todayShanghai();
+    const q = recordsQuery(state, true, today);
     try {
       const fc = await fetchJson(`api/trace/records?${q}`);
       // `total` is the number of all records; a server without it gets a second, unfiltered request.
-      const all = fc.total == null && filtered() && (refreshTotal || totalKey !== state.as_of || total == null)
-        ? await fetchJson(`api/trace/records?${query(false)}`) : null;
+      const all = fc.total == null && isFiltered(state) && (refreshTotal || totalKey !== state.as_of || total == null)
+        ? await fetchJson(`api/trace/records?${recordsQuery(state, false, today)}`) : null;
       if (mine !== requests) return;
-      const features = (fc.features ?? []).filter((f) => f.geometry?.type === 'Point');
-      drawn = { type: 'FeatureCollection', features: features.map(drawable) };
-      shown = features.length;
-      if (fc.total != null) total = fc.total;
-      else if (all) total = (all.features ?? []).length;
-      else if (!filtered()) total = shown;
+      ({ drawn, shown, total } = readRecords(fc, { all, filtered: isFiltered(state), previous: total }));
       totalKey = state.as_of;
       status = 'ready';
       root.dataset.query = q;
@@ -94,7 +60,7 @@ export function originPoints({ map, root }) {
       if (mine !== requests) return;
       // Nothing drawn rather than points that do not match the filter.
       status = 'error';
-      message = `${t('origin_failed')}${t('colon')}${err.message}`;
+      message = labelled('origin_failed', err.message);
       drawn = EMPTY;
       shown = null;
       delete root.dataset.shown;
@@ -129,9 +95,7 @@ export function originPoints({ map, root }) {
   };
 
   function render() {
-    const products = options?.products ?? Object.keys(PRODUCT_COLORS);
-    const townships = (options?.townships ?? []).map((tw) => [tw.code, tw.name]);
-    const types = options?.subject_types ?? SUBJECT_TYPES;
+    const { products, townships, types } = filterChoices(options, { products: Object.keys(PRODUCT_COLORS), label: tv });
     const asOf = el('input', { type: 'date', id: 'origin-as-of', value: state.as_of, required: true });
     asOf.addEventListener('change', () => {
       state.as_of = asOf.value || todayShanghai();
@@ -139,7 +103,7 @@ export function originPoints({ map, root }) {
     });
     const reset = el('button', { type: 'button', id: 'origin-reset', class: 'v-button small' }, t('origin_reset'));
     reset.addEventListener('click', () => {
-      Object.assign(state, { product: '', township: '', subject_type: '', due: '', as_of: todayShanghai() });
+      Object.assign(state, blankFilter(todayShanghai()));
       render();
       load();
     });
@@ -150,9 +114,9 @@ export function originPoints({ map, root }) {
     root.replaceChildren(
       el('h3', { class: 'origin-title' }, t('origin_filter')),
       el('div', { class: 'v-params origin-params' }, [
-        ...select('origin-product', 'product', 'product', products.map((p) => [p, tv(p)])),
+        ...select('origin-product', 'product', 'product', products),
         ...select('origin-township', 'township', 'township', townships),
-        ...select('origin-subject-type', 'subject_type', 'subject_type', types.map((x) => [x, tv(x)])),
+        ...select('origin-subject-type', 'subject_type', 'subject_type', types),
         ...select('origin-due', 'due_status', 'due', [['overdue', t('due_overdue')], ['current', t('due_current')]]),
         el('label', { for: 'origin-as-of' }, t('due_as_of')), asOf,
       ]),
