@@ -35,6 +35,8 @@ pub const TITLE: &str = "临猗县人民政府关于临猗县城区道路货车�
 pub const NOTICE_DATE: Date = Date::ymd(2023, 4, 23);
 /// In force from (本通告自2023年3月1日起施行; earlier than the signature date, as published).
 pub const IN_FORCE: Date = Date::ymd(2023, 3, 1);
+/// The document listing the key freight-source enterprises (重点货运源头企业).
+pub const FREIGHT_SOURCES_DOCUMENT: &str = "临政办发〔2023〕18号";
 /// Time zone of the ban hours.
 pub const TIME_ZONE: &str = "Asia/Shanghai";
 /// Offset of [`TIME_ZONE`] from UTC in minutes (China keeps UTC+8 all year).

@@ -13,7 +13,9 @@ use axum::body::Bytes;
 use geo::Geometry;
 use landtrace_app::Rulebooks;
 use landtrace_app::origin_records::divisions_from;
-use landtrace_domain::trace::{Divisions, IsoWeek, Ledger, UpdateCycles, due, product_industry};
+use landtrace_domain::trace::{
+    Divisions, IsoWeek, Ledger, UPDATE_RULES, UPDATE_RULES_SOURCE, UpdateCycles, due, product_industry,
+};
 use landtrace_domain::{Date, LayerKind, public_properties};
 use landtrace_formats::origin_csv::CsvEncoding;
 use landtrace_spatial::Crs;
@@ -243,16 +245,15 @@ pub fn due_report(records: &[Arc<Feature>], divisions: &Divisions, cycles: &Upda
             json!({ "code": code, "name": name, "count": overdue.len(), "overdue": overdue })
         })
         .collect();
+    let mut update_rules: Map<String, Value> =
+        UPDATE_RULES.iter().map(|(k, text)| ((*k).to_owned(), Value::from(*text))).collect();
+    update_rules.insert("source".into(), Value::from(UPDATE_RULES_SOURCE));
     json!({
         "as_of": as_of,
         "total_overdue": total,
         "records": records.len(),
         "undated": undated,
-        "rules": {
-            "planting": "种植业产品每茬采集一次（周期按产品配置） / planting: once per crop cycle (configured per product)",
-            "livestock_aquatic": "畜产品、水产品按月采集和更新 / livestock and aquatic products: monthly",
-            "source": "临政办发〔2023〕19号 五、（二）",
-        },
+        "rules": update_rules,
         "townships": townships,
     })
 }

@@ -13,6 +13,9 @@
 //! Data files (`data/divisions/name-variants.csv`, `data/trace/update-cycles.csv`) are compiled
 //! in; the official township and village list comes in as arguments.
 
+/// The document these rules come from.
+pub const DOCUMENT: &str = "临政办发〔2023〕19号";
+
 pub mod divisions;
 pub mod due;
 pub mod ledger;
@@ -20,7 +23,7 @@ pub mod record;
 pub mod week;
 
 pub use divisions::{Divisions, NAME_VARIANTS_CSV, NameError, Resolved};
-pub use due::{Due, DueStatus, UPDATE_CYCLES_CSV, UpdateCycles, due, last_update};
+pub use due::{Due, DueStatus, UPDATE_CYCLES_CSV, UPDATE_RULES, UPDATE_RULES_SOURCE, UpdateCycles, due, last_update};
 pub use ledger::{LEDGER_TITLE, Ledger, LedgerRecord, LedgerRow, LedgerTotals, ProductCount, ledger};
 pub use record::{
     CheckedRecord, FieldProblem, Industry, RecordContext, TRACE_MEANS, ThresholdCheck, check_origin_record,

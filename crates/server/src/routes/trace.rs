@@ -11,7 +11,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use landtrace_domain::layers::{KEY_PRODUCTS, PRODUCT_VALUES, SUBJECT_TYPES};
+use landtrace_domain::layers::{
+    INDUSTRIES, KEY_PRODUCTS, PRODUCT_VALUES, PRODUCTION_MODES, SCALE_UNITS, SUBJECT_TYPES,
+};
 use landtrace_domain::trace::{IsoWeek, TRACE_MEANS};
 use landtrace_domain::{Date, LayerKind};
 use landtrace_formats::origin_csv::CsvEncoding;
@@ -51,12 +53,12 @@ pub async fn options(State(state): State<AppState>) -> Result<Json<Value>, AppEr
         "products": PRODUCT_VALUES,
         "key_products": KEY_PRODUCTS,
         "subject_types": SUBJECT_TYPES,
-        "industries": ["种植业", "畜牧业", "渔业"],
-        "units": ["亩", "头", "只"],
-        "production_modes": ["露地", "设施"],
+        "industries": INDUSTRIES,
+        "units": SCALE_UNITS,
+        "production_modes": PRODUCTION_MODES,
         "trace_means": TRACE_MEANS,
         "townships": townships,
-        "source": "临政办发〔2023〕19号",
+        "source": landtrace_domain::trace::DOCUMENT,
     })))
 }
 

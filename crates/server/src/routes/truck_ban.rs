@@ -132,7 +132,7 @@ pub async fn freight_sources(State(state): State<AppState>) -> Result<Json<Value
         })
         .collect();
     Ok(Json(json!({
-        "document": "临政办发〔2023〕18号",
+        "document": landtrace_domain::truck_ban::FREIGHT_SOURCES_DOCUMENT,
         "count": rows.len(),
         "positions_note": "企业位置为示例（公报未给出位置），待交警大队导入实际位置 / positions are illustrative until the traffic police import the real ones",
         "sources": rows,
