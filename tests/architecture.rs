@@ -17,7 +17,7 @@ use serde_json::Value;
 /// The normal (not dev or build) dependencies each pure crate may have. Adding one
 /// is a decision: it must do no IO.
 const PURE: [(&str, &[&str]); 2] = [
-    ("landtrace-domain", &["serde", "serde_json", "thiserror", "jiff", "time"]),
+    ("landtrace-domain", &["csv", "serde", "serde_json", "thiserror", "jiff", "time"]),
     ("landtrace-spatial", &["geo", "rstar", "thiserror"]),
 ];
 
