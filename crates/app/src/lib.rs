@@ -14,6 +14,8 @@
 //!   case: the rule checks of `landtrace_domain::trace` joined with what they need
 //!   from the stored data (division names, the county boundary) and the stamps a
 //!   write adds;
+//! - [`origin_views`]: origin-point records as clients see them (public or personal
+//!   fields, division names, threshold flag, due status), filters, the overdue report;
 //! - [`origin_form`]: the collection-form spreadsheet checked row by row, and the
 //!   weekly dispatch ledger;
 //! - [`users`]: users with roles from the users file, which layers a role owns
@@ -33,6 +35,7 @@ pub mod gps_track;
 pub mod land_valuation;
 pub mod origin_form;
 pub mod origin_records;
+pub mod origin_views;
 pub mod users;
 pub mod write_path;
 

@@ -144,7 +144,7 @@ pub struct Shared {
     /// Rule tables read as data.
     pub rules: Arc<Rules>,
     /// Township and village names, built on first use and dropped when either
-    /// layer changes (see [`crate::trace::divisions`]).
+    /// layer changes (see [`crate::origin_state::divisions`]).
     pub divisions: Arc<RwLock<Option<Arc<Divisions>>>>,
     /// Limits of request handling.
     pub limits: Arc<HttpLimits>,

@@ -24,11 +24,11 @@ use serde_json::{Map, Value, json};
 use crate::auth::{current_user, may_see_personal, require_writer};
 use crate::error::AppError;
 use crate::idempotency::{WriteKey, mark_replayed};
-use crate::state::AppState;
-use crate::trace::{
+use crate::origin_state::{
     FormRefused, ImportFailure, RecordFilter, View, divisions, due_report, import_origin_csv, parse_position,
     prepare_record, record_json, records, today_in_county,
 };
+use crate::state::AppState;
 
 const KIND: LayerKind = LayerKind::OriginPoints;
 
@@ -344,7 +344,7 @@ pub async fn ledger(
         Some(w) => IsoWeek::parse(w).map_err(|e| AppError::BadRequest(format!("query parameter `week`: {e}")))?,
         None => IsoWeek::containing(today_in_county()),
     };
-    let ledger = crate::trace::build_ledger(&state, week).await?;
+    let ledger = crate::origin_state::build_ledger(&state, week).await?;
     let file = format!("ledger-{week}");
     match params.get("format").map(String::as_str) {
         None | Some("json") => Ok(Json(ledger.to_json()).into_response()),
