@@ -20,6 +20,10 @@
 //!   weekly dispatch ledger;
 //! - [`users`]: users with roles from the users file, which layers a role owns
 //!   (writes) and whose personal fields it sees;
+//! - [`rule_tables`]: the rule tables read as data (update cycles, runoff
+//!   coefficients, the rainfall-depth curve), bundled or from files;
+//! - [`sponge_estimate`]: the runoff control a sponge-city project achieves, for a
+//!   stored project or a polygon;
 //! - [`clock`]: today in the county, now as RFC 3339: the one place the use cases
 //!   read the clock (the domain takes dates as arguments);
 //! - [`land_valuation`]: a parcel's benchmark value: convert the CRS, validate, check
@@ -36,6 +40,8 @@ pub mod land_valuation;
 pub mod origin_form;
 pub mod origin_records;
 pub mod origin_views;
+pub mod rule_tables;
+pub mod sponge_estimate;
 pub mod users;
 pub mod write_path;
 

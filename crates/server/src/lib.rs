@@ -13,7 +13,7 @@ pub mod idempotency;
 pub mod origin_state;
 pub mod public_address;
 pub mod routes;
-pub mod rules;
+
 pub mod serve;
 pub mod state;
 pub mod tile_cache;

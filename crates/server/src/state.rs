@@ -16,9 +16,9 @@ use crate::auth_failures::AuthFailures;
 use crate::catalog::Catalog;
 use crate::cpu::CpuPool;
 use crate::public_address::PublicAddress;
-use crate::rules::Rules;
 use crate::tile_cache::TileCache;
 use crate::upload::{UploadOptions, Uploads};
+use landtrace_app::rule_tables::Rules;
 use landtrace_app::users::Users;
 
 /// The tile-set definitions compiled into the binary (`tiles/tilesets.toml`).

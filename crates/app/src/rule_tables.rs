@@ -1,4 +1,4 @@
-//! Rule tables the server reads as data: update cycles of origin-point records,
+//! Rule tables the use cases read as data: update cycles of origin-point records,
 //! runoff coefficients and the rainfall-depth curve of the sponge-city estimate.
 //! The bundled files (`data/trace/`, `data/sponge/`) are compiled in; each can be
 //! replaced by a file of the same columns (`landtrace serve --update-cycles …`).
