@@ -24,6 +24,8 @@
 //!   coefficients, the rainfall-depth curve), bundled or from files;
 //! - [`sponge_estimate`]: the runoff control a sponge-city project achieves, for a
 //!   stored project or a polygon;
+//! - [`truck_ban_check`]: a truck at a place and time against the ban (its pass
+//!   looked up by plate), and the freight sources against the zone;
 //! - [`clock`]: today in the county, now as RFC 3339: the one place the use cases
 //!   read the clock (the domain takes dates as arguments);
 //! - [`land_valuation`]: a parcel's benchmark value: convert the CRS, validate, check
@@ -42,6 +44,7 @@ pub mod origin_records;
 pub mod origin_views;
 pub mod rule_tables;
 pub mod sponge_estimate;
+pub mod truck_ban_check;
 pub mod users;
 pub mod write_path;
 
