@@ -42,8 +42,8 @@ pub(crate) async fn report_ledger(
     let records = store.features(LayerKind::OriginPoints).await?;
     let ledger = landtrace_app::origin_form::ledger_of(&records, rules.divisions(), week);
     let text = match format.as_str() {
-        "csv" => ledger.to_csv(),
-        "html" => ledger.to_html(),
+        "csv" => landtrace_formats::ledger_pages::ledger_csv(&ledger),
+        "html" => landtrace_formats::ledger_pages::ledger_html(&ledger),
         _ => format!("{}\n", serde_json::to_string_pretty(&ledger.to_json())?),
     };
     match out {

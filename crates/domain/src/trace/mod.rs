@@ -8,7 +8,8 @@
 //! - [`mod@due`]: when a record is due for update (planting: each crop cycle; livestock and
 //!   aquatic: monthly, 五、(二));
 //! - [`week`]: ISO 8601 weeks (`2023-W24`);
-//! - [`mod@ledger`]: the weekly dispatch ledger of 附件3 (每周调度台账) as JSON, CSV and a printable page.
+//! - [`mod@ledger`]: the weekly dispatch ledger of 附件3 (每周调度台账): its counts (the CSV and
+//!   printable page are `landtrace_formats::ledger_pages`).
 //!
 //! Data files (`data/divisions/name-variants.csv`, `data/trace/update-cycles.csv`) are compiled
 //! in; the official township and village list comes in as arguments.
@@ -24,7 +25,9 @@ pub mod week;
 
 pub use divisions::{Divisions, NAME_VARIANTS_CSV, NameError, Resolved};
 pub use due::{Due, DueStatus, UPDATE_CYCLES_CSV, UPDATE_RULES, UPDATE_RULES_SOURCE, UpdateCycles, due, last_update};
-pub use ledger::{LEDGER_TITLE, Ledger, LedgerRecord, LedgerRow, LedgerTotals, ProductCount, ledger};
+pub use ledger::{
+    LEDGER_TITLE, Ledger, LedgerRecord, LedgerRow, LedgerTotals, ProductCount, change_text, date_zh, ledger,
+};
 pub use record::{
     CheckedRecord, FieldProblem, Industry, RecordContext, TRACE_MEANS, ThresholdCheck, check_origin_record,
     check_phone, parse_date_lenient, product_industry, product_unit, threshold,
@@ -32,30 +35,3 @@ pub use record::{
 pub use week::IsoWeek;
 
 pub(crate) use crate::data_csv::{column as csv_column, read_table as csv_records};
-
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_escaping() {
-        assert_eq!(html_escape("<b>\"A&B\"</b> 'x'"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; &#39;x&#39;");
-        assert_eq!(html_escape("嵋阳镇"), "嵋阳镇");
-    }
-}

@@ -353,10 +353,14 @@ pub async fn ledger(
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.csv\"")),
             ],
-            ledger.to_csv(),
+            landtrace_formats::ledger_pages::ledger_csv(&ledger),
         )
             .into_response()),
-        Some("html") => Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], ledger.to_html()).into_response()),
+        Some("html") => Ok((
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            landtrace_formats::ledger_pages::ledger_html(&ledger),
+        )
+            .into_response()),
         Some(other) => {
             Err(AppError::BadRequest(format!("query parameter `format` = {other:?} must be json, csv or html")))
         }
