@@ -12,19 +12,14 @@
 // fresh store in a temporary directory on every run.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const repo = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const bin = process.env.LANDTRACE_BIN || path.join(repo, 'target/debug/landtrace');
-const webDir = path.join(repo, 'web/dist');
+import { bin, repo, startServer, webDir } from './server.mjs';
+
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const artifacts = path.join(repo, 'artifacts/browser');
 
@@ -40,54 +35,12 @@ const CHROMIUM_ARGS = [
   '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
 ];
 
-let server;
-let serverLog = '';
+let server; // the server started here: {baseUrl, adminToken, stop}
 // The admin token the test server is started with (the sign-in test pastes it).
 let adminToken = process.env.LANDTRACE_TEST_ADMIN_TOKEN || null;
 let browser;
 let baseUrl;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'landtrace-browser-'));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`landtrace exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no /health answer within ${ms} ms:\n${serverLog}`);
-}
-
-function stopServer() {
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    const pid = server.pid;
-    setTimeout(() => {
-      try {
-        process.kill(pid, 0);
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 3000).unref();
-  }
-}
-process.on('exit', stopServer);
 
 before(async () => {
   const external = process.env.LANDTRACE_TEST_URL?.replace(/\/$/, '');
@@ -98,7 +51,8 @@ before(async () => {
   if (external) {
     baseUrl = external;
   } else {
-    await startServer();
+    server = await startServer();
+    ({ baseUrl, adminToken } = server);
   }
   for (const p of ['/', '/tiles/all.json']) {
     const res = await fetch(baseUrl + p);
@@ -107,26 +61,9 @@ before(async () => {
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
 });
 
-async function startServer() {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  adminToken = `browser-test-${randomBytes(12).toString('hex')}`;
-  const env = { ...process.env, LANDTRACE_DATA: path.join(repo, 'data'), LANDTRACE_WEB_DIR: webDir, RUST_LOG: 'warn',
-    LANDTRACE_ADMIN_TOKEN: adminToken };
-  delete env.LANDTRACE_USERS;
-  server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--store', path.join(tmp, 't.gpkg')], {
-    cwd: repo,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  await waitForHealth(baseUrl, 60_000);
-}
-
 after(async () => {
   await browser?.close().catch(() => {});
-  stopServer();
+  server?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -823,14 +760,6 @@ const originCount = (page, n) => page.waitForFunction((want) => {
 /** Number of stored records, as the API says. */
 const storedRecords = async () => (await api('/api/trace/records')).total;
 
-/** ISO week of a YYYY-MM-DD date. */
-function isoWeek(date) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 3 - ((d.getUTCDay() + 6) % 7));
-  const week = Math.floor((d - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000 / 7) + 1;
-  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
-
 const CSV_HEADER = '种养殖主体名称,主体类型,产品名称,乡镇,村,经度,纬度,种养殖主体联系人,种养殖主体联系方式,种养规模,规模单位,追溯方式,采集日期';
 const CSV_GOOD = [
   '浏览器导入甲家庭农场,家庭农场,韭菜,猗氏镇,王村,110.776,35.141,导入联系人甲,13900000002,0.2,亩,追溯码,2023-06-01',
@@ -997,8 +926,8 @@ test('desktop: traceability tool — weekly ledger and overdue list (public)', a
     // 每周调度台账: the current week by default, then 2023-W24.
     await page.click('#trace-tab-ledger');
     await page.waitForSelector('#trace-ledger[data-state="ready"]');
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-    assert.equal(await page.inputValue('#trace-ledger-week'), isoWeek(today));
+    // The current week is the server's (the ledger without a week is this week's).
+    assert.equal(await page.inputValue('#trace-ledger-week'), (await api('/api/trace/ledger?format=json')).week);
     await page.fill('#trace-ledger-week', '2023-W24');
     await page.dispatchEvent('#trace-ledger-week', 'change');
     await page.waitForSelector('#trace-ledger[data-state="ready"][data-week="2023-W24"]');

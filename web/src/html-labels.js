@@ -4,7 +4,7 @@
 
 import { Marker } from 'maplibre-gl';
 import { CLUSTER_SOURCE, CLUSTER_UNTIL_ZOOM } from './map-style.js';
-import { el } from './dom.js';
+import { el } from './ui/dom.js';
 
 /** Township seat labels; returns `show(visible)`. */
 export function townshipLabels(map, townships) {

@@ -3,14 +3,13 @@
 // expropriation decision, a sponge-city project's runoff control), plus the point
 // features drawn under the cursor (origin points as their full record).
 
-import { el, facts } from './dom.js';
-import { fieldLabel, getLang, layerTitle, t, tv } from './i18n.js';
-import { illustrativeBadge } from './panel-utils.js';
-import { recordCard } from './trace-record.js';
-import { runoffSection } from './sponge-runoff.js';
+import { fieldLabel, isEn as en, layerTitle, t, tv } from './lib/i18n.js';
+import { el, facts } from './ui/dom.js';
+import { illustrativeBadge } from './ui/panel.js';
+import { recordCard } from './tools/origin-points/record-card.js';
+import { runoffSection } from './tools/sponge-runoff/view.js';
 
 const HIDDEN_PROPS = new Set(['accuracy', 'source']);
-const en = () => getLang() === 'en';
 let townshipNames = {};
 let currentTimeline = null;
 let currentRunoff = {};

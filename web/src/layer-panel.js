@@ -3,16 +3,15 @@
 // carries the gazette's benchmark price tables, embedded at build time.
 
 import { collectivePrices, urbanPrices } from 'virtual:landtrace-data';
-import { layerTitle, t, tv } from './i18n.js';
+import { layerTitle, t, tv } from './lib/i18n.js';
 import {
   CLINIC_COLORS, CLUSTER_COLOR, COLLECTIVE_GRADE_COLORS, CONSOLIDATION_COLORS, EXPROPRIATION_COLOR,
   FREIGHT_COLOR, PRODUCT_COLORS, SPONGE_COLORS, SPONGE_PROJECT_COLORS, TRUCK_BAN_COLOR, URBAN_GRADE_COLORS,
   WATERLOGGING_COLORS,
 } from './map-style.js';
-import { el } from './dom.js';
-import { illustrativeBadge } from './panel-utils.js';
+import { el, swatch } from './ui/dom.js';
+import { illustrativeBadge } from './ui/panel.js';
 
-const swatch = (color, shape = 'box') => el('span', { class: `swatch ${shape}`, style: `--c:${color}` });
 const keyList = (colors, shape, label = tv) =>
   el('ul', { class: 'legend-keys' }, Object.entries(colors).map(([k, c]) => el('li', {}, [swatch(c, shape), label(k)])));
 const gradeKeys = (colors) => keyList(colors, 'box', (g) => t('grade_n', Number(g)));

@@ -11,20 +11,22 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { countyBbox } from 'virtual:landtrace-data';
+import { countyAdcode, countyBbox } from 'virtual:landtrace-data';
 
-import { getLang, onLangChange, setLang, t, translatePage } from './i18n.js';
+import { getLang, onLangChange, setLang, t } from './lib/i18n.js';
+import { fetchJson } from './ui/api.js';
+import { translatePage } from './ui/dom.js';
 import { ENTRIES, renderLayerPanel } from './layer-panel.js';
 import { infoPanel, setTownshipNames } from './info-panel.js';
 import { CLUSTER_SOURCE, POINT_LAYER_IDS, SOURCE, buildStyle, showLayers } from './map-style.js';
 import { readAreaAnchors, readPointLayers, readZoom } from './tile-points.js';
 import { areaLabels, clusterCounts, townshipLabels } from './html-labels.js';
-import { fetchJson } from './api.js';
-import { authControl, onAuthChange } from './auth.js';
-import { originPoints } from './origin-points.js';
-import { valuationTool } from './valuation.js';
-import { truckBanTool } from './truck-ban.js';
-import { traceTool } from './trace-tool.js';
+import { onAuthChange } from './tools/auth/state.js';
+import { authControl } from './tools/auth/view.js';
+import { originPoints } from './tools/origin-points/view.js';
+import { valuationTool } from './tools/valuation/view.js';
+import { truckBanTool } from './tools/truck-ban/view.js';
+import { traceTool } from './tools/trace/view.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -49,6 +51,7 @@ function showError(message) {
 
 async function main() {
   translatePage();
+  onLangChange(translatePage); // first: the page's own text, then every panel (below)
   const langButton = document.getElementById('lang-toggle');
   langButton.addEventListener('click', () => setLang(getLang() === 'zh' ? 'en' : 'zh'));
 
@@ -85,7 +88,7 @@ async function main() {
 
   const params = new URLSearchParams(location.search);
   const basemap = params.get('basemap') || import.meta.env.VITE_BASEMAP_URL || null;
-  const style = tilejson ? buildStyle(tilejson, basemap)
+  const style = tilejson ? buildStyle(tilejson, basemap, countyAdcode)
     : { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e9ece6' } }] };
 
   const map = new MapLibreMap({

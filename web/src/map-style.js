@@ -1,6 +1,6 @@
 // The map style: one vector source (`lt`, the server's /tiles/all.json) whose
 // source-layers are the store's table names, drawn without any external basemap,
-// sprite or glyphs (labels are HTML markers, see labels.js).
+// sprite or glyphs (labels are HTML markers, see html-labels.js). Pure (no DOM).
 //
 // Map layer ids are `<table>:<part>`, so a layer toggle shows or hides every map
 // layer whose id starts with `<table>:`.
@@ -14,8 +14,6 @@ export const SOURCE = 'lt';
 export const CLUSTER_SOURCE = 'origin-clusters';
 /** Below this zoom origin points are drawn as clusters, from it on one by one (same GeoJSON source). */
 export const CLUSTER_UNTIL_ZOOM = 11;
-
-export const COUNTY_ADCODE = '140821';
 
 export const URBAN_GRADE_COLORS = { 1: '#c0392b', 2: '#e67e22', 3: '#f4d03f' };
 export const COLLECTIVE_GRADE_COLORS = { 1: '#1b7837', 2: '#5aae61', 3: '#a6dba0', 4: '#d9f0d3' };
@@ -65,8 +63,12 @@ const circle = (table, color, extra = {}) => ({
   },
 });
 
-/** The MapLibre style; `tilejson` is the server's TileJSON, `basemap` an optional raster URL template. */
-export function buildStyle(tilejson, basemap) {
+/**
+ * The MapLibre style; `tilejson` is the server's TileJSON, `basemap` an optional raster
+ * URL template, `countyAdcode` the code of the county drawn as the county (read at build
+ * time from data/divisions/, see vite.config.js).
+ */
+export function buildStyle(tilejson, basemap, countyAdcode) {
   const sources = {
     [SOURCE]: {
       type: 'vector',
@@ -89,7 +91,7 @@ export function buildStyle(tilejson, basemap) {
     sources.basemap = { type: 'raster', tiles: [basemap], tileSize: 256 };
     layers.push({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.8 } });
   }
-  const isLinyi = ['==', ['to-string', ['get', 'adcode']], COUNTY_ADCODE];
+  const isLinyi = ['==', ['to-string', ['get', 'adcode']], countyAdcode];
   layers.push(
     {
       id: 'county_boundaries:fill', type: 'fill', source: SOURCE, 'source-layer': 'county_boundaries',

@@ -5,7 +5,7 @@
 
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { emptyBox, extendBox } from './geo.js';
+import { emptyBox, extendBox } from './lib/geo.js';
 
 const within = (bbox, [lon, lat]) => lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
 

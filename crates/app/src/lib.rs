@@ -14,12 +14,38 @@
 //!   case: the rule checks of `landtrace_domain::trace` joined with what they need
 //!   from the stored data (division names, the county boundary) and the stamps a
 //!   write adds;
+//! - [`origin_views`]: origin-point records as clients see them (public or personal
+//!   fields, division names, threshold flag, due status), filters, the overdue report;
+//! - [`origin_form`]: the collection-form spreadsheet checked row by row, and the
+//!   weekly dispatch ledger;
+//! - [`users`]: users with roles from the users file, which layers a role owns
+//!   (writes) and whose personal fields it sees;
+//! - [`rule_tables`]: the rule tables read as data (update cycles, runoff
+//!   coefficients, the rainfall-depth curve), bundled or from files;
+//! - [`sponge_estimate`]: the runoff control a sponge-city project achieves, for a
+//!   stored project or a polygon;
+//! - [`truck_ban_check`]: a truck at a place and time against the ban (its pass
+//!   looked up by plate), and the freight sources against the zone;
 //! - [`clock`]: today in the county, now as RFC 3339: the one place the use cases
-//!   read the clock (the domain takes dates as arguments).
+//!   read the clock (the domain takes dates as arguments);
+//! - [`land_valuation`]: a parcel's benchmark value: convert the CRS, validate, check
+//!   the county, split by the grade zones of both systems, value (one parcel, or a
+//!   file of them with its report);
+//! - [`gps_track`]: a GPS track checked against the stored truck-ban zone (the
+//!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
+//!   checking in `landtrace_track`).
 
 pub mod catalog;
 pub mod clock;
+pub mod gps_track;
+pub mod land_valuation;
+pub mod origin_form;
 pub mod origin_records;
+pub mod origin_views;
+pub mod rule_tables;
+pub mod sponge_estimate;
+pub mod truck_ban_check;
+pub mod users;
 pub mod write_path;
 
 pub use catalog::Catalog;

@@ -4,6 +4,7 @@
 //! every function is a pure function of its arguments and is tested with plain values.
 //!
 //! - [`county`]: the county served (its division code);
+//! - [`data_csv`]: the CSV data tables rules are read from;
 //! - [`layers`]: the layers, their tables and fields (the storage contract);
 //! - [`validate`]: checking a feature's properties against its layer;
 //! - [`input_limits`]: the input policy every door applies: numeric ranges, vertices,
@@ -37,6 +38,7 @@ pub mod citation;
 pub mod compensation;
 pub mod consolidation;
 pub mod county;
+pub mod data_csv;
 pub mod date;
 pub mod expropriation;
 pub mod expropriation_timeline;

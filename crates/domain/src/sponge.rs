@@ -274,6 +274,11 @@ impl CaptureCurve {
 /// The target of 临政办发〔2023〕11号 for new projects: 年径流总量控制率 ≥ 80%.
 pub const NEW_PROJECT_TARGET_PERCENT: f64 = 80.0;
 
+/// How far the surfaces' total area may differ from the project polygon's area
+/// (a fraction of the polygon's) before an estimate says so: 5 %. Not a rule of
+/// the gazette: a plausibility check of the input, labelled as such in answers.
+pub const SURFACES_AREA_TOLERANCE: f64 = 0.05;
+
 /// Where [`NEW_PROJECT_TARGET_PERCENT`] comes from, as answers cite it.
 pub const NEW_PROJECT_TARGET_SOURCE: &str = "临政办发〔2023〕11号：新建项目年径流总量控制率不低于80%";
 

@@ -6,7 +6,7 @@
 //! [`formula_safe`] prefixes such a cell with a single quote, as OWASP recommends; a
 //! cell that is a plain number (`-2` change since last week, `+3`, `-0.5`) is data and is
 //! kept as it is. Every CSV writer calls it for every cell (header included); the map
-//! client has the same rule in `web/src/csv-cells.js`.
+//! client has the same rule in `web/src/lib/csv.js`.
 
 use std::borrow::Cow;
 

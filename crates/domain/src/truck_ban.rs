@@ -36,6 +36,15 @@ pub const TITLE: &str = "临猗县人民政府关于临猗县城区道路货车�
 pub const NOTICE_DATE: Date = Date::ymd(2023, 4, 23);
 /// In force from (本通告自2023年3月1日起施行; earlier than the signature date, as published).
 pub const IN_FORCE: Date = Date::ymd(2023, 3, 1);
+/// How far outside the zone polygon a position still counts as on a boundary
+/// road. The zone polygons are drawn inset from the centrelines of the boundary
+/// roads (the roads are not in the zone, 二、(一)); a point within this distance
+/// outside the polygon is taken to be on the road. An approximation until a road
+/// layer with widths is imported; stated in every answer.
+pub const BOUNDARY_ROAD_TOLERANCE_M: f64 = 30.0;
+
+/// The document listing the key freight-source enterprises (重点货运源头企业).
+pub const FREIGHT_SOURCES_DOCUMENT: &str = "临政办发〔2023〕18号";
 /// Time zone of the ban hours: the county's ([`crate::county::TIME_ZONE`]).
 pub const TIME_ZONE: &str = crate::county::TIME_ZONE;
 /// Offset of [`TIME_ZONE`] from UTC in minutes (China keeps UTC+8 all year;

@@ -5,6 +5,7 @@
 //! one bad row never hides the others.
 
 pub mod geojson_geometry;
+pub mod ledger_pages;
 pub mod origin_csv;
 pub mod parcels;
 pub mod report_csv;

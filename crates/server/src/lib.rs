@@ -4,19 +4,19 @@
 //! `tower::ServiceExt::oneshot`, the binary serves it with [`serve`].
 
 pub mod auth;
+pub mod auth_failures;
 pub use landtrace_app::catalog;
 pub mod cpu;
 pub mod deadline;
 pub mod error;
 pub mod idempotency;
-pub mod land;
+pub mod origin_state;
 pub mod public_address;
 pub mod routes;
-pub mod rules;
+
 pub mod serve;
 pub mod state;
 pub mod tile_cache;
-pub mod trace;
 pub mod upload;
 
 use std::net::SocketAddr;
@@ -81,31 +81,31 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/land/consolidation", post(routes::land::consolidation).layer(middleware(s.clone(), geometry_body)))
         .route("/api/truck-ban/check", post(routes::truck_ban::check).layer(middleware(s.clone(), small_body)))
-        .route("/api/truck-ban/track", post(routes::track::track).layer(middleware(s.clone(), upload_body)))
+        .route("/api/truck-ban/track", post(routes::gps_track::track).layer(middleware(s.clone(), upload_body)))
         .route("/api/truck-ban/freight-sources", get(routes::truck_ban::freight_sources))
-        .route("/api/trace/options", get(routes::trace::options))
+        .route("/api/trace/options", get(routes::origin_records::options))
         .route(
             "/api/trace/records",
-            get(routes::trace::list)
-                .merge(post(routes::trace::create).layer(middleware(s.clone(), small_body)))
+            get(routes::origin_records::list)
+                .merge(post(routes::origin_records::create).layer(middleware(s.clone(), small_body)))
                 .layer(write_record()),
         )
         .route(
             "/api/trace/records/{id}",
-            get(routes::trace::one)
+            get(routes::origin_records::one)
                 .merge(
-                    put(routes::trace::replace)
-                        .merge(delete(routes::trace::remove))
+                    put(routes::origin_records::replace)
+                        .merge(delete(routes::origin_records::remove))
                         .layer(middleware(s.clone(), small_body)),
                 )
                 .layer(write_record()),
         )
         .route(
             "/api/trace/import",
-            post(routes::trace::import).layer(middleware(s.clone(), import_body)).layer(write_record()),
+            post(routes::origin_records::import).layer(middleware(s.clone(), import_body)).layer(write_record()),
         )
-        .route("/api/trace/due", get(routes::trace::due))
-        .route("/api/trace/ledger", get(routes::trace::ledger))
+        .route("/api/trace/due", get(routes::origin_records::due))
+        .route("/api/trace/ledger", get(routes::origin_records::ledger))
         .route("/api/sponge/coefficients", get(routes::sponge::coefficients))
         .route("/api/sponge/curve", get(routes::sponge::curve))
         .route("/api/sponge/runoff", post(routes::sponge::runoff).layer(middleware(s.clone(), geometry_body)))

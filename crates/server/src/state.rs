@@ -12,13 +12,14 @@ use landtrace_store::{Actor, ChangeEvent, ChangeFeed, IdempotencyKey, NewFeature
 use landtrace_tiles::TileSets;
 use tokio::sync::RwLock;
 
-use crate::auth::{AuthFailures, Users};
+use crate::auth_failures::AuthFailures;
 use crate::catalog::Catalog;
 use crate::cpu::CpuPool;
 use crate::public_address::PublicAddress;
-use crate::rules::Rules;
 use crate::tile_cache::TileCache;
 use crate::upload::{UploadOptions, Uploads};
+use landtrace_app::rule_tables::Rules;
+use landtrace_app::users::Users;
 
 /// The tile-set definitions compiled into the binary (`tiles/tilesets.toml`).
 pub const DEFAULT_TILESETS: &str = include_str!("../../../tiles/tilesets.toml");
@@ -143,7 +144,7 @@ pub struct Shared {
     /// Rule tables read as data.
     pub rules: Arc<Rules>,
     /// Township and village names, built on first use and dropped when either
-    /// layer changes (see [`crate::trace::divisions`]).
+    /// layer changes (see [`crate::origin_state::divisions`]).
     pub divisions: Arc<RwLock<Option<Arc<Divisions>>>>,
     /// Limits of request handling.
     pub limits: Arc<HttpLimits>,

@@ -106,7 +106,7 @@ impl TileCache {
             if !sets.iter().any(|s| s.as_str() == &**set) {
                 return true;
             }
-            let area = crate::routes::tiles::buffered(tile.bounds_lonlat(), buffer_fraction);
+            let area = tile.buffered_bounds_lonlat(buffer_fraction);
             !changed.iter().any(|c| c.intersects(&area))
         });
         before - entries.len()

@@ -93,43 +93,27 @@ fn counties(path: &Path) -> Result<Vec<NewFeature>, StoreError> {
     Ok(counties)
 }
 
-/// Splits one CSV line with optional double-quoted fields (`""` escapes a quote).
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(std::mem::take(&mut cur)),
-            (c, _) => cur.push(c),
-        }
+/// The records of a bundled CSV file (read by `landtrace_domain::data_csv`, the
+/// project's reader of data tables), each with the line it starts on, after
+/// checking that its header is `expected`.
+fn csv_table(path: &Path, expected: &[&str]) -> Result<Vec<(usize, Vec<String>)>, StoreError> {
+    let text = read(path)?;
+    let (header, rows) = landtrace_domain::data_csv::read_table(&text).map_err(|e| data_error(path, e))?;
+    if header != expected {
+        return Err(data_error(path, format!("unexpected header {header:?}; expected {}", expected.join(","))));
     }
-    fields.push(cur);
-    fields
+    Ok(rows)
 }
 
 /// Township code → (lon, lat) of its approximate seat.
 fn township_seats(path: &Path) -> Result<HashMap<String, (f64, f64)>, StoreError> {
-    let text = read(path)?;
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header = lines.next().map(csv_fields).unwrap_or_default();
-    if header != ["code", "name", "lon", "lat", "accuracy"] {
-        return Err(data_error(path, format!("unexpected header {header:?}; expected code,name,lon,lat,accuracy")));
-    }
     let mut seats = HashMap::new();
-    for (i, line) in lines.enumerate() {
-        let fields = csv_fields(line);
+    for (line, fields) in csv_table(path, &["code", "name", "lon", "lat", "accuracy"])? {
         let number = |j: usize| -> Result<f64, StoreError> {
             fields
                 .get(j)
                 .and_then(|v| v.parse().ok())
-                .ok_or_else(|| data_error(path, format!("line {}: column {} is not a number", i + 2, j + 1)))
+                .ok_or_else(|| data_error(path, format!("line {line}: column {} is not a number", j + 1)))
         };
         seats.insert(fields[0].clone(), (number(2)?, number(3)?));
     }
@@ -140,17 +124,11 @@ fn divisions(
     path: &Path,
     seats: &HashMap<String, (f64, f64)>,
 ) -> Result<(Vec<NewFeature>, Vec<NewFeature>), StoreError> {
-    let text = read(path)?;
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header = lines.next().map(csv_fields).unwrap_or_default();
-    if header != ["code", "name", "kind", "parent_code"] {
-        return Err(data_error(path, format!("unexpected header {header:?}; expected code,name,kind,parent_code")));
-    }
     let (mut townships, mut villages) = (Vec::new(), Vec::new());
-    for (i, line) in lines.enumerate() {
-        let [code, name, kind, parent]: [String; 4] = csv_fields(line)
+    for (line, fields) in csv_table(path, &["code", "name", "kind", "parent_code"])? {
+        let [code, name, kind, parent]: [String; 4] = fields
             .try_into()
-            .map_err(|f: Vec<String>| data_error(path, format!("line {}: {} fields, expected 4", i + 2, f.len())))?;
+            .map_err(|f: Vec<String>| data_error(path, format!("line {line}: {} fields, expected 4", f.len())))?;
         match kind.as_str() {
             "township" => {
                 let suffix = if name.ends_with('乡') { "乡" } else { "镇" };
@@ -171,7 +149,7 @@ fn divisions(
                     "code": code, "name": name, "township_code": parent, "source": DIVISION_SOURCE,
                 })),
             }),
-            other => return Err(data_error(path, format!("line {}: unknown kind {other:?}", i + 2))),
+            other => return Err(data_error(path, format!("line {line}: unknown kind {other:?}"))),
         }
     }
     Ok((townships, villages))
@@ -200,8 +178,18 @@ mod tests {
     }
 
     #[test]
-    fn csv_fields_handle_quotes() {
-        assert_eq!(csv_fields(r#"140821100,"猗氏镇",township,140821"#), ["140821100", "猗氏镇", "township", "140821"]);
-        assert_eq!(csv_fields(r#"a,"b,""c""",d"#), ["a", "b,\"c\"", "d"]);
+    fn bundled_csv_files_are_read_with_quotes_and_line_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(
+            &path,
+            "code,name,kind,parent_code\n140821100,\"猗氏镇\",township,140821\n\na,\"b,\"\"c\"\"\",d,e\n",
+        )
+        .unwrap();
+        let rows = csv_table(&path, &["code", "name", "kind", "parent_code"]).unwrap();
+        assert_eq!(rows[0], (2, vec!["140821100".into(), "猗氏镇".into(), "township".into(), "140821".into()]));
+        assert_eq!(rows[1], (4, vec!["a".into(), "b,\"c\"".into(), "d".into(), "e".into()]));
+        let e = csv_table(&path, &["code", "name"]).unwrap_err().to_string();
+        assert!(e.contains("unexpected header") && e.contains("code,name"), "{e}");
     }
 }

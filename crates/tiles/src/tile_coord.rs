@@ -101,6 +101,14 @@ impl TileCoord {
         Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north })
     }
 
+    /// [`TileCoord::bounds_lonlat`] grown by `fraction` of its size on every side
+    /// (the buffered tile whose features a tile shows).
+    pub fn buffered_bounds_lonlat(&self, fraction: f64) -> Rect<f64> {
+        let r = self.bounds_lonlat();
+        let (dx, dy) = (r.width() * fraction, r.height() * fraction);
+        Rect::new(Coord { x: r.min().x - dx, y: r.min().y - dy }, Coord { x: r.max().x + dx, y: r.max().y + dy })
+    }
+
     /// Fractional tile-pixel coordinates of a lon/lat point for a tile of `extent`
     /// pixels: `(0, 0)` is the tile's north-west corner, `y` grows downwards, and points
     /// outside the tile get coordinates outside `0..extent`. Latitudes beyond ±89.999°

@@ -16,6 +16,16 @@ use super::record::{Industry, product_industry};
 use super::{csv_column, csv_records};
 use crate::date::Date;
 
+/// The update rules of 五、(二) in short, Chinese / English, by industry: planting,
+/// then livestock and aquatic products.
+pub const UPDATE_RULES: [(&str, &str); 2] = [
+    ("planting", "种植业产品每茬采集一次（周期按产品配置） / planting: once per crop cycle (configured per product)"),
+    ("livestock_aquatic", "畜产品、水产品按月采集和更新 / livestock and aquatic products: monthly"),
+];
+
+/// Where [`UPDATE_RULES`] come from.
+pub const UPDATE_RULES_SOURCE: &str = "临政办发〔2023〕19号 五、（二）";
+
 /// `data/trace/update-cycles.csv`: `product,cycle_days,basis`, with a default row `其他`.
 pub const UPDATE_CYCLES_CSV: &str = include_str!("../../../../data/trace/update-cycles.csv");
 

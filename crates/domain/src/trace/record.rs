@@ -678,239 +678,13 @@ pub fn check_origin_record(
     ctx: &RecordContext,
 ) -> Result<CheckedRecord, Vec<FieldProblem>> {
     let mut c = Checker { props, out: Map::new(), problems: Vec::new(), notes: Vec::new() };
-
-    c.free_text("subject_name", "种养殖主体名称", true);
-    if let Some(t) = c.choice("subject_type", "主体类型", true, SUBJECT_TYPES, &SUBJECT_TYPE_ALIASES) {
-        c.keep("subject_type", t);
-    }
-
-    // Product, its industry and unit.
-    let product_given = c.text("product");
-    let product = c.choice("product", "产品名称", true, PRODUCT_VALUES, &PRODUCT_ALIASES);
-    if let (Some(p), Some(given)) = (&product, &product_given)
-        && p != given
-    {
-        c.notes.push(format!("产品「{given}」按重点品种「{p}」记录（product {given:?} recorded as {p:?}）"));
-        if props.get("alias").and_then(Value::as_str).is_none_or(|a| a.trim().is_empty()) {
-            c.keep("alias", given.clone());
-        }
-    }
-    let industry_text = c.text("industry");
-    let industry_given = match &industry_text {
-        None => None,
-        Some(t) => match Industry::parse(t) {
-            Some(i) => Some(i),
-            None => {
-                c.problem(
-                    "industry",
-                    format!("所属行业「{t}」不是可选值：种植业、畜牧业、渔业（not an allowed industry）"),
-                );
-                None
-            }
-        },
-    };
-    let key_industry = product.as_deref().and_then(product_industry);
-    let industry = match (key_industry, industry_given) {
-        (Some(expected), Some(given)) if expected != given => {
-            let p = product.as_deref().unwrap_or_default();
-            c.problem(
-                "industry",
-                format!(
-                    "产品「{p}」属于{}，记录为{}（product {p} belongs to {}, not {}）",
-                    expected.name_zh(),
-                    given.name_zh(),
-                    expected.name_en(),
-                    given.name_en()
-                ),
-            );
-            None
-        }
-        (Some(expected), _) => Some(expected),
-        (None, given) => given,
-    };
-    if let Some(i) = industry {
-        c.keep("industry", i.name_zh());
-    } else if product.as_deref() == Some("其他") && industry_text.is_none() {
-        c.notes.push("其他产品未填所属行业（industry not given for a product other than the 12）".into());
-    }
-    if let Some(p) = &product {
-        c.keep("product", p.clone());
-    }
-
-    c.free_text("alias", "别名", false);
-    c.free_text("certification", "产品认证类型", false);
-    c.free_text("base_address", "基地地址", false);
-
-    // Township and village.
-    let mut township_code = None;
-    match c.division_text("township_code", "township") {
-        None => c.problem("township_code", "所属乡镇为必填项（required）"),
-        Some((key, text, other)) => match ctx.divisions.resolve_township(&text) {
-            Ok(resolved) => {
-                if let Some(other) = other
-                    && ctx.divisions.resolve_township(&other).map(|r| r.code) != Ok(resolved.code.clone())
-                {
-                    c.problem(
-                        "township",
-                        format!("township 与 township_code 不一致：「{other}」与「{text}」（township and township_code disagree）"),
-                    );
-                }
-                if let Some(variant) = &resolved.via_variant {
-                    c.notes.push(format!(
-                        "乡镇「{variant}」按异体/误写对照表识别为「{}」（{variant} read as {}）",
-                        resolved.name, resolved.name
-                    ));
-                }
-                c.keep("township_code", resolved.code.clone());
-                township_code = Some(resolved.code);
-            }
-            Err(e) => c.problem(&key, e.message),
-        },
-    }
-    if let Some((key, text, other)) = c.division_text("village_code", "village")
-        && let Some(township) = &township_code
-    {
-        if let Some(other) = other
-            && ctx.divisions.resolve_village(township, &other).map(|r| r.code)
-                != ctx.divisions.resolve_village(township, &text).map(|r| r.code)
-        {
-            c.problem(
-                "village",
-                format!("village 与 village_code 不一致：「{other}」与「{text}」（village and village_code disagree）"),
-            );
-        }
-        match ctx.divisions.resolve_village(township, &text) {
-            Ok(resolved) => {
-                if let Some(variant) = &resolved.via_variant {
-                    c.notes.push(format!(
-                        "村「{variant}」按对照表识别为「{}」（{variant} read as {}）",
-                        resolved.name, resolved.name
-                    ));
-                }
-                c.keep("village_code", resolved.code);
-            }
-            Err(e) => c.problem(&key, e.message),
-        }
-    }
-    if !ctx.inside_county {
-        c.problem("position", "点位不在临猗县境内（the point is outside 临猗县）");
-    }
-
-    c.free_text("contact_name", "种养殖主体联系人", true);
-    c.phone("contact_phone", "联系方式", true);
-    c.free_text("grid_officer_name", "网格员姓名", false);
-    c.phone("grid_officer_phone", "网格员联系方式", false);
-    c.free_text("collector_name", "信息采集员姓名", false);
-    c.phone("collector_phone", "信息采集员联系方式", false);
-
-    // Scale and unit.
-    let scale = c.scale();
-    let unit_given = c.choice("scale_unit", "规模单位", false, SCALE_UNITS, &[]);
-    let unit = match (unit_given, scale.and_then(|(_, u)| u)) {
-        (Some(u), Some(written)) if u != written => {
-            c.problem("scale_unit", format!("规模单位「{u}」与规模中写的「{written}」不一致（units disagree）"));
-            None
-        }
-        (Some(u), _) => Some(u),
-        (None, Some(written)) => Some(written.to_owned()),
-        (None, None) => {
-            if !c.problems.iter().any(|p| p.field == "scale_unit") {
-                c.problem("scale_unit", "规模单位为必填项：亩、头 或 只（required: 亩, 头 or 只）");
-            }
-            None
-        }
-    };
-    if let Some(u) = &unit {
-        let expected: Option<Vec<&str>> = match product.as_deref().and_then(product_unit) {
-            Some(one) => Some(vec![one]),
-            None => industry.map(|i| i.units().to_vec()),
-        };
-        match expected {
-            Some(units) if !units.contains(&u.as_str()) => {
-                let what = product.as_deref().unwrap_or_default();
-                c.problem(
-                    "scale_unit",
-                    format!(
-                        "{what}的规模单位应为「{}」，记录为「{u}」（unit should be {})",
-                        units.join("」或「"),
-                        units.join(" or ")
-                    ),
-                );
-            }
-            _ => c.keep("scale_unit", u.clone()),
-        }
-    }
-    // The range of the unit, once the unit is accepted (a wrong unit is reported alone).
-    let kept_unit = c.out.get("scale_unit").and_then(Value::as_str);
-    if let (Some((x, _)), Some(range)) = (scale, kept_unit.and_then(scale_range))
-        && let Err(e) = range.check("scale", x)
-    {
-        c.problem("scale", format!("种养规模 {} {} 不在允许范围内（{e}）", e.value, range.unit));
-    } else if let Some((x, _)) = scale
-        && let Some(n) = Number::from_f64(x)
-    {
-        c.keep("scale", n);
-    }
-
-    c.date("market_date", "上市时间");
-    if let Some(mode) = c.choice("production_mode", "生产方式", false, PRODUCTION_MODES, &[]) {
-        c.keep("production_mode", mode);
-    }
-    c.trace_means();
-    c.free_text("credit_rating", "信用等级", false);
-
-    let industrialised = c.industrialised();
-    match industrialised {
-        Some(true) if industry != Some(Industry::Aquatic) => {
-            c.notes.push(
-                "工程化养殖只适用于渔业，已按 0 记录（industrialised applies to aquaculture only; set to 0）".into(),
-            );
-            c.keep("industrialised", 0);
-        }
-        Some(b) => c.keep("industrialised", i64::from(b)),
-        None => {}
-    }
-
-    // Dates of collection and update.
-    let collected_on = match c.date("collected_on", "采集日期") {
-        Some(d) => Some(d),
-        None if !c.problems.iter().any(|p| p.field == "collected_on") => {
-            c.keep("collected_on", ctx.today.to_string());
-            c.notes.push(format!("采集日期未填，按今天 {} 记录（collected_on defaults to today）", ctx.today));
-            Some(ctx.today)
-        }
-        None => None,
-    };
-    let updated_on = c.date("updated_on", "最近更新日期");
-    for (key, date) in [("collected_on", collected_on), ("updated_on", updated_on)] {
-        if let Some(d) = date
-            && d > ctx.today
-        {
-            c.problem(key, format!("{d} 晚于今天 {}（date is in the future）", ctx.today));
-        }
-    }
-    if let (Some(collected), Some(updated)) = (collected_on, updated_on)
-        && updated < collected
-    {
-        c.problem(
-            "updated_on",
-            format!("最近更新日期 {updated} 早于采集日期 {collected}（updated_on before collected_on）"),
-        );
-    }
-
-    let accuracy = c.choice("accuracy", "精度", false, ACCURACY_VALUES, &[]);
-    c.keep("accuracy", accuracy.unwrap_or_else(|| "approximate".into()));
-    c.free_text("source", "来源", false);
-
-    let ignored: Vec<&str> = props
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !STORED_FIELDS.contains(k) && !SILENTLY_DROPPED.contains(k))
-        .collect();
-    if !ignored.is_empty() {
-        c.notes.push(format!("未知字段已忽略：{}（unknown fields ignored）", ignored.join("、")));
-    }
-
+    let (product, industry) = c.subject_and_product();
+    c.divisions(ctx);
+    c.contacts();
+    let (scale, unit) = c.scale_and_unit(product.as_deref(), industry);
+    let industrialised = c.production(industry);
+    c.dates(ctx);
+    c.provenance();
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -922,6 +696,272 @@ pub fn check_origin_record(
         industrialised == Some(true) && industry == Some(Industry::Aquatic),
     );
     Ok(CheckedRecord { properties: c.out, threshold, notes: c.notes })
+}
+
+/// The parts of [`check_origin_record`], one per group of the collection form.
+impl Checker<'_> {
+    /// Subject name and type; the product with its industry (a key product's own,
+    /// checked against a given one) and alias.
+    fn subject_and_product(&mut self) -> (Option<String>, Option<Industry>) {
+        self.free_text("subject_name", "种养殖主体名称", true);
+        if let Some(t) = self.choice("subject_type", "主体类型", true, SUBJECT_TYPES, &SUBJECT_TYPE_ALIASES) {
+            self.keep("subject_type", t);
+        }
+        let product_given = self.text("product");
+        let product = self.choice("product", "产品名称", true, PRODUCT_VALUES, &PRODUCT_ALIASES);
+        if let (Some(p), Some(given)) = (&product, &product_given)
+            && p != given
+        {
+            self.notes.push(format!("产品「{given}」按重点品种「{p}」记录（product {given:?} recorded as {p:?}）"));
+            if self.props.get("alias").and_then(Value::as_str).is_none_or(|a| a.trim().is_empty()) {
+                self.keep("alias", given.clone());
+            }
+        }
+        let industry_text = self.text("industry");
+        let industry_given = match &industry_text {
+            None => None,
+            Some(t) => match Industry::parse(t) {
+                Some(i) => Some(i),
+                None => {
+                    self.problem(
+                        "industry",
+                        format!("所属行业「{t}」不是可选值：种植业、畜牧业、渔业（not an allowed industry）"),
+                    );
+                    None
+                }
+            },
+        };
+        let key_industry = product.as_deref().and_then(product_industry);
+        let industry = match (key_industry, industry_given) {
+            (Some(expected), Some(given)) if expected != given => {
+                let p = product.as_deref().unwrap_or_default();
+                self.problem(
+                    "industry",
+                    format!(
+                        "产品「{p}」属于{}，记录为{}（product {p} belongs to {}, not {}）",
+                        expected.name_zh(),
+                        given.name_zh(),
+                        expected.name_en(),
+                        given.name_en()
+                    ),
+                );
+                None
+            }
+            (Some(expected), _) => Some(expected),
+            (None, given) => given,
+        };
+        if let Some(i) = industry {
+            self.keep("industry", i.name_zh());
+        } else if product.as_deref() == Some("其他") && industry_text.is_none() {
+            self.notes.push("其他产品未填所属行业（industry not given for a product other than the 12）".into());
+        }
+        if let Some(p) = &product {
+            self.keep("product", p.clone());
+        }
+        self.free_text("alias", "别名", false);
+        self.free_text("certification", "产品认证类型", false);
+        self.free_text("base_address", "基地地址", false);
+        (product, industry)
+    }
+
+    /// Township and village, resolved to official codes (with the gazette's OCR
+    /// variants), and the position's county.
+    fn divisions(&mut self, ctx: &RecordContext) {
+        let mut township_code = None;
+        match self.division_text("township_code", "township") {
+            None => self.problem("township_code", "所属乡镇为必填项（required）"),
+            Some((key, text, other)) => match ctx.divisions.resolve_township(&text) {
+                Ok(resolved) => {
+                    if let Some(other) = other
+                        && ctx.divisions.resolve_township(&other).map(|r| r.code) != Ok(resolved.code.clone())
+                    {
+                        self.problem(
+                            "township",
+                            format!("township 与 township_code 不一致：「{other}」与「{text}」（township and township_code disagree）"),
+                        );
+                    }
+                    if let Some(variant) = &resolved.via_variant {
+                        self.notes.push(format!(
+                            "乡镇「{variant}」按异体/误写对照表识别为「{}」（{variant} read as {}）",
+                            resolved.name, resolved.name
+                        ));
+                    }
+                    self.keep("township_code", resolved.code.clone());
+                    township_code = Some(resolved.code);
+                }
+                Err(e) => self.problem(&key, e.message),
+            },
+        }
+        if let Some((key, text, other)) = self.division_text("village_code", "village")
+            && let Some(township) = &township_code
+        {
+            if let Some(other) = other
+                && ctx.divisions.resolve_village(township, &other).map(|r| r.code)
+                    != ctx.divisions.resolve_village(township, &text).map(|r| r.code)
+            {
+                self.problem(
+                    "village",
+                    format!(
+                        "village 与 village_code 不一致：「{other}」与「{text}」（village and village_code disagree）"
+                    ),
+                );
+            }
+            match ctx.divisions.resolve_village(township, &text) {
+                Ok(resolved) => {
+                    if let Some(variant) = &resolved.via_variant {
+                        self.notes.push(format!(
+                            "村「{variant}」按对照表识别为「{}」（{variant} read as {}）",
+                            resolved.name, resolved.name
+                        ));
+                    }
+                    self.keep("village_code", resolved.code);
+                }
+                Err(e) => self.problem(&key, e.message),
+            }
+        }
+        if !ctx.inside_county {
+            self.problem("position", "点位不在临猗县境内（the point is outside 临猗县）");
+        }
+    }
+
+    /// The subject's, grid officer's and collector's names and phones.
+    fn contacts(&mut self) {
+        self.free_text("contact_name", "种养殖主体联系人", true);
+        self.phone("contact_phone", "联系方式", true);
+        self.free_text("grid_officer_name", "网格员姓名", false);
+        self.phone("grid_officer_phone", "网格员联系方式", false);
+        self.free_text("collector_name", "信息采集员姓名", false);
+        self.phone("collector_phone", "信息采集员联系方式", false);
+    }
+
+    /// Scale and unit: the unit given or written with the scale, fitting the
+    /// product or industry, and the scale within the unit's range.
+    fn scale_and_unit(
+        &mut self,
+        product: Option<&str>,
+        industry: Option<Industry>,
+    ) -> (Option<(f64, Option<&'static str>)>, Option<String>) {
+        let scale = self.scale();
+        let unit_given = self.choice("scale_unit", "规模单位", false, SCALE_UNITS, &[]);
+        let unit = match (unit_given, scale.and_then(|(_, u)| u)) {
+            (Some(u), Some(written)) if u != written => {
+                self.problem("scale_unit", format!("规模单位「{u}」与规模中写的「{written}」不一致（units disagree）"));
+                None
+            }
+            (Some(u), _) => Some(u),
+            (None, Some(written)) => Some(written.to_owned()),
+            (None, None) => {
+                if !self.problems.iter().any(|p| p.field == "scale_unit") {
+                    self.problem("scale_unit", "规模单位为必填项：亩、头 或 只（required: 亩, 头 or 只）");
+                }
+                None
+            }
+        };
+        if let Some(u) = &unit {
+            let expected: Option<Vec<&str>> = match product.and_then(product_unit) {
+                Some(one) => Some(vec![one]),
+                None => industry.map(|i| i.units().to_vec()),
+            };
+            match expected {
+                Some(units) if !units.contains(&u.as_str()) => {
+                    let what = product.unwrap_or_default();
+                    self.problem(
+                        "scale_unit",
+                        format!(
+                            "{what}的规模单位应为「{}」，记录为「{u}」（unit should be {})",
+                            units.join("」或「"),
+                            units.join(" or ")
+                        ),
+                    );
+                }
+                _ => self.keep("scale_unit", u.clone()),
+            }
+        }
+        // The range of the unit, once the unit is accepted (a wrong unit is reported alone).
+        let kept_unit = self.out.get("scale_unit").and_then(Value::as_str);
+        if let (Some((x, _)), Some(range)) = (scale, kept_unit.and_then(scale_range))
+            && let Err(e) = range.check("scale", x)
+        {
+            self.problem("scale", format!("种养规模 {} {} 不在允许范围内（{e}）", e.value, range.unit));
+        } else if let Some((x, _)) = scale
+            && let Some(n) = Number::from_f64(x)
+        {
+            self.keep("scale", n);
+        }
+        (scale, unit)
+    }
+
+    /// Market date, production mode, trace means, credit rating, and whether a
+    /// fish farm is industrialised (aquaculture only).
+    fn production(&mut self, industry: Option<Industry>) -> Option<bool> {
+        self.date("market_date", "上市时间");
+        if let Some(mode) = self.choice("production_mode", "生产方式", false, PRODUCTION_MODES, &[]) {
+            self.keep("production_mode", mode);
+        }
+        self.trace_means();
+        self.free_text("credit_rating", "信用等级", false);
+
+        let industrialised = self.industrialised();
+        match industrialised {
+            Some(true) if industry != Some(Industry::Aquatic) => {
+                self.notes.push(
+                    "工程化养殖只适用于渔业，已按 0 记录（industrialised applies to aquaculture only; set to 0）"
+                        .into(),
+                );
+                self.keep("industrialised", 0);
+            }
+            Some(b) => self.keep("industrialised", i64::from(b)),
+            None => {}
+        }
+        industrialised
+    }
+
+    /// Collection and update dates: collection defaults to today, neither in the
+    /// future, the update not before the collection.
+    fn dates(&mut self, ctx: &RecordContext) {
+        let collected_on = match self.date("collected_on", "采集日期") {
+            Some(d) => Some(d),
+            None if !self.problems.iter().any(|p| p.field == "collected_on") => {
+                self.keep("collected_on", ctx.today.to_string());
+                self.notes.push(format!("采集日期未填，按今天 {} 记录（collected_on defaults to today）", ctx.today));
+                Some(ctx.today)
+            }
+            None => None,
+        };
+        let updated_on = self.date("updated_on", "最近更新日期");
+        for (key, date) in [("collected_on", collected_on), ("updated_on", updated_on)] {
+            if let Some(d) = date
+                && d > ctx.today
+            {
+                self.problem(key, format!("{d} 晚于今天 {}（date is in the future）", ctx.today));
+            }
+        }
+        if let (Some(collected), Some(updated)) = (collected_on, updated_on)
+            && updated < collected
+        {
+            self.problem(
+                "updated_on",
+                format!("最近更新日期 {updated} 早于采集日期 {collected}（updated_on before collected_on）"),
+            );
+        }
+    }
+
+    /// Accuracy and source, and a note naming unknown fields.
+    fn provenance(&mut self) {
+        let accuracy = self.choice("accuracy", "精度", false, ACCURACY_VALUES, &[]);
+        self.keep("accuracy", accuracy.unwrap_or_else(|| "approximate".into()));
+        self.free_text("source", "来源", false);
+
+        let ignored: Vec<&str> = self
+            .props
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !STORED_FIELDS.contains(k) && !SILENTLY_DROPPED.contains(k))
+            .collect();
+        if !ignored.is_empty() {
+            self.notes.push(format!("未知字段已忽略：{}（unknown fields ignored）", ignored.join("、")));
+        }
+    }
 }
 
 #[cfg(test)]

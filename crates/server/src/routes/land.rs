@@ -20,8 +20,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::AppError;
-use crate::land::{report_geojson, report_table, value_parcel, value_row};
 use crate::state::AppState;
+use landtrace_app::land_valuation::{report_geojson, report_table, value_parcel, value_row};
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(e.to_string())
@@ -285,8 +285,10 @@ pub struct CompensationRequest {
 /// `POST /api/land/expropriation/compensation`.
 pub async fn compensation_estimate(body: Bytes) -> Result<Json<Value>, AppError> {
     let req: CompensationRequest = json_body(&body)?;
-    let project = project_by_decision_no(&req.decision_no)
-        .ok_or_else(|| bad(format!("decision_no {:?} is not 临政发〔2023〕10号 or 11号", req.decision_no)))?;
+    let project = project_by_decision_no(&req.decision_no).ok_or_else(|| {
+        let known = landtrace_domain::expropriation::known_decision_numbers().join(" or ");
+        bad(format!("decision_no {:?} is not {known}", req.decision_no))
+    })?;
     let value = match &req.appraised_value_yuan {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),

@@ -1,12 +1,12 @@
 //! HTTP handlers, one file per resource.
 
+pub mod gps_track;
 pub mod health;
 pub mod land;
 pub mod layers;
 pub mod locate;
+pub mod origin_records;
 pub mod sponge;
 pub mod tiles;
-pub mod trace;
-pub mod track;
 pub mod truck_ban;
 pub mod web;

@@ -67,19 +67,13 @@ async fn collect(state: &AppState, resolved: &ResolvedSet<'_>, tile: TileCoord) 
     let mut parts = Vec::new();
     for (kind, config) in resolved.layers_at_zoom(tile.z()) {
         let Some(layer) = catalog.layer(kind) else { continue };
-        let area = buffered(tile.bounds_lonlat(), f64::from(config.buffer_px()) / f64::from(config.extent()));
+        let area = tile.buffered_bounds_lonlat(f64::from(config.buffer_px()) / f64::from(config.extent()));
         let features = layer.intersecting(area);
         if !features.is_empty() {
             parts.push((kind, features));
         }
     }
     parts
-}
-
-/// `r` grown by `fraction` of its size on every side.
-pub fn buffered(r: Rect<f64>, fraction: f64) -> Rect<f64> {
-    let (dx, dy) = (r.width() * fraction, r.height() * fraction);
-    Rect::new((r.min().x - dx, r.min().y - dy), (r.max().x + dx, r.max().y + dy))
 }
 
 /// Encodes the collected features (CPU work, run off the async threads). Only

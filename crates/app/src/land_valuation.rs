@@ -1,0 +1,246 @@
+//! Land-bureau questions answered from the in-memory catalogue: benchmark
+//! valuation of a parcel (split exactly by the grade zones), batches of
+//! parcels, and which expropriation project a place lies in. One implementation
+//! serves the HTTP API and `landtrace check valuation`.
+
+use geo::{BoundingRect, Geometry, Intersects, MultiPolygon};
+use landtrace_domain::prices::{Grade, GradeSystem};
+use landtrace_domain::valuation::{GradePart, UseRequest, Valuation, benchmark_valuation};
+use landtrace_domain::{Date, LayerKind, SquareMetres};
+use landtrace_formats::ParcelRow;
+use landtrace_spatial::{Crs, geometry_to_wgs84, split_by_zones, validate_parcel};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::catalog::Catalog;
+use landtrace_domain::county::COUNTY_ADCODE;
+
+/// Why a parcel cannot be valued. Messages are for people.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParcelProblem {
+    /// The geometry is invalid (self-intersection, empty, bad coordinates …).
+    #[error("{0}")]
+    Geometry(String),
+    /// The parcel lies entirely outside the county.
+    #[error("the parcel lies outside 临猗县 (county boundary, adcode {COUNTY_ADCODE})")]
+    OutsideCounty,
+    /// The valuation rules refused the input (unknown use …).
+    #[error("{0}")]
+    Rules(String),
+}
+
+/// One part of a parcel inside one grade zone.
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneShare {
+    /// Layer table name (`urban_grade_zones` / `collective_grade_zones`).
+    pub layer: &'static str,
+    /// Feature id of the zone in that layer.
+    pub id: i64,
+    /// Grading system.
+    pub system: &'static str,
+    /// Grade number.
+    pub grade: u8,
+    /// Ellipsoidal area of the part, m².
+    pub area_m2: f64,
+    /// The part itself, GeoJSON (WGS84), for drawing the split.
+    pub geometry: Value,
+    /// Whether the zone is illustrative demo data.
+    pub illustrative: bool,
+}
+
+/// A parcel valued against the grade zones.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParcelValuation {
+    /// The rules' answer: areas, prices, value, citations, in-force note.
+    pub valuation: Valuation,
+    /// The parts by zone, with geometry.
+    pub zones: Vec<ZoneShare>,
+    /// The part outside every grade zone (GeoJSON, empty when none).
+    pub outside_geometry: Value,
+    /// |Σ parts + outside − total| / total: the split's closure check.
+    pub closure_error: f64,
+    /// Whether grade zones overlap inside the parcel (a data problem).
+    pub zones_overlap: bool,
+    /// Whether any zone used is illustrative demo data.
+    pub illustrative: bool,
+}
+
+/// A grade zone in a split: layer, feature id, system, grade, illustrative.
+type GradeZoneKey = (LayerKind, i64, GradeSystem, u8, bool);
+
+fn geojson(mp: &MultiPolygon<f64>) -> Value {
+    landtrace_store::geojson_io::geometry_to_geojson(&Geometry::MultiPolygon(mp.clone()))
+}
+
+/// Converts a parcel given in `crs` to WGS84, checks it, and values it.
+pub fn value_parcel(
+    catalog: &Catalog,
+    mut parcel: MultiPolygon<f64>,
+    crs: Crs,
+    uses: &UseRequest,
+    as_of: Option<Date>,
+) -> Result<ParcelValuation, ParcelProblem> {
+    geometry_to_wgs84(crs, &mut parcel).map_err(|e| ParcelProblem::Geometry(e.to_string()))?;
+    validate_parcel(&parcel).map_err(|e| ParcelProblem::Geometry(e.to_string()))?;
+    let Some(bbox) = parcel.bounding_rect() else {
+        return Err(ParcelProblem::Geometry("the parcel is empty".into()));
+    };
+    let in_county = catalog.layer(LayerKind::CountyBoundaries).is_some_and(|layer| {
+        layer.intersecting(bbox).iter().any(|f| {
+            f.properties.get("adcode").and_then(Value::as_str) == Some(COUNTY_ADCODE)
+                && f.geometry.as_ref().is_some_and(|g| g.intersects(&parcel))
+        })
+    });
+    if !in_county {
+        return Err(ParcelProblem::OutsideCounty);
+    }
+
+    // Candidate zones of both grading systems whose bounding box meets the parcel.
+    let mut zones: Vec<(GradeZoneKey, MultiPolygon<f64>)> = Vec::new();
+    for (kind, system) in
+        [(LayerKind::UrbanGradeZones, GradeSystem::Urban), (LayerKind::CollectiveGradeZones, GradeSystem::Collective)]
+    {
+        let Some(layer) = catalog.layer(kind) else { continue };
+        for f in layer.intersecting(bbox) {
+            let (Some(Geometry::MultiPolygon(mp)), Some(grade)) =
+                (&f.geometry, f.properties.get("grade").and_then(Value::as_u64))
+            else {
+                continue;
+            };
+            let illustrative = f.properties.get("accuracy").and_then(Value::as_str) == Some("illustrative");
+            zones.push(((kind, f.id, system, u8::try_from(grade).unwrap_or(0), illustrative), mp.clone()));
+        }
+    }
+    let refs: Vec<_> = zones.iter().map(|(k, mp)| (*k, mp)).collect();
+    let split = split_by_zones(&parcel, &refs);
+
+    let mut parts = Vec::with_capacity(split.parts.len());
+    let mut shares = Vec::with_capacity(split.parts.len());
+    for part in &split.parts {
+        let (kind, id, system, grade, illustrative) = part.key;
+        let grade_value = Grade::new(system, i64::from(grade)).map_err(|e| ParcelProblem::Rules(e.to_string()))?;
+        let area = SquareMetres::new(part.area_m2).map_err(|e| ParcelProblem::Geometry(e.to_string()))?;
+        parts.push(GradePart { system, grade: grade_value, area });
+        shares.push(ZoneShare {
+            layer: kind.table_name(),
+            id,
+            system: system.key(),
+            grade,
+            area_m2: part.area_m2,
+            geometry: geojson(&part.geometry),
+            illustrative,
+        });
+    }
+    let total = SquareMetres::new(split.total_area_m2).map_err(|e| ParcelProblem::Geometry(e.to_string()))?;
+    let valuation = benchmark_valuation(total, &parts, uses, as_of).map_err(|e| ParcelProblem::Rules(e.to_string()))?;
+    Ok(ParcelValuation {
+        valuation,
+        illustrative: shares.iter().any(|s| s.illustrative),
+        zones: shares,
+        outside_geometry: geojson(&split.outside),
+        closure_error: split.closure_error,
+        zones_overlap: split.overlapping,
+    })
+}
+
+/// One row of a batch: the parcel's row number and id, and its valuation or
+/// the reason it has none.
+#[derive(Debug, Clone)]
+pub struct BatchRow {
+    /// 1-based row of the input.
+    pub row: usize,
+    /// The parcel's id or name from the input.
+    pub id: Option<String>,
+    /// The answer for this parcel.
+    pub result: Result<ParcelValuation, String>,
+}
+
+/// Values one input row; a bad row gets its reason, never aborts the batch.
+pub fn value_row(catalog: &Catalog, row: ParcelRow, crs: Crs, uses: &UseRequest, as_of: Option<Date>) -> BatchRow {
+    let result = row.geometry.and_then(|mp| value_parcel(catalog, mp, crs, uses, as_of).map_err(|e| e.to_string()));
+    BatchRow { row: row.row, id: row.id, result }
+}
+
+/// Column names of the batch CSV report.
+pub const REPORT_HEADER: [&str; 14] = [
+    "row",
+    "id",
+    "status",
+    "error",
+    "area_m2",
+    "area_mu",
+    "grade_parts",
+    "outside_m2",
+    "outside_share_percent",
+    "total_value_yuan",
+    "total_value_wan_yuan",
+    "in_force",
+    "approval",
+    "note",
+];
+
+/// The batch report as a CSV table (one row per parcel).
+pub fn report_table(rows: &[BatchRow]) -> landtrace_formats::CsvTable {
+    let mut table = landtrace_formats::CsvTable {
+        header: REPORT_HEADER.iter().map(|h| (*h).to_owned()).collect(),
+        rows: Vec::with_capacity(rows.len()),
+    };
+    for r in rows {
+        let id = r.id.clone().unwrap_or_default();
+        let cells = match &r.result {
+            Err(reason) => {
+                let mut cells = vec![r.row.to_string(), id, "error".into(), reason.clone()];
+                cells.resize(REPORT_HEADER.len(), String::new());
+                cells
+            }
+            Ok(v) => {
+                let val = &v.valuation;
+                let parts = val
+                    .parts
+                    .iter()
+                    .map(|p| {
+                        let price =
+                            p.price.as_ref().map_or_else(|| "无价".to_owned(), |pr| format!("{}元/m²", pr.yuan_per_m2));
+                        format!("{}{} {:.2}m² {}", p.system_name, p.grade_name, p.area.m2, price)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                vec![
+                    r.row.to_string(),
+                    id,
+                    "ok".into(),
+                    String::new(),
+                    format!("{:.2}", val.parcel_area.m2),
+                    format!("{:.4}", val.parcel_area.mu),
+                    parts,
+                    format!("{:.2}", val.outside.area.m2),
+                    format!("{:.2}", val.outside.share_percent),
+                    val.total_value.yuan_text(),
+                    val.total_wan_yuan.clone(),
+                    val.in_force.map_or_else(String::new, |b| b.to_string()),
+                    val.approval.to_owned(),
+                    val.note.clone(),
+                ]
+            }
+        };
+        table.rows.push(cells);
+    }
+    table
+}
+
+/// The batch report as a GeoJSON FeatureCollection (valued parcels carry their
+/// grade parts; bad rows have no geometry and an `error`).
+pub fn report_geojson(rows: &[BatchRow]) -> Value {
+    let features: Vec<Value> = rows
+        .iter()
+        .map(|r| match &r.result {
+            Err(reason) => json!({"type": "Feature", "geometry": null,
+                "properties": {"row": r.row, "id": r.id, "status": "error", "error": reason}}),
+            Ok(v) => json!({"type": "Feature",
+                "geometry": {"type": "GeometryCollection", "geometries": v.zones.iter().map(|z| z.geometry.clone()).chain(std::iter::once(v.outside_geometry.clone())).collect::<Vec<_>>()},
+                "properties": {"row": r.row, "id": r.id, "status": "ok", "valuation": v.valuation, "zones": v.zones.iter().map(|z| json!({"layer": z.layer, "id": z.id, "system": z.system, "grade": z.grade, "area_m2": z.area_m2})).collect::<Vec<_>>()}}),
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+}

@@ -1,0 +1,142 @@
+//! `landtrace check track` and `landtrace check valuation`: the GPS-track and
+//! land-valuation use cases of `landtrace-app` for files, with reports.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use landtrace_app::catalog::Catalog;
+use landtrace_app::land_valuation::{report_geojson, report_table, value_row};
+use landtrace_domain::{Date, LayerKind, UseRequest};
+use landtrace_formats::{ParcelInput, read_parcels};
+use landtrace_spatial::Crs;
+
+use crate::input_file;
+use crate::store_args::{StoreArgs, open_or_create};
+
+/// `landtrace check track`.
+pub(crate) async fn check_track(
+    file: &Path,
+    format: Option<&str>,
+    crs: &str,
+    max_gap_s: u64,
+    out: Option<&Path>,
+    store_args: &StoreArgs,
+) -> anyhow::Result<()> {
+    use landtrace_track::TrackFormat;
+    let crs = Crs::parse(crs)?;
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let format = match format {
+        Some(f) => {
+            TrackFormat::from_extension(f).with_context(|| format!("--format {f:?} is not csv, gpx or geojson"))?
+        }
+        None => TrackFormat::from_extension(ext)
+            .with_context(|| format!("cannot tell the format of {}; give --format csv|gpx|geojson", file.display()))?,
+    };
+    let store = open_or_create(store_args).await?;
+    let mut catalog = Catalog::default();
+    catalog.replace_layer(LayerKind::TruckBanZone, store.features(LayerKind::TruckBanZone).await?);
+    let (zone, illustrative) = landtrace_app::gps_track::ban_zone_geometry(&catalog);
+    if zone.0.is_empty() {
+        bail!("the store holds no truck-ban zone");
+    }
+    let options =
+        landtrace_track::CheckOptions::with_max_gap_secs(max_gap_s).map_err(|e| anyhow::anyhow!("--max-gap-s: {e}"))?;
+    let report = if format == TrackFormat::GeoJson {
+        let text = input_file::read_text(file)?;
+        landtrace_app::gps_track::check_track(&zone, format, std::io::empty(), Some(&text), crs, options)
+    } else {
+        let opened = input_file::open(file)?;
+        landtrace_app::gps_track::check_track(&zone, format, std::io::BufReader::new(opened), None, crs, options)
+    };
+    println!(
+        "{:<4} {:<25} {:<25} {:>10} {:>10}",
+        "#", "entry (unix time, s)", "exit (unix time, s)", "metres", "seconds"
+    );
+    for (i, v) in report.intervals.iter().enumerate() {
+        let when = |ms: i64| format!("{}", ms / 1000);
+        println!(
+            "{:<4} {:<25} {:<25} {:>10.1} {:>10.1}",
+            i + 1,
+            when(v.entry.t_ms),
+            when(v.exit.t_ms),
+            v.distance_m,
+            v.duration_ms as f64 / 1000.0
+        );
+    }
+    eprintln!(
+        "{} fixes; {} violation intervals, {:.0} m and {:.0} s inside the zone during ban hours; {} gaps; {} problems{}",
+        report.fixes,
+        report.intervals.len(),
+        report.total_violation_m,
+        report.total_violation_s(),
+        report.gaps.len(),
+        report.problems.len() + report.problems_omitted,
+        if illustrative { " (the zone is illustrative demo data)" } else { "" }
+    );
+    for p in report.problems.iter().take(20) {
+        eprintln!("  {}", serde_json::to_value(p).map(|v| v.to_string()).unwrap_or_default());
+    }
+    if let Some(path) = out {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `landtrace check valuation`.
+pub(crate) async fn check_valuation(
+    file: &Path,
+    land_use: &str,
+    collective_use: Option<&str>,
+    as_of: Option<&str>,
+    crs: &str,
+    out: Option<&Path>,
+    store_args: &StoreArgs,
+) -> anyhow::Result<()> {
+    let uses = UseRequest::parse(land_use, collective_use)?;
+    let as_of = as_of.map(Date::parse).transpose().context("--as-of")?;
+    let crs = Crs::parse(crs)?;
+    let text = input_file::read_text(file)?;
+    let format = ParcelInput::detect(&file.to_string_lossy(), &text);
+    let rows = read_parcels(format, &text).with_context(|| format!("reading parcels from {}", file.display()))?;
+    if rows.is_empty() {
+        bail!("{} holds no parcels", file.display());
+    }
+    let store = open_or_create(store_args).await?;
+    let mut catalog = Catalog::default();
+    for kind in [LayerKind::CountyBoundaries, LayerKind::UrbanGradeZones, LayerKind::CollectiveGradeZones] {
+        catalog.replace_layer(kind, store.features(kind).await?);
+    }
+    let bar = indicatif::ProgressBar::new(rows.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} parcels, {per_sec}, eta {eta}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("valuing");
+    let results: Vec<_> = rows
+        .into_iter()
+        .map(|row| {
+            let r = value_row(&catalog, row, crs, &uses, as_of);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
+    let failed = results.iter().filter(|r| r.result.is_err()).count();
+    match out {
+        Some(path) if path.extension().is_some_and(|e| e == "geojson" || e == "json") => {
+            std::fs::write(path, serde_json::to_string_pretty(&report_geojson(&results))?)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        Some(path) => std::fs::write(path, report_table(&results).to_csv())
+            .with_context(|| format!("writing {}", path.display()))?,
+        None => print!("{}", report_table(&results).to_csv()),
+    }
+    eprintln!(
+        "valued {} of {} parcels; {failed} could not be valued (see their rows){}",
+        results.len() - failed,
+        results.len(),
+        out.map(|p| format!("; report: {}", p.display())).unwrap_or_default()
+    );
+    Ok(())
+}

@@ -1,0 +1,462 @@
+// 地块估价 / parcel valuation (#valuation-panel): draw a parcel on the map (plain
+// GeoJSON sources and click handlers) or upload a parcel file, pick the land use
+// and date, and show the server's benchmark valuation (POST api/land/valuation):
+// the grade split on the map and a table per grade, the citations and in-force
+// note. Files with several parcels go to api/land/valuation/batch. The requests and
+// the reading of the answers are in state.js; this is the DOM and the map.
+//
+// For tests: `#valuation-panel[data-state]` is `idle | drawing | need-use | loading
+// | result | batch | error`; the grade parts are drawn in the map layer
+// `valuation:parts-fill` (properties `system`, `grade`).
+
+import { colon, labelled, paren, t } from '../../lib/i18n.js';
+import { latestRequest } from '../../lib/latest-request.js';
+import { todayShanghai } from '../../lib/time.js';
+import { showLayers } from '../../map-style.js';
+import { post } from '../../ui/api.js';
+import { el, facts, swatch } from '../../ui/dom.js';
+import {
+  download, downloadCsv, fileButton, fitAboveSheet, illustrativeBadge, scrollToResult, toolPanel, twoLines,
+} from '../../ui/panel.js';
+import {
+  COLLECTIVE_USES, USES, answerRows, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, initialState,
+  parcelOf, partsData, readParcelFile, showsIllustrative, singleModel, useLabel, valuationBody,
+} from './state.js';
+
+export const PARTS_FILL_LAYER = 'valuation:parts-fill';
+const DRAW_SOURCE = 'valuation-draw';
+const PARTS_SOURCE = 'valuation-parts';
+const HATCH = 'valuation-hatch';
+const EMPTY = { type: 'FeatureCollection', features: [] };
+
+/** A hatch pattern for the part of a parcel outside every grade zone. */
+function hatchImage() {
+  const size = 8;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      data.set((x + y) % size < 2 ? [96, 101, 110, 235] : [222, 224, 228, 150], (y * size + x) * 4);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+/**
+ * The tool. `button` opens and closes `root`; `onOpen()` runs when it opens and
+ * `onChange()` after every answer (for the illustrative-data notice).
+ */
+export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
+  const body = root.querySelector('.valuation-body');
+  const state = initialState(todayShanghai());
+  const request = latestRequest({ state, refresh, onChange });
+  let controls = null;
+  let layersReady = false;
+
+  // ----- map layers -----------------------------------------------------------------
+  const updateMap = () => {
+    if (!layersReady) return;
+    map.getSource(DRAW_SOURCE).setData(drawData(state));
+    map.getSource(PARTS_SOURCE).setData(partsData(state));
+  };
+
+  const setLayerVisibility = () => {
+    if (layersReady) showLayers(map, 'valuation:', state.open);
+  };
+
+  const addLayers = () => {
+    if (!map.hasImage(HATCH)) map.addImage(HATCH, hatchImage());
+    map.addSource(PARTS_SOURCE, { type: 'geojson', data: EMPTY });
+    map.addSource(DRAW_SOURCE, { type: 'geojson', data: EMPTY });
+    const kind = (k) => ['==', ['get', 'kind'], k];
+    const role = (...r) => ['in', ['get', 'role'], ['literal', r]];
+    map.addLayer({ id: 'valuation:outside-fill', type: 'fill', source: PARTS_SOURCE, filter: kind('outside'),
+      paint: { 'fill-pattern': HATCH } });
+    map.addLayer({ id: 'valuation:outside-line', type: 'line', source: PARTS_SOURCE, filter: kind('outside'),
+      paint: { 'line-color': '#5b616b', 'line-width': 1.5, 'line-dasharray': [2, 1] } });
+    map.addLayer({ id: PARTS_FILL_LAYER, type: 'fill', source: PARTS_SOURCE, filter: kind('part'),
+      paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.9 } });
+    map.addLayer({ id: 'valuation:parts-line', type: 'line', source: PARTS_SOURCE, filter: kind('part'),
+      paint: { 'line-color': '#1f2328', 'line-width': 1.5 } });
+    map.addLayer({ id: 'valuation:draw-fill', type: 'fill', source: DRAW_SOURCE, filter: role('area'),
+      paint: { 'fill-color': '#1c5d99', 'fill-opacity': 0.18 } });
+    map.addLayer({ id: 'valuation:draw-line', type: 'line', source: DRAW_SOURCE, filter: role('area', 'edge', 'parcel'),
+      paint: { 'line-color': '#0b2e59', 'line-width': 2.5, 'line-dasharray': [2, 1] } });
+    map.addLayer({ id: 'valuation:draw-vertices', type: 'circle', source: DRAW_SOURCE, filter: role('vertex'),
+      paint: { 'circle-radius': 5, 'circle-color': '#ffffff', 'circle-stroke-color': '#0b2e59', 'circle-stroke-width': 2 } });
+    layersReady = true;
+    setLayerVisibility();
+    updateMap();
+  };
+  if (map.loaded()) addLayers();
+  else map.once('load', addLayers);
+
+  const fitTo = (geometry) => {
+    const box = geometry && bbox(geometry);
+    if (box) fitAboveSheet(map, box, { phone, root, maxZoom: 17 });
+  };
+
+  // ----- drawing --------------------------------------------------------------------
+  const setDrawing = (on) => {
+    if (on) map.doubleClickZoom.disable();
+    else map.doubleClickZoom.enable();
+    map.getCanvas().style.cursor = on ? 'crosshair' : '';
+  };
+
+  const resetResult = () => {
+    request.cancel();
+    Object.assign(state, { answer: null, batch: null, batchFile: null, fileName: null, message: '' });
+  };
+
+  /** No parcel, no answer; drawing a new parcel when `drawing`. */
+  const restart = (drawing) => {
+    resetResult();
+    const mode = drawing ? 'drawing' : 'idle';
+    Object.assign(state, { mode, vertices: [], parcel: null, status: mode });
+    setDrawing(drawing);
+    refresh();
+  };
+  const startDrawing = () => restart(true);
+  const clearAll = () => restart(false);
+
+  const finish = () => {
+    if (state.mode !== 'drawing') return;
+    if (state.vertices.length < 3) {
+      state.message = t('draw_need_three');
+      refresh();
+      return;
+    }
+    Object.assign(state, { mode: 'done', parcel: parcelOf(state.vertices), vertices: [], message: '' });
+    setDrawing(false);
+    run();
+  };
+
+  map.on('click', (e) => {
+    if (!state.open || state.mode !== 'drawing') return;
+    const last = state.vertices.at(-1);
+    if (last) {
+      const p = map.project(last);
+      if (Math.hypot(p.x - e.point.x, p.y - e.point.y) < 4) return; // second click of a double-click
+    }
+    state.vertices.push([e.lngLat.lng, e.lngLat.lat]);
+    state.message = '';
+    refresh();
+  });
+  map.on('dblclick', (e) => {
+    if (!state.open || state.mode !== 'drawing') return;
+    e.preventDefault();
+    finish();
+  });
+
+  // ----- server calls ---------------------------------------------------------------
+  /** Asks the server once a land use is chosen (else state 'need-use'). */
+  const ask = (work, options) => {
+    if (!state.use) {
+      state.status = 'need-use';
+      return refresh();
+    }
+    return request.run(work, options);
+  };
+
+  async function run() {
+    if (state.batchFile) return runBatch();
+    if (!state.parcel) return refresh();
+    const query = valuationBody(state);
+    return ask(async () => ({ status: 'result', answer: await (await post('api/land/valuation', query, 'application/json')).json() }), {
+      failed: { answer: null },
+      then: (ok) => { if (ok && phone.matches) showResult(); },
+    });
+  }
+
+  /** POST the batch file for the answer in `format` (geojson | csv). */
+  const postBatch = (format) => post(`api/land/valuation/batch?${batchQuery(state, format)}`, state.batchFile.text, 'text/plain; charset=utf-8');
+
+  async function runBatch() {
+    return ask(async () => ({ status: 'batch', batch: await (await postBatch('geojson')).json() }), {
+      failed: { batch: null },
+      then: (ok) => {
+        if (!ok) return;
+        if (phone.matches) showResult();
+        const all = batchGeometry(state.batch);
+        if (all) fitTo(all);
+      },
+    });
+  }
+
+  async function downloadReport() {
+    try {
+      download('valuation-report.csv', await (await postBatch('csv')).blob());
+    } catch (err) {
+      Object.assign(state, { status: 'error', message: err.message });
+      refresh();
+    }
+  }
+
+  async function onFile(file) {
+    if (!file) return;
+    let text;
+    try {
+      text = (await file.text()).replace(/^\uFEFF/, '');
+    } catch (err) {
+      Object.assign(state, { status: 'error', message: labelled('file_failed', err.message) });
+      return refresh();
+    }
+    resetResult();
+    Object.assign(state, { mode: 'done', vertices: [], parcel: null, fileName: file.name });
+    setDrawing(false);
+    const read = readParcelFile(file.name, text);
+    if (read.error) {
+      Object.assign(state, { status: 'error', message: labelled('file_failed', read.error) });
+      return refresh();
+    }
+    if (read.parcel) {
+      state.parcel = read.parcel;
+      fitTo(read.parcel);
+      return run();
+    }
+    state.batchFile = read.batch;
+    return runBatch();
+  }
+
+  // ----- CSV and print --------------------------------------------------------------
+  const snapshot = () => new Promise((resolve) => {
+    map.once('render', () => {
+      try {
+        resolve(map.getCanvas().toDataURL('image/png'));
+      } catch {
+        resolve(null);
+      }
+    });
+    map.triggerRepaint();
+  });
+
+  async function printReport() {
+    const geometry = state.parcel ?? null;
+    if (geometry) {
+      const box = bbox(geometry);
+      if (box) map.fitBounds(box, { padding: 50, maxZoom: 17, duration: 0 });
+      await new Promise((resolve) => {
+        if (map.loaded() && map.areTilesLoaded()) resolve();
+        else map.once('idle', resolve);
+        setTimeout(resolve, 4000);
+      });
+    }
+    const url = await snapshot();
+    const img = body.querySelector('.print-map img');
+    if (img && url) {
+      img.src = url;
+      await img.decode().catch(() => {});
+    }
+    window.print();
+  }
+
+  // ----- rendering ------------------------------------------------------------------
+  const select = (id, options, value, placeholder, onPick) => {
+    const s = el('select', { id }, [
+      el('option', { value: '' }, placeholder),
+      ...options.map((u) => el('option', { value: u }, useLabel(u))),
+    ]);
+    s.value = value;
+    s.addEventListener('change', () => onPick(s.value));
+    return s;
+  };
+
+  function buildControls() {
+    const btn = (id, key, onClick, cls = '') => {
+      const b = el('button', { type: 'button', id, class: `v-button ${cls}` }, t(key));
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    const file = fileButton({ id: 'valuation-file', accept: '.geojson,.json,.csv,.txt', label: t('upload'), onFile });
+    const asOf = el('input', { type: 'date', id: 'valuation-as-of', value: state.asOf });
+    asOf.addEventListener('change', () => {
+      state.asOf = asOf.value;
+      run();
+    });
+    const c = {
+      draw: btn('valuation-draw', 'draw', startDrawing, 'primary'),
+      undo: btn('valuation-undo', 'undo', () => {
+        state.vertices.pop();
+        refresh();
+      }),
+      finish: btn('valuation-finish', 'finish', finish, 'primary'),
+      clear: btn('valuation-clear', 'clear', clearAll),
+      hint: el('p', { class: 'v-hint' }),
+      fileName: el('span', { class: 'v-file-name' }),
+    };
+    const section = el('div', { class: 'v-controls no-print' }, [
+      el('div', { class: 'v-tools' }, [c.draw, c.undo, c.finish, c.clear]),
+      c.hint,
+      el('div', { class: 'v-upload' }, [
+        ...file, c.fileName,
+        el('p', { class: 'v-small muted' }, t('upload_hint')),
+      ]),
+      el('div', { class: 'v-params' }, [
+        el('label', { for: 'valuation-use' }, t('land_use_select')),
+        select('valuation-use', USES, state.use, t('choose_use'), (u) => {
+          state.use = u;
+          run();
+        }),
+        el('label', { for: 'valuation-collective-use' }, t('collective_use')),
+        select('valuation-collective-use', COLLECTIVE_USES, state.collectiveUse, t('collective_same'), (u) => {
+          state.collectiveUse = u;
+          run();
+        }),
+        el('label', { for: 'valuation-as-of' }, t('as_of')), asOf,
+      ]),
+    ]);
+    return { ...c, section, result: el('div', { class: 'v-result', 'aria-live': 'polite' }) };
+  }
+
+  function updateControls() {
+    const c = controls;
+    const m = controlsModel(state);
+    c.draw.textContent = t(m.drawKey);
+    c.undo.disabled = m.undoDisabled;
+    c.finish.disabled = m.finishDisabled;
+    c.clear.disabled = m.clearDisabled;
+    c.hint.textContent = m.hint;
+    c.hint.hidden = !m.hint;
+    c.fileName.textContent = m.fileName;
+  }
+
+  function singleResult() {
+    const m = singleModel(state.answer);
+    const parts = m.parts.map((p) => el('tr', { 'data-system': p.system, 'data-grade': p.grade }, [
+      el('th', {}, [swatch(p.color, ''), p.label]),
+      el('td', {}, twoLines(p.area.m2, p.area.mu)),
+      el('td', {}, p.share),
+      el('td', { class: 'v-price' }, p.price ? twoLines(p.price.m2, p.price.mu) : t('no_price')),
+      el('td', { class: 'v-value' }, p.value),
+    ]));
+    parts.push(el('tr', { class: 'v-outside' }, [
+      el('th', {}, [el('span', { class: 'swatch hatch' }), t('outside_zones')]),
+      el('td', {}, twoLines(m.outside.area.m2, m.outside.area.mu)),
+      el('td', {}, m.outside.share),
+      el('td', {}, '—'),
+      el('td', {}, t('not_valued')),
+    ]));
+    const inForce = el('p', { class: m.inForce === false ? 'v-warning' : 'v-note', 'data-in-force': String(m.inForce) },
+      [m.inForce === false ? el('strong', {}, `⚠ ${t('not_in_force')}${colon()}`) : null, m.inForceNote]);
+    const csv = el('button', { type: 'button', id: 'valuation-csv', class: 'v-button' }, t('download_csv'));
+    csv.addEventListener('click', () => downloadCsv(`valuation-${m.asOf ?? todayShanghai()}.csv`, answerRows(state.answer, state.parcel)));
+    const print = el('button', { type: 'button', id: 'valuation-print', class: 'v-button' }, t('print'));
+    print.addEventListener('click', printReport);
+    return [
+      el('div', { class: 'v-summary' }, [
+        el('p', {}, [el('strong', {}, `${t('parcel_area')}${colon()}`), el('span', { class: 'v-area' }, `${m.parcelArea.m2} m²`),
+          paren(m.parcelArea.mu), illustrativeBadge(m.illustrative)]),
+        el('p', { class: 'v-total-line' }, [el('strong', {}, `${t('total')}${colon()}`),
+          el('span', { class: 'v-total', 'data-yuan': m.totalYuan }, `${m.total} ${t('yuan')}`),
+          paren(m.totalWan)]),
+      ]),
+      inForce,
+      m.zonesOverlap ? el('p', { class: 'v-warning' }, t('zones_overlap')) : null,
+      el('table', { class: 'price-table v-table', id: 'valuation-table' }, [
+        el('thead', {}, el('tr', {}, [
+          el('th', {}, t('grade')),
+          el('th', {}, [t('area'), el('span', { class: 'num-sub' }, `m² / ${t('mu')}`)]),
+          el('th', {}, t('share')),
+          el('th', {}, [t('unit_price'), el('span', { class: 'num-sub' }, `${t('yuan_per_m2')} / ${t('wan_yuan_per_mu')}`)]),
+          el('th', {}, t('value_yuan')),
+        ])),
+        el('tbody', {}, parts),
+        el('tfoot', {}, el('tr', {}, [
+          el('th', {}, t('total')),
+          el('td', {}, twoLines(m.parcelArea.m2, m.parcelArea.mu)),
+          el('td', {}, '100.00%'),
+          el('td', {}, ''),
+          el('td', { class: 'v-value' }, twoLines(m.total, m.totalWan)),
+        ])),
+      ]),
+      m.notes.length ? el('ul', { class: 'v-notes' }, m.notes.map((n) => el('li', {}, n))) : null,
+      facts(m.details),
+      el('details', { class: 'v-rounding' }, [el('summary', {}, t('rounding')), el('p', {}, m.rounding)]),
+      el('figure', { class: 'print-map print-only' }, el('img', { alt: '' })),
+      el('div', { class: 'v-actions no-print' }, [csv, print]),
+    ];
+  }
+
+  function batchResult() {
+    const rows = batchRows(state.batch).map((r) => el('tr', { 'data-status': r.status }, [
+      el('td', {}, r.row), el('td', {}, r.id),
+      el('td', {}, t(r.ok ? 'status_ok' : 'status_error')),
+      ...(r.ok ? [el('td', {}, twoLines(r.area.m2, r.area.mu)), el('td', { class: 'v-value' }, twoLines(r.value, r.wan))]
+        : [el('td', { colspan: 2, class: 'v-error' }, r.error)]),
+    ]));
+    const report = el('button', { type: 'button', id: 'valuation-report', class: 'v-button' }, t('download_report'));
+    report.addEventListener('click', downloadReport);
+    return [
+      el('h3', { class: 'v-batch-title' }, t('batch_title', rows.length)),
+      el('table', { class: 'price-table v-table', id: 'valuation-batch-table' }, [
+        el('thead', {}, el('tr', {}, [
+          el('th', {}, t('batch_row')), el('th', {}, t('batch_id')), el('th', {}, t('batch_status')),
+          el('th', {}, [t('area'), el('span', { class: 'num-sub' }, `m² / ${t('mu')}`)]),
+          el('th', {}, t('value_yuan')),
+        ])),
+        el('tbody', {}, rows),
+      ]),
+      el('div', { class: 'v-actions no-print' }, report),
+    ];
+  }
+
+  function resultView() {
+    switch (state.status) {
+      case 'idle':
+        return el('p', { class: 'hint' }, t('draw_or_upload_hint'));
+      case 'drawing':
+        return state.message ? el('p', { class: 'warning' }, state.message) : null;
+      case 'need-use':
+        return el('p', { class: 'hint v-need-use' }, t('pick_use_hint'));
+      case 'loading':
+        return el('p', { class: 'loading' }, t('valuing'));
+      case 'error':
+        return el('p', { class: 'warning v-error', role: 'alert' }, labelled('valuation_failed', state.message));
+      case 'result':
+        return singleResult();
+      case 'batch':
+        return batchResult();
+      default:
+        return null;
+    }
+  }
+
+  function refresh() {
+    if (!controls) {
+      controls = buildControls();
+      body.replaceChildren(
+        el('header', { class: 'print-only print-head' }, [
+          el('h1', {}, t('valuation_title')), el('p', {}, `${t('printed_on')}${colon()}${todayShanghai()}`),
+        ]),
+        controls.section, controls.result,
+      );
+    }
+    updateControls();
+    const view = resultView();
+    controls.result.replaceChildren(...[view].flat().filter(Boolean));
+    root.dataset.state = state.status;
+    updateMap();
+  }
+
+  /** On a phone, scrolls the sheet to the answer (the controls stay above it). */
+  const showResult = () => scrollToResult(body, controls.result);
+
+  const setOpen = toolPanel({ map, root, button, layoutClass: 'valuation-open', state, onOpen, onChange, toggled: (open) => {
+    setLayerVisibility();
+    if (!open) setDrawing(false);
+    else if (state.mode === 'idle' && !state.parcel && !state.batchFile) startDrawing();
+    else if (state.mode === 'drawing') setDrawing(true);
+    refresh();
+  } });
+  refresh();
+
+  return {
+    isOpen: () => state.open,
+    close: () => { if (state.open) setOpen(false); },
+    /** Re-renders after a language change. */
+    render() {
+      controls = null;
+      refresh();
+    },
+    showsIllustrative: () => showsIllustrative(state),
+  };
+}
