@@ -9,31 +9,33 @@
 //!
 //! # Accepted forms
 //!
-//! [`parse_rfc3339`] accepts exactly RFC 3339's `date-time` (section 5.6), the same
-//! for every caller:
+//! [`parse_rfc3339`] accepts RFC 3339's `date-time` (section 5.6) and two offset forms
+//! of ISO 8601 that GPS exports write, the same for every caller:
 //!
 //! ```text
-//! YYYY-MM-DD  T  HH:MM:SS  [.f…]  Z | ±HH:MM
+//! YYYY-MM-DD  T  HH:MM:SS  [.f…]  Z | ±HH:MM | ±HHMM | ±HH
 //! ```
 //!
 //! - `T` may be written `t` or one space (RFC 3339 allows both);
 //! - a fraction of seconds has one or more digits, any number; it is **truncated**
 //!   (to the millisecond for GPS fixes, to the second for the ban hours), never
 //!   rounded, so `21:59:59.999` stays before `22:00:00`;
-//! - the offset is `Z`, `z` or `±HH:MM` with hours 00-23 and minutes 00-59; `-00:00`
-//!   is UTC. **Not** accepted: `+0800`, `+08`, `+08:00:00`, a missing offset (a local
-//!   time names no instant), a time-zone name or `[annotation]`;
-//! - a leap second `:60` is accepted where one can occur — 23:59:60 UTC on the last
-//!   day of a month, in any offset (`2017-01-01T07:59:60+08:00`) — and read as
-//!   23:59:59.999… UTC, the last instant before the next minute (which leap seconds
-//!   really happened is not checked). `:60` anywhere else is refused;
+//! - the offset is `Z`, `z`, `±HH:MM`, `±HHMM` or `±HH`, with hours 00-23 and minutes
+//!   00-59; `-00:00` is UTC. **Not** accepted: `+08:00:00`, `+8:00`, a missing offset
+//!   (a local time names no instant), a time-zone name or `[annotation]`;
+//! - a second `60` (a leap second, `23:59:60Z`) is read as the first second of the next
+//!   minute, its fraction kept (`23:59:60.5Z` = `00:00:00.5Z` of the next day): unix
+//!   time has no leap seconds, and this is how the GPS track readers and the map
+//!   client have always read it. Which leap seconds really happened is not checked;
 //! - the instant must have a calendar day in the county between 0001-01-01 and
 //!   9999-12-31 (so every accepted instant has a [`Date`] there);
 //! - spaces, tabs and line breaks around the text are ignored (they come with CSV
 //!   cells and XML text); nothing else may come before or after it.
 //!
-//! The GPS track readers also read unix seconds (`1714521600.25`); that is a number,
-//! not RFC 3339, and only they accept it (`landtrace_track::parse_time_ms`).
+//! The `time` crate reads the RFC 3339 forms; `±HHMM`, `±HH` and a second `60` are
+//! rewritten to `±HH:MM` and `59` (plus one second) before it reads them, off the
+//! common path. The GPS track readers also read unix seconds (`1714521600.25`); that is
+//! a number, not RFC 3339, and only they accept it (`landtrace_track::parse_time_ms`).
 
 use std::fmt;
 
@@ -69,13 +71,14 @@ pub enum TimeError {
     /// Not of the accepted form; `problem` says which part is wrong.
     #[error("not an RFC 3339 date-time such as 2023-06-01T06:00:00+08:00 or 2023-05-31T22:00:00Z: {problem}")]
     Format {
-        /// What is wrong, e.g. "the offset must be Z or ±HH:MM (+08:00, not +0800)".
+        /// What is wrong, e.g. "a time zone offset (Z or ±HH:MM) is required".
         problem: &'static str,
     },
     /// The date part names no calendar day (2023-02-30).
     #[error(transparent)]
     Date(#[from] DateError),
-    /// An hour, minute or second out of range (24:00:00, 23:60:00, 23:59:61).
+    /// An hour, minute or second out of range (24:00:00, 23:60:00, 23:59:61; a second
+    /// 60 is a leap second and is accepted).
     #[error("{hour:02}:{minute:02}:{second:02} is not a time of day")]
     TimeOfDay {
         /// Hour as given.
@@ -85,9 +88,6 @@ pub enum TimeError {
         /// Second as given.
         second: u8,
     },
-    /// `:60` where no leap second can be.
-    #[error("a leap second (:60) can only be 23:59:60 UTC on the last day of a month")]
-    LeapSecond,
     /// The instant's day in the county is outside 0001-01-01..9999-12-31.
     #[error("outside the years 0001-9999 in Asia/Shanghai")]
     OutOfRange,
@@ -111,36 +111,88 @@ impl fmt::Debug for Instant {
 }
 
 /// Parses an RFC 3339 date-time with `Z` or an offset (the forms in the [module
-/// documentation](self): `Z`/`z` or `±HH:MM`, `T`/`t`/space, any fraction truncated, a
-/// leap second only at 23:59:60 UTC and read as 23:59:59.999…).
+/// documentation](self): `Z`/`z`, `±HH:MM`, `±HHMM` or `±HH`; `T`/`t`/space; any
+/// fraction, truncated; a second `60` read as the next minute's first second).
 ///
 /// ```
 /// use landtrace_domain::instant::{TimeError, parse_rfc3339};
 /// let t = parse_rfc3339("2023-06-01T06:00:00+08:00").unwrap();
 /// assert_eq!(t, parse_rfc3339("2023-05-31T22:00:00Z").unwrap());
+/// assert_eq!(t, parse_rfc3339("2023-06-01T06:00:00+0800").unwrap());
 /// assert_eq!(t.unix_ms(), 1_685_570_400_000);
-/// assert!(matches!(parse_rfc3339("2023-06-01T06:00:00+0800"), Err(TimeError::Format { .. })));
+/// assert!(matches!(parse_rfc3339("2023-06-01T06:00:00"), Err(TimeError::Format { .. })));
 /// ```
 #[inline]
 pub fn parse_rfc3339(text: &str) -> Result<Instant, TimeError> {
     let text = text.trim_ascii();
-    let parsed = match OffsetDateTime::parse(text, &Rfc3339) {
-        Ok(parsed) => parsed,
-        Err(e) => return Err(explain(text.as_bytes(), e)),
-    };
+    let b = text.as_bytes();
+    // A second `6x` goes the rewriting way (`60`) or is refused there (`61`-`69`).
+    if b.get(17) != Some(&b'6') {
+        match OffsetDateTime::parse(text, &Rfc3339) {
+            Ok(parsed) => return finish(b, parsed, 0),
+            Err(error) if short_offset(b).is_none() => return Err(explain(b, error)),
+            Err(_) => {}
+        }
+    }
+    rewritten(b)
+}
+
+/// The instant `parsed` (read from `b`), `extra_second` later, if `b` separates date
+/// and time with `T`, `t` or a space and the county day is in years 0001-9999.
+fn finish(b: &[u8], parsed: OffsetDateTime, extra_second: i64) -> Result<Instant, TimeError> {
     // The `time` crate takes any one byte between date and time (RFC 3339 names `T`
     // and allows a space); we take `T`, `t` and a space only.
-    if !matches!(text.as_bytes()[10], b'T' | b't' | b' ') {
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
         return Err(format(SEPARATOR));
     }
-    let unix_seconds = parsed.unix_timestamp();
+    let unix_seconds = parsed.unix_timestamp() + extra_second;
     if !(FIRST_SECOND..=LAST_SECOND).contains(&unix_seconds) {
         return Err(TimeError::OutOfRange);
     }
     Ok(Instant { unix_seconds, nanosecond: parsed.nanosecond() })
 }
 
+/// Where the offset starts in `b`: after the seconds and their fraction, if any.
+fn offset_at(b: &[u8]) -> usize {
+    let after_point = 19 + usize::from(b.get(19) == Some(&b'.'));
+    after_point + b.iter().skip(after_point).take_while(|c| c.is_ascii_digit()).count()
+}
+
+/// The offset of `b` as `±HH:MM`, if it is written `±HHMM` or `±HH`.
+fn short_offset(b: &[u8]) -> Option<[u8; 6]> {
+    let digit = |c: &u8| c.is_ascii_digit();
+    match b.get(offset_at(b)..)? {
+        &[sign @ (b'+' | b'-'), h1, h2] if [h1, h2].iter().all(digit) => Some([sign, h1, h2, b':', b'0', b'0']),
+        &[sign @ (b'+' | b'-'), h1, h2, m1, m2] if [h1, h2, m1, m2].iter().all(digit) => {
+            Some([sign, h1, h2, b':', m1, m2])
+        }
+        _ => None,
+    }
+}
+
+/// Reads `b` with a second `60` written as `59` (and one second added) and a `±HHMM`
+/// or `±HH` offset written `±HH:MM`: the forms the `time` crate does not read.
+#[cold]
+fn rewritten(b: &[u8]) -> Result<Instant, TimeError> {
+    let mut text = b.to_vec();
+    let mut extra_second = 0;
+    if b.get(17..19) == Some(b"60") {
+        text[17..19].copy_from_slice(b"59");
+        extra_second = 1;
+    }
+    if let Some(offset) = short_offset(b) {
+        text.truncate(offset_at(b));
+        text.extend_from_slice(&offset);
+    }
+    // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
+    let parsed = std::str::from_utf8(&text)
+        .map_err(|_| format(DATE))
+        .and_then(|text| OffsetDateTime::parse(text, &Rfc3339).map_err(|e| explain(b, e)))?;
+    finish(&text, parsed, extra_second)
+}
+
 const SEPARATOR: &str = "date and time must be separated by T";
+const DATE: &str = "the date must be YYYY-MM-DD";
 
 fn format(problem: &'static str) -> TimeError {
     TimeError::Format { problem }
@@ -156,7 +208,7 @@ fn number(b: &[u8], range: std::ops::Range<usize>) -> u16 {
 #[cold]
 fn explain(b: &[u8], error: time::error::Parse) -> TimeError {
     use time::error::{Parse, ParseFromDescription as Shape, TryFromParsed};
-    const OFFSET: &str = "the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)";
+    const OFFSET: &str = "the offset must be Z, ±HH:MM, ±HHMM or ±HH (e.g. +08:00)";
     const OFFSET_RANGE: &str = "the offset must be between -23:59 and +23:59";
     let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let byte = |at: usize| b.get(at).copied();
@@ -164,7 +216,7 @@ fn explain(b: &[u8], error: time::error::Parse) -> TimeError {
         return TimeError::Empty;
     }
     if !(digits(0..4) && byte(4) == Some(b'-') && digits(5..7) && byte(7) == Some(b'-') && digits(8..10)) {
-        return format("the date must be YYYY-MM-DD");
+        return format(DATE);
     }
     match byte(10) {
         None => return format("expected YYYY-MM-DDTHH:MM:SS followed by Z or ±HH:MM"),
@@ -177,11 +229,7 @@ fn explain(b: &[u8], error: time::error::Parse) -> TimeError {
     };
     let time_shape =
         digits(11..13) && byte(13) == Some(b':') && digits(14..16) && byte(16) == Some(b':') && digits(17..19);
-    // Where the offset starts: after the seconds and their fraction, if any.
-    let offset_at = {
-        let after_point = 19 + usize::from(byte(19) == Some(b'.'));
-        after_point + b.iter().skip(after_point).take_while(|c| c.is_ascii_digit()).count()
-    };
+    let offset_at = offset_at(b);
     match error {
         Parse::ParseFromDescription(Shape::InvalidComponent("year" | "month" | "day")) => not_a_day(),
         Parse::ParseFromDescription(_) if !time_shape => format("the time must be HH:MM:SS"),
@@ -203,7 +251,6 @@ fn explain(b: &[u8], error: time::error::Parse) -> TimeError {
         Parse::ParseFromDescription(_) => format("nothing may follow the offset"),
         Parse::TryFromParsed(TryFromParsed::ComponentRange(range)) => match range.name() {
             "year" | "month" | "day" => not_a_day(),
-            "second" if number(b, 17..19) == 60 => TimeError::LeapSecond,
             "hour" | "minute" | "second" => TimeError::TimeOfDay {
                 hour: number(b, 11..13) as u8,
                 minute: number(b, 14..16) as u8,
@@ -290,15 +337,26 @@ mod tests {
     }
 
     #[test]
-    fn leap_seconds() {
-        let before_2017 = Ok(1_483_228_799_999); // 2016-12-31T23:59:59.999Z
-        assert_eq!(ms("2016-12-31T23:59:60Z"), before_2017);
-        assert_eq!(ms("2016-12-31T23:59:60.5Z"), before_2017);
-        assert_eq!(ms("2017-01-01T07:59:60+08:00"), before_2017);
-        assert_eq!(ms("2024-05-31T23:59:60Z"), Ok(1_717_199_999_999)); // any month end
-        for text in ["2024-05-01T12:00:60Z", "2016-12-31T23:59:60+08:00", "2016-12-30T23:59:60Z"] {
-            assert_eq!(ms(text), Err(TimeError::LeapSecond), "{text}");
+    fn short_offsets_and_leap_seconds() {
+        let noon = Ok(1_714_564_800_000); // 2024-05-01T12:00:00Z
+        for text in ["2024-05-01T20:00:00+0800", "2024-05-01T20:00:00+08", "2024-05-01T07:30:00-0430"] {
+            assert_eq!(ms(text), noon, "{text}");
         }
+        assert_eq!(ms("2024-05-01T20:00:00.250+0800"), Ok(1_714_564_800_250));
+        // A second 60 is the next minute's first second, fraction kept.
+        let new_year_2017 = Ok(1_483_228_800_000);
+        assert_eq!(ms("2016-12-31T23:59:60Z"), new_year_2017);
+        assert_eq!(ms("2017-01-01T07:59:60+08:00"), new_year_2017);
+        assert_eq!(ms("2017-01-01T07:59:60+08"), new_year_2017);
+        assert_eq!(ms("2016-12-31T23:59:60.5Z"), Ok(1_483_228_800_500));
+        assert_eq!(ms("2024-05-01T11:59:60Z"), noon);
+        assert_eq!(ms("9999-12-31T15:59:60Z"), Err(TimeError::OutOfRange));
+        let error = |text: &str| parse_rfc3339(text).unwrap_err().to_string();
+        assert_eq!(error("2024-05-01T24:00:60Z"), "24:00:60 is not a time of day");
+        assert_eq!(error("2024-05-01T12:00:61Z"), "12:00:61 is not a time of day");
+        assert_eq!(error("2024-02-30T12:00:60+0800"), "2024-02-30 is not a calendar date");
+        assert!(error("2024-05-01T12:00:00+2400").ends_with("the offset must be between -23:59 and +23:59"));
+        assert!(error("2024-05-01T12:00:00+0860").ends_with("the offset must be between -23:59 and +23:59"));
     }
 
     #[test]
@@ -309,8 +367,8 @@ mod tests {
         };
         assert_eq!(problem("2024-05-01T12:00:00"), "a time zone offset (Z or ±HH:MM) is required");
         assert_eq!(problem("2024-05-01T12:00:00.250"), "a time zone offset (Z or ±HH:MM) is required");
-        for text in ["2024-05-01T20:00:00+0800", "2024-05-01T20:00:00+08", "2024-05-01T12:00:00UTC"] {
-            assert_eq!(problem(text), "the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)", "{text}");
+        for text in ["2024-05-01T20:00:00+080", "2024-05-01T20:00:00+8:00", "2024-05-01T12:00:00UTC"] {
+            assert_eq!(problem(text), "the offset must be Z, ±HH:MM, ±HHMM or ±HH (e.g. +08:00)", "{text}");
         }
         assert_eq!(problem("2024-05-01T12:00:00+24:00"), "the offset must be between -23:59 and +23:59");
         assert_eq!(problem("2024-05-01T12:00:00+08:60"), "the offset must be between -23:59 and +23:59");
@@ -325,7 +383,7 @@ mod tests {
         assert_eq!(problem("20240501T120000Z"), "the date must be YYYY-MM-DD");
         assert_eq!(problem("２０２４-05-01T12:00:00Z"), "the date must be YYYY-MM-DD");
         assert_eq!(problem("2024-05-01T12:00:00.Z"), "a decimal point must be followed by digits");
-        assert_eq!(problem("2024-05-01T12:00:00,5Z"), "the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)");
+        assert_eq!(problem("2024-05-01T12:00:00,5Z"), "the offset must be Z, ±HH:MM, ±HHMM or ±HH (e.g. +08:00)");
         assert_eq!(parse_rfc3339(" \t"), Err(TimeError::Empty));
         let error = |text: &str| parse_rfc3339(text).unwrap_err().to_string();
         assert_eq!(error("2023-02-29T12:00:00Z"), "2023-02-29 is not a calendar date");

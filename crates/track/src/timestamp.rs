@@ -30,8 +30,8 @@ pub enum TimeError {
 /// Accepted:
 /// - RFC 3339 with `Z` or an offset, as [`landtrace_domain::instant::parse_rfc3339`]
 ///   reads it: `2024-05-01T08:00:00+08:00`, `2024-05-01T00:00:00.250Z`; `t` or a
-///   space may stand for `T`; the offset is `Z`, `z` or `±HH:MM` (not `+0800` or
-///   `+08`); a leap second is 23:59:60 UTC only and counts as 23:59:59.999.
+///   space may stand for `T`; the offset is `Z`, `z`, `±HH:MM`, `±HHMM` or `±HH`; a
+///   second `60` (a leap second) counts as the first second of the next minute.
 /// - Unix seconds, optionally negative and with a fraction:
 ///   `1714521600`, `1714521600.25`.
 ///
@@ -104,11 +104,14 @@ mod tests {
         check("2024-05-01t12:00:00z", Ok(noon_utc));
         check("2024-05-01 12:00:00Z", Ok(noon_utc));
         check("2024-05-01T20:00:00+08:00", Ok(noon_utc));
+        check("2024-05-01T20:00:00+0800", Ok(noon_utc));
+        check("2024-05-01T20:00:00+08", Ok(noon_utc));
         check("2024-05-01T07:30:00-04:30", Ok(noon_utc));
         check("  2024-05-01T12:00:00Z ", Ok(noon_utc));
         check("2024-05-01T12:00:00.5Z", Ok(noon_utc + 500));
         check("2024-05-01T12:00:00.123999Z", Ok(noon_utc + 123));
-        check("2016-12-31T23:59:60Z", Ok(1_483_228_799_999));
+        check("2024-05-01T11:59:60Z", Ok(noon_utc));
+        check("2016-12-31T23:59:60.5Z", Ok(1_483_228_800_500));
         check("1970-01-01T00:00:00Z", Ok(0));
         check("1969-12-31T23:59:59Z", Ok(-1000));
         check("2000-02-29T00:00:00Z", Ok(951_782_400_000));
@@ -130,13 +133,15 @@ mod tests {
         check("", Err(TimeError::Empty));
         check("   ", Err(TimeError::Empty));
         check("2024-05-01T12:00:00", refused("a time zone offset (Z or ±HH:MM) is required"));
-        check("2024-05-01T12:00:00+0800", refused("the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)"));
-        check("2024-05-01T12:00:00+08", refused("the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)"));
-        check("2024-05-01T12:00:00+8:00", refused("the offset must be Z or ±HH:MM (+08:00, not +0800 or +08)"));
+        check("2024-05-01T12:00:00+8:00", refused("the offset must be Z, ±HH:MM, ±HHMM or ±HH (e.g. +08:00)"));
+        check("2024-05-01T12:00:00+080", refused("the offset must be Z, ±HH:MM, ±HHMM or ±HH (e.g. +08:00)"));
         check("2024-05-01T12:00:00.Z", refused("a decimal point must be followed by digits"));
         check("2024-05-01", refused("expected YYYY-MM-DDTHH:MM:SS followed by Z or ±HH:MM"));
         check("2024-05-01T12:00:00+24:00", refused("the offset must be between -23:59 and +23:59"));
-        check("2024-05-01T12:00:60Z", Err(TimeError::Rfc3339(Rfc3339Error::LeapSecond)));
+        check(
+            "2024-05-01T12:00:61Z",
+            Err(TimeError::Rfc3339(Rfc3339Error::TimeOfDay { hour: 12, minute: 0, second: 61 })),
+        );
         check(
             "2024-05-01T24:00:00Z",
             Err(TimeError::Rfc3339(Rfc3339Error::TimeOfDay { hour: 24, minute: 0, second: 0 })),
