@@ -161,9 +161,9 @@ fn offset_at(b: &[u8]) -> usize {
 /// The offset of `b` as `±HH:MM`, if it is written `±HHMM` or `±HH`.
 fn short_offset(b: &[u8]) -> Option<[u8; 6]> {
     let digit = |c: &u8| c.is_ascii_digit();
-    match b.get(offset_at(b)..)? {
-        &[sign @ (b'+' | b'-'), h1, h2] if [h1, h2].iter().all(digit) => Some([sign, h1, h2, b':', b'0', b'0']),
-        &[sign @ (b'+' | b'-'), h1, h2, m1, m2] if [h1, h2, m1, m2].iter().all(digit) => {
+    match *b.get(offset_at(b)..)? {
+        [sign @ (b'+' | b'-'), h1, h2] if [h1, h2].iter().all(digit) => Some([sign, h1, h2, b':', b'0', b'0']),
+        [sign @ (b'+' | b'-'), h1, h2, m1, m2] if [h1, h2, m1, m2].iter().all(digit) => {
             Some([sign, h1, h2, b':', m1, m2])
         }
         _ => None,
