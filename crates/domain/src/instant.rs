@@ -139,6 +139,7 @@ pub fn parse_rfc3339(text: &str) -> Result<Instant, TimeError> {
 
 /// The instant `parsed` (read from `b`), `extra_second` later, if `b` separates date
 /// and time with `T`, `t` or a space and the county day is in years 0001-9999.
+#[inline]
 fn finish(b: &[u8], parsed: OffsetDateTime, extra_second: i64) -> Result<Instant, TimeError> {
     // The `time` crate takes any one byte between date and time (RFC 3339 names `T`
     // and allows a space); we take `T`, `t` and a space only.
