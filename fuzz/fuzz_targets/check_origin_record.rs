@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use landtrace_domain::trace::{Divisions, NAME_VARIANTS_CSV, RecordContext, check_origin_record};
+use landtrace_domain::traceability::{Divisions, NAME_VARIANTS_CSV, RecordContext, check_origin_record};
 use landtrace_domain::{Date, LayerKind, validate_properties};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

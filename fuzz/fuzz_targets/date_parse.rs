@@ -6,7 +6,7 @@
 #![no_main]
 
 use landtrace_domain::Date;
-use landtrace_domain::trace::parse_date_lenient;
+use landtrace_domain::traceability::parse_date_lenient;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

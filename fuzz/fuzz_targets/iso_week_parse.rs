@@ -3,7 +3,7 @@
 //! contains its Monday and Sunday, and `next`/`previous` undo each other.
 #![no_main]
 
-use landtrace_domain::trace::IsoWeek;
+use landtrace_domain::traceability::IsoWeek;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

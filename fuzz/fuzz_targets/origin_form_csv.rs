@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 use landtrace_domain::Date;
-use landtrace_domain::trace::{Divisions, NAME_VARIANTS_CSV, RecordContext, check_origin_record};
+use landtrace_domain::traceability::{Divisions, NAME_VARIANTS_CSV, RecordContext, check_origin_record};
 use landtrace_formats::{CsvEncoding, decode, parse_origin_form};
 use libfuzzer_sys::fuzz_target;
 

@@ -7,7 +7,7 @@
 
 use landtrace_domain::TruckBanQuery;
 use landtrace_domain::truck_ban::decide;
-use landtrace_domain::truck_pass_record::pass_from_record;
+use landtrace_domain::truck_ban::pass_record::pass_from_record;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

@@ -1,10 +1,10 @@
 //! The clock, read in one place: the county's calendar day and the current
 //! instant as text. The domain takes dates as arguments and never reads a clock;
 //! the conversion to the county's day (Asia/Shanghai, a fixed UTC+8) is the
-//! domain's ([`landtrace_domain::instant`]).
+//! domain's ([`landtrace_domain::units::instant`]).
 
 use landtrace_domain::Date;
-use landtrace_domain::instant::Instant;
+use landtrace_domain::units::instant::Instant;
 
 /// Now, to the whole second.
 fn now() -> Instant {
@@ -36,7 +36,7 @@ mod tests {
         // UTC+8: the county's day is the UTC day or the one after it.
         assert!(today == utc_day || today == Date::from_epoch_days(utc_day.epoch_days() + 1).unwrap(), "{today} {now}");
         // What is written is what the one parser reads back.
-        let read = landtrace_domain::instant::parse_rfc3339(&now).unwrap();
+        let read = landtrace_domain::units::instant::parse_rfc3339(&now).unwrap();
         assert_eq!(read.to_rfc3339_utc(), now);
     }
 }

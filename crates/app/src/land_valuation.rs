@@ -4,8 +4,8 @@
 //! serves the HTTP API and `landtrace check valuation`.
 
 use geo::{BoundingRect, Geometry, Intersects, MultiPolygon};
-use landtrace_domain::prices::{Grade, GradeSystem};
-use landtrace_domain::valuation::{GradePart, UseRequest, Valuation, benchmark_valuation};
+use landtrace_domain::land::prices::{Grade, GradeSystem};
+use landtrace_domain::land::valuation::{GradePart, UseRequest, Valuation, benchmark_valuation};
 use landtrace_domain::{Date, LayerKind, SquareMetres};
 use landtrace_formats::ParcelRow;
 use landtrace_spatial::{Crs, geometry_to_wgs84, split_by_zones, validate_parcel};

@@ -11,7 +11,7 @@
 //!   with its audit rows. So every door accepts and refuses exactly the same inputs,
 //!   with the same messages;
 //! - [`origin_records`]: the origin-point records of 临政办发〔2023〕19号 as a use
-//!   case: the rule checks of `landtrace_domain::trace` joined with what they need
+//!   case: the rule checks of `landtrace_domain::traceability` joined with what they need
 //!   from the stored data (division names, the county boundary) and the stamps a
 //!   write adds;
 //! - [`origin_views`]: origin-point records as clients see them (public or personal

@@ -6,7 +6,7 @@
 //! fails nothing is stored and every failing row is reported.
 
 use landtrace_domain::Date;
-use landtrace_domain::trace::{Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, ThresholdCheck, ledger};
+use landtrace_domain::traceability::{Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, ThresholdCheck, ledger};
 use landtrace_formats::origin_csv::{CsvEncoding, decode, parse_origin_form};
 use landtrace_spatial::Crs;
 use landtrace_store::{Actor, Feature, NewFeature};

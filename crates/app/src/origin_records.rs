@@ -1,5 +1,5 @@
 //! Origin-point records (临政办发〔2023〕19号) as a use case: the rule checks of
-//! `landtrace_domain::trace` joined with what they need from the stored data (the
+//! `landtrace_domain::traceability` joined with what they need from the stored data (the
 //! division names, the county boundary) and the stamps a write adds.
 //!
 //! Every door that writes records (`POST /api/trace/records`, `POST
@@ -10,7 +10,7 @@
 use geo::{Geometry, Point};
 use landtrace_domain::LayerKind;
 use landtrace_domain::county::COUNTY_ADCODE;
-use landtrace_domain::trace::{CheckedRecord, Divisions, FieldProblem, NAME_VARIANTS_CSV, RecordContext};
+use landtrace_domain::traceability::{CheckedRecord, Divisions, FieldProblem, NAME_VARIANTS_CSV, RecordContext};
 use landtrace_spatial::{Crs, LonLat};
 use landtrace_store::{Actor, Feature, NewFeature};
 use serde_json::{Map, Value};
@@ -107,7 +107,7 @@ fn check(
     };
     // The position is checked here (with its coordinates in the message), not by the domain check.
     let ctx = RecordContext { divisions, inside_county: true, today: today_in_county() };
-    let checked = match landtrace_domain::trace::check_origin_record(fields, &ctx) {
+    let checked = match landtrace_domain::traceability::check_origin_record(fields, &ctx) {
         Ok(c) => Some(c),
         Err(mut e) => {
             problems.append(&mut e);

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use geo::Geometry;
-use landtrace_domain::trace::{Divisions, UPDATE_RULES, UPDATE_RULES_SOURCE, UpdateCycles, due, product_industry};
+use landtrace_domain::traceability::{
+    Divisions, UPDATE_RULES, UPDATE_RULES_SOURCE, UpdateCycles, due, product_industry,
+};
 use landtrace_domain::{Date, LayerKind, public_properties};
 use landtrace_store::Feature;
 use serde::Serialize;
@@ -45,13 +47,17 @@ fn industrialised(props: &Map<String, Value>) -> bool {
 }
 
 /// The due status of a stored record on `as_of` (None without any date).
-pub fn due_of(props: &Map<String, Value>, cycles: &UpdateCycles, as_of: Date) -> Option<landtrace_domain::trace::Due> {
+pub fn due_of(
+    props: &Map<String, Value>,
+    cycles: &UpdateCycles,
+    as_of: Date,
+) -> Option<landtrace_domain::traceability::Due> {
     let product = text(props, "product")?;
     Some(due(product, product_industry(product).or_else(|| industry_of(props)), last_update(props)?, as_of, cycles))
 }
 
-fn industry_of(props: &Map<String, Value>) -> Option<landtrace_domain::trace::Industry> {
-    use landtrace_domain::trace::Industry;
+fn industry_of(props: &Map<String, Value>) -> Option<landtrace_domain::traceability::Industry> {
+    use landtrace_domain::traceability::Industry;
     match text(props, "industry")? {
         "种植业" => Some(Industry::Planting),
         "畜牧业" => Some(Industry::Livestock),
@@ -61,11 +67,11 @@ fn industry_of(props: &Map<String, Value>) -> Option<landtrace_domain::trace::In
 }
 
 /// The threshold flag of a stored record.
-pub fn threshold_of(props: &Map<String, Value>) -> Option<landtrace_domain::trace::ThresholdCheck> {
+pub fn threshold_of(props: &Map<String, Value>) -> Option<landtrace_domain::traceability::ThresholdCheck> {
     let product = text(props, "product")?;
     let scale = props.get("scale").and_then(Value::as_f64)?;
     let unit = text(props, "scale_unit").unwrap_or("");
-    Some(landtrace_domain::trace::threshold(
+    Some(landtrace_domain::traceability::threshold(
         product,
         product_industry(product).or_else(|| industry_of(props)),
         scale,
@@ -117,7 +123,7 @@ impl RecordFilter {
             && eq(&self.subject_type, "subject_type")
             && self.overdue.is_none_or(|want| {
                 let overdue = due_of(p, cycles, as_of)
-                    .is_some_and(|d| matches!(d.status, landtrace_domain::trace::DueStatus::Overdue));
+                    .is_some_and(|d| matches!(d.status, landtrace_domain::traceability::DueStatus::Overdue));
                 overdue == want
             })
     }
@@ -152,7 +158,7 @@ pub fn due_report(records: &[Arc<Feature>], divisions: &Divisions, cycles: &Upda
             undated += 1;
             continue;
         };
-        if matches!(d.status, landtrace_domain::trace::DueStatus::Overdue) {
+        if matches!(d.status, landtrace_domain::traceability::DueStatus::Overdue) {
             by_town.entry(text(p, "township_code").unwrap_or("").to_owned()).or_default().push(OverdueRecord {
                 id: f.id,
                 subject_name: text(p, "subject_name").unwrap_or("").to_owned(),

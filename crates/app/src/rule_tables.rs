@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use landtrace_domain::sponge::{CaptureCurve, RunoffCoefficients};
-use landtrace_domain::trace::UpdateCycles;
+use landtrace_domain::traceability::UpdateCycles;
 
 /// The rule tables in force.
 #[derive(Debug, Clone)]

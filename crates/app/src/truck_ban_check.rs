@@ -6,11 +6,11 @@
 
 use geo::{Closest, ClosestPoint, Coord, Geometry, Point};
 use landtrace_domain::LayerKind;
+use landtrace_domain::truck_ban::pass_record::pass_from_record;
 use landtrace_domain::truck_ban::{
     BOUNDARY_ROAD_TOLERANCE_M, FREIGHT_SOURCES_DOCUMENT, LocalDateTime, Pass, TruckBanQuery, Vehicle, decide,
     normalize_plate,
 };
-use landtrace_domain::truck_pass_record::pass_from_record;
 use landtrace_spatial::LonLat;
 use landtrace_store::{Store, StoreError};
 use serde_json::{Value, json};

@@ -21,7 +21,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use landtrace_domain::LayerKind;
-use landtrace_domain::trace::{Divisions, FieldProblem};
+use landtrace_domain::traceability::{Divisions, FieldProblem};
 use landtrace_store::{Actor, Feature, NewFeature, Store, StoreError};
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use landtrace_app::write_path;
 use landtrace_domain::LayerKind;
-use landtrace_domain::trace::IsoWeek;
+use landtrace_domain::traceability::IsoWeek;
 use landtrace_formats::CsvEncoding;
 use landtrace_spatial::Crs;
 use landtrace_store::Actor;

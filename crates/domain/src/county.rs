@@ -10,7 +10,7 @@ pub const TIME_ZONE: &str = "Asia/Shanghai";
 
 /// Offset of [`TIME_ZONE`] from UTC in minutes. China has kept UTC+8 all year, without
 /// daylight saving, since 1991, so this fixed offset stands for the zone and no
-/// time-zone database is needed ([`crate::instant`]).
+/// time-zone database is needed ([`crate::units::instant`]).
 pub const UTC_OFFSET_MINUTES: i32 = 8 * 60;
 
 #[cfg(test)]

@@ -11,17 +11,17 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::area::{Mu, SquareMetres};
-use crate::citation::without_whitespace;
-use crate::compensation::compensation;
 use crate::consolidation::{self, Attachments, ProjectType, consolidation_compensation};
-use crate::date::Date;
 use crate::expropriation::PROJECTS;
-use crate::expropriation_timeline::expropriation_timeline;
-use crate::money::Money;
-use crate::prices::{Grade, GradeSystem};
+use crate::expropriation::compensation::compensation;
+use crate::expropriation::timeline::expropriation_timeline;
+use crate::land::prices::{Grade, GradeSystem};
+use crate::land::valuation::{GradePart, UseRequest, benchmark_valuation};
 use crate::truck_ban;
-use crate::valuation::{GradePart, UseRequest, benchmark_valuation};
+use crate::units::area::{Mu, SquareMetres};
+use crate::units::citation::without_whitespace;
+use crate::units::date::Date;
+use crate::units::money::Money;
 
 /// The excerpts: (document, file name, text).
 const EXCERPTS: [(&str, &str, &str); 7] = [
@@ -332,8 +332,10 @@ mod tests {
         );
         assert!(not_found[0].contains("十一、奖励办法"));
         // Attributed to the wrong document: found in the gazette, but not in its own.
-        let wrong =
-            Quote { document: "临政发〔2023〕9号".into(), ..quote("x", "", crate::compensation::BONUS_TEXT) };
+        let wrong = Quote {
+            document: "临政发〔2023〕9号".into(),
+            ..quote("x", "", crate::expropriation::compensation::BONUS_TEXT)
+        };
         assert_eq!(missing(&[wrong]).len(), 1);
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! - **Numeric ranges** ([`NumberRange`]): every number a record or request carries has
 //!   a range. Where the rules give one it lives beside the rule (land grades in
-//!   [`crate::prices`], the capture ratio in [`crate::sponge`], the yes/no flag of
-//!   [`crate::trace::record`]) and says so ([`RangeBasis::Rule`]); elsewhere it is a
+//!   [`crate::land::prices`], the capture ratio in [`crate::sponge`], the yes/no flag of
+//!   [`crate::traceability::record`]) and says so ([`RangeBasis::Rule`]); elsewhere it is a
 //!   generous physical sanity bound kept here ([`RangeBasis::Limit`]): an input limit
 //!   that refuses typing errors and hostile values such as `1e308`, not a gazette rule.
 //!   Non-finite numbers never pass.
@@ -490,9 +490,9 @@ mod tests {
             assert!(!r.contains(1e308) && !r.contains(-1.0), "{r:?}");
         }
         // The two ground-area bounds describe the same area.
-        assert!((GROUND_AREA_MU.max * crate::area::M2_PER_MU / GROUND_AREA_M2.max - 1.0).abs() < 1e-9);
+        assert!((GROUND_AREA_MU.max * crate::units::area::M2_PER_MU / GROUND_AREA_M2.max - 1.0).abs() < 1e-9);
         // The 万元/亩 bound is the 元/m² bound converted (× 666.67 / 10 000), rounded up.
-        let converted = LAND_PRICE_YUAN_PER_M2.max * crate::area::M2_PER_MU / 10_000.0;
+        let converted = LAND_PRICE_YUAN_PER_M2.max * crate::units::area::M2_PER_MU / 10_000.0;
         assert!(LAND_PRICE_WAN_YUAN_PER_MU.max >= converted && LAND_PRICE_WAN_YUAN_PER_MU.max < converted + 100.0);
     }
 

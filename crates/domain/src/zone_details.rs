@@ -8,10 +8,10 @@
 use serde_json::{Map, Value, json};
 
 use crate::expropriation;
-use crate::layers::LayerKind;
-use crate::prices::{self, Grade, GradeSystem};
+use crate::land::prices::{self, Grade, GradeSystem};
+use crate::schema::layers::LayerKind;
+use crate::schema::validate::integer_value;
 use crate::truck_ban;
-use crate::validate::integer_value;
 
 /// Extra JSON for a hit on a feature of `kind` with properties `props`, or `None` if
 /// the layer has no rule details. Never fails: a record the rules do not know (a
@@ -109,7 +109,7 @@ fn expropriation_details(props: &Map<String, Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::tests::props;
+    use crate::schema::validate::tests::props;
 
     #[test]
     fn urban_grade_zone_lists_the_prices_of_its_grade() {

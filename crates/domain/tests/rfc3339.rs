@@ -5,8 +5,8 @@
 mod table;
 
 use landtrace_domain::Date;
-use landtrace_domain::instant::parse_rfc3339;
 use landtrace_domain::truck_ban::{LocalDateTime, TruckBanQuery};
+use landtrace_domain::units::instant::parse_rfc3339;
 
 /// The county's day and second of day of `unix_ms` (UTC+8), computed by hand.
 fn county_time(unix_ms: i64) -> (Date, u32) {

@@ -1,11 +1,11 @@
-//! The weekly dispatch ledger (`landtrace_domain::trace::Ledger`) as the pages a
+//! The weekly dispatch ledger (`landtrace_domain::traceability::Ledger`) as the pages a
 //! person opens: a spreadsheet (CSV) and a self-contained printable page (HTML)
 //! after the form of 附件3. Presentation only; the counts are the domain's.
 
 use std::fmt::Write as _;
 
-use landtrace_domain::layers::KEY_PRODUCTS;
-use landtrace_domain::trace::{LEDGER_TITLE, Ledger, ProductCount, change_text, date_zh};
+use landtrace_domain::schema::layers::KEY_PRODUCTS;
+use landtrace_domain::traceability::{LEDGER_TITLE, Ledger, ProductCount, change_text, date_zh};
 
 use crate::report_csv::CsvTable;
 
@@ -156,7 +156,7 @@ pub fn ledger_html(ledger: &Ledger) -> String {
 mod tests {
     use super::*;
     use landtrace_domain::Date;
-    use landtrace_domain::trace::{IsoWeek, LedgerRecord, ledger};
+    use landtrace_domain::traceability::{IsoWeek, LedgerRecord, ledger};
 
     fn rec(township: &str, product: &str, subject: &str, collected_on: Option<(u16, u8, u8)>) -> LedgerRecord {
         LedgerRecord {

@@ -8,7 +8,7 @@
 //! - [`parse_origin_form`] maps the form's Chinese column headers (or the English
 //!   field names of the `origin_points` layer) to field names and returns one
 //!   [`FormRow`] per data row, values as the strings in the cells. Checking them is
-//!   the domain's job (`landtrace_domain::trace::check_origin_record`).
+//!   the domain's job (`landtrace_domain::traceability::check_origin_record`).
 //!
 //! Line numbers are 1-based physical lines of the file, so a person can find the row
 //! in a text editor; a quoted cell with line breaks makes its row span several lines

@@ -2,7 +2,7 @@
 //! due report, weekly ledger and spreadsheet import shared by the HTTP routes and
 //! the command line.
 //!
-//! The rules themselves live in `landtrace_domain::trace`, their checks of a write
+//! The rules themselves live in `landtrace_domain::traceability`, their checks of a write
 //! in `landtrace_app` (the one write path); this module brings them together with
 //! the server's state (cached division names, the catalogue, the CPU pool).
 
@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use landtrace_app::Rulebooks;
 use landtrace_app::origin_records::divisions_from;
 use landtrace_domain::LayerKind;
-use landtrace_domain::trace::{Divisions, IsoWeek, Ledger};
+use landtrace_domain::traceability::{Divisions, IsoWeek, Ledger};
 use landtrace_formats::origin_csv::CsvEncoding;
 use landtrace_spatial::Crs;
 use landtrace_store::{Actor, Feature, IdempotencyKey, NewFeature};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use landtrace_domain::trace::Divisions;
+use landtrace_domain::traceability::Divisions;
 use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_store::{Actor, ChangeEvent, ChangeFeed, IdempotencyKey, NewFeature, Outcome, Store, StoreError};
 use landtrace_tiles::TileSets;

@@ -156,7 +156,7 @@ fn divisions(
 }
 
 fn benchmark_prices() -> Vec<NewFeature> {
-    landtrace_domain::prices::price_rows()
+    landtrace_domain::land::prices::price_rows()
         .map(|row| NewFeature { geometry: None, properties: row.to_properties() })
         .collect()
 }

@@ -2,7 +2,7 @@
 //! read to unix milliseconds by the hand-written parser of the track crate before
 //! issue 12 (`rfc3339/hand_written.rs`), by `jiff` and by `time`, and by the parser
 //! the project uses now (`landtrace_track::parse_time_ms`, which reads RFC 3339 with
-//! `landtrace_domain::instant::parse_rfc3339`, built on `time`).
+//! `landtrace_domain::units::instant::parse_rfc3339`, built on `time`).
 //!
 //! Run with `cargo bench -p landtrace-track --bench rfc3339`; criterion reports
 //! timestamps per second (elements/s). Before the timing, every parser's answer is

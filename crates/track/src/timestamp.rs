@@ -1,11 +1,11 @@
 //! Fix times: RFC 3339 with an offset, or unix seconds, to unix milliseconds.
 //!
 //! RFC 3339 is read by the project's one parser,
-//! [`landtrace_domain::instant::parse_rfc3339`], the same as the truck-ban query
+//! [`landtrace_domain::units::instant::parse_rfc3339`], the same as the truck-ban query
 //! reads its `at` (its documentation lists the accepted forms). Unix seconds are a
 //! form of the track files only.
 
-use landtrace_domain::instant::{self, parse_rfc3339};
+use landtrace_domain::units::instant::{self, parse_rfc3339};
 
 /// Why a time was rejected by [`parse_time_ms`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,7 +28,7 @@ pub enum TimeError {
 /// Parses a fix time to milliseconds since the Unix epoch (UTC).
 ///
 /// Accepted:
-/// - RFC 3339 with `Z` or an offset, as [`landtrace_domain::instant::parse_rfc3339`]
+/// - RFC 3339 with `Z` or an offset, as [`landtrace_domain::units::instant::parse_rfc3339`]
 ///   reads it: `2024-05-01T08:00:00+08:00`, `2024-05-01T00:00:00.250Z`; `t` or a
 ///   space may stand for `T`; the offset is `Z`, `z`, `±HH:MM`, `±HHMM` or `±HH`; a
 ///   second `60` (a leap second) counts as the first second of the next minute.
@@ -87,7 +87,7 @@ fn unix_seconds(bytes: &[u8]) -> Result<i64, TimeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use landtrace_domain::instant::TimeError as Rfc3339Error;
+    use landtrace_domain::units::instant::TimeError as Rfc3339Error;
 
     fn check(text: &str, expected: Result<i64, TimeError>) {
         assert_eq!(parse_time_ms(text), expected, "{text:?}");

@@ -6,8 +6,9 @@
 #[path = "../../domain/tests/rfc3339/table.rs"]
 mod table;
 
+use landtrace_domain::Date;
 use landtrace_domain::truck_ban::LocalDateTime;
-use landtrace_domain::{Date, instant};
+use landtrace_domain::units::instant;
 use landtrace_spatial::Crs;
 use landtrace_track::{FixReader, TrackError, parse_time_ms};
 

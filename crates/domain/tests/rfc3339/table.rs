@@ -1,5 +1,5 @@
 //! The table of date-time texts that every door reading a date-time must answer
-//! alike: the one parser (`landtrace_domain::instant::parse_rfc3339`), the truck-ban
+//! alike: the one parser (`landtrace_domain::units::instant::parse_rfc3339`), the truck-ban
 //! query (`LocalDateTime`, `POST /api/truck-ban/check`) and the GPS track readers
 //! (CSV, GPX, GeoJSON; `POST /api/truck-ban/track`).
 //!

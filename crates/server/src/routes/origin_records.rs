@@ -11,10 +11,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use landtrace_domain::layers::{
+use landtrace_domain::schema::layers::{
     INDUSTRIES, KEY_PRODUCTS, PRODUCT_VALUES, PRODUCTION_MODES, SCALE_UNITS, SUBJECT_TYPES,
 };
-use landtrace_domain::trace::{IsoWeek, TRACE_MEANS};
+use landtrace_domain::traceability::{IsoWeek, TRACE_MEANS};
 use landtrace_domain::{Date, LayerKind};
 use landtrace_formats::origin_csv::CsvEncoding;
 use landtrace_spatial::Crs;
@@ -58,7 +58,7 @@ pub async fn options(State(state): State<AppState>) -> Result<Json<Value>, AppEr
         "production_modes": PRODUCTION_MODES,
         "trace_means": TRACE_MEANS,
         "townships": townships,
-        "source": landtrace_domain::trace::DOCUMENT,
+        "source": landtrace_domain::traceability::DOCUMENT,
     })))
 }
 
@@ -150,7 +150,7 @@ pub async fn one(
     Ok(Json(record_json(&f, View { personal, divisions: &divisions, cycles: &state.rules.cycles, as_of })))
 }
 
-fn problems_response(problems: Vec<landtrace_domain::trace::FieldProblem>) -> Response {
+fn problems_response(problems: Vec<landtrace_domain::traceability::FieldProblem>) -> Response {
     let summary: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
     (
         StatusCode::BAD_REQUEST,

@@ -25,7 +25,7 @@ pub struct CheckRequest {
     pub lat: f64,
     /// CRS of lon/lat (default EPSG:4326).
     pub crs: Option<String>,
-    /// The instant, RFC 3339 with `Z` or `±HH:MM` (`landtrace_domain::instant`).
+    /// The instant, RFC 3339 with `Z` or `±HH:MM` (`landtrace_domain::units::instant`).
     pub at: String,
     /// The vehicle: `class` or `length_mm` + `total_mass_kg`, `body`, `energy`,
     /// `purpose`, `plate`.

@@ -23,9 +23,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
-use crate::truck_ban_time::LocalDateTime;
-use crate::truck_ban_vehicle::normalize_plate;
+use crate::truck_ban::time::LocalDateTime;
+use crate::truck_ban::vehicle::normalize_plate;
+use crate::units::date::Date;
 
 /// Minutes in a day.
 const DAY_MINUTES: u16 = 24 * 60;

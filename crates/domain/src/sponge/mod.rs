@@ -17,12 +17,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::input_limits::{self, NumberRange};
-use crate::trace::{csv_column, csv_records};
+use crate::traceability::{csv_column, csv_records};
 
 /// `data/sponge/runoff-coefficients.csv`: `surface,name,phi,min,max,source`.
-pub const RUNOFF_COEFFICIENTS_CSV: &str = include_str!("../../../data/sponge/runoff-coefficients.csv");
+pub const RUNOFF_COEFFICIENTS_CSV: &str = include_str!("../../../../data/sponge/runoff-coefficients.csv");
 /// `data/sponge/design-rainfall.csv`: `percent,depth_mm,label` (illustrative, labelled `assumption`).
-pub const DESIGN_RAINFALL_CSV: &str = include_str!("../../../data/sponge/design-rainfall.csv");
+pub const DESIGN_RAINFALL_CSV: &str = include_str!("../../../../data/sponge/design-rainfall.csv");
 
 /// Facility kinds that convey water and store none (排水管网, 泄洪通道).
 const CONVEYANCE_KINDS: [&str; 2] = ["排水管网", "泄洪通道"];

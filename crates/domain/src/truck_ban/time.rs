@@ -2,7 +2,7 @@
 //!
 //! The ban hours of 临政发〔2023〕5号 are wall-clock hours in 临猗县, which keeps
 //! UTC+8 all year (no daylight saving). [`LocalDateTime::parse_rfc3339`] reads the
-//! text with the project's one RFC 3339 parser, [`crate::instant::parse_rfc3339`]
+//! text with the project's one RFC 3339 parser, [`crate::units::instant::parse_rfc3339`]
 //! (its documentation lists the accepted forms: `Z`/`z`, `±HH:MM`, `±HHMM` or `±HH`,
 //! `T`/`t`/space, a second `60` read as the next minute's first), and converts it to
 //! that local time, so
@@ -17,10 +17,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::date::Date;
-pub use crate::instant::TimeError;
-use crate::instant::{Instant, parse_rfc3339};
 use crate::truck_ban::UTC_OFFSET_MINUTES;
+use crate::units::date::Date;
+pub use crate::units::instant::TimeError;
+use crate::units::instant::{Instant, parse_rfc3339};
 
 /// A wall-clock time in Asia/Shanghai (UTC+8): a calendar day and the seconds since
 /// its local midnight (0-86 399).
@@ -44,7 +44,7 @@ impl LocalDateTime {
         Ok(LocalDateTime { date, second_of_day })
     }
 
-    /// Parses an RFC 3339 date-time with `Z` or an offset ([`crate::instant::parse_rfc3339`])
+    /// Parses an RFC 3339 date-time with `Z` or an offset ([`crate::units::instant::parse_rfc3339`])
     /// and converts it to Asia/Shanghai.
     pub fn parse_rfc3339(text: &str) -> Result<LocalDateTime, TimeError> {
         parse_rfc3339(text).map(LocalDateTime::at)

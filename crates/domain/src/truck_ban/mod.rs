@@ -8,22 +8,28 @@
 //! time (the order of checks is documented in its module, `truck_ban_decide.rs`).
 //! The parts live in their own files and are re-exported here:
 //!
-//! - `truck_ban_time.rs`: [`LocalDateTime`], RFC 3339 instants ([`crate::instant`])
+//! - `truck_ban_time.rs`: [`LocalDateTime`], RFC 3339 instants ([`crate::units::instant`])
 //!   read in Asia/Shanghai;
 //! - `truck_ban_vehicle.rs`: [`Vehicle`], [`VehicleClass`] (GA 802-2019), body,
 //!   energy, purpose;
 //! - `truck_ban_pass.rs`: [`Pass`] (通行证) and [`Pass::valid_at`];
 //! - `truck_ban_decide.rs`: [`TruckBanQuery`] → [`decide`] → [`Decision`].
 
+pub(crate) mod decide;
+pub(crate) mod pass;
+pub mod pass_record;
+pub(crate) mod time;
+pub(crate) mod vehicle;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::date::Date;
+use crate::units::date::Date;
 
-pub use crate::truck_ban_decide::{Decision, Ground, Note, Penalty, TruckBanQuery, decide, in_ban_hours, in_force};
-pub use crate::truck_ban_pass::{DailyWindow, Pass, PassArea, PassError, PassInvalid, PassSource};
-pub use crate::truck_ban_time::{LocalDateTime, TimeError};
-pub use crate::truck_ban_vehicle::{
+pub use crate::truck_ban::decide::{Decision, Ground, Note, Penalty, TruckBanQuery, decide, in_ban_hours, in_force};
+pub use crate::truck_ban::pass::{DailyWindow, Pass, PassArea, PassError, PassInvalid, PassSource};
+pub use crate::truck_ban::time::{LocalDateTime, TimeError};
+pub use crate::truck_ban::vehicle::{
     Body, Energy, HEAVY_MIN_MASS_KG, MEDIUM_MIN_LENGTH_MM, MEDIUM_MIN_MASS_KG, MINI_MAX_LENGTH_MM, MINI_MAX_MASS_KG,
     Purpose, Vehicle, VehicleClass, VehicleError, VehicleSize, normalize_plate,
 };
@@ -266,7 +272,7 @@ pub fn rule_summary() -> Value {
 mod tests {
     use super::*;
 
-    const GAZETTE: &str = include_str!("../../../data/gazette/linyi-gazette-2023-02-L89-126.txt");
+    const GAZETTE: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L89-126.txt");
 
     /// The gazette line of a clause: `- (一) text；` / `text。` (the extraction puts
     /// list items on lines of their own).

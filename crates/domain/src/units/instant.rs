@@ -43,7 +43,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::county::UTC_OFFSET_MINUTES;
-use crate::date::{Date, DateError};
+use crate::units::date::{Date, DateError};
 
 const DAY_SECONDS: i64 = 86_400;
 const OFFSET_SECONDS: i64 = UTC_OFFSET_MINUTES as i64 * 60;
@@ -115,7 +115,7 @@ impl fmt::Debug for Instant {
 /// fraction, truncated; a second `60` read as the next minute's first second).
 ///
 /// ```
-/// use landtrace_domain::instant::{TimeError, parse_rfc3339};
+/// use landtrace_domain::units::instant::{TimeError, parse_rfc3339};
 /// let t = parse_rfc3339("2023-06-01T06:00:00+08:00").unwrap();
 /// assert_eq!(t, parse_rfc3339("2023-05-31T22:00:00Z").unwrap());
 /// assert_eq!(t, parse_rfc3339("2023-06-01T06:00:00+0800").unwrap());

@@ -13,9 +13,9 @@ use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use super::divisions::Divisions;
-use crate::date::Date;
 use crate::input_limits::{self, NumberRange};
-use crate::layers::{ACCURACY_VALUES, PRODUCT_VALUES, PRODUCTION_MODES, SCALE_UNITS, SUBJECT_TYPES};
+use crate::schema::layers::{ACCURACY_VALUES, PRODUCT_VALUES, PRODUCTION_MODES, SCALE_UNITS, SUBJECT_TYPES};
+use crate::units::date::Date;
 
 /// The six traceability means of 四、采集内容 (追溯方式, several may be chosen).
 pub const TRACE_MEANS: [&str; 6] = ["承诺达标合格证", "追溯码", "耳标", "动物检疫合格证", "包装标识", "其他"];
@@ -967,8 +967,8 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::KEY_PRODUCTS;
-    use crate::trace::divisions::tests::county;
+    use crate::schema::layers::KEY_PRODUCTS;
+    use crate::traceability::divisions::tests::county;
     use serde_json::json;
 
     fn obj(v: Value) -> Map<String, Value> {
@@ -1164,7 +1164,7 @@ mod tests {
 
     #[test]
     fn checked_records_pass_the_layer_schema() {
-        use crate::layers::LayerKind;
+        use crate::schema::layers::LayerKind;
         for name in STORED_FIELDS.iter().chain(["created_at", "created_by", "updated_at", "updated_by"].iter()) {
             assert!(LayerKind::OriginPoints.field(name).is_some(), "{name}");
         }
@@ -1177,7 +1177,7 @@ mod tests {
         v["trace_means"] = json!("追溯码;包装标识");
         v["grid_officer_phone"] = json!("0359-4028132");
         let r = check(v).unwrap();
-        crate::validate::validate_properties(LayerKind::OriginPoints, &r.properties).unwrap();
+        crate::schema::validate::validate_properties(LayerKind::OriginPoints, &r.properties).unwrap();
         assert!(r.threshold.mandatory);
     }
 

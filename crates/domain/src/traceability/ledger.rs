@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::week::IsoWeek;
-use crate::date::Date;
-use crate::layers::KEY_PRODUCTS;
+use crate::schema::layers::KEY_PRODUCTS;
+use crate::units::date::Date;
 
 /// The ledger's title (附件3).
 pub const LEDGER_TITLE: &str = "产地溯源信息采集系统（数字地图）每周调度台账";

@@ -8,9 +8,12 @@
 //! Periods, freezes and compensation follow from these records; they are computed
 //! elsewhere.
 
+pub mod compensation;
+pub mod timeline;
+
 use serde::Serialize;
 
-use crate::date::Date;
+use crate::units::date::Date;
 
 /// Date of both decisions (2023 年 6 月 29 日).
 pub const DECISION_DATE: Date = Date::ymd(2023, 6, 29);
@@ -110,8 +113,8 @@ pub fn known_decision_numbers() -> Vec<&'static str> {
 mod tests {
     use super::*;
 
-    const GAZETTE_10: &str = include_str!("../../../data/gazette/linyi-gazette-2023-02-L1422-1466.txt");
-    const GAZETTE_11: &str = include_str!("../../../data/gazette/linyi-gazette-2023-02-L1596-1640.txt");
+    const GAZETTE_10: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1422-1466.txt");
+    const GAZETTE_11: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1596-1640.txt");
 
     #[test]
     fn records_match_the_gazette() {

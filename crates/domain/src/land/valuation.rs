@@ -3,7 +3,7 @@
 //! A land officer asks: "this parcel: which grade(s), how much of its area in each,
 //! and what benchmark price and value for this use?" The spatial side measures the
 //! parcel and its intersections with the grade zones; [`benchmark_valuation`] turns
-//! those areas into prices and values from [`crate::prices`]:
+//! those areas into prices and values from [`crate::land::prices`]:
 //!
 //! - parts in the same system and grade are summed (a parcel may cross one zone
 //!   several times);
@@ -23,10 +23,10 @@
 
 use serde::Serialize;
 
-use crate::area::{AreaFigures, SquareMetres};
-use crate::date::Date;
-use crate::money::{Money, MoneyError};
-use crate::prices::{self, CollectiveLandUse, Grade, GradeSystem, LandUse, UrbanLandUse};
+use crate::land::prices::{self, CollectiveLandUse, Grade, GradeSystem, LandUse, UrbanLandUse};
+use crate::units::area::{AreaFigures, SquareMetres};
+use crate::units::date::Date;
+use crate::units::money::{Money, MoneyError};
 
 /// Area of the central urban area (中心城区) re-graded by 临政发〔2023〕8号, km².
 pub const CENTRAL_URBAN_AREA_KM2: f64 = 30.42;
@@ -396,7 +396,7 @@ mod tests {
 
     use super::*;
 
-    const GAZETTE: &str = include_str!("../../../data/gazette/linyi-gazette-2023-02-L1291-1328.txt");
+    const GAZETTE: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1291-1328.txt");
 
     fn m2(x: f64) -> SquareMetres {
         SquareMetres::new(x).unwrap()
@@ -430,7 +430,7 @@ mod tests {
 
     #[test]
     fn document_facts_match_the_gazette() {
-        let text = crate::citation::without_whitespace(GAZETTE);
+        let text = crate::units::citation::without_whitespace(GAZETTE);
         assert!(
             text.contains(&format!("对中心城区{CENTRAL_URBAN_AREA_KM2}平方公里土地的级别和基准地价进行调整和更新"))
         );

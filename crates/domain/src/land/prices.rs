@@ -18,8 +18,8 @@ use std::str::FromStr;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::date::Date;
 use crate::input_limits::NumberRange;
+use crate::units::date::Date;
 
 /// The approving document: 临猗县人民政府 临政发〔2023〕8号.
 pub const DOCUMENT: &str = "临政发〔2023〕8号";
@@ -511,9 +511,9 @@ pub fn price_rows() -> impl Iterator<Item = BenchmarkPrice> {
 mod tests {
     use super::*;
 
-    const GAZETTE: &str = include_str!("../../../data/gazette/linyi-gazette-2023-02-L1291-1328.txt");
-    const URBAN_CSV: &str = include_str!("../../../data/prices/urban_benchmark_prices.csv");
-    const COLLECTIVE_CSV: &str = include_str!("../../../data/prices/collective_benchmark_prices.csv");
+    const GAZETTE: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1291-1328.txt");
+    const URBAN_CSV: &str = include_str!("../../../../data/prices/urban_benchmark_prices.csv");
+    const COLLECTIVE_CSV: &str = include_str!("../../../../data/prices/collective_benchmark_prices.csv");
 
     /// The grade rows of the gazette excerpt, split into tables: a new table starts
     /// whenever a 一级 row appears.
@@ -722,7 +722,8 @@ mod tests {
             })
         );
         for p in price_rows() {
-            crate::validate::validate_properties(crate::LayerKind::BenchmarkPrices, &p.to_properties()).unwrap();
+            crate::schema::validate::validate_properties(crate::LayerKind::BenchmarkPrices, &p.to_properties())
+                .unwrap();
         }
     }
 }

@@ -28,12 +28,12 @@
 
 use serde::Serialize;
 
-use crate::area::SquareMetres;
-use crate::citation::Citation;
-use crate::date::Date;
 use crate::expropriation::ExpropriationProject;
 use crate::input_limits::{self, RangeError};
-use crate::money::{Money, MoneyError};
+use crate::units::area::SquareMetres;
+use crate::units::citation::Citation;
+use crate::units::date::Date;
+use crate::units::money::{Money, MoneyError};
 
 /// Moving fee, 元/m² of building area (搬迁费：15 元/m²).
 pub const MOVING_FEE_YUAN_PER_M2: u64 = 15;

@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn one_mu_is_ten_thousand_fifteenths_of_a_square_metre() {
         assert_eq!(M2_PER_MU, 10000.0 / 15.0);
-        assert_eq!(crate::prices::MU_IN_M2, M2_PER_MU);
+        assert_eq!(crate::land::prices::MU_IN_M2, M2_PER_MU);
         assert_eq!(SquareMetres::new(1000.0).unwrap().mu(), 1.5);
         assert_eq!(SquareMetres::new(600.0).unwrap().mu(), 0.9);
         assert_eq!(SquareMetres::new(10000.0).unwrap().mu(), 15.0);

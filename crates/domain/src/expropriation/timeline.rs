@@ -49,9 +49,9 @@
 
 use serde::Serialize;
 
-use crate::citation::Citation;
-use crate::date::Date;
 use crate::expropriation::ExpropriationProject;
+use crate::units::citation::Citation;
+use crate::units::date::Date;
 
 /// The periods, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -397,11 +397,11 @@ pub fn expropriation_timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::citation::without_whitespace;
     use crate::expropriation::{DECISION_DATE, PROJECTS};
+    use crate::units::citation::without_whitespace;
 
-    const GAZETTE_10: &str = include_str!("../../../data/gazette/linyi-gazette-2023-02-L1422-1466.txt");
-    const GAZETTE_11: &str = include_str!("../../../data/gazette/linyi-gazette-2023-02-L1596-1640.txt");
+    const GAZETTE_10: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1422-1466.txt");
+    const GAZETTE_11: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1596-1640.txt");
 
     fn d(y: u16, m: u8, day: u8) -> Date {
         Date::ymd(y, m, day)

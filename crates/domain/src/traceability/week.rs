@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use crate::date::Date;
+use crate::units::date::Date;
 
 /// An ISO 8601 week: weeks start on Monday; week 1 is the week with the year's first
 /// Thursday (so it contains 4 January). A year has 52 or 53 weeks.

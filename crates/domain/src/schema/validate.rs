@@ -17,10 +17,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::date::Date;
 use crate::input_limits::RangeError;
-use crate::layers::{FieldDef, FieldType, LayerKind};
-use crate::prices::{self, Grade, GradeSystem, LandUse, PriceError};
+use crate::land::prices::{self, Grade, GradeSystem, LandUse, PriceError};
+use crate::schema::layers::{FieldDef, FieldType, LayerKind};
+use crate::units::date::Date;
 
 /// Why a feature's properties were rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,7 +63,7 @@ pub enum FieldError {
         /// The field.
         field: &'static str,
         /// What is wrong with it.
-        reason: crate::date::DateError,
+        reason: crate::units::date::DateError,
     },
     /// A text value longer than [`crate::input_limits::MAX_TEXT_BYTES`].
     #[error("field {field:?}: the text is {bytes} bytes long; a field holds at most {limit} bytes")]
@@ -193,7 +193,7 @@ pub fn validate_properties(kind: LayerKind, props: &Map<String, Value>) -> Resul
         LayerKind::BenchmarkPrices => check_benchmark_row(props),
         LayerKind::OriginPoints => check_origin_scale(props),
         LayerKind::SpongeProjects => check_sponge_surfaces(props),
-        LayerKind::TruckPasses => crate::truck_pass_record::pass_from_record(props)
+        LayerKind::TruckPasses => crate::truck_ban::pass_record::pass_from_record(props)
             .map(|_| ())
             .map_err(|message| FieldError::Inconsistent { field: "truck_passes", message }),
         _ => Ok(()),
@@ -204,7 +204,7 @@ pub fn validate_properties(kind: LayerKind, props: &Map<String, Value>) -> Resul
 /// both fields' types, the unit's allowed values and the field's own range).
 fn check_origin_scale(props: &Map<String, Value>) -> Result<(), FieldError> {
     let scale = props.get("scale").and_then(Value::as_f64);
-    let range = props.get("scale_unit").and_then(Value::as_str).and_then(crate::trace::record::scale_range);
+    let range = props.get("scale_unit").and_then(Value::as_str).and_then(crate::traceability::record::scale_range);
     match (scale, range) {
         (Some(x), Some(range)) => range.check("scale", x).map(|_| ()).map_err(FieldError::Range),
         _ => Ok(()),

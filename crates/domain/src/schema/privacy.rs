@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::layers::LayerKind;
+use crate::schema::layers::LayerKind;
 
 /// The properties of a `kind` feature that anyone may see: the layer's fields that are
 /// not `personal`, in the order given.

@@ -28,11 +28,11 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::area::{AreaFigures, Mu};
-use crate::citation::Citation;
-use crate::date::Date;
 use crate::input_limits::{self, RangeError};
-use crate::money::{Money, MoneyError};
+use crate::units::area::{AreaFigures, Mu};
+use crate::units::citation::Citation;
+use crate::units::date::Date;
+use crate::units::money::{Money, MoneyError};
 
 /// 临政发〔2023〕9号.
 pub const DOCUMENT: &str = "临政发〔2023〕9号";
@@ -413,7 +413,7 @@ pub fn consolidation_compensation(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::citation::without_whitespace;
+    use crate::units::citation::without_whitespace;
 
     fn yuan(y: u64) -> Money {
         Money::from_yuan(y).unwrap()

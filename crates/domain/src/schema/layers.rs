@@ -8,9 +8,9 @@
 use serde::Serialize;
 
 use crate::input_limits::{self, NumberRange};
-use crate::prices::{self, GradeSystem};
+use crate::land::prices::{self, GradeSystem};
 use crate::sponge;
-use crate::trace::record;
+use crate::traceability::record;
 
 /// Geometry stored by a layer. All coordinates are EPSG:4326 longitude/latitude.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::record::{Industry, product_industry};
 use super::{csv_column, csv_records};
-use crate::date::Date;
+use crate::units::date::Date;
 
 /// The update rules of 五、(二) in short, Chinese / English, by industry: planting,
 /// then livestock and aquatic products.

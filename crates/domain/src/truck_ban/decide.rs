@@ -31,13 +31,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::truck_ban::pass::{Pass, PassInvalid};
+use crate::truck_ban::time::LocalDateTime;
+use crate::truck_ban::vehicle::{Energy, Vehicle, VehicleClass, VehicleSize};
 use crate::truck_ban::{
     BAN_END_MINUTE, BAN_START_MINUTE, BANNED, DOCUMENT, EFFECTIVE, EXEMPT, FINE_YUAN, HOURS, IN_FORCE, NOT_RESTRICTED,
     NOT_RESTRICTED_MAX_LENGTH_MM, NOT_RESTRICTED_MAX_MASS_KG, PENALTY, PENALTY_POINTS, ZONE,
 };
-use crate::truck_ban_pass::{Pass, PassInvalid};
-use crate::truck_ban_time::LocalDateTime;
-use crate::truck_ban_vehicle::{Energy, Vehicle, VehicleClass, VehicleSize};
 
 /// The question: this truck, at this place and time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -330,9 +330,9 @@ fn check_in_order(query: &TruckBanQuery, class: VehicleClass, notes: &mut Vec<No
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
-    use crate::truck_ban_pass::{DailyWindow, PassArea, PassSource};
-    use crate::truck_ban_vehicle::{Body, Purpose};
+    use crate::truck_ban::pass::{DailyWindow, PassArea, PassSource};
+    use crate::truck_ban::vehicle::{Body, Purpose};
+    use crate::units::date::Date;
     use VehicleClass::{Heavy, Light, Medium, Mini};
 
     /// Where the truck is.
