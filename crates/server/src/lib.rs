@@ -12,6 +12,7 @@ pub mod error;
 pub mod idempotency;
 pub mod origin_state;
 pub mod public_address;
+pub mod query;
 pub mod routes;
 
 pub mod serve;

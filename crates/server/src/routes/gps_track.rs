@@ -1,26 +1,37 @@
 //! `POST /api/truck-ban/track`: where and when a GPS track was inside the truck-ban
 //! zone during ban hours. Nothing is stored.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use landtrace_app::gps_track::{ban_zone_geometry, check_track};
 use landtrace_spatial::Crs;
 use landtrace_track::{CheckOptions, TrackFormat};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::AppError;
+use crate::query::ApiQuery;
 use crate::state::AppState;
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(e.to_string())
 }
 
+/// The parameters of `POST /api/truck-ban/track`.
+#[derive(Debug, Default, Deserialize)]
+pub struct TrackQuery {
+    /// csv, gpx or geojson (default: from the body's first character).
+    pub format: Option<String>,
+    /// CRS of the fixes (default EPSG:4326).
+    pub crs: Option<String>,
+    /// A pause longer than this many seconds is a gap (1 s to one day; default 120).
+    pub max_gap_s: Option<String>,
+}
+
 /// Reads the `format`, `crs` and `max_gap_s` parameters.
-pub fn track_params(q: &HashMap<String, String>, body: &[u8]) -> Result<(TrackFormat, Crs, CheckOptions), AppError> {
-    let format = match q.get("format").map(String::as_str) {
+pub fn track_params(q: &TrackQuery, body: &[u8]) -> Result<(TrackFormat, Crs, CheckOptions), AppError> {
+    let format = match q.format.as_deref() {
         Some("csv") => TrackFormat::Csv,
         Some("gpx") => TrackFormat::Gpx,
         Some("geojson" | "json") => TrackFormat::GeoJson,
@@ -31,9 +42,9 @@ pub fn track_params(q: &HashMap<String, String>, body: &[u8]) -> Result<(TrackFo
             _ => TrackFormat::Csv,
         },
     };
-    let crs = q.get("crs").map_or(Ok(Crs::Wgs84), |s| Crs::parse(s)).map_err(bad)?;
+    let crs = q.crs.as_deref().map_or(Ok(Crs::Wgs84), Crs::parse).map_err(bad)?;
     let mut options = CheckOptions::default();
-    if let Some(gap) = q.get("max_gap_s") {
+    if let Some(gap) = &q.max_gap_s {
         let secs: u64 = gap.parse().map_err(|_| bad(format!("max_gap_s {gap:?} is not a whole number of seconds")))?;
         options = CheckOptions::with_max_gap_secs(secs).map_err(bad)?;
     }
@@ -43,7 +54,7 @@ pub fn track_params(q: &HashMap<String, String>, body: &[u8]) -> Result<(TrackFo
 /// `POST /api/truck-ban/track[?format=csv|gpx|geojson][&crs][&max_gap_s]`.
 pub async fn track(
     State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(q): ApiQuery<TrackQuery>,
     body: Bytes,
 ) -> Result<Json<Value>, AppError> {
     let (format, crs, options) = track_params(&q, &body)?;

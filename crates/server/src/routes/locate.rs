@@ -1,34 +1,37 @@
 //! `GET /api/locate?lon=..&lat=..[&crs=..]`: every zone that contains a point.
 
-use std::collections::HashMap;
-
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use landtrace_domain::{LayerKind, public_properties, zone_details};
 use landtrace_spatial::{Crs, LonLat};
 use serde_json::{Value, json};
 
+use serde::Deserialize;
+
 use crate::error::AppError;
+use crate::query::{ApiQuery, number};
 use crate::state::AppState;
 
-fn number(params: &HashMap<String, String>, name: &str) -> Result<f64, AppError> {
-    let raw = params.get(name).ok_or_else(|| {
-        AppError::BadRequest(format!("query parameter `{name}` is missing (e.g. ?lon=110.775&lat=35.14)"))
-    })?;
-    raw.trim()
-        .parse::<f64>()
-        .map_err(|_| AppError::BadRequest(format!("query parameter `{name}` = {raw:?} is not a number")))
+/// The parameters of `GET /api/locate`.
+#[derive(Debug, Deserialize)]
+pub struct LocateQuery {
+    /// Longitude (or easting) of the point.
+    pub lon: Option<String>,
+    /// Latitude (or northing) of the point.
+    pub lat: Option<String>,
+    /// Its CRS (default EPSG:4326).
+    pub crs: Option<String>,
 }
 
 /// Parses and checks the point, converts it to WGS84, and lists the zones that
 /// contain it (boundary points count as inside), in layer order then by id.
 pub async fn locate(
     State(state): State<AppState>,
-    Query(params): Query<HashMap<String, String>>,
+    ApiQuery(q): ApiQuery<LocateQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let lon = number(&params, "lon")?;
-    let lat = number(&params, "lat")?;
-    let crs = match params.get("crs") {
+    let lon = number(q.lon.as_deref(), "lon", "?lon=110.775&lat=35.14")?;
+    let lat = number(q.lat.as_deref(), "lat", "?lon=110.775&lat=35.14")?;
+    let crs = match &q.crs {
         None => Crs::Wgs84,
         Some(s) => Crs::parse(s).map_err(|e| AppError::BadRequest(e.to_string()))?,
     };
