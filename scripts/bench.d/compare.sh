@@ -7,7 +7,8 @@
 # for the next run) and of NEW_REV the same way, or of the working tree when
 # NEW_REV is not given; starts both servers at once on stores
 # each made by its own binary from the bundled data, warms both tile caches, then
-# runs BENCH_ROUNDS (default 3) interleaved rounds, each: warm tiles (tiles.lua over the
+# runs BENCH_ROUNDS (default 3) interleaved rounds (of BENCH_WHAT, default
+# "tiles locate"), each: warm tiles (tiles.lua over the
 # tile list, cycling) and GET /api/locate at one point, on the old and then the new
 # server, with the same wrk settings (BENCH_THREADS, BENCH_CONNECTIONS,
 # BENCH_DURATION as the other tile benchmarks). Prints requests/s and p99 per run,
@@ -22,6 +23,7 @@ here=scripts/bench.d
 old_rev="${1:?usage: scripts/bench compare OLD_REV [NEW_REV]}"
 new_rev="${2:-}"
 rounds="${BENCH_ROUNDS:-3}"
+what="${BENCH_WHAT:-tiles locate}"
 
 # build_rev REV: the release binary of REV, built in a worktree under target/compare/
 # with its own target dir (both kept for the next run); prints its path last.
@@ -86,12 +88,16 @@ for round in $(seq 1 "$rounds"); do
   for side in old new; do
     port=$old_port
     [ "$side" = new ] && port=$new_port
-    rm -rf "$tmp/done" && mkdir "$tmp/done"
-    out="$(wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s --latency -s "$here/tiles.lua" \
-      "http://127.0.0.1:$port" -- "$tmp/tiles.txt" cycle "$threads" "$tmp/done")"
-    echo "tiles $side $(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1 == "99%" {print $2}' <<<"$out")" | tee -a "$tmp/runs.txt"
-    out="$(wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s --latency "http://127.0.0.1:$port$locate_path")"
-    echo "locate $side $(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1 == "99%" {print $2}' <<<"$out")" | tee -a "$tmp/runs.txt"
+    if [[ " $what " == *" tiles "* ]]; then
+      rm -rf "$tmp/done" && mkdir "$tmp/done"
+      out="$(wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s --latency -s "$here/tiles.lua" \
+        "http://127.0.0.1:$port" -- "$tmp/tiles.txt" cycle "$threads" "$tmp/done")"
+      echo "tiles $side $(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1 == "99%" {print $2}' <<<"$out")" | tee -a "$tmp/runs.txt"
+    fi
+    if [[ " $what " == *" locate "* ]]; then
+      out="$(wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s --latency "http://127.0.0.1:$port$locate_path")"
+      echo "locate $side $(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1 == "99%" {print $2}' <<<"$out")" | tee -a "$tmp/runs.txt"
+    fi
   done
 done
 bench_load_after
@@ -104,6 +110,8 @@ for line in open(sys.argv[1]):
     runs.setdefault((what, side), []).append(float(rps))
 print("==> median requests/s over the rounds (ratio new/old; above 1 is faster)")
 for what in ("tiles", "locate"):
+    if (what, "old") not in runs:
+        continue
     old, new = statistics.median(runs[(what, "old")]), statistics.median(runs[(what, "new")])
     print(f"    {what:<7} old {old:>10,.0f}  new {new:>10,.0f}  ratio {new / old:.2f}")
 EOF
