@@ -25,6 +25,7 @@
 //!   O(n log n) for any input; [`PolygonError`] names the problem and where.
 
 pub mod crs;
+pub mod gauss_kruger;
 pub mod gcj02;
 pub mod geodesic_area;
 mod geometry_type;
