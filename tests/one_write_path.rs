@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use landtrace_blackbox_tests::{Server, landtrace, sqlite_rows};
+use landtrace_blackbox_tests::{Server, landtrace, run, sqlite_rows};
 use serde_json::{Map, Value, json};
 
 const TOKEN: &str = "one-write-path-admin-token-7c1e";
@@ -155,4 +155,34 @@ fn every_door_accepts_the_same_good_record_and_stores_it_alike() {
     assert_eq!(by_records[9], 1, "created_by is stamped: {by_records:?}");
     assert_eq!(stored(&store, "经图层接口"), by_records);
     assert_eq!(stored(&store, "经命令行"), by_records);
+}
+
+#[test]
+fn migrate_refuses_to_copy_a_record_no_door_would_accept() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.gpkg");
+    let out = landtrace(dir.path(), &["layers", "--store", source.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A record written past the platform (with GDAL, as another program could edit
+    // the file): its phone is no phone.
+    let edit = |phone: &str, wanted: &str| {
+        let sql = format!("UPDATE origin_points SET contact_phone = '{phone}' WHERE {wanted}");
+        let out = run("ogrinfo", &[source.to_str().unwrap(), "-sql", &sql]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    edit("12345", "fid = (SELECT min(fid) FROM origin_points)");
+
+    let target = dir.path().join("target.gpkg");
+    let migrate =
+        || landtrace(dir.path(), &["migrate", "--from", source.to_str().unwrap(), "--to", target.to_str().unwrap()]);
+    let out = migrate();
+    assert!(!out.status.success(), "the copy must be refused");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("contact_phone") && err.contains("12345") && err.contains("feature #1"), "{err}");
+    assert!(!target.exists(), "a refused copy creates no target store");
+
+    // The same store with the record mended copies.
+    edit("13912345678", "contact_phone = '12345'");
+    let out = migrate();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -21,6 +21,14 @@ pub(crate) async fn migrate(from: &str, to: &str) -> anyhow::Result<()> {
     } else {
         Arc::new(GeoPackageStore::open(Path::new(from)).await?)
     };
+    let mut batches = Vec::with_capacity(LayerKind::ALL.len());
+    for kind in LayerKind::ALL {
+        batches.push((kind, source.features(kind).await?));
+    }
+    let history = source.audit_all().await?;
+    // The one write path: a copy is checked by the same rules as every write,
+    // before the target is touched (a refused copy creates no target file).
+    write_path::check_copy(&batches).with_context(|| format!("checking the copy of {}", source.describe()))?;
     let target: Arc<dyn Store> = if is_database_url(to) {
         Arc::new(PostGisStore::connect(to).await.with_context(|| format!("connecting to {}", RedactedUrl::new(to)))?)
     } else {
@@ -30,13 +38,6 @@ pub(crate) async fn migrate(from: &str, to: &str) -> anyhow::Result<()> {
         bail!("{} is not empty; migrate copies into an empty store only", target.describe());
     }
     eprintln!("copying {} -> {}", source.describe(), target.describe());
-    let mut batches = Vec::with_capacity(LayerKind::ALL.len());
-    for kind in LayerKind::ALL {
-        batches.push((kind, source.features(kind).await?));
-    }
-    let history = source.audit_all().await?;
-    // The one write path: a copy is checked by the same rules as every write.
-    write_path::check_copy(&batches).context("checking the copy")?;
     target.load_exact(batches.clone(), history.clone()).await.context("copying")?;
 
     // Verify: same ids, geometries and attributes in every layer, same history length.
