@@ -35,11 +35,20 @@ pub struct ImportedFeature {
 }
 
 /// Which target field takes which source field: a TOML table of
-/// `target_field = "source field"`. With a mapping, a feature's attributes are
-/// exactly the mapped ones (source fields not named are left behind).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// `target_field = "source field"`, or `target_field = { value = … }` for a value
+/// every feature gets (files without attributes: DXF, GPX). With a mapping, a
+/// feature's attributes are exactly the mapped ones (source fields not named are
+/// left behind).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldMapping {
-    targets: BTreeMap<String, String>,
+    targets: BTreeMap<String, MappedFrom>,
+}
+
+/// Where a mapped field's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+enum MappedFrom {
+    Field(String),
+    Value(Value),
 }
 
 impl FieldMapping {
@@ -49,18 +58,29 @@ impl FieldMapping {
         let mut targets = BTreeMap::new();
         let mut problems = Vec::new();
         for (target, source) in table {
-            match source {
-                toml::Value::String(source) if kind.field(&target).is_some() => {
-                    targets.insert(target, source);
-                }
-                toml::Value::String(_) => problems.push(format!(
+            if kind.field(&target).is_none() {
+                problems.push(format!(
                     "`{target}` is not a field of layer {}; its fields: {}",
                     kind.table_name(),
                     kind.field_names().join(", ")
-                )),
-                other => {
-                    problems.push(format!("`{target}` must name a source field in quotes, not a {}", other.type_str()))
+                ));
+                continue;
+            }
+            let constant = match &source {
+                toml::Value::Table(t) if t.len() == 1 => t.get("value").and_then(constant_of),
+                _ => None,
+            };
+            match (source, constant) {
+                (toml::Value::String(source), _) => {
+                    targets.insert(target, MappedFrom::Field(source));
                 }
+                (_, Some(value)) => {
+                    targets.insert(target, MappedFrom::Value(value));
+                }
+                (other, None) => problems.push(format!(
+                    "`{target}` must name a source field in quotes or be {{ value = … }} (text or number), not a {}",
+                    other.type_str()
+                )),
             }
         }
         if problems.is_empty() { Ok(FieldMapping { targets }) } else { Err(problems.join("; ")) }
@@ -71,8 +91,21 @@ impl FieldMapping {
     pub fn apply(&self, properties: &Map<String, Value>) -> Map<String, Value> {
         self.targets
             .iter()
-            .filter_map(|(target, source)| properties.get(source).map(|v| (target.clone(), v.clone())))
+            .filter_map(|(target, from)| match from {
+                MappedFrom::Field(source) => properties.get(source).map(|v| (target.clone(), v.clone())),
+                MappedFrom::Value(v) => Some((target.clone(), v.clone())),
+            })
             .collect()
+    }
+}
+
+/// A TOML constant as a JSON value (text, whole or decimal number).
+fn constant_of(value: &toml::Value) -> Option<Value> {
+    match value {
+        toml::Value::String(s) => Some(Value::String(s.clone())),
+        toml::Value::Integer(i) => Some(Value::from(*i)),
+        toml::Value::Float(x) => serde_json::Number::from_f64(*x).map(Value::Number),
+        _ => None,
     }
 }
 
@@ -221,11 +254,12 @@ mod tests {
 
     #[test]
     fn a_mapping_renames_and_keeps_only_mapped_fields() {
-        let m = FieldMapping::parse("name = \"企业名称\"\ncategory = \"类别\"", LayerKind::FreightSources).unwrap();
+        let text = "name = \"企业名称\"\ncategory = \"类别\"\naccuracy = { value = \"surveyed\" }";
+        let m = FieldMapping::parse(text, LayerKind::FreightSources).unwrap();
         let props = json!({"企业名称": "临猗果业", "类别": "果品", "备注": "x"});
         assert_eq!(
             m.apply(props.as_object().unwrap()),
-            *json!({"name": "临猗果业", "category": "果品"}).as_object().unwrap()
+            *json!({"name": "临猗果业", "category": "果品", "accuracy": "surveyed"}).as_object().unwrap()
         );
         let e = FieldMapping::parse("colour = \"颜色\"", LayerKind::FreightSources).unwrap_err();
         assert!(e.starts_with("`colour` is not a field of layer freight_sources; its fields: name, category"), "{e}");

@@ -58,6 +58,7 @@ pub(crate) fn to_wgs84(
 ) -> anyhow::Result<Vec<ImportedFeature>> {
     let mut features = features;
     let bounds = reproject::bounds(features.iter().filter_map(|f| f.geometry.as_ref()));
+    let detected = given.is_none() && declared.is_none();
     let crs = match (given, declared) {
         (Some(crs), _) => {
             notes.push(format!("coordinates read as {crs} (given by --crs)"));
@@ -88,7 +89,8 @@ pub(crate) fn to_wgs84(
             },
         },
     };
-    if let (Some(crs), Some(b)) = (&crs, bounds)
+    // A declared or given Gauss-Kruger system with the surveyors' X-north habit.
+    if let (false, Some(crs), Some(b)) = (detected, &crs, bounds)
         && crs.is_gauss_kruger()
         && reproject::looks_northing_first(b)
     {

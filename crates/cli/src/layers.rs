@@ -176,7 +176,8 @@ fn read_other(file: &Path, args: &ImportArgs, notes: &mut Vec<String>) -> anyhow
 
 /// Without GDAL only GeoJSON is read.
 #[cfg(not(feature = "gdal"))]
-fn read_other(file: &Path, _: &ImportArgs, _: &mut Vec<String>) -> anyhow::Result<Vec<ImportedFeature>> {
+fn read_other(file: &Path, args: &ImportArgs, _: &mut Vec<String>) -> anyhow::Result<Vec<ImportedFeature>> {
+    let _ = (&args.encoding, &args.source_layer); // options of GDAL's formats
     bail!("{}: this landtrace was built without GDAL (the `gdal` feature) and imports GeoJSON only", file.display())
 }
 

@@ -28,11 +28,14 @@ use crate::reproject::SourceCrs;
 use crate::shapefile_encoding::{self, ShapefileEncoding};
 use crate::table_geometry;
 
-/// The GDAL drivers an import may use.
-pub const DRIVERS: [&str; 12] = [
+/// The GDAL drivers an import may use. LIBKML comes before KML: the plain KML
+/// driver drops a placemark's `ExtendedData` (every attribute but name and
+/// description).
+pub const DRIVERS: [&str; 13] = [
     "ESRI Shapefile",
     "GPKG",
     "OpenFileGDB",
+    "LIBKML",
     "KML",
     "DXF",
     "GPX",
@@ -176,9 +179,8 @@ pub fn read(
         None if names.len() == 1 => 0,
         None => {
             // GPX files hold five layers, usually one of them not empty.
-            let filled: Vec<usize> = (0..names.len())
-                .filter(|&i| dataset.layer(i).is_ok_and(|l| l.try_feature_count().unwrap_or(1) > 0))
-                .collect();
+            let filled: Vec<usize> =
+                (0..names.len()).filter(|&i| dataset.layer(i).is_ok_and(|l| l.feature_count() > 0)).collect();
             match filled[..] {
                 [one] => {
                     notes.push(format!("read layer {:?}, the only one of {} with features", names[one], names.len()));
@@ -218,10 +220,8 @@ pub fn read(
         features.push(SourceFeature { number, geometry, geometry_problem, properties });
         progress(number as u64, total);
     }
-    if is_table {
-        if let Some(columns) = table_geometry::build(&mut features) {
-            notes.push(columns);
-        }
+    if is_table && let Some(columns) = table_geometry::build(&mut features) {
+        notes.push(columns);
     }
     notes.extend(take_gdal_messages().into_iter().map(|m| format!("GDAL: {}", echo(&m))));
     Ok(Source { driver, layer: names[index].clone(), crs, encoding: opened.encoding, features, notes })
