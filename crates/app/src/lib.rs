@@ -31,6 +31,8 @@
 //! - [`land_valuation`]: a parcel's benchmark value: convert the CRS, validate, check
 //!   the county, split by the grade zones of both systems, value (one parcel, or a
 //!   file of them with its report);
+//! - [`position_input`]: a position as the doors take it (numbers and a CRS name,
+//!   or Gauss-Krüger recognised by its ranges, saying what was assumed);
 //! - [`gps_track`]: a GPS track checked against the stored truck-ban zone (the
 //!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
 //!   checking in `landtrace_track`).
@@ -42,6 +44,7 @@ pub mod land_valuation;
 pub mod origin_form;
 pub mod origin_records;
 pub mod origin_views;
+pub mod position_input;
 pub mod rule_tables;
 pub mod sponge_estimate;
 pub mod truck_ban_check;

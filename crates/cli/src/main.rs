@@ -208,6 +208,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every EPSG code PROJ knows, for every `crs` the commands and the server take.
+    #[cfg(feature = "gdal")]
+    landtrace_gis::crs::install();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
