@@ -26,6 +26,8 @@
 //!   stored project or a polygon;
 //! - [`truck_ban_check`]: a truck at a place and time against the ban (its pass
 //!   looked up by plate), and the freight sources against the zone;
+//! - [`tile_cut`]: one vector tile cut from the catalogue, for the server and the
+//!   tile archives alike;
 //! - [`clock`]: today in the county, now as RFC 3339: the one place the use cases
 //!   read the clock (the domain takes dates as arguments);
 //! - [`land_valuation`]: a parcel's benchmark value: convert the CRS, validate, check
@@ -47,6 +49,7 @@ pub mod origin_views;
 pub mod position_input;
 pub mod rule_tables;
 pub mod sponge_estimate;
+pub mod tile_cut;
 pub mod truck_ban_check;
 pub mod users;
 pub mod write_path;
