@@ -17,6 +17,8 @@ pub mod reproject;
 pub mod shapefile_encoding;
 pub mod table_geometry;
 
+pub mod crs;
+
 /// GDAL's release name, e.g. "3.6.2".
 pub fn gdal_version() -> String {
     gdal::version::version_info("RELEASE_NAME")
