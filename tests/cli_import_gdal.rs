@@ -132,10 +132,7 @@ fn every_format_imports_with_chinese_attributes_and_millimetre_coordinates() {
     std::fs::remove_file(dir.join("cm111.prj")).unwrap();
     let (ok, out) = import(dir, &["freight_sources", "cm111.shp"]);
     assert!(ok, "{out}");
-    assert!(
-        out.contains("assumed CRS: no CRS declared; Gauss-Kruger metres without a zone number: read as EPSG:4546"),
-        "{out}"
-    );
+    assert!(out.contains("no zone number in the eastings: assumed the county's zone EPSG:4546"), "{out}");
     check_points(dir, "shp-4546", true);
 
     // Formats that keep the attributes as they are.
@@ -223,7 +220,7 @@ fn every_format_imports_with_chinese_attributes_and_millimetre_coordinates() {
         ("csv-xy", "xy.csv", "point geometries from the columns `X` and `Y`"),
         ("csv-wkt", "wkt.csv", "geometries from the WKT column `WKT`"),
         ("csv-lonlat", "lonlat.csv", "point geometries from the columns `经度` and `纬度`"),
-        ("csv-gk", "northing-first.csv", "the file writes the northing first"),
+        ("csv-gk", "northing-first.csv", "northing first (X = northing"),
         ("xlsx", "p.xlsx", "point geometries from the columns `经度` and `纬度`"),
     ] {
         let mapping = format!("{source}.toml");

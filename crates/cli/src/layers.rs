@@ -127,7 +127,7 @@ fn geojson_to_wgs84(
             properties: f.properties,
         })
         .collect();
-    let wgs84 = SourceCrs::Builtin(landtrace_spatial::Crs::Wgs84);
+    let wgs84 = SourceCrs::Known(landtrace_spatial::Crs::Wgs84);
     let converted = crate::import_gdal::to_wgs84(source, given, Some(wgs84), notes)?;
     // RFC 7946 declares the CRS: saying so on every import is noise.
     notes.retain(|n| !n.ends_with("(declared by the file)"));

@@ -356,13 +356,13 @@ fn crs_of(mut srs: gdal::spatial_ref::SpatialRef) -> Option<SourceCrs> {
             .flatten()
             .and_then(|c| u32::try_from(c).ok())
     };
-    if let Some(code) = epsg(&srs) {
-        return Some(SourceCrs::from_epsg(code));
+    if let Some(crs) = epsg(&srs).and_then(|code| SourceCrs::from_epsg(code).ok()) {
+        return Some(crs);
     }
     if srs.auto_identify_epsg().is_ok()
-        && let Some(code) = epsg(&srs)
+        && let Some(crs) = epsg(&srs).and_then(|code| SourceCrs::from_epsg(code).ok())
     {
-        return Some(SourceCrs::from_epsg(code));
+        return Some(crs);
     }
     srs.to_wkt().ok().filter(|w| !w.is_empty()).map(SourceCrs::Wkt)
 }
