@@ -288,8 +288,9 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 /// Reads a coordinate file from its bytes: UTF-8 (with or without a byte-order
 /// mark) or GBK (decoded as GB18030).
 pub fn parse(bytes: &[u8]) -> Result<ApprovalFile, ApprovalError> {
+    // `decode` drops the byte-order mark; a second one is text, as in `parse_text`.
     let (text, encoding) = decode(bytes, CsvEncoding::Auto).map_err(ApprovalError::Encoding)?;
-    let mut file = parse_text(&text)?;
+    let mut file = read(&text)?;
     file.encoding = encoding;
     Ok(file)
 }
@@ -297,8 +298,12 @@ pub fn parse(bytes: &[u8]) -> Result<ApprovalFile, ApprovalError> {
 /// Reads a coordinate file already decoded to text (a leading byte-order mark is
 /// accepted). `encoding` of the answer is `utf-8`.
 pub fn parse_text(text: &str) -> Result<ApprovalFile, ApprovalError> {
+    read(strip_bom(text))
+}
+
+fn read(text: &str) -> Result<ApprovalFile, ApprovalError> {
     let mut reader = Reader::default();
-    for (line, content) in physical_lines(strip_bom(text)) {
+    for (line, content) in physical_lines(text) {
         reader.line(line, content)?;
     }
     reader.finish()
@@ -1310,6 +1315,15 @@ J4,1,3890150.000,37479500.000
             &edit(14, "J1,1,3890000.000").replace("J2,1,3890000.000,37479600.000", "J2,1,3890000.000"),
             &["line 14: point row needs 4 fields", "line 31: point row needs 4 fields"],
         );
+    }
+
+    /// Found by the `approval_coordinates` fuzz target: the bytes were read without
+    /// two leading byte-order marks, their text without one.
+    #[test]
+    fn one_byte_order_mark_is_dropped_from_bytes_and_text_alike() {
+        let twice = format!("\u{feff}\u{feff}{SAMPLE}");
+        assert_eq!(parse(twice.as_bytes()), parse_text(&twice));
+        assert!(parse(twice.as_bytes()).unwrap_err().to_string().starts_with("line 1: expected the section header"));
     }
 
     #[test]
