@@ -274,6 +274,43 @@ write("sponge_surfaces", {f"s{i:02}": s for i, s in enumerate(
     ["屋面=6000;混凝土或沥青路面=5000;绿地=7000", "绿地：1200平方米，屋面=300㎡", "水面=10m²\n透水铺装=20m2"])})
 
 
+# --- land approval coordinate files (建设用地报批 坐标文件) --------------------------
+def approval_square(ring: int, east: float, north: float, size: float, prefix: str = "37") -> list:
+    corners = [(0, 0), (0, size), (size, size), (size, 0), (0, 0)]
+    return [
+        f"J{i % 4 + 1},{ring},{3890150 + north + dn:.3f},{prefix}{479040 + east + de:.3f}"
+        for i, (dn, de) in enumerate(corners)
+    ]
+
+
+def approval_file(zone_lines: str, prefix: str = "37") -> str:
+    one = approval_square(1, 0, 0, 100, prefix) + approval_square(2, 35, 35, 30, prefix) + approval_square(
+        3, 160, 0, 50, prefix
+    )
+    two = approval_square(1, 260, 0, 60, prefix)[:-1]
+    return (
+        "[属性描述]\n格式版本号=1.01\n数据产生单位=临猗县自然资源局\n数据产生日期=2024-5-1\n"
+        f"坐标系=2000国家大地坐标系\n{zone_lines}\n投影类型=高斯克吕格\n计量单位=米\n精度=0.01\n转换参数=,,,,,,\n"
+        "[地块坐标]\n15,1.1600,1,一号地块,面,,商服用地,05,@\n" + "\n".join(one) + "\n"
+        "4,0.3600,2,二号地块,面,,住宅用地,07,@\n" + "\n".join(two) + "\n"
+    )
+
+
+approval = approval_file("几度分带=3\n带号=37")
+write(
+    "approval_coordinates",
+    {
+        "zone37_prefixed_utf8": approval,
+        "zone37_prefixed_gbk": approval.encode("gbk"),
+        "bom_crlf": b"\xef\xbb\xbf" + approval.replace("\n", "\r\n").encode("utf-8"),
+        "zone19_six_degrees_unprefixed": approval_file("几度分带=6\n带号=19", prefix=""),
+        "zone_from_eastings": approval_file("几度分带=\n带号="),
+        "zone_mismatch": approval_file("几度分带=3\n带号=38"),
+        "xian80": approval.replace("2000国家大地坐标系", "1980西安坐标系").encode("gbk"),
+        "short_row": approval.replace("J2,1,3890150.000,37479140.000", "J2,1,3890150.000", 1),
+    },
+)
+
 # --- WKB ----------------------------------------------------------------------
 def wkb_header(kind: int, little: bool = True) -> bytes:
     return struct.pack("<BI" if little else ">BI", 1 if little else 0, kind)

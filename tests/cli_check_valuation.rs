@@ -75,3 +75,99 @@ fn the_report_never_carries_a_formula() {
     assert!(lines[4].starts_with("4,'@A1,ok,"), "{}", lines[4]);
     assert!(lines[5].starts_with("5,-0.5,ok,"), "{}", lines[5]);
 }
+
+/// The coordinate text file of a land approval filing (建设用地报批 坐标文件) near
+/// 110.77°E 35.14°N, in CGCS2000 3° zone 37 with the zone number in the eastings
+/// (EPSG:4525): 一号地块 is two parts, a 100 m square with a 30 m square hole and
+/// a 50 m square (1.16 公顷); 二号地块 a 60 m square (0.36 公顷); both in 城区一级.
+fn coordinate_file() -> String {
+    let ring = |number: u32, east: f64, north: f64, size: f64| -> Vec<String> {
+        [(0.0, 0.0), (0.0, size), (size, size), (size, 0.0), (0.0, 0.0)]
+            .iter()
+            .enumerate()
+            .map(|(i, (dn, de))| {
+                format!("J{},{number},{:.3},{:.3}", i % 4 + 1, 3_890_150.0 + north + dn, 37_479_040.0 + east + de)
+            })
+            .collect()
+    };
+    let one = [ring(1, 0.0, 0.0, 100.0), ring(2, 35.0, 35.0, 30.0), ring(3, 160.0, 0.0, 50.0)].concat();
+    let two = ring(1, 260.0, 0.0, 60.0);
+    format!(
+        "[属性描述]\n格式版本号=1.01\n数据产生单位=临猗县自然资源局\n数据产生日期=2024-5-1\n坐标系=2000国家大地坐标系\n\
+         几度分带=3\n投影类型=高斯克吕格\n计量单位=米\n带号=37\n精度=0.01\n转换参数=,,,,,,\n[地块坐标]\n\
+         15,1.1600,1,一号地块,面,,商服用地,05,@\n{}\n5,0.3600,2,二号地块,面,,住宅用地,07,@\n{}\n",
+        one.join("\n"),
+        two.join("\n")
+    )
+}
+
+#[test]
+fn a_land_approval_coordinate_file_is_valued_parcel_by_parcel() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = coordinate_file();
+    std::fs::write(dir.path().join("红线.txt"), encoding_rs::GBK.encode(&text).0).unwrap();
+    let out = landtrace(
+        dir.path(),
+        &["check", "valuation", "红线.txt", "--use", "住宅", "--as-of", "2023-06-01", "--out", "report.csv"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("a land approval coordinate file in EPSG:4525"), "{stderr}");
+    assert!(stderr.contains("valued 2 of 2 parcels; 0 could not be valued"), "{stderr}");
+    let report = std::fs::read_to_string(dir.path().join("report.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(report.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "{report}");
+    for (row, (id, declared_m2)) in rows.iter().zip([("1 一号地块", 11_600.0), ("2 二号地块", 3_600.0)]) {
+        assert_eq!((&row[1], &row[2]), (id, "ok"), "{row:?}");
+        let area: f64 = row[4].parse().unwrap();
+        assert!((area - declared_m2).abs() < 1.0, "the declared 公顷 agree with the area: {row:?}");
+        assert!(row[6].starts_with("城区一级") && row[6].ends_with("657元/m²"), "{row:?}");
+    }
+
+    // The file names its CRS: --crs may repeat it, not contradict it.
+    let same = landtrace(dir.path(), &["check", "valuation", "红线.txt", "--use", "住宅", "--crs", "EPSG:4525"]);
+    assert!(same.status.success(), "{}", String::from_utf8_lossy(&same.stderr));
+    let other = landtrace(dir.path(), &["check", "valuation", "红线.txt", "--use", "住宅", "--crs", "EPSG:4326"]);
+    let stderr = String::from_utf8_lossy(&other.stderr);
+    assert!(!other.status.success() && other.status.code() != Some(101), "{stderr}");
+    assert!(
+        stderr.contains("the file names its own coordinate system, EPSG:4525") && stderr.contains("contradicts"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_coordinate_file_is_refused_naming_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = coordinate_file();
+    let with_line = |line: usize, new: &str| {
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[line - 1] = new;
+        lines.join("\n")
+    };
+    let cases = [
+        (
+            "zone.txt",
+            text.replace("带号=37", "带号=38"),
+            "line 14: Y (easting) 37479040 carries zone number 37, but 带号=38 (line 9)",
+        ),
+        ("short.txt", with_line(15, "J2,1,3890150.000"), "line 15: point row needs 4 fields 点号,圈号,X,Y, found 3"),
+        (
+            "xian80.txt",
+            with_line(5, "坐标系=1980西安坐标系"),
+            "line 5: 坐标系=1980西安坐标系: 1980西安坐标系 (Xi'an 80) is not read",
+        ),
+    ];
+    for (name, body, message) in cases {
+        std::fs::write(dir.path().join(name), encoding_rs::GBK.encode(&body).0).unwrap();
+        let out = landtrace(dir.path(), &["check", "valuation", name, "--use", "住宅"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && out.status.code() != Some(101), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("reading parcels from {name}")) && stderr.contains(message),
+            "{name}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{name}: no report for a refused file");
+    }
+}

@@ -7,7 +7,7 @@ use geo::{BoundingRect, Geometry, Intersects, MultiPolygon};
 use landtrace_domain::land::prices::{Grade, GradeSystem};
 use landtrace_domain::land::valuation::{GradePart, UseRequest, Valuation, benchmark_valuation};
 use landtrace_domain::{Date, LayerKind, SquareMetres};
-use landtrace_formats::ParcelRow;
+use landtrace_formats::{ParcelFile, ParcelRow};
 use landtrace_spatial::{Crs, geometry_to_wgs84, split_by_zones, validate_parcel};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -156,6 +156,31 @@ pub struct BatchRow {
     pub result: Result<ParcelValuation, String>,
 }
 
+/// The CRS a batch file's rows are in. A file that names no CRS is in `requested`
+/// (EPSG:4326 when `None`). A file that names its own (a coordinate file of an
+/// approval filing, whose rows are CGCS2000 longitude/latitude already) is in its
+/// own, and `requested` may only repeat that one (`EPSG:4546` or `4546`): any other
+/// CRS contradicts the file and is refused rather than ignored. One rule for
+/// `landtrace check valuation --crs` and the HTTP batch's `crs`.
+pub fn batch_crs(file: &ParcelFile, requested: Option<&str>) -> Result<Crs, String> {
+    match (&file.own_crs, requested) {
+        (None, requested) => Crs::parse(requested.unwrap_or("EPSG:4326")).map_err(|e| e.to_string()),
+        (Some(_), None) => Ok(Crs::Wgs84),
+        (Some((epsg, description)), Some(requested)) => {
+            // Any spelling of the same code repeats it (EPSG:4525, 4525, urn:…).
+            if Crs::parse(requested).ok().and_then(Crs::epsg) == Some(*epsg) {
+                Ok(Crs::Wgs84)
+            } else {
+                Err(format!(
+                    "the file names its own coordinate system, {description}; the CRS given ({}) contradicts it: \
+                     leave the CRS out",
+                    landtrace_domain::input_limits::echo(requested)
+                ))
+            }
+        }
+    }
+}
+
 /// Values one input row; a bad row gets its reason, never aborts the batch.
 pub fn value_row(catalog: &Catalog, row: ParcelRow, crs: Crs, uses: &UseRequest, as_of: Option<Date>) -> BatchRow {
     let result = row.geometry.and_then(|mp| value_parcel(catalog, mp, crs, uses, as_of).map_err(|e| e.to_string()));
@@ -243,4 +268,36 @@ pub fn report_geojson(rows: &[BatchRow]) -> Value {
         })
         .collect();
     json!({"type": "FeatureCollection", "features": features})
+}
+
+#[cfg(test)]
+mod tests {
+    use landtrace_formats::{ParcelFile, ParcelInput};
+    use landtrace_spatial::Crs;
+
+    use super::batch_crs;
+
+    #[test]
+    fn a_file_that_names_its_crs_may_only_be_given_that_one() {
+        let plain = ParcelFile { format: ParcelInput::CsvWkt, rows: Vec::new(), own_crs: None, notes: Vec::new() };
+        assert_eq!(batch_crs(&plain, None), Ok(Crs::Wgs84));
+        assert_eq!(batch_crs(&plain, Some("gcj02")), Ok(Crs::Gcj02));
+        assert_eq!(batch_crs(&plain, Some("EPSG:3857")), Ok(Crs::WebMercator));
+        assert!(batch_crs(&plain, Some("EPSG:nope")).unwrap_err().contains("unknown CRS"));
+
+        let own = ParcelFile {
+            format: ParcelInput::ApprovalCoordinates,
+            own_crs: Some((4546, "EPSG:4546 (2000国家大地坐标系, 3° Gauss-Krüger zone 37)".to_owned())),
+            ..plain
+        };
+        for same in [None, Some("EPSG:4546"), Some(" epsg:4546 "), Some("4546"), Some("urn:ogc:def:crs:EPSG::4546")] {
+            assert_eq!(batch_crs(&own, same), Ok(Crs::Wgs84), "{same:?}");
+        }
+        let err = batch_crs(&own, Some("EPSG:4326")).unwrap_err();
+        assert_eq!(
+            err,
+            "the file names its own coordinate system, EPSG:4546 (2000国家大地坐标系, 3° Gauss-Krüger zone 37); \
+             the CRS given (EPSG:4326) contradicts it: leave the CRS out"
+        );
+    }
 }

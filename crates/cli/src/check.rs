@@ -5,9 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use landtrace_app::catalog::Catalog;
-use landtrace_app::land_valuation::{report_geojson, report_table, value_row};
+use landtrace_app::land_valuation::{batch_crs, report_geojson, report_table, value_row};
 use landtrace_domain::{Date, LayerKind, UseRequest};
-use landtrace_formats::{ParcelInput, read_parcels};
+use landtrace_formats::read_parcel_file;
 use landtrace_spatial::Crs;
 
 use crate::input_file;
@@ -89,16 +89,31 @@ pub(crate) async fn check_valuation(
     land_use: &str,
     collective_use: Option<&str>,
     as_of: Option<&str>,
-    crs: &str,
+    crs: Option<&str>,
     out: Option<&Path>,
     store_args: &StoreArgs,
 ) -> anyhow::Result<()> {
     let uses = UseRequest::parse(land_use, collective_use)?;
     let as_of = as_of.map(Date::parse).transpose().context("--as-of")?;
-    let crs = Crs::parse(crs)?;
-    let text = input_file::read_text(file)?;
-    let format = ParcelInput::detect(&file.to_string_lossy(), &text);
-    let rows = read_parcels(format, &text).with_context(|| format!("reading parcels from {}", file.display()))?;
+    // Checked before the file is read (an EPSG code is left to the file, which may
+    // name it); a coordinate file may still refuse it.
+    if let Some(name) = crs
+        && let Err(e) = Crs::parse(name)
+        && !looks_like_epsg(name)
+    {
+        bail!("--crs: {e}");
+    }
+    let bytes = input_file::read_bytes(file)?;
+    let parcels = read_parcel_file(&file.to_string_lossy(), &bytes)
+        .with_context(|| format!("reading parcels from {}", file.display()))?;
+    let crs = batch_crs(&parcels, crs).map_err(|e| anyhow::anyhow!("--crs: {e}"))?;
+    if let Some((_, description)) = &parcels.own_crs {
+        eprintln!("{}: a land approval coordinate file in {description}", file.display());
+    }
+    for note in &parcels.notes {
+        eprintln!("  assumed: {note}");
+    }
+    let rows = parcels.rows;
     if rows.is_empty() {
         bail!("{} holds no parcels", file.display());
     }
@@ -139,4 +154,12 @@ pub(crate) async fn check_valuation(
         out.map(|p| format!("; report: {}", p.display())).unwrap_or_default()
     );
     Ok(())
+}
+
+/// `EPSG:4546` or `4546`: a code only a file that names it may be given (see
+/// `landtrace_app::land_valuation::batch_crs`).
+fn looks_like_epsg(name: &str) -> bool {
+    let name = name.trim();
+    let code = name.get(..5).filter(|p| p.eq_ignore_ascii_case("EPSG:")).map_or(name, |_| &name[5..]);
+    !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit())
 }

@@ -53,10 +53,12 @@ enum CheckCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
-    /// Benchmark-price valuation of every parcel in a file (GeoJSON, or CSV with a
-    /// WKT column). Bad parcels are reported in their rows; the batch goes on.
+    /// Benchmark-price valuation of every parcel in a file (GeoJSON, CSV with a
+    /// WKT column, or the coordinate text file of a land approval filing). Bad
+    /// parcels are reported in their rows; the batch goes on.
     Valuation {
-        /// The parcels (.geojson/.json, or .csv with columns id,wkt).
+        /// The parcels (.geojson/.json, .csv with columns id,wkt, or a 建设用地报批
+        /// coordinate file .txt, GBK or UTF-8, told by its [属性描述] section).
         file: PathBuf,
         /// Land use: 商服, 住宅, 公共管理与公共服务, 工业 (urban); 商服, 宅基地, 工业 (collective).
         #[arg(long = "use")]
@@ -67,9 +69,10 @@ enum CheckCommand {
         /// Date the valuation is for (YYYY-MM-DD).
         #[arg(long)]
         as_of: Option<String>,
-        /// CRS of the parcels' coordinates (EPSG:4326, CGCS2000, gcj02, …).
-        #[arg(long, default_value = "EPSG:4326")]
-        crs: String,
+        /// CRS of the parcels' coordinates (EPSG:4326, CGCS2000, gcj02, …; default
+        /// EPSG:4326). A coordinate file names its own; leave this out for one.
+        #[arg(long)]
+        crs: Option<String>,
         /// Report file: .csv or .geojson (default: CSV on standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -319,7 +322,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &land_use,
                 collective_use.as_deref(),
                 as_of.as_deref(),
-                &crs,
+                crs.as_deref(),
                 out.as_deref(),
                 &store,
             )

@@ -4,13 +4,15 @@
 //! the HTTP upload endpoint share them. Input problems are reported per row, so
 //! one bad row never hides the others.
 
+pub mod approval_coordinates;
 pub mod geojson_geometry;
 pub mod ledger_pages;
 pub mod origin_csv;
 pub mod parcels;
 pub mod report_csv;
 
+pub use approval_coordinates::{ApprovalError, ApprovalFile, ApprovalParcel};
 pub use geojson_geometry::{geojson_vertex_count, geometry_from_geojson, polygons_from_geojson};
 pub use origin_csv::{CsvEncoding, FormError, FormRow, decode, parse_origin_form};
-pub use parcels::{FileError, ParcelInput, ParcelRow, read_parcels};
+pub use parcels::{FileError, ParcelFile, ParcelInput, ParcelRow, read_parcel_file, read_parcels};
 pub use report_csv::CsvTable;

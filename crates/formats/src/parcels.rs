@@ -1,5 +1,8 @@
 //! Parcels for batch checks: a GeoJSON FeatureCollection (or Feature, or bare
-//! geometry) of Polygons/MultiPolygons, or CSV with a WKT column.
+//! geometry) of Polygons/MultiPolygons, CSV with a WKT column, or the coordinate text
+//! file of a construction-land approval filing ([`crate::approval_coordinates`]),
+//! which names its own CRS and is read from bytes (GBK or UTF-8) by
+//! [`read_parcel_file`].
 //!
 //! Each parcel is a row with its 1-based number, an optional id (a GeoJSON
 //! feature `id` or `properties.id`/`name`; the CSV `id`/`name` column) and
@@ -16,6 +19,7 @@ use geo::{CoordsIter, Geometry, MultiPolygon};
 use geojson::GeoJson;
 use landtrace_domain::input_limits::{Limit, LimitError, strip_bom};
 
+use crate::approval_coordinates::{ApprovalError, ApprovalFile, parse_text};
 use crate::geojson_geometry::{check_vertices, polygons_from_geojson};
 
 /// The format of a parcel file.
@@ -25,11 +29,19 @@ pub enum ParcelInput {
     GeoJson,
     /// CSV with a header and a `wkt` (or `geometry`/`geom`) column.
     CsvWkt,
+    /// The coordinate text file of a construction-land approval filing (建设用地报批
+    /// 坐标文件): projected CGCS2000 coordinates in the file's own Gauss-Krüger zone,
+    /// read as CGCS2000 longitude/latitude.
+    ApprovalCoordinates,
 }
 
 impl ParcelInput {
-    /// Guesses the format from a file name, then from the content.
+    /// Guesses the format from the content (a coordinate file starts with its
+    /// `[属性描述]` section), then from a file name, then from the content again.
     pub fn detect(name: &str, text: &str) -> ParcelInput {
+        if crate::approval_coordinates::looks_like(text.as_bytes()) {
+            return ParcelInput::ApprovalCoordinates;
+        }
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".csv") || lower.ends_with(".txt") {
             return ParcelInput::CsvWkt;
@@ -48,8 +60,24 @@ pub struct ParcelRow {
     pub row: usize,
     /// The parcel's own id or name, when the input has one.
     pub id: Option<String>,
-    /// The geometry (lon/lat as given; the caller converts the CRS), or why not.
+    /// The geometry (lon/lat as given, the caller converts the CRS; CGCS2000
+    /// lon/lat for a coordinate file), or why not.
     pub geometry: Result<MultiPolygon<f64>, String>,
+}
+
+/// A parcel file read from its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParcelFile {
+    /// The format it was read as.
+    pub format: ParcelInput,
+    /// Its parcels.
+    pub rows: Vec<ParcelRow>,
+    /// The CRS the file names for itself, when it does (coordinate files): its
+    /// EPSG code and a description. Its rows are then CGCS2000 longitude/latitude
+    /// already, and a CRS given by the caller may only repeat this one.
+    pub own_crs: Option<(u32, String)>,
+    /// What the reader assumed where the file was silent, for people.
+    pub notes: Vec<String>,
 }
 
 /// A whole-file problem.
@@ -84,11 +112,52 @@ pub fn read_parcels(format: ParcelInput, text: &str) -> Result<Vec<ParcelRow>, F
     let rows = match format {
         ParcelInput::GeoJson => read_geojson(text)?,
         ParcelInput::CsvWkt => read_csv(text)?,
+        ParcelInput::ApprovalCoordinates => approval_rows(&parse_text(text).map_err(FileError::from)?),
     };
     Limit::FeaturesPerRequest.check(rows.len() as u64, "the parcel file")?;
     let vertices: usize = rows.iter().filter_map(|r| r.geometry.as_ref().ok()).map(|g| g.coords_count()).sum();
     Limit::VerticesPerRequest.check(vertices as u64, "the parcel file")?;
     Ok(rows)
+}
+
+/// Reads a parcel file from its bytes: a coordinate file (recognised by its content,
+/// UTF-8 or GBK) or, as UTF-8 text, a file of the format [`ParcelInput::detect`]
+/// tells from `name` and the text. `Err` only when the file as a whole is not
+/// readable.
+pub fn read_parcel_file(name: &str, bytes: &[u8]) -> Result<ParcelFile, FileError> {
+    if crate::approval_coordinates::looks_like(bytes) {
+        let file = crate::approval_coordinates::parse(bytes)?;
+        return Ok(ParcelFile {
+            format: ParcelInput::ApprovalCoordinates,
+            rows: approval_rows(&file),
+            own_crs: Some((file.attributes.epsg, file.attributes.describe())),
+            notes: file.attributes.assumptions,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        FileError::Unreadable(format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()))
+    })?;
+    let format = ParcelInput::detect(name, text);
+    Ok(ParcelFile { format, rows: read_parcels(format, text)?, own_crs: None, notes: Vec::new() })
+}
+
+impl From<ApprovalError> for FileError {
+    fn from(e: ApprovalError) -> FileError {
+        match e {
+            ApprovalError::Limit(limit) => FileError::Limit(limit),
+            other => FileError::Unreadable(other.to_string()),
+        }
+    }
+}
+
+/// The parcels of a coordinate file as rows: numbered in file order, named
+/// `编号 名称`, in CGCS2000 longitude/latitude.
+fn approval_rows(file: &ApprovalFile) -> Vec<ParcelRow> {
+    file.parcels
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ParcelRow { row: i + 1, id: Some(p.label()), geometry: Ok(p.to_wgs84()) })
+        .collect()
 }
 
 fn read_geojson(text: &str) -> Result<Vec<ParcelRow>, FileError> {
@@ -281,5 +350,35 @@ mod tests {
         assert!(read_parcels(ParcelInput::GeoJson, "{").unwrap_err().to_string().contains("not valid GeoJSON"));
         assert_eq!(ParcelInput::detect("x.csv", ""), ParcelInput::CsvWkt);
         assert_eq!(ParcelInput::detect("upload", "{\"type\":1}"), ParcelInput::GeoJson);
+    }
+
+    /// A coordinate file is told by its content whatever its name, in GBK too; its
+    /// parcels come out in CGCS2000 lon/lat, named `编号 名称`, with the file's CRS.
+    #[test]
+    fn a_coordinate_file_is_read_from_its_bytes() {
+        let text = "[属性描述]\n坐标系=2000国家大地坐标系\n几度分带=3\n带号=37\n[地块坐标]\n\
+                    4,0.0900,A-1,东地块,面,,工业用地,,@\nJ1,1,3890148.98,479039.53\nJ2,1,3890148.98,479069.53\n\
+                    J3,1,3890178.98,479069.53\nJ1,1,3890148.98,479039.53\n";
+        let gbk = encoding_rs::GBK.encode(text).0;
+        for (name, bytes) in [("红线.txt", text.as_bytes()), ("upload", &gbk[..]), ("x.csv", &gbk[..])] {
+            let file = read_parcel_file(name, bytes).unwrap();
+            assert_eq!(file.format, ParcelInput::ApprovalCoordinates);
+            assert_eq!(file.own_crs.as_ref().map(|c| c.0), Some(4546));
+            assert_eq!(file.rows.len(), 1);
+            assert_eq!((file.rows[0].row, file.rows[0].id.as_deref()), (1, Some("A-1 东地块")));
+            let corner = file.rows[0].geometry.as_ref().unwrap().0[0].exterior().0[0];
+            assert!((corner.x - 110.77).abs() < 1e-7 && (corner.y - 35.14).abs() < 1e-7, "{corner:?}");
+        }
+        assert_eq!(ParcelInput::detect("p.txt", text), ParcelInput::ApprovalCoordinates);
+        assert_eq!(read_parcels(ParcelInput::ApprovalCoordinates, text).unwrap().len(), 1);
+        let bad = text.replace("J2,1,3890148.98,479069.53", "J2,1,3890148.98");
+        let e = read_parcel_file("p.txt", bad.as_bytes()).unwrap_err();
+        assert_eq!(e.to_string(), "line 8: point row needs 4 fields 点号,圈号,X,Y, found 3");
+
+        // Other formats still need UTF-8.
+        let e = read_parcel_file("p.csv", b"id,wkt\n\xB5\xD8,POLYGON((0 0,1 0,1 1,0 0))\n").unwrap_err();
+        assert!(e.to_string().contains("not UTF-8"), "{e}");
+        let csv = read_parcel_file("p.csv", b"id,wkt\nP,\"POLYGON((0 0,1 0,1 1,0 0))\"\n").unwrap();
+        assert_eq!((csv.format, csv.rows.len(), csv.own_crs), (ParcelInput::CsvWkt, 1, None));
     }
 }

@@ -273,6 +273,83 @@ async fn batch_reports_never_carry_a_formula() {
     assert!(text.lines().nth(1).unwrap().starts_with("1,'=1+1,ok,"), "{text}");
 }
 
+/// A coordinate file of a land approval filing (建设用地报批 坐标文件) in CGCS2000 3° zone
+/// 37 with the zone number in the eastings (EPSG:4525), in GBK: 一号地块 is two parts,
+/// a 200 m square with a 50 m square hole and a 100 m square, 4.75 公顷, in grade 1;
+/// 二号地块 a 100 m square, 1 公顷, in grade 2. The corner is 110.72°E 35.12°N.
+fn coordinate_file() -> String {
+    let gk = landtrace_spatial::gauss_kruger::GaussKruger::from_epsg(4525).unwrap();
+    let (e0, n0) = gk.forward(110.72, 35.12);
+    let ring = |number: u32, east: f64, north: f64, size: f64| -> Vec<String> {
+        [(0.0, 0.0), (0.0, size), (size, size), (size, 0.0), (0.0, 0.0)]
+            .iter()
+            .enumerate()
+            .map(|(i, (dn, de))| format!("J{},{number},{:.3},{:.3}", i % 4 + 1, n0 + north + dn, e0 + east + de))
+            .collect()
+    };
+    let one = [ring(1, 0.0, 0.0, 200.0), ring(2, 50.0, 50.0, 50.0), ring(3, 300.0, 0.0, 100.0)].concat();
+    // 3 km east: past 110.75°E, in grade 2.
+    let two = ring(1, 3000.0, 0.0, 100.0);
+    format!(
+        "[属性描述]\n格式版本号=1.01\n坐标系=2000国家大地坐标系\n几度分带=3\n投影类型=高斯克吕格\n计量单位=米\n带号=37\n\
+         精度=0.001\n转换参数=,,,,,,\n[地块坐标]\n15,4.7500,1,一号地块,面,,住宅用地,07,@\n{}\n5,1.0000,2,二号地块,面,,住宅用地,07,@\n{}\n",
+        one.join("\n"),
+        two.join("\n")
+    )
+}
+
+#[tokio::test]
+async fn batch_upload_of_a_land_approval_coordinate_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let text = coordinate_file();
+    let gbk = encoding_rs::GBK.encode(&text).0.into_owned();
+    let parsed = landtrace_formats::approval_coordinates::parse(&gbk).unwrap();
+    let expected: Vec<f64> =
+        parsed.parcels.iter().map(|p| landtrace_spatial::geodesic_area_m2(&p.to_wgs84())).collect();
+    assert!((expected[0] - 47_500.0).abs() < 1.0 && (expected[1] - 10_000.0).abs() < 1.0, "{expected:?}");
+
+    // Told by its content: no filename needed, and `crs` may repeat the file's own.
+    for uri in
+        ["/api/land/valuation/batch?use=住宅", "/api/land/valuation/batch?use=住宅&filename=红线.txt&crs=EPSG:4525"]
+    {
+        let (status, bytes) = call(&state, Request::post(uri).body(Body::from(gbk.clone())).unwrap()).await;
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[1].starts_with(&format!("1,1 一号地块,ok,,{:.2},", expected[0])), "{}", lines[1]);
+        assert!(lines[1].contains(&format!("{:.2}", (expected[0] * 657.0).round())), "{}", lines[1]);
+        assert!(lines[2].starts_with(&format!("2,2 二号地块,ok,,{:.2},", expected[1])), "{}", lines[2]);
+        assert!(lines[2].contains("城区二级"), "{}", lines[2]);
+    }
+
+    // The GeoJSON report draws the parts of both parcels.
+    let req =
+        Request::post("/api/land/valuation/batch?use=住宅&format=geojson").body(Body::from(text.clone())).unwrap();
+    let (status, bytes) = call(&state, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(doc["features"][0]["properties"]["id"], "1 一号地块");
+    assert_eq!(doc["features"][1]["properties"]["status"], "ok");
+
+    // A CRS that contradicts the file, a zone number unlike 带号, a short row: 400s naming the problem.
+    let mut short_row: Vec<&str> = text.lines().collect();
+    short_row[12] = "J2,1,3890000.000";
+    let cases = [
+        ("&crs=EPSG:4326", text.clone(), "contradicts"),
+        ("", text.replacen(",37", ",38", 1), "line 12: Y (easting) 38"),
+        ("", short_row.join("\n"), "line 13: point row needs 4 fields 点号,圈号,X,Y, found 3"),
+    ];
+    for (query, body, message) in cases {
+        let uri = format!("/api/land/valuation/batch?use=住宅{query}");
+        let (status, bytes) = call(&state, Request::post(uri.as_str()).body(Body::from(body)).unwrap()).await;
+        let reply: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        assert!(reply["error"].as_str().unwrap_or_default().contains(message), "{message}: {reply}");
+    }
+}
+
 #[tokio::test]
 async fn expropriation_status_on_period_boundaries() {
     let dir = tempfile::tempdir().unwrap();

@@ -15,14 +15,14 @@ use landtrace_app::position_input::resolve_position;
 use landtrace_domain::consolidation::{Attachments, ProjectType, area_mu, consolidation_compensation};
 use landtrace_domain::expropriation::compensation::HouseInputs;
 use landtrace_domain::{Date, LayerKind, UseRequest, compensation, expropriation_timeline, project_by_decision_no};
-use landtrace_formats::{FileError, ParcelInput, geojson_vertex_count, polygons_from_geojson, read_parcels};
+use landtrace_formats::{FileError, geojson_vertex_count, polygons_from_geojson, read_parcel_file};
 use landtrace_spatial::{Crs, geodesic_area_m2};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::AppError;
 use crate::state::AppState;
-use landtrace_app::land_valuation::{report_geojson, report_table, value_parcel, value_row};
+use landtrace_app::land_valuation::{batch_crs, report_geojson, report_table, value_parcel, value_row};
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(e.to_string())
@@ -105,8 +105,11 @@ pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Jso
 }
 
 /// `POST /api/land/valuation/batch?use=…[&collective_use][&as_of][&crs][&format=csv|geojson][&filename]`:
-/// the body is a parcel file (GeoJSON, or CSV with a WKT column). Answers the
-/// report; bad parcels are reported in their rows.
+/// the body is a parcel file: GeoJSON, CSV with a WKT column (both UTF-8, told by
+/// `filename` and the content), or the coordinate text file of a land approval
+/// filing (GBK or UTF-8, told by its `[属性描述]` section), which names its own CRS:
+/// `crs` may then only repeat it. Answers the report, a row per parcel (a coordinate
+/// file's parcels named `编号 名称`); bad parcels are reported in their rows.
 pub async fn valuation_batch(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -115,7 +118,7 @@ pub async fn valuation_batch(
     let land_use = q.get("use").ok_or_else(|| bad("query parameter `use` is missing (e.g. use=住宅)"))?;
     let uses = UseRequest::parse(land_use, q.get("collective_use").map(String::as_str)).map_err(bad)?;
     let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?;
-    let crs = parse_crs(q.get("crs").map(String::as_str))?;
+    let requested_crs = q.get("crs").cloned();
     let format = q.get("format").map_or("csv", String::as_str);
     if !matches!(format, "csv" | "geojson" | "json") {
         return Err(bad(format!("format {format:?} is not csv or geojson")));
@@ -127,12 +130,13 @@ pub async fn valuation_batch(
     let results = state
         .cpu
         .run_cancellable(move |cancelled| -> Result<_, AppError> {
-            let text = std::str::from_utf8(&body).map_err(|_| bad("the uploaded file is not UTF-8 text"))?;
-            let rows = read_parcels(ParcelInput::detect(&filename, text), text).map_err(|e| match e {
+            let file = read_parcel_file(&filename, &body).map_err(|e| match e {
                 FileError::Limit(limit) if limit.whole_request() => AppError::PayloadTooLarge(limit.to_string()),
                 FileError::Limit(limit) => AppError::Unprocessable(limit.to_string()),
                 other => bad(other),
             })?;
+            let crs = batch_crs(&file, requested_crs.as_deref()).map_err(|e| bad(format!("`crs`: {e}")))?;
+            let rows = file.rows;
             if rows.is_empty() {
                 return Err(bad("the file holds no parcels"));
             }
