@@ -168,7 +168,8 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   }
 
   /** POST the batch file for the answer in `format` (geojson | csv). */
-  const postBatch = (format) => post(`api/land/valuation/batch?${batchQuery(state, format)}`, state.batchFile.text, 'text/plain; charset=utf-8');
+  const postBatch = (format) => post(`api/land/valuation/batch?${batchQuery(state, format)}`,
+    state.batchFile.bytes ?? state.batchFile.text, 'application/octet-stream');
 
   async function runBatch() {
     return ask(async () => ({ status: 'batch', batch: await (await postBatch('geojson')).json() }), {
@@ -194,8 +195,12 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   async function onFile(file) {
     if (!file) return;
     let text;
+    let bytes;
     try {
-      text = (await file.text()).replace(/^\uFEFF/, '');
+      // The raw bytes go to the server, which reads GBK coordinate files of land
+      // approval filings as well as UTF-8; the text here only decides what the file is.
+      bytes = new Uint8Array(await file.arrayBuffer());
+      text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
     } catch (err) {
       Object.assign(state, { status: 'error', message: labelled('file_failed', err.message) });
       return refresh();
@@ -213,7 +218,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       fitTo(read.parcel);
       return run();
     }
-    state.batchFile = read.batch;
+    state.batchFile = { ...read.batch, bytes };
     return runBatch();
   }
 
