@@ -3,6 +3,9 @@
 //! The `spatial` crate's built-in systems (WGS84/CGCS2000, Web Mercator, the
 //! CGCS2000 Gauss-Krüger zones, GCJ-02, BD-09) need neither.
 
+pub mod export;
+pub mod write;
+
 /// GDAL's release name, e.g. "3.6.2".
 pub fn gdal_version() -> String {
     gdal::version::version_info("RELEASE_NAME")
