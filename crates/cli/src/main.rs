@@ -3,6 +3,8 @@
 //! none of them holds a rule.
 
 mod check;
+#[cfg(feature = "gdal")]
+mod export;
 mod input_file;
 mod layers;
 mod migrate;
@@ -159,6 +161,10 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Export a layer to a file through GDAL: geojson, csv, xlsx, gpkg, shp (zipped),
+    /// kml or dxf, in any EPSG CRS. Every field is written, personal ones included.
+    #[cfg(feature = "gdal")]
+    Export(Box<export::ExportArgs>),
     /// Reports from the stored records.
     Report {
         #[command(subcommand)]
@@ -263,5 +269,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { layer, file, actor, store } => layers::import(&layer, &file, actor, &store).await,
         Command::Layers { store } => layers::layers(&store).await,
+        #[cfg(feature = "gdal")]
+        Command::Export(args) => export::export(&args).await,
     }
 }

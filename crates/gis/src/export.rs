@@ -37,13 +37,13 @@ pub struct ExportRequest {
 pub enum ExportParamError {
     /// `format`.
     #[error("format: {0}")]
-    Format(#[from] crate::write::FormatError),
+    Format(crate::write::FormatError),
     /// `crs`.
     #[error("crs: {0}")]
-    Crs(#[from] crate::write::TargetCrsError),
+    Crs(crate::write::TargetCrsError),
     /// `encoding`.
     #[error("encoding: {0}")]
-    Encoding(#[from] crate::write::EncodingError),
+    Encoding(crate::write::EncodingError),
     /// `bbox`.
     #[error("bbox: {0}")]
     Bbox(String),
@@ -58,10 +58,18 @@ impl ExportRequest {
         bbox: Option<&str>,
         encoding: Option<&str>,
     ) -> Result<ExportRequest, ExportParamError> {
-        let format = ExportFormat::parse(format)?;
-        let crs = crs.map(str::trim).filter(|s| !s.is_empty()).map_or(Ok(TargetCrs::WGS84), TargetCrs::parse)?;
-        let encoding =
-            encoding.map(str::trim).filter(|s| !s.is_empty()).map_or(Ok(TextEncoding::Utf8), TextEncoding::parse)?;
+        // The errors are wrapped, not chained: the message names the parameter once.
+        let format = ExportFormat::parse(format).map_err(ExportParamError::Format)?;
+        let crs = crs
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map_or(Ok(TargetCrs::WGS84), TargetCrs::parse)
+            .map_err(ExportParamError::Crs)?;
+        let encoding = encoding
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map_or(Ok(TextEncoding::Utf8), TextEncoding::parse)
+            .map_err(ExportParamError::Encoding)?;
         let bbox = bbox.map(str::trim).filter(|s| !s.is_empty()).map(parse_bbox).transpose()?;
         Ok(ExportRequest { format, crs, bbox, encoding })
     }

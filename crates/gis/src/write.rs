@@ -95,12 +95,12 @@ pub enum WriteError {
     #[error(transparent)]
     Crs(#[from] TargetCrsError),
     /// One feature could not be converted to the CRS.
-    #[error("feature {index}: {source}")]
+    #[error("feature {index}: {reason}")]
     Reproject {
         /// Position of the feature in the layer.
         index: usize,
         /// What went wrong.
-        source: TargetCrsError,
+        reason: TargetCrsError,
     },
     /// A value does not fit the format (a spreadsheet cell over its limit, …).
     #[error("feature {index}: {message}")]
@@ -127,7 +127,7 @@ pub fn write_layer(mut layer: LayerToWrite, options: &WriteOptions) -> Result<Wr
     options
         .crs
         .convert_from_wgs84(layer.features.iter_mut().filter_map(|f| f.geometry.as_mut()))
-        .map_err(|(index, source)| WriteError::Reproject { index, source })?;
+        .map_err(|(index, reason)| WriteError::Reproject { index, reason })?;
     let dir = tempfile::tempdir()?;
     let stem = format!("{}_EPSG{}", layer.name, options.crs.epsg());
     let bytes = match options.format {
