@@ -291,7 +291,6 @@ fn write_single(path: &Path, layer: &LayerToWrite, options: &WriteOptions) -> Re
         }
         out.create(&gdal_layer)?;
     }
-    drop(gdal_layer);
     dataset.close()?;
     Ok(())
 }

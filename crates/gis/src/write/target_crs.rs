@@ -62,7 +62,7 @@ impl TargetCrs {
         let crs = TargetCrs { epsg: code };
         crs.spatial_ref()?;
         if code != 4326 {
-            crs.from_wgs84()?;
+            crs.proj_from_wgs84()?;
         }
         Ok(crs)
     }
@@ -84,7 +84,7 @@ impl TargetCrs {
         Ok(srs)
     }
 
-    fn from_wgs84(self) -> Result<Proj, TargetCrsError> {
+    fn proj_from_wgs84(self) -> Result<Proj, TargetCrsError> {
         Proj::new_known_crs("EPSG:4326", &format!("EPSG:{}", self.epsg), None).map_err(|e| self.unusable(e))
     }
 
@@ -101,7 +101,7 @@ impl TargetCrs {
         if self.epsg == 4326 {
             return Ok(());
         }
-        let proj = self.from_wgs84().map_err(|e| (0, e))?;
+        let proj = self.proj_from_wgs84().map_err(|e| (0, e))?;
         for (i, g) in geometries.into_iter().enumerate() {
             g.transform(&proj).map_err(|e| (i, self.unusable(e)))?;
             let finite = geo::CoordsIter::coords_iter(&*g).all(|c| c.x.is_finite() && c.y.is_finite());
