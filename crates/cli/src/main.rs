@@ -69,7 +69,7 @@ enum CheckCommand {
         /// CRS of the parcels' coordinates (EPSG:4326, CGCS2000, gcj02, …).
         #[arg(long, default_value = "EPSG:4326")]
         crs: String,
-        /// Report file: .csv or .geojson (default: CSV on standard output).
+        /// Report file: .csv, .xlsx or .geojson (default: CSV on standard output).
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]
@@ -85,7 +85,7 @@ enum ReportCommand {
         /// ISO week, e.g. 2023-W24 (Monday to Sunday).
         #[arg(long)]
         week: String,
-        /// json, csv (UTF-8 with BOM, Chinese headers) or html (a printable page);
+        /// json, csv (UTF-8 with BOM, Chinese headers), xlsx (a workbook) or html (a printable page);
         /// default: from the --out extension, else json.
         #[arg(long)]
         format: Option<String>,

@@ -21,7 +21,10 @@ use serde_json::{Value, json};
 
 use crate::error::AppError;
 use crate::state::AppState;
-use landtrace_app::land_valuation::{report_geojson, report_table, value_parcel, value_row};
+use landtrace_app::land_valuation::{
+    VALUATION_SHEET, VALUATION_TEXT_COLUMNS, report_geojson, report_table, value_parcel, value_row,
+};
+use landtrace_formats::XLSX_CONTENT_TYPE;
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(e.to_string())
@@ -103,7 +106,7 @@ pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Jso
     Ok(Json(answer))
 }
 
-/// `POST /api/land/valuation/batch?use=…[&collective_use][&as_of][&crs][&format=csv|geojson][&filename]`:
+/// `POST /api/land/valuation/batch?use=…[&collective_use][&as_of][&crs][&format=csv|xlsx|geojson][&filename]`:
 /// the body is a parcel file (GeoJSON, or CSV with a WKT column). Answers the
 /// report; bad parcels are reported in their rows.
 pub async fn valuation_batch(
@@ -116,8 +119,8 @@ pub async fn valuation_batch(
     let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?;
     let crs = parse_crs(q.get("crs").map(String::as_str))?;
     let format = q.get("format").map_or("csv", String::as_str);
-    if !matches!(format, "csv" | "geojson" | "json") {
-        return Err(bad(format!("format {format:?} is not csv or geojson")));
+    if !matches!(format, "csv" | "xlsx" | "geojson" | "json") {
+        return Err(bad(format!("format {format:?} is not csv, xlsx or geojson")));
     }
     let filename = q.get("filename").cloned().unwrap_or_default();
     let catalog = state.catalog.read().await.subset(&VALUATION_LAYERS);
@@ -152,6 +155,21 @@ pub async fn valuation_batch(
             response.headers_mut().insert(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"valuation-report.csv\""),
+            );
+            response
+        }
+        "xlsx" => {
+            let table = report_table(&results);
+            let bytes = state
+                .cpu
+                .run(move || table.to_xlsx(VALUATION_SHEET, VALUATION_TEXT_COLUMNS))
+                .await?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut response = bytes.into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX_CONTENT_TYPE));
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"valuation-report.xlsx\""),
             );
             response
         }
