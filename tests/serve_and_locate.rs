@@ -55,7 +55,8 @@ fn first_start_creates_the_store_and_answers_locate() {
         ("lon=NaN&lat=35", "lon"),
         ("lat=35", "lon"),
         ("lon=abc&lat=35", "not a number"),
-        ("lon=110.77&lat=35.14&crs=EPSG:9999", "crs"),
+        ("lon=110.77&lat=35.14&crs=EPSG:9999", "epsg:9999 is not a coordinate reference system"),
+        ("lon=110.77&lat=35.14&crs=mars", "unknown crs"),
     ] {
         let (status, body) = server.get_json(&format!("/api/locate?{query}"));
         assert_eq!(status, 400, "{query}: {body}");

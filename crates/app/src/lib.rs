@@ -26,11 +26,15 @@
 //!   stored project or a polygon;
 //! - [`truck_ban_check`]: a truck at a place and time against the ban (its pass
 //!   looked up by plate), and the freight sources against the zone;
+//! - [`tile_cut`]: one vector tile cut from the catalogue, for the server and the
+//!   tile archives alike;
 //! - [`clock`]: today in the county, now as RFC 3339: the one place the use cases
 //!   read the clock (the domain takes dates as arguments);
 //! - [`land_valuation`]: a parcel's benchmark value: convert the CRS, validate, check
 //!   the county, split by the grade zones of both systems, value (one parcel, or a
 //!   file of them with its report);
+//! - [`position_input`]: a position as the doors take it (numbers and a CRS name,
+//!   or Gauss-Krüger recognised by its ranges, saying what was assumed);
 //! - [`gps_track`]: a GPS track checked against the stored truck-ban zone (the
 //!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
 //!   checking in `landtrace_track`).
@@ -42,8 +46,10 @@ pub mod land_valuation;
 pub mod origin_form;
 pub mod origin_records;
 pub mod origin_views;
+pub mod position_input;
 pub mod rule_tables;
 pub mod sponge_estimate;
+pub mod tile_cut;
 pub mod truck_ban_check;
 pub mod users;
 pub mod write_path;

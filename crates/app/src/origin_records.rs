@@ -64,8 +64,8 @@ pub fn parse_position(lon: Option<&Value>, lat: Option<&Value>, crs: Crs) -> Res
     };
     let (lon, lat) = (number(lon, "lon"), number(lat, "lat"));
     match (lon, lat) {
-        (Ok(lon), Ok(lat)) => LonLat::new(lon, lat)
-            .map(|p| crs.to_wgs84(p))
+        (Ok(lon), Ok(lat)) => crs
+            .to_wgs84(geo::Coord { x: lon, y: lat })
             .map_err(|e| vec![FieldProblem { field: "lon".into(), message: e.to_string() }]),
         (lon, lat) => Err([lon.err(), lat.err()].into_iter().flatten().collect()),
     }

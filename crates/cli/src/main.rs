@@ -11,6 +11,7 @@ mod migrate;
 mod origin_records;
 mod serve;
 mod store_args;
+mod tiles_build;
 mod users;
 
 use std::path::PathBuf;
@@ -123,6 +124,36 @@ enum TraceCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum TilesCommand {
+    /// Cut every tile of a set over its layers' extent (or --bbox) into a PMTiles
+    /// or MBTiles archive, with a progress bar; the tiles equal the server's.
+    Build {
+        /// The tile set (tiles/tilesets.toml), e.g. all.
+        set: String,
+        /// pmtiles or mbtiles (default: from the --out extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// The archive to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+        /// Lowest zoom (default: the set's).
+        #[arg(long)]
+        minzoom: Option<u8>,
+        /// Highest zoom (default: the set's).
+        #[arg(long)]
+        maxzoom: Option<u8>,
+        /// minlon,minlat,maxlon,maxlat (WGS84; default: the extent of the set's layers).
+        #[arg(long)]
+        bbox: Option<String>,
+        /// Tile-set definitions (default: the built-in tiles/tilesets.toml).
+        #[arg(long)]
+        tilesets: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Add a user with a new random token; the token is printed once and only its
     /// SHA-256 is stored. Restart the server to let the user in.
@@ -190,6 +221,11 @@ enum Command {
         #[command(subcommand)]
         what: CheckCommand,
     },
+    /// Tile archives for offline use and static hosting.
+    Tiles {
+        #[command(subcommand)]
+        what: TilesCommand,
+    },
     /// Copy every layer and its history from one store to another, empty one,
     /// then check counts and geometries. Stores are GeoPackage paths or
     /// postgres:// URLs.
@@ -214,6 +250,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every EPSG code PROJ knows, for every `crs` the commands and the server take.
+    #[cfg(feature = "gdal")]
+    landtrace_gis::crs::install();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
@@ -269,6 +308,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { layer, file, actor, store } => layers::import(&layer, &file, actor, &store).await,
         Command::Layers { store } => layers::layers(&store).await,
+        Command::Tiles { what: TilesCommand::Build { set, format, out, minzoom, maxzoom, bbox, tilesets, store } } => {
+            let format = match format {
+                Some(name) => tiles_build::ArchiveFormat::parse(&name)?,
+                None => tiles_build::ArchiveFormat::parse(
+                    out.extension().and_then(|e| e.to_str()).unwrap_or("(no extension)"),
+                )?,
+            };
+            let args = tiles_build::BuildArgs {
+                set: &set,
+                format,
+                out: &out,
+                minzoom,
+                maxzoom,
+                bbox: bbox.as_deref(),
+                tilesets: tilesets.as_deref(),
+            };
+            tiles_build::build(args, &store).await
+        }
         #[cfg(feature = "gdal")]
         Command::Export(args) => export::export(&args).await,
     }

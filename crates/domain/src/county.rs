@@ -13,6 +13,13 @@ pub const TIME_ZONE: &str = "Asia/Shanghai";
 /// time-zone database is needed ([`crate::units::instant`]).
 pub const UTC_OFFSET_MINUTES: i32 = 8 * 60;
 
+/// The county's CGCS2000 Gauss-Krüger zone as its surveys write it without the
+/// zone number: 3° zone 37, central meridian 111°E (EPSG:4546; with the number in
+/// the easting EPSG:4525; the county also lies in 6° zone 19, EPSG:4497/4508).
+/// Coordinates recognised as Gauss-Krüger by their ranges but carrying no zone
+/// number are assumed to be in this zone, and the answer says so.
+pub const GAUSS_KRUGER_EPSG: u32 = 4546;
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -162,8 +162,9 @@ mod tests {
         assert_eq!((r.crs, r.bbox, r.encoding), (TargetCrs::WGS84, None, TextEncoding::Utf8));
         for (format, crs, bbox, message) in [
             ("pdf", None, None, "format: unknown export format \"pdf\""),
-            ("csv", Some("EPSG:1"), None, "crs: EPSG:1 cannot be used"),
-            ("csv", Some("gcj02"), None, "crs: unknown CRS \"gcj02\""),
+            ("csv", Some("EPSG:1"), None, "crs: EPSG:1 is not a coordinate reference system PROJ"),
+            ("csv", Some("gcj02"), None, "crs: GCJ-02 has no EPSG code"),
+            ("csv", Some("mars"), None, "crs: unknown CRS \"mars\""),
             ("csv", None, Some("1,2,3"), "bbox: 3 numbers given"),
             ("csv", None, Some("111,35,110,36"), "bbox: a minimum is greater"),
             ("csv", None, Some("1,2,x,4"), "bbox: \"x\" is not a number"),

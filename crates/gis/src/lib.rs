@@ -3,6 +3,7 @@
 //! The `spatial` crate's built-in systems (WGS84/CGCS2000, Web Mercator, the
 //! CGCS2000 Gauss-Krüger zones, GCJ-02, BD-09) need neither.
 
+pub mod crs;
 pub mod export;
 pub mod write;
 

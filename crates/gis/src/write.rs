@@ -257,7 +257,7 @@ fn write_single(path: &Path, layer: &LayerToWrite, options: &WriteOptions) -> Re
         _ => {}
     }
     let fields = out_fields(layer, format, options.encoding);
-    let decimals = if options.crs.is_geographic()? { 9 } else { 4 };
+    let decimals = if options.crs.is_geographic() { 9 } else { 4 };
     let gdal_layer = dataset.create_layer(LayerOptions {
         name: &layer.name,
         srs: (has_geometry && ty != OGRwkbGeometryType::wkbNone).then_some(&srs),

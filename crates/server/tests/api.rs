@@ -124,6 +124,46 @@ async fn locate_accepts_gcj02_input() {
 }
 
 #[tokio::test]
+async fn locate_reads_gauss_kruger_named_or_recognised_and_says_what_it_assumed() {
+    use landtrace_spatial::{Crs, LonLat};
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let plain = hits(&state, 110.775, 35.14).await;
+    let names = |body: &Value| -> Vec<String> {
+        body["hits"].as_array().unwrap().iter().map(|h| h["layer"].as_str().unwrap().to_owned()).collect()
+    };
+    let wgs = LonLat::new(110.775, 35.14).unwrap();
+    let numbered = Crs::GaussKruger(4525).from_wgs84(wgs).unwrap();
+    let plain_gk = Crs::GaussKruger(4546).from_wgs84(wgs).unwrap();
+    let web = Crs::WebMercator.from_wgs84(wgs).unwrap();
+    let bd = Crs::Bd09.from_wgs84(wgs).unwrap();
+    for (query, crs, assumed) in [
+        (format!("lon={}&lat={}&crs=EPSG:4546", plain_gk.x, plain_gk.y), "EPSG:4546", None),
+        (format!("lon={}&lat={}&crs=epsg:3857", web.x, web.y), "EPSG:3857", None),
+        (format!("lon={}&lat={}&crs=bd09", bd.x, bd.y), "BD-09", None),
+        // No CRS: the zone number in the easting names the zone.
+        (format!("lon={}&lat={}", numbered.x, numbered.y), "EPSG:4525", Some("zone number 37")),
+        // Northing first with no zone number: the county's zone is assumed.
+        (format!("lon={}&lat={}", plain_gk.y, plain_gk.x), "EPSG:4546", Some("assumed the county's zone")),
+    ] {
+        let (status, body) = get(&state, &format!("/api/locate?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+        assert!((body["point"]["lon"].as_f64().unwrap() - 110.775).abs() < 1e-7, "{query}: {body}");
+        assert!((body["point"]["lat"].as_f64().unwrap() - 35.14).abs() < 1e-7, "{query}: {body}");
+        assert_eq!(body["input"]["crs"], crs, "{query}");
+        match assumed {
+            Some(words) => assert!(body["input"]["assumed"].as_str().unwrap().contains(words), "{body}"),
+            None => assert!(body["input"].get("assumed").is_none(), "{body}"),
+        }
+        assert_eq!(names(&body), plain.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(), "{query}");
+    }
+    // A zone-numbered CRS with a plain easting is refused, naming the fix.
+    let (status, body) = get(&state, &format!("/api/locate?lon={}&lat={}&crs=EPSG:4525", plain_gk.x, plain_gk.y)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("lacks the zone number 37"), "{body}");
+}
+
+#[tokio::test]
 async fn layers_lists_public_fields_only_and_unknown_routes_are_404() {
     let dir = tempfile::tempdir().unwrap();
     let state = state(dir.path()).await;

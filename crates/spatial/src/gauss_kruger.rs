@@ -71,7 +71,100 @@ fn conformal_tan(tau: f64, e: f64) -> f64 {
     tau * sigma.hypot(1.0) - sigma * tau.hypot(1.0)
 }
 
+/// What an EPSG code of the CGCS2000 Gauss-Krüger family says about its zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZoneCode {
+    /// Zone width: 3 or 6 degrees.
+    pub width: u32,
+    /// Zone number (3° zones 25–45, 6° zones 13–23).
+    pub zone: u32,
+    /// Whether the zone number is written in front of the easting.
+    pub numbered: bool,
+}
+
+impl ZoneCode {
+    /// The zone of an EPSG code (4491–4554).
+    pub fn of_epsg(code: u32) -> Option<ZoneCode> {
+        let (width, zone, numbered) = match code {
+            4491..=4501 => (6, code - 4491 + 13, true),
+            4502..=4512 => (6, code - 4502 + 13, false),
+            4513..=4533 => (3, code - 4513 + 25, true),
+            4534..=4554 => (3, code - 4534 + 25, false),
+            _ => return None,
+        };
+        Some(ZoneCode { width, zone, numbered })
+    }
+
+    /// The EPSG code of a zone, if it is one of the family's.
+    pub fn epsg(self) -> Option<u32> {
+        let code = match (self.width, self.numbered) {
+            (6, true) if (13..=23).contains(&self.zone) => 4491 + self.zone - 13,
+            (6, false) if (13..=23).contains(&self.zone) => 4502 + self.zone - 13,
+            (3, true) if (25..=45).contains(&self.zone) => 4513 + self.zone - 25,
+            (3, false) if (25..=45).contains(&self.zone) => 4534 + self.zone - 25,
+            _ => return None,
+        };
+        Some(code)
+    }
+
+    /// The zone of a number written in front of an easting: 13–23 are 6°
+    /// zones, 25–45 3° zones (the two ranges do not overlap over China).
+    pub fn of_prefix(zone: u32) -> Option<ZoneCode> {
+        match zone {
+            13..=23 => Some(ZoneCode { width: 6, zone, numbered: true }),
+            25..=45 => Some(ZoneCode { width: 3, zone, numbered: true }),
+            _ => None,
+        }
+    }
+
+    /// Longitude of the central meridian, degrees east.
+    pub fn central_meridian(self) -> f64 {
+        if self.width == 6 { f64::from(self.zone * 6) - 3.0 } else { f64::from(self.zone * 3) }
+    }
+}
+
+/// Farthest a Gauss-Krüger easting may lie from its false easting before it is
+/// refused as not in the zone: 1 000 km, about 11° of longitude at the county's
+/// latitude, twice what a zone's own data ever spans.
+const MAX_OFFSET_M: f64 = 1_000_000.0;
+
 impl GaussKruger {
+    /// EPSG's name of a code of the family, e.g. "CGCS2000 / 3-degree Gauss-Kruger CM 111E".
+    pub fn title(code: u32) -> String {
+        match ZoneCode::of_epsg(code) {
+            Some(z) if z.numbered => format!("CGCS2000 / {}-degree Gauss-Kruger zone {}", z.width, z.zone),
+            Some(z) => format!("CGCS2000 / {}-degree Gauss-Kruger CM {}E", z.width, z.central_meridian()),
+            None => format!("EPSG:{code}"),
+        }
+    }
+
+    /// Refuses an easting that does not belong to this zone's code: a missing
+    /// or unexpected zone number, another zone's number, or too far off.
+    pub fn check_easting(&self, easting: f64, code: u32) -> Result<(), crate::CoordError> {
+        use crate::CoordError;
+        let Some(z) = ZoneCode::of_epsg(code) else {
+            return Err(CoordError::OutsideProjection { x: easting, y: 0.0, epsg: code });
+        };
+        let prefix = (easting / 1e6).floor();
+        if z.numbered && easting < 1e7 {
+            let plain = ZoneCode { numbered: false, ..z }.epsg().unwrap_or(code);
+            return Err(CoordError::ZoneNumberMissing { easting, zone: z.zone, epsg: code, plain });
+        }
+        if !z.numbered
+            && easting >= 1e7
+            && let Some(numbered) = ZoneCode::of_prefix(prefix as u32).and_then(ZoneCode::epsg)
+        {
+            return Err(CoordError::ZoneNumberUnexpected { easting, epsg: code, zone: prefix as u32, numbered });
+        }
+        if z.numbered && prefix as u32 != z.zone && prefix < 100.0 {
+            return Err(CoordError::WrongZone { easting, found: prefix as u32, zone: z.zone, epsg: code });
+        }
+        if (easting - self.false_easting).abs() > MAX_OFFSET_M {
+            return Err(CoordError::OutsideProjection { x: easting, y: 0.0, epsg: code });
+        }
+        Ok(())
+    }
+
     /// The zone of a CGCS2000 Gauss-Krüger EPSG code (4491–4554), `None` for others.
     pub fn from_epsg(code: u32) -> Option<GaussKruger> {
         let (central_meridian, zone) = match code {
@@ -139,6 +232,70 @@ impl GaussKruger {
     }
 }
 
+/// Gauss-Krüger coordinates recognised by their ranges ([`detect`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detected {
+    /// The EPSG code read or assumed.
+    pub epsg: u32,
+    /// Whether the first value is the northing (Chinese survey files' X).
+    pub northing_first: bool,
+    /// What was recognised and what was assumed, in words, for the answer.
+    pub assumption: String,
+}
+
+/// Northings of China's territory, metres (about 16°N to 54°N).
+const NORTHINGS_OF_CHINA: std::ops::Range<f64> = 1_700_000.0..6_000_000.0;
+/// Eastings without a zone number: 500 km ± about 4.5° of longitude.
+const PLAIN_EASTINGS: std::ops::Range<f64> = 100_000.0..900_000.0;
+
+/// Recognises a CGCS2000 Gauss-Krüger coordinate pair by its ranges, in either
+/// axis order: an easting above 10⁷ carries its zone number (13–23: a 6° zone,
+/// 25–45: a 3° zone); a plain easting (100–900 km) with a northing of China has
+/// no zone, and `fallback_epsg` (the county's zone) is assumed. `None` if the
+/// pair is not Gauss-Krüger-shaped (lon/lat degrees, say).
+///
+/// ```
+/// use landtrace_spatial::gauss_kruger::detect;
+/// let d = detect(3_890_148.98, 37_479_039.53, 4546).unwrap();
+/// assert_eq!((d.epsg, d.northing_first), (4525, true));
+/// assert_eq!(detect(479_039.53, 3_890_148.98, 4546).unwrap().epsg, 4546);
+/// assert!(detect(110.77, 35.14, 4546).is_none());
+/// ```
+pub fn detect(first: f64, second: f64, fallback_epsg: u32) -> Option<Detected> {
+    let numbered = |easting: f64| {
+        (1e7..1e8)
+            .contains(&easting)
+            .then(|| ZoneCode::of_prefix((easting / 1e6).floor() as u32))
+            .flatten()
+            .filter(|z| (easting - (f64::from(z.zone) * 1e6 + 500_000.0)).abs() < 500_000.0)
+    };
+    let is_northing = |v: f64| NORTHINGS_OF_CHINA.contains(&v);
+    let (easting, northing_first) =
+        if is_northing(second) && (numbered(first).is_some() || PLAIN_EASTINGS.contains(&first)) {
+            (first, false)
+        } else if is_northing(first) && (numbered(second).is_some() || PLAIN_EASTINGS.contains(&second)) {
+            (second, true)
+        } else {
+            return None;
+        };
+    let order = if northing_first { "; northing first (X = northing, as Chinese survey files write it)" } else { "" };
+    if let Some(zone) = numbered(easting) {
+        let epsg = zone.epsg()?;
+        let assumption = format!(
+            "Gauss-Krüger coordinates recognised by their ranges: the easting {easting} carries zone number {} ({}° zone), read as EPSG:{epsg} ({}), CGCS2000 datum assumed{order}",
+            zone.zone,
+            zone.width,
+            GaussKruger::title(epsg)
+        );
+        return Some(Detected { epsg, northing_first, assumption });
+    }
+    let assumption = format!(
+        "Gauss-Krüger coordinates recognised by their ranges, with no zone number in the eastings: assumed the county's zone EPSG:{fallback_epsg} ({}), CGCS2000 datum{order}",
+        GaussKruger::title(fallback_epsg)
+    );
+    Some(Detected { epsg: fallback_epsg, northing_first, assumption })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +352,34 @@ mod tests {
         // The quarter meridian of CGCS2000 (= GRS80 to 0.1 mm): 10 001 965.729 m.
         let (_, n) = zone.forward(111.0, 90.0);
         assert!((n - 10_001_965.729).abs() < 0.001, "{n}");
+    }
+
+    #[test]
+    fn detection_by_ranges() {
+        let d = detect(37_479_039.53, 3_890_148.98, 4546).unwrap();
+        assert_eq!((d.epsg, d.northing_first), (4525, false));
+        assert!(d.assumption.contains("zone number 37 (3° zone)"), "{}", d.assumption);
+        let d = detect(3_890_148.98, 19_479_039.53, 4546).unwrap();
+        assert_eq!((d.epsg, d.northing_first), (4497, true));
+        assert!(d.assumption.contains("northing first"));
+        let d = detect(3_890_148.98, 479_039.53, 4546).unwrap();
+        assert_eq!((d.epsg, d.northing_first), (4546, true));
+        assert!(d.assumption.contains("assumed the county's zone EPSG:4546"), "{}", d.assumption);
+        // Degrees, Web Mercator metres and an unknown zone prefix are not Gauss-Krüger.
+        assert_eq!(detect(110.77, 35.14, 4546), None);
+        assert_eq!(detect(12_331_000.0, 4_181_000.0, 4546), None);
+        assert_eq!(detect(24_479_039.0, 3_890_148.0, 4546), None);
+    }
+
+    #[test]
+    fn zone_codes_round_trip() {
+        for code in 4491..=4554 {
+            let z = ZoneCode::of_epsg(code).unwrap();
+            assert_eq!(z.epsg(), Some(code));
+            let g = GaussKruger::from_epsg(code).unwrap();
+            assert_eq!(g.central_meridian, z.central_meridian(), "{code}");
+        }
+        assert_eq!(GaussKruger::title(4497), "CGCS2000 / 6-degree Gauss-Kruger zone 19");
+        assert_eq!(GaussKruger::title(4508), "CGCS2000 / 6-degree Gauss-Kruger CM 111E");
     }
 }

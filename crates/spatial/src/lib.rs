@@ -24,6 +24,7 @@
 //!   of landtrace (parcels and stored zones), an exact plane sweep in
 //!   O(n log n) for any input; [`PolygonError`] names the problem and where.
 
+pub mod bd09;
 pub mod crs;
 pub mod gauss_kruger;
 pub mod gcj02;
@@ -40,7 +41,7 @@ pub mod validity;
 mod validity_oracle;
 pub mod zone_index;
 
-pub use crs::{Crs, CrsError, convert_geometry, geometry_to_wgs84};
+pub use crs::{Crs, CrsError, ExternalCrs, convert_geometry, geometry_to_wgs84, has_external, install_external};
 pub use gcj02::{gcj02_to_wgs84, wgs84_to_gcj02};
 pub use geodesic_area::geodesic_area_m2;
 pub use geometry_type::geometry_type_name;

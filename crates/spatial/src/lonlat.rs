@@ -21,6 +21,57 @@ pub enum CoordError {
     /// The latitude is outside -90..90 degrees.
     #[error("lat {0} is outside -90..90")]
     LatOutOfRange(f64),
+    /// A projected position outside the area its CRS covers (or one the
+    /// installed converter could not convert).
+    #[error("{x} {y} is not a position EPSG:{epsg} can convert")]
+    OutsideProjection {
+        /// Easting (or longitude).
+        x: f64,
+        /// Northing (or latitude).
+        y: f64,
+        /// The CRS.
+        epsg: u32,
+    },
+    /// A Gauss-Krüger easting without the zone number its CRS puts in front.
+    #[error(
+        "easting {easting} lacks the zone number {zone} that EPSG:{epsg} puts in front (the same zone without it is EPSG:{plain})"
+    )]
+    ZoneNumberMissing {
+        /// The easting read.
+        easting: f64,
+        /// The zone of the CRS.
+        zone: u32,
+        /// The CRS.
+        epsg: u32,
+        /// The same zone without the number.
+        plain: u32,
+    },
+    /// A Gauss-Krüger easting with a zone number its CRS does not have.
+    #[error(
+        "easting {easting} carries a zone number, which EPSG:{epsg} does not (zone {zone} with its number is EPSG:{numbered})"
+    )]
+    ZoneNumberUnexpected {
+        /// The easting read.
+        easting: f64,
+        /// The CRS.
+        epsg: u32,
+        /// The zone the easting's prefix names.
+        zone: u32,
+        /// The numbered CRS of that zone.
+        numbered: u32,
+    },
+    /// A Gauss-Krüger easting whose zone number is not its CRS's zone.
+    #[error("easting {easting} carries zone number {found}, but EPSG:{epsg} is zone {zone}")]
+    WrongZone {
+        /// The easting read.
+        easting: f64,
+        /// The zone its prefix names.
+        found: u32,
+        /// The CRS's zone.
+        zone: u32,
+        /// The CRS.
+        epsg: u32,
+    },
 }
 
 /// A longitude/latitude pair in degrees: both finite, lon in [-180, 180],

@@ -13,7 +13,7 @@ use crate::error::{TrackError, TrackErrorKind, echo};
 use crate::fix::Fix;
 use crate::location::Location;
 use crate::timestamp::{TimeError, parse_time_ms};
-use landtrace_spatial::{Crs, LonLat};
+use landtrace_spatial::Crs;
 use std::borrow::Cow;
 use std::io::BufRead;
 
@@ -136,8 +136,8 @@ fn record_fix(at: Location, text: &str, columns: Columns, crs: Crs) -> Result<Fi
     };
     let lon = number("lon", lon.as_deref())?;
     let lat = number("lat", lat.as_deref())?;
-    let position = LonLat::new(lon, lat).map_err(TrackErrorKind::BadCoordinate)?;
-    Ok(Fix { at, t_ms, position: crs.to_wgs84(position) })
+    let position = crs.to_wgs84(geo::Coord { x: lon, y: lat }).map_err(TrackErrorKind::BadCoordinate)?;
+    Ok(Fix { at, t_ms, position })
 }
 
 /// Parses a coordinate field; `NaN` and `inf` parse here and are rejected

@@ -14,7 +14,7 @@ use crate::error::{TrackError, TrackErrorKind, echo};
 use crate::fix::Fix;
 use crate::location::Location;
 use crate::timestamp::{TimeError, parse_time_ms};
-use landtrace_spatial::{Crs, LonLat};
+use landtrace_spatial::Crs;
 use serde_json::Value;
 
 type FixResult = Result<Fix, TrackError>;
@@ -111,8 +111,8 @@ fn fix(at: Location, position: Option<&Value>, time: Option<&Value>, crs: Crs) -
         }
     };
     let (lon, lat) = (axis(0, "lon")?, axis(1, "lat")?);
-    let position = LonLat::new(lon, lat).map_err(TrackErrorKind::BadCoordinate)?;
-    Ok(Fix { at, t_ms, position: crs.to_wgs84(position) })
+    let position = crs.to_wgs84(geo::Coord { x: lon, y: lat }).map_err(TrackErrorKind::BadCoordinate)?;
+    Ok(Fix { at, t_ms, position })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::error::{TrackError, TrackErrorKind, echo};
 use crate::fix::Fix;
 use crate::location::Location;
 use crate::timestamp::{TimeError, parse_time_ms};
-use landtrace_spatial::{Crs, LonLat};
+use landtrace_spatial::Crs;
 use std::io::BufRead;
 
 /// Longest markup unit (text plus one tag) kept in memory.
@@ -192,8 +192,8 @@ impl<R: BufRead> GpxFixes<R> {
             };
             let lon = number("lon", point.lon.as_deref())?;
             let lat = number("lat", point.lat.as_deref())?;
-            let position = LonLat::new(lon, lat).map_err(TrackErrorKind::BadCoordinate)?;
-            Ok(Fix { at, t_ms, position: self.crs.to_wgs84(position) })
+            let position = self.crs.to_wgs84(geo::Coord { x: lon, y: lat }).map_err(TrackErrorKind::BadCoordinate)?;
+            Ok(Fix { at, t_ms, position })
         };
         fix().map_err(|kind| TrackError::new(at, kind))
     }

@@ -11,11 +11,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::{Geometry, MultiPolygon};
+use landtrace_app::position_input::resolve_position;
 use landtrace_domain::consolidation::{Attachments, ProjectType, area_mu, consolidation_compensation};
 use landtrace_domain::expropriation::compensation::HouseInputs;
 use landtrace_domain::{Date, LayerKind, UseRequest, compensation, expropriation_timeline, project_by_decision_no};
 use landtrace_formats::{FileError, ParcelInput, geojson_vertex_count, polygons_from_geojson, read_parcels};
-use landtrace_spatial::{Crs, LonLat, geodesic_area_m2};
+use landtrace_spatial::{Crs, geodesic_area_m2};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -221,13 +222,15 @@ pub async fn expropriation(
             .parse()
             .map_err(|_| bad(format!("query parameter `{name}` is not a number")))
     };
-    let point = LonLat::new(number("lon")?, number("lat")?).map_err(bad)?;
-    let point = parse_crs(q.get("crs").map(String::as_str))?.to_wgs84(point);
+    let (x, y) = (number("lon")?, number("lat")?);
+    let position = resolve_position(x, y, q.get("crs").map(String::as_str)).map_err(bad)?;
+    let point = position.point;
     let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?.unwrap_or_else(today_in_county);
     let catalog = state.catalog.read().await;
     let projects = expropriation_projects(&catalog, catalog.zones.locate(point.into()), as_of)?;
     Ok(Json(json!({
         "point": {"lon": point.lon(), "lat": point.lat()},
+        "input": position.input_json(x, y),
         "as_of": as_of.to_string(),
         "in_expropriation_area": !projects.is_empty(),
         "projects": projects,

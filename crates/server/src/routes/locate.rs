@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
+use landtrace_app::position_input::resolve_position;
 use landtrace_domain::{LayerKind, public_properties, zone_details};
-use landtrace_spatial::{Crs, LonLat};
 use serde_json::{Value, json};
 
 use serde::Deserialize;
@@ -19,7 +19,8 @@ pub struct LocateQuery {
     pub lon: Option<String>,
     /// Latitude (or northing) of the point.
     pub lat: Option<String>,
-    /// Its CRS (default EPSG:4326).
+    /// Its CRS: an EPSG code or GCJ-02/BD-09. Without it, WGS84 lon/lat, or
+    /// CGCS2000 Gauss-Krüger recognised by the ranges (the answer says so).
     pub crs: Option<String>,
 }
 
@@ -31,12 +32,8 @@ pub async fn locate(
 ) -> Result<Json<Value>, AppError> {
     let lon = number(q.lon.as_deref(), "lon", "?lon=110.775&lat=35.14")?;
     let lat = number(q.lat.as_deref(), "lat", "?lon=110.775&lat=35.14")?;
-    let crs = match &q.crs {
-        None => Crs::Wgs84,
-        Some(s) => Crs::parse(s).map_err(|e| AppError::BadRequest(e.to_string()))?,
-    };
-    let input = LonLat::new(lon, lat).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let point = crs.to_wgs84(input);
+    let position = resolve_position(lon, lat, q.crs.as_deref()).map_err(AppError::BadRequest)?;
+    let point = position.point;
 
     let catalog = state.catalog.read().await;
     let mut keys = catalog.zones.locate(point.into());
@@ -62,7 +59,7 @@ pub async fn locate(
         .collect();
     Ok(Json(json!({
         "point": { "lon": point.lon(), "lat": point.lat(), "crs": "EPSG:4326" },
-        "input": { "lon": lon, "lat": lat, "crs": crs.name() },
+        "input": position.input_json(lon, lat),
         "hits": hits,
     })))
 }

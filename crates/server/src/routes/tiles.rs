@@ -10,9 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::Rect;
-use landtrace_domain::LayerKind;
-use landtrace_store::Feature;
-use landtrace_tiles::{LayerEncoder, ResolvedSet, TileCoord, TileSets, encode_tile, tilejson};
+use landtrace_app::tile_cut;
+use landtrace_tiles::{TileCoord, tilejson};
 use serde_json::Value;
 
 use crate::error::AppError;
@@ -46,9 +45,9 @@ pub async fn tile(
         Some(hit) => hit,
         None => {
             let generation = state.tile_cache.generation();
-            let parts = collect(&state, &resolved, tile).await;
+            let parts = tile_cut::collect(&*state.catalog.read().await, &resolved, tile);
             let tilesets = state.tilesets.clone();
-            let raw = tokio::task::spawn_blocking(move || encode(&tilesets, tile, parts))
+            let raw = tokio::task::spawn_blocking(move || tile_cut::encode(&tilesets, tile, parts))
                 .await
                 .map_err(|e| AppError::Internal(format!("tile encoder failed: {e}")))?;
             let fresh = Arc::new(CachedTile::new(raw));
@@ -57,40 +56,6 @@ pub async fn tile(
         }
     };
     Ok(respond(&cached, &headers))
-}
-
-type Parts = Vec<(LayerKind, Vec<Arc<Feature>>)>;
-
-/// The features of each layer of the set that the tile shows (read under the lock).
-async fn collect(state: &AppState, resolved: &ResolvedSet<'_>, tile: TileCoord) -> Parts {
-    let catalog = state.catalog.read().await;
-    let mut parts = Vec::new();
-    for (kind, config) in resolved.layers_at_zoom(tile.z()) {
-        let Some(layer) = catalog.layer(kind) else { continue };
-        let area = tile.buffered_bounds_lonlat(f64::from(config.buffer_px()) / f64::from(config.extent()));
-        let features = layer.intersecting(area);
-        if !features.is_empty() {
-            parts.push((kind, features));
-        }
-    }
-    parts
-}
-
-/// Encodes the collected features (CPU work, run off the async threads). Only
-/// the properties the tile-set definition lists reach the tile.
-fn encode(tilesets: &TileSets, tile: TileCoord, parts: Parts) -> Vec<u8> {
-    let mut layers = Vec::with_capacity(parts.len());
-    for (kind, features) in parts {
-        let Some(config) = tilesets.layer(kind) else { continue };
-        let mut encoder = LayerEncoder::new(kind.table_name(), tile, config.encode_options());
-        for f in features {
-            let Some(geometry) = &f.geometry else { continue };
-            let props = config.tile_properties(&f.properties);
-            encoder.add_feature(u64::try_from(f.id).unwrap_or(0), geometry, &props);
-        }
-        layers.push(encoder);
-    }
-    encode_tile(&layers)
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {

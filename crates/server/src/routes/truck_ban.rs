@@ -3,9 +3,10 @@
 
 use axum::Json;
 use axum::extract::State;
+use landtrace_app::position_input::resolve_position;
 use landtrace_app::truck_ban_check::{self, TruckQuestion};
 use landtrace_domain::truck_ban::{LocalDateTime, Pass, Vehicle};
-use landtrace_spatial::{Crs, LonLat};
+use landtrace_spatial::Crs;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -46,8 +47,8 @@ pub async fn freight_sources(State(state): State<AppState>) -> Json<Value> {
 /// `POST /api/truck-ban/check`.
 pub async fn check(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, AppError> {
     let req: CheckRequest = crate::routes::land::json_body(&body)?;
-    let crs = req.crs.as_deref().map_or(Ok(Crs::Wgs84), Crs::parse).map_err(bad)?;
-    let point = crs.to_wgs84(LonLat::new(req.lon, req.lat).map_err(bad)?);
+    let position = resolve_position(req.lon, req.lat, req.crs.as_deref()).map_err(bad)?;
+    let point = position.point;
     let at = LocalDateTime::parse_rfc3339(&req.at).map_err(|e| {
         let shown: String = req.at.chars().take(64).collect();
         bad(format!("`at` {shown:?}: {e}"))
@@ -59,5 +60,9 @@ pub async fn check(State(state): State<AppState>, body: axum::body::Bytes) -> Re
     // No pass in the request: the registry's pass for the plate.
     let (pass, pass_record) = truck_ban_check::registered_pass(state.store.as_ref(), &question).await?;
     question.pass = pass;
-    Ok(Json(truck_ban_check::decide_at(&*state.catalog.read().await, question, pass_record)))
+    let mut answer = truck_ban_check::decide_at(&*state.catalog.read().await, question, pass_record);
+    if position.assumed.is_some() || position.crs != Crs::Wgs84 {
+        answer["input"] = position.input_json(req.lon, req.lat);
+    }
+    Ok(Json(answer))
 }
