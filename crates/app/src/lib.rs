@@ -43,6 +43,7 @@ pub mod catalog;
 pub mod clock;
 pub mod gps_track;
 pub mod land_valuation;
+pub mod layer_import;
 pub mod origin_form;
 pub mod origin_records;
 pub mod origin_views;

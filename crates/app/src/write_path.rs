@@ -270,6 +270,23 @@ pub async fn insert_checked(
     Ok(store.insert(kind, features, actor).await?)
 }
 
+/// Everything [`insert_checked`] would check, writing nothing (a dry run): the
+/// layer's rules, then the store's limits and schema checks. Returns how many
+/// features would be stored.
+pub async fn check_only(
+    store: &dyn Store,
+    kind: LayerKind,
+    features: Vec<NewFeature>,
+    actor: &Actor,
+) -> Result<usize, WriteError> {
+    let features = if Rulebooks::has_rules(kind) {
+        Rulebooks::load(store).await?.check_new(kind, features, actor)?
+    } else {
+        features
+    };
+    Ok(landtrace_store::check_insert(kind, features)?.len())
+}
+
 /// Features stored as they are (the bundled data on first start) through the one
 /// write path: the rules, with the divisions and boundary the batches carry
 /// themselves, then one all-or-nothing, audited insert.

@@ -43,6 +43,39 @@ pub fn open(path: &Path) -> anyhow::Result<Capped<File>> {
     Ok(Capped { inner: file, left: MAX_CLI_FILE_BYTES, subject: shown })
 }
 
+/// Checks a file GDAL will open itself, under the same policy: a regular file of at
+/// most the limit (a shapefile's `.dbf` too), or a file geodatabase folder (`.gdb`)
+/// whose files add up to at most the limit. Nothing is read.
+#[cfg(feature = "gdal")]
+pub fn check_dataset(path: &Path) -> anyhow::Result<()> {
+    let shown = path.display().to_string();
+    let metadata = std::fs::metadata(path).with_context(|| format!("reading {shown}"))?;
+    let is_gdb = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gdb"));
+    if metadata.is_dir() && is_gdb {
+        let mut total: u64 = 0;
+        for entry in std::fs::read_dir(path).with_context(|| format!("reading {shown}"))? {
+            let entry = entry.with_context(|| format!("reading {shown}"))?;
+            let m = entry.metadata().with_context(|| format!("reading {shown}"))?;
+            if !m.is_file() {
+                bail!("{shown} holds {}, which is not a regular file", entry.file_name().to_string_lossy());
+            }
+            total = total.saturating_add(m.len());
+        }
+        Limit::FileBytes.check(total, &shown)?;
+        return Ok(());
+    }
+    check_metadata(&shown, &metadata)?;
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
+        for ext in ["dbf", "DBF"] {
+            let dbf = path.with_extension(ext);
+            if let Ok(m) = std::fs::metadata(&dbf) {
+                check_metadata(&dbf.display().to_string(), &m)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Refuses anything but a regular file of at most the limit.
 fn check_metadata(shown: &str, metadata: &Metadata) -> anyhow::Result<()> {
     if !metadata.is_file() {

@@ -5,6 +5,8 @@
 mod check;
 #[cfg(feature = "gdal")]
 mod export;
+#[cfg(feature = "gdal")]
+mod import_gdal;
 mod input_file;
 mod layers;
 mod migrate;
@@ -180,12 +182,35 @@ enum UserCommand {
 enum Command {
     /// Serve the HTTP API.
     Serve(Box<ServeArgs>),
-    /// Import a GeoJSON file into a layer, all or nothing.
+    /// Import a file into a layer, all or nothing: every feature is checked by the
+    /// layer's schema and rules, every problem listed, and nothing stored if any.
     Import {
         /// Layer (table) name, e.g. urban_grade_zones; `landtrace layers` lists them.
         layer: String,
-        /// GeoJSON FeatureCollection (EPSG:4326).
+        /// GeoJSON; with GDAL also Shapefile (.shp or zipped), GeoPackage, FileGDB
+        /// (.gdb folder or zipped), KML/KMZ, DXF, GPX, MapInfo (.tab/.mif), FlatGeobuf,
+        /// CSV/XLSX with lon/lat, x/y or WKT columns.
         file: PathBuf,
+        /// CRS of the coordinates (EPSG:4525, wgs84, gcj02, …) when the file declares
+        /// none or declares it wrongly; else the file's, else recognised from the ranges.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Encoding of a shapefile's attributes when neither its .cpg nor its DBF
+        /// header names one (gbk, utf-8, …).
+        #[arg(long)]
+        encoding: Option<String>,
+        /// The layer of a multi-layer source (GeoPackage, geodatabase, workbook).
+        #[arg(long = "layer", value_name = "NAME")]
+        source_layer: Option<String>,
+        /// TOML file mapping the layer's fields to the file's: `name = "企业名称"`.
+        #[arg(long, value_name = "MAPPING.toml")]
+        fields: Option<PathBuf>,
+        /// Check everything and report, but store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Make invalid polygons valid (and list what changed) instead of refusing them.
+        #[arg(long)]
+        repair: bool,
         /// Who is importing (recorded in the audit table).
         #[arg(long, env = "USER", default_value = "cli")]
         actor: String,
@@ -306,7 +331,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await
         }
-        Command::Import { layer, file, actor, store } => layers::import(&layer, &file, actor, &store).await,
+        Command::Import { layer, file, crs, encoding, source_layer, fields, dry_run, repair, actor, store } => {
+            let args = layers::ImportArgs { crs, encoding, source_layer, fields, dry_run, repair };
+            layers::import(&layer, &file, &args, actor, &store).await
+        }
         Command::Layers { store } => layers::layers(&store).await,
         Command::Tiles { what: TilesCommand::Build { set, format, out, minzoom, maxzoom, bbox, tilesets, store } } => {
             let format = match format {

@@ -41,6 +41,16 @@ pub const MAX_ECHOED_CHARS: usize = 80;
 /// never unbounded. Only regular files are read.
 pub const MAX_CLI_FILE_BYTES: u64 = 256 * MIB;
 
+/// Most bytes an archive (a zipped shapefile, a KMZ) may unpack to, over all its
+/// members, as declared and as actually inflated: a zip bomb is refused before GDAL
+/// opens it.
+pub const MAX_ARCHIVE_UNPACKED_BYTES: u64 = 1024 * MIB;
+/// Most members one archive may hold.
+pub const MAX_ARCHIVE_MEMBERS: u64 = 1_000;
+/// Deepest nesting of one geometry (a collection of multipolygons of polygons of
+/// rings is 4 deep); deeper ones come only from hostile files.
+pub const MAX_GEOMETRY_NESTING: u64 = 8;
+
 const MIB: u64 = 1024 * 1024;
 
 // The CLI may read more than any HTTP body; one geometry is less than a request.
@@ -103,6 +113,12 @@ pub enum Limit {
     BodyBytes(BodyKind),
     /// [`MAX_CLI_FILE_BYTES`].
     FileBytes,
+    /// [`MAX_ARCHIVE_UNPACKED_BYTES`].
+    ArchiveUnpackedBytes,
+    /// [`MAX_ARCHIVE_MEMBERS`].
+    ArchiveMembers,
+    /// [`MAX_GEOMETRY_NESTING`].
+    GeometryNesting,
 }
 
 impl Limit {
@@ -114,13 +130,16 @@ impl Limit {
             Limit::FeaturesPerRequest => MAX_FEATURES_PER_REQUEST,
             Limit::BodyBytes(kind) => kind.max_bytes(),
             Limit::FileBytes => MAX_CLI_FILE_BYTES,
+            Limit::ArchiveUnpackedBytes => MAX_ARCHIVE_UNPACKED_BYTES,
+            Limit::ArchiveMembers => MAX_ARCHIVE_MEMBERS,
+            Limit::GeometryNesting => MAX_GEOMETRY_NESTING,
         }
     }
 
     /// Whether going over the limit is a problem of the request as a whole (HTTP 413)
     /// rather than of one of its geometries (HTTP 422).
     pub const fn whole_request(self) -> bool {
-        !matches!(self, Limit::VerticesPerGeometry)
+        !matches!(self, Limit::VerticesPerGeometry | Limit::GeometryNesting)
     }
 
     /// `Ok` when `actual` is within the limit; else an error naming `subject` (what was
@@ -182,6 +201,18 @@ impl fmt::Display for LimitError {
                 "{subject} is {actual} bytes, larger than {max} bytes ({}), the limit for input files (input limit)",
                 mib_text(self.limit.max())
             ),
+            Limit::ArchiveUnpackedBytes => write!(
+                f,
+                "{subject} unpacks to more than {max} bytes ({}), the limit for archives (input limit): \
+                 refused unopened, as a zip bomb would be",
+                mib_text(self.limit.max())
+            ),
+            Limit::ArchiveMembers => {
+                write!(f, "{subject} holds {actual} members; at most {max} are accepted in one archive (input limit)")
+            }
+            Limit::GeometryNesting => {
+                write!(f, "{subject} is nested more than {max} levels deep; at most {max} are accepted (input limit)")
+            }
         }
     }
 }
@@ -521,6 +552,16 @@ mod tests {
         assert!(
             e.to_string().starts_with("/tmp/x.geojson is 314,572,800 bytes, larger than 268,435,456 bytes (256 MiB)")
         );
+        let e = Limit::ArchiveUnpackedBytes.check(2048 * MIB, "bomb.zip").unwrap_err();
+        assert!(e.whole_request());
+        assert_eq!(
+            e.to_string(),
+            "bomb.zip unpacks to more than 1,073,741,824 bytes (1024 MiB), the limit for archives (input limit): \
+             refused unopened, as a zip bomb would be"
+        );
+        let e = Limit::GeometryNesting.check(9, "feature #2").unwrap_err();
+        assert!(!e.whole_request(), "a deep geometry is a problem of its feature");
+        assert_eq!(e.to_string(), "feature #2 is nested more than 8 levels deep; at most 8 are accepted (input limit)");
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");

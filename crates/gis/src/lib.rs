@@ -2,6 +2,20 @@
 //! GDAL reads and writes the bureaus' files, PROJ converts any EPSG code.
 //! The `spatial` crate's built-in systems (WGS84/CGCS2000, Web Mercator, the
 //! CGCS2000 Gauss-Krüger zones, GCJ-02, BD-09) need neither.
+//!
+//! - [`read`]: one layer of a file into neutral [`read::SourceFeature`]s, under the
+//!   input policy's limits;
+//! - [`archive`]: zip archives checked before GDAL opens them;
+//! - [`shapefile_encoding`]: which encoding a shapefile's attributes are in;
+//! - [`table_geometry`]: points or WKT geometries of CSV/XLSX rows;
+//! - [`reproject`]: the file's CRS (declared or recognised) and the conversion to
+//!   EPSG:4326.
+
+pub mod archive;
+pub mod read;
+pub mod reproject;
+pub mod shapefile_encoding;
+pub mod table_geometry;
 
 pub mod crs;
 pub mod export;

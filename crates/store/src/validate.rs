@@ -153,6 +153,13 @@ pub(crate) fn validate_one(kind: LayerKind, feature: NewFeature) -> Result<NewFe
     Ok(valid.pop().expect("one feature in, one feature out"))
 }
 
+/// The checks an insert of `features` into `kind` would run, without writing:
+/// a dry run of an import. Returns the features as they would be stored.
+pub fn check_insert(kind: LayerKind, features: Vec<NewFeature>) -> Result<Vec<NewFeature>, StoreError> {
+    let mut batches = validate_batches(vec![(kind, features)])?;
+    Ok(batches.pop().map(|(_, f)| f).unwrap_or_default())
+}
+
 /// Validates the batches of an insert before anything is written: refuses an input
 /// without features and one over the input limits, then validates every batch (the
 /// first layer with problems is reported).

@@ -1,0 +1,142 @@
+//! Archives (a zipped shapefile or file geodatabase, a KMZ) inspected before GDAL
+//! opens them through `/vsizip/`: every member name is checked for path traversal,
+//! the member count and the declared unpacked size against the input policy, and
+//! then every member is inflated (into nothing) with a running count, so an archive
+//! whose headers understate its size (a zip bomb) is refused as well. Nothing is
+//! written to disk.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use landtrace_domain::input_limits::{Limit, MAX_ARCHIVE_UNPACKED_BYTES, echo};
+
+use crate::read::ReadError;
+
+/// One member of a checked archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Its path inside the archive (`/`-separated, relative, no `..`).
+    pub name: String,
+    /// Whether it is a folder.
+    pub is_dir: bool,
+}
+
+/// Checks the zip archive at `path` (shown as `shown` in messages) and returns its
+/// members. Refused: a member name that is absolute or climbs out of the archive
+/// (`../`, `C:\`), an archive inside the archive, more members than
+/// [`Limit::ArchiveMembers`], more unpacked bytes than [`Limit::ArchiveUnpackedBytes`]
+/// (declared or inflated), a member GDAL cannot read (compression other than stored
+/// or deflate, encryption).
+pub fn check_zip(path: &Path, shown: &str) -> Result<Vec<Member>, ReadError> {
+    let file = File::open(path).map_err(|e| ReadError::Open { file: shown.to_owned(), message: e.to_string() })?;
+    let mut archive = zip::ZipArchive::new(io::BufReader::new(file))
+        .map_err(|e| ReadError::Archive(format!("{shown} is not a readable zip archive: {e}")))?;
+    Limit::ArchiveMembers.check(archive.len() as u64, shown)?;
+
+    let mut members = Vec::with_capacity(archive.len());
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| ReadError::Archive(format!("{shown}: member #{} is unreadable: {e}", i + 1)))?;
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        check_member_name(&name)
+            .map_err(|why| ReadError::Archive(format!("{shown}: member {:?} {why}", echo(&name))))?;
+        if entry.encrypted() {
+            return Err(ReadError::Archive(format!("{shown}: member {:?} is encrypted", echo(&name))));
+        }
+        if !matches!(entry.compression(), zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated) {
+            return Err(ReadError::Archive(format!(
+                "{shown}: member {:?} is compressed with {:?}; only stored and deflated members can be read",
+                echo(&name),
+                entry.compression()
+            )));
+        }
+        let lower = name.to_ascii_lowercase();
+        if [".zip", ".kmz", ".7z", ".rar", ".gz", ".tar"].iter().any(|ext| lower.ends_with(ext)) {
+            return Err(ReadError::Archive(format!(
+                "{shown}: member {:?} is itself an archive; archives inside archives are not opened",
+                echo(&name)
+            )));
+        }
+        declared = declared.saturating_add(entry.size());
+        Limit::ArchiveUnpackedBytes.check(declared, shown)?;
+        members.push(Member { name, is_dir: entry.is_dir() });
+    }
+
+    // The headers may lie: inflate everything, counting, and stop at the limit.
+    let mut left = MAX_ARCHIVE_UNPACKED_BYTES;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| ReadError::Archive(format!("{shown}: member #{} is unreadable: {e}", i + 1)))?;
+        let mut capped = entry.take(left.saturating_add(1));
+        let n = io::copy(&mut capped, &mut io::sink())
+            .map_err(|e| ReadError::Archive(format!("{shown}: member #{} cannot be unpacked: {e}", i + 1)))?;
+        if n > left {
+            return Err(Limit::ArchiveUnpackedBytes.check(MAX_ARCHIVE_UNPACKED_BYTES + 1, shown).unwrap_err().into());
+        }
+        left -= n;
+    }
+    Ok(members)
+}
+
+/// Why a member name is refused, if it is.
+fn check_member_name(name: &str) -> Result<(), &'static str> {
+    if name.contains('\0') {
+        return Err("holds a NUL character");
+    }
+    let unified = name.replace('\\', "/");
+    if unified.starts_with('/') || unified.as_bytes().get(1) == Some(&b':') {
+        return Err("is an absolute path; archive members must stay inside the archive");
+    }
+    if unified.split('/').any(|part| part == "..") {
+        return Err("climbs out of the archive (`..`); archive members must stay inside the archive");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip_with(members: &[(&str, &[u8])]) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let mut writer = zip::ZipWriter::new(file.reopen().unwrap());
+        for (name, bytes) in members {
+            let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(bytes).unwrap();
+        }
+        writer.finish().unwrap();
+        file
+    }
+
+    #[test]
+    fn names_that_leave_the_archive_are_refused() {
+        for bad in ["../evil.shp", "a/../../evil.shp", "/etc/passwd", "..\\evil.dbf", "C:\\x.shp"] {
+            assert!(check_member_name(bad).is_err(), "{bad}");
+        }
+        for good in ["parcels.shp", "data/parcels.dbf", "a..b.shp", "x.gdb/a00000001.gdbtable"] {
+            assert_eq!(check_member_name(good), Ok(()), "{good}");
+        }
+        let zipped = zip_with(&[("ok.txt", b"ok"), ("../evil.txt", b"evil")]);
+        let e = check_zip(zipped.path(), "in.zip").unwrap_err().to_string();
+        assert!(e.contains("in.zip: member \"../evil.txt\" climbs out of the archive"), "{e}");
+    }
+
+    #[test]
+    fn a_small_archive_passes_and_nested_archives_are_refused() {
+        let zipped = zip_with(&[("a.shp", b"123"), ("a.dbf", b"45")]);
+        let members = check_zip(zipped.path(), "in.zip").unwrap();
+        assert_eq!(members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["a.shp", "a.dbf"]);
+        let nested = zip_with(&[("inner.zip", b"PK")]);
+        let e = check_zip(nested.path(), "in.zip").unwrap_err().to_string();
+        assert!(e.contains("is itself an archive"), "{e}");
+        let e = check_zip(Path::new("/nonexistent.zip"), "gone.zip").unwrap_err().to_string();
+        assert!(e.starts_with("cannot open gone.zip"), "{e}");
+    }
+}
