@@ -858,8 +858,10 @@ fn the_manifest_is_well_formed() {
             }
         }
     }
-    // Every importer and a case on every route family.
-    for importer in [["import"].as_slice(), &["trace", "import"], &["check", "track"], &["check", "valuation"]] {
+    // Every importer, the exporter, and a case on every route family.
+    for importer in
+        [["import"].as_slice(), &["trace", "import"], &["check", "track"], &["check", "valuation"], &["export"]]
+    {
         assert!(
             cases.iter().any(|c| c
                 .cli
@@ -883,6 +885,7 @@ fn the_manifest_is_well_formed() {
         "/api/trace/import",
         "/api/trace/due",
         "/api/trace/ledger",
+        "/api/layers/origin_points/export",
         "/api/sponge/runoff",
         "/tiles/all.json",
     ] {

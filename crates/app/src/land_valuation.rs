@@ -187,6 +187,11 @@ pub fn value_row(catalog: &Catalog, row: ParcelRow, crs: Crs, uses: &UseRequest,
     BatchRow { row: row.row, id: row.id, result }
 }
 
+/// The sheet of the batch report as a workbook.
+pub const VALUATION_SHEET: &str = "基准地价估价";
+/// Columns of the batch report that stay text in a workbook (parcel ids keep every digit).
+pub const VALUATION_TEXT_COLUMNS: &[&str] = &["id"];
+
 /// Column names of the batch CSV report.
 pub const REPORT_HEADER: [&str; 14] = [
     "row",

@@ -148,6 +148,39 @@ pub struct OverdueRecord {
     pub rule: String,
 }
 
+/// The due report as a table for a spreadsheet: one row per overdue record, by
+/// township in the divisions' order, the most overdue first (the rows of
+/// [`due_report`]'s `townships[].overdue`).
+pub fn due_table(report: &Value) -> landtrace_formats::CsvTable {
+    let header =
+        ["乡（镇）", "乡镇代码", "记录编号", "主体名称", "产品", "最近更新", "应更新日期", "逾期天数", "更新规则"];
+    let cell = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let mut rows = Vec::new();
+    for town in report["townships"].as_array().into_iter().flatten() {
+        for r in town["overdue"].as_array().into_iter().flatten() {
+            rows.push(vec![
+                cell(&town["name"]),
+                cell(&town["code"]),
+                cell(&r["id"]),
+                cell(&r["subject_name"]),
+                cell(&r["product"]),
+                cell(&r["last_update"]),
+                cell(&r["due_on"]),
+                cell(&r["days_overdue"]),
+                cell(&r["rule"]),
+            ]);
+        }
+    }
+    landtrace_formats::CsvTable { header: header.map(str::to_owned).to_vec(), rows }
+}
+
+/// Columns of [`due_table`] that stay text in a workbook.
+pub const DUE_TEXT_COLUMNS: &[&str] = &["乡镇代码", "记录编号"];
+
 /// `GET /api/trace/due`: overdue records by township on `as_of`.
 pub fn due_report(records: &[Arc<Feature>], divisions: &Divisions, cycles: &UpdateCycles, as_of: Date) -> Value {
     let mut by_town: BTreeMap<String, Vec<OverdueRecord>> = BTreeMap::new();

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use landtrace_app::catalog::Catalog;
-use landtrace_app::land_valuation::{batch_crs, report_geojson, report_table, value_row};
+use landtrace_app::land_valuation::{
+    VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_row,
+};
 use landtrace_domain::{Date, LayerKind, UseRequest};
 use landtrace_formats::read_parcel_file;
 use landtrace_spatial::Crs;
@@ -142,6 +144,10 @@ pub(crate) async fn check_valuation(
         Some(path) if path.extension().is_some_and(|e| e == "geojson" || e == "json") => {
             std::fs::write(path, serde_json::to_string_pretty(&report_geojson(&results))?)
                 .with_context(|| format!("writing {}", path.display()))?;
+        }
+        Some(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => {
+            std::fs::write(path, report_table(&results).to_xlsx(VALUATION_SHEET, VALUATION_TEXT_COLUMNS)?)
+                .with_context(|| format!("writing {}", path.display()))?
         }
         Some(path) => std::fs::write(path, report_table(&results).to_csv())
             .with_context(|| format!("writing {}", path.display()))?,

@@ -4,6 +4,8 @@
 
 mod check;
 #[cfg(feature = "gdal")]
+mod export;
+#[cfg(feature = "gdal")]
 mod import_gdal;
 mod input_file;
 mod layers;
@@ -73,7 +75,7 @@ enum CheckCommand {
         /// EPSG:4326). A coordinate file names its own; leave this out for one.
         #[arg(long)]
         crs: Option<String>,
-        /// Report file: .csv or .geojson (default: CSV on standard output).
+        /// Report file: .csv, .xlsx or .geojson (default: CSV on standard output).
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]
@@ -89,7 +91,7 @@ enum ReportCommand {
         /// ISO week, e.g. 2023-W24 (Monday to Sunday).
         #[arg(long)]
         week: String,
-        /// json, csv (UTF-8 with BOM, Chinese headers) or html (a printable page);
+        /// json, csv (UTF-8 with BOM, Chinese headers), xlsx (a workbook) or html (a printable page);
         /// default: from the --out extension, else json.
         #[arg(long)]
         format: Option<String>,
@@ -218,6 +220,10 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Export a layer to a file through GDAL: geojson, csv, xlsx, gpkg, shp (zipped),
+    /// kml or dxf, in any EPSG CRS. Every field is written, personal ones included.
+    #[cfg(feature = "gdal")]
+    Export(Box<export::ExportArgs>),
     /// Reports from the stored records.
     Report {
         #[command(subcommand)]
@@ -351,5 +357,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             tiles_build::build(args, &store).await
         }
+        #[cfg(feature = "gdal")]
+        Command::Export(args) => export::export(&args).await,
     }
 }

@@ -31,27 +31,31 @@ pub(crate) async fn report_ledger(
                 "htm" => "html".to_owned(),
                 other => other.to_owned(),
             })
-            .filter(|e| ["json", "csv", "html"].contains(&e.as_str()))
+            .filter(|e| ["json", "csv", "xlsx", "html"].contains(&e.as_str()))
             .unwrap_or_else(|| "json".to_owned()),
     };
-    if !["json", "csv", "html"].contains(&format.as_str()) {
-        bail!("--format {format:?}: expected json, csv or html");
+    if !["json", "csv", "xlsx", "html"].contains(&format.as_str()) {
+        bail!("--format {format:?}: expected json, csv, xlsx or html");
+    }
+    if format == "xlsx" && out.is_none() {
+        bail!("--format xlsx writes a workbook: give --out FILE.xlsx");
     }
     let store = open_or_create(store_args).await?;
     let rules = write_path::Rulebooks::load(store.as_ref()).await?;
     let records = store.features(LayerKind::OriginPoints).await?;
     let ledger = landtrace_app::origin_form::ledger_of(&records, rules.divisions(), week);
-    let text = match format.as_str() {
-        "csv" => landtrace_formats::ledger_pages::ledger_csv(&ledger),
-        "html" => landtrace_formats::ledger_pages::ledger_html(&ledger),
-        _ => format!("{}\n", serde_json::to_string_pretty(&ledger.to_json())?),
+    let text: Vec<u8> = match format.as_str() {
+        "csv" => landtrace_formats::ledger_pages::ledger_csv(&ledger).into_bytes(),
+        "xlsx" => landtrace_formats::ledger_pages::ledger_xlsx(&ledger)?,
+        "html" => landtrace_formats::ledger_pages::ledger_html(&ledger).into_bytes(),
+        _ => format!("{}\n", serde_json::to_string_pretty(&ledger.to_json())?).into_bytes(),
     };
     match out {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
             eprintln!("ledger {week} ({} to {}) written to {}", ledger.from, ledger.to, path.display());
         }
-        None => print!("{text}"),
+        None => std::io::Write::write_all(&mut std::io::stdout(), &text)?,
     }
     Ok(())
 }

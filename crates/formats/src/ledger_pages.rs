@@ -30,6 +30,17 @@ fn html_escape(text: &str) -> String {
 /// 生猪,生猪较上周,合计,较上周`, one line per township and a last line `全县合计`;
 /// unchanged counts read `无变化`.
 pub fn ledger_csv(ledger: &Ledger) -> String {
+    ledger_table(ledger).to_csv()
+}
+
+/// The ledger as an Excel workbook: the rows and columns of [`ledger_csv`], counts as
+/// numbers, township codes as text.
+pub fn ledger_xlsx(ledger: &Ledger) -> Result<Vec<u8>, crate::ReportXlsxError> {
+    ledger_table(ledger).to_xlsx("每周调度台账", &["乡镇代码"])
+}
+
+/// The ledger's table: one row per township and a last row `全县合计`.
+fn ledger_table(ledger: &Ledger) -> CsvTable {
     let mut header = vec!["乡（镇）".to_owned(), "乡镇代码".to_owned()];
     for p in KEY_PRODUCTS {
         header.push((*p).to_owned());
@@ -55,7 +66,7 @@ pub fn ledger_csv(ledger: &Ledger) -> String {
     let mut fields = vec!["全县合计".to_owned(), String::new()];
     fields.extend(cells(&ledger.totals.counts, ledger.totals.total, ledger.totals.total_change));
     rows.push(fields);
-    CsvTable { header, rows }.to_csv()
+    CsvTable { header, rows }
 }
 
 /// A self-contained printable page (A4 landscape) after the form of 附件3: a county

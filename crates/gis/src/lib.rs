@@ -10,14 +10,20 @@
 //! - [`table_geometry`]: points or WKT geometries of CSV/XLSX rows;
 //! - [`reproject`]: the file's CRS (declared or recognised) and the conversion to
 //!   EPSG:4326.
+//!
+//! Exports:
+//! - [`write`]: a layer written by GDAL in any of seven formats and any EPSG CRS;
+//! - [`export`]: the use case of `landtrace export` and `GET /api/layers/{layer}/export`
+//!   (parameters, bounding box, personal fields only for readers who may see them).
 
 pub mod archive;
+pub mod crs;
+pub mod export;
 pub mod read;
 pub mod reproject;
 pub mod shapefile_encoding;
 pub mod table_geometry;
-
-pub mod crs;
+pub mod write;
 
 /// GDAL's release name, e.g. "3.6.2".
 pub fn gdal_version() -> String {

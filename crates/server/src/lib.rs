@@ -55,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/locate", get(routes::locate::locate))
         .route("/api/me", get(auth::me))
         .route("/api/layers", get(routes::layers::list))
+        .merge(export_routes())
         .route(
             "/api/layers/{layer}/features",
             post(routes::layers::insert).layer(middleware(s.clone(), import_body)).layer(write_layer()),
@@ -121,6 +122,18 @@ pub fn app(state: AppState) -> Router {
         None => router,
     };
     router.with_state(state)
+}
+
+/// `GET /api/layers/{layer}/export` (files written by GDAL), when built with it.
+#[cfg(feature = "gdal")]
+fn export_routes() -> Router<AppState> {
+    Router::new().route("/api/layers/{layer}/export", get(routes::layer_export::export))
+}
+
+/// Without GDAL there is no export route (it answers 404 like any unknown path).
+#[cfg(not(feature = "gdal"))]
+fn export_routes() -> Router<AppState> {
+    Router::new()
 }
 
 /// The CORS layer for the configured origins (None: no cross-origin access).

@@ -26,7 +26,8 @@ pub use landtrace_app::clock::{now_rfc3339, today_in_county};
 pub use landtrace_app::origin_form::{FormRefused, ImportReport, ImportedRow, RejectedRow, check_form, ledger_of};
 pub use landtrace_app::origin_records::{PreparedRecord, inside_county, parse_position, prepare_record};
 pub use landtrace_app::origin_views::{
-    OverdueRecord, RecordFilter, View, due_of, due_report, last_update, record_json, threshold_of,
+    DUE_TEXT_COLUMNS, OverdueRecord, RecordFilter, View, due_of, due_report, due_table, last_update, record_json,
+    threshold_of,
 };
 
 /// The official townships and villages (from the store's `townships` and

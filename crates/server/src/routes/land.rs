@@ -22,7 +22,10 @@ use serde_json::{Value, json};
 
 use crate::error::AppError;
 use crate::state::AppState;
-use landtrace_app::land_valuation::{batch_crs, report_geojson, report_table, value_parcel, value_row};
+use landtrace_app::land_valuation::{
+    VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_parcel, value_row,
+};
+use landtrace_formats::XLSX_CONTENT_TYPE;
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(e.to_string())
@@ -104,7 +107,7 @@ pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Jso
     Ok(Json(answer))
 }
 
-/// `POST /api/land/valuation/batch?use=…[&collective_use][&as_of][&crs][&format=csv|geojson][&filename]`:
+/// `POST /api/land/valuation/batch?use=…[&collective_use][&as_of][&crs][&format=csv|xlsx|geojson][&filename]`:
 /// the body is a parcel file: GeoJSON, CSV with a WKT column (both UTF-8, told by
 /// `filename` and the content), or the coordinate text file of a land approval
 /// filing (GBK or UTF-8, told by its `[属性描述]` section), which names its own CRS:
@@ -120,8 +123,8 @@ pub async fn valuation_batch(
     let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?;
     let requested_crs = q.get("crs").cloned();
     let format = q.get("format").map_or("csv", String::as_str);
-    if !matches!(format, "csv" | "geojson" | "json") {
-        return Err(bad(format!("format {format:?} is not csv or geojson")));
+    if !matches!(format, "csv" | "xlsx" | "geojson" | "json") {
+        return Err(bad(format!("format {format:?} is not csv, xlsx or geojson")));
     }
     let filename = q.get("filename").cloned().unwrap_or_default();
     let catalog = state.catalog.read().await.subset(&VALUATION_LAYERS);
@@ -157,6 +160,21 @@ pub async fn valuation_batch(
             response.headers_mut().insert(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"valuation-report.csv\""),
+            );
+            response
+        }
+        "xlsx" => {
+            let table = report_table(&results);
+            let bytes = state
+                .cpu
+                .run(move || table.to_xlsx(VALUATION_SHEET, VALUATION_TEXT_COLUMNS))
+                .await?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut response = bytes.into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX_CONTENT_TYPE));
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"valuation-report.xlsx\""),
             );
             response
         }

@@ -41,7 +41,8 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, AppError
     Ok(Json(json!({ "layers": layers })))
 }
 
-fn parse_layer(name: &str) -> Result<LayerKind, AppError> {
+/// The layer named in a path; 404 naming the layers for an unknown one.
+pub(crate) fn parse_layer(name: &str) -> Result<LayerKind, AppError> {
     LayerKind::from_table_name(name).ok_or_else(|| {
         let known: Vec<&str> = LayerKind::ALL.iter().map(|k| k.table_name()).collect();
         let name = landtrace_domain::input_limits::echo(name);

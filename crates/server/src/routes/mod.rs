@@ -3,6 +3,8 @@
 pub mod gps_track;
 pub mod health;
 pub mod land;
+#[cfg(feature = "gdal")]
+pub mod layer_export;
 pub mod layers;
 pub mod locate;
 pub mod origin_records;

@@ -25,8 +25,8 @@ use crate::auth::{current_user, may_see_personal, require_writer};
 use crate::error::AppError;
 use crate::idempotency::{WriteKey, mark_replayed};
 use crate::origin_state::{
-    FormRefused, ImportFailure, RecordFilter, View, divisions, due_report, import_origin_csv, parse_position,
-    prepare_record, record_json, records, today_in_county,
+    DUE_TEXT_COLUMNS, FormRefused, ImportFailure, RecordFilter, View, divisions, due_report, due_table,
+    import_origin_csv, parse_position, prepare_record, record_json, records, today_in_county,
 };
 use crate::state::AppState;
 
@@ -323,18 +323,51 @@ pub async fn import(
     }
 }
 
-/// `GET /api/trace/due?as_of=YYYY-MM-DD`: overdue records by township.
+/// `GET /api/trace/due?as_of=YYYY-MM-DD[&format=json|csv|xlsx]`: overdue records by
+/// township (csv and xlsx: one row per overdue record).
 pub async fn due(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
     let as_of = as_of(&params)?;
+    let format = params.get("format").map_or("json", |f| f.trim());
+    if !matches!(format, "json" | "csv" | "xlsx") {
+        let format = landtrace_domain::input_limits::echo(format);
+        return Err(AppError::BadRequest(format!("query parameter `format` = {format:?} must be json, csv or xlsx")));
+    }
     let divisions = divisions(&state).await?;
     let records = records(&state).await;
-    Ok(Json(due_report(&records, &divisions, &state.rules.cycles, as_of)))
+    let report = due_report(&records, &divisions, &state.rules.cycles, as_of);
+    let file = format!("due-{as_of}");
+    Ok(match format {
+        "csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.csv\"")),
+            ],
+            due_table(&report).to_csv(),
+        )
+            .into_response(),
+        "xlsx" => {
+            let bytes = state
+                .cpu
+                .run(move || due_table(&report).to_xlsx("逾期未更新", DUE_TEXT_COLUMNS))
+                .await?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            (
+                [
+                    (header::CONTENT_TYPE, landtrace_formats::XLSX_CONTENT_TYPE.to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.xlsx\"")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        _ => Json(report).into_response(),
+    })
 }
 
-/// `GET /api/trace/ledger?week=2023-W24&format=json|csv|html`: the weekly
+/// `GET /api/trace/ledger?week=2023-W24&format=json|csv|xlsx|html`: the weekly
 /// dispatch ledger (每周调度台账).
 pub async fn ledger(
     State(state): State<AppState>,
@@ -356,13 +389,28 @@ pub async fn ledger(
             landtrace_formats::ledger_pages::ledger_csv(&ledger),
         )
             .into_response()),
+        Some("xlsx") => {
+            let bytes = state
+                .cpu
+                .run(move || landtrace_formats::ledger_pages::ledger_xlsx(&ledger))
+                .await?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, landtrace_formats::XLSX_CONTENT_TYPE.to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.xlsx\"")),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
         Some("html") => Ok((
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             landtrace_formats::ledger_pages::ledger_html(&ledger),
         )
             .into_response()),
         Some(other) => {
-            Err(AppError::BadRequest(format!("query parameter `format` = {other:?} must be json, csv or html")))
+            Err(AppError::BadRequest(format!("query parameter `format` = {other:?} must be json, csv, xlsx or html")))
         }
     }
 }

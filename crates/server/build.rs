@@ -1,0 +1,8 @@
+//! Link flags for the tests of this package: with GDAL linked, the bundled SQLite of
+//! the store stays local (see crates/gis/link_flags.rs).
+
+include!("../gis/link_flags.rs");
+
+fn main() {
+    emit_link_flags();
+}
