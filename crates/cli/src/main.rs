@@ -3,8 +3,7 @@
 //! none of them holds a rule.
 
 mod check;
-#[cfg(feature = "gdal")]
-mod import_gdal;
+mod import_progress;
 mod input_file;
 mod layers;
 mod migrate;

@@ -3,6 +3,7 @@
 pub mod gps_track;
 pub mod health;
 pub mod land;
+pub mod layer_import;
 pub mod layers;
 pub mod locate;
 pub mod origin_records;
