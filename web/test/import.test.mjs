@@ -40,10 +40,10 @@ test('the file name picks the reader; the query carries the options and the mapp
   assert.equal(extensionOf('noext'), '');
   const state = { ...initialState(), file: { name: '点位 1.csv' }, layer: 'freight_sources' };
   assert.equal(importPath(state, true), 'api/layers/freight_sources/import?filename=%E7%82%B9%E4%BD%8D+1.csv&dry_run=true');
-  const mapped = { ...state, crs: 'EPSG:4525', encoding: 'GBK', repair: true, mapping: { name: '企业名称', category: '' } };
+  const mapped = { ...state, crs: 'EPSG:4525', encoding: 'GBK', repair: true, sourceLayer: ' 货运 ', mapping: { name: '企业名称', category: '' } };
   const q = new URLSearchParams(importPath(mapped, false).split('?')[1]);
-  assert.deepEqual(Object.fromEntries(q), { filename: '点位 1.csv', dry_run: 'false', crs: 'EPSG:4525', encoding: 'GBK', repair: 'true',
-    fields: '{"name":"企业名称"}' });
+  assert.deepEqual(Object.fromEntries(q), { filename: '点位 1.csv', dry_run: 'false', crs: 'EPSG:4525', encoding: 'GBK', layer: '货运',
+    repair: 'true', fields: '{"name":"企业名称"}' });
 });
 
 test('the mapping is pre-filled by equal names and re-checked when the file has other fields', () => {

@@ -129,6 +129,20 @@ async fn a_zipped_gbk_shapefile_is_previewed_then_imported() {
     assert_eq!(count(&state, LayerKind::FreightSources).await, before + 3);
     let audit = state.store.audit(1).await.unwrap();
     assert_eq!(audit[0].actor, "wang.wu (traffic)");
+
+    // A GeoPackage of two layers: one must be named (`layer`).
+    ogr2ogr(dir.path(), &["-f", "GPKG", "two.gpkg", "src.geojson", "-nln", "a"]);
+    ogr2ogr(dir.path(), &["-f", "GPKG", "-update", "two.gpkg", "src.geojson", "-nln", "b"]);
+    let bytes = std::fs::read(dir.path().join("two.gpkg")).unwrap();
+    let (status, body) =
+        call(&state, upload("freight_sources", Some(TRAFFIC), "filename=two.gpkg&dry_run=true", bytes.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let error = body["error"].as_str().unwrap();
+    assert!(error.contains("holds 2 layers (a, b)") && error.contains("the `layer` option"), "{error}");
+    assert!(!error.contains("landtrace-import-"), "{error}");
+    let (status, body) =
+        call(&state, upload("freight_sources", Some(TRAFFIC), "filename=two.gpkg&dry_run=true&layer=b", bytes)).await;
+    assert_eq!((status, body["count"].as_u64()), (StatusCode::OK, Some(3)), "{body}");
 }
 
 #[tokio::test]

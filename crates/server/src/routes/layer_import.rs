@@ -189,8 +189,11 @@ fn read_upload(
         retry_after_s: 30,
     })?;
     let read = layer_import::read_file(kind, &path, options, &mut |_, _| {});
-    // Messages name the file as the client did, not the server's folder.
-    let hide = |text: String| text.replace(&format!("{}/", dir.path().display()), "");
+    // Messages name the file as the client did, not the server's folder, and this
+    // door's option rather than the command line's.
+    let hide = |text: String| {
+        text.replace(&format!("{}/", dir.path().display()), "").replace("with --layer", "with the `layer` option")
+    };
     let read = read.map_err(|e| read_error(e, &hide))?;
     let source_fields = read.source_fields();
     Ok(ReadUpload {

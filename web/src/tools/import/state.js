@@ -37,6 +37,7 @@ export const initialState = () => ({
   layer: '', // the target layer's table name
   crs: 'auto',
   encoding: 'auto',
+  sourceLayer: '', // the layer of a multi-layer file (GeoPackage, workbook); '' for a file of one
   repair: false,
   mapping: null, // {target: source | ''} once the server named the file's fields
   status: 'idle', // idle | loading | checked | invalid | imported | error
@@ -88,6 +89,7 @@ export function importPath(state, dryRun) {
   q.set('dry_run', String(dryRun));
   if (state.crs !== 'auto') q.set('crs', state.crs);
   if (state.encoding !== 'auto') q.set('encoding', state.encoding);
+  if (state.sourceLayer?.trim()) q.set('layer', state.sourceLayer.trim());
   if (state.repair) q.set('repair', 'true');
   const mapping = mappingParam(state.mapping);
   if (mapping) q.set('fields', JSON.stringify(mapping));

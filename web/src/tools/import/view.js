@@ -176,6 +176,8 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
       return s;
     };
     const rerun = () => { if (bytes && state.answer) run(true); else refresh(); };
+    // A file refused as a whole (several layers, say) is checked again too.
+    const rerunOrCheck = () => { if (bytes && state.layer) run(true); else refresh(); };
     const layer = select('import-layer', owned.map((l) => [l.layer, `${layerTitle(l.layer)}（${l.layer}）`]), state.layer, (v) => {
       Object.assign(state, { layer: v, mapping: null, answer: null, mappingSent: null, status: 'idle' });
       if (bytes) run(true); else refresh();
@@ -183,6 +185,8 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
     const crs = select('import-crs', CRS_OPTIONS.map(([v, key]) => [v, t(key)]), state.crs, (v) => { state.crs = v; rerun(); });
     const encoding = select('import-encoding', ENCODING_OPTIONS.map(([v, key]) => [v, key ? t(key) : v]), state.encoding,
       (v) => { state.encoding = v; rerun(); });
+    const sourceLayer = el('input', { type: 'text', id: 'import-source-layer', value: state.sourceLayer, placeholder: t('im_source_layer_hint') });
+    sourceLayer.addEventListener('change', () => { state.sourceLayer = sourceLayer.value; rerunOrCheck(); });
     const repair = el('input', { type: 'checkbox', id: 'import-repair', checked: state.repair });
     repair.addEventListener('change', () => { state.repair = repair.checked; rerun(); });
     const busy = state.status === 'loading';
@@ -197,6 +201,7 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
         el('label', { for: 'import-layer' }, t('im_layer')), layer,
         el('label', { for: 'import-crs' }, t('im_crs')), crs,
         el('label', { for: 'import-encoding' }, t('im_encoding')), encoding,
+        el('label', { for: 'import-source-layer' }, t('im_source_layer')), sourceLayer,
         el('label', { for: 'import-repair' }, t('im_repair')), el('span', {}, repair),
       ]),
       el('p', { class: 'v-small muted' }, t('im_existing_only')),
