@@ -1,5 +1,5 @@
-//! Link flags for the tests of this package: with GDAL linked, the bundled SQLite of
-//! the store stays local (see crates/gis/link_flags.rs).
+//! Link flags for the binaries of this package (its tests): with GDAL linked, the
+//! bundled SQLite of the store stays local (see crates/gis/link_flags.rs).
 
 include!("../gis/link_flags.rs");
 

@@ -40,6 +40,9 @@ let server; // the server started here: {baseUrl, adminToken, stop}
 let adminToken = process.env.LANDTRACE_TEST_ADMIN_TOKEN || null;
 let browser;
 let baseUrl;
+// A transport-bureau user (owns freight_sources, a point layer) for the import tool.
+const TRAFFIC_TOKEN = `browser-traffic-${process.pid}-${Date.now()}`;
+let trafficToken = process.env.LANDTRACE_TEST_TRAFFIC_TOKEN || null;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'landtrace-browser-'));
 
 before(async () => {
@@ -51,8 +54,9 @@ before(async () => {
   if (external) {
     baseUrl = external;
   } else {
-    server = await startServer();
+    server = await startServer({ users: [{ name: 'browser.traffic', role: 'traffic', token: TRAFFIC_TOKEN }] });
     ({ baseUrl, adminToken } = server);
+    trafficToken = TRAFFIC_TOKEN;
   }
   for (const p of ['/', '/tiles/all.json']) {
     const res = await fetch(baseUrl + p);
@@ -995,6 +999,105 @@ test('desktop: traceability tool — weekly ledger and overdue list (public)', a
     assert.ok(Math.abs(center[0] - lon) < 1e-3 && Math.abs(center[1] - lat) < 1e-3, `the map is at ${center}, the record at ${lon},${lat}`);
     await waitIdle(page);
     await shot(page, 'trace-due.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ----- 导入数据 (import tool): a file into a layer the signed-in role owns ---------------
+
+/** Number of stored freight sources, as the API says. */
+const freightCount = async () => (await api('/api/layers')).layers.find((l) => l.layer === 'freight_sources').count;
+
+test('desktop: import tool — drop a CSV, preview and problems, map a field, import', async (t) => {
+  if (!trafficToken) {
+    t.skip('no traffic-role token for the test server (LANDTRACE_TEST_TRAFFIC_TOKEN)');
+    return;
+  }
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    const before = await freightCount();
+    // Anonymous: the tool asks for a sign-in; then signed in as the transport bureau.
+    await page.click('#import-toggle');
+    await page.waitForSelector('#import-panel[data-state="signed-out"]');
+    await page.click('#import-sign-in');
+    await page.fill('#auth-token', trafficToken);
+    await page.click('#auth-submit');
+    await page.waitForSelector('#auth-panel[data-state="signed-in"]', { state: 'attached' });
+    if (!(await page.isVisible('#import-panel'))) await page.click('#import-toggle');
+    await page.waitForSelector('#import-panel[data-state="idle"] #import-layer');
+    const offered = await page.$$eval('#import-layer option', (os) => os.map((o) => o.value));
+    assert.deepEqual(offered.sort(), ['freight_sources', 'truck_ban_zone', 'truck_passes'], 'only the layers the role owns');
+    await page.selectOption('#import-layer', 'freight_sources');
+    assert.match(await page.locator('#import-panel').innerText(), /只能导入已有图层/);
+
+    // A CSV with Chinese headers, one row without a name, dropped on the drop zone.
+    const csv = '企业名称,类别,accuracy,经度,纬度\n浏览器导入果业,果品,illustrative,110.77,35.14\n,冷链,illustrative,110.60,35.30\n'
+      + '浏览器导入物流,物流,illustrative,110.51,35.08\n';
+    const drop = async (text) => {
+      const transfer = await page.evaluateHandle((content) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([content], '货运源头.csv', { type: 'text/csv' }));
+        return dt;
+      }, text);
+      const answered = page.waitForResponse((r) => r.url().includes('/api/layers/freight_sources/import') && r.url().includes('dry_run=true')
+        && r.url().includes('fields='));
+      await page.dispatchEvent('#import-drop', 'drop', { dataTransfer: transfer });
+      return answered;
+    };
+    assert.equal((await drop(csv)).status(), 400);
+    await page.waitForSelector('#import-panel[data-state="invalid"]');
+    // The equal-named field is mapped; 企业名称 is not a field of the layer, so no feature has a name yet.
+    assert.equal(await page.inputValue('#import-mapping select[data-target="accuracy"]'), 'accuracy');
+    assert.equal(await page.inputValue('#import-mapping select[data-target="name"]'), '');
+    let lines = await page.locator('#import-problems li').allInnerTexts();
+    assert.equal(lines.length, 3, lines.join('\n'));
+    assert.match(lines[0], /^第 1 个要素 · 名称 \(name\) · .*required/);
+    assert.match(await page.locator('#import-summary').innerText(), /3 个要素中有 3 个存在问题，未保存任何要素/);
+    assert.ok(await page.isDisabled('#import-run'), '导入 is enabled while problems remain');
+    // The preview: three points in their own source, fitted.
+    await page.waitForFunction(() => window.__landtraceMap.queryRenderedFeatures({ layers: ['import:points'] }).length === 3,
+      null, { timeout: 10_000, polling: 200 });
+
+    // Mapping 企业名称 → name re-runs the dry run: only the row without a name is refused.
+    let answer = page.waitForResponse((r) => r.url().includes('/import?') && r.url().includes('dry_run=true'));
+    await page.selectOption('#import-mapping select[data-target="name"]', '企业名称');
+    assert.equal((await answer).status(), 400);
+    await page.waitForSelector('#import-panel[data-state="invalid"]');
+    lines = await page.locator('#import-problems li').allInnerTexts();
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^第 2 个要素 · 名称 \(name\) · .*required/);
+    assert.match(await page.locator('#import-summary').innerText(), /3 个要素中有 1 个存在问题/);
+    assert.ok(await page.isDisabled('#import-run'));
+    await shot(page, 'import-problems.png');
+
+    // Without the bad row: checked, then imported; the count is shown and stored.
+    const good = csv.split('\n').filter((l) => !l.startsWith(',')).join('\n');
+    assert.equal((await drop(good)).status(), 400, 'a new file starts with the equal names mapped');
+    await page.waitForSelector('#import-panel[data-state="invalid"]');
+    answer = page.waitForResponse((r) => r.url().includes('/import?') && r.url().includes('dry_run=true'));
+    await page.selectOption('#import-mapping select[data-target="name"]', '企业名称');
+    assert.equal((await answer).status(), 200);
+    await page.waitForSelector('#import-panel[data-state="checked"]');
+    await page.selectOption('#import-mapping select[data-target="category"]', '类别');
+    await page.waitForSelector('#import-panel[data-state="checked"]');
+    assert.match(await page.locator('#import-summary').innerText(), /检查通过：共 2 个要素可导入「重点货运源头企业」/);
+    assert.match(await page.locator('#import-notes').innerText(), /EPSG:4326/);
+    assert.equal(await freightCount(), before, 'the dry run stored features');
+    assert.ok(!(await page.isDisabled('#import-run')), '导入 is disabled after a clean dry run');
+    const stored = page.waitForResponse((r) => r.url().includes('/import?') && r.url().includes('dry_run=false'));
+    await page.click('#import-run');
+    assert.equal((await stored).status(), 201);
+    await page.waitForSelector('#import-panel[data-state="imported"]');
+    assert.match(await page.locator('#import-summary').innerText(), /已导入 2 个要素到「重点货运源头企业」/);
+    assert.equal(await freightCount(), before + 2);
+    await shot(page, 'import-done.png');
+
+    // Closing the tool removes the preview.
+    await page.click('#import-panel .close');
+    await waitIdle(page);
+    assert.equal(await page.evaluate(() => window.__landtraceMap.queryRenderedFeatures({ layers: ['import:points'] }).length), 0);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -5,8 +5,8 @@
 // (default target/debug/landtrace, as scripts/test builds it).
 
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,8 +30,9 @@ function freePort() {
 /**
  * Starts the server and waits for `/health`: `{baseUrl, adminToken, tmp, stop()}`;
  * `tmp` is the run's temporary directory (the store is in it), removed by `stop()`.
+ * `users` (`[{name, role, token}]`) are written to a users file the server reads.
  */
-export async function startServer({ healthMs = 60_000 } = {}) {
+export async function startServer({ healthMs = 60_000, users = [] } = {}) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'landtrace-browser-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -39,6 +40,12 @@ export async function startServer({ healthMs = 60_000 } = {}) {
   const env = { ...process.env, LANDTRACE_DATA: path.join(repo, 'data'), LANDTRACE_WEB_DIR: webDir, RUST_LOG: 'warn',
     LANDTRACE_ADMIN_TOKEN: adminToken };
   delete env.LANDTRACE_USERS;
+  if (users.length) {
+    const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+    const file = path.join(tmp, 'users.toml');
+    writeFileSync(file, users.map((u) => `[[user]]\nname = "${u.name}"\nrole = "${u.role}"\ntoken_sha256 = "${sha256(u.token)}"\n`).join('\n'));
+    env.LANDTRACE_USERS = file;
+  }
   const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--store', path.join(tmp, 't.gpkg')], {
     cwd: repo,
     env,

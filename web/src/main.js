@@ -27,6 +27,7 @@ import { originPoints } from './tools/origin-points/view.js';
 import { valuationTool } from './tools/valuation/view.js';
 import { truckBanTool } from './tools/truck-ban/view.js';
 import { traceTool } from './tools/trace/view.js';
+import { importTool } from './tools/import/view.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -73,6 +74,7 @@ async function main() {
   let valuation = null;
   let truckBan = null;
   let trace = null;
+  let importer = null;
   const updateNotice = () => {
     notice.hidden = !(ENTRIES.some((e) => e.demo && visible[e.table]) || panel.showsIllustrative()
       || valuation?.showsIllustrative() || truckBan?.showsIllustrative() || trace?.showsIllustrative());
@@ -121,7 +123,7 @@ async function main() {
     phone,
     onOpen: () => {
       clickMarker.remove();
-      for (const tool of [valuation, truckBan, trace]) if (tool && tool !== self()) tool.close();
+      for (const tool of [valuation, truckBan, trace, importer]) if (tool && tool !== self()) tool.close();
       if (phone.matches) setLayersOpen(false);
     },
     onChange: updateNotice,
@@ -146,6 +148,12 @@ async function main() {
     signIn: () => auth.open(),
   });
 
+  importer = importTool({
+    ...toolOptions('import', () => importer),
+    onImported: () => refreshCounts(),
+    signIn: () => auth.open(),
+  });
+
   const applyVisibility = (table) => {
     const on = visible[table];
     showLayers(map, `${table}:`, on);
@@ -158,10 +166,13 @@ async function main() {
   let counts = {};
   const drawLayerPanel = () => renderLayerPanel(document.getElementById('layer-list'), visible, applyVisibility, counts);
   drawLayerPanel();
-  fetchJson('api/layers').then((r) => {
-    counts = Object.fromEntries(r.layers.map((l) => [l.layer, l.count]));
-    drawLayerPanel();
-  }).catch(() => {});
+  function refreshCounts() {
+    fetchJson('api/layers').then((r) => {
+      counts = Object.fromEntries(r.layers.map((l) => [l.layer, l.count]));
+      drawLayerPanel();
+    }).catch(() => {});
+  }
+  refreshCounts();
   onLangChange(() => {
     origins.render();
     drawLayerPanel();
@@ -170,6 +181,7 @@ async function main() {
     valuation.render();
     truckBan.render();
     trace.render();
+    importer.render();
   });
   updateNotice();
 
@@ -267,7 +279,7 @@ async function main() {
   });
 
   map.on('click', async (e) => {
-    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen()) return; // clicks belong to an open tool
+    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);

@@ -9,7 +9,12 @@
 //! - every problem of every feature reported at once ([`ImportRefused`]): those
 //!   found while reading (a geometry that cannot be read or converted, a missing
 //!   source field) together with those of the layer's rules and schema;
-//! - all or nothing, or nothing at all in a dry run ([`import`]).
+//! - all or nothing, or nothing at all in a dry run ([`import`]); or the checks
+//!   alone, returning the features as they would be stored ([`check_with`]), for a
+//!   door that writes them itself (the server, which refreshes its catalogue).
+//!
+//! The file itself is read by [`read_file()`] (GeoJSON always, GDAL's formats with
+//! the `gdal` feature): one reading path for the command line and HTTP.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,7 +24,11 @@ use landtrace_domain::LayerKind;
 use landtrace_store::{Actor, NewFeature, Store, StoreError};
 use serde_json::{Map, Value};
 
-use crate::write_path::{self, WriteError};
+use crate::write_path::{self, Rulebooks, WriteError};
+
+mod read_file;
+
+pub use read_file::{ReadFile, ReadFileError, ReadOptions, is_geojson, read_file};
 
 /// A feature on its way into a layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +95,39 @@ impl FieldMapping {
         if problems.is_empty() { Ok(FieldMapping { targets }) } else { Err(problems.join("; ")) }
     }
 
+    /// Reads a mapping given as a JSON object (the HTTP door): `{"target": "source
+    /// field"}` or `{"target": {"value": …}}`, with the same rules as [`FieldMapping::parse`].
+    pub fn from_json(object: &Map<String, Value>, kind: LayerKind) -> Result<FieldMapping, String> {
+        let mut targets = BTreeMap::new();
+        let mut problems = Vec::new();
+        for (target, source) in object {
+            if kind.field(target).is_none() {
+                problems.push(format!(
+                    "`{target}` is not a field of layer {}; its fields: {}",
+                    kind.table_name(),
+                    kind.field_names().join(", ")
+                ));
+                continue;
+            }
+            let constant = match source {
+                Value::Object(o) if o.len() == 1 => o.get("value").filter(|v| v.is_string() || v.is_number()).cloned(),
+                _ => None,
+            };
+            match (source, constant) {
+                (Value::String(source), _) => {
+                    targets.insert(target.clone(), MappedFrom::Field(source.clone()));
+                }
+                (_, Some(value)) => {
+                    targets.insert(target.clone(), MappedFrom::Value(value));
+                }
+                (_, None) => problems.push(format!(
+                    "`{target}` must name a source field (a string) or be {{\"value\": …}} (text or number)"
+                )),
+            }
+        }
+        if problems.is_empty() { Ok(FieldMapping { targets }) } else { Err(problems.join("; ")) }
+    }
+
     /// The mapped attributes of `properties`; a named source field the feature lacks
     /// is left out (the schema says whether the target is required).
     pub fn apply(&self, properties: &Map<String, Value>) -> Map<String, Value> {
@@ -136,6 +178,25 @@ pub fn repair_polygons(geometry: &mut Geometry<f64>) -> Option<String> {
     }
 }
 
+/// Applies `mapping` to every feature's attributes and, when `repair` is set, makes
+/// invalid polygons valid ([`repair_polygons`]). Returns what was repaired, one note
+/// per feature, for the user.
+pub fn map_and_repair(features: &mut [ImportedFeature], mapping: Option<&FieldMapping>, repair: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    for f in features {
+        if let Some(m) = mapping {
+            f.properties = m.apply(&f.properties);
+        }
+        if repair
+            && let Some(g) = f.geometry.as_mut()
+            && let Some(change) = repair_polygons(g)
+        {
+            notes.push(format!("feature #{}: polygon {change}", f.number));
+        }
+    }
+    notes
+}
+
 /// One problem of one feature (None: of the whole file).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ImportProblem {
@@ -143,6 +204,24 @@ pub struct ImportProblem {
     pub feature: Option<usize>,
     /// What is wrong, naming the field.
     pub message: String,
+    /// The field the problem is about, when one is (`geometry` for the geometry).
+    pub field: Option<String>,
+}
+
+impl ImportProblem {
+    fn new(feature: Option<usize>, message: String, field: Option<String>) -> ImportProblem {
+        ImportProblem { feature, message, field }
+    }
+}
+
+/// The field a store's validation message is about: `field "name": …` names it,
+/// a geometry's problems are the geometry's.
+fn field_of_message(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("field \"") {
+        return rest.split('"').next().map(str::to_owned);
+    }
+    let geometry = ["geometry", "coordinate", "polygon", "invalid polygon", "layer "];
+    geometry.iter().any(|p| message.starts_with(p)).then(|| "geometry".to_owned())
 }
 
 /// An import refused: every problem found, nothing stored.
@@ -198,6 +277,30 @@ pub async fn import(
     actor: &Actor,
     dry_run: bool,
 ) -> Result<Vec<i64>, ImportError> {
+    let new: Vec<NewFeature> = features
+        .iter()
+        .map(|f| NewFeature { geometry: f.geometry.clone(), properties: f.properties.clone() })
+        .collect();
+    let rules =
+        if Rulebooks::has_rules(kind) { Some(Rulebooks::load(store).await.map_err(WriteError::from)?) } else { None };
+    check_with(rules.as_ref(), kind, features, actor)?;
+    if dry_run {
+        return Ok(Vec::new());
+    }
+    Ok(write_path::insert_checked(store, kind, new, actor).await?)
+}
+
+/// Everything an import checks, writing nothing: the problems found while reading,
+/// the layer's rules (`rules`: the loaded rulebooks, needed when
+/// [`Rulebooks::has_rules`] says so), then the store's limits and schema checks.
+/// Returns the features as they would be stored (normalised and stamped), or every
+/// problem. Pure CPU work: the server runs it in its CPU pool.
+pub fn check_with(
+    rules: Option<&Rulebooks>,
+    kind: LayerKind,
+    features: Vec<ImportedFeature>,
+    actor: &Actor,
+) -> Result<Vec<NewFeature>, ImportError> {
     let total = features.len();
     let mut problems: Vec<ImportProblem> = Vec::new();
     let mut unreadable = std::collections::BTreeSet::new();
@@ -206,43 +309,61 @@ pub async fn import(
         if !f.problems.is_empty() && f.geometry.is_none() {
             unreadable.insert(f.number);
         }
-        problems.extend(f.problems.into_iter().map(|message| ImportProblem { feature: Some(f.number), message }));
+        problems.extend(
+            f.problems.into_iter().map(|message| ImportProblem::new(Some(f.number), message, Some("geometry".into()))),
+        );
         new.push(NewFeature { geometry: f.geometry, properties: f.properties });
     }
     // The write path numbers features by position; the file's numbers are the same
     // (1..=total, in order).
-    match write_path::check_only(store, kind, new.clone(), actor).await {
-        Ok(_) => {}
-        Err(WriteError::Refused(refused)) => {
+    let ruled = match (Rulebooks::has_rules(kind), rules) {
+        (false, _) => Ok(new),
+        (true, Some(rules)) => rules.check_new(kind, new, actor),
+        (true, None) => {
+            return Err(WriteError::Store(StoreError::Refused(format!(
+                "the rules of layer {} were not loaded",
+                kind.table_name()
+            )))
+            .into());
+        }
+    };
+    let checked = match ruled {
+        Ok(features) => match landtrace_store::check_insert(kind, features) {
+            Ok(features) => features,
+            Err(StoreError::Invalid(errors)) if !errors.is_empty_input() => {
+                for e in errors.errors {
+                    // A geometry that could not be read is reported once, as read.
+                    if e.feature.is_some_and(|n| unreadable.contains(&n))
+                        && e.message.starts_with("geometry is missing")
+                    {
+                        continue;
+                    }
+                    let field = field_of_message(&e.message);
+                    problems.push(ImportProblem::new(e.feature, e.message, field));
+                }
+                Vec::new()
+            }
+            Err(other) => return Err(WriteError::Store(other).into()),
+        },
+        Err(refused) => {
             for f in refused.features {
                 for p in f.problems {
-                    problems.push(ImportProblem {
-                        feature: Some(f.feature),
-                        message: format!("{}: {}", p.field, p.message),
-                    });
+                    problems.push(ImportProblem::new(
+                        Some(f.feature),
+                        format!("{}: {}", p.field, p.message),
+                        Some(p.field.to_string()),
+                    ));
                 }
             }
+            Vec::new()
         }
-        Err(WriteError::Store(StoreError::Invalid(errors))) if !errors.is_empty_input() => {
-            for e in errors.errors {
-                // A geometry that could not be read is reported once, as read.
-                if e.feature.is_some_and(|n| unreadable.contains(&n)) && e.message.starts_with("geometry is missing") {
-                    continue;
-                }
-                problems.push(ImportProblem { feature: e.feature, message: e.message });
-            }
-        }
-        Err(other) => return Err(other.into()),
-    }
+    };
     if !problems.is_empty() {
         problems.sort();
         problems.dedup();
         return Err(ImportRefused { layer: kind, total, problems }.into());
     }
-    if dry_run {
-        return Ok(Vec::new());
-    }
-    Ok(write_path::insert_checked(store, kind, new, actor).await?)
+    Ok(checked)
 }
 
 #[cfg(test)]
@@ -265,6 +386,47 @@ mod tests {
         assert!(e.starts_with("`colour` is not a field of layer freight_sources; its fields: name, category"), "{e}");
         assert!(FieldMapping::parse("name = 3", LayerKind::FreightSources).unwrap_err().contains("in quotes"));
         assert!(FieldMapping::parse("name = ", LayerKind::FreightSources).unwrap_err().starts_with("not a TOML table"));
+    }
+
+    #[test]
+    fn a_json_mapping_takes_the_same_rules_and_problems_name_their_field() {
+        let object = json!({"name": "企业名称", "accuracy": {"value": "surveyed"}});
+        let m = FieldMapping::from_json(object.as_object().unwrap(), LayerKind::FreightSources).unwrap();
+        let props = json!({"企业名称": "临猗果业", "类别": "果品"});
+        assert_eq!(
+            m.apply(props.as_object().unwrap()),
+            *json!({"name": "临猗果业", "accuracy": "surveyed"}).as_object().unwrap()
+        );
+        let bad = json!({"colour": "颜色", "name": 3});
+        let e = FieldMapping::from_json(bad.as_object().unwrap(), LayerKind::FreightSources).unwrap_err();
+        assert!(e.contains("`colour` is not a field") && e.contains("`name` must name a source field"), "{e}");
+        assert_eq!(field_of_message("field \"name\" is required in layer x").as_deref(), Some("name"));
+        assert_eq!(field_of_message("geometry is missing (expected a Point)").as_deref(), Some("geometry"));
+        assert_eq!(field_of_message("something else"), None);
+    }
+
+    #[test]
+    fn a_geojson_file_is_read_with_its_fields_and_a_given_crs() {
+        let dir = std::env::temp_dir().join(format!("landtrace-read-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("p.geojson");
+        let doc = json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"name": "a"}, "geometry": {"type": "Point", "coordinates": [110.77, 35.14]}},
+            {"type": "Feature", "properties": {"name": "b", "category": "c"}, "geometry": null}]});
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let read = read_file(LayerKind::FreightSources, &path, &ReadOptions::default(), &mut |_, _| {}).unwrap();
+        assert_eq!(read.features.len(), 2);
+        assert_eq!(read.source_fields(), ["name", "category"]);
+        assert_eq!(read.crs.as_deref(), Some("EPSG:4326"));
+        let options = ReadOptions { crs: Some("gcj02".into()), ..ReadOptions::default() };
+        let read = read_file(LayerKind::FreightSources, &path, &options, &mut |_, _| {}).unwrap();
+        assert!(read.notes.iter().any(|n| n.contains("(given)")), "{:?}", read.notes);
+        let Some(Geometry::Point(p)) = &read.features[0].geometry else { panic!() };
+        assert!((p.x() - 110.77).abs() > 1e-4, "converted from GCJ-02: {p:?}");
+        std::fs::write(&path, "{\"type\":").unwrap();
+        let e = read_file(LayerKind::FreightSources, &path, &ReadOptions::default(), &mut |_, _| {}).unwrap_err();
+        assert!(e.to_string().contains("not valid GeoJSON"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -8,11 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
-use landtrace_app::layer_import::{self, FieldMapping, ImportError, ImportedFeature};
+use anyhow::bail;
+use landtrace_app::layer_import::{self, FieldMapping, ImportError, ImportedFeature, ReadFileError, ReadOptions};
 use landtrace_domain::LayerKind;
 use landtrace_store::Actor;
-use landtrace_store::geojson_io::parse_features;
 
 use crate::input_file;
 use crate::store_args::{StoreArgs, open_or_create};
@@ -49,17 +48,7 @@ pub(crate) async fn import(
     };
     let mut notes = Vec::new();
     let mut features = read_features(kind, file, args, &mut notes)?;
-    for f in &mut features {
-        if let Some(m) = &mapping {
-            f.properties = m.apply(&f.properties);
-        }
-        if args.repair
-            && let Some(g) = f.geometry.as_mut()
-            && let Some(change) = layer_import::repair_polygons(g)
-        {
-            notes.push(format!("feature #{}: polygon {change}", f.number));
-        }
-    }
+    notes.extend(layer_import::map_and_repair(&mut features, mapping.as_ref(), args.repair));
     for note in &notes {
         eprintln!("note: {note}");
     }
@@ -85,100 +74,45 @@ pub(crate) async fn import(
     }
 }
 
-/// Whether `file` is read by the pure GeoJSON reader.
-fn is_geojson(file: &Path) -> bool {
-    file.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
-}
-
-/// The file's features with their geometries in EPSG:4326.
+/// The file's features with their geometries in EPSG:4326, through the one reading
+/// path ([`layer_import::read_file`]); the command adds the size checks of its input
+/// files and a progress bar.
 fn read_features(
     kind: LayerKind,
     file: &Path,
     args: &ImportArgs,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<Vec<ImportedFeature>> {
-    if is_geojson(file) {
-        let text = input_file::read_text(file)?;
-        let features = parse_features(kind, &text).with_context(|| format!("reading {}", file.display()))?;
-        return geojson_to_wgs84(features, args.crs.as_deref(), notes);
+    if layer_import::is_geojson(file) {
+        // Under the CLI's policy for input files (regular, within the size limit).
+        input_file::open(file)?;
+    } else {
+        check_dataset(file)?;
     }
-    read_other(file, args, notes)
-}
-
-/// GeoJSON is EPSG:4326 (RFC 7946) unless `--crs` says otherwise.
-#[cfg(feature = "gdal")]
-fn geojson_to_wgs84(
-    features: Vec<landtrace_store::NewFeature>,
-    crs: Option<&str>,
-    notes: &mut Vec<String>,
-) -> anyhow::Result<Vec<ImportedFeature>> {
-    use landtrace_gis::read::SourceFeature;
-    use landtrace_gis::reproject::SourceCrs;
-    let given = crs.map(SourceCrs::parse).transpose().map_err(anyhow::Error::msg)?;
-    let source = features
-        .into_iter()
-        .zip(1..)
-        .map(|(f, number)| SourceFeature {
-            number,
-            geometry: f.geometry,
-            geometry_problem: None,
-            properties: f.properties,
-        })
-        .collect();
-    let wgs84 = SourceCrs::Known(landtrace_spatial::Crs::Wgs84);
-    let converted = crate::import_gdal::to_wgs84(source, given, Some(wgs84), notes)?;
-    // RFC 7946 declares the CRS: saying so on every import is noise.
-    notes.retain(|n| !n.ends_with("(declared by the file)"));
-    Ok(converted)
-}
-
-/// GeoJSON is EPSG:4326 (RFC 7946) unless `--crs` says otherwise (built-in systems only).
-#[cfg(not(feature = "gdal"))]
-fn geojson_to_wgs84(
-    features: Vec<landtrace_store::NewFeature>,
-    crs: Option<&str>,
-    notes: &mut Vec<String>,
-) -> anyhow::Result<Vec<ImportedFeature>> {
-    let crs = landtrace_spatial::Crs::parse(crs.unwrap_or("EPSG:4326"))?;
-    if crs != landtrace_spatial::Crs::Wgs84 {
-        notes.push(format!("coordinates read as {} (given by --crs)", crs.name()));
-    }
-    Ok(features
-        .into_iter()
-        .zip(1..)
-        .map(|(f, number)| {
-            let mut geometry = f.geometry;
-            let mut problems = Vec::new();
-            if let Some(g) = geometry.as_mut()
-                && let Err(e) = landtrace_spatial::geometry_to_wgs84(crs, g)
-            {
-                problems.push(format!("geometry: {e}"));
-                geometry = None;
-            }
-            ImportedFeature { number, geometry, properties: f.properties, problems }
-        })
-        .collect())
-}
-
-/// Any other format, through GDAL.
-#[cfg(feature = "gdal")]
-fn read_other(file: &Path, args: &ImportArgs, notes: &mut Vec<String>) -> anyhow::Result<Vec<ImportedFeature>> {
-    use landtrace_gis::reproject::SourceCrs;
-    input_file::check_dataset(file)?;
-    let given = args.crs.as_deref().map(SourceCrs::parse).transpose().map_err(anyhow::Error::msg)?;
     let options =
-        landtrace_gis::read::ReadOptions { layer: args.source_layer.clone(), encoding: args.encoding.clone() };
-    let (features, declared) = crate::import_gdal::read_file(file, &options, notes)?;
-    crate::import_gdal::to_wgs84(features, given, declared, notes)
+        ReadOptions { crs: args.crs.clone(), encoding: args.encoding.clone(), layer: args.source_layer.clone() };
+    let mut progress = crate::import_progress::Progress::default();
+    let read = layer_import::read_file(kind, file, &options, &mut |done, total| progress.tell(done, total));
+    progress.finish();
+    let read = read.map_err(|e| match e {
+        ReadFileError::GeoJson { errors, .. } => {
+            anyhow::Error::from(errors).context(format!("reading {}", file.display()))
+        }
+        other => other.into(),
+    })?;
+    notes.extend(read.notes);
+    Ok(read.features)
 }
 
-/// Without GDAL only GeoJSON is read.
+#[cfg(feature = "gdal")]
+fn check_dataset(file: &Path) -> anyhow::Result<()> {
+    input_file::check_dataset(file)
+}
+
+/// Without GDAL the reader refuses every format but GeoJSON itself.
 #[cfg(not(feature = "gdal"))]
-fn read_other(file: &Path, args: &ImportArgs, _: &mut Vec<String>) -> anyhow::Result<Vec<ImportedFeature>> {
-    let _ = (&args.encoding, &args.source_layer); // options of GDAL's formats
-    bail!("{}: this landtrace was built without GDAL (the `gdal` feature) and imports GeoJSON only", file.display())
+fn check_dataset(_: &Path) -> anyhow::Result<()> {
+    Ok(())
 }
 
 /// `landtrace layers`.

@@ -5,8 +5,7 @@
 mod check;
 #[cfg(feature = "gdal")]
 mod export;
-#[cfg(feature = "gdal")]
-mod import_gdal;
+mod import_progress;
 mod input_file;
 mod layers;
 mod migrate;

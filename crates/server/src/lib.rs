@@ -61,6 +61,10 @@ pub fn app(state: AppState) -> Router {
             post(routes::layers::insert).layer(middleware(s.clone(), import_body)).layer(write_layer()),
         )
         .route(
+            "/api/layers/{layer}/import",
+            post(routes::layer_import::import).layer(middleware(s.clone(), import_body)).layer(write_layer()),
+        )
+        .route(
             "/api/layers/{layer}/features/{id}",
             put(routes::layers::replace)
                 .layer(middleware(s.clone(), import_body))

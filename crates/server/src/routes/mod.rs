@@ -5,6 +5,7 @@ pub mod health;
 pub mod land;
 #[cfg(feature = "gdal")]
 pub mod layer_export;
+pub mod layer_import;
 pub mod layers;
 pub mod locate;
 pub mod origin_records;

@@ -1,0 +1,318 @@
+//! Reading an import file into [`ImportedFeature`]s in EPSG:4326: the one reading
+//! path of `landtrace import` and `POST /api/layers/{layer}/import`.
+//!
+//! GeoJSON (`.geojson`, `.json`) is read by the pure reader in every build; every
+//! other format by GDAL (`landtrace-gis`, this crate's `gdal` feature). The file's
+//! CRS is the one given, else the one it declares, else the one recognised from its
+//! coordinates' ranges, and the answer says which ([`ReadFile::notes`]).
+//! Conversion failures of single features become problems of those features.
+
+use std::path::Path;
+
+use landtrace_domain::LayerKind;
+use landtrace_domain::input_limits::{Limit, LimitError};
+use landtrace_store::NewFeature;
+use landtrace_store::geojson_io::parse_features;
+use landtrace_store::validate::FeatureErrors;
+
+use super::ImportedFeature;
+
+/// What to read, beyond the file: the doors' options (`--crs`, `--encoding`,
+/// `--layer`; the HTTP query's `crs`, `encoding`, `layer`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The CRS of the coordinates, overriding what the file declares.
+    pub crs: Option<String>,
+    /// The encoding of a shapefile's attributes when the file does not say.
+    pub encoding: Option<String>,
+    /// The layer of a multi-layer source (a GeoPackage, a geodatabase, a workbook).
+    pub layer: Option<String>,
+}
+
+/// A file read: its features in EPSG:4326 and what was decided on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadFile {
+    /// The features, numbered from 1 in file order.
+    pub features: Vec<ImportedFeature>,
+    /// What the reader decided or assumed (driver, encoding, CRS), for the user.
+    pub notes: Vec<String>,
+    /// The CRS the coordinates were read in (None: the file had no coordinates).
+    pub crs: Option<String>,
+}
+
+impl ReadFile {
+    /// The attribute names of the file's features, in order of first appearance
+    /// (a field blank in every feature is not seen).
+    pub fn source_fields(&self) -> Vec<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut fields = Vec::new();
+        for f in &self.features {
+            for key in f.properties.keys() {
+                if seen.insert(key.as_str()) {
+                    fields.push(key.clone());
+                }
+            }
+        }
+        fields
+    }
+}
+
+/// Why a file could not be read (nothing of it is imported).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadFileError {
+    /// The file could not be read from the disk.
+    #[error("reading {file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Over an input limit (the file's size, its features or vertices).
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    /// A GeoJSON file that is not UTF-8 text.
+    #[error("{file} is not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 {
+        /// The file.
+        file: String,
+        /// Where the first invalid byte is.
+        offset: usize,
+    },
+    /// A GeoJSON document that cannot be read, or features whose geometries cannot.
+    #[error("reading {file}: {errors}")]
+    GeoJson {
+        /// The file.
+        file: String,
+        /// Every problem.
+        errors: FeatureErrors,
+    },
+    /// The CRS given is not one landtrace knows, or the file's CRS cannot be
+    /// decided from its coordinates.
+    #[error("{0}")]
+    Crs(String),
+    /// GDAL could not read the file.
+    #[cfg(feature = "gdal")]
+    #[error(transparent)]
+    Gdal(#[from] landtrace_gis::read::ReadError),
+    /// A format other than GeoJSON in a build without GDAL.
+    #[error("{file}: this landtrace was built without GDAL (the `gdal` feature) and imports GeoJSON only")]
+    NoGdal {
+        /// The file.
+        file: String,
+    },
+}
+
+/// Whether `file` is read by the pure GeoJSON reader (by its extension).
+pub fn is_geojson(file: &Path) -> bool {
+    file.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
+}
+
+/// Reads `file` for layer `kind` with `options`; `progress` is told (features read,
+/// total when known) while GDAL reads.
+pub fn read_file(
+    kind: LayerKind,
+    file: &Path,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> Result<ReadFile, ReadFileError> {
+    let mut notes = Vec::new();
+    if is_geojson(file) {
+        let features = read_geojson(kind, file)?;
+        let (features, crs) = geojson_to_wgs84(features, options.crs.as_deref(), &mut notes)?;
+        return Ok(ReadFile { features, notes, crs });
+    }
+    read_other(file, options, progress, &mut notes)
+}
+
+/// The GeoJSON file's features, as written.
+fn read_geojson(kind: LayerKind, file: &Path) -> Result<Vec<NewFeature>, ReadFileError> {
+    let shown = file.display().to_string();
+    let io = |source| ReadFileError::Io { file: shown.clone(), source };
+    let len = std::fs::metadata(file).map_err(io)?.len();
+    Limit::FileBytes.check(len, &shown)?;
+    let bytes = std::fs::read(file).map_err(io)?;
+    Limit::FileBytes.check(bytes.len() as u64, &shown)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| ReadFileError::NotUtf8 { file: shown.clone(), offset: e.utf8_error().valid_up_to() })?;
+    parse_features(kind, &text).map_err(|errors| ReadFileError::GeoJson { file: shown, errors })
+}
+
+/// Numbers the features from 1.
+fn numbered(features: Vec<NewFeature>) -> impl Iterator<Item = (NewFeature, usize)> {
+    features.into_iter().zip(1..)
+}
+
+/// GeoJSON is EPSG:4326 (RFC 7946) unless a CRS is given.
+#[cfg(feature = "gdal")]
+fn geojson_to_wgs84(
+    features: Vec<NewFeature>,
+    crs: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<ImportedFeature>, Option<String>), ReadFileError> {
+    use landtrace_gis::read::SourceFeature;
+    use landtrace_gis::reproject::SourceCrs;
+    let given = crs.map(SourceCrs::parse).transpose().map_err(ReadFileError::Crs)?;
+    let source = numbered(features)
+        .map(|(f, number)| SourceFeature {
+            number,
+            geometry: f.geometry,
+            geometry_problem: None,
+            properties: f.properties,
+        })
+        .collect();
+    let wgs84 = SourceCrs::Known(landtrace_spatial::Crs::Wgs84);
+    let converted = gdal_read::to_wgs84(source, given, Some(wgs84), notes)?;
+    // RFC 7946 declares the CRS: saying so on every import is noise.
+    notes.retain(|n| !n.ends_with("(declared by the file)"));
+    Ok(converted)
+}
+
+/// GeoJSON is EPSG:4326 (RFC 7946) unless a CRS is given (built-in systems only).
+#[cfg(not(feature = "gdal"))]
+fn geojson_to_wgs84(
+    features: Vec<NewFeature>,
+    crs: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<ImportedFeature>, Option<String>), ReadFileError> {
+    let crs =
+        landtrace_spatial::Crs::parse(crs.unwrap_or("EPSG:4326")).map_err(|e| ReadFileError::Crs(e.to_string()))?;
+    if crs != landtrace_spatial::Crs::Wgs84 {
+        notes.push(format!("coordinates read as {} (given)", crs.name()));
+    }
+    let features = numbered(features)
+        .map(|(f, number)| {
+            let mut geometry = f.geometry;
+            let mut problems = Vec::new();
+            if let Some(g) = geometry.as_mut()
+                && let Err(e) = landtrace_spatial::geometry_to_wgs84(crs, g)
+            {
+                problems.push(format!("geometry: {e}"));
+                geometry = None;
+            }
+            ImportedFeature { number, geometry, properties: f.properties, problems }
+        })
+        .collect();
+    Ok((features, Some(crs.name())))
+}
+
+/// Any other format, through GDAL.
+#[cfg(feature = "gdal")]
+fn read_other(
+    file: &Path,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+    notes: &mut Vec<String>,
+) -> Result<ReadFile, ReadFileError> {
+    use landtrace_gis::reproject::SourceCrs;
+    let given = options.crs.as_deref().map(SourceCrs::parse).transpose().map_err(ReadFileError::Crs)?;
+    let read_options =
+        landtrace_gis::read::ReadOptions { layer: options.layer.clone(), encoding: options.encoding.clone() };
+    let source = landtrace_gis::read::read(file, &read_options, progress)?;
+    notes.push(format!("read layer {:?} with GDAL's {} driver", source.layer, source.driver));
+    if let Some(e) = &source.encoding {
+        notes.push(format!("attributes read as {e}"));
+    }
+    notes.extend(source.notes);
+    let (features, crs) = gdal_read::to_wgs84(source.features, given, source.crs, notes)?;
+    Ok(ReadFile { features, notes: std::mem::take(notes), crs })
+}
+
+/// Without GDAL only GeoJSON is read.
+#[cfg(not(feature = "gdal"))]
+fn read_other(
+    file: &Path,
+    _: &ReadOptions,
+    _: &mut dyn FnMut(u64, Option<u64>),
+    _: &mut Vec<String>,
+) -> Result<ReadFile, ReadFileError> {
+    Err(ReadFileError::NoGdal { file: file.display().to_string() })
+}
+
+/// The CRS decision and conversion of GDAL's formats.
+#[cfg(feature = "gdal")]
+mod gdal_read {
+    use landtrace_gis::read::SourceFeature;
+    use landtrace_gis::reproject::{self, Reprojector, SourceCrs};
+
+    use super::{ImportedFeature, ReadFileError};
+
+    /// Decides the CRS of `features` and converts their geometries to EPSG:4326:
+    /// the one given, else the one the file declares, else the one recognised from
+    /// the coordinates' ranges. Coordinates written northing first in a
+    /// Gauss-Krüger system are swapped. Per-feature conversion failures become
+    /// problems of their features. Returns the features and the CRS's name.
+    pub(super) fn to_wgs84(
+        features: Vec<SourceFeature>,
+        given: Option<SourceCrs>,
+        declared: Option<SourceCrs>,
+        notes: &mut Vec<String>,
+    ) -> Result<(Vec<ImportedFeature>, Option<String>), ReadFileError> {
+        let mut features = features;
+        let bounds = reproject::bounds(features.iter().filter_map(|f| f.geometry.as_ref()));
+        let detected = given.is_none() && declared.is_none();
+        let crs = match (given, declared) {
+            (Some(crs), _) => {
+                notes.push(format!("coordinates read as {crs} (given)"));
+                Some(crs)
+            }
+            (None, Some(crs)) => {
+                notes.push(format!("coordinates read as {crs} (declared by the file)"));
+                Some(crs)
+            }
+            (None, None) => match bounds {
+                None => None,
+                Some(b) => match reproject::detect(b) {
+                    Some(found) => {
+                        notes.push(format!("assumed CRS: {}", found.why));
+                        if found.northing_first {
+                            swap_all(&mut features);
+                        }
+                        Some(found.crs)
+                    }
+                    None => {
+                        return Err(ReadFileError::Crs(format!(
+                            "the file declares no CRS and its coordinates (x {:.3}..{:.3}, y {:.3}..{:.3}) are \
+                             neither degrees nor CGCS2000 Gauss-Kruger metres: give the CRS (--crs, e.g. --crs \
+                             EPSG:4525; crs=EPSG:4525 over HTTP)",
+                            b[0], b[2], b[1], b[3]
+                        )));
+                    }
+                },
+            },
+        };
+        // A declared or given Gauss-Kruger system with the surveyors' X-north habit.
+        if let (false, Some(crs), Some(b)) = (detected, &crs, bounds)
+            && crs.is_gauss_kruger()
+            && reproject::looks_northing_first(b)
+        {
+            notes.push(format!("the coordinates are written northing first (X north, Y east) in {crs}: axes swapped"));
+            swap_all(&mut features);
+        }
+        let reprojector = crs.as_ref().map(Reprojector::new).transpose().map_err(ReadFileError::Crs)?;
+        let features = features
+            .into_iter()
+            .map(|f| {
+                let mut problems: Vec<String> = f.geometry_problem.into_iter().collect();
+                let mut geometry = f.geometry;
+                if let (Some(g), Some(r)) = (geometry.as_mut(), &reprojector)
+                    && let Err(e) = r.to_wgs84(g)
+                {
+                    problems.push(format!("geometry: {e}"));
+                    geometry = None;
+                }
+                ImportedFeature { number: f.number, geometry, properties: f.properties, problems }
+            })
+            .collect();
+        Ok((features, crs.map(|c| c.to_string())))
+    }
+
+    fn swap_all(features: &mut [SourceFeature]) {
+        for g in features.iter_mut().filter_map(|f| f.geometry.as_mut()) {
+            reproject::swap_axes(g);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+// 导入数据 / Import data (#import-panel): staff drop a file (zipped shapefile, GeoPackage,
+// KML/KMZ, CSV or a coordinate text file, XLSX, GeoJSON…) or pick one, choose an existing
+// layer their role owns, optionally the CRS and encoding (自动识别 by default), and run
+// a dry run (POST api/layers/{layer}/import?dry_run=true): the notes (e.g. the assumed
+// CRS), every problem (第 N 个要素 · 字段 · 原因) and the features drawn on the map in a
+// temporary source of their own, fitted to their bounds. The field-mapping table
+// (target field ← source field, pre-filled by equal names) re-runs the dry run. 导入 is
+// enabled only after a dry run without problems; it shows the count stored. Closing the
+// tool removes the preview. The state and the reading of answers are in state.js.
+//
+// For tests: `#import-panel[data-state]` is `signed-out | no-layers | idle | loading |
+// checked | invalid | imported | error`; drop zone `#import-drop`, file input
+// `#import-file`, layer `#import-layer`, CRS `#import-crs`, encoding `#import-encoding`,
+// buttons `#import-check` and `#import-run`, summary `#import-summary`, notes
+// `#import-notes li`, problems `#import-problems li`, mapping `#import-mapping select`;
+// map layers `import:fill`, `import:line`, `import:points`.
+
+import { layerTitle, roleName, t } from '../../lib/i18n.js';
+import { showLayers } from '../../map-style.js';
+import { fetchJson, send } from '../../ui/api.js';
+import { el } from '../../ui/dom.js';
+import { fileButton, fitAboveSheet, toolPanel } from '../../ui/panel.js';
+import { getSession, onAuthChange } from '../auth/state.js';
+import {
+  ACCEPT, CRS_OPTIONS, ENCODING_OPTIONS, canImport, defaultMapping, extensionOf, importOutcome, importPath, initialState,
+  mappingParam, needsMapping, ownedLayers, previewBox, problemLine, summary, targetLabel,
+} from './state.js';
+
+const PREVIEW_SOURCE = 'import-preview';
+const EMPTY = { type: 'FeatureCollection', features: [] };
+
+/**
+ * The tool. `button` opens and closes `root`; `onOpen()` runs when it opens, `onImported()`
+ * after features were stored (the layer counts are fetched again), `signIn()` opens the
+ * sign-in panel.
+ */
+export function importTool({ map, root, button, phone, onOpen, onChange, onImported, signIn }) {
+  const body = root.querySelector('.import-body');
+  const state = initialState();
+  let bytes = null; // the chosen file's bytes
+  let layers = null; // api/layers answer's layers
+  let request = 0;
+  let layersReady = false;
+
+  // ----- the preview on the map --------------------------------------------------------
+  const addLayers = () => {
+    map.addSource(PREVIEW_SOURCE, { type: 'geojson', data: EMPTY });
+    const kind = (...types) => ['in', ['geometry-type'], ['literal', types]];
+    map.addLayer({ id: 'import:fill', type: 'fill', source: PREVIEW_SOURCE, filter: kind('Polygon', 'MultiPolygon'),
+      paint: { 'fill-color': '#f08c00', 'fill-opacity': 0.25 } });
+    map.addLayer({ id: 'import:line', type: 'line', source: PREVIEW_SOURCE, filter: kind('Polygon', 'MultiPolygon', 'LineString', 'MultiLineString'),
+      paint: { 'line-color': '#d9480f', 'line-width': 2 } });
+    map.addLayer({ id: 'import:points', type: 'circle', source: PREVIEW_SOURCE, filter: kind('Point', 'MultiPoint'),
+      paint: { 'circle-radius': 6, 'circle-color': '#f08c00', 'circle-stroke-color': '#7a2e00', 'circle-stroke-width': 1.5 } });
+    layersReady = true;
+    updateMap(false);
+  };
+  if (map.loaded()) addLayers();
+  else map.once('load', addLayers);
+
+  function updateMap(fit) {
+    if (!layersReady) return;
+    const data = state.open && state.answer?.features ? state.answer.features : EMPTY;
+    map.getSource(PREVIEW_SOURCE).setData(data);
+    showLayers(map, 'import:', state.open);
+    const box = fit ? previewBox(data) : null;
+    if (box) {
+      const [w, s, e, n] = box;
+      const pad = 0.002;
+      fitAboveSheet(map, [w - pad, s - pad, e + pad, n + pad], { phone, root, maxZoom: 16 });
+    }
+  }
+
+  // ----- server calls -------------------------------------------------------------------
+  async function loadLayers() {
+    try {
+      layers = (await fetchJson('api/layers')).layers;
+    } catch (err) {
+      layers = [];
+      Object.assign(state, { status: 'error', message: `${t('im_failed')}${t('colon')}${err.message}` });
+    }
+    refresh();
+  }
+
+  async function run(dryRun) {
+    if (!bytes || !state.layer) return;
+    const mine = ++request;
+    const mappingSent = JSON.stringify(mappingParam(state.mapping));
+    Object.assign(state, { status: 'loading', dryRun, message: '' });
+    refresh();
+    let outcome;
+    try {
+      outcome = importOutcome(await send(importPath(state, dryRun), { method: 'POST', body: bytes, contentType: 'application/octet-stream' }), mappingSent);
+    } catch (err) {
+      outcome = { status: 'error', answer: null, mappingSent: null, message: `${t('im_failed')}${t('colon')}${err.message}` };
+    }
+    if (mine !== request) return;
+    const first = !state.mapping && outcome.answer;
+    Object.assign(state, outcome);
+    if (first) {
+      state.mapping = defaultMapping(outcome.answer.source_fields, outcome.answer.target_fields);
+      // Fields that are not the layer's: the dry run again with the equal names mapped;
+      // otherwise the mapping of equal names is what was checked.
+      if (dryRun && needsMapping(outcome.answer)) return run(true);
+      state.mappingSent = JSON.stringify(mappingParam(state.mapping));
+    }
+    if (state.status === 'imported') onImported?.();
+    refresh(true);
+    onChange?.();
+  }
+
+  function chooseFile(file) {
+    if (!file) return;
+    ++request;
+    Object.assign(state, { file: { name: file.name, size: file.size }, mapping: null, answer: null, mappingSent: null, status: 'idle', message: '' });
+    bytes = null;
+    if (!extensionOf(file.name)) {
+      Object.assign(state, { status: 'error', message: t('im_bad_extension', ACCEPT.replaceAll(',', ' ')) });
+      return refresh();
+    }
+    file.arrayBuffer().then((b) => {
+      bytes = b;
+      if (state.layer) run(true);
+      else refresh();
+    }, (err) => {
+      Object.assign(state, { status: 'error', message: `${t('im_failed')}${t('colon')}${err.message}` });
+      refresh();
+    });
+    refresh();
+  }
+
+  // ----- the panel ------------------------------------------------------------------------
+  function refresh(fit = false) {
+    if (!state.open) return;
+    updateMap(fit);
+    const session = getSession();
+    if (!session) {
+      root.dataset.state = 'signed-out';
+      const b = el('button', { type: 'button', class: 'v-button primary', id: 'import-sign-in' }, t('sign_in'));
+      b.addEventListener('click', () => signIn?.());
+      return body.replaceChildren(el('p', { class: 'v-note' }, t('im_sign_in')), b);
+    }
+    if (layers == null) {
+      root.dataset.state = 'loading';
+      return body.replaceChildren(el('p', { class: 'loading' }, t('loading')));
+    }
+    const owned = ownedLayers(session, layers);
+    if (!owned.length) {
+      root.dataset.state = 'no-layers';
+      return body.replaceChildren(el('p', { class: 'v-warning' }, t('im_no_layers', roleName(session.role))));
+    }
+    if (!owned.some((l) => l.layer === state.layer)) state.layer = owned[0].layer;
+    root.dataset.state = state.status;
+    body.replaceChildren(...controls(owned), result());
+  }
+
+  function controls(owned) {
+    const [input, label] = fileButton({ id: 'import-file', accept: ACCEPT, label: t('im_choose_file'), onFile: chooseFile });
+    const drop = el('div', { class: 'im-drop', id: 'import-drop', tabindex: '-1' }, [
+      el('p', {}, t('im_drop')),
+      el('div', { class: 'v-upload' }, [input, label,
+        el('span', { class: 'v-file-name', id: 'import-file-name' }, state.file?.name ?? t('tr_no_file'))]),
+      el('p', { class: 'v-small muted' }, t('im_formats')),
+    ]);
+    drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+    drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      drop.classList.remove('over');
+      chooseFile(e.dataTransfer?.files?.[0]);
+    });
+    const select = (id, options, value, onChange) => {
+      const s = el('select', { id }, options.map(([v, text]) => el('option', { value: v }, text)));
+      s.value = value;
+      s.addEventListener('change', () => onChange(s.value));
+      return s;
+    };
+    const rerun = () => { if (bytes && state.answer) run(true); else refresh(); };
+    // A file refused as a whole (several layers, say) is checked again too.
+    const rerunOrCheck = () => { if (bytes && state.layer) run(true); else refresh(); };
+    const layer = select('import-layer', owned.map((l) => [l.layer, `${layerTitle(l.layer)}（${l.layer}）`]), state.layer, (v) => {
+      Object.assign(state, { layer: v, mapping: null, answer: null, mappingSent: null, status: 'idle' });
+      if (bytes) run(true); else refresh();
+    });
+    const crs = select('import-crs', CRS_OPTIONS.map(([v, key]) => [v, t(key)]), state.crs, (v) => { state.crs = v; rerun(); });
+    const encoding = select('import-encoding', ENCODING_OPTIONS.map(([v, key]) => [v, key ? t(key) : v]), state.encoding,
+      (v) => { state.encoding = v; rerun(); });
+    const sourceLayer = el('input', { type: 'text', id: 'import-source-layer', value: state.sourceLayer, placeholder: t('im_source_layer_hint') });
+    sourceLayer.addEventListener('change', () => { state.sourceLayer = sourceLayer.value; rerunOrCheck(); });
+    const repair = el('input', { type: 'checkbox', id: 'import-repair', checked: state.repair });
+    repair.addEventListener('change', () => { state.repair = repair.checked; rerun(); });
+    const busy = state.status === 'loading';
+    const check = el('button', { type: 'button', id: 'import-check', class: 'v-button', disabled: !bytes || busy }, t('im_check'));
+    const go = el('button', { type: 'button', id: 'import-run', class: 'v-button primary', disabled: busy || !canImport(state) }, t('im_run'));
+    check.addEventListener('click', () => run(true));
+    go.addEventListener('click', () => run(false));
+    return [
+      el('p', { class: 'v-note' }, t('im_hint')),
+      drop,
+      el('div', { class: 'v-params' }, [
+        el('label', { for: 'import-layer' }, t('im_layer')), layer,
+        el('label', { for: 'import-crs' }, t('im_crs')), crs,
+        el('label', { for: 'import-encoding' }, t('im_encoding')), encoding,
+        el('label', { for: 'import-source-layer' }, t('im_source_layer')), sourceLayer,
+        el('label', { for: 'import-repair' }, t('im_repair')), el('span', {}, repair),
+      ]),
+      el('p', { class: 'v-small muted' }, t('im_existing_only')),
+      el('div', { class: 'v-actions' }, [check, go]),
+    ];
+  }
+
+  function result() {
+    const box = el('div', { class: 'v-result', 'aria-live': 'polite' });
+    if (state.status === 'loading') box.append(el('p', { class: 'loading' }, state.dryRun ? t('im_checking') : t('im_importing')));
+    if (state.status === 'error') box.append(el('p', { class: 'warning', role: 'alert', id: 'import-error' }, state.message));
+    const a = state.answer;
+    if (!a || state.status === 'loading' || state.status === 'error') return box;
+    const ok = state.status !== 'invalid';
+    box.append(el('p', { class: ok ? 'tr-ok' : 'v-warning', id: 'import-summary', role: 'status' }, el('strong', {}, summary(state))));
+    if (state.status === 'checked') box.append(el('p', { class: 'v-note' }, t('im_checked_next')));
+    if (a.preview_truncated) box.append(el('p', { class: 'v-note' }, t('im_truncated', a.features.features.length)));
+    const notes = [...(a.crs ? [`${t('im_crs_used')}${t('colon')}${a.crs}`] : []), ...a.notes];
+    if (notes.length) {
+      box.append(el('h4', {}, t('im_notes')), el('ul', { class: 'v-notes', id: 'import-notes' }, notes.map((n) => el('li', {}, n))));
+    }
+    if (a.problems.length) {
+      box.append(el('h4', {}, t('im_problems', a.problems.length)), el('ul', { class: 'im-problems', id: 'import-problems' },
+        a.problems.map((p) => {
+          const line = problemLine(p);
+          return el('li', { 'data-feature': p.feature ?? '', 'data-field': p.field ?? '' },
+            [el('strong', {}, line.where), line.field ? ` · ${line.field}` : null, ` · ${line.message}`]);
+        })));
+    }
+    if (state.mapping && a.target_fields?.length) box.append(mappingTable(a));
+    return box;
+  }
+
+  function mappingTable(a) {
+    const sources = a.source_fields ?? [];
+    const rows = a.target_fields.map((f) => {
+      const s = el('select', { 'data-target': f.name }, [
+        el('option', { value: '' }, t('im_unmapped')),
+        ...sources.map((name) => el('option', { value: name }, name)),
+      ]);
+      s.value = state.mapping[f.name] ?? '';
+      s.addEventListener('change', () => {
+        state.mapping = { ...state.mapping, [f.name]: s.value };
+        run(true);
+      });
+      return el('tr', { 'data-target': f.name }, [el('th', {}, targetLabel(f)), el('td', {}, '←'), el('td', {}, s)]);
+    });
+    return el('div', { id: 'import-mapping' }, [
+      el('h4', {}, t('im_mapping')),
+      el('p', { class: 'v-note' }, t('im_mapping_hint')),
+      el('table', { class: 'price-table v-table im-mapping' }, [
+        el('thead', {}, el('tr', {}, [el('th', {}, t('im_target')), el('th', {}, ''), el('th', {}, t('im_source'))])),
+        el('tbody', {}, rows),
+      ]),
+    ]);
+  }
+
+  const setOpen = toolPanel({
+    map, root, button, layoutClass: 'import-open', state, onOpen, onChange,
+    toggled: (open) => {
+      if (open && layers == null) loadLayers();
+      if (!open) {
+        // Closing forgets the file and its preview.
+        ++request;
+        bytes = null;
+        Object.assign(state, initialState(), { layer: state.layer });
+        updateMap(false);
+      } else {
+        refresh(Boolean(state.answer));
+      }
+    },
+  });
+  onAuthChange(() => {
+    layers = null;
+    if (state.open) loadLayers();
+  });
+
+  return {
+    isOpen: () => state.open,
+    close: () => { if (state.open) setOpen(false); },
+    render: () => refresh(),
+    showsIllustrative: () => false,
+  };
+}
