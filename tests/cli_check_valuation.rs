@@ -171,3 +171,64 @@ fn a_bad_coordinate_file_is_refused_naming_its_lines() {
         assert!(out.stdout.is_empty(), "{name}: no report for a refused file");
     }
 }
+
+#[test]
+fn a_land_approval_coordinate_file_imports_as_a_layer_with_its_parts_and_hole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("红线.txt"), encoding_rs::GBK.encode(&coordinate_file()).0).unwrap();
+    std::fs::write(
+        dir.path().join("fields.toml"),
+        "name = \"name\"\nproject_type = { value = \"增减挂钩\" }\naccuracy = { value = \"illustrative\" }\n\
+         source = \"parcel_no\"\n",
+    )
+    .unwrap();
+    let out = landtrace(
+        dir.path(),
+        &["import", "consolidation_projects", "红线.txt", "--fields", "fields.toml", "--store", "s.gpkg"],
+    );
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("read 2 parcels of a 建设用地报批 coordinate file (gbk"), "{said}");
+
+    let out = landtrace(
+        dir.path(),
+        &["export", "consolidation_projects", "--format", "geojson", "--out", "out.geojson", "--store", "s.gpkg"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.geojson")).unwrap()).unwrap();
+    let ours: Vec<&serde_json::Value> =
+        doc["features"].as_array().unwrap().iter().filter(|f| f["properties"]["project_type"] == "增减挂钩").collect();
+    let find = |name: &str| *ours.iter().find(|f| f["properties"]["name"] == name).expect(name);
+    let one = &find("一号地块")["geometry"]["coordinates"];
+    // Two parts; the first has its hole.
+    assert_eq!(one.as_array().unwrap().len(), 2, "{one}");
+    assert_eq!(one[0].as_array().unwrap().len(), 2, "{one}");
+    assert_eq!(find("二号地块")["properties"]["source"], "2");
+    // The first corner of 一号地块 lands where the issue's reference point says.
+    let corner = &one[0][0][0];
+    assert!((corner[0].as_f64().unwrap() - 110.770).abs() < 0.001, "{corner}");
+    assert!((corner[1].as_f64().unwrap() - 35.140).abs() < 0.001, "{corner}");
+
+    // The file names its CRS: a contradicting one is refused, nothing stored.
+    let out = landtrace(
+        dir.path(),
+        &[
+            "import",
+            "consolidation_projects",
+            "红线.txt",
+            "--fields",
+            "fields.toml",
+            "--crs",
+            "EPSG:4546",
+            "--store",
+            "s.gpkg",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("contradicts it"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

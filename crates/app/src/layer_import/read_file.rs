@@ -92,6 +92,14 @@ pub enum ReadFileError {
     /// decided from its coordinates.
     #[error("{0}")]
     Crs(String),
+    /// A 建设用地报批 coordinate file with problems (each at its line).
+    #[error("{file} (a 建设用地报批 coordinate file): {message}")]
+    ApprovalCoordinates {
+        /// The file.
+        file: String,
+        /// Every problem, at its line.
+        message: String,
+    },
     /// GDAL could not read the file.
     #[cfg(feature = "gdal")]
     #[error(transparent)]
@@ -120,12 +128,81 @@ pub fn read_file(
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<ReadFile, ReadFileError> {
     let mut notes = Vec::new();
+    if !is_geojson(file)
+        && let Some(read) = read_approval_coordinates(file, options)?
+    {
+        return Ok(read);
+    }
     if is_geojson(file) {
         let features = read_geojson(kind, file)?;
         let (features, crs) = geojson_to_wgs84(features, options.crs.as_deref(), &mut notes)?;
         return Ok(ReadFile { features, notes, crs });
     }
     read_other(file, options, progress, &mut notes)
+}
+
+/// A 建设用地报批 coordinate file (told by its first section, whatever the file's
+/// name), read by `landtrace_formats::approval_coordinates` in every build: one
+/// feature per 地块 with `parcel_no`, `name`, `land_use`, `land_class_code`, `sheet`
+/// and `area_ha` (the declared 地块面积), converted from the file's own Gauss-Krüger
+/// zone. A CRS given must repeat the file's. `None` when the file is not one.
+fn read_approval_coordinates(file: &Path, options: &ReadOptions) -> Result<Option<ReadFile>, ReadFileError> {
+    use landtrace_formats::approval_coordinates;
+    use serde_json::{Map, Value, json};
+    let shown = file.display().to_string();
+    let io = |source| ReadFileError::Io { file: shown.clone(), source };
+    if std::fs::metadata(file).map_err(io)?.is_dir() {
+        return Ok(None);
+    }
+    let mut head = [0u8; 64];
+    let n = std::io::Read::read(&mut std::fs::File::open(file).map_err(io)?, &mut head).map_err(io)?;
+    if !approval_coordinates::looks_like(&head[..n]) {
+        return Ok(None);
+    }
+    let len = std::fs::metadata(file).map_err(io)?.len();
+    Limit::FileBytes.check(len, &shown)?;
+    let bytes = std::fs::read(file).map_err(io)?;
+    let parsed = approval_coordinates::parse(&bytes)
+        .map_err(|e| ReadFileError::ApprovalCoordinates { file: shown.clone(), message: e.to_string() })?;
+    let epsg = parsed.attributes.epsg;
+    if let Some(given) = options.crs.as_deref()
+        && landtrace_spatial::Crs::parse(given).ok().and_then(landtrace_spatial::Crs::epsg) != Some(epsg)
+    {
+        return Err(ReadFileError::Crs(format!(
+            "the file names its own coordinate system, {}; the CRS given ({}) contradicts it: leave the CRS out",
+            parsed.attributes.describe(),
+            landtrace_domain::input_limits::echo(given)
+        )));
+    }
+    let notes = vec![format!(
+        "read {} parcels of a 建设用地报批 coordinate file ({}, {}), converted from its own coordinate system to EPSG:4326",
+        parsed.parcels.len(),
+        parsed.encoding,
+        parsed.attributes.describe()
+    )];
+    let features = parsed
+        .parcels
+        .iter()
+        .zip(1..)
+        .map(|(parcel, number)| {
+            let mut properties = Map::new();
+            for (key, value) in [
+                ("parcel_no", &parcel.number),
+                ("name", &parcel.name),
+                ("land_use", &parcel.land_use),
+                ("land_class_code", &parcel.land_class_code),
+                ("sheet", &parcel.sheet),
+            ] {
+                if !value.trim().is_empty() {
+                    properties.insert(key.to_owned(), Value::from(value.trim()));
+                }
+            }
+            properties.insert("area_ha".to_owned(), json!(parcel.declared_area_ha));
+            let geometry = Some(geo::Geometry::MultiPolygon(parcel.to_wgs84()));
+            ImportedFeature { number, geometry, properties, problems: Vec::new() }
+        })
+        .collect();
+    Ok(Some(ReadFile { features, notes, crs: Some(format!("EPSG:{epsg}")) }))
 }
 
 /// The GeoJSON file's features, as written.

@@ -46,7 +46,8 @@ use crate::state::AppState;
 pub const PREVIEW_FEATURES: usize = 5_000;
 
 /// The extensions the route takes (the readers of `landtrace_gis::read`, and
-/// GeoJSON); `.txt` coordinate files are read as CSV.
+/// GeoJSON); a `.txt` is a 建设用地报批 coordinate file when its first section
+/// says so, else read as CSV.
 const EXTENSIONS: [&str; 14] =
     ["zip", "gpkg", "kml", "kmz", "csv", "txt", "tsv", "xlsx", "ods", "geojson", "json", "gpx", "dxf", "fgb"];
 
@@ -95,7 +96,7 @@ pub async fn import(
             let read = read_upload(kind, &body, &file_name, &extension, &options)?;
             let mut features = read.features;
             let mut notes = read.notes;
-            if extension == "txt" {
+            if extension == "txt" && !notes.iter().any(|n| n.contains("coordinate file")) {
                 notes.insert(0, "the .txt file was read as CSV (comma, semicolon or tab separated)".to_owned());
             }
             notes.extend(layer_import::map_and_repair(&mut features, mapping.as_ref(), repair));
