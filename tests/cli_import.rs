@@ -2,6 +2,7 @@
 //! field, and a store left exactly as it was when the input is rejected.
 
 use landtrace_blackbox_tests::landtrace;
+use landtrace_blackbox_tests::layer_count as count;
 
 const GOOD: &str = r#"{"type":"FeatureCollection","features":[
   {"type":"Feature","properties":{"grade":3,"name":"新增三级地","accuracy":"illustrative","source":"test"},
@@ -14,14 +15,6 @@ const BAD: &str = r#"{"type":"FeatureCollection","features":[
    "geometry":{"type":"Polygon","coordinates":[[[110.60,35.30],[110.61,35.30],[110.61,35.31],[110.60,35.30]]]}},
   {"type":"Feature","properties":{"grade":2,"colour":"red","accuracy":"illustrative"},
    "geometry":{"type":"Point","coordinates":[110.6,35.3]}}]}"#;
-
-fn count(dir: &std::path::Path, layer: &str) -> u64 {
-    let out = landtrace(dir, &["layers"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let line = text.lines().find(|l| l.split_whitespace().next() == Some(layer)).expect("layer listed");
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
 
 #[test]
 fn rejected_import_changes_nothing_and_names_the_problems() {

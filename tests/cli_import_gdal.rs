@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use landtrace_blackbox_tests::{landtrace, run};
+use landtrace_blackbox_tests::{landtrace, layer_count as count, run};
 use serde_json::Value;
 
 /// The originals: name, category, longitude, latitude (in the county).
@@ -239,14 +239,6 @@ const POLYGONS: &str = r#"{"type":"FeatureCollection","features":[
    "geometry":{"type":"Polygon","coordinates":[[[110.62,35.30],[110.63,35.30],[110.63,35.31],[110.62,35.31],[110.62,35.30]]]}},
   {"type":"Feature","properties":{"grade":2,"name":"蝴蝶","accuracy":"illustrative","source":"bad"},
    "geometry":{"type":"Polygon","coordinates":[[[110.64,35.30],[110.65,35.31],[110.65,35.30],[110.64,35.31],[110.64,35.30]]]}}]}"#;
-
-fn count(dir: &Path, layer: &str) -> u64 {
-    let out = landtrace(dir, &["layers"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let line = text.lines().find(|l| l.split_whitespace().next() == Some(layer)).expect("layer listed");
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
 
 #[test]
 fn a_bad_file_is_refused_with_every_problem_and_the_store_unchanged_and_repair_is_asked_for() {

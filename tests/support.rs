@@ -407,3 +407,13 @@ impl Drop for TestDatabase {
             .output();
     }
 }
+
+/// The feature count of `layer` in the store of `dir` (default store path), as
+/// `landtrace layers` prints it.
+pub fn layer_count(dir: &Path, layer: &str) -> u64 {
+    let out = landtrace(dir, &["layers"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let line = text.lines().find(|l| l.split_whitespace().next() == Some(layer)).expect("layer listed");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("a count")
+}

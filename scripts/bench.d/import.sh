@@ -18,7 +18,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 points="${BENCH_POINTS:-100000}"
 polygons="${BENCH_POLYGONS:-100000}"
-runs="${BENCH_RUNS:-3}"
 for tool in ogr2ogr ogrinfo python3; do
   command -v "$tool" >/dev/null || { echo "import benchmark needs $tool (apt-get install gdal-bin python3)" >&2; exit 1; }
 done
@@ -63,15 +62,8 @@ count() { ogrinfo -so "$1" "$2" | sed -n 's/^Feature Count: //p'; }
 base_points="$(count "$work/base.gpkg" waterlogging_points)"
 base_polygons="$(count "$work/base.gpkg" consolidation_projects)"
 
-time_runs() { # name, then the command; prints one "BENCH name seconds" line per run
-  local name="$1"; shift
-  for _ in $(seq "$runs"); do
-    cp "$work/base.gpkg" "$work/s.gpkg"; rm -f "$work/g.gpkg"
-    local t0 t1
-    t0="$(date +%s.%N)"; "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }; t1="$(date +%s.%N)"
-    echo "BENCH $name $(python3 -c "print(f'{$t1 - $t0:.3f}')")"
-  done
-}
+# shellcheck source=scripts/bench.d/timing.sh
+. scripts/bench.d/timing.sh
 expect() { # what, got, wanted
   [ "$2" -eq "$3" ] || { echo "$1: stored $2, expected $3" >&2; exit 1; }
 }

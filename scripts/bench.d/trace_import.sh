@@ -11,7 +11,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows="${BENCH_ROWS:-20000}"
-runs="${BENCH_RUNS:-3}"
 for tool in ogr2ogr ogrinfo python3; do
   command -v "$tool" >/dev/null || { echo "trace-import benchmark needs $tool (apt-get install gdal-bin python3)" >&2; exit 1; }
 done
@@ -37,15 +36,8 @@ PY
 "$bin" layers --store "$work/base.gpkg" --data data >/dev/null
 base_count="$(ogrinfo -so "$work/base.gpkg" origin_points | sed -n 's/^Feature Count: //p')"
 
-time_runs() { # name, then the command; prints one "BENCH name seconds" line per run
-  local name="$1"; shift
-  for _ in $(seq "$runs"); do
-    cp "$work/base.gpkg" "$work/s.gpkg"; rm -f "$work/g.gpkg"
-    local t0 t1
-    t0="$(date +%s.%N)"; "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }; t1="$(date +%s.%N)"
-    echo "BENCH $name $(python3 -c "print(f'{$t1 - $t0:.3f}')")"
-  done
-}
+# shellcheck source=scripts/bench.d/timing.sh
+. scripts/bench.d/timing.sh
 {
   time_runs landtrace-import "$bin" trace import "$work/form.csv" --store "$work/s.gpkg"
   ours="$(ogrinfo -so "$work/s.gpkg" origin_points | sed -n 's/^Feature Count: //p')"

@@ -3,6 +3,7 @@
 //! media type and name, GDAL reading the answer, and 400s naming the bad parameter.
 #![cfg(feature = "gdal")]
 
+mod common;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -15,7 +16,6 @@ use landtrace_server::auth::{Users, hash_token};
 use landtrace_server::{AppOptions, AppState, app};
 use landtrace_store::bundled::read_bundled;
 use landtrace_store::{Actor, GeoPackageStore, Store};
-use serde_json::Value;
 use tower::ServiceExt;
 
 const ADMIN: &str = "export-admin-token";
@@ -50,22 +50,7 @@ async fn get(state: &AppState, uri: &str, token: Option<&str>) -> (StatusCode, H
 /// The stored personal values of the origin points (names and phones).
 async fn secrets(state: &AppState) -> Vec<String> {
     let features = state.store.features(LayerKind::OriginPoints).await.unwrap();
-    let mut values: Vec<String> = features
-        .iter()
-        .flat_map(|f| {
-            LayerKind::OriginPoints
-                .fields()
-                .iter()
-                .filter(|d| d.personal)
-                .filter_map(|d| f.properties.get(d.name).and_then(Value::as_str).map(str::to_owned))
-                .collect::<Vec<_>>()
-        })
-        // The demo records were written by "demo", a word the public source notes use too.
-        .filter(|v| !v.is_empty() && v != "demo")
-        .collect();
-    values.sort();
-    values.dedup();
-    values
+    common::collect_personal_values(&features)
 }
 
 /// The text a reader would see: a zip's members unpacked (shapefile, xlsx), else the

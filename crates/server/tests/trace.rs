@@ -4,6 +4,8 @@
 //! example, and privacy: an anonymous client never receives a contact name or
 //! phone from any endpoint or tile.
 
+mod common;
+use common::collect_personal_values;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -349,25 +351,6 @@ async fn the_due_report_lists_overdue_records_by_township() {
         .collect();
     assert!(names.contains(&"丁"), "{listed}");
     assert!(!names.contains(&"戊"), "{listed}");
-}
-
-fn collect_personal_values(features: &[landtrace_store::Feature]) -> Vec<String> {
-    let mut values: Vec<String> = features
-        .iter()
-        .flat_map(|f| {
-            LayerKind::OriginPoints
-                .fields()
-                .iter()
-                .filter(|d| d.personal)
-                .filter_map(|d| f.properties.get(d.name).and_then(Value::as_str).map(str::to_owned))
-                .collect::<Vec<_>>()
-        })
-        // The demo records were written by "demo", a word the public source notes use too.
-        .filter(|v| !v.is_empty() && v != "demo")
-        .collect();
-    values.sort();
-    values.dedup();
-    values
 }
 
 #[tokio::test]
