@@ -11,6 +11,9 @@
 # (no checks, no audit) into a new GeoPackage. Best and median of BENCH_RUNS runs
 # (default 3) each, on a fresh copy of the store every run; counts are verified.
 #
+# BENCH_OLD=path/to/landtrace times that binary too, in the same run on the same files
+# (e.g. a copy of the release binary before a change): rows "landtrace (old)".
+#
 # 100,000 features is today's limit of one write (input_limits::MAX_FEATURES_PER_REQUEST),
 # which `landtrace import` shares with HTTP; the 1,000,000-point case of issue 13 waits
 # for that limit to become per door (issue 17).
@@ -18,11 +21,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 points="${BENCH_POINTS:-100000}"
 polygons="${BENCH_POLYGONS:-100000}"
+old="${BENCH_OLD:-}"
 for tool in ogr2ogr ogrinfo python3; do
   command -v "$tool" >/dev/null || { echo "import benchmark needs $tool (apt-get install gdal-bin python3)" >&2; exit 1; }
 done
 cargo build --release --locked -p landtrace-cli
-bin="$PWD/target/release/landtrace"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release/landtrace"
 work="$(mktemp -d /tmp/landtrace-bench-import.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
@@ -70,11 +74,20 @@ expect() { # what, got, wanted
 {
   time_runs points-landtrace "$bin" import waterlogging_points "$work/points.geojson" --store "$work/s.gpkg"
   expect "landtrace points" "$(count "$work/s.gpkg" waterlogging_points)" $((base_points + points))
+  if [ -n "$old" ]; then
+    time_runs points-old "$old" import waterlogging_points "$work/points.geojson" --store "$work/s.gpkg"
+    expect "old landtrace points" "$(count "$work/s.gpkg" waterlogging_points)" $((base_points + points))
+  fi
   time_runs points-ogr2ogr ogr2ogr -f GPKG "$work/g.gpkg" "$work/points.geojson" -nln waterlogging_points
   expect "ogr2ogr points" "$(count "$work/g.gpkg" waterlogging_points)" "$points"
   time_runs polygons-landtrace "$bin" import consolidation_projects "$work/polygons.shp" \
     --fields "$work/fields.toml" --store "$work/s.gpkg"
   expect "landtrace polygons" "$(count "$work/s.gpkg" consolidation_projects)" $((base_polygons + polygons))
+  if [ -n "$old" ]; then
+    time_runs polygons-old "$old" import consolidation_projects "$work/polygons.shp" \
+      --fields "$work/fields.toml" --store "$work/s.gpkg"
+    expect "old landtrace polygons" "$(count "$work/s.gpkg" consolidation_projects)" $((base_polygons + polygons))
+  fi
   time_runs polygons-ogr2ogr ogr2ogr -f GPKG "$work/g.gpkg" "$work/polygons.shp" -nln consolidation_projects \
     -nlt PROMOTE_TO_MULTI
   expect "ogr2ogr polygons" "$(count "$work/g.gpkg" consolidation_projects)" "$polygons"
@@ -91,8 +104,11 @@ print("| run | best | median | features/s (best) | vs ogr2ogr (best) |")
 print("| --- | --- | --- | --- | --- |")
 for kind in ["points", "polygons"]:
     gdal = min(times[f"{kind}-ogr2ogr"])
-    for tool in ["landtrace", "ogr2ogr"]:
+    for tool in ["landtrace", "old", "ogr2ogr"]:
+        if f"{kind}-{tool}" not in times:
+            continue
         t = times[f"{kind}-{tool}"]
-        print(f"| {kind} ({n[kind]:,}), {tool} | {min(t):.3f} s | {statistics.median(t):.3f} s | "
+        shown = "landtrace (old)" if tool == "old" else tool
+        print(f"| {kind} ({n[kind]:,}), {shown} | {min(t):.3f} s | {statistics.median(t):.3f} s | "
               f"{n[kind] / min(t):,.0f} | {min(t) / gdal:.2f}x the time |")
 PY

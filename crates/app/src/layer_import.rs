@@ -21,10 +21,10 @@ use std::fmt;
 
 use geo::{Area, Geometry, MakeValid, MultiPolygon};
 use landtrace_domain::LayerKind;
-use landtrace_store::{Actor, NewFeature, Store, StoreError};
+use landtrace_store::{Actor, Checked, NewFeature, Store, StoreError};
 use serde_json::{Map, Value};
 
-use crate::write_path::{self, Rulebooks, WriteError};
+use crate::write_path::{Rulebooks, WriteError};
 
 mod read_file;
 
@@ -270,6 +270,10 @@ pub enum ImportError {
 
 /// Checks every feature through the one write path and, unless `dry_run`, stores
 /// them all in one transaction. Returns the new ids (none in a dry run).
+///
+/// The features stored are the ones the checks returned (the layer's rules ran
+/// once, and the store's schema checks are not run a second time: see
+/// [`Store::insert_valid`]), as the server's import stores them.
 pub async fn import(
     store: &dyn Store,
     kind: LayerKind,
@@ -277,17 +281,13 @@ pub async fn import(
     actor: &Actor,
     dry_run: bool,
 ) -> Result<Vec<i64>, ImportError> {
-    let new: Vec<NewFeature> = features
-        .iter()
-        .map(|f| NewFeature { geometry: f.geometry.clone(), properties: f.properties.clone() })
-        .collect();
     let rules =
         if Rulebooks::has_rules(kind) { Some(Rulebooks::load(store).await.map_err(WriteError::from)?) } else { None };
-    check_with(rules.as_ref(), kind, features, actor)?;
+    let checked = check_for_store(rules.as_ref(), kind, features, actor)?;
     if dry_run {
         return Ok(Vec::new());
     }
-    Ok(write_path::insert_checked(store, kind, new, actor).await?)
+    Ok(store.insert_valid(checked, actor).await.map_err(WriteError::from)?)
 }
 
 /// Everything an import checks, writing nothing: the problems found while reading,
@@ -301,6 +301,17 @@ pub fn check_with(
     features: Vec<ImportedFeature>,
     actor: &Actor,
 ) -> Result<Vec<NewFeature>, ImportError> {
+    check_for_store(rules, kind, features, actor).map(Checked::into_features)
+}
+
+/// [`check_with`], the features returned marked as checked by the store, for
+/// [`Store::insert_valid`].
+fn check_for_store(
+    rules: Option<&Rulebooks>,
+    kind: LayerKind,
+    features: Vec<ImportedFeature>,
+    actor: &Actor,
+) -> Result<Checked, ImportError> {
     let total = features.len();
     let mut problems: Vec<ImportProblem> = Vec::new();
     let mut unreadable = std::collections::BTreeSet::new();
@@ -329,7 +340,7 @@ pub fn check_with(
     };
     let checked = match ruled {
         Ok(features) => match landtrace_store::check_insert(kind, features) {
-            Ok(features) => features,
+            Ok(checked) => Some(checked),
             Err(StoreError::Invalid(errors)) if !errors.is_empty_input() => {
                 for e in errors.errors {
                     // A geometry that could not be read is reported once, as read.
@@ -341,7 +352,7 @@ pub fn check_with(
                     let field = field_of_message(&e.message);
                     problems.push(ImportProblem::new(e.feature, e.message, field));
                 }
-                Vec::new()
+                None
             }
             Err(other) => return Err(WriteError::Store(other).into()),
         },
@@ -355,15 +366,17 @@ pub fn check_with(
                     ));
                 }
             }
-            Vec::new()
+            None
         }
     };
-    if !problems.is_empty() {
-        problems.sort();
-        problems.dedup();
-        return Err(ImportRefused { layer: kind, total, problems }.into());
+    match checked {
+        Some(checked) if problems.is_empty() => Ok(checked),
+        _ => {
+            problems.sort();
+            problems.dedup();
+            Err(ImportRefused { layer: kind, total, problems }.into())
+        }
     }
-    Ok(checked)
 }
 
 #[cfg(test)]

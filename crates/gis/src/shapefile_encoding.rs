@@ -12,6 +12,7 @@
 //! no character of a GBK file is lost.
 
 use std::fmt;
+use std::io::Read as _;
 use std::path::Path;
 
 /// How the encoding was decided.
@@ -91,14 +92,21 @@ fn from_language_driver(id: u8) -> Option<&'static str> {
 /// Decides the encoding of the shapefile whose `.shp` is `shp` (see the module
 /// documentation). `given` is the user's `--encoding`, if any.
 pub fn decide(shp: &Path, given: Option<&str>) -> std::io::Result<ShapefileEncoding> {
-    let read = |ext: &str| -> std::io::Result<Option<Vec<u8>>> {
-        match find_sidecar(shp, ext) {
-            Some(path) => Ok(Some(std::fs::read(path)?)),
-            None => Ok(None),
-        }
-    };
-    Ok(decide_from(read("cpg")?.as_deref(), read("dbf")?.as_deref(), given))
+    let cpg = find_sidecar(shp, "cpg").map(std::fs::read).transpose()?;
+    let Some(dbf) = find_sidecar(shp, "dbf") else { return Ok(decide_from(cpg.as_deref(), None, given)) };
+    // The DBF's header (its language driver id) decides as well as the whole file
+    // unless the records have to be looked at, which only the whole file can tell.
+    let mut header = Vec::with_capacity(DBF_HEADER_BYTES);
+    std::fs::File::open(&dbf)?.take(DBF_HEADER_BYTES as u64).read_to_end(&mut header)?;
+    let by_header = decide_from(cpg.as_deref(), Some(&header), given);
+    if matches!(by_header.basis, EncodingBasis::DetectedUtf8 | EncodingBasis::AssumedGbk) {
+        return Ok(decide_from(cpg.as_deref(), Some(&std::fs::read(dbf)?), given));
+    }
+    Ok(by_header)
 }
+
+/// The fixed part of a DBF header (the language driver id is byte 29).
+const DBF_HEADER_BYTES: usize = 32;
 
 /// [`decide`] over the bytes of the `.cpg` and `.dbf` files (read from a folder or
 /// an archive).

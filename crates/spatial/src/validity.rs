@@ -44,6 +44,13 @@
 //! O(n) memory whatever the input: n equal points, collinear runs, combs,
 //! spirals, many rings. It stops at the first problem.
 //!
+//! The most common input, one ring of a few vertices (a parcel, a project), is
+//! first tried edge pair by edge pair (`certainly_simple`, at most 16 edges): when
+//! every two edges are certainly apart the ring is valid without the sweep; any
+//! doubt (a straight run, a touch) goes to the sweep, which decides and names the
+//! problem. Bulk imports of small polygons spent most of their check in the
+//! sweep's ordered map.
+//!
 //! No crate offers this: geo's `Validation` compares every pair of edges
 //! (quadratic), geo's `Intersections` sweep reports every pair of overlapping
 //! bounding boxes (quadratic for a comb), and the robust sweep-line crates
@@ -208,10 +215,48 @@ pub fn validate_multipolygon(multipolygon: &MultiPolygon<f64>) -> Result<(), Pol
             if distinct_points < 3 {
                 return Err(PolygonError::TooFewPoints { ring: id, distinct_points });
             }
+            // The common parcel: one ring of a few vertices.
+            if multipolygon.0.len() == 1 && polygon.interiors().is_empty() && certainly_simple(&points) {
+                return Ok(());
+            }
             rings.push(SweepRing::new(id, points));
         }
     }
     Sweep::new(rings).run()
+}
+
+/// Rings of at most this many edges, alone in their multipolygon, are tried by
+/// [`certainly_simple`] before the sweep: its pairs of edges cost less than the
+/// sweep's ordered map up to about this size.
+const SMALL_RING_EDGES: usize = 16;
+
+/// Whether the ring `points` (as [`open_ring_without_repeats`] makes it) is
+/// certainly simple, hence a valid polygon on its own: no two consecutive edges
+/// are collinear and every two other edges lie apart, one strictly on one side of
+/// the other's line (exact, with `orient2d`). Such a ring neither touches nor
+/// crosses itself, has no spike and repeats no vertex. `false` says nothing (a
+/// straight run of three vertices, a touch, a larger ring): the sweep decides, and
+/// names the problem when there is one.
+fn certainly_simple(points: &[Coord<f64>]) -> bool {
+    let n = points.len();
+    if !(3..=SMALL_RING_EDGES).contains(&n) {
+        return false;
+    }
+    let edge = |i: usize| (points[i], points[(i + 1) % n]);
+    if (0..n).any(|i| orient(points[i], points[(i + 1) % n], points[(i + 2) % n]) == 0) {
+        return false;
+    }
+    let beside = |(a, b): (Coord<f64>, Coord<f64>), (c, d): (Coord<f64>, Coord<f64>)| {
+        let side = orient(a, b, c);
+        side != 0 && side == orient(a, b, d)
+    };
+    // Edges i and j > i + 1 (edges 0 and n - 1 meet at vertex 0).
+    (0..n).all(|i| {
+        (i + 2..n).filter(|&j| !(i == 0 && j == n - 1)).all(|j| {
+            let (e, f) = (edge(i), edge(j));
+            beside(e, f) || beside(f, e)
+        })
+    })
 }
 
 pub(crate) fn rings_of(polygon: &Polygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
@@ -1336,6 +1381,53 @@ mod tests {
         assert!(
             valid > 2_000 && invalid > 2_000 && multi_valid > 500,
             "{valid} valid ({multi_valid} with holes or parts), {invalid} invalid"
+        );
+    }
+
+    /// The small-ring shortcut only ever says "valid" when the sweep does, and
+    /// says it for most valid small rings.
+    #[test]
+    fn a_small_ring_certainly_simple_is_valid_by_the_sweep() {
+        let mut rng = XorShift(0x0DDB_1A5E_5BAD_5EED);
+        let (mut shortcut, mut valid, mut invalid) = (0, 0, 0);
+        for case in 0..30_000 {
+            // 3 to 12 points on a 5 × 5 grid: shared vertices, collinear runs,
+            // touches and crossings are common; sometimes a rectangle or a
+            // jittered star, which are valid.
+            let points: Vec<Coord<f64>> = match rng.below(3) {
+                0 => {
+                    (0..3 + rng.below(10)).map(|_| coord! { x: rng.below(5) as f64, y: rng.below(5) as f64 }).collect()
+                }
+                1 => random_ring(&mut rng, Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 4.0, y: 4.0 }), 1.0).0,
+                _ => {
+                    let n = 3 + rng.below(14);
+                    (0..n)
+                        .map(|k| {
+                            let angle = std::f64::consts::TAU * k as f64 / n as f64;
+                            let r = rng.range(0.5, 1.0);
+                            coord! { x: 110.0 + r * angle.cos(), y: 35.0 + r * angle.sin() }
+                        })
+                        .collect()
+                }
+            };
+            let ring = LineString::from(points);
+            let open = open_ring_without_repeats(&ring);
+            let sure = certainly_simple(&open);
+            let multi = MultiPolygon(vec![Polygon::new(ring, vec![])]);
+            let rings = vec![SweepRing::new(RingId { polygon: 1, ring: 1 }, open.clone())];
+            let swept =
+                if distinct_points_up_to_3(&open) < 3 { Err(()) } else { Sweep::new(rings).run().map_err(|_| ()) };
+            if sure {
+                assert_eq!(swept, Ok(()), "case {case}: {multi:?}");
+                assert_eq!(validate_quadratic(&multi), Ok(()), "case {case}: {multi:?}");
+                shortcut += 1;
+            }
+            assert_eq!(validate_multipolygon(&multi).is_ok(), swept.is_ok(), "case {case}: {multi:?}");
+            if swept.is_ok() { valid += 1 } else { invalid += 1 }
+        }
+        assert!(
+            shortcut > 8_000 && valid > 10_000 && invalid > 5_000,
+            "{shortcut} shortcut, {valid} valid, {invalid} invalid"
         );
     }
 

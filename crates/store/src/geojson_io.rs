@@ -53,6 +53,74 @@ pub fn geometry_to_geojson(g: &geo::Geometry<f64>) -> Value {
         .expect("a GeoJSON geometry always serialises")
 }
 
+/// A geometry written as the GeoJSON text of [`geometry_to_geojson`] (the same
+/// members in the same order, the same numbers), straight from the coordinates:
+/// no [`Value`] tree is built first. Points, polygons and multipolygons (the
+/// geometries layers store) are written directly, any other through
+/// [`geometry_to_geojson`].
+pub(crate) struct GeometryText<'a>(pub(crate) &'a geo::Geometry<f64>);
+
+impl serde::Serialize for GeometryText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            geo::Geometry::Point(p) => typed(serializer, "Point", &Position(p.0)),
+            geo::Geometry::Polygon(p) => typed(serializer, "Polygon", &Rings(p)),
+            geo::Geometry::MultiPolygon(mp) => typed(serializer, "MultiPolygon", &Parts(mp)),
+            other => serde::Serialize::serialize(&geometry_to_geojson(other), serializer),
+        }
+    }
+}
+
+/// `{"coordinates": …, "type": …}`: a [`Value`] object's members are sorted.
+fn typed<S: serde::Serializer>(
+    serializer: S,
+    kind: &str,
+    coordinates: &impl serde::Serialize,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(2))?;
+    map.serialize_entry("coordinates", coordinates)?;
+    map.serialize_entry("type", kind)?;
+    map.end()
+}
+
+/// A GeoJSON position: `[x, y]`.
+struct Position(geo::Coord<f64>);
+/// A ring: its positions, as stored (closed).
+struct Ring<'a>(&'a geo::LineString<f64>);
+/// A polygon: its exterior, then its holes (`[]` without an exterior, as the
+/// `geojson` crate writes it).
+struct Rings<'a>(&'a geo::Polygon<f64>);
+/// A multipolygon: its polygons.
+struct Parts<'a>(&'a geo::MultiPolygon<f64>);
+
+impl serde::Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq([self.0.x, self.0.y])
+    }
+}
+
+impl serde::Serialize for Ring<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.0.iter().map(|c| Position(*c)))
+    }
+}
+
+impl serde::Serialize for Rings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let exterior = self.0.exterior();
+        let holes = if exterior.0.is_empty() { &[][..] } else { self.0.interiors() };
+        let rings = std::iter::once(exterior).filter(|r| !r.0.is_empty()).chain(holes);
+        serializer.collect_seq(rings.map(Ring))
+    }
+}
+
+impl serde::Serialize for Parts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.0.iter().map(Rings))
+    }
+}
+
 /// A stored feature as a GeoJSON Feature with the given properties.
 pub fn feature_to_geojson(f: &Feature, properties: &Map<String, Value>) -> Value {
     json!({
@@ -96,6 +164,37 @@ mod tests {
         );
         let closed = fc.replace("[110,35.1]]]", "[110,35.1],[110,35]]]");
         assert_eq!(parse_features(LayerKind::UrbanGradeZones, &closed).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn geometry_text_is_the_text_of_the_geojson_value() {
+        use geo::{Geometry, LineString, MultiPolygon, Point, Polygon, line_string, point, polygon};
+        let square = polygon![(x: 110.0, y: 35.0), (x: 110.1, y: 35.0), (x: 110.1, y: 35.1), (x: 110.0, y: 35.0)];
+        let holed = Polygon::new(
+            line_string![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0), (x: 0.0, y: 0.0)],
+            vec![
+                line_string![(x: 1.0, y: 1.0), (x: 2.0, y: 1.0), (x: 2.0, y: 2.0), (x: 1.0, y: 1.0)],
+                line_string![(x: 5.5, y: 5.25), (x: 6.125, y: 5.0), (x: 6.0, y: 6.0), (x: 5.5, y: 5.25)],
+            ],
+        );
+        let empty = Polygon::new(LineString::new(Vec::new()), Vec::new());
+        let geometries: Vec<Geometry<f64>> = vec![
+            point!(x: 110.7712345678901, y: 35.1400000000001).into(),
+            point!(x: -0.0, y: 1e-300).into(),
+            point!(x: 110.0, y: 35.0).into(),
+            square.clone().into(),
+            holed.clone().into(),
+            empty.clone().into(),
+            MultiPolygon(vec![square.clone(), holed, empty]).into(),
+            MultiPolygon(Vec::new()).into(),
+            Geometry::LineString(line_string![(x: 1.0, y: 2.0), (x: 3.0, y: 4.5)]),
+            Geometry::MultiPoint(vec![Point::new(1.0, 2.0)].into()),
+            Geometry::GeometryCollection(geo::GeometryCollection(vec![square.into()])),
+        ];
+        for g in &geometries {
+            let text = serde_json::to_string(&GeometryText(g)).unwrap();
+            assert_eq!(text, geometry_to_geojson(g).to_string(), "{g:?}");
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub use error::StoreError;
 pub use feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 pub use gpkg::GeoPackageStore;
 pub use postgis::{PostGisStore, RedactedUrl};
-pub use validate::{FeatureError, FeatureErrors, check_insert, validate_features};
+pub use validate::{Checked, FeatureError, FeatureErrors, check_insert, validate_features};
 
 /// Something changed in the store, as told to subscribers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +149,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn insert(&self, kind: LayerKind, features: Vec<NewFeature>, actor: &Actor) -> Result<Vec<i64>, StoreError> {
         let mut ids = self.insert_many(vec![(kind, features)], actor).await?;
         Ok(ids.pop().unwrap_or_default())
+    }
+
+    /// Inserts features that passed [`check_insert`] into their layer, all or
+    /// nothing, as [`Store::insert`] does. A backend may skip the checks they
+    /// passed; the default runs them again.
+    async fn insert_valid(&self, checked: Checked, actor: &Actor) -> Result<Vec<i64>, StoreError> {
+        self.insert(checked.kind(), checked.into_features(), actor).await
     }
 
     /// Validates `feature` and replaces feature `id` of `kind` with it (geometry and

@@ -9,7 +9,7 @@ use sqlx::database::HasStatementCache;
 use sqlx::query::Query;
 use sqlx::{Database, Encode, Row, Type};
 
-use crate::geojson_io::geometry_to_geojson;
+use crate::geojson_io::GeometryText;
 use crate::{AuditRecord, Feature, LayerCount, NewFeature, StoreError};
 
 /// Name of the geometry column in every layer table.
@@ -290,13 +290,13 @@ pub(crate) fn written_geojson(id: i64, feature: &NewFeature) -> String {
     /// [`Map`] writes them (sorted), as `feature_to_geojson` has them.
     #[derive(serde::Serialize)]
     struct Written<'a> {
-        geometry: Option<Value>,
+        geometry: Option<GeometryText<'a>>,
         id: i64,
         properties: &'a Map<String, Value>,
         r#type: &'static str,
     }
     let written = Written {
-        geometry: feature.geometry.as_ref().map(geometry_to_geojson),
+        geometry: feature.geometry.as_ref().map(GeometryText),
         id,
         properties: &feature.properties,
         r#type: "Feature",

@@ -153,11 +153,52 @@ pub(crate) fn validate_one(kind: LayerKind, feature: NewFeature) -> Result<NewFe
     Ok(valid.pop().expect("one feature in, one feature out"))
 }
 
-/// The checks an insert of `features` into `kind` would run, without writing:
-/// a dry run of an import. Returns the features as they would be stored.
-pub fn check_insert(kind: LayerKind, features: Vec<NewFeature>) -> Result<Vec<NewFeature>, StoreError> {
+/// Features of one layer that passed every check of an insert into it
+/// ([`check_insert`]), normalised as they will be stored. Only [`check_insert`]
+/// makes one and nothing can change its features afterwards, so
+/// [`Store::insert_valid`](crate::Store::insert_valid) may write them without
+/// checking them a second time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    kind: LayerKind,
+    features: Vec<NewFeature>,
+}
+
+impl Checked {
+    /// The layer the features were checked for.
+    pub fn kind(&self) -> LayerKind {
+        self.kind
+    }
+
+    /// The features, as they will be stored.
+    pub fn features(&self) -> &[NewFeature] {
+        &self.features
+    }
+
+    /// How many features there are (at least one).
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Never true: an insert without features is refused by [`check_insert`].
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// The features, no longer marked as checked.
+    pub fn into_features(self) -> Vec<NewFeature> {
+        self.features
+    }
+}
+
+/// The checks an insert of `features` into `kind` runs, without writing (a dry
+/// run of an import, or the first half of a write): the input limits, then the
+/// schema and geometry of every feature. Returns the features as they will be
+/// stored.
+pub fn check_insert(kind: LayerKind, features: Vec<NewFeature>) -> Result<Checked, StoreError> {
     let mut batches = validate_batches(vec![(kind, features)])?;
-    Ok(batches.pop().map(|(_, f)| f).unwrap_or_default())
+    let features = batches.pop().map(|(_, f)| f).unwrap_or_default();
+    Ok(Checked { kind, features })
 }
 
 /// Validates the batches of an insert before anything is written: refuses an input
