@@ -22,13 +22,9 @@ cd "$(dirname "$0")/../.."
 points="${BENCH_POINTS:-100000}"
 polygons="${BENCH_POLYGONS:-100000}"
 old="${BENCH_OLD:-}"
-for tool in ogr2ogr ogrinfo python3; do
-  command -v "$tool" >/dev/null || { echo "import benchmark needs $tool (apt-get install gdal-bin python3)" >&2; exit 1; }
-done
-cargo build --release --locked -p landtrace-cli
-bin="${CARGO_TARGET_DIR:-$PWD/target}/release/landtrace"
-work="$(mktemp -d /tmp/landtrace-bench-import.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=scripts/bench.d/timing.sh
+. scripts/bench.d/timing.sh
+bench_setup import
 
 python3 - "$points" "$polygons" "$work" <<'PY'
 import json, random, sys
@@ -66,8 +62,6 @@ count() { ogrinfo -so "$1" "$2" | sed -n 's/^Feature Count: //p'; }
 base_points="$(count "$work/base.gpkg" waterlogging_points)"
 base_polygons="$(count "$work/base.gpkg" consolidation_projects)"
 
-# shellcheck source=scripts/bench.d/timing.sh
-. scripts/bench.d/timing.sh
 expect() { # what, got, wanted
   [ "$2" -eq "$3" ] || { echo "$1: stored $2, expected $3" >&2; exit 1; }
 }

@@ -1,5 +1,19 @@
-# Sourced by the import benchmarks (import.sh, trace_import.sh): runs of a command
-# on a fresh copy of "$work/base.gpkg" each time.
+# Sourced by the import benchmarks (import.sh, trace_import.sh): their set-up, and
+# runs of a command on a fresh copy of "$work/base.gpkg" each time.
+#
+# bench_setup NAME: checks for GDAL's tools and python3, builds the release binary,
+# sets $bin to it and $work to a scratch folder removed on exit.
+bench_setup() {
+  local tool
+  for tool in ogr2ogr ogrinfo python3; do
+    command -v "$tool" >/dev/null || { echo "$1 benchmark needs $tool (apt-get install gdal-bin python3)" >&2; exit 1; }
+  done
+  cargo build --release --locked -p landtrace-cli
+  bin="${CARGO_TARGET_DIR:-$PWD/target}/release/landtrace"
+  work="$(mktemp -d "/tmp/landtrace-bench-$1.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+}
+
 #
 # time_runs NAME COMMAND...: BENCH_RUNS (default 3) runs, each after copying the base
 # store to "$work/s.gpkg" and removing "$work/g.gpkg" (GDAL's output); prints one

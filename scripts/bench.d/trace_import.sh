@@ -11,13 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows="${BENCH_ROWS:-20000}"
-for tool in ogr2ogr ogrinfo python3; do
-  command -v "$tool" >/dev/null || { echo "trace-import benchmark needs $tool (apt-get install gdal-bin python3)" >&2; exit 1; }
-done
-cargo build --release --locked -p landtrace-cli
-bin="$PWD/target/release/landtrace"
-work="$(mktemp -d /tmp/landtrace-bench-trace.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=scripts/bench.d/timing.sh
+. scripts/bench.d/timing.sh
+bench_setup trace-import
 
 python3 - "$rows" "$work/form.csv" <<'PY'
 import json, sys
@@ -36,8 +32,6 @@ PY
 "$bin" layers --store "$work/base.gpkg" --data data >/dev/null
 base_count="$(ogrinfo -so "$work/base.gpkg" origin_points | sed -n 's/^Feature Count: //p')"
 
-# shellcheck source=scripts/bench.d/timing.sh
-. scripts/bench.d/timing.sh
 {
   time_runs landtrace-import "$bin" trace import "$work/form.csv" --store "$work/s.gpkg"
   ours="$(ogrinfo -so "$work/s.gpkg" origin_points | sed -n 's/^Feature Count: //p')"
