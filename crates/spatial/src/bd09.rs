@@ -44,7 +44,12 @@ pub fn bd09_to_gcj02(p: LonLat) -> Result<LonLat, crate::CoordError> {
             break;
         }
     }
-    LonLat::new(lon, lat)
+    let gcj = LonLat::new(lon, lat)?;
+    // Within 0.006° of a pole the forward image of the answer can leave -90..90
+    // by rounding; refuse such a position rather than answer one that does
+    // not convert back.
+    gcj02_to_bd09(gcj)?;
+    Ok(gcj)
 }
 
 /// WGS84 → BD-09 (through GCJ-02).
@@ -60,6 +65,14 @@ pub fn bd09_to_wgs84(p: LonLat) -> Result<LonLat, crate::CoordError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_at_the_pole_is_refused_not_answered_one_way() {
+        // Found by the crs_parse fuzz target: "BD09 0 90" converted to WGS84
+        // but the answer did not convert back.
+        let pole = LonLat::new(0.0, 90.0).unwrap();
+        assert!(matches!(bd09_to_wgs84(pole), Err(crate::CoordError::LatOutOfRange(_))));
+    }
 
     #[test]
     fn a_published_pair() {
