@@ -67,6 +67,7 @@ pub use land::prices::{
 pub use land::valuation::{GradePart, UseRequest, Valuation, ValuationError, benchmark_valuation};
 pub use schema::layers::{FieldDef, FieldType, GeometryKind, LayerKind};
 pub use schema::privacy::public_properties;
+pub use schema::user_layers::{UserField, UserLayerDef, ZoomRange};
 pub use schema::validate::{FieldError, validate_properties};
 pub use truck_ban::{Decision as TruckBanDecision, TruckBanQuery};
 pub use units::area::{AreaError, AreaFigures, Mu, SquareMetres};

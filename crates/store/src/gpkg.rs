@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use landtrace_domain::{GeometryKind, LayerKind};
+use landtrace_domain::{GeometryKind, LayerKind, UserLayerDef};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -36,6 +36,7 @@ const SCHEMA_VERSION: &str = "1";
 const CORE_SQL: &str = include_str!("../sql/gpkg_core.sql");
 const RTREE_SQL: &str = include_str!("../sql/gpkg_rtree.sql");
 const IDEMPOTENCY_TABLE_SQL: &str = include_str!("../sql/gpkg_idempotency.sql");
+const LAYERS_TABLE_SQL: &str = include_str!("../sql/gpkg_layers.sql");
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
     lookup: "SELECT request_sha256, outcome FROM landtrace_idempotency WHERE actor = ? AND key = ? \
              AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
@@ -70,8 +71,16 @@ impl GeoPackageStore {
         Ok(store)
     }
 
-    /// Opens an existing GeoPackage written by landtrace.
+    /// Opens an existing GeoPackage written by landtrace and registers its
+    /// user-defined layers (see [`landtrace_domain::schema::user_layers`]).
     pub async fn open(path: &Path) -> Result<GeoPackageStore, StoreError> {
+        let store = GeoPackageStore::open_tables(path).await?;
+        let defs = store.layer_definitions().await?;
+        crate::register_user_layers(&defs, &store.describe())?;
+        Ok(store)
+    }
+
+    async fn open_tables(path: &Path) -> Result<GeoPackageStore, StoreError> {
         let shown = path.display().to_string();
         if !path.is_file() {
             let reason = match std::fs::metadata(path) {
@@ -302,6 +311,15 @@ impl GeoPackageStore {
             sqlx::raw_sql(IDEMPOTENCY_TABLE_SQL).execute(&mut *tx).await?;
             changed = true;
         }
+        let layers: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landtrace_layers'")
+                .fetch_one(&mut *tx)
+                .await?;
+        if layers == 0 {
+            tracing::info!("adding the user-defined layer table to {}", self.path.display());
+            sqlx::raw_sql(LAYERS_TABLE_SQL).execute(&mut *tx).await?;
+            changed = true;
+        }
         for kind in LayerKind::ALL {
             let t = kind.table_name();
             if !present.iter().any(|p| p == t) {
@@ -364,6 +382,7 @@ impl GeoPackageStore {
             create_layer_table(&mut tx, kind).await?;
         }
         sqlx::raw_sql(IDEMPOTENCY_TABLE_SQL).execute(&mut *tx).await?;
+        sqlx::raw_sql(LAYERS_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO landtrace_meta (key, value) VALUES ('schema_version', ?)")
             .bind(SCHEMA_VERSION)
             .execute(&mut *tx)
@@ -636,7 +655,7 @@ impl Store for GeoPackageStore {
     }
 
     async fn counts(&self) -> Result<Vec<LayerCount>, StoreError> {
-        crate::rows::count_layers(&self.pool).await
+        crate::rows::count_layers(&self.pool, &crate::store_layers(self).await?).await
     }
 
     async fn features(&self, kind: LayerKind) -> Result<Vec<Feature>, StoreError> {
@@ -755,6 +774,46 @@ impl Store for GeoPackageStore {
             }
             .await,
         )
+    }
+
+    async fn layer_definitions(&self) -> Result<Vec<UserLayerDef>, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, definition FROM landtrace_layers ORDER BY created_at, name")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(|(name, json)| crate::parse_definition(&name, &json)).collect()
+    }
+
+    async fn create_layer(&self, def: &UserLayerDef, actor: &Actor) -> Result<LayerKind, StoreError> {
+        let kind = crate::prepare_user_layer(def)?;
+        let json = serde_json::to_string(def).map_err(|e| StoreError::Refused(e.to_string()))?;
+        let result: Result<(), StoreError> = async {
+            let mut tx = self.pool.begin().await?;
+            let taken: i64 = sqlx::query_scalar(
+                "SELECT (SELECT count(*) FROM landtrace_layers WHERE name = ?1) \
+                 + (SELECT count(*) FROM sqlite_master WHERE name = ?1)",
+            )
+            .bind(&def.name)
+            .fetch_one(&mut *tx)
+            .await?;
+            if taken > 0 {
+                return Err(crate::layer_exists(&def.name));
+            }
+            sqlx::query("INSERT INTO landtrace_layers (name, definition, created_by) VALUES (?, ?, ?)")
+                .bind(&def.name)
+                .bind(&json)
+                .bind(&actor.0)
+                .execute(&mut *tx)
+                .await?;
+            create_layer_table(&mut tx, kind).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        self.noted(result)?;
+        landtrace_domain::schema::user_layers::publish(kind);
+        tracing::info!(layer = %def.name, actor = %actor.0, "created a user-defined layer");
+        Ok(kind)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

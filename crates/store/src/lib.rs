@@ -23,7 +23,7 @@ mod write;
 mod write_failures;
 
 use async_trait::async_trait;
-use landtrace_domain::LayerKind;
+use landtrace_domain::{LayerKind, UserLayerDef};
 
 pub use error::StoreError;
 pub use feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
@@ -100,6 +100,52 @@ pub(crate) async fn validate_one_off_thread(kind: LayerKind, feature: NewFeature
         .map_err(|e| StoreError::Refused(format!("validation stopped: {e}")))?
 }
 
+/// Registers the user-defined layers a store holds (when it opens).
+pub(crate) fn register_user_layers(defs: &[UserLayerDef], store: &str) -> Result<(), StoreError> {
+    for def in defs {
+        landtrace_domain::schema::user_layers::register(def).map_err(|e| StoreError::NotAStore {
+            path: store.to_owned(),
+            reason: format!("user-defined layer {}: {e}", def.name),
+        })?;
+    }
+    Ok(())
+}
+
+/// The layers `store` holds: every built-in one, then its user-defined ones in
+/// the order they were created (each registered, so this is right also in a
+/// process that opened several stores).
+pub(crate) async fn store_layers(store: &dyn Store) -> Result<Vec<LayerKind>, StoreError> {
+    let mut kinds = LayerKind::ALL.to_vec();
+    for def in store.layer_definitions().await? {
+        let kind = landtrace_domain::schema::user_layers::register(&def).map_err(|e| StoreError::Corrupt {
+            layer: def.name.clone(),
+            fid: 0,
+            reason: format!("its definition is refused: {e}"),
+        })?;
+        kinds.push(kind);
+    }
+    Ok(kinds)
+}
+
+/// Reads a stored definition.
+pub(crate) fn parse_definition(name: &str, json: &str) -> Result<UserLayerDef, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        layer: name.to_owned(),
+        fid: 0,
+        reason: format!("its definition in landtrace_layers does not read: {e}"),
+    })
+}
+
+/// Registers (unlisted) a definition about to be created.
+pub(crate) fn prepare_user_layer(def: &UserLayerDef) -> Result<LayerKind, StoreError> {
+    landtrace_domain::schema::user_layers::prepare(def).map_err(|e| StoreError::Refused(e.to_string()))
+}
+
+/// The refusal of a layer name already taken.
+pub(crate) fn layer_exists(name: &str) -> StoreError {
+    StoreError::Refused(format!("a layer or table called {name} exists already; choose another name"))
+}
+
 /// Number of features in one layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayerCount {
@@ -119,7 +165,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// A description safe to print (no passwords).
     fn describe(&self) -> String;
 
-    /// Feature counts of every layer, in [`LayerKind::ALL`] order.
+    /// Feature counts of every layer the store holds: the built-in ones in
+    /// [`LayerKind::ALL`] order, then its user-defined ones in the order they were created.
     async fn counts(&self) -> Result<Vec<LayerCount>, StoreError>;
 
     /// Every feature of a layer, ordered by id.
@@ -207,6 +254,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         batches: Vec<(LayerKind, Vec<Feature>)>,
         audit: Vec<AuditRecord>,
     ) -> Result<(), StoreError>;
+
+    /// The definitions of the user-defined layers, in the order they were created.
+    async fn layer_definitions(&self) -> Result<Vec<UserLayerDef>, StoreError>;
+
+    /// Creates a user-defined layer: records its definition (who, when) and
+    /// creates its table in one transaction, then registers it so that it is a
+    /// [`LayerKind`] like the built-in ones. Refused ([`StoreError::Refused`]) for
+    /// a bad definition or a name already taken; nothing is written then.
+    async fn create_layer(&self, def: &UserLayerDef, actor: &Actor) -> Result<LayerKind, StoreError>;
 
     /// A cheap query proving the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -12,7 +12,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use landtrace_domain::{FieldType, GeometryKind, LayerKind};
+use landtrace_domain::{FieldType, GeometryKind, LayerKind, UserLayerDef};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Transaction};
 use tokio::sync::mpsc;
@@ -65,6 +65,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 3, name: "0003_issue7", sql: include_str!("../migrations/postgis/0003_issue7.sql") },
     Migration { version: 4, name: "0004_idempotency", sql: include_str!("../migrations/postgis/0004_idempotency.sql") },
+    Migration { version: 5, name: "0005_user_layers", sql: include_str!("../migrations/postgis/0005_user_layers.sql") },
 ];
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -188,7 +189,10 @@ impl PostGisStore {
             .await?;
         migrate(&pool).await?;
         tracing::debug!(url = %url, "connected to PostGIS");
-        Ok(PostGisStore { pool, options, url, failures: std::sync::Arc::default() })
+        let store = PostGisStore { pool, options, url, failures: std::sync::Arc::default() };
+        let defs = store.layer_definitions().await?;
+        crate::register_user_layers(&defs, &store.describe())?;
+        Ok(store)
     }
 
     /// The database URL (prints without its password).
@@ -261,6 +265,45 @@ async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// The PostgreSQL column type of a field type.
+fn pg_type(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Text => "text",
+        FieldType::Integer => "bigint",
+        FieldType::Real => "double precision",
+        FieldType::Date => "date",
+    }
+}
+
+/// `CREATE TABLE` and the spatial index of a user-defined layer, as the
+/// migrations write them for the built-in ones.
+fn create_layer_sql(kind: LayerKind) -> Vec<String> {
+    let t = kind.table_name();
+    let mut cols = vec!["fid bigserial PRIMARY KEY".to_owned()];
+    let geometry = match kind.geometry() {
+        GeometryKind::Point => Some("Point"),
+        GeometryKind::MultiPolygon => Some("MultiPolygon"),
+        GeometryKind::Any => Some("Geometry"),
+        GeometryKind::None => None,
+    };
+    if let Some(g) = geometry {
+        cols.push(format!("{GEOMETRY_COLUMN} geometry({g}, {SRID}) NOT NULL"));
+    }
+    for f in kind.fields() {
+        let not_null = if f.required { " NOT NULL" } else { "" };
+        cols.push(format!("{} {}{not_null}", quote(f.name), pg_type(f.ty)));
+    }
+    let mut sql = vec![format!("CREATE TABLE {} ({})", quote(t), cols.join(", "))];
+    if geometry.is_some() {
+        sql.push(format!(
+            "CREATE INDEX {} ON {} USING gist ({GEOMETRY_COLUMN})",
+            quote(&format!("{t}_geom_idx")),
+            quote(t)
+        ));
+    }
+    sql
 }
 
 /// The select list of a layer: `fid`, the geometry as WKB, dates as `YYYY-MM-DD`.
@@ -399,11 +442,34 @@ async fn listen(options: &PgConnectOptions) -> Result<PgListener, sqlx::Error> {
     Ok(listener)
 }
 
+/// The user-defined layer `name` as another server created it, registered here
+/// (`None` when there is no such layer or its definition does not read).
+async fn user_layer_from(pool: &PgPool, name: &str) -> Option<LayerKind> {
+    let json: Option<String> = sqlx::query_scalar("SELECT definition::text FROM landtrace_layers WHERE name = $1")
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+        .ok()
+        .flatten();
+    let def = crate::parse_definition(name, &json?).ok()?;
+    match landtrace_domain::schema::user_layers::register(&def) {
+        Ok(kind) => {
+            tracing::info!(layer = name, "another server created a user-defined layer; registered it");
+            Some(kind)
+        }
+        Err(e) => {
+            tracing::warn!(layer = name, error = %e, "a user-defined layer's definition is refused");
+            None
+        }
+    }
+}
+
 /// Forwards notifications to `tx` until the receiver is dropped or the store is
 /// closed. A lost connection is replaced by a fresh LISTEN, retried every
 /// [`RELISTEN_EVERY`]; only once it listens again is `Reconnected` sent, so a
 /// consumer that re-reads everything then misses nothing.
 async fn run_feed(
+    pool: PgPool,
     mut listener: PgListener,
     options: PgConnectOptions,
     tx: mpsc::Sender<ChangeEvent>,
@@ -419,7 +485,14 @@ async fn run_feed(
             };
             match received {
                 Ok(Some(n)) => {
-                    let Some(kind) = LayerKind::from_table_name(n.payload()) else { continue };
+                    let kind = match LayerKind::from_table_name(n.payload()) {
+                        Some(kind) => kind,
+                        // A layer another server created: read its definition.
+                        None => match user_layer_from(&pool, n.payload()).await {
+                            Some(kind) => kind,
+                            None => continue,
+                        },
+                    };
                     if tx.send(ChangeEvent::Changed(kind)).await.is_err() {
                         return;
                     }
@@ -465,7 +538,7 @@ impl Store for PostGisStore {
     }
 
     async fn counts(&self) -> Result<Vec<LayerCount>, StoreError> {
-        crate::rows::count_layers(&self.pool).await
+        crate::rows::count_layers(&self.pool, &crate::store_layers(self).await?).await
     }
 
     async fn features(&self, kind: LayerKind) -> Result<Vec<Feature>, StoreError> {
@@ -570,7 +643,8 @@ impl Store for PostGisStore {
         }
         write_audit(&mut tx, &audit_sql(true), audit.iter().map(AuditEntry::copied).collect()).await?;
         // Later inserts continue after the copied ids.
-        let tables = LayerKind::ALL.iter().map(|k| (k.table_name(), "fid")).chain([("landtrace_audit", "id")]);
+        let kinds = crate::store_layers(self).await?;
+        let tables = kinds.iter().map(|k| (k.table_name(), "fid")).chain([("landtrace_audit", "id")]);
         for (table, column) in tables {
             sqlx::query(schema_sql(format!(
                 "SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max({c}), 1), max({c}) IS NOT NULL) FROM {t}",
@@ -585,6 +659,51 @@ impl Store for PostGisStore {
         notify(&mut tx, valid.iter().filter(|(_, f)| !f.is_empty()).map(|(k, _)| *k)).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn layer_definitions(&self) -> Result<Vec<UserLayerDef>, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, definition::text FROM landtrace_layers ORDER BY created_at, name")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(|(name, json)| crate::parse_definition(&name, &json)).collect()
+    }
+
+    async fn create_layer(&self, def: &UserLayerDef, actor: &Actor) -> Result<LayerKind, StoreError> {
+        let kind = crate::prepare_user_layer(def)?;
+        let json = serde_json::to_string(def).map_err(|e| StoreError::Refused(e.to_string()))?;
+        let result: Result<(), StoreError> = async {
+            let mut tx = self.pool.begin().await?;
+            // Two servers creating the same name: the second waits here, then sees it.
+            sqlx::query("LOCK TABLE landtrace_layers IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+            let taken: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM landtrace_layers WHERE name = $1) OR to_regclass(quote_ident($1)) IS NOT NULL",
+            )
+            .bind(&def.name)
+            .fetch_one(&mut *tx)
+            .await?;
+            if taken {
+                return Err(crate::layer_exists(&def.name));
+            }
+            sqlx::query("INSERT INTO landtrace_layers (name, definition, created_by) VALUES ($1, $2::jsonb, $3)")
+                .bind(&def.name)
+                .bind(&json)
+                .bind(&actor.0)
+                .execute(&mut *tx)
+                .await?;
+            for sql in create_layer_sql(kind) {
+                sqlx::query(schema_sql(sql)).execute(&mut *tx).await?;
+            }
+            notify(&mut tx, [kind]).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        self.failures.note(&result, || None);
+        result?;
+        landtrace_domain::schema::user_layers::publish(kind);
+        tracing::info!(layer = %def.name, actor = %actor.0, "created a user-defined layer");
+        Ok(kind)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -619,7 +738,7 @@ impl Store for PostGisStore {
         // returns is delivered.
         let listener = listen(&self.options).await?;
         let (tx, rx) = mpsc::channel(FEED_CAPACITY);
-        tokio::spawn(run_feed(listener, self.options.clone(), tx, self.pool.close_event()));
+        tokio::spawn(run_feed(self.pool.clone(), listener, self.options.clone(), tx, self.pool.close_event()));
         Ok(Some(rx))
     }
 }

@@ -304,9 +304,10 @@ pub(crate) fn written_geojson(id: i64, feature: &NewFeature) -> String {
     serde_json::to_string(&written).expect("JSON values always serialise")
 }
 
-/// Every layer's feature count, in [`LayerKind::ALL`] order, from one
-/// statement (one connection, one read transaction), as both backends run it.
-pub(crate) async fn count_layers<'e, DB, E>(executor: E) -> Result<Vec<LayerCount>, StoreError>
+/// The feature count of each of `kinds` (the built-in layers, then the store's
+/// user-defined ones), from one statement (one connection, one read
+/// transaction), as both backends run it.
+pub(crate) async fn count_layers<'e, DB, E>(executor: E, kinds: &[LayerKind]) -> Result<Vec<LayerCount>, StoreError>
 where
     DB: Database,
     E: sqlx::Executor<'e, Database = DB>,
@@ -314,13 +315,13 @@ where
     for<'r> i64: sqlx::Decode<'r, DB> + Type<DB>,
     usize: sqlx::ColumnIndex<DB::Row>,
 {
-    let list = LayerKind::ALL
+    let list = kinds
         .iter()
         .map(|k| format!("(SELECT count(*) FROM {})", quote(k.table_name())))
         .collect::<Vec<_>>()
         .join(", ");
     let row = sqlx::query(schema_sql(format!("SELECT {list}"))).fetch_one(executor).await?;
-    LayerKind::ALL
+    kinds
         .iter()
         .enumerate()
         .map(|(i, &kind)| {

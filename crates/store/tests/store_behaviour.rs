@@ -489,6 +489,91 @@ pub async fn copies_exactly(source: &dyn Store, target: &dyn Store) {
     assert!(ids[0] > max, "{} after {max}", ids[0]);
 }
 
+fn parcel_layer(name: &str) -> landtrace_domain::UserLayerDef {
+    use landtrace_domain::{FieldType, GeometryKind, UserField, ZoomRange};
+    landtrace_domain::UserLayerDef {
+        name: name.to_owned(),
+        title_zh: "宗地".into(),
+        title_en: "Cadastral parcels".into(),
+        geometry: GeometryKind::MultiPolygon,
+        fields: vec![
+            UserField { name: "zddm".into(), ty: FieldType::Text, required: true, personal: false },
+            UserField { name: "qlr".into(), ty: FieldType::Text, required: false, personal: true },
+            UserField { name: "area_m2".into(), ty: FieldType::Real, required: false, personal: false },
+            UserField { name: "djrq".into(), ty: FieldType::Date, required: false, personal: false },
+        ],
+        owner: "land".into(),
+        public: true,
+        tiles: Some(ZoomRange { min: 10, max: 18 }),
+        locate: true,
+    }
+}
+
+/// A user-defined layer: created with its table in one transaction, then
+/// written, read, counted and checked like a built-in one; a taken name or a
+/// bad definition is refused and writes nothing.
+async fn user_defined_layers(store: &dyn Store, reopen: impl AsyncFnOnce() -> Box<dyn Store>) {
+    let actor = Actor("land.zhang (land)".into());
+    let def = parcel_layer("zongdi");
+    let kind = store.create_layer(&def, &actor).await.unwrap();
+    assert_eq!(kind.table_name(), "zongdi");
+    assert_eq!(LayerKind::from_table_name("zongdi"), Some(kind));
+    assert_eq!(store.layer_definitions().await.unwrap(), std::slice::from_ref(&def));
+    assert_eq!(count(store, kind).await, 0);
+
+    let parcel = |code: &str| {
+        let mut f = zone(1);
+        f.properties = props(json!({"zddm": code, "qlr": "张三", "area_m2": 1234.5, "djrq": "2024-03-01"}));
+        f
+    };
+    let ids =
+        store.insert(kind, vec![parcel("140821001001GB00001"), parcel("140821001001GB00002")], &actor).await.unwrap();
+    let back = store.features(kind).await.unwrap();
+    assert_eq!(back.iter().map(|f| f.id).collect::<Vec<_>>(), ids);
+    assert_eq!(back[0].properties["zddm"], "140821001001GB00001");
+    assert_eq!(back[0].properties["area_m2"], 1234.5);
+    assert_eq!(back[0].properties["djrq"], "2024-03-01");
+    let audit = store.audit(2).await.unwrap();
+    assert!(audit.iter().all(|a| a.layer == "zongdi" && a.actor == actor.0), "{audit:?}");
+
+    // The layer's own schema checks every write: a missing required field, a
+    // wrong type and an unknown field are refused, and nothing is written.
+    let mut bad = parcel("x");
+    bad.properties.remove("zddm");
+    let mut wrong_type = parcel("y");
+    wrong_type.properties.insert("area_m2".into(), json!("很大"));
+    for f in [bad, wrong_type] {
+        let err = store.insert(kind, vec![parcel("z"), f], &actor).await.unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    }
+    assert_eq!(count(store, kind).await, 2);
+
+    // Taken names and bad definitions are refused; nothing is created.
+    for name in ["zongdi", "origin_points", "landtrace_audit"] {
+        let err = store.create_layer(&parcel_layer(name), &actor).await.unwrap_err();
+        assert!(matches!(err, StoreError::Refused(_)), "{name}: {err}");
+    }
+    let mut bad_def = parcel_layer("jbnt");
+    bad_def.fields.push(bad_def.fields[0].clone());
+    let err = store.create_layer(&bad_def, &actor).await.unwrap_err();
+    assert!(err.to_string().contains("defined twice"), "{err}");
+    assert_eq!(store.layer_definitions().await.unwrap().len(), 1);
+    assert_eq!(LayerKind::from_table_name("jbnt"), None);
+
+    // Opened again, the store lists the layer and its features.
+    let again = reopen().await;
+    assert_eq!(again.layer_definitions().await.unwrap(), [def]);
+    assert_eq!(count(again.as_ref(), kind).await, 2);
+}
+
+#[tokio::test]
+async fn geopackage_user_defined_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.gpkg");
+    let store = GeoPackageStore::create(&path).await.unwrap();
+    user_defined_layers(&store, async || Box::new(GeoPackageStore::open(&path).await.unwrap()) as Box<dyn Store>).await;
+}
+
 #[tokio::test]
 async fn geopackage_store_behaviour() {
     let dir = tempfile::tempdir().unwrap();
@@ -753,7 +838,7 @@ mod postgis {
     };
     use sqlx::{Connection, Executor, PgConnection, Row};
 
-    use super::{copies_exactly, origin_point, run_suite, zone};
+    use super::{copies_exactly, origin_point, run_suite, user_defined_layers, zone};
 
     /// A database of its own for one test, created from the server of
     /// `LANDTRACE_TEST_DATABASE_URL` and dropped (even after a panic) on drop.
@@ -852,6 +937,16 @@ mod postgis {
     }
 
     #[tokio::test]
+    async fn postgis_user_defined_layers() {
+        let Some(db) = test_db().await else { return };
+        let store = PostGisStore::connect(&db.url).await.unwrap();
+        let url = db.url.clone();
+        user_defined_layers(&store, async || Box::new(PostGisStore::connect(&url).await.unwrap()) as Box<dyn Store>)
+            .await;
+        store.close().await;
+    }
+
+    #[tokio::test]
     async fn postgis_schema_matches_the_layer_definitions() {
         let Some(db) = test_db().await else { return };
         let store = PostGisStore::connect(&db.url).await.unwrap();
@@ -922,7 +1017,8 @@ mod postgis {
                 (1, "0001_layers".to_owned()),
                 (2, "0002_truck_passes".to_owned()),
                 (3, "0003_issue7".to_owned()),
-                (4, "0004_idempotency".to_owned())
+                (4, "0004_idempotency".to_owned()),
+                (5, "0005_user_layers".to_owned())
             ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")

@@ -5,15 +5,16 @@
 //! tables from these definitions, importers validate against them, and the server
 //! hides the fields marked `personal` from anonymous users.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::input_limits::{self, NumberRange};
 use crate::land::prices::{self, GradeSystem};
+use crate::schema::user_layers::{self, UserLayer};
 use crate::sponge;
 use crate::traceability::record;
 
 /// Geometry stored by a layer. All coordinates are EPSG:4326 longitude/latitude.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GeometryKind {
     /// One point per feature.
     Point,
@@ -39,7 +40,7 @@ impl GeometryKind {
 }
 
 /// The type of one attribute field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldType {
     /// UTF-8 text.
     Text,
@@ -186,6 +187,9 @@ pub enum LayerKind {
     /// Sponge-city construction projects (海绵城市建设项目): the polygons the runoff-control
     /// estimate is made for.
     SpongeProjects,
+    /// A layer the users defined (宗地, 永久基本农田, …), kept in the store's
+    /// `landtrace_layers` table; see [`user_layers`].
+    User(UserLayer),
 }
 
 impl From<LayerKind> for &'static str {
@@ -195,7 +199,8 @@ impl From<LayerKind> for &'static str {
 }
 
 impl LayerKind {
-    /// Every layer, in display order.
+    /// Every built-in layer, in display order ([`LayerKind::all`] adds the
+    /// user-defined ones).
     pub const ALL: [LayerKind; 16] = [
         LayerKind::CountyBoundaries,
         LayerKind::Townships,
@@ -234,12 +239,37 @@ impl LayerKind {
             LayerKind::FreightSources => "freight_sources",
             LayerKind::TruckPasses => "truck_passes",
             LayerKind::SpongeProjects => "sponge_projects",
+            LayerKind::User(u) => &u.def().name,
         }
     }
 
-    /// Looks a layer up by its table name.
+    /// Every layer: the built-in ones in display order, then the user-defined
+    /// ones registered by the store, in the order they were defined.
+    pub fn all() -> Vec<LayerKind> {
+        let mut all = LayerKind::ALL.to_vec();
+        all.extend(user_layers::registered_layers());
+        all
+    }
+
+    /// Looks a layer up by its table name: a built-in layer, else a registered
+    /// user-defined one.
     pub fn from_table_name(name: &str) -> Option<LayerKind> {
-        LayerKind::ALL.into_iter().find(|k| k.table_name() == name)
+        LayerKind::ALL.into_iter().find(|k| k.table_name() == name).or_else(|| user_layers::lookup(name))
+    }
+
+    /// The definition of a user-defined layer; `None` for a built-in one.
+    pub fn user_def(self) -> Option<&'static user_layers::UserLayerDef> {
+        match self {
+            LayerKind::User(u) => Some(u.def()),
+            _ => None,
+        }
+    }
+
+    /// Whether anyone may read the layer. Every built-in layer is public (the
+    /// truck-pass register is looked up by plate, never listed: see the export
+    /// route); a user-defined layer says so in its definition.
+    pub fn is_public(self) -> bool {
+        self.user_def().is_none_or(|d| d.public)
     }
 
     /// Human title, Simplified Chinese.
@@ -261,6 +291,7 @@ impl LayerKind {
             LayerKind::FreightSources => "重点货运源头企业",
             LayerKind::TruckPasses => "货车通行证",
             LayerKind::SpongeProjects => "海绵城市建设项目",
+            LayerKind::User(u) => &u.def().title_zh,
         }
     }
 
@@ -283,6 +314,7 @@ impl LayerKind {
             LayerKind::FreightSources => "Key freight-source enterprises",
             LayerKind::TruckPasses => "Truck passes",
             LayerKind::SpongeProjects => "Sponge-city projects",
+            LayerKind::User(u) => &u.def().title_en,
         }
     }
 
@@ -303,13 +335,15 @@ impl LayerKind {
             | LayerKind::OriginPoints
             | LayerKind::VillageClinics
             | LayerKind::FreightSources => GeometryKind::Point,
+            LayerKind::User(u) => u.def().geometry,
         }
     }
 
     /// Polygon layers answer "which zones contain this point" (`/api/locate`); a layer of
-    /// [`GeometryKind::Any`] (points and polygons) is not a zone layer.
+    /// [`GeometryKind::Any`] (points and polygons) is not a zone layer, nor is a
+    /// user-defined polygon layer defined without `locate`.
     pub fn is_zone(self) -> bool {
-        self.geometry() == GeometryKind::MultiPolygon
+        self.geometry() == GeometryKind::MultiPolygon && self.user_def().is_none_or(|d| d.locate)
     }
 
     /// The attribute fields, in column order. Fields added after a layer was first
@@ -317,6 +351,7 @@ impl LayerKind {
     /// trailing columns and keeps the same column order as a new store.
     pub fn fields(self) -> &'static [FieldDef] {
         match self {
+            LayerKind::User(u) => u.registered().fields,
             LayerKind::CountyBoundaries => {
                 const { &[req(text("adcode")), req(text("name")), req(one_of(text("level"), &["county"])), ACCURACY, SOURCE] }
             }

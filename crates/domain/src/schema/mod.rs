@@ -3,4 +3,5 @@
 
 pub mod layers;
 pub mod privacy;
+pub mod user_layers;
 pub mod validate;
