@@ -57,9 +57,10 @@ impl Role {
         }
     }
 
-    /// The layers this role writes, in [`LayerKind::ALL`] order.
+    /// The layers this role writes, in [`LayerKind::all`] order (built-in, then
+    /// user-defined).
     pub fn layers(self) -> Vec<LayerKind> {
-        LayerKind::ALL.into_iter().filter(|k| owns(self, *k)).collect()
+        LayerKind::all().into_iter().filter(|k| owns(self, *k)).collect()
     }
 }
 
@@ -81,9 +82,13 @@ impl FromStr for Role {
 }
 
 /// Whether `role` writes the layer `kind` (and sees its personal fields). Admin
-/// owns every layer; boundaries, townships, villages and clinics are admin-only.
+/// owns every layer; boundaries, townships, villages and clinics are admin-only;
+/// a user-defined layer is owned by the role its definition names.
 pub fn owns(role: Role, kind: LayerKind) -> bool {
     use LayerKind as K;
+    if let Some(def) = kind.user_def() {
+        return role == Role::Admin || def.owner == role.as_str();
+    }
     match role {
         Role::Admin => true,
         Role::Agriculture => matches!(kind, K::OriginPoints),
@@ -104,6 +109,13 @@ pub fn owns(role: Role, kind: LayerKind) -> bool {
 /// an admin or to the role that owns the layer, never anonymously.
 pub fn may_see_personal(user: Option<&User>, kind: LayerKind) -> bool {
     user.is_some_and(|u| owns(u.role, kind))
+}
+
+/// Whether `user` may read the layer `kind` at all (features, tiles, locate,
+/// export): anyone for a public layer; only its owner and admins for a
+/// user-defined layer that is not public.
+pub fn may_read(user: Option<&User>, kind: LayerKind) -> bool {
+    kind.is_public() || user.is_some_and(|u| owns(u.role, kind))
 }
 
 /// An authenticated user.
@@ -343,6 +355,30 @@ mod tests {
             err(&format!("[[user]]\nname = \"a\"\nrole = \"land\"\ntoken_sha256 = \"{HASH_A}\"\npassword = \"x\"\n"));
         assert!(e.starts_with("users file line 5:") && e.contains("password"), "{e}");
         assert!(err("[[user]\n").starts_with("users file line 1:"));
+    }
+
+    #[test]
+    fn a_user_defined_layer_belongs_to_its_owner_and_may_be_private() {
+        use landtrace_domain::{FieldType, GeometryKind, UserField, UserLayerDef};
+        let def = UserLayerDef {
+            name: "jbnt_users_test".into(),
+            title_zh: "永久基本农田".into(),
+            title_en: "Permanent basic farmland".into(),
+            geometry: GeometryKind::MultiPolygon,
+            fields: vec![UserField { name: "tbbh".into(), ty: FieldType::Text, required: false, personal: false }],
+            owner: "land".into(),
+            public: false,
+            tiles: None,
+            locate: true,
+        };
+        let kind = landtrace_domain::schema::user_layers::register(&def).unwrap();
+        assert!(owns(Role::Land, kind) && owns(Role::Admin, kind));
+        assert!(!owns(Role::Agriculture, kind) && !owns(Role::Traffic, kind));
+        assert!(Role::Land.layers().contains(&kind) && !Role::Housing.layers().contains(&kind));
+        let user = |role| User { name: "u".into(), role };
+        assert!(!may_read(None, kind) && !may_read(Some(&user(Role::Housing)), kind));
+        assert!(may_read(Some(&user(Role::Land)), kind) && may_read(Some(&user(Role::Admin)), kind));
+        assert!(may_read(None, LayerKind::UrbanGradeZones));
     }
 
     #[test]
