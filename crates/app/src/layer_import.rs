@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::write_path::{Rulebooks, WriteError};
 
+pub mod new_layer;
 mod read_file;
 
 pub use read_file::{ReadFile, ReadFileError, ReadOptions, is_geojson, read_file};

@@ -128,6 +128,30 @@ enum TraceCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum LayerCommand {
+    /// Define a new layer (宗地, 永久基本农田, 国土空间规划分区, …) with the schema
+    /// inferred from a file: its geometry, fields and their types; fields named
+    /// like names, phones or ID numbers are personal. The layer is created empty;
+    /// fill it with `landtrace import` (or use `import --new-layer` to do both).
+    Create {
+        /// The new layer's table name (ASCII lower case, digits, _), e.g. zongdi.
+        name: String,
+        /// The file whose schema the layer takes (any format `import` reads).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        layer: layers::NewLayerArgs,
+        #[command(flatten)]
+        read: layers::ReadArgs,
+        /// Who creates it (recorded with the definition).
+        #[arg(long, env = "USER", default_value = "cli")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum TilesCommand {
     /// Cut every tile of a set over its layers' extent (or --bbox) into a PMTiles
     /// or MBTiles archive, with a progress bar; the tiles equal the server's.
@@ -188,24 +212,16 @@ enum Command {
     /// layer's schema and rules, every problem listed, and nothing stored if any.
     Import {
         /// Layer (table) name, e.g. urban_grade_zones; `landtrace layers` lists them.
+        /// With --new-layer, the name of the layer to create.
         layer: String,
         /// GeoJSON; with GDAL also Shapefile (.shp or zipped), GeoPackage, FileGDB
         /// (.gdb folder or zipped), KML/KMZ, DXF, GPX, MapInfo (.tab/.mif), FlatGeobuf,
         /// CSV/XLSX with lon/lat, x/y or WKT columns.
         file: PathBuf,
-        /// CRS of the coordinates (EPSG:4525, wgs84, gcj02, …) when the file declares
-        /// none or declares it wrongly; else the file's, else recognised from the ranges.
-        #[arg(long)]
-        crs: Option<String>,
-        /// Encoding of a shapefile's attributes when neither its .cpg nor its DBF
-        /// header names one (gbk, utf-8, …).
-        #[arg(long)]
-        encoding: Option<String>,
-        /// The layer of a multi-layer source (GeoPackage, geodatabase, workbook).
-        #[arg(long = "layer", value_name = "NAME")]
-        source_layer: Option<String>,
+        #[command(flatten)]
+        read: layers::ReadArgs,
         /// TOML file mapping the layer's fields to the file's: `name = "企业名称"`.
-        #[arg(long, value_name = "MAPPING.toml")]
+        #[arg(long, value_name = "MAPPING.toml", conflicts_with = "new_layer")]
         fields: Option<PathBuf>,
         /// Check everything and report, but store nothing.
         #[arg(long)]
@@ -213,6 +229,12 @@ enum Command {
         /// Make invalid polygons valid (and list what changed) instead of refusing them.
         #[arg(long)]
         repair: bool,
+        /// Create LAYER as a new user-defined layer with the schema inferred from the
+        /// file (see `landtrace layer create`), then import the file into it.
+        #[arg(long)]
+        new_layer: bool,
+        #[command(flatten)]
+        layer_options: layers::NewLayerArgs,
         /// Who is importing (recorded in the audit table).
         #[arg(long, env = "USER", default_value = "cli")]
         actor: String,
@@ -237,6 +259,11 @@ enum Command {
     User {
         #[command(subcommand)]
         what: UserCommand,
+    },
+    /// Define layers of one's own (see `landtrace layer create --help`).
+    Layer {
+        #[command(subcommand)]
+        what: LayerCommand,
     },
     /// List the layers with their feature counts.
     Layers {
@@ -333,9 +360,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await
         }
-        Command::Import { layer, file, crs, encoding, source_layer, fields, dry_run, repair, actor, store } => {
-            let args = layers::ImportArgs { crs, encoding, source_layer, fields, dry_run, repair };
-            layers::import(&layer, &file, &args, actor, &store).await
+        Command::Import { layer, file, read, fields, dry_run, repair, new_layer, layer_options, actor, store } => {
+            let args = layers::ImportArgs { read, fields, dry_run, repair };
+            if new_layer {
+                layers::import_new_layer(&layer, &file, &args, &layer_options, actor, &store).await
+            } else {
+                layer_options.refuse_without_new_layer()?;
+                layers::import(&layer, &file, &args, actor, &store).await
+            }
+        }
+        Command::Layer { what: LayerCommand::Create { name, from, layer, read, actor, store } } => {
+            layers::create_layer(&name, &from, &read, &layer, actor, &store).await
         }
         Command::Layers { store } => layers::layers(&store).await,
         Command::Tiles { what: TilesCommand::Build { set, format, out, minzoom, maxzoom, bbox, tilesets, store } } => {

@@ -38,6 +38,8 @@ pub const USER_INTEGER: NumberRange = USER_NUMBER.whole();
 pub const MAX_USER_FIELDS: usize = 200;
 /// Longest layer or field name, in bytes (PostgreSQL's identifier limit is 63).
 pub const MAX_NAME_BYTES: usize = 63;
+/// Longest title of a layer or a field, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
 /// Most user-defined layers one process registers (a guard against a runaway
 /// script, far beyond what a county defines).
 pub const MAX_USER_LAYERS: usize = 4_096;
@@ -47,6 +49,10 @@ pub const MAX_USER_LAYERS: usize = 4_096;
 pub struct UserField {
     /// Column name: ASCII lower-case letters, digits and `_`, starting with a letter.
     pub name: String,
+    /// The field's name as the bureau wrote it (宗地代码, 权利人), when the column
+    /// name had to differ; shown beside the column name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Value type.
     #[serde(rename = "type")]
     pub ty: FieldType,
@@ -123,6 +129,9 @@ pub enum DefinitionError {
     /// An empty title.
     #[error("the layer needs a Chinese title (title_zh)")]
     NoTitle,
+    /// A title longer than [`MAX_TITLE_CHARS`].
+    #[error("title {0:?} is longer than {MAX_TITLE_CHARS} characters")]
+    TitleTooLong(String),
     /// A zoom range that is not one.
     #[error("tile zoom range {min}-{max} is not within 0-22 with min ≤ max")]
     BadZoom {
@@ -180,6 +189,12 @@ impl UserLayerDef {
         }
         if self.title_zh.trim().is_empty() {
             return Err(DefinitionError::NoTitle);
+        }
+        let titles = [Some(&self.title_zh), Some(&self.title_en)]
+            .into_iter()
+            .chain(self.fields.iter().map(|f| f.title.as_ref()));
+        if let Some(long) = titles.flatten().find(|t| t.chars().count() > MAX_TITLE_CHARS) {
+            return Err(DefinitionError::TitleTooLong(shortened(long)));
         }
         if self.fields.len() > MAX_USER_FIELDS {
             return Err(DefinitionError::TooManyFields(self.fields.len()));
@@ -339,9 +354,21 @@ mod tests {
             title_en: "Cadastral parcels".to_owned(),
             geometry: GeometryKind::MultiPolygon,
             fields: vec![
-                UserField { name: "zddm".into(), ty: FieldType::Text, required: true, personal: false },
-                UserField { name: "qlr".into(), ty: FieldType::Text, required: false, personal: true },
-                UserField { name: "area_m2".into(), ty: FieldType::Real, required: false, personal: false },
+                UserField { name: "zddm".into(), title: None, ty: FieldType::Text, required: true, personal: false },
+                UserField {
+                    name: "qlr".into(),
+                    title: Some("权利人".into()),
+                    ty: FieldType::Text,
+                    required: false,
+                    personal: true,
+                },
+                UserField {
+                    name: "area_m2".into(),
+                    title: None,
+                    ty: FieldType::Real,
+                    required: false,
+                    personal: false,
+                },
             ],
             owner: "land".into(),
             public: true,
