@@ -157,12 +157,19 @@ fn migrate_copies_a_geopackage_into_postgis_and_back() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| landtrace_blackbox_tests::landtrace(dir.path(), args);
 
+    // A user-defined layer goes along: its definition, then its features.
+    let parcels = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ZDDM":"A1","权利人":"张三"},
+        "geometry":{"type":"Polygon","coordinates":[[[110.77,35.14],[110.78,35.14],[110.78,35.15],[110.77,35.14]]]}}]}"#;
+    std::fs::write(dir.path().join("zd.geojson"), parcels).unwrap();
+    let made = run(&["import", "zongdi", "zd.geojson", "--new-layer", "--owner", "land", "--store", "a.gpkg"]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let created = run(&["layers", "--store", "a.gpkg"]);
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     let to_pg = run(&["migrate", "--from", "a.gpkg", "--to", &db.url]);
     let report = String::from_utf8_lossy(&to_pg.stdout).into_owned();
     assert!(to_pg.status.success(), "{}{}", report, String::from_utf8_lossy(&to_pg.stderr));
     assert!(report.contains("origin_points") && !report.contains("DIFFERENT"), "{report}");
+    assert!(report.lines().any(|l| l.starts_with("zongdi") && l.contains("identical")), "{report}");
     let listed: u64 = String::from_utf8_lossy(&created.stdout)
         .lines()
         .skip(1)

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use landtrace_app::write_path;
 use landtrace_domain::LayerKind;
 use landtrace_store::postgis::{PostGisStore, RedactedUrl};
-use landtrace_store::{GeoPackageStore, Store};
+use landtrace_store::{Actor, GeoPackageStore, Store};
 
 use crate::store_args::{is_database_url, is_empty};
 
@@ -21,8 +21,18 @@ pub(crate) async fn migrate(from: &str, to: &str) -> anyhow::Result<()> {
     } else {
         Arc::new(GeoPackageStore::open(Path::new(from)).await?)
     };
-    let mut batches = Vec::with_capacity(LayerKind::ALL.len());
-    for kind in LayerKind::ALL {
+    // The built-in layers, then the user-defined ones (registered when the
+    // source opened).
+    let definitions = source.layer_definitions().await?;
+    let mut kinds = LayerKind::ALL.to_vec();
+    for def in &definitions {
+        kinds.push(
+            LayerKind::from_table_name(&def.name)
+                .with_context(|| format!("the user-defined layer {} of the source is not registered", def.name))?,
+        );
+    }
+    let mut batches = Vec::with_capacity(kinds.len());
+    for kind in kinds {
         batches.push((kind, source.features(kind).await?));
     }
     let history = source.audit_all().await?;
@@ -38,6 +48,12 @@ pub(crate) async fn migrate(from: &str, to: &str) -> anyhow::Result<()> {
         bail!("{} is not empty; migrate copies into an empty store only", target.describe());
     }
     eprintln!("copying {} -> {}", source.describe(), target.describe());
+    for def in &definitions {
+        target
+            .create_layer(def, &Actor("system:migrate".to_owned()))
+            .await
+            .with_context(|| format!("creating the user-defined layer {}", def.name))?;
+    }
     target.load_exact(batches.clone(), history.clone()).await.context("copying")?;
 
     // Verify: same ids, geometries and attributes in every layer, same history length.
