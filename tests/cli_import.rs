@@ -63,6 +63,30 @@ fn good_import_adds_features() {
     assert_eq!(count(dir.path(), "urban_grade_zones"), before + 1);
 }
 
+/// A file imported on the machine may hold more features than one HTTP request
+/// (the store refuses 100,001 in a request: store_behaviour's
+/// `empty_and_oversized_inputs_write_nothing`): the limits are per door.
+#[test]
+fn a_file_import_takes_more_features_than_a_request() {
+    const N: usize = 100_001;
+    let dir = tempfile::tempdir().unwrap();
+    let before = count(dir.path(), "waterlogging_points");
+    let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+    for i in 0..N {
+        let (lon, lat) = (110.5 + (i % 1000) as f64 * 1e-4, 35.0 + (i / 1000) as f64 * 1e-3);
+        text.push_str(if i == 0 { "" } else { "," });
+        text.push_str(&format!(
+            r#"{{"type":"Feature","properties":{{"name":"积水点{i}","accuracy":"illustrative"}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}"#
+        ));
+    }
+    text.push_str("]}");
+    std::fs::write(dir.path().join("many.geojson"), text).unwrap();
+    let out = landtrace(dir.path(), &["import", "waterlogging_points", "many.geojson"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("imported {N} features")));
+    assert_eq!(count(dir.path(), "waterlogging_points"), before + N as u64);
+}
+
 /// Runs `landtrace ARGS` in `dir`, failing the test instead of hanging when the
 /// command does not end within 60 s (a FIFO opened for reading would wait forever).
 fn landtrace_within_a_minute(dir: &std::path::Path, args: &[&str]) -> std::process::Output {

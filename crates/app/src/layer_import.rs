@@ -21,6 +21,7 @@ use std::fmt;
 
 use geo::{Area, Geometry, MakeValid, MultiPolygon};
 use landtrace_domain::LayerKind;
+use landtrace_domain::input_limits::Door;
 use landtrace_store::{Actor, Checked, NewFeature, Store, StoreError};
 use serde_json::{Map, Value};
 
@@ -270,7 +271,9 @@ pub enum ImportError {
 }
 
 /// Checks every feature through the one write path and, unless `dry_run`, stores
-/// them all in one transaction. Returns the new ids (none in a dry run).
+/// them all in one transaction. Returns the new ids (none in a dry run). `door`
+/// sets the limits (a file imported on the machine takes more features than a
+/// request).
 ///
 /// The features stored are the ones the checks returned (the layer's rules ran
 /// once, and the store's schema checks are not run a second time: see
@@ -280,11 +283,12 @@ pub async fn import(
     kind: LayerKind,
     features: Vec<ImportedFeature>,
     actor: &Actor,
+    door: Door,
     dry_run: bool,
 ) -> Result<Vec<i64>, ImportError> {
     let rules =
         if Rulebooks::has_rules(kind) { Some(Rulebooks::load(store).await.map_err(WriteError::from)?) } else { None };
-    let checked = check_for_store(rules.as_ref(), kind, features, actor)?;
+    let checked = check_for_store(rules.as_ref(), kind, features, actor, door)?;
     if dry_run {
         return Ok(Vec::new());
     }
@@ -302,7 +306,7 @@ pub fn check_with(
     features: Vec<ImportedFeature>,
     actor: &Actor,
 ) -> Result<Vec<NewFeature>, ImportError> {
-    check_for_store(rules, kind, features, actor).map(Checked::into_features)
+    check_for_store(rules, kind, features, actor, Door::Request).map(Checked::into_features)
 }
 
 /// [`check_with`], the features returned marked as checked by the store, for
@@ -312,6 +316,7 @@ fn check_for_store(
     kind: LayerKind,
     features: Vec<ImportedFeature>,
     actor: &Actor,
+    door: Door,
 ) -> Result<Checked, ImportError> {
     let total = features.len();
     let mut problems: Vec<ImportProblem> = Vec::new();
@@ -340,7 +345,7 @@ fn check_for_store(
         }
     };
     let checked = match ruled {
-        Ok(features) => match landtrace_store::check_insert(kind, features) {
+        Ok(features) => match landtrace_store::check_insert_through(kind, features, door) {
             Ok(checked) => Some(checked),
             Err(StoreError::Invalid(errors)) if !errors.is_empty_input() => {
                 for e in errors.errors {

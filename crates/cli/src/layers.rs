@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use landtrace_app::layer_import::new_layer::{self, NewLayerOptions};
 use landtrace_app::layer_import::{self, FieldMapping, ImportError, ImportedFeature, ReadFileError, ReadOptions};
+use landtrace_domain::input_limits::Door;
 use landtrace_domain::schema::user_layers::{self, UserLayerDef, ZoomRange};
 use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_store::Actor;
@@ -163,7 +164,7 @@ pub(crate) async fn import(
         eprintln!("note: {note}");
     }
     let total = features.len();
-    match layer_import::import(store.as_ref(), kind, features, &Actor(actor), args.dry_run).await {
+    match layer_import::import(store.as_ref(), kind, features, &Actor(actor), Door::FileImport, args.dry_run).await {
         Ok(_) if args.dry_run => {
             println!("checked {total} features for {layer}: all can be imported; nothing was written (dry run)");
             Ok(())
@@ -202,6 +203,7 @@ fn read_features(
         crs: args.read.crs.clone(),
         encoding: args.read.encoding.clone(),
         layer: args.read.source_layer.clone(),
+        door: Door::FileImport,
     };
     let mut progress = crate::import_progress::Progress::default();
     let read = layer_import::read_file(kind, file, &options, &mut |done, total| progress.tell(done, total));
@@ -334,7 +336,9 @@ pub(crate) async fn import_new_layer(
         eprintln!("note: {note}");
     }
     let total = features.len();
-    match new_layer::create_and_import(store.as_ref(), &def, features, &Actor(actor), args.dry_run).await {
+    match new_layer::create_and_import(store.as_ref(), &def, features, &Actor(actor), Door::FileImport, args.dry_run)
+        .await
+    {
         Ok(_) if args.dry_run => {
             println!(
                 "checked {total} features for the new layer {name}: all can be imported; nothing was created (dry run)"

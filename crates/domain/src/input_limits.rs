@@ -31,6 +31,14 @@ pub const MAX_VERTICES_PER_GEOMETRY: u64 = 200_000;
 pub const MAX_VERTICES_PER_REQUEST: u64 = 2_000_000;
 /// Most features (records, parcels, rows) accepted in one request or import.
 pub const MAX_FEATURES_PER_REQUEST: u64 = 100_000;
+/// Most features one file import takes (`landtrace import`, `landtrace layer
+/// create`): a county's cadastral parcels (宗地, several hundred thousand) or a
+/// million origin points in one file, all or nothing. An HTTP request stays at
+/// [`MAX_FEATURES_PER_REQUEST`].
+pub const MAX_FEATURES_PER_FILE_IMPORT: u64 = 2_000_000;
+/// Most vertices one file import takes, over all its geometries: more than a
+/// file of [`MAX_CLI_FILE_BYTES`] can hold (16 bytes a vertex in a shapefile).
+pub const MAX_VERTICES_PER_FILE_IMPORT: u64 = 20_000_000;
 /// Longest text value of one field, in bytes (UTF-8): far beyond a name, an address
 /// or a list of surfaces, and short of a hostile multi-megabyte value.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
@@ -99,6 +107,37 @@ impl BodyKind {
     }
 }
 
+/// Which door a write comes through, for the limits that differ: an HTTP
+/// request (or an upload through the map client) takes at most
+/// [`MAX_FEATURES_PER_REQUEST`] features, a file imported on the server's own
+/// machine (`landtrace import`) up to [`MAX_FEATURES_PER_FILE_IMPORT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Door {
+    /// An HTTP request, an upload, a batch of the map client.
+    #[default]
+    Request,
+    /// A file on the machine, imported by the command line.
+    FileImport,
+}
+
+impl Door {
+    /// The limit on the number of features of one write.
+    pub const fn features(self) -> Limit {
+        match self {
+            Door::Request => Limit::FeaturesPerRequest,
+            Door::FileImport => Limit::FeaturesPerFileImport,
+        }
+    }
+
+    /// The limit on the vertices of one write, over all its geometries.
+    pub const fn vertices(self) -> Limit {
+        match self {
+            Door::Request => Limit::VerticesPerRequest,
+            Door::FileImport => Limit::VerticesPerFileImport,
+        }
+    }
+}
+
 /// One limit of the input policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -109,6 +148,10 @@ pub enum Limit {
     VerticesPerRequest,
     /// [`MAX_FEATURES_PER_REQUEST`].
     FeaturesPerRequest,
+    /// [`MAX_VERTICES_PER_FILE_IMPORT`].
+    VerticesPerFileImport,
+    /// [`MAX_FEATURES_PER_FILE_IMPORT`].
+    FeaturesPerFileImport,
     /// [`BodyKind::max_bytes`].
     BodyBytes(BodyKind),
     /// [`MAX_CLI_FILE_BYTES`].
@@ -128,6 +171,8 @@ impl Limit {
             Limit::VerticesPerGeometry => MAX_VERTICES_PER_GEOMETRY,
             Limit::VerticesPerRequest => MAX_VERTICES_PER_REQUEST,
             Limit::FeaturesPerRequest => MAX_FEATURES_PER_REQUEST,
+            Limit::VerticesPerFileImport => MAX_VERTICES_PER_FILE_IMPORT,
+            Limit::FeaturesPerFileImport => MAX_FEATURES_PER_FILE_IMPORT,
             Limit::BodyBytes(kind) => kind.max_bytes(),
             Limit::FileBytes => MAX_CLI_FILE_BYTES,
             Limit::ArchiveUnpackedBytes => MAX_ARCHIVE_UNPACKED_BYTES,
@@ -189,6 +234,16 @@ impl fmt::Display for LimitError {
                 f,
                 "{subject} has {actual} features; at most {max} are accepted in one request or import \
                  (input limit): split it into smaller ones"
+            ),
+            Limit::VerticesPerFileImport => write!(
+                f,
+                "{subject} has {actual} vertices in all; at most {max} are accepted in one file import \
+                 (input limit): split the file"
+            ),
+            Limit::FeaturesPerFileImport => write!(
+                f,
+                "{subject} has {actual} features; at most {max} are accepted in one file import \
+                 (input limit): split the file"
             ),
             Limit::BodyBytes(kind) => write!(
                 f,
@@ -541,6 +596,15 @@ mod tests {
         assert!(e.whole_request() && e.to_string().contains("2,500,000 vertices in all; at most 2,000,000"), "{e}");
         let e = Limit::FeaturesPerRequest.check(100_001, "the import").unwrap_err();
         assert!(e.whole_request() && e.to_string().contains("100,001 features; at most 100,000"), "{e}");
+        // A file imported on the machine may hold a county's parcels.
+        assert!(Door::FileImport.features().check(1_000_000, "the file").is_ok());
+        let e = Door::FileImport.features().check(2_000_001, "the file").unwrap_err();
+        assert!(
+            e.whole_request() && e.to_string().contains("at most 2,000,000 are accepted in one file import"),
+            "{e}"
+        );
+        assert_eq!(Door::default().features(), Limit::FeaturesPerRequest);
+        assert_eq!(Door::FileImport.vertices().max(), MAX_VERTICES_PER_FILE_IMPORT);
         let e = Limit::BodyBytes(BodyKind::Geometry).check(17 * MIB, "the request body").unwrap_err();
         assert!(e.whole_request());
         assert_eq!(

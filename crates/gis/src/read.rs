@@ -6,9 +6,10 @@
 //! - only the drivers of [`DRIVERS`] are tried (no network, no raster, no driver that
 //!   follows links);
 //! - archives are checked before GDAL opens them ([`crate::archive::check_zip`]);
-//! - at most [`Limit::FeaturesPerRequest`] features, [`Limit::VerticesPerRequest`]
-//!   vertices and [`Limit::GeometryNesting`] levels per geometry are read: a whole
-//!   file over a limit is one error, a geometry over one is a problem of its feature;
+//! - at most the features and vertices its [`Door`] allows (a request's, or a
+//!   file import's on the machine) and [`Limit::GeometryNesting`] levels per
+//!   geometry are read: a whole file over a limit is one error, a geometry over one
+//!   is a problem of its feature;
 //! - every feature keeps its number (from 1, in file order) for messages.
 //!
 //! Geometries stay in the source's coordinates; [`crate::reproject`] converts them.
@@ -20,7 +21,7 @@ use gdal::errors::GdalError;
 use gdal::vector::{FieldValue, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use geo::CoordsIter;
-use landtrace_domain::input_limits::{Limit, LimitError, MAX_FEATURES_PER_REQUEST, echo};
+use landtrace_domain::input_limits::{Door, Limit, LimitError, echo};
 use serde_json::{Map, Number, Value};
 
 use crate::archive;
@@ -55,6 +56,8 @@ pub struct ReadOptions {
     /// The encoding of a shapefile's attributes when neither its `.cpg` nor its DBF
     /// header says (`--encoding`).
     pub encoding: Option<String>,
+    /// Which door the file comes through: its limits on features and vertices.
+    pub door: Door,
 }
 
 /// One feature as the file holds it.
@@ -193,7 +196,7 @@ pub fn read(
     let mut layer = dataset.layer(index).map_err(|e| gdal_error(&shown, e))?;
     let total = layer.try_feature_count();
     if let Some(n) = total {
-        Limit::FeaturesPerRequest.check(n, format_args!("{shown} (layer {})", names[index]))?;
+        options.door.features().check(n, format_args!("{shown} (layer {})", names[index]))?;
     }
     let crs = layer.spatial_ref().and_then(crs_of);
     let driver = dataset.driver().short_name();
@@ -202,8 +205,8 @@ pub fn read(
     let mut features = Vec::new();
     let mut vertices: u64 = 0;
     for (feature, number) in layer.features().zip(1usize..) {
-        if number as u64 > MAX_FEATURES_PER_REQUEST {
-            return Err(Limit::FeaturesPerRequest.check(number as u64, &shown).unwrap_err().into());
+        if number as u64 > options.door.features().max() {
+            return Err(options.door.features().check(number as u64, &shown).unwrap_err().into());
         }
         let (geometry, geometry_problem) = match feature.geometry() {
             Some(g) => match convert_geometry(g, number) {
@@ -214,7 +217,7 @@ pub fn read(
         };
         let n = geometry.as_ref().map_or(0, |g| g.coords_count()) as u64;
         vertices += n;
-        Limit::VerticesPerRequest.check(vertices, &shown)?;
+        options.door.vertices().check(vertices, &shown)?;
         let properties =
             feature.fields().filter_map(|(name, value)| value.and_then(json_of).map(|v| (name, v))).collect();
         features.push(SourceFeature { number, geometry, geometry_problem, properties });

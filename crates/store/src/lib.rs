@@ -29,7 +29,7 @@ pub use error::StoreError;
 pub use feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 pub use gpkg::GeoPackageStore;
 pub use postgis::{PostGisStore, RedactedUrl};
-pub use validate::{Checked, FeatureError, FeatureErrors, check_insert, validate_features};
+pub use validate::{Checked, FeatureError, FeatureErrors, check_insert, check_insert_through, validate_features};
 
 /// Something changed in the store, as told to subscribers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

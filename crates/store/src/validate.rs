@@ -10,7 +10,7 @@
 use std::fmt;
 
 use geo::{Coord, CoordsIter, Geometry, MultiPolygon};
-use landtrace_domain::input_limits::Limit;
+use landtrace_domain::input_limits::{Door, Limit};
 use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_spatial::LonLat;
 
@@ -98,13 +98,13 @@ impl FeatureErrors {
 /// features, [`Limit::VerticesPerGeometry`] vertices in each geometry and
 /// [`Limit::VerticesPerRequest`] in all. Counting is linear, so this runs before the
 /// costly checks.
-fn check_request(batches: &[(LayerKind, Vec<NewFeature>)]) -> Result<(), StoreError> {
+fn check_request(batches: &[(LayerKind, Vec<NewFeature>)], door: Door) -> Result<(), StoreError> {
     let subject = match batches {
         [(kind, _)] => format!("the input for layer {}", kind.table_name()),
         _ => "the input".to_owned(),
     };
     let features: usize = batches.iter().map(|(_, f)| f.len()).sum();
-    Limit::FeaturesPerRequest.check(features as u64, &subject)?;
+    door.features().check(features as u64, &subject)?;
     let mut vertices = 0;
     for (kind, features) in batches {
         for (i, f) in features.iter().enumerate() {
@@ -113,7 +113,7 @@ fn check_request(batches: &[(LayerKind, Vec<NewFeature>)]) -> Result<(), StoreEr
             vertices += n;
         }
     }
-    Limit::VerticesPerRequest.check(vertices, &subject)?;
+    door.vertices().check(vertices, &subject)?;
     Ok(())
 }
 
@@ -147,7 +147,7 @@ pub fn validate_features(kind: LayerKind, features: Vec<NewFeature>) -> Result<V
 /// [`validate_features`] does.
 pub(crate) fn validate_one(kind: LayerKind, feature: NewFeature) -> Result<NewFeature, StoreError> {
     let batch = [(kind, vec![feature])];
-    check_request(&batch)?;
+    check_request(&batch, Door::Request)?;
     let [(_, features)] = batch;
     let mut valid = validate_features(kind, features)?;
     Ok(valid.pop().expect("one feature in, one feature out"))
@@ -196,7 +196,13 @@ impl Checked {
 /// schema and geometry of every feature. Returns the features as they will be
 /// stored.
 pub fn check_insert(kind: LayerKind, features: Vec<NewFeature>) -> Result<Checked, StoreError> {
-    let mut batches = validate_batches(vec![(kind, features)])?;
+    check_insert_through(kind, features, Door::Request)
+}
+
+/// [`check_insert`] with the limits of `door` (a file import on the machine takes
+/// more features than a request).
+pub fn check_insert_through(kind: LayerKind, features: Vec<NewFeature>, door: Door) -> Result<Checked, StoreError> {
+    let mut batches = validate_batches_through(vec![(kind, features)], door)?;
     let features = batches.pop().map(|(_, f)| f).unwrap_or_default();
     Ok(Checked { kind, features })
 }
@@ -207,11 +213,18 @@ pub fn check_insert(kind: LayerKind, features: Vec<NewFeature>) -> Result<Checke
 pub(crate) fn validate_batches(
     batches: Vec<(LayerKind, Vec<NewFeature>)>,
 ) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, StoreError> {
+    validate_batches_through(batches, Door::Request)
+}
+
+fn validate_batches_through(
+    batches: Vec<(LayerKind, Vec<NewFeature>)>,
+    door: Door,
+) -> Result<Vec<(LayerKind, Vec<NewFeature>)>, StoreError> {
     if batches.iter().all(|(_, f)| f.is_empty()) {
         let layer = batches.first().map_or("(none)", |(kind, _)| kind.table_name());
         return Err(FeatureErrors::empty(layer).into());
     }
-    check_request(&batches)?;
+    check_request(&batches, door)?;
     Ok(validate_stored(batches)?)
 }
 

@@ -16,6 +16,7 @@
 //!   电话, 身份证, `phone`, …) and those the user names, so the bureaus' files never
 //!   show an owner's name to anonymous users by default.
 
+use landtrace_domain::input_limits::Door;
 use landtrace_domain::schema::user_layers::{self, UserField, UserLayerDef, ZoomRange};
 use landtrace_domain::{Date, FieldType, GeometryKind, LayerKind};
 use landtrace_store::{Actor, Store};
@@ -184,6 +185,7 @@ pub async fn create_and_import(
     def: &UserLayerDef,
     features: Vec<ImportedFeature>,
     actor: &Actor,
+    door: Door,
     dry_run: bool,
 ) -> Result<(LayerKind, Vec<i64>), ImportError> {
     if let Some(existing) = LayerKind::from_table_name(&def.name) {
@@ -197,7 +199,7 @@ pub async fn create_and_import(
     // Not listed until the store has created it.
     let provisional =
         user_layers::prepare(def).map_err(|e| WriteError::from(landtrace_store::StoreError::Refused(e.to_string())))?;
-    let checked = check_for_store(None, provisional, features, actor)?;
+    let checked = check_for_store(None, provisional, features, actor, door)?;
     if dry_run {
         return Ok((provisional, Vec::new()));
     }

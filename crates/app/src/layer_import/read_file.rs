@@ -27,6 +27,8 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
     /// The layer of a multi-layer source (a GeoPackage, a geodatabase, a workbook).
     pub layer: Option<String>,
+    /// Which door the file comes through: its limits on features and vertices.
+    pub door: landtrace_domain::input_limits::Door,
 }
 
 /// A file read: its features in EPSG:4326 and what was decided on the way.
@@ -286,8 +288,11 @@ fn read_other(
 ) -> Result<ReadFile, ReadFileError> {
     use landtrace_gis::reproject::SourceCrs;
     let given = options.crs.as_deref().map(SourceCrs::parse).transpose().map_err(ReadFileError::Crs)?;
-    let read_options =
-        landtrace_gis::read::ReadOptions { layer: options.layer.clone(), encoding: options.encoding.clone() };
+    let read_options = landtrace_gis::read::ReadOptions {
+        layer: options.layer.clone(),
+        encoding: options.encoding.clone(),
+        door: options.door,
+    };
     let source = landtrace_gis::read::read(file, &read_options, progress)?;
     notes.push(format!("read layer {:?} with GDAL's {} driver", source.layer, source.driver));
     if let Some(e) = &source.encoding {

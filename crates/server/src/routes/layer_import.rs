@@ -31,6 +31,7 @@ use landtrace_app::layer_import::{
     self, FieldMapping, ImportError, ImportProblem, ImportedFeature, ReadFileError, ReadOptions,
 };
 use landtrace_domain::LayerKind;
+use landtrace_domain::input_limits::Door;
 use landtrace_store::NewFeature;
 use landtrace_store::geojson_io::geometry_to_geojson;
 use serde::Deserialize;
@@ -84,8 +85,12 @@ pub async fn import(
     if body.is_empty() {
         return Err(AppError::BadRequest(format!("the body is empty: send the bytes of {file_name}")));
     }
-    let options =
-        ReadOptions { crs: nonblank(query.crs), encoding: nonblank(query.encoding), layer: nonblank(query.layer) };
+    let options = ReadOptions {
+        crs: nonblank(query.crs),
+        encoding: nonblank(query.encoding),
+        layer: nonblank(query.layer),
+        door: Door::Request,
+    };
     let rules = if Rulebooks::has_rules(kind) { Some(crate::origin_state::rulebooks(&state).await?) } else { None };
     // Reading (GDAL), mapping, repair and every check are CPU work: one worker of
     // the pool, held until the features are stored.
