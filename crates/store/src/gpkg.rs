@@ -576,7 +576,21 @@ async fn insert_rows(
     audit: Option<&Actor>,
 ) -> Result<Vec<i64>, StoreError> {
     let insert = feature_insert(kind, ids.is_some(), Params::Question, "{}", "{}");
+    let bulk = bulk_rtree(tx, kind, features.len()).await?;
+    if let Some(b) = &bulk {
+        sqlx::query(schema_sql(format!("DROP TRIGGER {}", quote(&b.trigger)))).execute(&mut **tx).await?;
+    }
     let out = insert_features(tx, kind, &insert, features, ids, encode).await?;
+    if let Some(b) = bulk {
+        let entries = features
+            .iter()
+            .zip(&out)
+            .filter_map(|(f, &id)| f.geometry.as_ref().and_then(geo::BoundingRect::bounding_rect).map(|r| (id, r)))
+            .map(|(id, r)| crate::rtree_bulk::Entry::of(id, r))
+            .collect();
+        crate::rtree_bulk::rebuild(tx, &b.rtree, entries).await?;
+        sqlx::raw_sql(schema_sql(b.trigger_sql)).execute(&mut **tx).await?;
+    }
     if let Some(actor) = audit {
         // One statement's rows at a time: a large write never holds the text of
         // all its audit rows at once.
@@ -625,6 +639,53 @@ async fn bulk_write_cache(conn: &mut PoolConnection<Sqlite>) -> Result<(), Store
     let sql = format!("PRAGMA cache_size = -{BULK_WRITE_CACHE_KIB}");
     sqlx::query(schema_sql(sql)).execute(&mut **conn).await?;
     Ok(())
+}
+
+/// Inserts of at least this many features into a layer load its R-tree in bulk
+/// (see [`crate::rtree_bulk`]) when they are at least a quarter of what the
+/// R-tree holds already; smaller ones go through the GeoPackage insert trigger.
+const BULK_RTREE_FEATURES: usize = 5_000;
+
+/// The R-tree of a layer to be loaded in bulk after an insert.
+struct BulkRtree {
+    /// The R-tree virtual table.
+    rtree: String,
+    /// Its insert trigger, set aside during the insert.
+    trigger: String,
+    /// The trigger's `CREATE TRIGGER`, to put it back.
+    trigger_sql: String,
+}
+
+/// Whether an insert of `n` features into `kind` loads the R-tree in bulk.
+async fn bulk_rtree(
+    tx: &mut Transaction<'_, Sqlite>,
+    kind: LayerKind,
+    n: usize,
+) -> Result<Option<BulkRtree>, StoreError> {
+    if n < BULK_RTREE_FEATURES || kind.geometry() == GeometryKind::None {
+        return Ok(None);
+    }
+    let t = kind.table_name();
+    let rtree = format!("rtree_{t}_{GEOMETRY_COLUMN}");
+    let trigger = format!("{rtree}_insert");
+    let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?")
+        .bind(&trigger)
+        .fetch_one(&mut **tx)
+        .await?;
+    if exists == 0 {
+        return Ok(None);
+    }
+    let held: i64 =
+        sqlx::query_scalar(schema_sql(format!("SELECT count(*) FROM {}", quote(&format!("{rtree}_rowid")))))
+            .fetch_one(&mut **tx)
+            .await?;
+    if (n as i64) * 4 < held {
+        return Ok(None);
+    }
+    let start = RTREE_SQL.find("CREATE TRIGGER rtree_{t}_{c}_insert").expect("the template has the insert trigger");
+    let end = start + RTREE_SQL[start..].find("END;").expect("the trigger ends") + "END;".len();
+    let trigger_sql = RTREE_SQL[start..end].replace("{t}", t).replace("{c}", GEOMETRY_COLUMN).replace("{i}", "fid");
+    Ok(Some(BulkRtree { rtree, trigger, trigger_sql }))
 }
 
 /// Keeps `gpkg_contents` (extent, last change) true after a write.

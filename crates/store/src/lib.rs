@@ -16,6 +16,7 @@ mod gpkg_functions;
 pub mod low_priority;
 pub mod postgis;
 mod rows;
+mod rtree_bulk;
 mod sqlite_state;
 pub mod validate;
 pub mod wkb;

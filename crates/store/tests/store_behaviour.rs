@@ -574,6 +574,87 @@ async fn geopackage_user_defined_layers() {
     user_defined_layers(&store, async || Box::new(GeoPackageStore::open(&path).await.unwrap()) as Box<dyn Store>).await;
 }
 
+/// Zones scattered over the county, deterministic.
+fn scattered_zones(n: usize, seed: usize) -> Vec<NewFeature> {
+    (0..n)
+        .map(|i| {
+            let k = i * 7_919 + seed * 104_729;
+            let (x, y) = (110.40 + (k % 5_000) as f64 * 1e-4, 34.96 + (k / 5_000 % 3_700) as f64 * 1e-4);
+            let d = 2e-5 + (k % 13) as f64 * 1e-5;
+            let p = polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d)];
+            NewFeature {
+                geometry: Some(p.into()),
+                properties: props(json!({"grade": 1 + (i % 3) as i64, "accuracy": "illustrative"})),
+            }
+        })
+        .collect()
+}
+
+/// The boxes of an R-tree, by id, and what SQLite's own `rtreecheck` says of it.
+async fn rtree_of(path: &std::path::Path, table: &str) -> (Vec<(i64, f64, f64, f64, f64)>, String, i64, i64) {
+    use sqlx::{Connection, SqliteConnection};
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let rtree = format!("rtree_{table}_geom");
+    let boxes =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT id, minx, maxx, miny, maxy FROM {rtree} ORDER BY id")))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    let check: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT rtreecheck('{rtree}')")))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let triggers: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?")
+        .bind(format!("{rtree}_insert"))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let nodes: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {rtree}_node")))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    (boxes, check, triggers, nodes)
+}
+
+/// A large insert loads the layer's R-tree in bulk: the index SQLite's
+/// `rtreecheck` accepts, holding exactly the boxes the GeoPackage triggers put in
+/// for the same features inserted in small batches, and the insert trigger back
+/// in place for the writes after.
+#[tokio::test]
+async fn a_large_insert_loads_the_rtree_in_bulk_as_the_triggers_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let actor = Actor("bulk".into());
+    let (bulk_path, small_path) = (dir.path().join("bulk.gpkg"), dir.path().join("small.gpkg"));
+    let bulk = GeoPackageStore::create(&bulk_path).await.unwrap();
+    let small = GeoPackageStore::create(&small_path).await.unwrap();
+    let first = scattered_zones(1_500, 1);
+    let second = scattered_zones(12_000, 2);
+    for store in [&bulk, &small] {
+        store.insert(LayerKind::UrbanGradeZones, first.clone(), &actor).await.unwrap();
+    }
+    bulk.insert(LayerKind::UrbanGradeZones, second.clone(), &actor).await.unwrap();
+    for chunk in second.chunks(1_000) {
+        small.insert(LayerKind::UrbanGradeZones, chunk.to_vec(), &actor).await.unwrap();
+    }
+    // One more small write after the bulk one goes through the trigger.
+    for store in [&bulk, &small] {
+        store.insert(LayerKind::UrbanGradeZones, scattered_zones(3, 3), &actor).await.unwrap();
+        store.close().await;
+    }
+    let (bulk_boxes, bulk_check, bulk_trigger, bulk_nodes) = rtree_of(&bulk_path, "urban_grade_zones").await;
+    let (small_boxes, small_check, _, small_nodes) = rtree_of(&small_path, "urban_grade_zones").await;
+    // Packed: full nodes, so fewer of them than box-by-box insertion leaves.
+    assert!(bulk_nodes * 5 < small_nodes * 4, "{bulk_nodes} nodes packed, {small_nodes} inserted");
+    assert_eq!(bulk_check, "ok");
+    assert_eq!(small_check, "ok");
+    assert_eq!(bulk_trigger, 1, "the insert trigger is back");
+    assert_eq!(bulk_boxes.len(), 1_500 + 12_000 + 3);
+    assert_eq!(bulk_boxes, small_boxes);
+    // And the store reads back every feature.
+    let again = GeoPackageStore::open(&bulk_path).await.unwrap();
+    assert_eq!(count(&again, LayerKind::UrbanGradeZones).await, 13_503);
+}
+
 #[tokio::test]
 async fn geopackage_store_behaviour() {
     let dir = tempfile::tempdir().unwrap();
