@@ -3,7 +3,7 @@
 # (docs/benchmarks.md, "Layer import against GDAL").
 #
 # Two deterministic files over 临猗县, made by this script: BENCH_POINTS points as
-# GeoJSON (default 100,000) for `waterlogging_points`, and BENCH_POLYGONS polygons
+# GeoJSON (default 1,000,000) for `waterlogging_points`, and BENCH_POLYGONS polygons
 # (default 100,000, 5 vertices each) converted once to an ESRI Shapefile for
 # `consolidation_projects`. Each is loaded into a GeoPackage by `landtrace import`
 # (every feature checked against the layer's schema and polygon validity through the
@@ -14,12 +14,11 @@
 # BENCH_OLD=path/to/landtrace times that binary too, in the same run on the same files
 # (e.g. a copy of the release binary before a change): rows "landtrace (old)".
 #
-# 100,000 features is today's limit of one write (input_limits::MAX_FEATURES_PER_REQUEST),
-# which `landtrace import` shares with HTTP; the 1,000,000-point case of issue 13 waits
-# for that limit to become per door (issue 17).
+# A file imported on the machine takes up to 2,000,000 features in one write
+# (input_limits::Door::FileImport); an HTTP request keeps 100,000.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-points="${BENCH_POINTS:-100000}"
+points="${BENCH_POINTS:-1000000}"
 polygons="${BENCH_POLYGONS:-100000}"
 old="${BENCH_OLD:-}"
 # shellcheck source=scripts/bench.d/timing.sh
