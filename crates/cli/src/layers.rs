@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use landtrace_app::layer_import::new_layer::{self, NewLayerOptions};
 use landtrace_app::layer_import::{self, FieldMapping, ImportError, ImportedFeature, ReadFileError, ReadOptions};
+use landtrace_domain::LayerKind;
 use landtrace_domain::input_limits::Door;
 use landtrace_domain::schema::user_layers::{self, UserLayerDef, ZoomRange};
-use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_store::Actor;
 
 use crate::input_file;
@@ -268,23 +268,6 @@ fn refuse_taken(name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A layer to read a new layer's file with, before its schema is known: its
-/// name for the messages, no fields (the reader keeps every attribute).
-fn reading_layer(name: &str) -> anyhow::Result<LayerKind> {
-    let def = UserLayerDef {
-        name: name.to_owned(),
-        title_zh: name.to_owned(),
-        title_en: name.to_owned(),
-        geometry: GeometryKind::Any,
-        fields: Vec::new(),
-        owner: "admin".to_owned(),
-        public: false,
-        tiles: None,
-        locate: false,
-    };
-    user_layers::prepare(&def).map_err(|e| anyhow::anyhow!("{e}"))
-}
-
 /// `landtrace layer create NAME --from FILE`.
 pub(crate) async fn create_layer(
     name: &str,
@@ -298,7 +281,8 @@ pub(crate) async fn create_layer(
     refuse_taken(name)?;
     let args = ImportArgs { read: read.clone(), ..ImportArgs::default() };
     let mut notes = Vec::new();
-    let mut features = read_features(reading_layer(name)?, file, &args, &mut notes)?;
+    let mut features =
+        read_features(new_layer::reading_layer(name).map_err(anyhow::Error::msg)?, file, &args, &mut notes)?;
     let def = new_definition(name, layer, &mut features, &mut notes)?;
     for note in &notes {
         eprintln!("note: {note}");
@@ -329,7 +313,8 @@ pub(crate) async fn import_new_layer(
     let store = open_or_create(store).await?;
     refuse_taken(name)?;
     let mut notes = Vec::new();
-    let mut features = read_features(reading_layer(name)?, file, args, &mut notes)?;
+    let mut features =
+        read_features(new_layer::reading_layer(name).map_err(anyhow::Error::msg)?, file, args, &mut notes)?;
     let def = new_definition(name, layer, &mut features, &mut notes)?;
     notes.extend(layer_import::map_and_repair(&mut features, None, args.repair));
     for note in &notes {

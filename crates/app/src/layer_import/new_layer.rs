@@ -208,6 +208,24 @@ pub async fn create_and_import(
     Ok((kind, ids))
 }
 
+/// A layer to read a new layer's file with, before its schema is known (both
+/// doors read through [`super::read_file`], which names a layer in its
+/// messages): the new name, no fields, any geometry; never listed.
+pub fn reading_layer(name: &str) -> Result<LayerKind, String> {
+    let def = UserLayerDef {
+        name: name.to_owned(),
+        title_zh: name.to_owned(),
+        title_en: name.to_owned(),
+        geometry: GeometryKind::Any,
+        fields: Vec::new(),
+        owner: "admin".to_owned(),
+        public: false,
+        tiles: None,
+        locate: false,
+    };
+    user_layers::prepare(&def).map_err(|e| e.to_string())
+}
+
 fn infer_geometry(features: &[ImportedFeature]) -> Result<GeometryKind, String> {
     use geo::Geometry as G;
     let (mut points, mut polygons) = (0usize, 0usize);
