@@ -82,6 +82,10 @@ pub fn app(state: AppState) -> Router {
                 .merge(post(routes::land::expropriation_parcel).layer(middleware(s.clone(), geometry_body))),
         )
         .route(
+            "/api/land/expropriation/batch",
+            post(routes::land::expropriation_batch).layer(middleware(s.clone(), upload_body)),
+        )
+        .route(
             "/api/land/expropriation/compensation",
             post(routes::land::compensation_estimate).layer(middleware(s.clone(), small_body)),
         )

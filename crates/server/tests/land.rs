@@ -417,6 +417,34 @@ async fn compensation_bonus_bands_and_consolidation() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
+/// The expropriation tool takes a parcel file too: a 建设用地报批 coordinate file
+/// (GBK, zone 37) answers, per parcel, the projects it touches.
+#[tokio::test]
+async fn a_coordinate_file_checked_against_the_expropriation_areas() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let gbk = encoding_rs::GBK.encode(&coordinate_file()).0.into_owned();
+    let req = Request::post("/api/land/expropriation/batch?as_of=2023-07-01&filename=红线.txt")
+        .body(Body::from(gbk))
+        .unwrap();
+    let (status, bytes) = call(&state, req).await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["crs"], "EPSG:4525");
+    assert_eq!(body["parcels_in_expropriation_areas"], 1, "{body}");
+    let parcels = body["parcels"].as_array().unwrap();
+    assert_eq!(parcels.len(), 2);
+    assert_eq!(parcels[0]["id"], "1 一号地块");
+    assert_eq!(parcels[0]["in_expropriation_area"], true);
+    assert_eq!(parcels[0]["projects"][0]["properties"]["decision_no"], "临政发〔2023〕10号");
+    assert!(parcels[0]["projects"][0]["area_inside_m2"].as_f64().unwrap() > 1_000.0, "{}", parcels[0]);
+    assert_eq!(parcels[1]["in_expropriation_area"], false, "3 km east is outside");
+
+    let req = Request::post("/api/land/expropriation/batch?filename=p.csv").body(Body::from("id,wkt\n")).unwrap();
+    let (status, bytes) = call(&state, req).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&bytes));
+}
+
 #[tokio::test]
 async fn a_parcel_half_inside_an_expropriation_area() {
     let dir = tempfile::tempdir().unwrap();

@@ -265,10 +265,82 @@ fn expropriation_of_parcel(catalog: &crate::catalog::Catalog, body: &[u8]) -> Re
     landtrace_spatial::geometry_to_wgs84(parse_crs(req.crs.as_deref())?, &mut parcel).map_err(bad)?;
     landtrace_spatial::validate_parcel(&parcel).map_err(bad)?;
     let as_of = parse_date("as_of", req.as_of.as_deref())?.unwrap_or_else(today_in_county);
+    expropriation_of(catalog, &parcel, as_of)
+}
+
+/// `POST /api/land/expropriation/batch?[as_of][&crs][&filename]`: the body is a
+/// parcel file as for the valuation batch — GeoJSON, CSV with a WKT column, or the
+/// coordinate text file of a land approval filing (GBK or UTF-8, its own CRS) — and
+/// the answer lists, for every parcel, the expropriation projects it touches with
+/// the area inside each and their periods on the date. A bad parcel is reported in
+/// its row; the others are answered.
+pub async fn expropriation_batch(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Json<Value>, AppError> {
+    let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?.unwrap_or_else(today_in_county);
+    let requested_crs = q.get("crs").cloned();
+    let filename = q.get("filename").cloned().unwrap_or_default();
+    let catalog = state.catalog.read().await.subset(&[LayerKind::ExpropriationAreas]);
+    state
+        .cpu
+        .run_cancellable(move |cancelled| -> Result<Value, AppError> {
+            let file = read_parcel_file(&filename, &body).map_err(|e| match e {
+                FileError::Limit(limit) if limit.whole_request() => AppError::PayloadTooLarge(limit.to_string()),
+                FileError::Limit(limit) => AppError::Unprocessable(limit.to_string()),
+                other => bad(other),
+            })?;
+            let crs = batch_crs(&file, requested_crs.as_deref()).map_err(|e| bad(format!("`crs`: {e}")))?;
+            if file.rows.is_empty() {
+                return Err(bad("the file holds no parcels"));
+            }
+            // A coordinate file's rows are read from its own CRS already.
+            let source_crs = file.own_crs.as_ref().map_or_else(|| crs.name(), |(epsg, _)| format!("EPSG:{epsg}"));
+            let mut parcels = Vec::with_capacity(file.rows.len());
+            for row in file.rows {
+                if cancelled.is_set() {
+                    return Err(AppError::Busy { message: "the request was stopped".into(), retry_after_s: 10 });
+                }
+                let answer = row.geometry.and_then(|mut parcel| {
+                    landtrace_spatial::geometry_to_wgs84(crs, &mut parcel).map_err(|e| e.to_string())?;
+                    landtrace_spatial::validate_parcel(&parcel).map_err(|e| e.to_string())?;
+                    expropriation_of(&catalog, &parcel, as_of).map_err(|e| e.to_string())
+                });
+                parcels.push(match answer {
+                    Ok(mut v) => {
+                        v["row"] = json!(row.row);
+                        v["id"] = json!(row.id);
+                        v["status"] = json!("ok");
+                        v
+                    }
+                    Err(error) => json!({"row": row.row, "id": row.id, "status": "error", "error": error}),
+                });
+            }
+            let touching = parcels.iter().filter(|p| p["in_expropriation_area"] == json!(true)).count();
+            Ok(json!({
+                "as_of": as_of.to_string(),
+                "crs": source_crs,
+                "notes": file.notes,
+                "parcels_in_expropriation_areas": touching,
+                "parcels": parcels,
+            }))
+        })
+        .await?
+        .map(Json)
+}
+
+/// The expropriation projects a parcel (EPSG:4326, valid) touches on `as_of`,
+/// with the area inside each.
+fn expropriation_of(
+    catalog: &crate::catalog::Catalog,
+    parcel: &MultiPolygon<f64>,
+    as_of: Date,
+) -> Result<Value, AppError> {
     let Some(layer) = catalog.layer(LayerKind::ExpropriationAreas) else {
         return Ok(json!({"as_of": as_of.to_string(), "in_expropriation_area": false, "projects": []}));
     };
-    let bbox = geo::BoundingRect::bounding_rect(&parcel).ok_or_else(|| bad("the parcel is empty"))?;
+    let bbox = geo::BoundingRect::bounding_rect(parcel).ok_or_else(|| bad("the parcel is empty"))?;
     let areas: Vec<(LayerKind, i64, MultiPolygon<f64>)> = layer
         .intersecting(bbox)
         .iter()
@@ -278,7 +350,7 @@ fn expropriation_of_parcel(catalog: &crate::catalog::Catalog, body: &[u8]) -> Re
         })
         .collect();
     let refs: Vec<_> = areas.iter().map(|(k, id, mp)| ((*k, *id), mp)).collect();
-    let split = landtrace_spatial::split_by_zones(&parcel, &refs);
+    let split = landtrace_spatial::split_by_zones(parcel, &refs);
     let keys: Vec<(LayerKind, i64)> = split.parts.iter().map(|p| p.key).collect();
     let mut projects = expropriation_projects(catalog, keys, as_of)?;
     for (project, part) in projects.iter_mut().zip(&split.parts) {
