@@ -232,6 +232,8 @@ struct Opened {
     dataset: Dataset,
     encoding: Option<ShapefileEncoding>,
     notes: Vec<String>,
+    /// GDAL options of this thread that have to hold while the dataset is read.
+    _config: ThreadConfig,
 }
 
 fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadError> {
@@ -239,10 +241,13 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
     let absolute =
         std::path::absolute(path).map_err(|e| ReadError::Open { file: shown.to_owned(), message: e.to_string() })?;
     let mut notes = Vec::new();
+    let mut config = ThreadConfig::default();
     let (gdal_path, encoding) = match ext.as_str() {
         "zip" | "kmz" => {
-            let members = archive::check_zip(path, shown)?;
-            let inner = pick_member(&members, &ext).ok_or_else(|| ReadError::Open {
+            let checked = archive::check_zip(path, shown)?;
+            // GDAL reads names without the UTF-8 flag as CP437 unless told otherwise.
+            config.set("CPL_ZIP_ENCODING", checked.gdal_name_encoding(), shown)?;
+            let inner = pick_member(&checked.members, &ext).ok_or_else(|| ReadError::Open {
                 file: shown.to_owned(),
                 message: "the archive holds no file of an accepted format (.shp, .gdb, .gpkg, .kml, .tab, .mif, \
                           .fgb, .gpx, .dxf, .csv, .xlsx, .geojson)"
@@ -250,7 +255,7 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
             })?;
             let vsi = PathBuf::from(format!("/vsizip/{}/{inner}", absolute.display()));
             let encoding = if inner.to_ascii_lowercase().ends_with(".shp") {
-                let sidecar = |ext: &str| read_member(path, &inner[..inner.len() - 3], ext);
+                let sidecar = |ext: &str| read_member(path, &checked.members, &inner[..inner.len() - 3], ext);
                 Some(shapefile_encoding::decide_from(
                     sidecar("cpg").as_deref(),
                     sidecar("dbf").as_deref(),
@@ -301,7 +306,28 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
             ),
         }
     })?;
-    Ok(Opened { dataset, encoding, notes })
+    Ok(Opened { dataset, encoding, notes, _config: config })
+}
+
+/// Thread-local GDAL configuration options, cleared when dropped.
+#[derive(Default)]
+struct ThreadConfig(Vec<&'static str>);
+
+impl ThreadConfig {
+    fn set(&mut self, key: &'static str, value: &str, shown: &str) -> Result<(), ReadError> {
+        gdal::config::set_thread_local_config_option(key, value).map_err(|e| gdal_error(shown, e))?;
+        self.0.push(key);
+        Ok(())
+    }
+}
+
+impl Drop for ThreadConfig {
+    fn drop(&mut self) {
+        for key in &self.0 {
+            // Only a key with a NUL byte fails, and these are constants.
+            let _ = gdal::config::clear_thread_local_config_option(key);
+        }
+    }
 }
 
 /// The member of an archive to open: a file geodatabase folder, else a shapefile
@@ -332,19 +358,11 @@ fn pick_member(members: &[archive::Member], ext: &str) -> Option<String> {
 }
 
 /// The bytes of the archive member `stem` + `ext` (either case), if present.
-fn read_member(archive_path: &Path, stem: &str, ext: &str) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(archive_path).ok()?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
-    for name in [format!("{stem}{ext}"), format!("{stem}{}", ext.to_ascii_uppercase())] {
-        if let Ok(member) = zip.by_name(&name) {
-            let mut bytes = Vec::new();
-            // The archive's total was checked against the limit already.
-            member.take(landtrace_domain::input_limits::MAX_ARCHIVE_UNPACKED_BYTES).read_to_end(&mut bytes).ok()?;
-            return Some(bytes);
-        }
-    }
-    None
+fn read_member(archive_path: &Path, members: &[archive::Member], stem: &str, ext: &str) -> Option<Vec<u8>> {
+    let names = [format!("{stem}{ext}"), format!("{stem}{}", ext.to_ascii_uppercase())];
+    let name = names.into_iter().find(|n| members.iter().any(|m| m.name == *n))?;
+    // The archive's total was checked against the limit already.
+    archive::read_member(archive_path, &name, landtrace_domain::input_limits::MAX_ARCHIVE_UNPACKED_BYTES)
 }
 
 /// The CRS of a layer's spatial reference: its EPSG code when it has or is found

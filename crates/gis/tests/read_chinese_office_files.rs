@@ -1,0 +1,69 @@
+//! Files as Chinese offices make them, read through `landtrace_gis::read`: zips with
+//! GBK member names. The fixtures are written by each test (GDAL's `ogr2ogr`, the
+//! `zip` crate, bytes).
+
+use std::io::Write;
+use std::path::Path;
+
+use landtrace_gis::read::{ReadOptions, Source, read};
+use serde_json::{Value, json};
+
+fn ogr2ogr(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("ogr2ogr").args(args).current_dir(dir).output().expect("running ogr2ogr");
+    assert!(out.status.success(), "ogr2ogr {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn read_path(path: &Path, encoding: Option<&str>) -> Source {
+    let options = ReadOptions { layer: None, encoding: encoding.map(str::to_owned) };
+    read(path, &options, &mut |_, _| {}).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Each feature's attributes and point (x, y), in order.
+fn rows(source: &Source) -> Vec<(Value, Option<(f64, f64)>)> {
+    source
+        .features
+        .iter()
+        .map(|f| {
+            let point = match &f.geometry {
+                Some(geo::Geometry::Point(p)) => Some((p.x(), p.y())),
+                None => None,
+                Some(other) => panic!("not a point: {other:?}"),
+            };
+            (Value::Object(f.properties.clone()), point)
+        })
+        .collect()
+}
+
+#[test]
+fn a_zipped_shapefile_with_gbk_member_names_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let geojson = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {"name": "宗地一"}, "geometry": {"type": "Point", "coordinates": [110.77, 35.14]}}]});
+    std::fs::write(dir.path().join("p.geojson"), geojson.to_string()).unwrap();
+    // "ZDZD" stands in for 宗地 (4 bytes in GBK) until the archive is written.
+    ogr2ogr(dir.path(), &["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "ZDZD.shp", "p.geojson"]);
+    let zip_path = dir.path().join("宗地.zip");
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        writer.start_file(format!("ZDZD.{ext}"), options).unwrap();
+        writer.write_all(&std::fs::read(dir.path().join(format!("ZDZD.{ext}"))).unwrap()).unwrap();
+    }
+    writer.finish().unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode("宗地");
+    let mut bytes = std::fs::read(&zip_path).unwrap();
+    let mut replaced = 0;
+    while let Some(at) = bytes.windows(4).position(|w| w == b"ZDZD") {
+        bytes[at..at + 4].copy_from_slice(&gbk);
+        replaced += 1;
+    }
+    assert_eq!(replaced, 10, "five names, each in a local and a central header");
+    std::fs::write(&zip_path, bytes).unwrap();
+
+    let source = read_path(&zip_path, None);
+    assert!(source.notes.contains(&"read 宗地.shp from the archive".to_owned()), "{:?}", source.notes);
+    assert_eq!(source.layer, "宗地");
+    assert_eq!(rows(&source), [(json!({"name": "宗地一"}), Some((110.77, 35.14)))]);
+    let encoding = source.encoding.map(|e| e.to_string()).unwrap_or_default();
+    assert!(encoding.starts_with("UTF-8 (from the .cpg file"), "the .cpg member was found too: {encoding}");
+}
