@@ -232,7 +232,8 @@ struct Opened {
     dataset: Dataset,
     encoding: Option<ShapefileEncoding>,
     notes: Vec<String>,
-    /// GDAL options of this thread that have to hold while the dataset is read.
+    /// GDAL options of this thread that have to hold while the dataset is read
+    /// (GDAL reads some of them lazily: a workbook's sheets are parsed on first use).
     _config: ThreadConfig,
 }
 
@@ -281,7 +282,11 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
     }
     match ext.as_str() {
         "csv" => open_options.extend(["AUTODETECT_TYPE=YES".to_owned(), "EMPTY_STRING_AS_NULL=YES".to_owned()]),
-        "xlsx" | "ods" => open_options.push("HEADERS=FORCE".to_owned()),
+        // The first row names the fields even when every row is text (GDAL's
+        // automatic choice takes such a row for data). GDAL 3.6 has no HEADERS
+        // open option for these drivers, only the configuration option.
+        "xlsx" => config.set("OGR_XLSX_HEADERS", "FORCE", shown)?,
+        "ods" => config.set("OGR_ODS_HEADERS", "FORCE", shown)?,
         _ => {}
     }
     let open_refs: Vec<&str> = open_options.iter().map(String::as_str).collect();

@@ -1,6 +1,6 @@
-//! Files as Chinese offices make them, read through `landtrace_gis::read`: zips with
-//! GBK member names. The fixtures are written by each test (GDAL's `ogr2ogr`, the
-//! `zip` crate, bytes).
+//! Files as Chinese offices make them, read through `landtrace_gis::read`: workbooks
+//! whose rows are all text, zips with GBK member names. The
+//! fixtures are written by each test (GDAL's `ogr2ogr`, the `zip` crate, bytes).
 
 use std::io::Write;
 use std::path::Path;
@@ -32,6 +32,29 @@ fn rows(source: &Source) -> Vec<(Value, Option<(f64, f64)>)> {
             (Value::Object(f.properties.clone()), point)
         })
         .collect()
+}
+
+const TEXT_TABLE: &str = "名称,类别,lon,lat\n甲厂,果品,110.77,35.14\n乙厂,粮食,110.78,35.15\n";
+
+#[test]
+fn a_workbook_of_text_cells_takes_its_first_row_as_field_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.csv"), TEXT_TABLE).unwrap();
+    for (format, file) in [("XLSX", "t.xlsx"), ("ODS", "t.ods")] {
+        // Every column as text, the header row too: GDAL's own choice reads the
+        // header as a first data row with fields Field1…Field4.
+        ogr2ogr(dir.path(), &["-f", format, file, "t.csv", "-oo", "AUTODETECT_TYPE=NO"]);
+        let source = read_path(&dir.path().join(file), None);
+        assert_eq!(
+            rows(&source),
+            [
+                (json!({"名称": "甲厂", "类别": "果品"}), Some((110.77, 35.14))),
+                (json!({"名称": "乙厂", "类别": "粮食"}), Some((110.78, 35.15))),
+            ],
+            "{file}: {:?}",
+            source.notes
+        );
+    }
 }
 
 #[test]
