@@ -24,6 +24,7 @@ use landtrace_domain::input_limits::{Limit, LimitError, MAX_FEATURES_PER_REQUEST
 use serde_json::{Map, Number, Value};
 
 use crate::archive;
+use crate::csv_encoding;
 use crate::reproject::SourceCrs;
 use crate::shapefile_encoding::{self, ShapefileEncoding};
 use crate::table_geometry;
@@ -53,7 +54,7 @@ pub struct ReadOptions {
     /// The layer of a multi-layer source (a GeoPackage, a geodatabase, a workbook).
     pub layer: Option<String>,
     /// The encoding of a shapefile's attributes when neither its `.cpg` nor its DBF
-    /// header says (`--encoding`).
+    /// header says, or of a CSV file that is not UTF-8 (`--encoding`).
     pub encoding: Option<String>,
 }
 
@@ -79,7 +80,8 @@ pub struct Source {
     pub layer: String,
     /// The CRS the file declares (None: it declares none).
     pub crs: Option<SourceCrs>,
-    /// The encoding a shapefile's attributes were read in.
+    /// The encoding a shapefile's attributes or a CSV file that is not UTF-8 were
+    /// read in.
     pub encoding: Option<ShapefileEncoding>,
     /// The features, in file order.
     pub features: Vec<SourceFeature>,
@@ -235,6 +237,8 @@ struct Opened {
     /// GDAL options of this thread that have to hold while the dataset is read
     /// (GDAL reads some of them lazily: a workbook's sheets are parsed on first use).
     _config: ThreadConfig,
+    /// Files in GDAL's memory the dataset reads (a CSV file recoded to UTF-8).
+    _memory: MemoryFiles,
 }
 
 fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadError> {
@@ -243,6 +247,7 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
         std::path::absolute(path).map_err(|e| ReadError::Open { file: shown.to_owned(), message: e.to_string() })?;
     let mut notes = Vec::new();
     let mut config = ThreadConfig::default();
+    let mut memory = MemoryFiles::default();
     let (gdal_path, encoding) = match ext.as_str() {
         "zip" | "kmz" => {
             let checked = archive::check_zip(path, shown)?;
@@ -274,10 +279,16 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
                 .map_err(|e| ReadError::Open { file: shown.to_owned(), message: e.to_string() })?;
             (absolute, Some(encoding))
         }
+        "csv" => match csv_as_utf8(path, shown, options, &mut memory)? {
+            Some((recoded, encoding)) => (recoded, Some(encoding)),
+            None => (absolute, None),
+        },
         _ => (absolute, None),
     };
     let mut open_options: Vec<String> = Vec::new();
-    if let Some(e) = &encoding {
+    if let Some(e) = &encoding
+        && ext != "csv"
+    {
         open_options.push(format!("ENCODING={}", e.gdal_name));
     }
     match ext.as_str() {
@@ -311,7 +322,43 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
             ),
         }
     })?;
-    Ok(Opened { dataset, encoding, notes, _config: config })
+    Ok(Opened { dataset, encoding, notes, _config: config, _memory: memory })
+}
+
+/// A CSV file that is not UTF-8, recoded ([`csv_encoding::to_utf8`]) into GDAL's
+/// memory under its own name, with its `.csvt` and `.prj` beside it; None when the
+/// file is UTF-8 and GDAL reads it from the disk.
+fn csv_as_utf8(
+    path: &Path,
+    shown: &str,
+    options: &ReadOptions,
+    memory: &mut MemoryFiles,
+) -> Result<Option<(PathBuf, ShapefileEncoding)>, ReadError> {
+    let io = |e: std::io::Error| ReadError::Open { file: shown.to_owned(), message: e.to_string() };
+    Limit::FileBytes.check(std::fs::metadata(path).map_err(io)?.len(), shown)?;
+    let bytes = std::fs::read(path).map_err(io)?;
+    let Some((text, encoding)) = csv_encoding::to_utf8(&bytes, options.encoding.as_deref())
+        .map_err(|message| ReadError::Open { file: shown.to_owned(), message })?
+    else {
+        return Ok(None);
+    };
+    static FOLDERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let folder = format!(
+        "/vsimem/landtrace-csv-{}-{}",
+        std::process::id(),
+        FOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let name = path.file_name().map_or_else(|| "file.csv".into(), |n| n.to_string_lossy());
+    let csv = PathBuf::from(format!("{folder}/{name}"));
+    memory.create(&csv, text.into_bytes(), shown)?;
+    for sidecar in ["csvt", "prj"] {
+        let beside = path.with_extension(sidecar);
+        if beside.is_file() {
+            let bytes = std::fs::read(&beside).map_err(io)?;
+            memory.create(&csv.with_extension(sidecar), bytes, shown)?;
+        }
+    }
+    Ok(Some((csv, encoding)))
 }
 
 /// Thread-local GDAL configuration options, cleared when dropped.
@@ -331,6 +378,27 @@ impl Drop for ThreadConfig {
         for key in &self.0 {
             // Only a key with a NUL byte fails, and these are constants.
             let _ = gdal::config::clear_thread_local_config_option(key);
+        }
+    }
+}
+
+/// Files in GDAL's memory (`/vsimem/`), deleted when dropped.
+#[derive(Default)]
+struct MemoryFiles(Vec<PathBuf>);
+
+impl MemoryFiles {
+    fn create(&mut self, path: &Path, bytes: Vec<u8>, shown: &str) -> Result<(), ReadError> {
+        gdal::vsi::create_mem_file(path, bytes).map_err(|e| gdal_error(shown, e))?;
+        self.0.push(path.to_owned());
+        Ok(())
+    }
+}
+
+impl Drop for MemoryFiles {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            // Nothing else deletes them: a failure leaves memory behind, no wrong answer.
+            let _ = gdal::vsi::unlink_mem_file(path);
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Files as Chinese offices make them, read through `landtrace_gis::read`: workbooks
-//! whose rows are all text, zips with GBK member names. The
+//! whose rows are all text, CSV files saved in GBK, zips with GBK member names. The
 //! fixtures are written by each test (GDAL's `ogr2ogr`, the `zip` crate, bytes).
 
 use std::io::Write;
@@ -55,6 +55,31 @@ fn a_workbook_of_text_cells_takes_its_first_row_as_field_names() {
             source.notes
         );
     }
+}
+
+#[test]
+fn a_gbk_csv_is_decoded_as_gb18030_or_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("厂家.csv");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(TEXT_TABLE);
+    assert!(!unmappable);
+    std::fs::write(&path, &gbk).unwrap();
+    let expected = [
+        (json!({"名称": "甲厂", "类别": "果品"}), Some((110.77, 35.14))),
+        (json!({"名称": "乙厂", "类别": "粮食"}), Some((110.78, 35.15))),
+    ];
+    let source = read_path(&path, None);
+    assert_eq!(rows(&source), expected);
+    assert_eq!(source.layer, "厂家");
+    let encoding = source.encoding.as_ref().map(ToString::to_string).unwrap_or_default();
+    assert!(encoding.starts_with("GB18030 (assumed"), "{encoding}");
+    let source = read_path(&path, Some("GBK"));
+    assert_eq!(rows(&source), expected);
+    assert_eq!(source.encoding.map(|e| e.to_string()).as_deref(), Some("GB18030 (as given by --encoding)"));
+    // A UTF-8 file is read as it is, whatever is given.
+    std::fs::write(&path, TEXT_TABLE).unwrap();
+    let source = read_path(&path, Some("GBK"));
+    assert_eq!((rows(&source), source.encoding), (expected.to_vec(), None));
 }
 
 #[test]
