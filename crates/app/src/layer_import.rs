@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::write_path::{Rulebooks, WriteError};
 
+mod field_match;
 mod read_file;
 
 pub use read_file::{ReadFile, ReadFileError, ReadOptions, is_geojson, read_file};
@@ -129,12 +130,24 @@ impl FieldMapping {
     }
 
     /// The mapped attributes of `properties`; a named source field the feature lacks
-    /// is left out (the schema says whether the target is required).
+    /// is left out (the schema says whether the target is required). A source field
+    /// named in another ASCII case than the file's is found when no field of the
+    /// file has the exact name (the reader may have renamed `Name` to the layer's
+    /// `name`: see `field_match`).
     pub fn apply(&self, properties: &Map<String, Value>) -> Map<String, Value> {
+        let find = |source: &str| {
+            properties.get(source).or_else(|| {
+                let mut same_but_case = properties.iter().filter(|(k, _)| k.eq_ignore_ascii_case(source));
+                match (same_but_case.next(), same_but_case.next()) {
+                    (Some((_, v)), None) => Some(v),
+                    _ => None,
+                }
+            })
+        };
         self.targets
             .iter()
             .filter_map(|(target, from)| match from {
-                MappedFrom::Field(source) => properties.get(source).map(|v| (target.clone(), v.clone())),
+                MappedFrom::Field(source) => find(source).map(|v| (target.clone(), v.clone())),
                 MappedFrom::Value(v) => Some((target.clone(), v.clone())),
             })
             .collect()
@@ -440,6 +453,56 @@ mod tests {
         let e = read_file(LayerKind::FreightSources, &path, &ReadOptions::default(), &mut |_, _| {}).unwrap_err();
         assert!(e.to_string().contains("not valid GeoJSON"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_mapping_finds_a_source_field_in_another_case() {
+        let m = FieldMapping::parse("name = \"Name\"\ncategory = \"类别\"", LayerKind::FreightSources).unwrap();
+        // The reader renamed `Name` to the layer's `name` (field_match).
+        let props = json!({"name": "临猗果业", "类别": "果品"});
+        assert_eq!(
+            m.apply(props.as_object().unwrap()),
+            *json!({"name": "临猗果业", "category": "果品"}).as_object().unwrap()
+        );
+        // Two fields in other cases: neither is guessed.
+        let props = json!({"NAME": "a", "name ": "b", "nAme": "c"});
+        assert_eq!(m.apply(props.as_object().unwrap()), Map::new());
+    }
+
+    #[cfg(feature = "gdal")]
+    fn tempfile_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("landtrace-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A placemark as GDAL's LIBKML driver reads it: `Name` capitalised, and KML's
+    /// own fields (tessellate, visibility …) beside the `ExtendedData`.
+    #[cfg(feature = "gdal")]
+    #[test]
+    fn a_libkml_placemark_matches_the_layer_fields() {
+        let dir = tempfile_dir("kml");
+        let doc = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"name": "临猗果业", "category": "果品"},
+            "geometry": {"type": "Point", "coordinates": [110.77, 35.14]}}]});
+        std::fs::write(dir.join("p.geojson"), doc.to_string()).unwrap();
+        let out = std::process::Command::new("ogr2ogr")
+            .args(["-f", "LIBKML", "p.kml", "p.geojson"])
+            .current_dir(&dir)
+            .output()
+            .expect("running ogr2ogr");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let read =
+            read_file(LayerKind::FreightSources, &dir.join("p.kml"), &ReadOptions::default(), &mut |_, _| {}).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(read.notes.iter().any(|n| n.contains("GDAL's LIBKML driver")), "{:?}", read.notes);
+        assert_eq!(
+            serde_json::Value::Object(read.features[0].properties.clone()),
+            json!({"name": "临猗果业", "category": "果品"}),
+            "{:?}",
+            read.notes
+        );
+        assert!(read.notes.iter().any(|n| n.starts_with("KML styling fields left out: ")), "{:?}", read.notes);
     }
 
     #[test]

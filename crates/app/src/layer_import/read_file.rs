@@ -6,6 +6,10 @@
 //! CRS is the one given, else the one it declares, else the one recognised from its
 //! coordinates' ranges, and the answer says which ([`ReadFile::notes`]).
 //! Conversion failures of single features become problems of those features.
+//!
+//! The attribute names are then matched to the layer's fields
+//! ([`field_match::match_layer_fields`]): a difference only in case is forgiven and
+//! KML's styling fields are left out.
 
 use std::path::Path;
 
@@ -16,6 +20,7 @@ use landtrace_store::geojson_io::parse_features;
 use landtrace_store::validate::FeatureErrors;
 
 use super::ImportedFeature;
+use super::field_match::match_layer_fields;
 
 /// What to read, beyond the file: the doors' options (`--crs`, `--encoding`,
 /// `--layer`; the HTTP query's `crs`, `encoding`, `layer`).
@@ -133,12 +138,16 @@ pub fn read_file(
     {
         return Ok(read);
     }
-    if is_geojson(file) {
+    let (mut read, kml) = if is_geojson(file) {
         let features = read_geojson(kind, file)?;
         let (features, crs) = geojson_to_wgs84(features, options.crs.as_deref(), &mut notes)?;
-        return Ok(ReadFile { features, notes, crs });
-    }
-    read_other(file, options, progress, &mut notes)
+        (ReadFile { features, notes, crs }, false)
+    } else {
+        read_other(file, options, progress, &mut notes)?
+    };
+    let matched = match_layer_fields(kind, kml, &mut read.features);
+    read.notes.extend(matched);
+    Ok(read)
 }
 
 /// A 建设用地报批 coordinate file (told by its first section, whatever the file's
@@ -276,14 +285,14 @@ fn geojson_to_wgs84(
     Ok((features, Some(crs.name())))
 }
 
-/// Any other format, through GDAL.
+/// Any other format, through GDAL; also whether it is KML.
 #[cfg(feature = "gdal")]
 fn read_other(
     file: &Path,
     options: &ReadOptions,
     progress: &mut dyn FnMut(u64, Option<u64>),
     notes: &mut Vec<String>,
-) -> Result<ReadFile, ReadFileError> {
+) -> Result<(ReadFile, bool), ReadFileError> {
     use landtrace_gis::reproject::SourceCrs;
     let given = options.crs.as_deref().map(SourceCrs::parse).transpose().map_err(ReadFileError::Crs)?;
     let read_options =
@@ -294,8 +303,9 @@ fn read_other(
         notes.push(format!("attributes read as {e}"));
     }
     notes.extend(source.notes);
+    let kml = matches!(source.driver.as_str(), "LIBKML" | "KML");
     let (features, crs) = gdal_read::to_wgs84(source.features, given, source.crs, notes)?;
-    Ok(ReadFile { features, notes: std::mem::take(notes), crs })
+    Ok((ReadFile { features, notes: std::mem::take(notes), crs }, kml))
 }
 
 /// Without GDAL only GeoJSON is read.
@@ -305,7 +315,7 @@ fn read_other(
     _: &ReadOptions,
     _: &mut dyn FnMut(u64, Option<u64>),
     _: &mut Vec<String>,
-) -> Result<ReadFile, ReadFileError> {
+) -> Result<(ReadFile, bool), ReadFileError> {
     Err(ReadFileError::NoGdal { file: file.display().to_string() })
 }
 
