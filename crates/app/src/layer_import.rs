@@ -395,7 +395,7 @@ fn check_for_store(
 #[cfg(test)]
 mod tests {
     use geo::polygon;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -469,11 +469,73 @@ mod tests {
         assert_eq!(m.apply(props.as_object().unwrap()), Map::new());
     }
 
-    #[cfg(feature = "gdal")]
+    /// Reads `doc` written to a `.geojson` file for freight sources, with `crs` given.
+    fn read_geojson_doc(doc: &Value, crs: Option<&str>) -> Result<ReadFile, ReadFileError> {
+        let dir = tempfile_dir("crs-member");
+        let path = dir.join("p.geojson");
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let options = ReadOptions { crs: crs.map(str::to_owned), ..ReadOptions::default() };
+        let read = read_file(LayerKind::FreightSources, &path, &options, &mut |_, _| {});
+        std::fs::remove_dir_all(&dir).unwrap();
+        read
+    }
+
     fn tempfile_dir(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("landtrace-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    fn point(read: &ReadFile) -> (f64, f64) {
+        let Some(Geometry::Point(p)) = &read.features[0].geometry else { panic!("{read:?}") };
+        (p.x(), p.y())
+    }
+
+    #[test]
+    fn a_geojson_crs_member_is_honoured_and_a_crs_given_overrides_it_with_a_note() {
+        // 110.77°E 35.14°N in CGCS2000 / 3-degree Gauss-Kruger CM 111E (PROJ's cs2cs).
+        let with_member = |crs: Value| {
+            json!({"type": "FeatureCollection", "crs": crs, "features": [{"type": "Feature",
+                "properties": {"name": "a"}, "geometry": {"type": "Point", "coordinates": [479039.526, 3890148.976]}}]})
+        };
+        let urn = json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4546"}});
+        let old_style = json!({"type": "EPSG", "properties": {"code": 4546}});
+        for member in [urn.clone(), old_style] {
+            let read = read_geojson_doc(&with_member(member), None).unwrap();
+            assert_eq!(read.crs.as_deref(), Some("EPSG:4546"), "{:?}", read.notes);
+            let (lon, lat) = point(&read);
+            assert!((lon - 110.77).abs() < 1e-6 && (lat - 35.14).abs() < 1e-6, "{lon} {lat}");
+            assert!(read.notes.contains(&"coordinates read as EPSG:4546 (declared by the file)".to_owned()));
+        }
+        // A CRS given wins; the answer names the one declared.
+        let read = read_geojson_doc(&with_member(urn.clone()), Some("EPSG:4547")).unwrap();
+        assert_eq!(read.crs.as_deref(), Some("EPSG:4547"));
+        assert!(
+            read.notes.contains(
+                &"the file declares its coordinates to be in EPSG:4546; the CRS given, EPSG:4547, was used instead"
+                    .to_owned()
+            ),
+            "{:?}",
+            read.notes
+        );
+        // The same CRS given: nothing to say about the declaration.
+        let read = read_geojson_doc(&with_member(urn), Some("4546")).unwrap();
+        assert!(!read.notes.iter().any(|n| n.contains("declares")), "{:?}", read.notes);
+        // CRS84 is longitude/latitude.
+        let crs84 = json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}});
+        let mut doc = with_member(crs84);
+        doc["features"][0]["geometry"]["coordinates"] = json!([110.77, 35.14]);
+        let read = read_geojson_doc(&doc, None).unwrap();
+        assert_eq!((read.crs.as_deref(), point(&read)), (Some("EPSG:4326"), (110.77, 35.14)));
+        // A declaration that cannot be used is refused unless a CRS is given.
+        let link = json!({"type": "link", "properties": {"href": "http://example.com/crs/42", "type": "proj4"}});
+        let e = read_geojson_doc(&with_member(link.clone()), None).unwrap_err().to_string();
+        assert!(e.contains("names no CRS by name or EPSG code: give the CRS (--crs"), "{e}");
+        let unknown = json!({"type": "name", "properties": {"name": "EPSG:KLINGON"}});
+        let e = read_geojson_doc(&with_member(unknown), None).unwrap_err().to_string();
+        assert!(e.starts_with("the file declares its coordinate system, but \"EPSG:KLINGON\" is not usable"), "{e}");
+        let read = read_geojson_doc(&with_member(link), Some("EPSG:4546")).unwrap();
+        assert_eq!(read.crs.as_deref(), Some("EPSG:4546"));
     }
 
     /// A placemark as GDAL's LIBKML driver reads it: `Name` capitalised, and KML's
@@ -497,7 +559,7 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(read.notes.iter().any(|n| n.contains("GDAL's LIBKML driver")), "{:?}", read.notes);
         assert_eq!(
-            serde_json::Value::Object(read.features[0].properties.clone()),
+            Value::Object(read.features[0].properties.clone()),
             json!({"name": "临猗果业", "category": "果品"}),
             "{:?}",
             read.notes
