@@ -27,6 +27,7 @@ use serde_json::{Map, Value};
 
 use crate::write_path::{Rulebooks, WriteError};
 
+mod field_match;
 pub mod new_layer;
 mod read_file;
 
@@ -131,12 +132,24 @@ impl FieldMapping {
     }
 
     /// The mapped attributes of `properties`; a named source field the feature lacks
-    /// is left out (the schema says whether the target is required).
+    /// is left out (the schema says whether the target is required). A source field
+    /// named in another ASCII case than the file's is found when no field of the
+    /// file has the exact name (the reader may have renamed `Name` to the layer's
+    /// `name`: see `field_match`).
     pub fn apply(&self, properties: &Map<String, Value>) -> Map<String, Value> {
+        let find = |source: &str| {
+            properties.get(source).or_else(|| {
+                let mut same_but_case = properties.iter().filter(|(k, _)| k.eq_ignore_ascii_case(source));
+                match (same_but_case.next(), same_but_case.next()) {
+                    (Some((_, v)), None) => Some(v),
+                    _ => None,
+                }
+            })
+        };
         self.targets
             .iter()
             .filter_map(|(target, from)| match from {
-                MappedFrom::Field(source) => properties.get(source).map(|v| (target.clone(), v.clone())),
+                MappedFrom::Field(source) => find(source).map(|v| (target.clone(), v.clone())),
                 MappedFrom::Value(v) => Some((target.clone(), v.clone())),
             })
             .collect()
@@ -388,7 +401,7 @@ fn check_for_store(
 #[cfg(test)]
 mod tests {
     use geo::polygon;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -446,6 +459,118 @@ mod tests {
         let e = read_file(LayerKind::FreightSources, &path, &ReadOptions::default(), &mut |_, _| {}).unwrap_err();
         assert!(e.to_string().contains("not valid GeoJSON"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_mapping_finds_a_source_field_in_another_case() {
+        let m = FieldMapping::parse("name = \"Name\"\ncategory = \"类别\"", LayerKind::FreightSources).unwrap();
+        // The reader renamed `Name` to the layer's `name` (field_match).
+        let props = json!({"name": "临猗果业", "类别": "果品"});
+        assert_eq!(
+            m.apply(props.as_object().unwrap()),
+            *json!({"name": "临猗果业", "category": "果品"}).as_object().unwrap()
+        );
+        // Two fields in other cases: neither is guessed.
+        let props = json!({"NAME": "a", "name ": "b", "nAme": "c"});
+        assert_eq!(m.apply(props.as_object().unwrap()), Map::new());
+    }
+
+    /// Reads `doc` written to a `.geojson` file for freight sources, with `crs` given.
+    fn read_geojson_doc(doc: &Value, crs: Option<&str>) -> Result<ReadFile, ReadFileError> {
+        let dir = tempfile_dir("crs-member");
+        let path = dir.join("p.geojson");
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let options = ReadOptions { crs: crs.map(str::to_owned), ..ReadOptions::default() };
+        let read = read_file(LayerKind::FreightSources, &path, &options, &mut |_, _| {});
+        std::fs::remove_dir_all(&dir).unwrap();
+        read
+    }
+
+    fn tempfile_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("landtrace-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn point(read: &ReadFile) -> (f64, f64) {
+        let Some(Geometry::Point(p)) = &read.features[0].geometry else { panic!("{read:?}") };
+        (p.x(), p.y())
+    }
+
+    #[test]
+    fn a_geojson_crs_member_is_honoured_and_a_crs_given_overrides_it_with_a_note() {
+        // 110.77°E 35.14°N in CGCS2000 / 3-degree Gauss-Kruger CM 111E (PROJ's cs2cs).
+        let with_member = |crs: Value| {
+            json!({"type": "FeatureCollection", "crs": crs, "features": [{"type": "Feature",
+                "properties": {"name": "a"}, "geometry": {"type": "Point", "coordinates": [479039.526, 3890148.976]}}]})
+        };
+        let urn = json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4546"}});
+        let old_style = json!({"type": "EPSG", "properties": {"code": 4546}});
+        for member in [urn.clone(), old_style] {
+            let read = read_geojson_doc(&with_member(member), None).unwrap();
+            assert_eq!(read.crs.as_deref(), Some("EPSG:4546"), "{:?}", read.notes);
+            let (lon, lat) = point(&read);
+            assert!((lon - 110.77).abs() < 1e-6 && (lat - 35.14).abs() < 1e-6, "{lon} {lat}");
+            assert!(read.notes.contains(&"coordinates read as EPSG:4546 (declared by the file)".to_owned()));
+        }
+        // A CRS given wins; the answer names the one declared.
+        let read = read_geojson_doc(&with_member(urn.clone()), Some("EPSG:4547")).unwrap();
+        assert_eq!(read.crs.as_deref(), Some("EPSG:4547"));
+        assert!(
+            read.notes.contains(
+                &"the file declares its coordinates to be in EPSG:4546; the CRS given, EPSG:4547, was used instead"
+                    .to_owned()
+            ),
+            "{:?}",
+            read.notes
+        );
+        // The same CRS given: nothing to say about the declaration.
+        let read = read_geojson_doc(&with_member(urn), Some("4546")).unwrap();
+        assert!(!read.notes.iter().any(|n| n.contains("declares")), "{:?}", read.notes);
+        // CRS84 is longitude/latitude.
+        let crs84 = json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}});
+        let mut doc = with_member(crs84);
+        doc["features"][0]["geometry"]["coordinates"] = json!([110.77, 35.14]);
+        let read = read_geojson_doc(&doc, None).unwrap();
+        assert_eq!((read.crs.as_deref(), point(&read)), (Some("EPSG:4326"), (110.77, 35.14)));
+        // A declaration that cannot be used is refused unless a CRS is given.
+        let link = json!({"type": "link", "properties": {"href": "http://example.com/crs/42", "type": "proj4"}});
+        let e = read_geojson_doc(&with_member(link.clone()), None).unwrap_err().to_string();
+        assert!(e.contains("names no CRS by name or EPSG code: give the CRS (--crs"), "{e}");
+        let unknown = json!({"type": "name", "properties": {"name": "EPSG:KLINGON"}});
+        let e = read_geojson_doc(&with_member(unknown), None).unwrap_err().to_string();
+        assert!(e.starts_with("the file declares its coordinate system, but \"EPSG:KLINGON\" is not usable"), "{e}");
+        let read = read_geojson_doc(&with_member(link), Some("EPSG:4546")).unwrap();
+        assert_eq!(read.crs.as_deref(), Some("EPSG:4546"));
+    }
+
+    /// A placemark as GDAL's LIBKML driver reads it: `Name` capitalised, and KML's
+    /// own fields (tessellate, visibility …) beside the `ExtendedData`.
+    #[cfg(feature = "gdal")]
+    #[test]
+    fn a_libkml_placemark_matches_the_layer_fields() {
+        let dir = tempfile_dir("kml");
+        let doc = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"name": "临猗果业", "category": "果品"},
+            "geometry": {"type": "Point", "coordinates": [110.77, 35.14]}}]});
+        std::fs::write(dir.join("p.geojson"), doc.to_string()).unwrap();
+        let out = std::process::Command::new("ogr2ogr")
+            .args(["-f", "LIBKML", "p.kml", "p.geojson"])
+            .current_dir(&dir)
+            .output()
+            .expect("running ogr2ogr");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let read =
+            read_file(LayerKind::FreightSources, &dir.join("p.kml"), &ReadOptions::default(), &mut |_, _| {}).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(read.notes.iter().any(|n| n.contains("GDAL's LIBKML driver")), "{:?}", read.notes);
+        assert_eq!(
+            Value::Object(read.features[0].properties.clone()),
+            json!({"name": "临猗果业", "category": "果品"}),
+            "{:?}",
+            read.notes
+        );
+        assert!(read.notes.iter().any(|n| n.starts_with("KML styling fields left out: ")), "{:?}", read.notes);
     }
 
     #[test]

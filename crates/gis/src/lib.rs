@@ -7,6 +7,7 @@
 //!   input policy's limits;
 //! - [`archive`]: zip archives checked before GDAL opens them;
 //! - [`shapefile_encoding`]: which encoding a shapefile's attributes are in;
+//! - [`csv_encoding`]: which encoding a CSV file is in, recoded to UTF-8 for GDAL;
 //! - [`table_geometry`]: points or WKT geometries of CSV/XLSX rows;
 //! - [`reproject`]: the file's CRS (declared or recognised) and the conversion to
 //!   EPSG:4326.
@@ -18,6 +19,7 @@
 
 pub mod archive;
 pub mod crs;
+pub mod csv_encoding;
 pub mod export;
 pub mod read;
 pub mod reproject;

@@ -25,6 +25,7 @@ use landtrace_domain::input_limits::{Door, Limit, LimitError, echo};
 use serde_json::{Map, Number, Value};
 
 use crate::archive;
+use crate::csv_encoding;
 use crate::reproject::SourceCrs;
 use crate::shapefile_encoding::{self, ShapefileEncoding};
 use crate::table_geometry;
@@ -54,7 +55,7 @@ pub struct ReadOptions {
     /// The layer of a multi-layer source (a GeoPackage, a geodatabase, a workbook).
     pub layer: Option<String>,
     /// The encoding of a shapefile's attributes when neither its `.cpg` nor its DBF
-    /// header says (`--encoding`).
+    /// header says, or of a CSV file that is not UTF-8 (`--encoding`).
     pub encoding: Option<String>,
     /// Which door the file comes through: its limits on features and vertices.
     pub door: Door,
@@ -82,7 +83,8 @@ pub struct Source {
     pub layer: String,
     /// The CRS the file declares (None: it declares none).
     pub crs: Option<SourceCrs>,
-    /// The encoding a shapefile's attributes were read in.
+    /// The encoding a shapefile's attributes or a CSV file that is not UTF-8 were
+    /// read in.
     pub encoding: Option<ShapefileEncoding>,
     /// The features, in file order.
     pub features: Vec<SourceFeature>,
@@ -235,6 +237,11 @@ struct Opened {
     dataset: Dataset,
     encoding: Option<ShapefileEncoding>,
     notes: Vec<String>,
+    /// GDAL options of this thread that have to hold while the dataset is read
+    /// (GDAL reads some of them lazily: a workbook's sheets are parsed on first use).
+    _config: ThreadConfig,
+    /// Files in GDAL's memory the dataset reads (a CSV file recoded to UTF-8).
+    _memory: MemoryFiles,
 }
 
 fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadError> {
@@ -242,10 +249,14 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
     let absolute =
         std::path::absolute(path).map_err(|e| ReadError::Open { file: shown.to_owned(), message: e.to_string() })?;
     let mut notes = Vec::new();
+    let mut config = ThreadConfig::default();
+    let mut memory = MemoryFiles::default();
     let (gdal_path, encoding) = match ext.as_str() {
         "zip" | "kmz" => {
-            let members = archive::check_zip(path, shown)?;
-            let inner = pick_member(&members, &ext).ok_or_else(|| ReadError::Open {
+            let checked = archive::check_zip(path, shown)?;
+            // GDAL reads names without the UTF-8 flag as CP437 unless told otherwise.
+            config.set("CPL_ZIP_ENCODING", checked.gdal_name_encoding(), shown)?;
+            let inner = pick_member(&checked.members, &ext).ok_or_else(|| ReadError::Open {
                 file: shown.to_owned(),
                 message: "the archive holds no file of an accepted format (.shp, .gdb, .gpkg, .kml, .tab, .mif, \
                           .fgb, .gpx, .dxf, .csv, .xlsx, .geojson)"
@@ -253,7 +264,7 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
             })?;
             let vsi = PathBuf::from(format!("/vsizip/{}/{inner}", absolute.display()));
             let encoding = if inner.to_ascii_lowercase().ends_with(".shp") {
-                let sidecar = |ext: &str| read_member(path, &inner[..inner.len() - 3], ext);
+                let sidecar = |ext: &str| read_member(path, &checked.members, &inner[..inner.len() - 3], ext);
                 Some(shapefile_encoding::decide_from(
                     sidecar("cpg").as_deref(),
                     sidecar("dbf").as_deref(),
@@ -271,15 +282,25 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
                 .map_err(|e| ReadError::Open { file: shown.to_owned(), message: e.to_string() })?;
             (absolute, Some(encoding))
         }
+        "csv" => match csv_as_utf8(path, shown, options, &mut memory)? {
+            Some((recoded, encoding)) => (recoded, Some(encoding)),
+            None => (absolute, None),
+        },
         _ => (absolute, None),
     };
     let mut open_options: Vec<String> = Vec::new();
-    if let Some(e) = &encoding {
+    if let Some(e) = &encoding
+        && ext != "csv"
+    {
         open_options.push(format!("ENCODING={}", e.gdal_name));
     }
     match ext.as_str() {
         "csv" => open_options.extend(["AUTODETECT_TYPE=YES".to_owned(), "EMPTY_STRING_AS_NULL=YES".to_owned()]),
-        "xlsx" | "ods" => open_options.push("HEADERS=FORCE".to_owned()),
+        // The first row names the fields even when every row is text (GDAL's
+        // automatic choice takes such a row for data). GDAL 3.6 has no HEADERS
+        // open option for these drivers, only the configuration option.
+        "xlsx" => config.set("OGR_XLSX_HEADERS", "FORCE", shown)?,
+        "ods" => config.set("OGR_ODS_HEADERS", "FORCE", shown)?,
         _ => {}
     }
     let open_refs: Vec<&str> = open_options.iter().map(String::as_str).collect();
@@ -304,7 +325,85 @@ fn open(path: &Path, shown: &str, options: &ReadOptions) -> Result<Opened, ReadE
             ),
         }
     })?;
-    Ok(Opened { dataset, encoding, notes })
+    Ok(Opened { dataset, encoding, notes, _config: config, _memory: memory })
+}
+
+/// A CSV file that is not UTF-8, recoded ([`csv_encoding::to_utf8`]) into GDAL's
+/// memory under its own name, with its `.csvt` and `.prj` beside it; None when the
+/// file is UTF-8 and GDAL reads it from the disk.
+fn csv_as_utf8(
+    path: &Path,
+    shown: &str,
+    options: &ReadOptions,
+    memory: &mut MemoryFiles,
+) -> Result<Option<(PathBuf, ShapefileEncoding)>, ReadError> {
+    let io = |e: std::io::Error| ReadError::Open { file: shown.to_owned(), message: e.to_string() };
+    Limit::FileBytes.check(std::fs::metadata(path).map_err(io)?.len(), shown)?;
+    let bytes = std::fs::read(path).map_err(io)?;
+    let Some((text, encoding)) = csv_encoding::to_utf8(&bytes, options.encoding.as_deref())
+        .map_err(|message| ReadError::Open { file: shown.to_owned(), message })?
+    else {
+        return Ok(None);
+    };
+    static FOLDERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let folder = format!(
+        "/vsimem/landtrace-csv-{}-{}",
+        std::process::id(),
+        FOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let name = path.file_name().map_or_else(|| "file.csv".into(), |n| n.to_string_lossy());
+    let csv = PathBuf::from(format!("{folder}/{name}"));
+    memory.create(&csv, text.into_bytes(), shown)?;
+    for sidecar in ["csvt", "prj"] {
+        let beside = path.with_extension(sidecar);
+        if beside.is_file() {
+            let bytes = std::fs::read(&beside).map_err(io)?;
+            memory.create(&csv.with_extension(sidecar), bytes, shown)?;
+        }
+    }
+    Ok(Some((csv, encoding)))
+}
+
+/// Thread-local GDAL configuration options, cleared when dropped.
+#[derive(Default)]
+struct ThreadConfig(Vec<&'static str>);
+
+impl ThreadConfig {
+    fn set(&mut self, key: &'static str, value: &str, shown: &str) -> Result<(), ReadError> {
+        gdal::config::set_thread_local_config_option(key, value).map_err(|e| gdal_error(shown, e))?;
+        self.0.push(key);
+        Ok(())
+    }
+}
+
+impl Drop for ThreadConfig {
+    fn drop(&mut self) {
+        for key in &self.0 {
+            // Only a key with a NUL byte fails, and these are constants.
+            let _ = gdal::config::clear_thread_local_config_option(key);
+        }
+    }
+}
+
+/// Files in GDAL's memory (`/vsimem/`), deleted when dropped.
+#[derive(Default)]
+struct MemoryFiles(Vec<PathBuf>);
+
+impl MemoryFiles {
+    fn create(&mut self, path: &Path, bytes: Vec<u8>, shown: &str) -> Result<(), ReadError> {
+        gdal::vsi::create_mem_file(path, bytes).map_err(|e| gdal_error(shown, e))?;
+        self.0.push(path.to_owned());
+        Ok(())
+    }
+}
+
+impl Drop for MemoryFiles {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            // Nothing else deletes them: a failure leaves memory behind, no wrong answer.
+            let _ = gdal::vsi::unlink_mem_file(path);
+        }
+    }
 }
 
 /// The member of an archive to open: a file geodatabase folder, else a shapefile
@@ -335,19 +434,11 @@ fn pick_member(members: &[archive::Member], ext: &str) -> Option<String> {
 }
 
 /// The bytes of the archive member `stem` + `ext` (either case), if present.
-fn read_member(archive_path: &Path, stem: &str, ext: &str) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(archive_path).ok()?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
-    for name in [format!("{stem}{ext}"), format!("{stem}{}", ext.to_ascii_uppercase())] {
-        if let Ok(member) = zip.by_name(&name) {
-            let mut bytes = Vec::new();
-            // The archive's total was checked against the limit already.
-            member.take(landtrace_domain::input_limits::MAX_ARCHIVE_UNPACKED_BYTES).read_to_end(&mut bytes).ok()?;
-            return Some(bytes);
-        }
-    }
-    None
+fn read_member(archive_path: &Path, members: &[archive::Member], stem: &str, ext: &str) -> Option<Vec<u8>> {
+    let names = [format!("{stem}{ext}"), format!("{stem}{}", ext.to_ascii_uppercase())];
+    let name = names.into_iter().find(|n| members.iter().any(|m| m.name == *n))?;
+    // The archive's total was checked against the limit already.
+    archive::read_member(archive_path, &name, landtrace_domain::input_limits::MAX_ARCHIVE_UNPACKED_BYTES)
 }
 
 /// The CRS of a layer's spatial reference: its EPSG code when it has or is found

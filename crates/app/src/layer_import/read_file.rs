@@ -4,18 +4,29 @@
 //! GeoJSON (`.geojson`, `.json`) is read by the pure reader in every build; every
 //! other format by GDAL (`landtrace-gis`, this crate's `gdal` feature). The file's
 //! CRS is the one given, else the one it declares, else the one recognised from its
-//! coordinates' ranges, and the answer says which ([`ReadFile::notes`]).
+//! coordinates' ranges, and the answer says which ([`ReadFile::notes`]). A GeoJSON
+//! file declares its CRS by the `crs` member of the 2008 GeoJSON specification,
+//! which RFC 7946 dropped but GDAL (and so QGIS) still writes for other systems;
+//! without one it is EPSG:4326. A CRS given wins over the one a file declares, as
+//! it does over a shapefile's `.prj`, and the answer then names the declared one
+//! (a 建设用地报批 coordinate file is the exception: its own zone is part of the
+//! format, and a CRS that contradicts it is refused).
 //! Conversion failures of single features become problems of those features.
+//!
+//! The attribute names are then matched to the layer's fields
+//! ([`field_match::match_layer_fields`]): a difference only in case is forgiven and
+//! KML's styling fields are left out.
 
 use std::path::Path;
 
 use landtrace_domain::LayerKind;
-use landtrace_domain::input_limits::{Limit, LimitError};
+use landtrace_domain::input_limits::{Limit, LimitError, echo};
 use landtrace_store::NewFeature;
 use landtrace_store::geojson_io::parse_features;
 use landtrace_store::validate::FeatureErrors;
 
 use super::ImportedFeature;
+use super::field_match::match_layer_fields;
 
 /// What to read, beyond the file: the doors' options (`--crs`, `--encoding`,
 /// `--layer`; the HTTP query's `crs`, `encoding`, `layer`).
@@ -23,7 +34,8 @@ use super::ImportedFeature;
 pub struct ReadOptions {
     /// The CRS of the coordinates, overriding what the file declares.
     pub crs: Option<String>,
-    /// The encoding of a shapefile's attributes when the file does not say.
+    /// The encoding of a shapefile's attributes when the file does not say, or of a
+    /// CSV file that is not UTF-8 (else GB18030 is assumed).
     pub encoding: Option<String>,
     /// The layer of a multi-layer source (a GeoPackage, a geodatabase, a workbook).
     pub layer: Option<String>,
@@ -135,12 +147,16 @@ pub fn read_file(
     {
         return Ok(read);
     }
-    if is_geojson(file) {
-        let features = read_geojson(kind, file)?;
-        let (features, crs) = geojson_to_wgs84(features, options.crs.as_deref(), &mut notes)?;
-        return Ok(ReadFile { features, notes, crs });
-    }
-    read_other(file, options, progress, &mut notes)
+    let (mut read, kml) = if is_geojson(file) {
+        let (features, declared) = read_geojson(kind, file)?;
+        let (features, crs) = geojson_to_wgs84(features, options.crs.as_deref(), declared, &mut notes)?;
+        (ReadFile { features, notes, crs }, false)
+    } else {
+        read_other(file, options, progress, &mut notes)?
+    };
+    let matched = match_layer_fields(kind, kml, &mut read.features);
+    read.notes.extend(matched);
+    Ok(read)
 }
 
 /// A 建设用地报批 coordinate file (told by its first section, whatever the file's
@@ -207,8 +223,9 @@ fn read_approval_coordinates(file: &Path, options: &ReadOptions) -> Result<Optio
     Ok(Some(ReadFile { features, notes, crs: Some(format!("EPSG:{epsg}")) }))
 }
 
-/// The GeoJSON file's features, as written.
-fn read_geojson(kind: LayerKind, file: &Path) -> Result<Vec<NewFeature>, ReadFileError> {
+/// The GeoJSON file's features, as written, and the CRS its legacy `crs` member
+/// names ([`legacy_crs_member`]).
+fn read_geojson(kind: LayerKind, file: &Path) -> Result<(Vec<NewFeature>, DeclaredCrs), ReadFileError> {
     let shown = file.display().to_string();
     let io = |source| ReadFileError::Io { file: shown.clone(), source };
     let len = std::fs::metadata(file).map_err(io)?.len();
@@ -217,7 +234,60 @@ fn read_geojson(kind: LayerKind, file: &Path) -> Result<Vec<NewFeature>, ReadFil
     Limit::FileBytes.check(bytes.len() as u64, &shown)?;
     let text = String::from_utf8(bytes)
         .map_err(|e| ReadFileError::NotUtf8 { file: shown.clone(), offset: e.utf8_error().valid_up_to() })?;
-    parse_features(kind, &text).map_err(|errors| ReadFileError::GeoJson { file: shown, errors })
+    let features = parse_features(kind, &text).map_err(|errors| ReadFileError::GeoJson { file: shown, errors })?;
+    Ok((features, legacy_crs_member(&text)))
+}
+
+/// What a GeoJSON file says of its CRS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DeclaredCrs {
+    /// No `crs` member (or `"crs": null`): EPSG:4326, as RFC 7946 says.
+    Rfc7946,
+    /// A `crs` member naming a CRS (as `landtrace_spatial::Crs::parse` reads names).
+    Named(String),
+    /// A `crs` member that names no CRS landtrace can read (why).
+    Unreadable(String),
+}
+
+/// The CRS named by the `crs` member of the 2008 GeoJSON specification:
+/// `{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4546"}}` (any
+/// spelling `Crs::parse` takes; the OGC's CRS84 URNs are EPSG:4326 longitude/latitude),
+/// or the older `{"type": "EPSG", "properties": {"code": 4546}}`. A linked CRS
+/// (`"type": "link"`) is not fetched.
+fn legacy_crs_member(text: &str) -> DeclaredCrs {
+    use serde_json::Value;
+    #[derive(serde::Deserialize)]
+    struct Document {
+        #[serde(default)]
+        crs: Option<Value>,
+    }
+    let Some(member) = serde_json::from_str::<Document>(text).ok().and_then(|d| d.crs) else {
+        return DeclaredCrs::Rfc7946;
+    };
+    let properties = member.get("properties");
+    let kind = member.get("type").and_then(Value::as_str).unwrap_or_default();
+    let name = match kind.to_ascii_lowercase().as_str() {
+        "name" => properties.and_then(|p| p.get("name")).and_then(Value::as_str).map(str::to_owned),
+        "epsg" => properties.and_then(|p| p.get("code")).and_then(Value::as_u64).map(|code| format!("EPSG:{code}")),
+        _ => None,
+    };
+    match name {
+        // urn:ogc:def:crs:OGC:1.3:CRS84, urn:ogc:def:crs:OGC::CRS84
+        Some(name) if name.trim().to_ascii_uppercase().ends_with(":CRS84") => DeclaredCrs::Named("CRS84".to_owned()),
+        Some(name) => DeclaredCrs::Named(name),
+        None => {
+            let shown: String = member.to_string().chars().take(120).collect();
+            DeclaredCrs::Unreadable(format!("its crs member ({shown}) names no CRS by name or EPSG code"))
+        }
+    }
+}
+
+/// The error for a file whose declared CRS cannot be used and no CRS was given.
+fn unusable_declaration(why: &str) -> ReadFileError {
+    ReadFileError::Crs(format!(
+        "the file declares its coordinate system, but {why}: give the CRS (--crs, e.g. --crs EPSG:4546; \
+         crs=EPSG:4546 over HTTP)"
+    ))
 }
 
 /// Numbers the features from 1.
@@ -225,16 +295,36 @@ fn numbered(features: Vec<NewFeature>) -> impl Iterator<Item = (NewFeature, usiz
     features.into_iter().zip(1..)
 }
 
-/// GeoJSON is EPSG:4326 (RFC 7946) unless a CRS is given.
+/// GeoJSON is in the CRS given, else the one its `crs` member declares, else
+/// EPSG:4326 (RFC 7946).
 #[cfg(feature = "gdal")]
 fn geojson_to_wgs84(
     features: Vec<NewFeature>,
     crs: Option<&str>,
+    declared: DeclaredCrs,
     notes: &mut Vec<String>,
 ) -> Result<(Vec<ImportedFeature>, Option<String>), ReadFileError> {
     use landtrace_gis::read::SourceFeature;
     use landtrace_gis::reproject::SourceCrs;
     let given = crs.map(SourceCrs::parse).transpose().map_err(ReadFileError::Crs)?;
+    let declared = match declared {
+        // RFC 7946: saying so on every import is noise, and a CRS given is not
+        // contradicting the file.
+        DeclaredCrs::Rfc7946 => None,
+        DeclaredCrs::Named(name) => match SourceCrs::parse(&name) {
+            Ok(crs) => Some(crs),
+            Err(e) if given.is_some() => {
+                notes.push(format!("the file's crs member names {:?}, which is not usable ({e})", echo(&name)));
+                None
+            }
+            Err(e) => return Err(unusable_declaration(&format!("{:?} is not usable: {e}", echo(&name)))),
+        },
+        DeclaredCrs::Unreadable(why) if given.is_some() => {
+            notes.push(format!("the file declares a CRS, but {why}"));
+            None
+        }
+        DeclaredCrs::Unreadable(why) => return Err(unusable_declaration(&why)),
+    };
     let source = numbered(features)
         .map(|(f, number)| SourceFeature {
             number,
@@ -243,25 +333,50 @@ fn geojson_to_wgs84(
             properties: f.properties,
         })
         .collect();
-    let wgs84 = SourceCrs::Known(landtrace_spatial::Crs::Wgs84);
-    let converted = gdal_read::to_wgs84(source, given, Some(wgs84), notes)?;
-    // RFC 7946 declares the CRS: saying so on every import is noise.
-    notes.retain(|n| !n.ends_with("(declared by the file)"));
+    let rfc7946 = given.is_none() && declared.is_none();
+    let declared = declared.or_else(|| rfc7946.then_some(SourceCrs::Known(landtrace_spatial::Crs::Wgs84)));
+    let converted = gdal_read::to_wgs84(source, given, declared, notes)?;
+    if rfc7946 {
+        notes.retain(|n| !n.ends_with("(declared by the file)"));
+    }
     Ok(converted)
 }
 
-/// GeoJSON is EPSG:4326 (RFC 7946) unless a CRS is given (built-in systems only).
+/// GeoJSON is in the CRS given, else the one its `crs` member declares, else
+/// EPSG:4326 (RFC 7946); built-in systems only.
 #[cfg(not(feature = "gdal"))]
 fn geojson_to_wgs84(
     features: Vec<NewFeature>,
     crs: Option<&str>,
+    declared: DeclaredCrs,
     notes: &mut Vec<String>,
 ) -> Result<(Vec<ImportedFeature>, Option<String>), ReadFileError> {
-    let crs =
-        landtrace_spatial::Crs::parse(crs.unwrap_or("EPSG:4326")).map_err(|e| ReadFileError::Crs(e.to_string()))?;
-    if crs != landtrace_spatial::Crs::Wgs84 {
-        notes.push(format!("coordinates read as {} (given)", crs.name()));
-    }
+    use landtrace_spatial::Crs;
+    let given = crs.map(Crs::parse).transpose().map_err(|e| ReadFileError::Crs(e.to_string()))?;
+    let declared = match declared {
+        DeclaredCrs::Rfc7946 => Ok(None),
+        DeclaredCrs::Named(name) => {
+            Crs::parse(&name).map(Some).map_err(|e| format!("{:?} is not usable: {e}", echo(&name)))
+        }
+        DeclaredCrs::Unreadable(why) => Err(why),
+    };
+    let crs = match (given, declared) {
+        (Some(given), declared) => {
+            notes.push(format!("coordinates read as {} (given)", given.name()));
+            match declared {
+                Ok(Some(declared)) if declared != given => notes.push(overridden(&declared.name(), &given.name())),
+                Ok(_) => {}
+                Err(why) => notes.push(format!("the file declares a CRS, but {why}")),
+            }
+            given
+        }
+        (None, Ok(Some(declared))) => {
+            notes.push(format!("coordinates read as {} (declared by the file)", declared.name()));
+            declared
+        }
+        (None, Ok(None)) => Crs::Wgs84,
+        (None, Err(why)) => return Err(unusable_declaration(&why)),
+    };
     let features = numbered(features)
         .map(|(f, number)| {
             let mut geometry = f.geometry;
@@ -278,14 +393,19 @@ fn geojson_to_wgs84(
     Ok((features, Some(crs.name())))
 }
 
-/// Any other format, through GDAL.
+/// The note for a CRS given over the one the file declares.
+fn overridden(declared: &str, given: &str) -> String {
+    format!("the file declares its coordinates to be in {declared}; the CRS given, {given}, was used instead")
+}
+
+/// Any other format, through GDAL; also whether it is KML.
 #[cfg(feature = "gdal")]
 fn read_other(
     file: &Path,
     options: &ReadOptions,
     progress: &mut dyn FnMut(u64, Option<u64>),
     notes: &mut Vec<String>,
-) -> Result<ReadFile, ReadFileError> {
+) -> Result<(ReadFile, bool), ReadFileError> {
     use landtrace_gis::reproject::SourceCrs;
     let given = options.crs.as_deref().map(SourceCrs::parse).transpose().map_err(ReadFileError::Crs)?;
     let read_options = landtrace_gis::read::ReadOptions {
@@ -299,8 +419,9 @@ fn read_other(
         notes.push(format!("attributes read as {e}"));
     }
     notes.extend(source.notes);
+    let kml = matches!(source.driver.as_str(), "LIBKML" | "KML");
     let (features, crs) = gdal_read::to_wgs84(source.features, given, source.crs, notes)?;
-    Ok(ReadFile { features, notes: std::mem::take(notes), crs })
+    Ok((ReadFile { features, notes: std::mem::take(notes), crs }, kml))
 }
 
 /// Without GDAL only GeoJSON is read.
@@ -310,7 +431,7 @@ fn read_other(
     _: &ReadOptions,
     _: &mut dyn FnMut(u64, Option<u64>),
     _: &mut Vec<String>,
-) -> Result<ReadFile, ReadFileError> {
+) -> Result<(ReadFile, bool), ReadFileError> {
     Err(ReadFileError::NoGdal { file: file.display().to_string() })
 }
 
@@ -337,8 +458,11 @@ mod gdal_read {
         let bounds = reproject::bounds(features.iter().filter_map(|f| f.geometry.as_ref()));
         let detected = given.is_none() && declared.is_none();
         let crs = match (given, declared) {
-            (Some(crs), _) => {
+            (Some(crs), declared) => {
                 notes.push(format!("coordinates read as {crs} (given)"));
+                if let Some(declared) = declared.filter(|d| *d != crs) {
+                    notes.push(super::overridden(&declared.to_string(), &crs.to_string()));
+                }
                 Some(crs)
             }
             (None, Some(crs)) => {
