@@ -406,6 +406,9 @@ test('desktop: parcel valuation (draw, error, batch, print) and expropriation pe
     assert.equal(rows.length, 2, rows.join('\n'));
     assert.match(rows[0], /T-1[\s\S]*已估价/);
     assert.match(rows[1], /T-2[\s\S]*错误[\s\S]*outside 临猗县/);
+    // The same file checked against the expropriation areas, in its own column.
+    assert.match(await page.locator('#valuation-batch-table thead').innerText(), /征收范围/);
+    assert.match(rows[0], /(—|m²)\s*$/);
     const reportDownload = page.waitForEvent('download');
     await page.click('#valuation-report');
     const report = readFileSync(await (await reportDownload).path(), 'utf8');

@@ -7,7 +7,8 @@ import { afterEach, test } from 'node:test';
 import { csvRecords, toCsv } from '../src/lib/csv.js';
 import { setLang } from '../src/lib/i18n.js';
 import {
-  answerRows, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, gradeLabel, initialState, parcelOf, partsData,
+  answerRows, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, expropriationByRow, expropriationQuery,
+  gradeLabel, initialState, parcelOf, partsData,
   readParcelFile, showsIllustrative, singleModel, valuationBody,
 } from '../src/tools/valuation/state.js';
 import { URBAN_GRADE_COLORS } from '../src/map-style.js';
@@ -104,6 +105,22 @@ test('the map shows each grade part coloured, and the part outside every zone', 
   assert.deepEqual(batchGeometry(batch), { type: 'GeometryCollection', geometries: [SQUARE, { type: 'MultiPolygon', coordinates: [] }] });
   assert.deepEqual(batchRows(batch).map((r) => [r.row, r.id, r.ok, r.value, r.error]),
     [['1', 'a', true, '1,305', undefined], ['2', '', false, null, 'not a polygon']]);
+});
+
+test('the expropriation check of a batch file, by row', () => {
+  const answer = { parcels: [
+    { row: 1, status: 'ok', in_expropriation_area: true,
+      projects: [{ properties: { project: '壕村小区及油厂家属院' }, area_inside_m2: 1234.4 }] },
+    { row: 2, status: 'ok', in_expropriation_area: false, projects: [] },
+    { row: 3, status: 'error', error: 'not a polygon' },
+  ] };
+  const rows = expropriationByRow(answer);
+  assert.deepEqual(rows.get('1'), { text: '壕村小区及油厂家属院 1,234 m²', inside: true });
+  assert.deepEqual(rows.get('2'), { text: '—', inside: false });
+  assert.deepEqual(rows.get('3'), { text: 'not a polygon', inside: false });
+  assert.equal(expropriationByRow(null).size, 0);
+  assert.equal(expropriationQuery({ batchFile: { name: '红线.txt' }, asOf: '2023-07-01' }),
+    'filename=%E7%BA%A2%E7%BA%BF.txt&as_of=2023-07-01');
 });
 
 test('the CSV file: parts, outside, total, then the facts, spreadsheet-safe', () => {

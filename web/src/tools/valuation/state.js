@@ -24,6 +24,7 @@ export const initialState = (today) => ({
   status: 'idle', // idle | drawing | need-use | loading | result | batch | error
   answer: null,
   batch: null, // FeatureCollection from the batch endpoint
+  expropriation: null, // the expropriation check of the same file (api/land/expropriation/batch)
   batchFile: null, // { name, text }
   fileName: null,
   message: '',
@@ -83,6 +84,33 @@ export const valuationBody = (state) => JSON.stringify({ parcel: state.parcel, .
 
 /** The query of POST api/land/valuation/batch for the answer in `format` (geojson | csv). */
 export const batchQuery = (state, format) => new URLSearchParams({ ...params(state), filename: state.batchFile.name, format }).toString();
+
+/** The query of POST api/land/expropriation/batch: the same file, the same date. */
+export const expropriationQuery = (state) =>
+  new URLSearchParams({ filename: state.batchFile.name, ...(state.asOf ? { as_of: state.asOf } : {}) }).toString();
+
+/**
+ * What the expropriation check says of each parcel of a batch, by row: the projects
+ * it touches with the area inside ('壕村小区 1,234 m²'), '—' when none, the error of
+ * a parcel that could not be read. Empty when there is no answer.
+ */
+export function expropriationByRow(answer) {
+  const out = new Map();
+  for (const p of answer?.parcels ?? []) {
+    let text;
+    if (p.status !== 'ok') text = p.error ?? '';
+    else if (!p.projects?.length) text = '—';
+    else {
+      text = p.projects
+        .map((j) => `${j.properties?.project ?? j.properties?.decision_no ?? ''} ${fmtNumber(j.area_inside_m2)} m²`)
+        .join('；');
+    }
+    out.set(String(p.row), { text, inside: Boolean(p.in_expropriation_area) });
+  }
+  return out;
+}
+
+const fmtNumber = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '');
 
 /** The GeoJSON of the drawing: the corners so far (area, edge, vertices), else the parcel. */
 export function drawData(state) {

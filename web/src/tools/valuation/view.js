@@ -19,7 +19,8 @@ import {
   download, downloadCsv, fileButton, fitAboveSheet, illustrativeBadge, scrollToResult, toolPanel, twoLines,
 } from '../../ui/panel.js';
 import {
-  COLLECTIVE_USES, USES, answerRows, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, initialState,
+  COLLECTIVE_USES, USES, answerRows, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, expropriationByRow,
+  expropriationQuery, initialState,
   parcelOf, partsData, readParcelFile, showsIllustrative, singleModel, useLabel, valuationBody,
 } from './state.js';
 
@@ -104,7 +105,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
 
   const resetResult = () => {
     request.cancel();
-    Object.assign(state, { answer: null, batch: null, batchFile: null, fileName: null, message: '' });
+    Object.assign(state, { answer: null, batch: null, expropriation: null, batchFile: null, fileName: null, message: '' });
   };
 
   /** No parcel, no answer; drawing a new parcel when `drawing`. */
@@ -171,9 +172,22 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   const postBatch = (format) => post(`api/land/valuation/batch?${batchQuery(state, format)}`,
     state.batchFile.bytes ?? state.batchFile.text, 'application/octet-stream');
 
+  /** The expropriation check of the batch file; null when it fails (the valuation still shows). */
+  const checkExpropriation = async () => {
+    try {
+      return await (await post(`api/land/expropriation/batch?${expropriationQuery(state)}`,
+        state.batchFile.bytes ?? state.batchFile.text, 'application/octet-stream')).json();
+    } catch {
+      return null;
+    }
+  };
+
   async function runBatch() {
-    return ask(async () => ({ status: 'batch', batch: await (await postBatch('geojson')).json() }), {
-      failed: { batch: null },
+    return ask(async () => {
+      const [batch, expropriation] = await Promise.all([postBatch('geojson').then((r) => r.json()), checkExpropriation()]);
+      return { status: 'batch', batch, expropriation };
+    }, {
+      failed: { batch: null, expropriation: null },
       then: (ok) => {
         if (!ok) return;
         if (phone.matches) showResult();
@@ -382,11 +396,14 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   }
 
   function batchResult() {
+    const expropriation = expropriationByRow(state.expropriation);
     const rows = batchRows(state.batch).map((r) => el('tr', { 'data-status': r.status }, [
       el('td', {}, r.row), el('td', {}, r.id),
       el('td', {}, t(r.ok ? 'status_ok' : 'status_error')),
       ...(r.ok ? [el('td', {}, twoLines(r.area.m2, r.area.mu)), el('td', { class: 'v-value' }, twoLines(r.value, r.wan))]
         : [el('td', { colspan: 2, class: 'v-error' }, r.error)]),
+      el('td', { class: expropriation.get(r.row)?.inside ? 'v-expropriation inside' : 'v-expropriation' },
+        expropriation.get(r.row)?.text ?? ''),
     ]));
     const report = el('button', { type: 'button', id: 'valuation-report', class: 'v-button' }, t('download_report'));
     report.addEventListener('click', downloadReport);
@@ -397,6 +414,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
           el('th', {}, t('batch_row')), el('th', {}, t('batch_id')), el('th', {}, t('batch_status')),
           el('th', {}, [t('area'), el('span', { class: 'num-sub' }, `m² / ${t('mu')}`)]),
           el('th', {}, t('value_yuan')),
+          el('th', {}, t('batch_expropriation')),
         ])),
         el('tbody', {}, rows),
       ]),
