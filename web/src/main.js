@@ -177,10 +177,8 @@ async function main() {
    * `reload` (after an import into them).
    */
   function drawUserLayers(reload) {
-    if (!map.isStyleLoaded()) {
-      map.once('load', () => drawUserLayers(reload));
-      return;
-    }
+    // Not `map.isStyleLoaded()`: it is false while any tile loads, long after 'load'.
+    if (!mapLoaded) return; // drawn on 'load' (below), from the list known then
     const below = map.getLayer('county_boundaries:line-neighbours') ? 'county_boundaries:line-neighbours' : undefined;
     for (const layer of userLayers) {
       const url = new URL(layer.tiles?.tilejson?.replace(/^\//, '') ?? '', document.baseURI).href;
@@ -215,6 +213,11 @@ async function main() {
       drawUserLayers(reload.filter(Boolean));
     }).catch((err) => console.warn('could not read the layer list:', err));
   }
+  let mapLoaded = false;
+  map.once('load', () => {
+    mapLoaded = true;
+    drawUserLayers([]);
+  });
   window.__landtraceRefreshLayers = refreshLayers;
   refreshLayers();
   onLangChange(() => {
