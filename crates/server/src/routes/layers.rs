@@ -20,7 +20,7 @@ use crate::state::AppState;
 
 /// Lists every layer the caller may read with its title, geometry type, fields
 /// (personal ones only to the owning role and admins, marked `personal`), count,
-/// owning roles, whether it is public, answered by `/api/locate` and in which tile
+/// the role that writes it (`owner`; admins write every layer), whether it is public, answered by `/api/locate` and in which tile
 /// set it is drawn, and `user_defined` for the layers the bureaus defined (their
 /// own data, not the bundled demo data). A user-defined layer that is not public
 /// is listed to its owning role and admins only.
