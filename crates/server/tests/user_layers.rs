@@ -311,6 +311,33 @@ async fn a_user_defined_layer_on_the_geopackage_store() {
     assert_eq!(get(&again, "/tiles/zongdi.json", None).await.status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn a_layer_definition_is_authenticated_before_its_body_is_read_and_kept_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = GeoPackageStore::create(&dir.path().join("t.gpkg")).await.unwrap();
+    let state = state_over(Arc::new(store)).await;
+    // A declared 2 MiB body: anonymous is refused before it is read (401, not 413) …
+    let big = |token: Option<&str>| {
+        let mut req = Request::post("/api/layers").header("content-length", (2 * 1024 * 1024).to_string());
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let status = |req: Request<Body>| {
+        let router = app(state.clone());
+        async move { router.oneshot(req).await.unwrap().status() }
+    };
+    assert_eq!(status(big(None)).await, StatusCode::UNAUTHORIZED);
+    // … and a signed-in user's is over the limit of a small body (413), nothing created.
+    assert_eq!(status(big(Some(LAND))).await, StatusCode::PAYLOAD_TOO_LARGE);
+    let reply = create(&state, Some(LAND), &json!("not an object")).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.text().contains("does not read"), "{}", reply.text());
+    let layers = get(&state, "/api/layers", Some(ADMIN)).await.json();
+    assert!(layers["layers"].as_array().unwrap().iter().all(|l| l["user_defined"] == false), "{layers}");
+}
+
 mod postgis {
     use super::*;
     use sqlx::{Connection, Executor, PgConnection};
