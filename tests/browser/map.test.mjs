@@ -1106,3 +1106,67 @@ test('desktop: import tool — drop a CSV, preview and problems, map a field, im
     await context.close();
   }
 });
+
+test('desktop: a user-defined layer is listed, drawn from its own tiles, clicked, and redrawn after a write', async (t) => {
+  if (!adminToken) {
+    t.skip('no admin token for the test server (LANDTRACE_TEST_ADMIN_TOKEN)');
+    return;
+  }
+  const name = `zongdi_${process.pid}`;
+  const post = async (p, body) => {
+    const res = await fetch(baseUrl + p, { method: 'POST', body: JSON.stringify(body),
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' } });
+    assert.equal(res.status, 201, `POST ${p} answered ${res.status}: ${await res.clone().text()}`);
+    return res.json();
+  };
+  const square = (x, y, code) => ({ type: 'Feature', properties: { zddm: code, qlr: '浏览器测试权利人' },
+    geometry: { type: 'MultiPolygon', coordinates: [[[[x, y], [x + 0.002, y], [x + 0.002, y + 0.002], [x, y + 0.002], [x, y]]]] } });
+  await post('/api/layers', {
+    name, title_zh: '宗地', title_en: 'Cadastral parcels', geometry: 'MultiPolygon', owner: 'land', public: true,
+    tiles: { min: 10, max: 18 }, locate: true,
+    fields: [{ name: 'zddm', type: 'Text', required: true }, { name: 'qlr', type: 'Text', personal: true }],
+  });
+  await post(`/api/layers/${name}/features`, { type: 'FeatureCollection', features: [square(110.7705, 35.1405, 'ZD-1')] });
+  const inside = [110.7715, 35.1415];
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    // Listed first, Chinese title, marked as the bureau's own data (no demo badge).
+    const entry = page.locator(`#layer-list [data-entry="${name}"][data-user-layer]`);
+    await entry.waitFor();
+    assert.match(await entry.innerText(), /宗地/);
+    assert.match(await entry.innerText(), /各部门自有数据/);
+    assert.equal(await entry.locator('.badge.illustrative').count(), 0);
+    // Drawn from its own tile set.
+    await moveTo(page, inside, 15);
+    await settle(page);
+    assert.equal(await page.evaluate((n) => window.__landtraceMap.getSource(`user:${n}`)?.type, name), 'vector');
+    const drawn = async () => page.evaluate((n) => new Set(window.__landtraceMap
+      .queryRenderedFeatures({ layers: [`${n}:fill`] }).map((f) => f.properties.zddm)).size, name);
+    assert.equal(await drawn(), 1);
+    // The click panel shows its fields, not the personal one.
+    await clickAt(page, inside);
+    const card = page.locator(`#info-panel [data-hit-layer="${name}"]`);
+    await card.waitFor();
+    const text = await card.innerText();
+    assert.match(text, /宗地/);
+    assert.match(text, /ZD-1/);
+    assert.doesNotMatch(text, /浏览器测试权利人/);
+    // A write elsewhere, then what the import tool does after an import: the list and the tiles again.
+    await post(`/api/layers/${name}/features`, { type: 'FeatureCollection', features: [square(110.7730, 35.1405, 'ZD-2')] });
+    await page.evaluate((n) => window.__landtraceRefreshLayers([n]), name);
+    await page.waitForFunction((n) => new Set(window.__landtraceMap.queryRenderedFeatures({ layers: [`${n}:fill`] })
+      .map((f) => f.properties.zddm)).size === 2, name, { timeout: 15_000, polling: 200 });
+    assert.match(await entry.innerText(), /\(2\)/);
+    // Hidden and shown by its toggle.
+    await page.click(`#toggle-${name}`);
+    await waitIdle(page);
+    assert.equal(await drawn(), 0);
+    await page.click(`#toggle-${name}`);
+    await waitIdle(page);
+    assert.equal(await drawn(), 2);
+    await shot(page, 'user-layer.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

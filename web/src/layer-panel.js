@@ -1,13 +1,15 @@
 // The layer switcher with its legend. Every toggle is a checkbox with
 // `data-layer="<table name>"`; the legend of the urban and collective grade zones
-// carries the gazette's benchmark price tables, embedded at build time.
+// carries the gazette's benchmark price tables, embedded at build time. The
+// user-defined layers (api/layers entries with `user_defined`) come first, each with
+// its colour, marked as the bureaus' own data (`data-user-layer`).
 
 import { collectivePrices, urbanPrices } from 'virtual:landtrace-data';
 import { layerTitle, t, tv } from './lib/i18n.js';
 import {
   CLINIC_COLORS, CLUSTER_COLOR, COLLECTIVE_GRADE_COLORS, CONSOLIDATION_COLORS, EXPROPRIATION_COLOR,
   FREIGHT_COLOR, PRODUCT_COLORS, SPONGE_COLORS, SPONGE_PROJECT_COLORS, TRUCK_BAN_COLOR, URBAN_GRADE_COLORS,
-  WATERLOGGING_COLORS,
+  WATERLOGGING_COLORS, userLayerColor,
 } from './map-style.js';
 import { el, swatch } from './ui/dom.js';
 import { illustrativeBadge } from './ui/panel.js';
@@ -76,16 +78,34 @@ export const ENTRIES = [
     ])] },
 ];
 
+/** The switcher entry of a user-defined layer (`layer` as api/layers lists it). */
+export function userEntry(layer, userLayers) {
+  const color = userLayerColor(userLayers, layer.layer);
+  const shape = layer.geometry === 'POINT' ? 'dot' : 'box';
+  return {
+    table: layer.layer, demo: false, user: true,
+    legend: () => [
+      layer.tiles ? el('ul', { class: 'legend-keys' }, el('li', {}, [swatch(color, shape), layerTitle(layer.layer)])) : null,
+      el('p', { class: 'legend-note' }, t('legend_user_layer')),
+      layer.public === false ? el('p', { class: 'legend-note' }, t('legend_not_public')) : null,
+      layer.tiles ? null : el('p', { class: 'legend-note' }, t('legend_not_tiled')),
+    ],
+  };
+}
+
 /**
  * Renders the switcher into `container` (again after a language change or when the
- * feature counts arrive, keeping open legends open). `visible` maps table → boolean
- * and is updated on toggle; `onToggle(table)` is called after a change.
+ * layer list arrives, keeping open legends open). `visible` maps table → boolean
+ * and is updated on toggle (a layer not in it yet is shown); `onToggle(table)` is
+ * called after a change. `userLayers`: the user-defined layers of api/layers.
  */
-export function renderLayerPanel(container, visible, onToggle, counts = {}) {
+export function renderLayerPanel(container, visible, onToggle, counts = {}, userLayers = []) {
   const firstRender = container.childElementCount === 0;
   const open = new Set([...container.querySelectorAll('details[open]')].map((d) => d.dataset.key));
-  container.replaceChildren(...ENTRIES.map(({ table, demo, legend }) => {
+  const entries = [...userLayers.map((l) => userEntry(l, userLayers)), ...ENTRIES];
+  container.replaceChildren(...entries.map(({ table, demo, user, legend }) => {
     const input = el('input', { type: 'checkbox', 'data-layer': table, id: `toggle-${table}` });
+    visible[table] ??= true;
     input.checked = visible[table];
     input.addEventListener('change', () => {
       visible[table] = input.checked;
@@ -96,7 +116,7 @@ export function renderLayerPanel(container, visible, onToggle, counts = {}) {
       d.dataset.key = `${table}:${d.className}`;
       if (!firstRender) d.open = open.has(d.dataset.key);
     }
-    return el('section', { class: 'layer-entry', 'data-entry': table }, [
+    return el('section', { class: 'layer-entry', 'data-entry': table, ...(user ? { 'data-user-layer': '' } : {}) }, [
       el('label', { class: 'layer-toggle', for: `toggle-${table}` }, [
         input,
         el('span', { class: 'layer-title' }, layerTitle(table)),

@@ -13,12 +13,14 @@ import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerU
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { countyAdcode, countyBbox } from 'virtual:landtrace-data';
 
-import { getLang, onLangChange, setLang, t } from './lib/i18n.js';
+import { getLang, onLangChange, setLang, setUserLayerTitles, t } from './lib/i18n.js';
 import { fetchJson } from './ui/api.js';
 import { translatePage } from './ui/dom.js';
 import { ENTRIES, renderLayerPanel } from './layer-panel.js';
 import { infoPanel, setTownshipNames } from './info-panel.js';
-import { CLUSTER_SOURCE, POINT_LAYER_IDS, SOURCE, buildStyle, showLayers } from './map-style.js';
+import {
+  CLUSTER_SOURCE, SOURCE, buildStyle, pointLayerIds, showLayers, userLayerColor, userLayerStyle, userLayersOf, userSource,
+} from './map-style.js';
 import { readAreaAnchors, readPointLayers, readZoom } from './tile-points.js';
 import { areaLabels, clusterCounts, townshipLabels } from './html-labels.js';
 import { onAuthChange } from './tools/auth/state.js';
@@ -150,7 +152,8 @@ async function main() {
 
   importer = importTool({
     ...toolOptions('import', () => importer),
-    onImported: () => refreshCounts(),
+    // The layer list again (counts, new layers) and the imported layer's tiles.
+    onImported: (table) => refreshLayers([table]),
     signIn: () => auth.open(),
   });
 
@@ -164,15 +167,59 @@ async function main() {
   };
 
   let counts = {};
-  const drawLayerPanel = () => renderLayerPanel(document.getElementById('layer-list'), visible, applyVisibility, counts);
+  let userLayers = []; // the user-defined layers of api/layers
+  const drawLayerPanel = () => renderLayerPanel(document.getElementById('layer-list'), visible, applyVisibility, counts, userLayers);
   drawLayerPanel();
-  function refreshCounts() {
-    fetchJson('api/layers').then((r) => {
-      counts = Object.fromEntries(r.layers.map((l) => [l.layer, l.count]));
-      drawLayerPanel();
-    }).catch(() => {});
+
+  /**
+   * Draws the user-defined layers that have a tile set and are not drawn yet (each its
+   * own source, below the point layers), and reloads the tiles of the tables in
+   * `reload` (after an import into them).
+   */
+  function drawUserLayers(reload) {
+    // Not `map.isStyleLoaded()`: it is false while any tile loads, long after 'load'.
+    if (!mapLoaded) return; // drawn on 'load' (below), from the list known then
+    const below = map.getLayer('county_boundaries:line-neighbours') ? 'county_boundaries:line-neighbours' : undefined;
+    for (const layer of userLayers) {
+      const url = new URL(layer.tiles?.tilejson?.replace(/^\//, '') ?? '', document.baseURI).href;
+      const drawn = userLayerStyle(layer, userLayerColor(userLayers, layer.layer), url);
+      if (!drawn) continue;
+      const source = map.getSource(drawn.source.id);
+      if (!source) {
+        map.addSource(drawn.source.id, drawn.source.spec);
+        for (const l of drawn.layers) map.addLayer(l, below);
+        for (const id of drawn.layers.filter((l) => l.id.endsWith(':points')).map((l) => l.id)) {
+          map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
+          map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
+        }
+        applyVisibility(layer.layer);
+      } else if (reload.includes(layer.layer)) {
+        source.setUrl(url); // the TileJSON again, and every tile of the layer
+      }
+    }
+    // A built-in layer's tiles come from the one source of tiles/all.json.
+    if (tilejson && reload.some((table) => !userLayers.some((l) => l.layer === table))) {
+      map.getSource(SOURCE)?.setTiles(tilejson.tiles);
+    }
   }
-  refreshCounts();
+
+  /** The layer list (counts, user-defined layers) again; `reload`: tables whose tiles changed. */
+  function refreshLayers(reload = []) {
+    return fetchJson('api/layers').then((r) => {
+      counts = Object.fromEntries(r.layers.map((l) => [l.layer, l.count]));
+      userLayers = userLayersOf(r.layers);
+      setUserLayerTitles(userLayers);
+      drawLayerPanel();
+      drawUserLayers(reload.filter(Boolean));
+    }).catch((err) => console.warn('could not read the layer list:', err));
+  }
+  let mapLoaded = false;
+  map.once('load', () => {
+    mapLoaded = true;
+    drawUserLayers([]);
+  });
+  window.__landtraceRefreshLayers = refreshLayers;
+  refreshLayers();
   onLangChange(() => {
     origins.render();
     drawLayerPanel();
@@ -211,13 +258,15 @@ async function main() {
   let selected = [];
   const select = (hits) => {
     for (const key of selected) map.removeFeatureState(key, 'selected');
-    selected = hits.filter((h) => ZONE_LAYERS.has(h.layer) && h.layer !== 'county_boundaries' && map.getSource(SOURCE))
-      .map((h) => ({ source: SOURCE, sourceLayer: h.layer, id: h.id }));
+    const sourceOf = (h) => (h.user_defined ? userSource(h.layer) : SOURCE);
+    selected = hits.filter((h) => (ZONE_LAYERS.has(h.layer) || h.user_defined) && h.layer !== 'county_boundaries'
+      && map.getSource(sourceOf(h)))
+      .map((h) => ({ source: sourceOf(h), sourceLayer: h.layer, id: h.id }));
     for (const key of selected) map.setFeatureState(key, { selected: true });
   };
 
   const existing = (ids) => ids.filter((id) => map.getLayer(id));
-  for (const id of ['origin_points:clusters', ...POINT_LAYER_IDS]) {
+  for (const id of ['origin_points:clusters', ...pointLayerIds()]) {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
@@ -273,6 +322,7 @@ async function main() {
 
   onAuthChange(() => {
     origins.reload();
+    refreshLayers(); // layers that are not public are listed to their bureau only
     if (last && document.getElementById('info-panel').dataset.state !== 'hint') {
       lookUp(last.lngLat, last.points, last.projects);
     }
@@ -289,7 +339,7 @@ async function main() {
     const r = phone.matches ? 12 : 7;
     const box = [[e.point.x - r, e.point.y - r], [e.point.x + r, e.point.y + r]];
     const seen = new Set();
-    const points = map.queryRenderedFeatures(box, { layers: existing(POINT_LAYER_IDS) })
+    const points = map.queryRenderedFeatures(box, { layers: existing(pointLayerIds(userLayers)) })
       .map((f) => ({ layer: f.sourceLayer || f.layer.id.split(':')[0], id: f.id ?? f.properties.fid, properties: f.properties }))
       .filter((p) => {
         const key = `${p.layer}/${p.id ?? JSON.stringify(p.properties)}`;

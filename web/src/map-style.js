@@ -5,6 +5,11 @@
 // Map layer ids are `<table>:<part>`, so a layer toggle shows or hides every map
 // layer whose id starts with `<table>:`.
 //
+// User-defined layers (api/layers entries with `user_defined`) each have a tile set of
+// their own (`tiles/<table>.json`), drawn from the vector source `user:<table>` with a
+// generic style per geometry (userLayerStyle): their map layer ids are `<table>:fill`,
+// `<table>:line`, `<table>:selected` and `<table>:points` like the others.
+//
 // Origin points are not drawn from the tiles: they come from api/trace/records (so
 // that the filter panel can filter them, see origin-points.js) into the clustered
 // GeoJSON source CLUSTER_SOURCE, which draws clusters below CLUSTER_UNTIL_ZOOM and
@@ -42,8 +47,8 @@ const match = (field, colors, fallback = '#888888') => [
 ];
 
 /** Outline drawn on the zones `/api/locate` found at the clicked point. */
-const selectedLine = (table) => ({
-  id: `${table}:selected`, type: 'line', source: SOURCE, 'source-layer': table,
+const selectedLine = (table, source = SOURCE) => ({
+  id: `${table}:selected`, type: 'line', source, 'source-layer': table,
   paint: {
     'line-color': '#111111', 'line-width': 3,
     'line-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
@@ -144,7 +149,7 @@ export function buildStyle(tilejson, basemap, countyAdcode) {
       paint: { 'line-color': match('kind', SPONGE_COLORS), 'line-width': 1.2 },
     },
     ...['collective_grade_zones', 'consolidation_projects', 'urban_grade_zones', 'expropriation_areas',
-      'truck_ban_zone', 'sponge_projects'].map(selectedLine),
+      'truck_ban_zone', 'sponge_projects'].map((table) => selectedLine(table)),
     {
       id: 'truck_ban_zone:fill', type: 'fill', source: SOURCE, 'source-layer': 'truck_ban_zone',
       paint: { 'fill-color': TRUCK_BAN_COLOR, 'fill-opacity': 0.06 },
@@ -200,3 +205,54 @@ export function showLayers(map, prefix, visible) {
     if (layer.id.startsWith(prefix)) map.setLayoutProperty(layer.id, 'visibility', visible ? 'visible' : 'none');
   }
 }
+
+// ----- user-defined layers ----------------------------------------------------------------
+/** Colours of the user-defined layers, by their place among them (then round again). */
+export const USER_LAYER_COLORS = ['#e8590c', '#1c7ed6', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#c2255c', '#5c940d'];
+
+/** The vector source of a user-defined layer's own tile set. */
+export const userSource = (table) => `user:${table}`;
+
+/** The user-defined layers of an api/layers answer, in its order. */
+export const userLayersOf = (layers) => (layers ?? []).filter((l) => l.user_defined);
+
+/** The colour of a user-defined layer: by its place among `userLayers`. */
+export function userLayerColor(userLayers, table) {
+  const i = userLayers.findIndex((l) => l.layer === table);
+  return USER_LAYER_COLORS[Math.max(i, 0) % USER_LAYER_COLORS.length];
+}
+
+const hasPolygons = (layer) => layer.geometry === 'MULTIPOLYGON' || layer.geometry === 'GEOMETRY';
+const hasPoints = (layer) => layer.geometry === 'POINT' || layer.geometry === 'GEOMETRY';
+
+/**
+ * How a user-defined layer (`layer` as api/layers lists it) is drawn: `null` when it has
+ * no tile set (not public, or defined without a zoom range), else its vector source
+ * (`id`, `spec`: the TileJSON at `tilejsonUrl`) and map layers in a generic style:
+ * polygons a translucent fill, an outline and the selection outline; points circles; a
+ * layer of any geometry both, each filtered to its geometry.
+ */
+export function userLayerStyle(layer, color, tilejsonUrl) {
+  if (!layer?.tiles?.tilejson) return null;
+  const table = layer.layer;
+  const source = userSource(table);
+  const mixed = layer.geometry === 'GEOMETRY';
+  const only = (filter) => (mixed ? { filter } : {});
+  const layers = [];
+  if (hasPolygons(layer)) {
+    layers.push(
+      { id: `${table}:fill`, type: 'fill', source, 'source-layer': table, ...only(isPolygon),
+        paint: { 'fill-color': color, 'fill-opacity': 0.3 } },
+      { id: `${table}:line`, type: 'line', source, 'source-layer': table, ...only(isPolygon),
+        paint: { 'line-color': color, 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 1, 17, 2.5] } },
+      selectedLine(table, source),
+    );
+  }
+  if (hasPoints(layer)) layers.push(circle(table, color, { source, ...only(isPoint) }));
+  return { source: { id: source, spec: { type: 'vector', url: tilejsonUrl } }, layers };
+}
+
+/** Map layers that show point features, with those of the user-defined layers. */
+export const pointLayerIds = (userLayers = []) => [
+  ...POINT_LAYER_IDS, ...userLayers.filter((l) => l.tiles && hasPoints(l)).map((l) => `${l.layer}:points`),
+];

@@ -73,6 +73,13 @@ pub fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Option<User
     Ok(identify(state, headers)?.map(|(user, _)| user))
 }
 
+/// The signed-in user and the actor for the audit table: 401 naming `what`
+/// without a valid token.
+pub fn require_user(state: &AppState, headers: &HeaderMap, what: &str) -> Result<(User, Actor), AppError> {
+    identify(state, headers)?
+        .ok_or_else(|| AppError::Unauthorized(format!("{what} needs an `Authorization: Bearer <token>` header")))
+}
+
 /// The user allowed to write the layer `kind`, and the actor for the audit
 /// table: 401 without a valid token, 403 when the user's role does not own the layer.
 pub fn require_writer(state: &AppState, headers: &HeaderMap, kind: LayerKind) -> Result<(User, Actor), AppError> {
@@ -146,6 +153,13 @@ pub async fn authorise_layer_write(
 ) -> Response {
     let kind = params.iter().find(|(name, _)| *name == "layer").and_then(|(_, v)| LayerKind::from_table_name(v));
     authorise_write(&state, kind, request, next).await
+}
+
+/// Route middleware of `POST /api/layers` (creating a layer): 401 without a
+/// valid token before the body is read; which role may own the new layer is
+/// decided by the handler, from the definition (reads pass through).
+pub async fn authorise_layer_create(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    authorise_write(&state, None, request, next).await
 }
 
 /// Route middleware of origin-point record writes (`/api/trace/…`), as

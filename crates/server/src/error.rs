@@ -16,6 +16,9 @@ pub enum AppError {
     /// No such resource (404).
     #[error("{0}")]
     NotFound(String),
+    /// The request conflicts with what exists, e.g. a name taken (409).
+    #[error("{0}")]
+    Conflict(String),
     /// Credentials missing or wrong (401).
     #[error("{0}")]
     Unauthorized(String),
@@ -64,6 +67,7 @@ impl IntoResponse for AppError {
         let (status, message) = match &self {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
             AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.clone()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
             AppError::RequestTimeout(m) => (StatusCode::REQUEST_TIMEOUT, m.clone()),

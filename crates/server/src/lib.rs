@@ -54,7 +54,12 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(routes::health::health))
         .route("/api/locate", get(routes::locate::locate))
         .route("/api/me", get(auth::me))
-        .route("/api/layers", get(routes::layers::list))
+        .route(
+            "/api/layers",
+            get(routes::layers::list)
+                .merge(post(routes::layers::create).layer(middleware(s.clone(), small_body)))
+                .layer(middleware(s.clone(), auth::authorise_layer_create)),
+        )
         .merge(export_routes())
         .route(
             "/api/layers/{layer}/features",

@@ -1,13 +1,14 @@
 //! Shared server state: the store, the in-memory catalogue built from it, the
 //! tile-set definitions and the tile cache.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use landtrace_domain::traceability::Divisions;
-use landtrace_domain::{GeometryKind, LayerKind};
+use landtrace_domain::{GeometryKind, LayerKind, UserLayerDef};
 use landtrace_store::{Actor, ChangeEvent, ChangeFeed, IdempotencyKey, NewFeature, Outcome, Store, StoreError};
 use landtrace_tiles::TileSets;
 use tokio::sync::RwLock;
@@ -131,8 +132,15 @@ pub struct Shared {
     pub store: Arc<dyn Store>,
     /// Features in memory: zone index and per-layer R-trees.
     pub catalog: Arc<RwLock<Catalog>>,
-    /// Tile-set definitions.
-    pub tilesets: Arc<TileSets>,
+    /// Tile-set definitions of the file (`tiles/tilesets.toml` or `--tilesets`),
+    /// without the user-defined layers.
+    pub base_tilesets: Arc<TileSets>,
+    /// Tile-set definitions served: the file's and one per public user-defined
+    /// layer with a zoom range (see [`AppState::tilesets`]).
+    tilesets: std::sync::RwLock<Arc<TileSets>>,
+    /// The user-defined layers of this store, in the order they were created
+    /// (see [`AppState::layers`]).
+    user_layers: std::sync::RwLock<Vec<LayerKind>>,
     /// Encoded tiles, invalidated on writes.
     pub tile_cache: Arc<TileCache>,
     /// Bearer token that authorises writes.
@@ -158,8 +166,8 @@ pub struct Shared {
     pub public: Arc<PublicAddress>,
     /// Origins allowed to call the API from a browser (CORS).
     pub cors_origins: Arc<Vec<axum::http::HeaderValue>>,
-    /// Per layer (in [`LayerKind::ALL`] order): re-reads asked for and done.
-    pub refreshes: Arc<[LayerRefresh]>,
+    /// Per layer: re-reads asked for and done.
+    refreshes: std::sync::Mutex<HashMap<LayerKind, Arc<LayerRefresh>>>,
 }
 
 /// The re-reads of one layer into the catalogue. A caller takes a ticket
@@ -189,7 +197,9 @@ impl AppState {
         let state = AppState(Arc::new(Shared {
             store,
             catalog: Arc::default(),
-            tilesets: Arc::new(tilesets),
+            base_tilesets: Arc::new(tilesets.clone()),
+            tilesets: std::sync::RwLock::new(Arc::new(tilesets)),
+            user_layers: std::sync::RwLock::default(),
             tile_cache: Arc::new(TileCache::new(DEFAULT_TILE_CACHE_ENTRIES)),
             admin_token: options.admin_token.map(Into::into),
             web_dir: options.web_dir.map(Arc::new),
@@ -202,7 +212,7 @@ impl AppState {
             auth_failures: Arc::default(),
             public: Arc::new(public),
             cors_origins: Arc::new(cors_origins),
-            refreshes: LayerKind::ALL.iter().map(|_| LayerRefresh::default()).collect(),
+            refreshes: std::sync::Mutex::default(),
         }));
         // Subscribe before the first read, so no change between them is missed.
         let feed = state.store.subscribe().await?;
@@ -213,17 +223,82 @@ impl AppState {
         Ok(state)
     }
 
-    /// Re-reads every layer.
+    /// The tile sets served now: the file's, and one per public user-defined
+    /// layer with a zoom range.
+    pub fn tilesets(&self) -> Arc<TileSets> {
+        self.tilesets.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Every layer of this store: the built-in ones in [`LayerKind::ALL`] order,
+    /// then its user-defined ones in the order they were created.
+    pub fn layers(&self) -> Vec<LayerKind> {
+        let mut all = LayerKind::ALL.to_vec();
+        all.extend(self.user_layers.read().unwrap_or_else(std::sync::PoisonError::into_inner).iter().copied());
+        all
+    }
+
+    /// Takes a user-defined layer into this state (once): listed by
+    /// [`AppState::layers`], and tiled when it is public with a zoom range.
+    /// Built-in layers need nothing.
+    fn adopt_layer(&self, kind: LayerKind) {
+        if kind.user_def().is_none() {
+            return;
+        }
+        let kinds = {
+            let mut user = self.user_layers.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if user.contains(&kind) {
+                return;
+            }
+            user.push(kind);
+            user.clone()
+        };
+        let (sets, skipped) = self.base_tilesets.with_user_layers(&kinds);
+        for reason in skipped {
+            tracing::warn!("{reason}");
+        }
+        *self.tilesets.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(sets);
+        tracing::info!(layer = kind.table_name(), "user-defined layer taken in");
+    }
+
+    /// Re-reads every layer, the user-defined ones the store holds now included.
     pub async fn refresh_all(&self) -> Result<(), StoreError> {
-        for kind in LayerKind::ALL {
+        for def in self.store.layer_definitions().await? {
+            match landtrace_domain::schema::user_layers::register(&def) {
+                Ok(kind) => self.adopt_layer(kind),
+                Err(e) => tracing::warn!(layer = %def.name, error = %e, "a stored user-defined layer is refused"),
+            }
+        }
+        for kind in self.layers() {
             self.refresh_layer(kind).await?;
         }
         Ok(())
     }
 
+    /// Creates a user-defined layer in the store (its definition and table in one
+    /// transaction, audited by the store as `actor`) and takes it in at once:
+    /// listed, in the catalogue, tiled when public with a zoom range. Runs to
+    /// completion on its own task, as writes do.
+    pub async fn create_layer(&self, def: UserLayerDef, actor: &Actor) -> Result<LayerKind, StoreError> {
+        let (state, actor) = (self.clone(), actor.clone());
+        let task = tokio::spawn(async move {
+            let kind = state.store.create_layer(&def, &actor).await?;
+            state.after_write(kind).await;
+            Ok(kind)
+        });
+        task.await.map_err(|e| StoreError::Refused(format!("creating the layer failed: {e}")))?
+    }
+
+    fn refresh_of(&self, kind: LayerKind) -> Arc<LayerRefresh> {
+        let mut all = self.refreshes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.entry(kind).or_default().clone()
+    }
+
     /// Re-reads one layer from the store into the catalogue and drops exactly
     /// the cached tiles that show a changed feature.
     pub async fn refresh_layer(&self, kind: LayerKind) -> Result<(), StoreError> {
+        // A user-defined layer first seen here (created through this server, or
+        // by another one on the same database: the change feed names it).
+        self.adopt_layer(kind);
         if matches!(kind, LayerKind::Townships | LayerKind::Villages) {
             *self.divisions.write().await = None;
         }
@@ -234,7 +309,7 @@ impl AppState {
         // started after this call covers it (see `LayerRefresh`). Re-reads of
         // one layer run one at a time, each planning against what the previous
         // one applied.
-        let refresh = &self.refreshes[LayerKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)];
+        let refresh = self.refresh_of(kind);
         let ticket = refresh.asked.fetch_add(1, Ordering::SeqCst) + 1;
         let mut covered = refresh.covered.lock().await;
         if *covered >= ticket {
@@ -250,8 +325,9 @@ impl AppState {
             .map_err(|e| StoreError::Refused(format!("re-reading {} stopped: {e}", kind.table_name())))?;
         let changed = change.changed.clone();
         self.catalog.write().await.apply(change);
-        let sets: Vec<String> = self.tilesets.layers_of_kind(kind).into_iter().map(str::to_owned).collect();
-        let buffer = self.tilesets.layer(kind).map_or(0.0, |c| f64::from(c.buffer_px()) / f64::from(c.extent()));
+        let tilesets = self.tilesets();
+        let sets: Vec<String> = tilesets.layers_of_kind(kind).into_iter().map(str::to_owned).collect();
+        let buffer = tilesets.layer(kind).map_or(0.0, |c| f64::from(c.buffer_px()) / f64::from(c.extent()));
         let dropped = self.tile_cache.invalidate(&sets, &changed, buffer);
         if dropped > 0 {
             tracing::debug!(layer = kind.table_name(), dropped, "tiles invalidated");

@@ -39,5 +39,5 @@ pub use mvt_decode::{
 };
 pub use protobuf_wire::WireError;
 pub use tile_coord::{MAX_ZOOM, TileCoord, TileError, tiles_covering};
-pub use tilejson::{ATTRIBUTION, tilejson, tilejson_field_type};
+pub use tilejson::{ATTRIBUTION, USER_ATTRIBUTION, tilejson, tilejson_field_type};
 pub use tileset::{ConfigError, LayerTileConfig, ResolvedSet, TILE_EXTENT, TileSets};

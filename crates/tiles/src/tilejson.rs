@@ -9,6 +9,10 @@ use crate::tileset::ResolvedSet;
 pub const ATTRIBUTION: &str = "landtrace · 临猗县. County boundaries from official data; \
     other layers include illustrative demo data (accuracy = \"illustrative\"), not for decisions.";
 
+/// Attribution of a set of user-defined layers only: the bureaus' own data.
+pub const USER_ATTRIBUTION: &str = "landtrace · 临猗县. 用户定义图层：各部门自有数据 / \
+    User-defined layer: the bureaus' own data, not demo data.";
+
 /// The TileJSON type name of a field type: `"String"`, `"Number"` or `"Boolean"`.
 pub fn tilejson_field_type(ty: FieldType) -> &'static str {
     match ty {
@@ -58,7 +62,11 @@ pub fn tilejson(
         "bounds": bounds,
         "center": center,
         "vector_layers": vector_layers,
-        "attribution": ATTRIBUTION,
+        "attribution": if resolved.layers().all(|(kind, _)| kind.user_def().is_some()) {
+            USER_ATTRIBUTION
+        } else {
+            ATTRIBUTION
+        },
     })
 }
 

@@ -15,12 +15,17 @@
 //! layers = ["county_boundaries", "urban_grade_zones"]   # draw order
 //! ```
 //!
-//! Checks: the layer exists and has geometry; each property is a field of the layer
-//! and not `personal`; `minzoom ≤ maxzoom ≤ 24`; `simplify_px` is finite and ≥ 0;
+//! Checks: the layer exists, has geometry and is public (a user-defined layer that
+//! is not public is never tiled); each property is a field of the layer and not `personal`; `minzoom ≤ maxzoom ≤ 24`; `simplify_px` is finite and ≥ 0;
 //! `buffer_px ≤ 4096`; sets name only configured layers, each once, and at least one.
 //! Every configured layer is also a set of its own name unless a set of that name is
 //! defined. Set names must be URL-safe (`a-z`, `0-9`, `_`, `-`). Unknown keys in the
 //! file are errors, so a typo does not silently change what is published.
+//!
+//! User-defined layers (`landtrace_domain::UserLayerDef`) are added by
+//! [`TileSets::with_user_layers`]: each public one with a `tiles` zoom range
+//! becomes a set of its own name, drawn at that range with every non-personal
+//! field, unless the file configures the layer itself.
 
 use std::collections::BTreeMap;
 
@@ -49,6 +54,9 @@ pub enum ConfigError {
     /// A layer without geometry cannot be tiled.
     #[error("layer {0} has no geometry and cannot be in tiles")]
     LayerWithoutGeometry(String),
+    /// A user-defined layer that is not public is never tiled (tiles are public).
+    #[error("layer {0} is not public and cannot be in tiles (tiles are served to anyone)")]
+    NotPublic(String),
     /// A property that is not a field of the layer.
     #[error("{layer} has no property {property:?}")]
     UnknownProperty {
@@ -388,12 +396,68 @@ impl TileSets {
     pub fn layers(&self) -> impl Iterator<Item = &LayerTileConfig> {
         self.layers.values()
     }
+
+    /// These sets with the user-defined layers among `kinds` added: every public
+    /// one whose definition has a `tiles` zoom range gets a set of its own name
+    /// (title: its Chinese title; description: its English one), drawn at that
+    /// range with [`USER_LAYER_SIMPLIFY_PX`], [`USER_LAYER_BUFFER_PX`] and every
+    /// field that is not personal. A layer the file configures keeps the file's
+    /// configuration. Not added, with the reason in the second list: a layer
+    /// whose name is already a set of other layers. Built-in layers, layers that
+    /// are not public or have no zoom range are passed over silently.
+    pub fn with_user_layers(&self, kinds: &[LayerKind]) -> (TileSets, Vec<String>) {
+        let mut out = self.clone();
+        let mut skipped = Vec::new();
+        for &kind in kinds {
+            let Some(def) = kind.user_def() else { continue };
+            let Some(zoom) = def.tiles.filter(|_| def.public && kind.geometry() != GeometryKind::None) else {
+                continue;
+            };
+            if out.layers.contains_key(&kind) {
+                continue;
+            }
+            let name = kind.table_name();
+            if out.sets.contains_key(name) {
+                skipped.push(format!("user-defined layer {name} is not tiled: a tile set of that name exists"));
+                continue;
+            }
+            let (minzoom, maxzoom) = (zoom.min.min(MAX_ZOOM), zoom.max.min(MAX_ZOOM));
+            let properties = kind.fields().iter().filter(|f| !f.personal).collect();
+            let config = LayerTileConfig {
+                kind,
+                minzoom: minzoom.min(maxzoom),
+                maxzoom,
+                simplify_px: USER_LAYER_SIMPLIFY_PX,
+                buffer_px: USER_LAYER_BUFFER_PX,
+                properties,
+            };
+            out.layers.insert(kind, config);
+            out.sets.insert(
+                name.to_owned(),
+                TileSetDef {
+                    title: Some(kind.title_zh().to_owned()),
+                    description: Some(kind.title_en().to_owned()),
+                    layers: vec![kind],
+                },
+            );
+        }
+        (out, skipped)
+    }
 }
+
+/// Simplification of a user-defined layer's tiles, in pixels of a 4096 extent
+/// (half a pixel: parcels keep their shape).
+pub const USER_LAYER_SIMPLIFY_PX: f64 = 0.5;
+/// Clip buffer of a user-defined layer's tiles, in pixels of a 4096 extent.
+pub const USER_LAYER_BUFFER_PX: u32 = 64;
 
 fn layer_config(name: &str, raw: &RawLayer) -> Result<LayerTileConfig, ConfigError> {
     let kind = LayerKind::from_table_name(name).ok_or_else(|| ConfigError::UnknownLayer(name.to_owned()))?;
     if kind.geometry() == GeometryKind::None {
         return Err(ConfigError::LayerWithoutGeometry(name.to_owned()));
+    }
+    if !kind.is_public() {
+        return Err(ConfigError::NotPublic(name.to_owned()));
     }
     let zoom_error = || ConfigError::ZoomRange { layer: name.to_owned(), minzoom: raw.minzoom, maxzoom: raw.maxzoom };
     if raw.minzoom > raw.maxzoom || raw.maxzoom > u32::from(MAX_ZOOM) {
@@ -568,6 +632,59 @@ layers = ["county_boundaries", "urban_grade_zones"]
         assert!(error_of(&layer("urban_grade_zones", "simplfy_px = 1.0")).starts_with("tile-set file: "));
         assert!(error_of("[layers.urban_grade_zones\n").starts_with("tile-set file: "));
         assert!(error_of("[layers.urban_grade_zones]\nmaxzoom = 3\n").contains("minzoom"));
+    }
+
+    fn user_layer(name: &str, public: bool, tiles: Option<(u8, u8)>) -> LayerKind {
+        use landtrace_domain::{FieldType, UserField, UserLayerDef, ZoomRange};
+        let field =
+            |name: &str, personal| UserField { name: name.into(), ty: FieldType::Text, required: false, personal };
+        landtrace_domain::schema::user_layers::register(&UserLayerDef {
+            name: name.into(),
+            title_zh: "宗地".into(),
+            title_en: "Parcels".into(),
+            geometry: GeometryKind::MultiPolygon,
+            fields: vec![field("zddm", false), field("qlr", true), field("yt", false)],
+            owner: "land".into(),
+            public,
+            tiles: tiles.map(|(min, max)| ZoomRange { min, max }),
+            locate: true,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_public_user_layer_with_a_zoom_range_is_a_set_of_its_own_without_personal_fields() {
+        let zongdi = user_layer("zongdi_tiles_a", true, Some((12, 16)));
+        let private = user_layer("zongdi_tiles_private", false, Some((12, 16)));
+        let untiled = user_layer("zongdi_tiles_untiled", true, None);
+        let base = TileSets::from_toml(EXAMPLE).unwrap();
+        let (sets, skipped) = base.with_user_layers(&[LayerKind::UrbanGradeZones, zongdi, private, untiled]);
+        assert!(skipped.is_empty(), "{skipped:?}");
+        assert_eq!(
+            sets.set_names(),
+            ["all", "county_boundaries", "origin_points", "urban_grade_zones", "zongdi_tiles_a"]
+        );
+        let set = sets.set("zongdi_tiles_a").unwrap();
+        assert_eq!((set.minzoom(), set.maxzoom(), set.title()), (12, 16, Some("宗地")));
+        let config = sets.layer(zongdi).unwrap();
+        assert_eq!(config.property_names().collect::<Vec<_>>(), ["zddm", "yt"], "never the personal qlr");
+        assert_eq!(sets.layers_of_kind(zongdi), ["zongdi_tiles_a"]);
+        assert!(sets.layer(private).is_none() && sets.layer(untiled).is_none());
+        // The base sets are unchanged.
+        assert!(base.set("zongdi_tiles_a").is_none());
+    }
+
+    #[test]
+    fn a_user_layer_named_like_a_set_is_not_tiled_and_a_private_one_is_refused_in_the_file() {
+        let all = user_layer("all", true, Some((10, 12)));
+        let (sets, skipped) = TileSets::from_toml(EXAMPLE).unwrap().with_user_layers(&[all]);
+        assert_eq!(skipped, ["user-defined layer all is not tiled: a tile set of that name exists"]);
+        assert_eq!(sets.set("all").unwrap().layers().count(), 2);
+        user_layer("zongdi_tiles_hidden", false, Some((12, 16)));
+        assert_eq!(
+            error_of(&layer("zongdi_tiles_hidden", "")),
+            "layer zongdi_tiles_hidden is not public and cannot be in tiles (tiles are served to anyone)"
+        );
     }
 
     #[test]

@@ -64,6 +64,9 @@ const STRINGS = {
     legend_clusters: '缩小时按数量聚合显示，放大后按产品着色',
     legend_townships: '乡镇驻地（大致位置）',
     legend_linyi: '临猗县',
+    legend_user_layer: '用户定义图层：各部门自有数据，非示例数据',
+    legend_not_public: '不公开：仅所属部门和管理员可见',
+    legend_not_tiled: '未发布瓦片，地图上不绘制（可点击查询、导出）',
     legend_neighbours: '周边县（市、区）',
     zoom_in_cluster: '放大查看',
     grade_n: (n) => ['', '一级', '二级', '三级', '四级'][n] || `${n}级`,
@@ -504,6 +507,9 @@ const STRINGS = {
     legend_clusters: 'Clustered by count when zoomed out, coloured by product when zoomed in',
     legend_townships: 'Township seats (approximate)',
     legend_linyi: 'Linyi County',
+    legend_user_layer: 'User-defined layer: the bureau\'s own data, not demo data',
+    legend_not_public: 'Not public: its bureau and admins only',
+    legend_not_tiled: 'No tiles: not drawn on the map (lookup and export work)',
     legend_neighbours: 'Neighbouring counties',
     zoom_in_cluster: 'Zoom in',
     grade_n: (n) => `Grade ${n}`,
@@ -1048,7 +1054,19 @@ export function tv(value) {
   return VALUES_ZH[value] ?? value;
 }
 
-export const layerTitle = (table) => (LAYER_TITLES[table] ?? [table, table])[lang === 'en' ? 1 : 0];
+/** Titles of the user-defined layers (from api/layers), by table: `[zh, en]`. */
+let userTitles = {};
+
+/**
+ * Takes the titles of the user-defined layers of an api/layers answer (`title`,
+ * `title_en`), so layerTitle names them; an English title left empty shows the Chinese one.
+ */
+export function setUserLayerTitles(layers) {
+  userTitles = Object.fromEntries((layers ?? []).filter((l) => l.user_defined)
+    .map((l) => [l.layer, [l.title || l.layer, l.title_en || l.title || l.layer]]));
+}
+
+export const layerTitle = (table) => (LAYER_TITLES[table] ?? userTitles[table] ?? [table, table])[lang === 'en' ? 1 : 0];
 export const fieldLabel = (name) => (FIELDS[name] ?? [name, name])[lang === 'en' ? 1 : 0];
 
 /** The colon after a label: `：` in Chinese, `: ` in English. */

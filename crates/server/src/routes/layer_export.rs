@@ -5,7 +5,9 @@
 //! Personal fields are written only for the readers allowed to see them (admins and
 //! the layer's owning role, [`may_see_personal`]); everyone else gets the public
 //! fields. The truck-pass register is not public anywhere else (a pass is looked up
-//! by its plate), so exporting it needs the owning role too.
+//! by its plate), so exporting it needs the owning role too; a user-defined layer
+//! that is not public is exported to its owning role and admins only (to anyone
+//! else it does not exist: 404, as for an unknown layer).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -19,6 +21,7 @@ use crate::auth::{current_user, may_see_personal, owns};
 use crate::error::AppError;
 use crate::query::ApiQuery;
 use crate::state::AppState;
+use landtrace_app::users::may_read;
 
 /// The query parameters of an export.
 #[derive(Debug, Deserialize)]
@@ -47,8 +50,11 @@ pub async fn export(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
-    let kind = super::layers::parse_layer(&layer)?;
     let user = current_user(&state, &headers)?;
+    let kind = super::layers::parse_layer(&layer)?;
+    if !may_read(user.as_ref(), kind) {
+        return Err(super::layers::unknown_layer(&layer));
+    }
     if export_needs_owner(kind) {
         match &user {
             None => {

@@ -2,12 +2,15 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use landtrace_app::position_input::resolve_position;
+use landtrace_app::users::may_read;
 use landtrace_domain::{LayerKind, public_properties, zone_details};
 use serde_json::{Value, json};
 
 use serde::Deserialize;
 
+use crate::auth::current_user;
 use crate::error::AppError;
 use crate::query::{ApiQuery, number};
 use crate::state::AppState;
@@ -26,10 +29,14 @@ pub struct LocateQuery {
 
 /// Parses and checks the point, converts it to WGS84, and lists the zones that
 /// contain it (boundary points count as inside), in layer order then by id.
+/// User-defined layers defined with `locate` answer too (`"user_defined": true`);
+/// one that is not public only to its owning role and admins.
 pub async fn locate(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<LocateQuery>,
 ) -> Result<Json<Value>, AppError> {
+    let user = current_user(&state, &headers)?;
     let lon = number(q.lon.as_deref(), "lon", "?lon=110.775&lat=35.14")?;
     let lat = number(q.lat.as_deref(), "lat", "?lon=110.775&lat=35.14")?;
     let position = resolve_position(lon, lat, q.crs.as_deref()).map_err(AppError::BadRequest)?;
@@ -37,7 +44,8 @@ pub async fn locate(
 
     let catalog = state.catalog.read().await;
     let mut keys = catalog.zones.locate(point.into());
-    keys.sort_by_key(|(kind, id)| (LayerKind::ALL.iter().position(|k| k == kind), *id));
+    keys.retain(|(kind, _)| may_read(user.as_ref(), *kind));
+    keys.sort_by_key(|(kind, id)| (display_order(*kind), *id));
     let hits: Vec<Value> = keys
         .iter()
         .filter_map(|key| {
@@ -51,6 +59,9 @@ pub async fn locate(
                 "illustrative": props.get("accuracy").and_then(Value::as_str) == Some("illustrative"),
                 "properties": public_properties(kind, props),
             });
+            if kind.user_def().is_some() {
+                hit["user_defined"] = json!(true);
+            }
             if let Some(details) = zone_details(kind, props) {
                 hit["details"] = details;
             }
@@ -62,4 +73,10 @@ pub async fn locate(
         "input": position.input_json(lon, lat),
         "hits": hits,
     })))
+}
+
+/// Built-in layers in [`LayerKind::ALL`] order, then user-defined ones in the
+/// order they were registered.
+pub(crate) fn display_order(kind: LayerKind) -> (usize, LayerKind) {
+    (LayerKind::ALL.iter().position(|k| *k == kind).unwrap_or(LayerKind::ALL.len()), kind)
 }

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::Rect;
 use landtrace_app::tile_cut;
-use landtrace_tiles::{TileCoord, tilejson};
+use landtrace_tiles::{TileCoord, TileSets, tilejson};
 use serde_json::Value;
 
 use crate::error::AppError;
@@ -37,7 +37,8 @@ pub async fn tile(
     let Some(y) = y_file.strip_suffix(".mvt") else {
         return Err(AppError::NotFound(format!("tiles are served as .mvt, not {y_file:?}")));
     };
-    let resolved = state.tilesets.set(&set).ok_or_else(|| unknown_set(&state, &set))?;
+    let tilesets = state.tilesets();
+    let resolved = tilesets.set(&set).ok_or_else(|| unknown_set(&tilesets, &set))?;
     let tile = TileCoord::new(parse_number("z", &z)?, parse_number("x", &x)?, parse_number("y", y)?)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
 
@@ -46,7 +47,7 @@ pub async fn tile(
         None => {
             let generation = state.tile_cache.generation();
             let parts = tile_cut::collect(&*state.catalog.read().await, &resolved, tile);
-            let tilesets = state.tilesets.clone();
+            let tilesets = tilesets.clone();
             let raw = tokio::task::spawn_blocking(move || tile_cut::encode(&tilesets, tile, parts))
                 .await
                 .map_err(|e| AppError::Internal(format!("tile encoder failed: {e}")))?;
@@ -96,9 +97,9 @@ fn respond(tile: &CachedTile, headers: &HeaderMap) -> Response {
     }
 }
 
-fn unknown_set(state: &AppState, set: &str) -> AppError {
+fn unknown_set(tilesets: &TileSets, set: &str) -> AppError {
     let set = landtrace_domain::input_limits::echo(set);
-    AppError::NotFound(format!("no tile set named {set:?}; sets: {}", state.tilesets.set_names().join(", ")))
+    AppError::NotFound(format!("no tile set named {set:?}; sets: {}", tilesets.set_names().join(", ")))
 }
 
 /// `GET /tiles/{set}.json`: TileJSON 3.0.0 for a set.
@@ -114,7 +115,8 @@ pub async fn tilejson_doc(
     let Some(set) = file.strip_suffix(".json") else {
         return Err(AppError::NotFound(format!("no route for /tiles/{file}; TileJSON is at /tiles/{{set}}.json")));
     };
-    let resolved = state.tilesets.set(set).ok_or_else(|| unknown_set(&state, set))?;
+    let tilesets = state.tilesets();
+    let resolved = tilesets.set(set).ok_or_else(|| unknown_set(&tilesets, set))?;
     let base = state.public.base_url(peer, &headers)?;
     let template = format!("{base}/tiles/{set}/{{z}}/{{x}}/{{y}}.mvt");
     let catalog = state.catalog.read().await;

@@ -30,7 +30,7 @@ const PREVIEW_SOURCE = 'import-preview';
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /**
- * The tool. `button` opens and closes `root`; `onOpen()` runs when it opens, `onImported()`
+ * The tool. `button` opens and closes `root`; `onOpen()` runs when it opens, `onImported(table)`
  * after features were stored (the layer counts are fetched again), `signIn()` opens the
  * sign-in panel.
  */
@@ -104,7 +104,7 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
       if (dryRun && needsMapping(outcome.answer)) return run(true);
       state.mappingSent = JSON.stringify(mappingParam(state.mapping));
     }
-    if (state.status === 'imported') onImported?.();
+    if (state.status === 'imported') onImported?.(state.layer);
     refresh(true);
     onChange?.();
   }
