@@ -96,6 +96,14 @@ fn a_new_layer_from_a_gbk_zone_37_shapefile_is_created_filled_and_read_by_gdal()
     assert!(ok, "{out}");
     assert_eq!(stored(dir, "zongdi").unwrap().len(), 4);
 
+    // Its own tile set: an archive GDAL reads, with the layer and without its
+    // personal field.
+    let (ok, out) = cli(dir, &["tiles", "build", "zongdi", "--out", "zongdi.mbtiles", "--maxzoom", "14"]);
+    assert!(ok, "{out}");
+    let info = run("ogrinfo", &["-ro", "-al", "-q", dir.join("zongdi.mbtiles").to_str().unwrap()]);
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    assert!(info.contains("140821001001GB00001") && !info.contains("张三"), "{info}");
+
     // The name is taken now: refused, nothing changes.
     let mut args = vec!["import", "zongdi", "zd.shp"];
     args.extend_from_slice(&new_layer);

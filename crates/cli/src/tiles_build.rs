@@ -16,6 +16,7 @@ use geo::Rect;
 use indicatif::{ProgressBar, ProgressStyle};
 use landtrace_app::catalog::Catalog;
 use landtrace_app::tile_cut;
+use landtrace_domain::LayerKind;
 use landtrace_server::state::DEFAULT_TILESETS;
 use landtrace_tiles::{MAX_ZOOM, TileCoord, TileSets, tilejson, tiles_covering};
 use sqlx::{ConnectOptions, Connection};
@@ -61,7 +62,16 @@ pub(crate) async fn build(args: BuildArgs<'_>, store: &StoreArgs) -> anyhow::Res
         Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
         None => DEFAULT_TILESETS.to_owned(),
     };
-    let tilesets = TileSets::from_toml(&toml).map_err(|e| anyhow::anyhow!("tile sets: {e}"))?;
+    if args.out.exists() {
+        bail!("{} exists; an archive is written to a new file", args.out.display());
+    }
+    // Opened first: it registers the store's own layers, whose sets join the file's.
+    let store = open_or_create(store).await?;
+    let from_file = TileSets::from_toml(&toml).map_err(|e| anyhow::anyhow!("tile sets: {e}"))?;
+    let (tilesets, skipped) = from_file.with_user_layers(&LayerKind::all());
+    for reason in skipped {
+        eprintln!("note: {reason}");
+    }
     let Some(set) = tilesets.set(args.set) else {
         bail!("no tile set named {:?}; sets: {}", args.set, tilesets.set_names().join(", "));
     };
@@ -70,11 +80,7 @@ pub(crate) async fn build(args: BuildArgs<'_>, store: &StoreArgs) -> anyhow::Res
     if minzoom > maxzoom || maxzoom > MAX_ZOOM {
         bail!("zoom range {minzoom}..{maxzoom} is empty or beyond z{MAX_ZOOM}");
     }
-    if args.out.exists() {
-        bail!("{} exists; an archive is written to a new file", args.out.display());
-    }
 
-    let store = open_or_create(store).await?;
     let mut catalog = Catalog::default();
     for (kind, _) in set.layers() {
         catalog.replace_layer(kind, store.features(kind).await?);

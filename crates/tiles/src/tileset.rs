@@ -636,8 +636,13 @@ layers = ["county_boundaries", "urban_grade_zones"]
 
     fn user_layer(name: &str, public: bool, tiles: Option<(u8, u8)>) -> LayerKind {
         use landtrace_domain::{FieldType, UserField, UserLayerDef, ZoomRange};
-        let field =
-            |name: &str, personal| UserField { name: name.into(), ty: FieldType::Text, required: false, personal };
+        let field = |name: &str, personal| UserField {
+            name: name.into(),
+            title: None,
+            ty: FieldType::Text,
+            required: false,
+            personal,
+        };
         landtrace_domain::schema::user_layers::register(&UserLayerDef {
             name: name.into(),
             title_zh: "宗地".into(),
