@@ -4,7 +4,7 @@
 // and the CSV file show. Pure. The server values (临政发〔2023〕8号: the grades, the
 // prices, the rounding, whether the prices are in force); the page words its answer.
 
-import { fixed, fmtYuan } from '../../lib/format.js';
+import { fixed, fmtYuan, whole } from '../../lib/format.js';
 import { coordsBox } from '../../lib/geo.js';
 import { colon, isEn, t, tv } from '../../lib/i18n.js';
 import { COLLECTIVE_GRADE_COLORS, URBAN_GRADE_COLORS } from '../../map-style.js';
@@ -102,15 +102,13 @@ export function expropriationByRow(answer) {
     else if (!p.projects?.length) text = '—';
     else {
       text = p.projects
-        .map((j) => `${j.properties?.project ?? j.properties?.decision_no ?? ''} ${fmtNumber(j.area_inside_m2)} m²`)
+        .map((j) => `${j.properties?.project ?? j.properties?.decision_no ?? ''} ${Number.isFinite(j.area_inside_m2) ? whole(j.area_inside_m2) : ''} m²`)
         .join('；');
     }
     out.set(String(p.row), { text, inside: Boolean(p.in_expropriation_area) });
   }
   return out;
 }
-
-const fmtNumber = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '');
 
 /** The GeoJSON of the drawing: the corners so far (area, edge, vertices), else the parcel. */
 export function drawData(state) {
