@@ -86,7 +86,7 @@ fn describe(state: &AppState, kind: LayerKind, user: Option<&User>) -> Value {
 /// silently left out (a `"publc": false` would publish the layer).
 const DEFINITION_KEYS: [&str; 9] =
     ["name", "title_zh", "title_en", "geometry", "fields", "owner", "public", "tiles", "locate"];
-const FIELD_KEYS: [&str; 4] = ["name", "type", "required", "personal"];
+const FIELD_KEYS: [&str; 5] = ["name", "title", "type", "required", "personal"];
 const ZOOM_KEYS: [&str; 2] = ["min", "max"];
 
 fn unknown_keys(value: &Value, allowed: &[&str], at: &str) -> Result<(), AppError> {
@@ -118,7 +118,7 @@ fn read_definition(body: &[u8]) -> Result<UserLayerDef, AppError> {
     let def: UserLayerDef = serde_json::from_value(value).map_err(|e| {
         AppError::BadRequest(format!(
             "the layer definition does not read: {e} (expected name, title_zh, title_en, geometry: Point | \
-             MultiPolygon | Any | None, fields: [{{name, type: Text | Integer | Real | Date, required, personal}}], \
+             MultiPolygon | Any | None, fields: [{{name, title, type: Text | Integer | Real | Date, required, personal}}], \
              owner, public, tiles: {{min, max}} or null, locate)"
         ))
     })?;
