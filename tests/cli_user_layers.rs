@@ -104,6 +104,13 @@ fn a_new_layer_from_a_gbk_zone_37_shapefile_is_created_filled_and_read_by_gdal()
     let info = String::from_utf8_lossy(&info.stdout).into_owned();
     assert!(info.contains("140821001001GB00001") && !info.contains("张三"), "{info}");
 
+    // Exported like any layer, the owner's name included (the command line is
+    // the bureau's own machine; it says so).
+    let (ok, out) = cli(dir, &["export", "zongdi", "--format", "geojson", "--out", "zongdi-out.geojson"]);
+    assert!(ok && out.contains("exported 4 features of zongdi") && out.contains("personal data"), "{out}");
+    let exported = std::fs::read_to_string(dir.join("zongdi-out.geojson")).unwrap();
+    assert!(exported.contains("140821001001GB00002") && exported.contains("李四"), "{exported}");
+
     // The name is taken now: refused, nothing changes.
     let mut args = vec!["import", "zongdi", "zd.shp"];
     args.extend_from_slice(&new_layer);

@@ -38,12 +38,13 @@ pub(crate) struct ExportArgs {
 
 /// `landtrace export`.
 pub(crate) async fn export(args: &ExportArgs) -> anyhow::Result<()> {
+    let request = ExportRequest::parse(&args.format, Some(&args.crs), args.bbox.as_deref(), Some(&args.encoding))?;
+    // Opened first: it registers the store's own layers.
+    let store = open_or_create(&args.store).await?;
     let Some(kind) = LayerKind::from_table_name(&args.layer) else {
-        let known: Vec<&str> = LayerKind::ALL.iter().map(|k| k.table_name()).collect();
+        let known: Vec<&str> = LayerKind::all().iter().map(|k| k.table_name()).collect();
         bail!("no layer named {:?}; layers: {}", args.layer, known.join(", "));
     };
-    let request = ExportRequest::parse(&args.format, Some(&args.crs), args.bbox.as_deref(), Some(&args.encoding))?;
-    let store = open_or_create(&args.store).await?;
     let features = store.features(kind).await?;
     let exported = tokio::task::spawn_blocking(move || {
         let stored =
