@@ -145,15 +145,17 @@ pub fn refuse_bad_token(state: &AppState, request: &Request) -> Option<Response>
 /// Route middleware of `/api/layers/{layer}/features…` writes: 401 without a
 /// valid token and 403 when the role does not own the layer, before a byte of
 /// the body is read (reads pass through). An import that creates its layer
-/// (`…/import?new_layer=true&owner=ROLE`, a layer that need not exist yet) is
-/// authorised as [`require_layer_creator`] for that owner instead.
+/// (`POST …/import?new_layer=true&owner=ROLE`, a layer that need not exist yet)
+/// is authorised as [`require_layer_creator`] for that owner instead; the other
+/// routes ignore the parameter.
 pub async fn authorise_layer_write(
     State(state): State<AppState>,
     params: RawPathParams,
     request: Request,
     next: Next,
 ) -> Response {
-    if !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+    if *request.method() == Method::POST
+        && request.uri().path().ends_with("/import")
         && let Some(owner) = new_layer_owner(request.uri())
     {
         return match require_layer_creator(&state, request.headers(), owner.as_deref()) {

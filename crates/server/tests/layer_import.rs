@@ -341,6 +341,14 @@ async fn a_refused_new_layer_creates_nothing() {
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert!(body["error"].as_str().unwrap().contains("agriculture"), "{body}");
     nothing_created(&state, "farm_http").await;
+    // The parameter means nothing to the other writes: still 403 before the body is read.
+    let req = Request::post("/api/layers/freight_sources/features?new_layer=true&owner=agriculture")
+        .header("authorization", format!("Bearer {FARMER}"))
+        .header("content-length", (65 * 1024 * 1024).to_string())
+        .body(Body::empty())
+        .unwrap();
+    let (status, body) = call(&state, req).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 
     // A name taken by a built-in layer (409) or kept for the platform (400).
     let (status, body) = call(&state, upload("freight_sources", Some(TRAFFIC), new, parcels(&[]))).await;
