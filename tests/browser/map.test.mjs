@@ -1033,7 +1033,7 @@ test('desktop: import tool — drop a CSV, preview and problems, map a field, im
     const offered = await page.$$eval('#import-layer option', (os) => os.map((o) => o.value));
     assert.deepEqual(offered.sort(), ['freight_sources', 'truck_ban_zone', 'truck_passes'], 'only the layers the role owns');
     await page.selectOption('#import-layer', 'freight_sources');
-    assert.match(await page.locator('#import-panel').innerText(), /只能导入已有图层/);
+    assert.ok(await page.isChecked('#import-target-existing'), '导入到 an existing layer unless 新建图层 is chosen');
 
     // A CSV with Chinese headers, one row without a name, dropped on the drop zone.
     const csv = '企业名称,类别,accuracy,经度,纬度\n浏览器导入果业,果品,illustrative,110.77,35.14\n,冷链,illustrative,110.60,35.30\n'
@@ -1101,6 +1101,56 @@ test('desktop: import tool — drop a CSV, preview and problems, map a field, im
     await page.click('#import-panel .close');
     await waitIdle(page);
     assert.equal(await page.evaluate(() => window.__landtraceMap.queryRenderedFeatures({ layers: ['import:points'] }).length), 0);
+
+    // 新建图层: a small GeoJSON of two parcels makes a layer of the transport bureau's own.
+    const name = `huoyun_${process.pid}`;
+    await page.click('#import-toggle');
+    await page.waitForSelector('#import-panel[data-state="idle"] #import-target-new');
+    await page.check('#import-target-new');
+    await page.waitForSelector('#import-new-name');
+    assert.equal(await page.inputValue('#import-new-owner'), 'traffic', 'owned by the signed-in role');
+    assert.ok(await page.isDisabled('#import-new-owner'), 'only an admin names another owner');
+    assert.ok(await page.isChecked('#import-new-public') && await page.isChecked('#import-new-tiled'));
+    await page.fill('#import-new-name', '货运 Zones');
+    await page.press('#import-new-name', 'Tab');
+    assert.match(await page.locator('#import-new-name-problem').innerText(), /小写英文字母/);
+    assert.ok(await page.isDisabled('#import-check'));
+    await page.fill('#import-new-name', name);
+    await page.press('#import-new-name', 'Tab');
+    await page.waitForSelector('#import-new-name-problem', { state: 'detached' });
+    await page.fill('#import-new-title', '浏览器新建图层');
+    await page.press('#import-new-title', 'Tab');
+    const square = (x, y) => [[[x, y], [x + 0.002, y], [x + 0.002, y + 0.002], [x, y + 0.002], [x, y]]];
+    const parcels = { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { ZDDM: 'HY-1', 权利人: '浏览器测试权利人', MJ: 1200.5 }, geometry: { type: 'Polygon', coordinates: square(110.70, 35.10) } },
+      { type: 'Feature', properties: { ZDDM: 'HY-2', 权利人: '浏览器测试二', MJ: 980 }, geometry: { type: 'Polygon', coordinates: square(110.703, 35.10) } }] };
+    const checkedNew = page.waitForResponse((r) => r.url().includes(`/api/layers/${name}/import?`) && r.url().includes('dry_run=true'));
+    await page.setInputFiles('#import-file', { name: '宗地.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(parcels)) });
+    const dry = await checkedNew;
+    assert.equal(dry.status(), 200, await dry.text());
+    assert.ok(dry.url().includes('new_layer=true') && dry.url().includes('owner=traffic'), dry.url());
+    await page.waitForSelector('#import-panel[data-state="checked"] #import-inferred');
+    const inferred = await page.locator('#import-inferred tbody tr').allInnerTexts();
+    assert.equal(inferred.length, 3, inferred.join('\n'));
+    assert.ok(inferred.some((row) => /权利人\s+文本\s+是/.test(row)), `权利人 is personal: ${inferred.join('\n')}`);
+    assert.match(await page.locator('#import-summary').innerText(), new RegExp(`将新建图层「浏览器新建图层（${name}）」并导入 2 个要素`));
+    assert.ok(!(await api('/api/layers')).layers.some((l) => l.layer === name), 'the dry run created the layer');
+    await page.waitForFunction(() => window.__landtraceMap.queryRenderedFeatures({ layers: ['import:fill'] }).length > 0,
+      null, { timeout: 10_000, polling: 200 });
+    await shot(page, 'import-new-layer-check.png');
+    const created = page.waitForResponse((r) => r.url().includes(`/api/layers/${name}/import?`) && r.url().includes('dry_run=false'));
+    await page.click('#import-run');
+    assert.equal((await created).status(), 201);
+    await page.waitForSelector('#import-panel[data-state="imported"]');
+    assert.match(await page.locator('#import-summary').innerText(), new RegExp(`已新建图层「浏览器新建图层（${name}）」并导入 2 个要素`));
+    // Listed at once: by the API and in the layer list of the page (the refetch after an import).
+    const listedLayer = (await api('/api/layers')).layers.find((l) => l.layer === name);
+    assert.equal(listedLayer?.count, 2, JSON.stringify(listedLayer));
+    await page.locator(`#layer-list [data-entry="${name}"][data-user-layer]`).waitFor({ timeout: 10_000 });
+    assert.match(await page.locator(`#layer-list [data-entry="${name}"]`).innerText(), /浏览器新建图层/);
+    assert.equal(await page.inputValue('#import-new-name'), '', 'the form is ready for the next layer');
+    assert.equal(await page.locator('#import-new-name-problem').count(), 0);
+    await shot(page, 'import-new-layer-done.png');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

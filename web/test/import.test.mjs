@@ -6,8 +6,8 @@ import { afterEach, test } from 'node:test';
 
 import { setLang } from '../src/lib/i18n.js';
 import {
-  canImport, defaultMapping, extensionOf, importOutcome, importPath, initialState, mappingParam, needsMapping, ownedLayers,
-  previewBox, problemLine, summary,
+  canImport, defaultMapping, extensionOf, fieldTypeLabel, importOutcome, importPath, inferredFields, initialState,
+  layerNameProblem, mappingParam, needsMapping, ownedLayers, ownerChoices, previewBox, problemLine, sentKey, summary,
 } from '../src/tools/import/state.js';
 
 afterEach(() => setLang('zh'));
@@ -91,4 +91,86 @@ test('the preview is fitted to the bounds of its geometries', () => {
   assert.equal(previewBox({ type: 'FeatureCollection', features: [] }), null);
   const poly = { type: 'FeatureCollection', features: [{ geometry: { type: 'Polygon', coordinates: [[[1, 2], [3, 2], [3, 4], [1, 2]]] } }] };
   assert.deepEqual(previewBox(poly), [1, 2, 3, 4]);
+});
+
+// ----- 新建图层: a new layer inferred from the file ------------------------------------
+
+// A dry-run answer of POST api/layers/zongdi/import?new_layer=true.
+const NEW_CHECKED = {
+  dry_run: true, new_layer: true, layer: 'zongdi', count: 2, crs: 'EPSG:4326', notes: [], problems: [],
+  inference: ['new layer zongdi: MULTIPOLYGON geometry, 2 fields', 'field field_2 (from 权利人): text, personal'],
+  definition: { name: 'zongdi', title_zh: '宗地', title_en: 'zongdi', geometry: 'MultiPolygon', owner: 'land', public: true,
+    tiles: { min: 12, max: 18 }, locate: true, fields: [
+      { name: 'zddm', title: 'ZDDM', type: 'Text', required: false, personal: false },
+      { name: 'field_2', title: '权利人', type: 'Text', required: false, personal: true },
+      { name: 'mj', type: 'Real', required: false, personal: false }] },
+  features: { type: 'FeatureCollection', features: [] }, source_fields: ['ZDDM', '权利人', 'mj'], target_fields: [],
+};
+
+/** The state of a new-layer import of `name` for the land bureau. */
+const newState = (patch = {}) => ({
+  ...initialState(), file: { name: '宗地.geojson' }, layer: 'freight_sources', target: 'new',
+  newLayer: { name: 'zongdi', titleZh: '宗地', owner: 'land', public: true, tiled: true, ...patch },
+});
+
+test('a new layer: its name is plain ASCII and free; its owner is the role, any role for an admin', () => {
+  const layers = [{ layer: 'freight_sources' }, { layer: 'zongdi_old' }];
+  assert.equal(layerNameProblem('zongdi', layers), '');
+  assert.equal(layerNameProblem('', layers), 'im_new_name_missing');
+  for (const bad of ['宗地', 'Zongdi', '1zongdi', 'zong di', 'zong-di', `z${'a'.repeat(63)}`]) {
+    assert.equal(layerNameProblem(bad, layers), 'im_new_name_bad', bad);
+  }
+  assert.equal(layerNameProblem('zongdi_old', layers), 'im_new_name_taken');
+  assert.deepEqual(ownerChoices({ role: 'land' }), ['land']);
+  assert.deepEqual(ownerChoices({ role: 'admin' }), ['admin', 'agriculture', 'housing', 'land', 'traffic']);
+  assert.deepEqual(ownerChoices(null), []);
+  assert.equal(initialState().target, 'existing', 'an existing layer unless chosen');
+});
+
+test('a new layer: the request names it, its options in the query and no field mapping', () => {
+  const q = (state) => Object.fromEntries(new URLSearchParams(importPath(state, true).split('?')[1]));
+  const state = { ...newState(), mapping: { name: '企业名称' } };
+  assert.match(importPath(state, true), /^api\/layers\/zongdi\/import\?/);
+  assert.deepEqual(q(state), { filename: '宗地.geojson', dry_run: 'true', new_layer: 'true', owner: 'land', title_zh: '宗地' });
+  assert.deepEqual(q(newState({ tiled: false, titleZh: ' ' })),
+    { filename: '宗地.geojson', dry_run: 'true', new_layer: 'true', owner: 'land', no_tiles: 'true' });
+  assert.equal(q(newState({ public: false, tiled: true })).private, 'true', 'a layer that is not public');
+  assert.equal(q(newState({ public: false })).no_tiles, undefined, 'private already means no tiles');
+  assert.equal(q({ ...state, target: 'existing' }).new_layer, undefined, 'back to an existing layer');
+});
+
+test('a new layer: the inferred fields, the summaries, and 导入 only after a dry run of the same options', () => {
+  assert.deepEqual(inferredFields(NEW_CHECKED), [
+    { name: 'zddm', source: 'ZDDM', type: 'Text', personal: false },
+    { name: 'field_2', source: '权利人', type: 'Text', personal: true },
+    { name: 'mj', source: 'mj', type: 'Real', personal: false }]);
+  assert.deepEqual(inferredFields(null), []);
+  assert.equal(fieldTypeLabel('Real'), '小数');
+
+  const state = newState();
+  const checked = { ...state, ...importOutcome({ ok: true, status: 200, answer: NEW_CHECKED }, sentKey(state)) };
+  assert.equal(checked.status, 'checked');
+  assert.ok(canImport(checked));
+  assert.equal(summary(checked), '检查通过：将新建图层「宗地（zongdi）」并导入 2 个要素，尚未保存。');
+  assert.ok(!canImport({ ...checked, newLayer: { ...checked.newLayer, public: false } }), 'an option changed since');
+  assert.ok(!canImport({ ...checked, newLayer: { ...checked.newLayer, name: 'zongdi2' } }), 'the name changed since');
+  assert.ok(!canImport({ ...checked, target: 'existing', mappingSent: 'null' }), 'an existing layer needs its own dry run');
+
+  const imported = importOutcome({ ok: true, status: 201, answer: { ...NEW_CHECKED, dry_run: false, stored: 2 } }, sentKey(state));
+  assert.equal(summary({ ...state, ...imported }), '已新建图层「宗地（zongdi）」并导入 2 个要素。');
+
+  // Lines: the file is refused as a whole (one problem without a feature); nothing created.
+  const lines = { ...NEW_CHECKED, definition: undefined, inference: undefined, error: 'layer zongdi was not created: 1 features are lines',
+    problems: [{ feature: null, field: null, message: '1 features are lines' }] };
+  const refused = { ...state, ...importOutcome({ ok: false, status: 400, answer: lines, error: lines.error }, sentKey(state)) };
+  assert.equal(refused.status, 'invalid');
+  assert.equal(summary(refused), '无法由此文件新建图层，未新建任何图层。');
+  assert.ok(!canImport(refused));
+  const bad = { ...NEW_CHECKED, problems: [{ feature: 2, field: 'geometry', message: 'self-intersection' }] };
+  assert.equal(summary({ ...state, ...importOutcome({ ok: false, status: 400, answer: bad, error: 'x' }, sentKey(state)) }),
+    '2 个要素中有 1 个存在问题，未保存任何要素。未新建图层。');
+  assert.match(importOutcome({ ok: false, status: 409, answer: null, error: 'a layer called zongdi exists already' }).message,
+    /^图层名称已被占用：/);
+  setLang('en');
+  assert.equal(summary(checked), 'Check passed: the new layer “宗地（zongdi）” will be created with 2 features; nothing stored yet.');
 });

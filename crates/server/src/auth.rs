@@ -144,15 +144,57 @@ pub fn refuse_bad_token(state: &AppState, request: &Request) -> Option<Response>
 
 /// Route middleware of `/api/layers/{layer}/features…` writes: 401 without a
 /// valid token and 403 when the role does not own the layer, before a byte of
-/// the body is read (reads pass through).
+/// the body is read (reads pass through). An import that creates its layer
+/// (`POST …/import?new_layer=true&owner=ROLE`, a layer that need not exist yet)
+/// is authorised as [`require_layer_creator`] for that owner instead; the other
+/// routes ignore the parameter.
 pub async fn authorise_layer_write(
     State(state): State<AppState>,
     params: RawPathParams,
     request: Request,
     next: Next,
 ) -> Response {
+    if *request.method() == Method::POST
+        && request.uri().path().ends_with("/import")
+        && let Some(owner) = new_layer_owner(request.uri())
+    {
+        return match require_layer_creator(&state, request.headers(), owner.as_deref()) {
+            Ok(_) => next.run(request).await,
+            Err(e) => e.into_response(),
+        };
+    }
     let kind = params.iter().find(|(name, _)| *name == "layer").and_then(|(_, v)| LayerKind::from_table_name(v));
     authorise_write(&state, kind, request, next).await
+}
+
+/// `Some(owner)` when the query string asks for a new layer (`new_layer=true`),
+/// with its `owner` parameter when given; `None` otherwise (also for a query
+/// string that cannot be read: the handler names that problem, after the
+/// ordinary authorisation).
+fn new_layer_owner(uri: &axum::http::Uri) -> Option<Option<String>> {
+    let axum::extract::Query(pairs) = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri).ok()?;
+    let asked = pairs.iter().any(|(k, v)| k == "new_layer" && matches!(v.trim(), "true" | "1"));
+    asked.then(|| pairs.iter().find(|(k, _)| k == "owner").map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty()))
+}
+
+/// The signed-in user who may create a layer owned by `owner` (absent: the
+/// user's own role), the actor for the audit table and the owner: 401 without
+/// a valid token; 403 when `owner` is another role than the user's (admins may
+/// name any role).
+pub fn require_layer_creator(
+    state: &AppState,
+    headers: &HeaderMap,
+    owner: Option<&str>,
+) -> Result<(User, Actor, String), AppError> {
+    let (user, actor) = require_user(state, headers, "creating a layer")?;
+    let owner = owner.map(str::to_owned).unwrap_or_else(|| user.role.as_str().to_owned());
+    if user.role != Role::Admin && owner != user.role.as_str() {
+        return Err(AppError::Forbidden(format!(
+            "the role {} may create only layers it owns itself: set owner {} (an admin may name any role)",
+            user.role, user.role
+        )));
+    }
+    Ok((user, actor, owner))
 }
 
 /// Route middleware of `POST /api/layers` (creating a layer): 401 without a

@@ -19,8 +19,11 @@ use crate::cpu::CpuPool;
 use crate::public_address::PublicAddress;
 use crate::tile_cache::TileCache;
 use crate::upload::{UploadOptions, Uploads};
+use landtrace_app::layer_import::new_layer;
+use landtrace_app::layer_import::{ImportError, ImportedFeature};
 use landtrace_app::rule_tables::Rules;
 use landtrace_app::users::Users;
+use landtrace_domain::input_limits::Door;
 
 /// The tile-set definitions compiled into the binary (`tiles/tilesets.toml`).
 pub const DEFAULT_TILESETS: &str = include_str!("../../../tiles/tilesets.toml");
@@ -286,6 +289,28 @@ impl AppState {
             Ok(kind)
         });
         task.await.map_err(|e| StoreError::Refused(format!("creating the layer failed: {e}")))?
+    }
+
+    /// Checks `features` for the new user-defined layer `def` and, unless
+    /// `dry_run`, creates the layer and stores them through the one write path
+    /// ([`new_layer::create_and_import`], as `landtrace import --new-layer`: every
+    /// feature is checked before the layer is created, so a refused file creates
+    /// nothing), then takes the layer in as [`AppState::create_layer`] does. The
+    /// caller runs it to completion (the server's import runs it on a worker
+    /// thread, which a dropped request does not stop).
+    pub async fn create_layer_and_import(
+        &self,
+        def: &UserLayerDef,
+        features: Vec<ImportedFeature>,
+        actor: &Actor,
+        dry_run: bool,
+    ) -> Result<(LayerKind, Vec<i64>), ImportError> {
+        let (kind, ids) =
+            new_layer::create_and_import(self.store.as_ref(), def, features, actor, Door::Request, dry_run).await?;
+        if !dry_run {
+            self.after_write(kind).await;
+        }
+        Ok((kind, ids))
     }
 
     fn refresh_of(&self, kind: LayerKind) -> Arc<LayerRefresh> {

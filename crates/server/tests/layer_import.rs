@@ -1,7 +1,10 @@
 //! `POST /api/layers/{layer}/import` in-process: a zipped GBK shapefile in
 //! Gauss-Krüger zone 37 made by `ogr2ogr` at test time (dry run, then import), a CSV
 //! with Chinese headers and a field mapping, a refused file that changes nothing, and
-//! 401/403/413 before the body is read.
+//! 401/403/413 before the body is read. With `new_layer=true`: a layer inferred from
+//! a GeoJSON of parcels (dry run creates nothing; the import is listed and located at
+//! once, its personal field kept from anonymous answers), and every refusal — no
+//! token, another role's layer, a name taken, lines, a bad polygon — creates nothing.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -218,4 +221,178 @@ async fn anonymous_wrong_role_and_oversized_uploads_are_refused_before_the_body_
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
     let (status, _) = call(&state, upload("no_such_layer", Some(TRAFFIC), "filename=p.geojson", b"{}".to_vec())).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Two parcels near the county seat with a code, an area and a right holder (a
+/// personal field by its name), and `extra` features after them.
+fn parcels(extra: &[Value]) -> Vec<u8> {
+    let square = |x: f64, y: f64| json!([[[x, y], [x + 0.002, y], [x + 0.002, y + 0.002], [x, y + 0.002], [x, y]]]);
+    let mut features = vec![
+        json!({"type": "Feature", "properties": {"ZDDM": "140821001001GB00001", "权利人": "王建国", "MJ": 48521.5},
+               "geometry": {"type": "Polygon", "coordinates": square(110.77, 35.14)}}),
+        json!({"type": "Feature", "properties": {"ZDDM": "140821001001GB00002", "权利人": "李秀英", "MJ": 47900},
+               "geometry": {"type": "Polygon", "coordinates": square(110.773, 35.14)}}),
+    ];
+    features.extend_from_slice(extra);
+    json!({"type": "FeatureCollection", "features": features}).to_string().into_bytes()
+}
+
+async fn get(state: &AppState, uri: &str, token: Option<&str>) -> (StatusCode, Value) {
+    let mut req = Request::get(uri).header("host", "localhost:8080");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    call(state, req.body(Body::empty()).unwrap()).await
+}
+
+/// Whether `GET /api/layers` (as `token`) lists `name`.
+async fn listed(state: &AppState, name: &str, token: Option<&str>) -> Option<Value> {
+    let (_, body) = get(state, "/api/layers", token).await;
+    body["layers"].as_array().unwrap().iter().find(|l| l["layer"] == name).cloned()
+}
+
+/// Nothing of the layer `name` exists: not a layer, not listed, not in the store.
+async fn nothing_created(state: &AppState, name: &str) {
+    assert!(LayerKind::from_table_name(name).is_none(), "{name} is no layer");
+    assert!(listed(state, name, Some(TRAFFIC)).await.is_none(), "{name} is not listed");
+    assert!(!state.store.layer_definitions().await.unwrap().iter().any(|d| d.name == name), "{name} is not stored");
+}
+
+#[tokio::test]
+async fn a_new_layer_is_inferred_previewed_then_created_and_served_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let query = "filename=zongdi.geojson&new_layer=true&title_zh=%E5%AE%97%E5%9C%B0&tiles=10-16";
+
+    // The dry run: the inferred definition and the preview; nothing created.
+    let (status, body) =
+        call(&state, upload("zongdi_http", Some(TRAFFIC), &format!("{query}&dry_run=true"), parcels(&[]))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["dry_run"].as_bool(), body["new_layer"].as_bool()), (Some(true), Some(true)), "{body}");
+    assert_eq!((body["count"].as_u64(), body["stored"].as_u64()), (Some(2), Some(0)), "{body}");
+    let def = &body["definition"];
+    assert_eq!(
+        (&def["name"], &def["title_zh"], &def["geometry"], &def["owner"], &def["public"], &def["locate"]),
+        (&json!("zongdi_http"), &json!("宗地"), &json!("MultiPolygon"), &json!("traffic"), &json!(true), &json!(true)),
+        "{def}"
+    );
+    assert_eq!(def["tiles"], json!({"min": 10, "max": 16}));
+    let fields: Vec<(&str, &str, bool)> = body["target_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap(), f["type"].as_str().unwrap(), f["personal"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(fields, [("mj", "Real", false), ("zddm", "Text", false), ("field_3", "Text", true)], "{body}");
+    assert_eq!(body["target_fields"][2]["title"], "权利人");
+    assert!(body["inference"].to_string().contains("field_3 (from 权利人): text, personal"), "{body}");
+    assert_eq!(body["features"]["features"][0]["properties"]["zddm"], "140821001001GB00001");
+    assert_eq!(body["problems"], json!([]));
+    nothing_created(&state, "zongdi_http").await;
+
+    // The import: 201, the layer listed, located and tiled at once.
+    let (status, body) = call(&state, upload("zongdi_http", Some(TRAFFIC), query, parcels(&[]))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["stored"], 2, "{body}");
+    assert_eq!((&body["created"]["layer"], &body["created"]["count"]), (&json!("zongdi_http"), &json!(2)), "{body}");
+    let layer = listed(&state, "zongdi_http", None).await.expect("listed to everyone");
+    assert_eq!((&layer["title"], &layer["user_defined"], &layer["count"]), (&json!("宗地"), &json!(true), &json!(2)));
+    assert_eq!(layer["tiles"]["set"], "zongdi_http", "{layer}");
+    let (status, located) = get(&state, "/api/locate?lon=110.7705&lat=35.1405", None).await;
+    assert_eq!(status, StatusCode::OK, "{located}");
+    let hit = located["hits"].as_array().unwrap().iter().find(|h| h["layer"] == "zongdi_http").cloned();
+    let hit = hit.unwrap_or_else(|| panic!("the new layer is located: {located}"));
+    assert_eq!(hit["properties"]["zddm"], "140821001001GB00001", "{hit}");
+    assert!(!located.to_string().contains("王建国"), "no personal field reaches an anonymous caller: {located}");
+    let (status, _) = get(&state, "/tiles/zongdi_http.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(state.store.audit(1).await.unwrap()[0].actor, "wang.wu (traffic)");
+
+    // Again: the layer exists now.
+    let (status, body) = call(&state, upload("zongdi_http", Some(TRAFFIC), query, parcels(&[]))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("exists already"), "{body}");
+}
+
+#[tokio::test]
+async fn a_refused_new_layer_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let new = "filename=p.geojson&new_layer=true";
+
+    // No token: 401 before the body is read (not 413 for the announced size).
+    let req = Request::post(format!("/api/layers/anon_http/import?{new}"))
+        .header("content-length", (65 * 1024 * 1024).to_string())
+        .body(Body::empty())
+        .unwrap();
+    let (status, body) = call(&state, req).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, _) = call(&state, upload("anon_http", None, new, parcels(&[]))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    nothing_created(&state, "anon_http").await;
+
+    // Another role as owner: 403, also before the body is read.
+    let req = Request::post(format!("/api/layers/farm_http/import?{new}&owner=traffic"))
+        .header("authorization", format!("Bearer {FARMER}"))
+        .header("content-length", (65 * 1024 * 1024).to_string())
+        .body(Body::empty())
+        .unwrap();
+    let (status, body) = call(&state, req).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("agriculture"), "{body}");
+    nothing_created(&state, "farm_http").await;
+    // The parameter means nothing to the other writes: still 403 before the body is read.
+    let req = Request::post("/api/layers/freight_sources/features?new_layer=true&owner=agriculture")
+        .header("authorization", format!("Bearer {FARMER}"))
+        .header("content-length", (65 * 1024 * 1024).to_string())
+        .body(Body::empty())
+        .unwrap();
+    let (status, body) = call(&state, req).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // A name taken by a built-in layer (409) or kept for the platform (400).
+    let (status, body) = call(&state, upload("freight_sources", Some(TRAFFIC), new, parcels(&[]))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("freight_sources exists already"), "{body}");
+    let (status, body) = call(&state, upload("landtrace_x", Some(TRAFFIC), new, parcels(&[]))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // A line: no layer is inferred, nothing created (neither by a dry run).
+    let line = json!({"type": "Feature", "properties": {"ZDDM": "x"},
+                      "geometry": {"type": "LineString", "coordinates": [[110.7, 35.1], [110.8, 35.2]]}});
+    for dry_run in ["true", "false"] {
+        let query = format!("{new}&dry_run={dry_run}");
+        let (status, body) =
+            call(&state, upload("lines_http", Some(TRAFFIC), &query, parcels(std::slice::from_ref(&line)))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let error = body["error"].as_str().unwrap();
+        assert!(error.contains("lines") && error.contains("features 3") && error.contains("not created"), "{error}");
+        assert_eq!(body["problems"].as_array().unwrap().len(), 1, "{body}");
+        nothing_created(&state, "lines_http").await;
+    }
+
+    // A self-crossing polygon: every feature is checked before the layer is
+    // created, so nothing is created; with `repair` the file goes in.
+    let bowtie = json!({"type": "Feature", "properties": {"ZDDM": "bow"},
+        "geometry": {"type": "Polygon", "coordinates": [[[110.78, 35.14], [110.782, 35.142], [110.782, 35.14], [110.78, 35.142], [110.78, 35.14]]]}});
+    let (status, body) =
+        call(&state, upload("bowtie_http", Some(TRAFFIC), new, parcels(std::slice::from_ref(&bowtie)))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let problems = body["problems"].as_array().unwrap();
+    assert!(!problems.is_empty() && problems.iter().all(|p| p["feature"] == 3), "{body}");
+    assert!(body["error"].as_str().unwrap().contains("bowtie_http was not created"), "{body}");
+    nothing_created(&state, "bowtie_http").await;
+    let (status, body) =
+        call(&state, upload("bowtie_http", Some(TRAFFIC), &format!("{new}&repair=true"), parcels(&[bowtie]))).await;
+    assert_eq!((status, body["stored"].as_u64()), (StatusCode::CREATED, Some(3)), "{body}");
+
+    // New-layer options without new_layer, and a mapping with it: 400.
+    let (status, body) =
+        call(&state, upload("freight_sources", Some(TRAFFIC), "filename=p.geojson&owner=traffic", parcels(&[]))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("new_layer=true"), "{body}");
+    let (status, body) =
+        call(&state, upload("mapped_http", Some(TRAFFIC), &format!("{new}&fields=%7B%7D"), parcels(&[]))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    nothing_created(&state, "mapped_http").await;
 }

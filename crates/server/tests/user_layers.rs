@@ -6,7 +6,8 @@
 //! public (永久基本农田 `jbnt`) is invisible to anonymous users in the layer list,
 //! locate, tiles and export. The personal field (权利人 `qlr`) reaches no anonymous
 //! answer or tile. On PostGIS a second server on the same database sees the new
-//! layer and its features through the change feed.
+//! layer and its features through the change feed, also a layer made in one request
+//! by `POST …/import?new_layer=true` (after a refused file that created nothing).
 //!
 //! The PostGIS run needs `LANDTRACE_TEST_DATABASE_URL` (mandatory in CI).
 
@@ -419,6 +420,46 @@ mod postgis {
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(mvt_decode::decode(&reply.body).unwrap().layer("zongdi").unwrap().features.len(), 3);
         assert!(listed(&get(&b, "/api/layers", None).await, "jbnt").is_none());
+        drop((a, b));
+    }
+
+    /// `POST …/import?new_layer=true` on PostGIS: a refused file creates nothing, a
+    /// good one creates the layer and fills it in one request; the other server takes
+    /// it in from the change feed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_layer_made_by_an_import_on_postgis_is_seen_by_a_second_server() {
+        let Some(db) = test_db().await else { return };
+        let a = state_over(Arc::new(landtrace_store::PostGisStore::connect(&db.url).await.unwrap())).await;
+        let b = state_over(Arc::new(landtrace_store::PostGisStore::connect(&db.url).await.unwrap())).await;
+        let square = |x: f64| json!([[[x, 35.14], [x + 0.002, 35.14], [x + 0.002, 35.142], [x, 35.142], [x, 35.14]]]);
+        let parcel = |x: f64, code: &str| {
+            json!({"type": "Feature", "properties": {"ZDDM": code, "权利人": HOLDER},
+                   "geometry": {"type": "Polygon", "coordinates": square(x)}})
+        };
+        let bowtie = json!({"type": "Feature", "properties": {"ZDDM": "bow"}, "geometry": {"type": "Polygon",
+            "coordinates": [[[110.78, 35.14], [110.782, 35.142], [110.782, 35.14], [110.78, 35.142], [110.78, 35.14]]]}});
+        let file =
+            |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features}).to_string().into_bytes();
+        let uri = "/api/layers/xinjian/import?filename=xinjian.geojson&new_layer=true&owner=land";
+
+        let reply = send(&a, "POST", uri, Some(LAND), file(vec![parcel(110.77, "A"), bowtie])).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+        assert!(a.store.layer_definitions().await.unwrap().iter().all(|d| d.name != "xinjian"), "nothing created");
+        assert!(listed(&get(&a, "/api/layers", Some(ADMIN)).await, "xinjian").is_none());
+
+        let reply = send(&a, "POST", uri, Some(LAND), file(vec![parcel(110.77, "A"), parcel(110.773, "B")])).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        assert_eq!(reply.json()["stored"], 2);
+        assert_eq!(hit_layers(&get(&a, &locate_uri(), None).await), ["xinjian"]);
+        eventually("xinjian listed by B", async || {
+            listed(&get(&b, "/api/layers", None).await, "xinjian").is_some_and(|l| l["count"] == 2)
+        })
+        .await;
+        eventually("xinjian answered by B's locate", async || {
+            hit_layers(&get(&b, &locate_uri(), None).await) == ["xinjian"]
+        })
+        .await;
+        assert!(!get(&b, &locate_uri(), None).await.text().contains(HOLDER), "the personal field stays with its owner");
         drop((a, b));
     }
 }

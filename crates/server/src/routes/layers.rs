@@ -40,7 +40,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<J
 }
 
 /// One layer as `GET /api/layers` lists it (without its count), for `user`.
-fn describe(state: &AppState, kind: LayerKind, user: Option<&User>) -> Value {
+pub(crate) fn describe(state: &AppState, kind: LayerKind, user: Option<&User>) -> Value {
     let personal = may_see_personal(user, kind);
     let fields: Vec<Value> = kind
         .fields()
@@ -143,16 +143,7 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
             user.role, user.role
         )));
     }
-    let taken = || AppError::Conflict(format!("a layer called {} exists already; choose another name", def.name));
-    if state.layers().iter().any(|k| k.table_name() == def.name) {
-        return Err(taken());
-    }
-    if state.tilesets().set(&def.name).is_some() {
-        return Err(AppError::Conflict(format!(
-            "{} is the name of a tile set (/tiles/{}.json); choose another name",
-            def.name, def.name
-        )));
-    }
+    refuse_taken(&state, &def.name)?;
     let name = def.name.clone();
     let kind = match state.create_layer(def, &actor).await {
         Ok(kind) => kind,
@@ -167,6 +158,19 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
     let mut layer = describe(&state, kind, Some(&user));
     layer["count"] = json!(0);
     Ok((StatusCode::CREATED, Json(layer)).into_response())
+}
+
+/// 409 when `name` is taken by a layer this server serves or by a tile set.
+pub(crate) fn refuse_taken(state: &AppState, name: &str) -> Result<(), AppError> {
+    if state.layers().iter().any(|k| k.table_name() == name) {
+        return Err(AppError::Conflict(format!("a layer called {name} exists already; choose another name")));
+    }
+    if state.tilesets().set(name).is_some() {
+        return Err(AppError::Conflict(format!(
+            "{name} is the name of a tile set (/tiles/{name}.json); choose another name"
+        )));
+    }
+    Ok(())
 }
 
 /// The layer named in a path; 404 naming the layers for an unknown one.

@@ -4,8 +4,11 @@
 // Pure. The server reads the file (the same reader as `landtrace import`), decides its
 // CRS, checks every feature and stores all or nothing; the page only previews.
 //
-// Layers are the server's fixed set: a file goes into an existing layer that the
-// signed-in role owns (`layers` of api/me); new layers cannot be made here.
+// 导入到：a file goes into an existing layer that the signed-in role owns (`layers` of
+// api/me), or into a new layer (新建图层: `new_layer=true`) whose schema the server
+// infers from the file — its name (ASCII), 中文名称, owner (the signed-in role; an
+// admin may name any), 公开 and 生成瓦片 are chosen here; the dry run answers the
+// inferred definition, shown as a table of fields.
 
 import { fieldLabel, layerTitle, t } from '../../lib/i18n.js';
 import { emptyBox, extendBox } from '../../lib/geo.js';
@@ -45,7 +48,51 @@ export const initialState = () => ({
   answer: null, // the last answer of the import route
   mappingSent: null, // the mapping that answer was made with (JSON), to know when it is stale
   message: '',
+  target: 'existing', // 导入到：existing (已有图层) | new (新建图层)
+  newLayer: { name: '', titleZh: '', owner: '', public: true, tiled: true },
 });
+
+/** The roles a layer may be owned by (api/layers `owner`). */
+export const OWNER_ROLES = ['admin', 'agriculture', 'housing', 'land', 'traffic'];
+
+/** The owners `session` may give a new layer: any role for an admin, else its own. */
+export const ownerChoices = (session) => (!session ? [] : session.role === 'admin' ? OWNER_ROLES : [session.role]);
+
+/**
+ * What is wrong with `name` as a new layer's name, as an i18n key: '' when it is a
+ * plain name (a lower-case ASCII letter, then up to 62 of `a-z0-9_`) that no listed
+ * layer has (the server checks the rest: built-in and reserved names, tile sets).
+ */
+export function layerNameProblem(name, layers) {
+  if (!name) return 'im_new_name_missing';
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) return 'im_new_name_bad';
+  if ((layers ?? []).some((l) => l.layer === name)) return 'im_new_name_taken';
+  return '';
+}
+
+/**
+ * The inferred fields of a new-layer dry run (`answer.definition`), as the panel lists
+ * them: `{name, source, type, personal}` — `source` is the file's field name (the
+ * column's `title` when it was renamed, e.g. 权利人 → field_3).
+ */
+export function inferredFields(answer) {
+  return (answer?.definition?.fields ?? []).map((f) => ({
+    name: f.name, source: f.title ?? f.name, type: f.type, personal: Boolean(f.personal),
+  }));
+}
+
+/** The type of an inferred field in words (文本, 整数, 小数, 日期). */
+export const fieldTypeLabel = (type) => t(`im_type_${String(type).toLowerCase()}`);
+
+/**
+ * What the import's answer depends on besides the file and the read options: the
+ * mapping into an existing layer, or the new layer's options. A dry run records it; 导入
+ * waits for a dry run of the current one.
+ */
+export function sentKey(state) {
+  if (state.target === 'new') return JSON.stringify({ newLayer: state.newLayer });
+  return JSON.stringify(mappingParam(state.mapping));
+}
 
 /** The extension of `name` in lower case, or '' when the server does not read it. */
 export function extensionOf(name) {
@@ -91,10 +138,22 @@ export function importPath(state, dryRun) {
   if (state.encoding !== 'auto') q.set('encoding', state.encoding);
   if (state.sourceLayer?.trim()) q.set('layer', state.sourceLayer.trim());
   if (state.repair) q.set('repair', 'true');
+  if (state.target === 'new') {
+    const n = state.newLayer;
+    q.set('new_layer', 'true');
+    if (n.owner) q.set('owner', n.owner);
+    if (n.titleZh?.trim()) q.set('title_zh', n.titleZh.trim());
+    if (!n.public) q.set('private', 'true');
+    else if (!n.tiled) q.set('no_tiles', 'true');
+    return `api/layers/${encodeURIComponent(n.name)}/import?${q}`;
+  }
   const mapping = mappingParam(state.mapping);
   if (mapping) q.set('fields', JSON.stringify(mapping));
   return `api/layers/${encodeURIComponent(state.layer)}/import?${q}`;
 }
+
+/** The layer a request goes to: the chosen existing layer, or the new layer's name. */
+export const targetLayer = (state) => (state.target === 'new' ? state.newLayer.name : state.layer);
 
 /**
  * The state after an answer (`{ok, status, answer, error}` of ui/api.js `send`): a dry
@@ -107,13 +166,18 @@ export function importOutcome({ ok, status, answer, error }, mappingSent) {
   if (status === 400 && Array.isArray(answer?.problems) && answer.problems.length && answer.features) {
     return { status: 'invalid', answer, mappingSent, message: '' };
   }
-  const key = status === 401 ? 'im_unauthorized' : status === 403 ? 'im_forbidden' : status === 413 ? 'im_too_large' : 'im_failed';
+  const key = status === 401 ? 'im_unauthorized' : status === 403 ? 'im_forbidden' : status === 409 ? 'im_taken'
+    : status === 413 ? 'im_too_large' : 'im_failed';
   return { status: 'error', answer: null, mappingSent: null, message: `${t(key)}${t('colon')}${error}` };
 }
 
-/** Whether the 导入 button may be pressed: a passed dry run of the current file, layer and mapping. */
+/**
+ * Whether the 导入 button may be pressed: a passed dry run of the current file, target,
+ * and mapping or new-layer options (`mappingSent` holds the `sentKey` it was made with).
+ */
 export const canImport = (state) => state.status === 'checked' && Boolean(state.answer?.dry_run)
-  && !(state.answer?.problems?.length) && JSON.stringify(mappingParam(state.mapping)) === state.mappingSent;
+  && !(state.answer?.problems?.length) && sentKey(state) === state.mappingSent
+  && Boolean(state.answer?.new_layer) === (state.target === 'new');
 
 /** One problem as the list shows it: `{where, field, message}` — 第 N 个要素 (or 整个文件), the field's label, the reason. */
 export function problemLine(p) {
@@ -134,6 +198,16 @@ export function previewBox(collection) {
 export function summary(state) {
   const a = state.answer;
   if (!a) return '';
+  if (a.new_layer) {
+    const layer = a.definition?.title_zh && a.definition.title_zh !== a.layer ? `${a.definition.title_zh}（${a.layer}）` : a.layer;
+    if (state.status === 'imported') return t('im_new_imported', { count: a.stored, layer });
+    if (state.status === 'invalid' && a.problems.every((p) => p.feature == null)) return t('im_new_refused_file');
+    if (state.status === 'invalid') {
+      const bad = new Set(a.problems.map((p) => p.feature)).size;
+      return `${t('im_refused', { bad, count: a.count })}${t('im_new_not_created')}`;
+    }
+    return t('im_new_checked', { count: a.count, layer });
+  }
   const layer = layerTitle(a.layer);
   if (state.status === 'imported') return t('im_imported', { count: a.stored, layer });
   if (state.status === 'invalid') {

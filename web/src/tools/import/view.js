@@ -6,11 +6,17 @@
 // temporary source of their own, fitted to their bounds. The field-mapping table
 // (target field ← source field, pre-filled by equal names) re-runs the dry run. 导入 is
 // enabled only after a dry run without problems; it shows the count stored. Closing the
-// tool removes the preview. The state and the reading of answers are in state.js.
+// tool removes the preview. 导入到 新建图层 makes a new layer from the file instead: its
+// name, 中文名称, owner, 公开 and tiles are asked here, the dry run lists the fields the
+// server inferred (字段名, 文件字段, 类型, 个人信息), and 导入 creates the layer; the layer
+// list and the map take it in at once. The state and the reading of answers are in state.js.
 //
-// For tests: `#import-panel[data-state]` is `signed-out | no-layers | idle | loading |
-// checked | invalid | imported | error`; drop zone `#import-drop`, file input
-// `#import-file`, layer `#import-layer`, CRS `#import-crs`, encoding `#import-encoding`,
+// For tests: `#import-panel[data-state]` is `signed-out | loading | idle | checked |
+// invalid | imported | error`; drop zone `#import-drop`, file input `#import-file`,
+// target radios `#import-target-existing` / `#import-target-new`, layer `#import-layer`,
+// new layer `#import-new-name`, `#import-new-title`, `#import-new-owner`,
+// `#import-new-public`, `#import-new-tiled`, name problem `#import-new-name-problem`,
+// inferred fields `#import-inferred tbody tr`, CRS `#import-crs`, encoding `#import-encoding`,
 // buttons `#import-check` and `#import-run`, summary `#import-summary`, notes
 // `#import-notes li`, problems `#import-problems li`, mapping `#import-mapping select`;
 // map layers `import:fill`, `import:line`, `import:points`.
@@ -22,8 +28,9 @@ import { el } from '../../ui/dom.js';
 import { fileButton, fitAboveSheet, toolPanel } from '../../ui/panel.js';
 import { getSession, onAuthChange } from '../auth/state.js';
 import {
-  ACCEPT, CRS_OPTIONS, ENCODING_OPTIONS, canImport, defaultMapping, extensionOf, importOutcome, importPath, initialState,
-  mappingParam, needsMapping, ownedLayers, previewBox, problemLine, summary, targetLabel,
+  ACCEPT, CRS_OPTIONS, ENCODING_OPTIONS, canImport, defaultMapping, extensionOf, fieldTypeLabel, importOutcome, importPath,
+  inferredFields, initialState, layerNameProblem, needsMapping, ownedLayers, ownerChoices, previewBox, problemLine, sentKey,
+  summary, targetLabel, targetLayer,
 } from './state.js';
 
 const PREVIEW_SOURCE = 'import-preview';
@@ -31,8 +38,8 @@ const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /**
  * The tool. `button` opens and closes `root`; `onOpen()` runs when it opens, `onImported(table)`
- * after features were stored (the layer counts are fetched again), `signIn()` opens the
- * sign-in panel.
+ * after features were stored or a layer created (the layer list and counts are fetched
+ * again, new layers drawn), `signIn()` opens the sign-in panel.
  */
 export function importTool({ map, root, button, phone, onOpen, onChange, onImported, signIn }) {
   const body = root.querySelector('.import-body');
@@ -82,10 +89,14 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
     refresh();
   }
 
+  /** Whether a request can be made: a file, and a layer or a valid new layer's name. */
+  const ready = () => Boolean(bytes) && (state.target === 'new'
+    ? !layerNameProblem(state.newLayer.name, layers) : Boolean(state.layer));
+
   async function run(dryRun) {
-    if (!bytes || !state.layer) return;
+    if (!ready()) return refresh();
     const mine = ++request;
-    const mappingSent = JSON.stringify(mappingParam(state.mapping));
+    const mappingSent = sentKey(state);
     Object.assign(state, { status: 'loading', dryRun, message: '' });
     refresh();
     let outcome;
@@ -95,16 +106,24 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
       outcome = { status: 'error', answer: null, mappingSent: null, message: `${t('im_failed')}${t('colon')}${err.message}` };
     }
     if (mine !== request) return;
-    const first = !state.mapping && outcome.answer;
+    const first = state.target === 'existing' && !state.mapping && outcome.answer;
     Object.assign(state, outcome);
     if (first) {
       state.mapping = defaultMapping(outcome.answer.source_fields, outcome.answer.target_fields);
       // Fields that are not the layer's: the dry run again with the equal names mapped;
       // otherwise the mapping of equal names is what was checked.
       if (dryRun && needsMapping(outcome.answer)) return run(true);
-      state.mappingSent = JSON.stringify(mappingParam(state.mapping));
+      state.mappingSent = sentKey(state);
     }
-    if (state.status === 'imported') onImported?.(state.layer);
+    if (state.status === 'imported') {
+      onImported?.(targetLayer(state));
+      // A new layer is an existing one now: the list of layers to import into again,
+      // and the form empty for the next one (the summary names the layer made).
+      if (state.target === 'new') {
+        state.newLayer = { ...state.newLayer, name: '', titleZh: '' };
+        loadLayers();
+      }
+    }
     refresh(true);
     onChange?.();
   }
@@ -120,7 +139,7 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
     }
     file.arrayBuffer().then((b) => {
       bytes = b;
-      if (state.layer) run(true);
+      if (ready()) run(true);
       else refresh();
     }, (err) => {
       Object.assign(state, { status: 'error', message: `${t('im_failed')}${t('colon')}${err.message}` });
@@ -145,11 +164,10 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
       return body.replaceChildren(el('p', { class: 'loading' }, t('loading')));
     }
     const owned = ownedLayers(session, layers);
-    if (!owned.length) {
-      root.dataset.state = 'no-layers';
-      return body.replaceChildren(el('p', { class: 'v-warning' }, t('im_no_layers', roleName(session.role))));
-    }
-    if (!owned.some((l) => l.layer === state.layer)) state.layer = owned[0].layer;
+    // A role without a layer of its own may still make one.
+    if (!owned.length) state.target = 'new';
+    if (!owned.some((l) => l.layer === state.layer)) state.layer = owned[0]?.layer ?? '';
+    if (!ownerChoices(session).includes(state.newLayer.owner)) state.newLayer.owner = session.role;
     root.dataset.state = state.status;
     body.replaceChildren(...controls(owned), result());
   }
@@ -182,6 +200,19 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
       Object.assign(state, { layer: v, mapping: null, answer: null, mappingSent: null, status: 'idle' });
       if (bytes) run(true); else refresh();
     });
+    // 导入到：已有图层 / 新建图层; changing it forgets the last answer.
+    const retarget = (target) => {
+      Object.assign(state, { target, mapping: null, answer: null, mappingSent: null, status: 'idle', message: '' });
+      if (ready()) run(true); else refresh();
+    };
+    const radio = (value, key) => {
+      const r = el('input', { type: 'radio', name: 'import-target', id: `import-target-${value}`, value,
+        checked: state.target === value, disabled: value === 'existing' && !owned.length });
+      r.addEventListener('change', () => { if (r.checked) retarget(value); });
+      return el('label', { for: `import-target-${value}`, class: 'im-target' }, [r, ` ${t(key)}`]);
+    };
+    const target = el('div', { class: 'im-targets', role: 'radiogroup' },
+      [radio('existing', 'im_target_existing'), radio('new', 'im_target_new')]);
     const crs = select('import-crs', CRS_OPTIONS.map(([v, key]) => [v, t(key)]), state.crs, (v) => { state.crs = v; rerun(); });
     const encoding = select('import-encoding', ENCODING_OPTIONS.map(([v, key]) => [v, key ? t(key) : v]), state.encoding,
       (v) => { state.encoding = v; rerun(); });
@@ -190,7 +221,7 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
     const repair = el('input', { type: 'checkbox', id: 'import-repair', checked: state.repair });
     repair.addEventListener('change', () => { state.repair = repair.checked; rerun(); });
     const busy = state.status === 'loading';
-    const check = el('button', { type: 'button', id: 'import-check', class: 'v-button', disabled: !bytes || busy }, t('im_check'));
+    const check = el('button', { type: 'button', id: 'import-check', class: 'v-button', disabled: !ready() || busy }, t('im_check'));
     const go = el('button', { type: 'button', id: 'import-run', class: 'v-button primary', disabled: busy || !canImport(state) }, t('im_run'));
     check.addEventListener('click', () => run(true));
     go.addEventListener('click', () => run(false));
@@ -198,15 +229,66 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
       el('p', { class: 'v-note' }, t('im_hint')),
       drop,
       el('div', { class: 'v-params' }, [
-        el('label', { for: 'import-layer' }, t('im_layer')), layer,
+        el('span', {}, t('im_target_choice')), target,
+        ...(state.target === 'new' ? newLayerControls() : [el('label', { for: 'import-layer' }, t('im_layer')), layer]),
         el('label', { for: 'import-crs' }, t('im_crs')), crs,
         el('label', { for: 'import-encoding' }, t('im_encoding')), encoding,
         el('label', { for: 'import-source-layer' }, t('im_source_layer')), sourceLayer,
         el('label', { for: 'import-repair' }, t('im_repair')), el('span', {}, repair),
       ]),
-      el('p', { class: 'v-small muted' }, t('im_existing_only')),
+      ...(state.target === 'new' ? [el('p', { class: 'v-small muted' }, t('im_existing_only'))] : []),
       el('div', { class: 'v-actions' }, [check, go]),
     ];
+  }
+
+  /** The new layer's inputs (label, control pairs of the parameter grid). */
+  function newLayerControls() {
+    const n = state.newLayer;
+    // Any change makes the last dry run stale; a name or title is checked again when left.
+    const changed = (patch, recheck) => {
+      Object.assign(n, patch);
+      if (recheck && ready()) run(true); else refresh();
+    };
+    const name = el('input', { type: 'text', id: 'import-new-name', value: n.name, placeholder: t('im_new_name_hint'),
+      autocomplete: 'off', spellcheck: 'false', pattern: '[a-z][a-z0-9_]*', maxlength: '63' });
+    name.addEventListener('change', () => changed({ name: name.value.trim() }, true));
+    const title = el('input', { type: 'text', id: 'import-new-title', value: n.titleZh, placeholder: t('im_new_title_zh_hint') });
+    title.addEventListener('change', () => changed({ titleZh: title.value }, true));
+    const owners = ownerChoices(getSession());
+    const owner = el('select', { id: 'import-new-owner', disabled: owners.length < 2 },
+      owners.map((r) => el('option', { value: r }, roleName(r))));
+    owner.value = n.owner;
+    owner.addEventListener('change', () => changed({ owner: owner.value }, true));
+    const pub = el('input', { type: 'checkbox', id: 'import-new-public', checked: n.public });
+    pub.addEventListener('change', () => changed({ public: pub.checked }, true));
+    // A layer that is not public is never tiled.
+    const tiled = el('input', { type: 'checkbox', id: 'import-new-tiled', checked: n.public && n.tiled, disabled: !n.public });
+    tiled.addEventListener('change', () => changed({ tiled: tiled.checked }, true));
+    const problem = n.name ? layerNameProblem(n.name, layers) : '';
+    return [
+      el('label', { for: 'import-new-name' }, t('im_new_name')),
+      el('span', {}, [name, problem ? el('span', { class: 'v-warning v-small', id: 'import-new-name-problem', role: 'alert' }, t(problem)) : null]),
+      el('label', { for: 'import-new-title' }, t('im_new_title_zh')), title,
+      el('label', { for: 'import-new-owner' }, t('im_new_owner')), owner,
+      el('label', { for: 'import-new-public' }, t('im_new_public')), el('span', {}, pub),
+      el('label', { for: 'import-new-tiled' }, t('im_new_tiled')), el('span', {}, tiled),
+    ];
+  }
+
+  /** The fields the server inferred for a new layer. */
+  function inferredTable(a) {
+    const rows = inferredFields(a).map((f) => el('tr', { 'data-field': f.name }, [
+      el('td', {}, f.name), el('td', {}, f.source), el('td', {}, fieldTypeLabel(f.type)),
+      el('td', {}, f.personal ? t('im_yes') : ''),
+    ]));
+    return el('div', { id: 'import-inferred' }, [
+      el('h4', {}, t('im_inferred')),
+      el('table', { class: 'price-table v-table' }, [
+        el('thead', {}, el('tr', {}, ['im_inferred_name', 'im_inferred_source', 'im_inferred_type', 'im_inferred_personal']
+          .map((k) => el('th', {}, t(k))))),
+        el('tbody', {}, rows),
+      ]),
+    ]);
   }
 
   function result() {
@@ -219,7 +301,8 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
     box.append(el('p', { class: ok ? 'tr-ok' : 'v-warning', id: 'import-summary', role: 'status' }, el('strong', {}, summary(state))));
     if (state.status === 'checked') box.append(el('p', { class: 'v-note' }, t('im_checked_next')));
     if (a.preview_truncated) box.append(el('p', { class: 'v-note' }, t('im_truncated', a.features.features.length)));
-    const notes = [...(a.crs ? [`${t('im_crs_used')}${t('colon')}${a.crs}`] : []), ...a.notes];
+    if (a.definition) box.append(inferredTable(a));
+    const notes = [...(a.crs ? [`${t('im_crs_used')}${t('colon')}${a.crs}`] : []), ...(a.inference ?? []), ...a.notes];
     if (notes.length) {
       box.append(el('h4', {}, t('im_notes')), el('ul', { class: 'v-notes', id: 'import-notes' }, notes.map((n) => el('li', {}, n))));
     }
@@ -231,7 +314,7 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
             [el('strong', {}, line.where), line.field ? ` · ${line.field}` : null, ` · ${line.message}`]);
         })));
     }
-    if (state.mapping && a.target_fields?.length) box.append(mappingTable(a));
+    if (!a.new_layer && state.mapping && a.target_fields?.length) box.append(mappingTable(a));
     return box;
   }
 
