@@ -40,9 +40,15 @@ pub const MAX_USER_FIELDS: usize = 200;
 pub const MAX_NAME_BYTES: usize = 63;
 /// Longest title of a layer or a field, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
-/// Most user-defined layers one process registers (a guard against a runaway
-/// script, far beyond what a county defines).
+/// Most user-defined layers one process lists (a guard against a runaway script,
+/// far beyond what a county defines).
 pub const MAX_USER_LAYERS: usize = 4_096;
+/// Most bytes of definitions one process keeps, listed or not. A definition
+/// [`prepare`]d for a preview (a dry run of an import into a new layer) is kept
+/// too: [`LayerKind`] hands out `&'static` names, so nothing registered is freed.
+/// Registering the same definition again costs nothing; distinct previews add up
+/// to this bound, then are refused until the process restarts.
+pub const MAX_REGISTRY_BYTES: usize = 64 * 1024 * 1024;
 
 /// One field of a user-defined layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,7 +156,10 @@ pub enum DefinitionError {
     #[error("owner {0:?} is not a role; roles: admin, agriculture, housing, land, traffic")]
     UnknownOwner(String),
     /// The registry is full.
-    #[error("this process has registered {MAX_USER_LAYERS} user-defined layers, the most it keeps")]
+    #[error(
+        "this process keeps at most {MAX_USER_LAYERS} user-defined layers and {MAX_REGISTRY_BYTES} bytes of layer \
+         definitions, previews included, and is full: restart it to let go of the previews"
+    )]
     RegistryFull,
 }
 
@@ -245,6 +254,18 @@ pub struct Registered {
 pub struct UserLayer(u32);
 
 static REGISTRY: RwLock<Vec<&'static Registered>> = RwLock::new(Vec::new());
+/// Bytes of the definitions in [`REGISTRY`], as [`footprint`] counts them.
+static REGISTRY_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The memory a registered definition keeps, roughly: its strings and its fields.
+fn footprint(def: &UserLayerDef) -> usize {
+    let strings = def.name.len() + def.title_zh.len() + def.title_en.len() + def.owner.len();
+    let fields: usize = def.fields.iter().map(|f| 2 * f.name.len() + f.title.as_ref().map_or(0, String::len)).sum();
+    std::mem::size_of::<Registered>()
+        + strings
+        + fields
+        + def.fields.len() * (std::mem::size_of::<UserField>() + std::mem::size_of::<FieldDef>())
+}
 
 fn registry() -> std::sync::RwLockReadGuard<'static, Vec<&'static Registered>> {
     REGISTRY.read().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -284,9 +305,12 @@ pub fn prepare(def: &UserLayerDef) -> Result<LayerKind, DefinitionError> {
     if let Some(i) = all.iter().position(|r| r.def == *def) {
         return Ok(LayerKind::User(UserLayer(i as u32)));
     }
-    if all.len() >= MAX_USER_LAYERS {
+    let listed = all.iter().filter(|r| r.listed.load(Ordering::Acquire)).count();
+    let bytes = footprint(def);
+    if listed >= MAX_USER_LAYERS || REGISTRY_BYTES.load(Ordering::Acquire) + bytes > MAX_REGISTRY_BYTES {
         return Err(DefinitionError::RegistryFull);
     }
+    REGISTRY_BYTES.fetch_add(bytes, Ordering::AcqRel);
     let fields: Vec<FieldDef> = def
         .fields
         .iter()
@@ -402,6 +426,19 @@ mod tests {
         publish(kind);
         assert_eq!(LayerKind::from_table_name("zongdi_test_prepared"), Some(kind));
         assert!(LayerKind::all().contains(&kind));
+    }
+
+    #[test]
+    fn previews_of_the_same_definition_cost_nothing_more() {
+        let before = REGISTRY_BYTES.load(Ordering::Acquire);
+        let first = prepare(&parcels("zongdi_preview")).unwrap();
+        let after_one = REGISTRY_BYTES.load(Ordering::Acquire);
+        assert!(after_one > before);
+        for _ in 0..100 {
+            assert_eq!(prepare(&parcels("zongdi_preview")).unwrap(), first);
+        }
+        assert_eq!(REGISTRY_BYTES.load(Ordering::Acquire), after_one);
+        assert!(footprint(&parcels("x")) < 4_096, "a small definition keeps a small footprint");
     }
 
     #[test]
