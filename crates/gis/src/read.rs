@@ -204,32 +204,121 @@ pub fn read(
     let driver = dataset.driver().short_name();
     let is_table = layer.defn().geom_fields().count() == 0 || matches!(driver.as_str(), "CSV" | "XLSX" | "ODS");
 
-    let mut features = Vec::new();
-    let mut vertices: u64 = 0;
-    for (feature, number) in layer.features().zip(1usize..) {
-        if number as u64 > options.door.features().max() {
-            return Err(options.door.features().check(number as u64, &shown).unwrap_err().into());
+    let plain_shapefile = driver == "ESRI Shapefile"
+        && path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "shp" | "dbf"));
+    let halves = match total {
+        Some(n) if plain_shapefile && !is_table && n >= PARALLEL_READ_FEATURES => {
+            read_in_halves(&layer, n, path, &shown, options, index, progress)?
         }
-        let (geometry, geometry_problem) = match feature.geometry() {
-            Some(g) => match convert_geometry(g, number) {
-                Ok(g) => (g, None),
-                Err(problem) => (None, Some(problem)),
-            },
-            None => (None, None),
-        };
-        let n = geometry.as_ref().map_or(0, |g| g.coords_count()) as u64;
-        vertices += n;
-        options.door.vertices().check(vertices, &shown)?;
-        let properties =
-            feature.fields().filter_map(|(name, value)| value.and_then(json_of).map(|v| (name, v))).collect();
-        features.push(SourceFeature { number, geometry, geometry_problem, properties });
-        progress(number as u64, total);
-    }
+        _ => None,
+    };
+    let features = match halves {
+        Some(features) => features,
+        None => {
+            let mut features = Vec::new();
+            let mut vertices: u64 = 0;
+            for (feature, number) in layer.features().zip(1usize..) {
+                if number as u64 > options.door.features().max() {
+                    return Err(options.door.features().check(number as u64, &shown).unwrap_err().into());
+                }
+                let f = source_feature(&feature, number);
+                vertices += f.vertices();
+                options.door.vertices().check(vertices, &shown)?;
+                features.push(f);
+                progress(number as u64, total);
+            }
+            features
+        }
+    };
+    let mut features = features;
     if is_table && let Some(columns) = table_geometry::build(&mut features) {
         notes.push(columns);
     }
     notes.extend(take_gdal_messages().into_iter().map(|m| format!("GDAL: {}", echo(&m))));
     Ok(Source { driver, layer: names[index].clone(), crs, encoding: opened.encoding, features, notes })
+}
+
+/// A plain Shapefile of at least this many features is read by two threads, one
+/// half each: GDAL reads a Shapefile's records at random (`GetFeature` by record
+/// number) and each thread has its own dataset. Reading was a quarter of a
+/// 100,000-polygon import's CPU (docs/benchmarks.md); the machine has a second core.
+const PARALLEL_READ_FEATURES: u64 = 20_000;
+
+/// One feature read: its geometry converted (or why not) and its attributes.
+fn source_feature(feature: &gdal::vector::Feature<'_>, number: usize) -> SourceFeature {
+    let (geometry, geometry_problem) = match feature.geometry() {
+        Some(g) => match convert_geometry(g, number) {
+            Ok(g) => (g, None),
+            Err(problem) => (None, Some(problem)),
+        },
+        None => (None, None),
+    };
+    let properties = feature.fields().filter_map(|(name, value)| value.and_then(json_of).map(|v| (name, v))).collect();
+    SourceFeature { number, geometry, geometry_problem, properties }
+}
+
+impl SourceFeature {
+    fn vertices(&self) -> u64 {
+        self.geometry.as_ref().map_or(0, |g| g.coords_count()) as u64
+    }
+}
+
+/// Records `range` of the layer by record number, numbered from `range.start + 1`;
+/// `None` when one of them cannot be read that way (a deleted record), so the
+/// caller reads the file in order instead.
+fn read_records(
+    layer: &gdal::vector::Layer<'_>,
+    range: std::ops::Range<u64>,
+    shown: &str,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Option<(Vec<SourceFeature>, u64)>, ReadError> {
+    let mut out = Vec::with_capacity((range.end - range.start) as usize);
+    let mut vertices = 0u64;
+    for fid in range {
+        let Some(feature) = layer.feature(fid) else { return Ok(None) };
+        let f = source_feature(&feature, fid as usize + 1);
+        vertices += f.vertices();
+        options.door.vertices().check(vertices, shown)?;
+        out.push(f);
+        progress(fid + 1);
+    }
+    Ok(Some((out, vertices)))
+}
+
+/// The `n` records of a plain Shapefile read by two threads (see
+/// [`PARALLEL_READ_FEATURES`]), in file order; `None` when a record could not be
+/// read by its number.
+fn read_in_halves(
+    layer: &gdal::vector::Layer<'_>,
+    n: u64,
+    path: &Path,
+    shown: &str,
+    options: &ReadOptions,
+    index: usize,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> Result<Option<Vec<SourceFeature>>, ReadError> {
+    let half = n / 2;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| -> Result<Option<(Vec<SourceFeature>, u64)>, ReadError> {
+            let opened = open(path, shown, options)?;
+            let layer = opened.dataset.layer(index).map_err(|e| gdal_error(shown, e))?;
+            read_records(&layer, half..n, shown, options, &mut |_| {})
+        });
+        let first = read_records(layer, 0..half, shown, options, &mut |done| progress(2 * done, Some(n)));
+        let second = second.join().map_err(|_| ReadError::Open {
+            file: shown.to_owned(),
+            message: "the thread reading the second half of the file stopped".to_owned(),
+        })?;
+        let (Some((mut features, a)), Some((rest, b))) = (first?, second?) else { return Ok(None) };
+        options.door.vertices().check(a + b, shown)?;
+        features.extend(rest);
+        progress(n, Some(n));
+        Ok(Some(features))
+    })
 }
 
 /// An opened dataset and what was decided to open it.
