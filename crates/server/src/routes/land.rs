@@ -133,16 +133,8 @@ pub async fn valuation_batch(
     let results = state
         .cpu
         .run_cancellable(move |cancelled| -> Result<_, AppError> {
-            let file = read_parcel_file(&filename, &body).map_err(|e| match e {
-                FileError::Limit(limit) if limit.whole_request() => AppError::PayloadTooLarge(limit.to_string()),
-                FileError::Limit(limit) => AppError::Unprocessable(limit.to_string()),
-                other => bad(other),
-            })?;
-            let crs = batch_crs(&file, requested_crs.as_deref()).map_err(|e| bad(format!("`crs`: {e}")))?;
+            let (file, crs) = parcel_file(&filename, &body, requested_crs.as_deref())?;
             let rows = file.rows;
-            if rows.is_empty() {
-                return Err(bad("the file holds no parcels"));
-            }
             let mut results = Vec::with_capacity(rows.len());
             for row in rows {
                 if cancelled.is_set() {
@@ -180,6 +172,26 @@ pub async fn valuation_batch(
         }
         _ => Json(report_geojson(&results)).into_response(),
     })
+}
+
+/// A parcel file of a batch request (valuation, expropriation) read from its
+/// bytes, with the CRS its rows are in: limits as 413/422, anything else that is
+/// wrong, a contradicting `crs` and a file without parcels as 400.
+fn parcel_file(
+    filename: &str,
+    body: &[u8],
+    requested_crs: Option<&str>,
+) -> Result<(landtrace_formats::parcels::ParcelFile, Crs), AppError> {
+    let file = read_parcel_file(filename, body).map_err(|e| match e {
+        FileError::Limit(limit) if limit.whole_request() => AppError::PayloadTooLarge(limit.to_string()),
+        FileError::Limit(limit) => AppError::Unprocessable(limit.to_string()),
+        other => bad(other),
+    })?;
+    let crs = batch_crs(&file, requested_crs).map_err(|e| bad(format!("`crs`: {e}")))?;
+    if file.rows.is_empty() {
+        return Err(bad("the file holds no parcels"));
+    }
+    Ok((file, crs))
 }
 
 /// The expropriation projects among `keys` with their periods on `as_of`.
@@ -286,15 +298,7 @@ pub async fn expropriation_batch(
     state
         .cpu
         .run_cancellable(move |cancelled| -> Result<Value, AppError> {
-            let file = read_parcel_file(&filename, &body).map_err(|e| match e {
-                FileError::Limit(limit) if limit.whole_request() => AppError::PayloadTooLarge(limit.to_string()),
-                FileError::Limit(limit) => AppError::Unprocessable(limit.to_string()),
-                other => bad(other),
-            })?;
-            let crs = batch_crs(&file, requested_crs.as_deref()).map_err(|e| bad(format!("`crs`: {e}")))?;
-            if file.rows.is_empty() {
-                return Err(bad("the file holds no parcels"));
-            }
+            let (file, crs) = parcel_file(&filename, &body, requested_crs.as_deref())?;
             // A coordinate file's rows are read from its own CRS already.
             let source_crs = file.own_crs.as_ref().map_or_else(|| crs.name(), |(epsg, _)| format!("EPSG:{epsg}"));
             let mut parcels = Vec::with_capacity(file.rows.len());
