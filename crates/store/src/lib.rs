@@ -137,9 +137,19 @@ pub(crate) fn parse_definition(name: &str, json: &str) -> Result<UserLayerDef, S
     })
 }
 
-/// Registers (unlisted) a definition about to be created.
-pub(crate) fn prepare_user_layer(def: &UserLayerDef) -> Result<LayerKind, StoreError> {
-    landtrace_domain::schema::user_layers::prepare(def).map_err(|e| StoreError::Refused(e.to_string()))
+/// Registers (unlisted) a definition about to be created; with its JSON, as
+/// `landtrace_layers` keeps it.
+pub(crate) fn prepare_user_layer(def: &UserLayerDef) -> Result<(LayerKind, String), StoreError> {
+    let kind = landtrace_domain::schema::user_layers::prepare(def).map_err(|e| StoreError::Refused(e.to_string()))?;
+    let json = serde_json::to_string(def).map_err(|e| StoreError::Refused(e.to_string()))?;
+    Ok((kind, json))
+}
+
+/// Lists a layer whose creation was committed.
+pub(crate) fn created_user_layer(kind: LayerKind, actor: &Actor) -> LayerKind {
+    landtrace_domain::schema::user_layers::publish(kind);
+    tracing::info!(layer = %kind.table_name(), actor = %actor.0, "created a user-defined layer");
+    kind
 }
 
 /// The refusal of a layer name already taken.

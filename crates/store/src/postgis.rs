@@ -670,8 +670,7 @@ impl Store for PostGisStore {
     }
 
     async fn create_layer(&self, def: &UserLayerDef, actor: &Actor) -> Result<LayerKind, StoreError> {
-        let kind = crate::prepare_user_layer(def)?;
-        let json = serde_json::to_string(def).map_err(|e| StoreError::Refused(e.to_string()))?;
+        let (kind, json) = crate::prepare_user_layer(def)?;
         let result: Result<(), StoreError> = async {
             let mut tx = self.pool.begin().await?;
             // Two servers creating the same name: the second waits here, then sees it.
@@ -701,9 +700,7 @@ impl Store for PostGisStore {
         .await;
         self.failures.note(&result, || None);
         result?;
-        landtrace_domain::schema::user_layers::publish(kind);
-        tracing::info!(layer = %def.name, actor = %actor.0, "created a user-defined layer");
-        Ok(kind)
+        Ok(crate::created_user_layer(kind, actor))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
