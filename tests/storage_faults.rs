@@ -209,6 +209,21 @@ fn kill_9_during_an_import_leaves_all_of_it_or_none() {
         let status = sender.join().unwrap();
         let after = stored(&store).0.len();
         assert_eq!(sqlite_rows(&store, "PRAGMA integrity_check"), vec![vec![json!("ok")]]);
+        // 20,000 features load the R-tree in bulk with its insert trigger set aside
+        // inside the transaction: whatever the moment of the kill, the index is
+        // whole and the trigger is there for the next writer.
+        let rtree = format!("rtree_{LAYER}_geom");
+        assert_eq!(sqlite_rows(&store, &format!("SELECT rtreecheck('{rtree}')")), vec![vec![json!("ok")]]);
+        assert_eq!(
+            sqlite_rows(&store, &format!("SELECT count(*) FROM sqlite_master WHERE name = '{rtree}_insert'")),
+            vec![vec![json!(1)]],
+            "kill -9 after {delay_ms} ms: the R-tree's insert trigger is gone"
+        );
+        assert_eq!(
+            sqlite_rows(&store, &format!("SELECT count(*) FROM {rtree}")),
+            vec![vec![json!(after)]],
+            "kill -9 after {delay_ms} ms: the R-tree does not hold every feature"
+        );
         assert!(
             (after - before).is_multiple_of(20_000),
             "kill -9 after {delay_ms} ms left a partial import: {} features",
