@@ -10,6 +10,7 @@ pub mod cpu;
 pub mod deadline;
 pub mod error;
 pub mod idempotency;
+pub mod openapi;
 pub mod origin_state;
 pub mod public_address;
 pub mod query;
@@ -127,6 +128,13 @@ pub fn app(state: AppState) -> Router {
         .route("/api/sponge/projects/{id}/runoff", get(routes::sponge::project_runoff))
         .route("/tiles/{file}", get(routes::tiles::tilejson_doc))
         .route("/tiles/{set}/{z}/{x}/{y}", get(routes::tiles::tile))
+        .route("/api", get(openapi::serve))
+        .route("/tiles", get(routes::ogc_tiles::list))
+        .route("/collections/{collectionId}/tiles", get(routes::ogc_tiles::of_collection))
+        .route("/tileMatrixSets", get(routes::ogc_tiles::matrix_sets))
+        .route("/tileMatrixSets/{tileMatrixSetId}", get(routes::ogc_tiles::matrix_set))
+        .route("/styles", get(routes::styles::list))
+        .route("/styles/{file}", get(routes::styles::style))
         .fallback(routes::web::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware(s.clone(), deadline::guard));

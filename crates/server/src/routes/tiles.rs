@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::Rect;
 use landtrace_app::tile_cut;
-use landtrace_tiles::{TileCoord, TileSets, tilejson};
+use landtrace_tiles::{ResolvedSet, TileCoord, TileSets, tilejson};
 use serde_json::Value;
 
 use crate::error::AppError;
@@ -119,6 +119,22 @@ pub async fn tilejson_doc(
     let resolved = tilesets.set(set).ok_or_else(|| unknown_set(&tilesets, set))?;
     let base = state.public.base_url(peer, &headers)?;
     let template = format!("{base}/tiles/{set}/{{z}}/{{x}}/{{y}}.mvt");
+    let bounds = set_bounds(&state, &resolved).await;
+    let center = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 10.0];
+    let mut doc = tilejson(set, &resolved, &template, bounds, center);
+    // The set's MapLibre style (GET /styles/{id}.json), for clients that follow links;
+    // TileJSON allows extra keys.
+    if crate::routes::styles::style_ids(&state, None).iter().any(|id| id == set) {
+        let style = crate::routes::styles::style_url(&base, set);
+        doc["links"] = serde_json::json!([
+            {"rel": "stylesheet", "type": crate::routes::styles::STYLE_MEDIA_TYPE, "href": style},
+        ]);
+    }
+    Ok(Json(doc))
+}
+
+/// `[west, south, east, north]` of the features of a set's layers (the world when empty).
+pub(crate) async fn set_bounds(state: &AppState, resolved: &ResolvedSet<'_>) -> [f64; 4] {
     let catalog = state.catalog.read().await;
     let extent =
         resolved.layers().filter_map(|(kind, _)| catalog.layer(kind).and_then(|l| l.extent())).reduce(|a, b| {
@@ -127,7 +143,5 @@ pub async fn tilejson_doc(
                 (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
             )
         });
-    let bounds = extent.map_or([-180.0, -85.0511, 180.0, 85.0511], |r| [r.min().x, r.min().y, r.max().x, r.max().y]);
-    let center = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 10.0];
-    Ok(Json(tilejson(set, &resolved, &template, bounds, center)))
+    extent.map_or([-180.0, -85.0511, 180.0, 85.0511], |r| [r.min().x, r.min().y, r.max().x, r.max().y])
 }

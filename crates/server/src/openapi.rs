@@ -1,0 +1,684 @@
+//! `GET /api`: the OpenAPI 3.0.3 document of every route, built from one list.
+//!
+//! [`ROUTES`] is the one list of what the server answers: method, the path as the
+//! document writes it, the path as [`crate::app`] routes it, and the operation.
+//! `tests/openapi.rs` keeps it honest both ways: every `.route(…)` written in this
+//! crate's source (axum cannot list a router's routes) must be in the list with the
+//! same methods, and every listed route must be answered by a route, not by the
+//! fallback (no 404 "no route", no 405). Routes other developers are adding are
+//! listed as [`Served::Pending`]; once their `.route(…)` line exists the test asks
+//! for the marker to go.
+//!
+//! The document is plain `serde_json` (no `openapiv3`/`utoipa`): the operations
+//! are written once here as data, the build stays as it is, and the PyPI
+//! `openapi-spec-validator` checks the result in the tests.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+use crate::error::AppError;
+use crate::serve::Peer;
+use crate::state::AppState;
+
+/// Media type of the document.
+pub const MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3.0";
+
+/// Whether the router serves a listed route yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Served {
+    /// A `.route(…)` of this crate answers it.
+    Routed,
+    /// Only with the `gdal` feature (export).
+    RoutedWithGdal,
+    /// Being added by another change (named); documented already.
+    Pending(&'static str),
+}
+
+/// One method on one path.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// Lower case: get, post, put, patch, delete.
+    pub method: &'static str,
+    /// As the document writes it (`/tiles/{set}.json`).
+    pub path: &'static str,
+    /// As `app()` routes it (`/tiles/{file}`).
+    pub router_path: &'static str,
+    /// Served now, or later.
+    pub served: Served,
+    /// The OpenAPI operation object.
+    pub operation: fn() -> Value,
+}
+
+impl Route {
+    /// Whether this build's router answers it.
+    pub fn is_routed(&self) -> bool {
+        match self.served {
+            Served::Routed => true,
+            Served::RoutedWithGdal => cfg!(feature = "gdal"),
+            Served::Pending(_) => false,
+        }
+    }
+}
+
+// ----- building blocks ------------------------------------------------------------------
+
+/// Who may call an operation.
+#[derive(Clone, Copy)]
+enum Auth {
+    /// Anyone; a token (when sent) must be valid and may show more.
+    Optional,
+    /// A bearer token is required.
+    Required,
+    /// An admin token is required.
+    Admin,
+}
+
+struct Op(Map<String, Value>);
+
+fn op(tag: &str, summary: &str) -> Op {
+    let mut m = Map::new();
+    m.insert("tags".into(), json!([tag]));
+    m.insert("summary".into(), json!(summary));
+    m.insert("parameters".into(), json!([]));
+    m.insert("responses".into(), json!({}));
+    Op(m)
+}
+
+fn s_str() -> Value {
+    json!({"type": "string"})
+}
+fn s_int() -> Value {
+    json!({"type": "integer"})
+}
+fn s_num() -> Value {
+    json!({"type": "number"})
+}
+fn s_enum(values: &[&str]) -> Value {
+    json!({"type": "string", "enum": values})
+}
+fn s_obj() -> Value {
+    json!({"type": "object"})
+}
+fn s_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+fn s_bin() -> Value {
+    json!({"type": "string", "format": "binary"})
+}
+
+impl Op {
+    fn describe(mut self, text: &str) -> Op {
+        self.0.insert("description".into(), json!(text));
+        self
+    }
+    fn param(mut self, p: Value) -> Op {
+        self.0["parameters"].as_array_mut().expect("array").push(p);
+        self
+    }
+    fn path(self, name: &str, desc: &str, schema: Value, example: Value) -> Op {
+        self.param(json!({"name": name, "in": "path", "required": true, "description": desc,
+            "schema": schema, "example": example}))
+    }
+    fn query(self, name: &str, desc: &str, schema: Value) -> Op {
+        self.param(json!({"name": name, "in": "query", "description": desc, "schema": schema}))
+    }
+    fn query_required(self, name: &str, desc: &str, schema: Value) -> Op {
+        self.param(json!({"name": name, "in": "query", "required": true, "description": desc, "schema": schema}))
+    }
+    fn header(self, name: &str, desc: &str, required: bool) -> Op {
+        self.param(json!({"name": name, "in": "header", "required": required, "description": desc,
+            "schema": s_str()}))
+    }
+    fn param_ref(self, name: &str) -> Op {
+        self.param(json!({"$ref": format!("#/components/parameters/{name}")}))
+    }
+    /// A request body in these media types.
+    fn body(mut self, desc: &str, types: &[(&str, Value)]) -> Op {
+        let content: Map<String, Value> = types.iter().map(|(t, s)| ((*t).to_owned(), json!({"schema": s}))).collect();
+        self.0.insert("requestBody".into(), json!({"required": true, "description": desc, "content": content}));
+        self
+    }
+    /// A success answer with these media types (none: no body).
+    fn ok(mut self, code: u16, desc: &str, types: &[(&str, Value)]) -> Op {
+        let mut r = json!({"description": desc});
+        if !types.is_empty() {
+            let content: Map<String, Value> =
+                types.iter().map(|(t, s)| ((*t).to_owned(), json!({"schema": s}))).collect();
+            r["content"] = Value::Object(content);
+        }
+        self.0["responses"][code.to_string()] = r;
+        self
+    }
+    /// Adds headers to the answer `code`.
+    fn ok_headers(mut self, code: u16, headers: &[(&str, &str)]) -> Op {
+        let h: Map<String, Value> =
+            headers.iter().map(|(n, d)| ((*n).to_owned(), json!({"description": d, "schema": s_str()}))).collect();
+        self.0["responses"][code.to_string()]["headers"] = Value::Object(h);
+        self
+    }
+    /// Error answers (see `components.responses`).
+    fn errors(mut self, codes: &[u16]) -> Op {
+        for code in codes {
+            self.0["responses"][code.to_string()] = json!({"$ref": format!("#/components/responses/E{code}")});
+        }
+        self
+    }
+    fn auth(mut self, auth: Auth) -> Op {
+        let security = match auth {
+            Auth::Optional => json!([{}, {"bearerAuth": []}]),
+            Auth::Required | Auth::Admin => json!([{"bearerAuth": []}]),
+        };
+        self.0.insert("security".into(), security);
+        let codes: &[u16] = match auth {
+            Auth::Optional => &[401],
+            Auth::Required | Auth::Admin => &[401, 403],
+        };
+        self.errors(codes)
+    }
+    /// The `Idempotency-Key` header of writes.
+    fn idempotent(self) -> Op {
+        self.param_ref("IdempotencyKey")
+    }
+    fn done(mut self) -> Value {
+        // Every request may meet the failed-sign-in limit and the deadline.
+        for code in [429u16, 503] {
+            self.0["responses"][code.to_string()] = json!({"$ref": format!("#/components/responses/E{code}")});
+        }
+        Value::Object(self.0)
+    }
+}
+
+const JSON: &str = "application/json";
+const GEOJSON: &str = "application/geo+json";
+const CSV: &str = "text/csv";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const HTML: &str = "text/html";
+const OCTETS: &str = "application/octet-stream";
+const MVT: &str = "application/vnd.mapbox-vector-tile";
+
+fn json_answer() -> [(&'static str, Value); 1] {
+    [(JSON, s_obj())]
+}
+
+fn layer_param(o: Op) -> Op {
+    o.path("layer", "Table name of a layer (see GET /api/layers).", s_str(), json!("urban_grade_zones"))
+}
+fn id_param(o: Op, what: &str) -> Op {
+    o.path("id", what, s_int(), json!(1))
+}
+fn collection_param(o: Op) -> Op {
+    o.path("collectionId", "A collection: a layer's table name.", s_str(), json!("urban_grade_zones"))
+}
+fn feature_param(o: Op) -> Op {
+    o.path("featureId", "The feature's id.", s_str(), json!("1"))
+}
+fn crs_query(o: Op, what: &str) -> Op {
+    o.query("crs", &format!("CRS of {what}: an EPSG code (EPSG:4326 by default), GCJ-02 or BD-09."), s_str())
+}
+fn f_query(o: Op, formats: &[&str]) -> Op {
+    o.query("f", "The answer's format (instead of the Accept header).", s_enum(formats))
+}
+fn upload_body(o: Op, desc: &str) -> Op {
+    o.body(desc, &[(OCTETS, s_bin()), ("text/plain", s_str()), (GEOJSON, s_obj()), (CSV, s_str())])
+}
+fn if_match(o: Op) -> Op {
+    o.header("If-Match", "The ETag of the version being changed (GET …/items/{featureId}); required.", false)
+        .errors(&[412, 428])
+}
+
+// ----- the routes ------------------------------------------------------------------------
+
+macro_rules! route {
+    ($method:literal, $path:literal, $op:expr) => {
+        route!($method, $path, $path, Served::Routed, $op)
+    };
+    ($method:literal, $path:literal, $router:literal, $served:expr, $op:expr) => {
+        Route { method: $method, path: $path, router_path: $router, served: $served, operation: || $op.done() }
+    };
+}
+
+const OGC: Served = Served::Pending("OGC API - Features (issue 14)");
+const AUDIT: Served = Served::Pending("audit and restore (issue 14)");
+
+/// Every route the server answers (or is about to), in the document's order.
+pub const ROUTES: &[Route] = &[
+    // --- OGC API landing, conformance, this document
+    route!("get", "/", "/", OGC, f_query(op("OGC API", "Landing page"), &["json", "html"])
+        .describe("JSON for clients, HTML for browsers (by `f` or the Accept header); links to the API document, conformance, collections and tiles.")
+        .ok(200, "The landing page.", &[(JSON, s_ref("LandingPage")), (HTML, s_str())])
+        .errors(&[400])),
+    route!("get", "/conformance", "/conformance", OGC, f_query(op("OGC API", "Conformance classes"), &["json", "html"])
+        .ok(200, "The conformance classes implemented.", &[(JSON, s_ref("Conformance")), (HTML, s_str())])
+        .errors(&[400])),
+    route!("get", "/api", f_query(op("OGC API", "This OpenAPI 3.0 document"), &["json"])
+        .ok(200, "The OpenAPI document.", &[(MEDIA_TYPE, s_obj()), (JSON, s_obj())])
+        .errors(&[400])),
+    // --- OGC API - Features
+    route!("get", "/collections", "/collections", OGC, f_query(op("OGC API - Features", "The collections (layers) the caller may read"), &["json", "html"])
+        .auth(Auth::Optional)
+        .ok(200, "The collections.", &[(JSON, s_obj()), (HTML, s_str())])
+        .errors(&[400])),
+    route!("get", "/collections/{collectionId}", "/collections/{collectionId}", OGC,
+        f_query(collection_param(op("OGC API - Features", "One collection")), &["json", "html"])
+        .auth(Auth::Optional)
+        .ok(200, "The collection.", &[(JSON, s_obj()), (HTML, s_str())])
+        .errors(&[400, 404])),
+    route!("get", "/collections/{collectionId}/queryables", "/collections/{collectionId}/queryables", OGC,
+        collection_param(op("OGC API - Features", "The properties a filter may use"))
+        .auth(Auth::Optional)
+        .ok(200, "A JSON Schema of the queryables.", &[("application/schema+json", s_obj())])
+        .errors(&[404])),
+    route!("get", "/collections/{collectionId}/items", "/collections/{collectionId}/items", OGC,
+        f_query(collection_param(op("OGC API - Features", "Features of a collection")), &["json", "html"])
+        .describe("Any queryable property may also be given as `name=value`.")
+        .param(json!({"name": "bbox", "in": "query", "style": "form", "explode": false,
+            "description": "minx,miny,maxx,maxy (or 6 numbers with heights), in bbox-crs.",
+            "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}}))
+        .query("bbox-crs", "CRS of bbox (a URI; CRS84 by default).", s_str())
+        .query("crs", "CRS of the answer's coordinates (a URI; CRS84 by default).", s_str())
+        .query("limit", "Features per page.", json!({"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}))
+        .query("offset", "Features skipped.", json!({"type": "integer", "minimum": 0, "default": 0}))
+        .query("datetime", "An instant or interval (RFC 3339, `..` open).", s_str())
+        .query("as_of", "The features as they were at this instant (from the audit).", s_str())
+        .query("filter", "A CQL2 filter.", s_str())
+        .query("filter-lang", "Language of filter.", s_enum(&["cql2-text", "cql2-json"]))
+        .query("filter-crs", "CRS of the filter's geometries (a URI).", s_str())
+        .auth(Auth::Optional)
+        .ok(200, "A page of features.", &[(GEOJSON, s_ref("FeatureCollection")), (HTML, s_str())])
+        .ok_headers(200, &[("Content-Crs", "The CRS of the coordinates, `<URI>`.")])
+        .errors(&[400, 404])),
+    route!("post", "/collections/{collectionId}/items", "/collections/{collectionId}/items", OGC,
+        collection_param(op("OGC API - Features", "Add a feature"))
+        .body("A GeoJSON Feature.", &[(GEOJSON, s_ref("Feature"))])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(201, "Created.", &[])
+        .ok_headers(201, &[("Location", "The new feature's URL."), ("ETag", "Its version.")])
+        .errors(&[400, 404, 413, 422])),
+    route!("get", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/items/{featureId}", OGC,
+        f_query(crs_query_uri(feature_param(collection_param(op("OGC API - Features", "One feature")))), &["json", "html"])
+        .auth(Auth::Optional)
+        .ok(200, "The feature.", &[(GEOJSON, s_ref("Feature")), (HTML, s_str())])
+        .ok_headers(200, &[("ETag", "The feature's version, for If-Match."), ("Content-Crs", "The CRS, `<URI>`.")])
+        .errors(&[400, 404])),
+    route!("put", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/items/{featureId}", OGC,
+        if_match(feature_param(collection_param(op("OGC API - Features", "Replace a feature"))))
+        .body("A GeoJSON Feature.", &[(GEOJSON, s_ref("Feature"))])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(200, "Replaced; the feature.", &[(GEOJSON, s_ref("Feature"))])
+        .ok(204, "Replaced.", &[])
+        .errors(&[400, 404, 413, 422])),
+    route!("patch", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/items/{featureId}", OGC,
+        if_match(feature_param(collection_param(op("OGC API - Features", "Change part of a feature"))))
+        .body("A JSON merge patch (RFC 7396) of the Feature.", &[("application/merge-patch+json", s_obj())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(200, "Changed; the feature.", &[(GEOJSON, s_ref("Feature"))])
+        .ok(204, "Changed.", &[])
+        .errors(&[400, 404, 413, 422])),
+    route!("delete", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/items/{featureId}", OGC,
+        if_match(feature_param(collection_param(op("OGC API - Features", "Delete a feature"))))
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(204, "Deleted.", &[])
+        .errors(&[404])),
+    // --- OGC API - Tiles and styles
+    route!("get", "/collections/{collectionId}/tiles",
+        collection_param(op("OGC API - Tiles", "The vector tile set of a collection"))
+        .auth(Auth::Optional)
+        .ok(200, "The tile sets (WebMercatorQuad).", &[(JSON, s_ref("TileSetList"))])
+        .errors(&[404])),
+    route!("get", "/tiles", op("OGC API - Tiles", "Every vector tile set")
+        .auth(Auth::Optional)
+        .ok(200, "The tile sets (WebMercatorQuad), with links to TileJSON and styles.", &[(JSON, s_ref("TileSetList"))])),
+    route!("get", "/tileMatrixSets", op("OGC API - Tiles", "The tile matrix sets")
+        .ok(200, "WebMercatorQuad.", &json_answer())),
+    route!("get", "/tileMatrixSets/{tileMatrixSetId}",
+        op("OGC API - Tiles", "One tile matrix set")
+        .path("tileMatrixSetId", "Only WebMercatorQuad.", s_str(), json!("WebMercatorQuad"))
+        .ok(200, "Its definition (OGC 2D-TMS JSON).", &json_answer())
+        .errors(&[404])),
+    route!("get", "/tiles/{set}.json", "/tiles/{file}", Served::Routed,
+        op("Tiles", "TileJSON 3.0.0 of a tile set")
+        .path("set", "A tile set: `all`, or a layer's table name.", s_str(), json!("all"))
+        .ok(200, "TileJSON, with absolute tile URLs and a link to the set's style.", &json_answer())
+        .errors(&[400, 404])),
+    route!("get", "/tiles/{set}/{z}/{x}/{y}.mvt", "/tiles/{set}/{z}/{x}/{y}", Served::Routed,
+        op("Tiles", "A Mapbox Vector Tile")
+        .path("set", "A tile set.", s_str(), json!("all"))
+        .path("z", "Zoom.", json!({"type": "integer", "minimum": 0, "maximum": 24}), json!(0))
+        .path("x", "Column.", json!({"type": "integer", "minimum": 0}), json!(0))
+        .path("y", "Row (XYZ, from the north).", json!({"type": "integer", "minimum": 0}), json!(0))
+        .header("If-None-Match", "A tile's ETag: 304 when unchanged.", false)
+        .ok(200, "The tile (gzip when accepted).", &[(MVT, s_bin())])
+        .ok_headers(200, &[("ETag", "Strong validator of the tile's bytes.")])
+        .ok(204, "An empty tile.", &[])
+        .ok(304, "Not modified.", &[])
+        .errors(&[400, 404])),
+    route!("get", "/styles", op("Styles", "The MapLibre styles")
+        .auth(Auth::Optional)
+        .ok(200, "The styles (the `all` set and each public user-defined layer).", &json_answer())),
+    route!("get", "/styles/{id}.json", "/styles/{file}", Served::Routed,
+        op("Styles", "A MapLibre style (version 8) for QGIS or MapLibre")
+        .describe("Self-contained: one vector source with absolute tile URLs, no sprite or glyphs. 404 when the map client is not built.")
+        .path("id", "`all` or a user-defined layer's table name.", s_str(), json!("all"))
+        .auth(Auth::Optional)
+        .ok(200, "The style.", &json_answer())
+        .errors(&[404])),
+    // --- service
+    route!("get", "/health", op("Service", "Health of the server and its store")
+        .ok(200, "Up (`degraded` when the last write was refused but reads work).", &json_answer())
+        .errors(&[503])),
+    route!("get", "/api/me", op("Service", "Who the token belongs to")
+        .auth(Auth::Optional)
+        .ok(200, "The user and role (anonymous without a token).", &json_answer())),
+    route!("get", "/api/locate", crs_query(op("Locate", "The zones at a point"), "lon/lat")
+        .query_required("lon", "Longitude (or easting).", s_num())
+        .query_required("lat", "Latitude (or northing).", s_num())
+        .auth(Auth::Optional)
+        .ok(200, "The zones containing the point, with their rules.", &json_answer())
+        .errors(&[400])),
+    // --- layers
+    route!("get", "/api/layers", op("Layers", "The layers the caller may read")
+        .auth(Auth::Optional)
+        .ok(200, "Layers with fields, owner, tile set and count.", &json_answer())),
+    route!("post", "/api/layers", op("Layers", "Define a new layer")
+        .body("A layer definition (name, title_zh, title_en, geometry, fields, owner, public, tiles, locate).", &[(JSON, s_obj())])
+        .auth(Auth::Required)
+        .ok(201, "Created; the layer as listed.", &json_answer())
+        .errors(&[400, 409, 413])),
+    route!("get", "/api/layers/{layer}/export", "/api/layers/{layer}/export", Served::RoutedWithGdal,
+        crs_query(layer_param(op("Layers", "Export a layer as a file")), "the file")
+        .query_required("format", "File format.", s_enum(&["geojson", "csv", "xlsx", "gpkg", "shp", "kml", "dxf"]))
+        .query("bbox", "minlon,minlat,maxlon,maxlat (WGS84).", s_str())
+        .query("encoding", "Shapefile text encoding.", s_enum(&["utf-8", "gbk"]))
+        .auth(Auth::Optional)
+        .ok(200, "The file.", &[(OCTETS, s_bin())])
+        .errors(&[400, 404, 413])),
+    route!("post", "/api/layers/{layer}/features", layer_param(op("Layers", "Add features (all or nothing)"))
+        .body("A GeoJSON Feature or FeatureCollection.", &[(GEOJSON, s_obj()), (JSON, s_obj())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(201, "Inserted; their ids.", &json_answer())
+        .errors(&[400, 404, 413, 422])),
+    route!("post", "/api/layers/{layer}/import", crs_query(layer_param(op("Layers", "Import a file into a layer (or a new layer)")), "the file")
+        .query("filename", "The file's name (tells the format).", s_str())
+        .query("encoding", "Text encoding (utf-8, gbk).", s_str())
+        .query("layer", "The layer inside a multi-layer file.", s_str())
+        .query("fields", "Field mapping `source=target,…`.", s_str())
+        .query("dry_run", "Check only.", s_enum(&["true", "false"]))
+        .query("repair", "Repair invalid polygons.", s_enum(&["true", "false"]))
+        .query("new_layer", "Create the layer from the file.", s_enum(&["true", "false"]))
+        .query("owner", "New layer: its owning role.", s_str())
+        .query("title_zh", "New layer: Chinese title.", s_str())
+        .query("title_en", "New layer: English title.", s_str())
+        .query("private", "New layer: not public.", s_enum(&["true", "false"]))
+        .query("tiles", "New layer: zoom range `min-max`.", s_str())
+        .query("no_tiles", "New layer: no tile set.", s_enum(&["true", "false"]))
+        .query("no_locate", "New layer: not answered by locate.", s_enum(&["true", "false"]))
+        .query("personal", "New layer: personal fields, comma separated.", s_str())
+        .body("The file: GeoJSON, a zipped Shapefile, GeoPackage, KML/KMZ, CSV, XLSX … (by filename or content).", &[(OCTETS, s_bin()), (GEOJSON, s_obj()), (CSV, s_str())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(200, "Dry run: what would be imported.", &json_answer())
+        .ok(201, "Imported.", &json_answer())
+        .errors(&[400, 404, 409, 413, 422])),
+    route!("put", "/api/layers/{layer}/features/{id}", id_param(layer_param(op("Layers", "Replace a feature")), "The feature's id.")
+        .body("One GeoJSON Feature.", &[(GEOJSON, s_ref("Feature")), (JSON, s_ref("Feature"))])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(200, "Replaced.", &json_answer())
+        .errors(&[400, 404, 413, 422])),
+    route!("delete", "/api/layers/{layer}/features/{id}", id_param(layer_param(op("Layers", "Delete a feature")), "The feature's id.")
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(204, "Deleted.", &[])
+        .errors(&[400, 404])),
+    route!("post", "/api/layers/{layer}/features/{id}/restore", "/api/layers/{layer}/features/{id}/restore", AUDIT,
+        id_param(layer_param(op("Layers", "Restore a feature to an earlier version")), "The feature's id.")
+        .query_required("version", "The audit version to restore.", s_int())
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(200, "Restored; the feature.", &json_answer())
+        .errors(&[400, 404, 409])),
+    route!("get", "/api/audit", "/api/audit", AUDIT, op("Layers", "The audit trail (admin)")
+        .query("layer", "Only this layer.", s_str())
+        .query("fid", "Only this feature id.", s_int())
+        .query("since", "From this instant (RFC 3339).", s_str())
+        .query("until", "Before this instant (RFC 3339).", s_str())
+        .query("after_id", "Rows after this audit id (paging).", s_int())
+        .query("limit", "Rows per page.", json!({"type": "integer", "minimum": 1}))
+        .auth(Auth::Admin)
+        .ok(200, "Audit rows.", &json_answer())
+        .errors(&[400])),
+    // --- land
+    route!("post", "/api/land/valuation", op("Land", "Benchmark value of a parcel")
+        .body("`{parcel, crs?, use, collective_use?, as_of?}`.", &[(JSON, s_obj())])
+        .ok(200, "The value by grade part.", &json_answer())
+        .errors(&[400, 413, 422])),
+    route!("post", "/api/land/valuation/batch", upload_body(op("Land", "Benchmark values of a parcel file"), "GeoJSON, CSV with WKT, or a land approval coordinate file.")
+        .query_required("use", "Land use (e.g. 住宅).", s_str())
+        .query("collective_use", "Use for collective-land parts.", s_str())
+        .query("as_of", "Date (YYYY-MM-DD).", json!({"type": "string", "format": "date"}))
+        .query("crs", "CRS of the file.", s_str())
+        .query("format", "The answer's format.", s_enum(&["csv", "xlsx", "geojson", "json"]))
+        .query("filename", "The file's name.", s_str())
+        .ok(200, "One row per parcel.", &[(CSV, s_str()), (XLSX, s_bin()), (GEOJSON, s_obj()), (JSON, s_obj())])
+        .errors(&[400, 413, 422])),
+    route!("get", "/api/land/expropriation", crs_query(op("Land", "Expropriation projects at a point"), "lon/lat")
+        .query_required("lon", "Longitude.", s_num())
+        .query_required("lat", "Latitude.", s_num())
+        .query("as_of", "Date (YYYY-MM-DD; today by default).", json!({"type": "string", "format": "date"}))
+        .ok(200, "The projects and their periods.", &json_answer())
+        .errors(&[400])),
+    route!("post", "/api/land/expropriation", op("Land", "Expropriation projects a parcel touches")
+        .body("`{parcel, crs?, as_of?}`.", &[(JSON, s_obj())])
+        .ok(200, "The projects and the parcel's area in each.", &json_answer())
+        .errors(&[400, 413, 422])),
+    route!("post", "/api/land/expropriation/batch", upload_body(op("Land", "Expropriation check of a parcel file"), "A parcel file.")
+        .query("as_of", "Date (YYYY-MM-DD).", json!({"type": "string", "format": "date"}))
+        .query("crs", "CRS of the file.", s_str())
+        .query("format", "The answer's format.", s_enum(&["csv", "xlsx", "geojson", "json"]))
+        .query("filename", "The file's name.", s_str())
+        .ok(200, "One row per parcel.", &[(CSV, s_str()), (XLSX, s_bin()), (GEOJSON, s_obj()), (JSON, s_obj())])
+        .errors(&[400, 413, 422])),
+    route!("post", "/api/land/expropriation/compensation", op("Land", "House compensation estimate")
+        .body("`{decision_no, appraised_value_yuan, building_area_m2, signed_day_after_appraisal}`.", &[(JSON, s_obj())])
+        .ok(200, "The estimate.", &json_answer())
+        .errors(&[400, 413])),
+    route!("post", "/api/land/consolidation", op("Land", "Land-consolidation compensation")
+        .body("`{project_type, area_mu | parcel, crs?, attachments}`.", &[(JSON, s_obj())])
+        .ok(200, "The compensation.", &json_answer())
+        .errors(&[400, 413, 422])),
+    // --- truck ban
+    route!("post", "/api/truck-ban/check", op("Truck ban", "May this truck be here now?")
+        .body("`{lon, lat, crs?, at, vehicle, pass?}`.", &[(JSON, s_obj())])
+        .ok(200, "The decision and the clause cited.", &json_answer())
+        .errors(&[400, 413])),
+    route!("post", "/api/truck-ban/track", crs_query(upload_body(op("Truck ban", "Violations along a GPS track"), "CSV, GPX or GeoJSON fixes."), "the fixes")
+        .query("format", "The track's format (default: from the content).", s_enum(&["csv", "gpx", "geojson"]))
+        .query("max_gap_s", "A pause longer than this is a gap (seconds).", s_int())
+        .ok(200, "Violation intervals.", &json_answer())
+        .errors(&[400, 413, 422])),
+    route!("get", "/api/truck-ban/freight-sources", op("Truck ban", "Freight sources")
+        .ok(200, "The freight sources.", &json_answer())),
+    // --- traceability
+    route!("get", "/api/trace/options", op("Traceability", "Choices of the origin-record form")
+        .ok(200, "Products, subject types, divisions.", &json_answer())),
+    route!("get", "/api/trace/records", op("Traceability", "Origin records")
+        .query("product", "Only this product.", s_str())
+        .query("subject_type", "Only this subject type.", s_str())
+        .query("township", "Only this township code.", s_str())
+        .query("due", "Only overdue (or not).", s_str())
+        .query("as_of", "Date the due status is for (YYYY-MM-DD).", json!({"type": "string", "format": "date"}))
+        .auth(Auth::Optional)
+        .ok(200, "The records (personal fields to the owning role and admins).", &[(GEOJSON, s_obj()), (JSON, s_obj())])
+        .errors(&[400])),
+    route!("post", "/api/trace/records", op("Traceability", "Add an origin record")
+        .body("The record's fields and lon/lat.", &[(JSON, s_obj())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(201, "Created.", &json_answer())
+        .errors(&[400, 413, 422])),
+    route!("get", "/api/trace/records/{id}", id_param(op("Traceability", "One origin record"), "The record's id.")
+        .query("as_of", "Date the due status is for.", json!({"type": "string", "format": "date"}))
+        .auth(Auth::Optional)
+        .ok(200, "The record.", &json_answer())
+        .errors(&[400, 404])),
+    route!("put", "/api/trace/records/{id}", id_param(op("Traceability", "Replace an origin record"), "The record's id.")
+        .body("The record's fields and lon/lat.", &[(JSON, s_obj())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(200, "Replaced.", &json_answer())
+        .errors(&[400, 404, 413, 422])),
+    route!("delete", "/api/trace/records/{id}", id_param(op("Traceability", "Delete an origin record"), "The record's id.")
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(204, "Deleted.", &[])
+        .errors(&[404])),
+    route!("post", "/api/trace/import", crs_query(op("Traceability", "Import the collection form (CSV)"), "the coordinates")
+        .query("encoding", "utf-8 or gbk (default: detected).", s_str())
+        .query("dry_run", "Check only.", s_enum(&["true", "false"]))
+        .body("The collection form as CSV.", &[(CSV, s_str()), (OCTETS, s_bin())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(200, "Dry run: what would be imported.", &json_answer())
+        .ok(201, "Imported.", &json_answer())
+        .errors(&[400, 413, 422])),
+    route!("get", "/api/trace/due", op("Traceability", "Overdue records by township")
+        .query("as_of", "Date (YYYY-MM-DD).", json!({"type": "string", "format": "date"}))
+        .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx"]))
+        .ok(200, "The overdue records.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin())])
+        .errors(&[400])),
+    route!("get", "/api/trace/ledger", op("Traceability", "The weekly dispatch ledger")
+        .query("week", "ISO week (2023-W24).", s_str())
+        .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx", "html"]))
+        .ok(200, "The ledger.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin()), (HTML, s_str())])
+        .errors(&[400])),
+    // --- sponge city
+    route!("get", "/api/sponge/coefficients", op("Sponge city", "Runoff coefficients")
+        .ok(200, "The coefficient table.", &json_answer())),
+    route!("get", "/api/sponge/curve", op("Sponge city", "Rainfall-depth curve")
+        .ok(200, "The curve.", &json_answer())),
+    route!("post", "/api/sponge/runoff", op("Sponge city", "Runoff estimate V = 10·H·φ·F")
+        .body("`{project_id | geometry, crs?, surfaces, design_rainfall_mm?, target_percent?}`.", &[(JSON, s_obj())])
+        .ok(200, "The estimate.", &json_answer())
+        .errors(&[400, 404, 413, 422])),
+    route!("get", "/api/sponge/projects/{id}/runoff", id_param(op("Sponge city", "Runoff estimate of a stored project"), "The project's id.")
+        .query("design_rainfall_mm", "Design rainfall depth H (mm).", s_num())
+        .query("target_percent", "Target volume capture ratio (%).", s_num())
+        .ok(200, "The estimate.", &json_answer())
+        .errors(&[400, 404])),
+];
+
+fn crs_query_uri(o: Op) -> Op {
+    o.query("crs", "CRS of the answer's coordinates (a URI; CRS84 by default).", s_str())
+}
+
+// ----- the document ----------------------------------------------------------------------
+
+fn error_response(code: u16, desc: &str) -> Value {
+    let mut r = json!({"description": desc, "content": {JSON: {"schema": s_ref("Error")}}});
+    if code == 429 || code == 503 {
+        r["headers"] = json!({"Retry-After": {"description": "Seconds to wait.", "schema": s_int()}});
+    }
+    r
+}
+
+fn components() -> Value {
+    let errors = [
+        (400, "The request is malformed or its content invalid (problems listed)."),
+        (401, "No valid token (`Authorization: Bearer <token>`), or a malformed header."),
+        (403, "The token's role may not do this."),
+        (404, "No such resource."),
+        (409, "Conflicts with what exists (a name taken)."),
+        (412, "If-Match names a version that is no longer the current one."),
+        (413, "The body or the work it asks for is over a limit."),
+        (422, "Understood, but a part is over a limit or an Idempotency-Key was reused for another request."),
+        (428, "If-Match is required."),
+        (429, "Too many failed sign-ins from this client."),
+        (503, "Busy, over the deadline, or the store is unavailable."),
+    ];
+    let responses: Map<String, Value> = errors.iter().map(|(c, d)| (format!("E{c}"), error_response(*c, d))).collect();
+    json!({
+        "securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer",
+                "description": "A user's token (`landtrace user add`) or the admin token, as `Authorization: Bearer <token>`."}
+        },
+        "parameters": {
+            "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": false,
+                "description": "Repeating a write with the same key answers the first answer again (header Idempotent-Replayed).",
+                "schema": {"type": "string", "maxLength": 255}}
+        },
+        "responses": responses,
+        "schemas": {
+            "Error": {"type": "object", "required": ["error", "status"], "properties": {
+                "error": {"type": "string"}, "status": {"type": "integer"},
+                "problems": {"type": "array", "items": {"type": "object"}}}},
+            "Link": {"type": "object", "required": ["href"], "properties": {
+                "href": {"type": "string"}, "rel": {"type": "string"}, "type": {"type": "string"},
+                "title": {"type": "string"}, "templated": {"type": "boolean"}}},
+            "LandingPage": {"type": "object", "required": ["links"], "properties": {
+                "title": {"type": "string"}, "description": {"type": "string"},
+                "links": {"type": "array", "items": s_ref("Link")}}},
+            "Conformance": {"type": "object", "required": ["conformsTo"], "properties": {
+                "conformsTo": {"type": "array", "items": {"type": "string"}}}},
+            "Feature": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
+                "type": {"type": "string", "enum": ["Feature"]}, "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                "geometry": {"type": "object", "nullable": true}, "properties": {"type": "object", "nullable": true}}},
+            "FeatureCollection": {"type": "object", "required": ["type", "features"], "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "features": {"type": "array", "items": s_ref("Feature")},
+                "numberMatched": {"type": "integer"}, "numberReturned": {"type": "integer"},
+                "links": {"type": "array", "items": s_ref("Link")}}},
+            "TileSetList": {"type": "object", "required": ["tilesets"], "properties": {
+                "tilesets": {"type": "array", "items": {"type": "object"}},
+                "links": {"type": "array", "items": s_ref("Link")}}}
+        }
+    })
+}
+
+/// The OpenAPI 3.0.3 document; `base` is the server's public address.
+pub fn document(base: &str) -> Value {
+    let mut paths = Map::new();
+    for route in ROUTES.iter().filter(|r| !matches!(r.served, Served::RoutedWithGdal) || cfg!(feature = "gdal")) {
+        let item = paths.entry(route.path).or_insert_with(|| json!({}));
+        item[route.method] = (route.operation)();
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "landtrace",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "临猗县 zones, land, truck-ban, traceability and sponge-city rules; OGC API - Features and Tiles; vector tiles and MapLibre styles.",
+        },
+        "servers": [{"url": if base.is_empty() { "/" } else { base }}],
+        "paths": paths,
+        "components": components(),
+    })
+}
+
+/// `GET /api` (and `?f=json`): the document, as `application/vnd.oai.openapi+json`.
+pub async fn serve(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    match params.get("f").map(String::as_str) {
+        None | Some("json") => {}
+        Some(other) => {
+            let other = landtrace_domain::input_limits::echo(other);
+            return Err(AppError::BadRequest(format!("f={other:?}: the API document is served as f=json only")));
+        }
+    }
+    let base = state.public.base_url(peer, &headers)?;
+    let mut response = Json(document(&base)).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
+    Ok(response)
+}
