@@ -296,6 +296,8 @@ async fn tilesets_describe_web_mercator_quad_with_links_to_the_tiles_tilejson_an
     let one = one.json();
     assert_eq!(one["tilesets"][0]["id"], "urban_grade_zones");
     assert_eq!(one["tilesets"][0]["tileMatrixSetLimits"][0]["tileMatrix"], "8");
+    let self_link = one["tilesets"][0]["links"].as_array().unwrap().iter().find(|l| l["rel"] == "self").cloned();
+    assert_eq!(self_link.unwrap()["href"], format!("http://{HOST}/collections/urban_grade_zones/tiles"));
     for missing in ["/collections/nope/tiles", "/collections/oapi_private/tiles"] {
         assert_eq!(get(&state, missing).await.status, StatusCode::NOT_FOUND, "{missing}");
     }

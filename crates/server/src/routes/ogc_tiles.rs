@@ -48,8 +48,13 @@ async fn tileset(state: &AppState, base: &str, set: &str, resolved: &ResolvedSet
             }))
         })
         .collect();
+    // A layer's own set is also its collection's; a composite set (`all`) is in the list.
+    let self_href = match LayerKind::from_table_name(set) {
+        Some(_) => format!("{base}/collections/{set}/tiles"),
+        None => format!("{base}/tiles"),
+    };
     let mut links = vec![
-        json!({"rel": "self", "type": "application/json", "href": format!("{base}/tiles#{set}"), "title": set}),
+        json!({"rel": "self", "type": "application/json", "href": self_href, "title": set}),
         json!({"rel": "item", "type": MVT_MEDIA_TYPE, "templated": true,
             "href": format!("{base}/tiles/{set}/{{tileMatrix}}/{{tileCol}}/{{tileRow}}.mvt")}),
         json!({"rel": TILING_SCHEME_REL, "type": "application/json",
