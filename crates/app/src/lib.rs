@@ -35,6 +35,9 @@
 //!   file of them with its report);
 //! - [`position_input`]: a position as the doors take it (numbers and a CRS name,
 //!   or Gauss-Krüger recognised by its ranges, saying what was assumed);
+//! - [`history`]: every layer versioned: a layer as it was at an instant (`as_of`),
+//!   rebuilt from the audit trail, by transaction time or, for layers with a valid
+//!   time, the rule documented there;
 //! - [`gps_track`]: a GPS track checked against the stored truck-ban zone (the
 //!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
 //!   checking in `landtrace_track`).
@@ -42,6 +45,7 @@
 pub mod catalog;
 pub mod clock;
 pub mod gps_track;
+pub mod history;
 pub mod land_valuation;
 pub mod layer_import;
 pub mod origin_form;

@@ -65,7 +65,7 @@ pub use land::prices::{
     price_rows,
 };
 pub use land::valuation::{GradePart, UseRequest, Valuation, ValuationError, benchmark_valuation};
-pub use schema::layers::{FieldDef, FieldType, GeometryKind, LayerKind};
+pub use schema::layers::{FieldDef, FieldType, GeometryKind, LayerKind, ValidFrom};
 pub use schema::privacy::public_properties;
 pub use schema::user_layers::{UserField, UserLayerDef, ZoomRange};
 pub use schema::validate::{FieldError, validate_properties};

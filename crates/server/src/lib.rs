@@ -55,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(routes::health::health))
         .route("/api/locate", get(routes::locate::locate))
         .route("/api/me", get(auth::me))
+        .route("/api/audit", get(routes::history::audit))
         .route(
             "/api/layers",
             get(routes::layers::list)
@@ -76,6 +77,10 @@ pub fn app(state: AppState) -> Router {
                 .layer(middleware(s.clone(), import_body))
                 .merge(delete(routes::layers::remove).layer(middleware(s.clone(), small_body)))
                 .layer(write_layer()),
+        )
+        .route(
+            "/api/layers/{layer}/features/{id}/restore",
+            post(routes::history::restore).layer(middleware(s.clone(), small_body)).layer(write_layer()),
         )
         .route("/api/land/valuation", post(routes::land::valuation).layer(middleware(s.clone(), geometry_body)))
         .route(

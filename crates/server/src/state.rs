@@ -171,6 +171,8 @@ pub struct Shared {
     pub cors_origins: Arc<Vec<axum::http::HeaderValue>>,
     /// Per layer: re-reads asked for and done.
     refreshes: std::sync::Mutex<HashMap<LayerKind, Arc<LayerRefresh>>>,
+    /// The zone layers as they were, for the last few `/api/locate?as_of=`.
+    pub as_of_zones: crate::routes::history::AsOfCache,
 }
 
 /// The re-reads of one layer into the catalogue. A caller takes a ticket
@@ -216,6 +218,7 @@ impl AppState {
             public: Arc::new(public),
             cors_origins: Arc::new(cors_origins),
             refreshes: std::sync::Mutex::default(),
+            as_of_zones: Default::default(),
         }));
         // Subscribe before the first read, so no change between them is missed.
         let feed = state.store.subscribe().await?;

@@ -131,9 +131,37 @@ pub fn feature_to_geojson(f: &Feature, properties: &Map<String, Value>) -> Value
     })
 }
 
+/// A feature as [`feature_to_geojson`] wrote it (as the audit trail keeps it),
+/// read back: its `id`, geometry and properties. `None` when `value` is not such
+/// a Feature (no integer `id`, or a geometry that cannot be read).
+pub fn feature_from_geojson(value: &Value) -> Option<Feature> {
+    let id = value.get("id")?.as_i64()?;
+    let geometry = match value.get("geometry") {
+        None | Some(Value::Null) => None,
+        Some(g) => {
+            let g: geojson::Geometry = serde_json::from_value(g.clone()).ok()?;
+            Some(geometry_from_geojson(&g.value).ok()?)
+        }
+    };
+    let properties = value.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+    Some(Feature { id, geometry, properties })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_feature_written_as_geojson_reads_back() {
+        use geo::{MultiPolygon, point, polygon};
+        let properties = json!({"grade": 1, "name": "甲", "source": null}).as_object().unwrap().clone();
+        let square = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
+        for geometry in [Some(point!(x: 110.77, y: 35.14).into()), Some(MultiPolygon(vec![square]).into()), None] {
+            let f = Feature { id: 7, geometry, properties: properties.clone() };
+            assert_eq!(feature_from_geojson(&feature_to_geojson(&f, &f.properties)), Some(f));
+        }
+        assert_eq!(feature_from_geojson(&json!({"type": "Feature", "properties": {}})), None, "no id");
+    }
 
     #[test]
     fn reads_collections_and_single_features() {

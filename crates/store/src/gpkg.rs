@@ -19,6 +19,7 @@ use sqlx::sqlite::{
 use sqlx::{Connection, Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
+use crate::history::{HistoryBind, HistoryQuery, history_sql};
 use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
@@ -37,6 +38,9 @@ const CORE_SQL: &str = include_str!("../sql/gpkg_core.sql");
 const RTREE_SQL: &str = include_str!("../sql/gpkg_rtree.sql");
 const IDEMPOTENCY_TABLE_SQL: &str = include_str!("../sql/gpkg_idempotency.sql");
 const LAYERS_TABLE_SQL: &str = include_str!("../sql/gpkg_layers.sql");
+const AUDIT_INDEX_SQL: &str = include_str!("../sql/gpkg_audit_history.sql");
+/// The audit columns as `history` reads them.
+const AUDIT_COLUMNS: &str = "id, at, actor, layer, fid, action, before, after";
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
     lookup: "SELECT request_sha256, outcome FROM landtrace_idempotency WHERE actor = ? AND key = ? \
              AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
@@ -320,6 +324,16 @@ impl GeoPackageStore {
             sqlx::raw_sql(LAYERS_TABLE_SQL).execute(&mut *tx).await?;
             changed = true;
         }
+        let audit_index: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'landtrace_audit_layer_fid'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if audit_index == 0 {
+            tracing::info!("indexing the audit trail of {} for history queries", self.path.display());
+            sqlx::raw_sql(AUDIT_INDEX_SQL).execute(&mut *tx).await?;
+            changed = true;
+        }
         for kind in LayerKind::ALL {
             let t = kind.table_name();
             if !present.iter().any(|p| p == t) {
@@ -383,6 +397,7 @@ impl GeoPackageStore {
         }
         sqlx::raw_sql(IDEMPOTENCY_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(LAYERS_TABLE_SQL).execute(&mut *tx).await?;
+        sqlx::raw_sql(AUDIT_INDEX_SQL).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO landtrace_meta (key, value) VALUES ('schema_version', ?)")
             .bind(SCHEMA_VERSION)
             .execute(&mut *tx)
@@ -814,6 +829,19 @@ impl Store for GeoPackageStore {
             sqlx::query("SELECT id, at, actor, layer, fid, action, before, after FROM landtrace_audit ORDER BY id")
                 .fetch_all(&self.pool)
                 .await?;
+        rows.iter().map(read_audit).collect()
+    }
+
+    async fn history(&self, query: &HistoryQuery) -> Result<Vec<AuditRecord>, StoreError> {
+        let (sql, binds) = history_sql(query, Params::Question, AUDIT_COLUMNS, "{}");
+        let mut q = sqlx::query(schema_sql(sql));
+        for b in binds {
+            q = match b {
+                HistoryBind::Text(t) => q.bind(t),
+                HistoryBind::Integer(i) => q.bind(i),
+            };
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(read_audit).collect()
     }
 

@@ -13,6 +13,7 @@ pub mod geojson_io;
 pub mod gpkg;
 mod gpkg_blob;
 mod gpkg_functions;
+pub mod history;
 pub mod low_priority;
 pub mod postgis;
 mod rows;
@@ -29,6 +30,7 @@ use landtrace_domain::{LayerKind, UserLayerDef};
 pub use error::StoreError;
 pub use feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 pub use gpkg::GeoPackageStore;
+pub use history::{HistoryQuery, MAX_HISTORY_ROWS};
 pub use postgis::{PostGisStore, RedactedUrl};
 pub use validate::{Checked, FeatureError, FeatureErrors, check_insert, check_insert_through, validate_features};
 
@@ -256,6 +258,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every audit row, oldest first (for copying a store's history).
     async fn audit_all(&self) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// The audit rows `query` selects, oldest first (by id): the history of the
+    /// store, a layer or one feature, in a time window, a page at a time.
+    async fn history(&self, query: &HistoryQuery) -> Result<Vec<AuditRecord>, StoreError>;
 
     /// Copies features and history into an EMPTY store keeping their ids and
     /// the audit rows as they are (used by `landtrace migrate`). Validated, one

@@ -18,6 +18,7 @@ use sqlx::{Postgres, Transaction};
 use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
+use crate::history::{HistoryBind, HistoryQuery, history_sql};
 use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
@@ -66,6 +67,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "0003_issue7", sql: include_str!("../migrations/postgis/0003_issue7.sql") },
     Migration { version: 4, name: "0004_idempotency", sql: include_str!("../migrations/postgis/0004_idempotency.sql") },
     Migration { version: 5, name: "0005_user_layers", sql: include_str!("../migrations/postgis/0005_user_layers.sql") },
+    Migration {
+        version: 6,
+        name: "0006_audit_history",
+        sql: include_str!("../migrations/postgis/0006_audit_history.sql"),
+    },
 ];
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -628,6 +634,19 @@ impl Store for PostGisStore {
     async fn audit_all(&self) -> Result<Vec<AuditRecord>, StoreError> {
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM landtrace_audit ORDER BY id");
         let rows = sqlx::query(schema_sql(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(read_audit).collect()
+    }
+
+    async fn history(&self, query: &HistoryQuery) -> Result<Vec<AuditRecord>, StoreError> {
+        let (sql, binds) = history_sql(query, Params::Numbered, AUDIT_COLUMNS, "{}::timestamptz");
+        let mut q = sqlx::query(schema_sql(sql));
+        for b in binds {
+            q = match b {
+                HistoryBind::Text(t) => q.bind(t),
+                HistoryBind::Integer(i) => q.bind(i),
+            };
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(read_audit).collect()
     }
 

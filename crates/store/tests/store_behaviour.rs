@@ -3,7 +3,8 @@
 
 use geo::{Geometry, MultiPolygon, line_string, point, polygon};
 use landtrace_domain::LayerKind;
-use landtrace_store::{Actor, GeoPackageStore, IdempotencyKey, NewFeature, Store, StoreError};
+use landtrace_domain::units::instant::{Instant, parse_rfc3339};
+use landtrace_store::{Actor, GeoPackageStore, HistoryQuery, IdempotencyKey, NewFeature, Store, StoreError};
 use serde_json::{Map, Value, json};
 
 fn props(v: Value) -> Map<String, Value> {
@@ -405,6 +406,62 @@ pub async fn run_suite(store: &dyn Store) {
     deletes_remove_and_are_audited(store).await;
     sponge_facilities_are_points_or_polygons(store).await;
     keyed_writes_happen_once(store).await;
+    history_is_queryable(store).await;
+}
+
+fn freight_source(name: &str) -> NewFeature {
+    NewFeature {
+        geometry: Some(point!(x: 110.76, y: 35.13).into()),
+        properties: props(json!({"name": name, "category": "砂石", "accuracy": "illustrative"})),
+    }
+}
+
+/// The audit trail answers by layer, feature, time window and page, oldest first.
+async fn history_is_queryable(store: &dyn Store) {
+    let kind = LayerKind::FreightSources;
+    let a = Actor("historian".into());
+    let start = store.audit(1).await.unwrap().first().map_or(0, |r| r.id);
+    let ids = store.insert(kind, vec![freight_source("甲"), freight_source("乙")], &a).await.unwrap();
+    store.update(kind, ids[0], freight_source("甲（改）"), &a).await.unwrap();
+    store.delete(kind, ids[1], &a).await.unwrap();
+    // Rows of another layer between them are not answered.
+    store.insert(LayerKind::UrbanGradeZones, vec![zone(3)], &a).await.unwrap();
+
+    let layer = HistoryQuery { layer: Some(kind), after_id: Some(start), limit: 100, ..HistoryQuery::default() };
+    let rows = store.history(&layer).await.unwrap();
+    let seen: Vec<(&str, i64)> = rows.iter().map(|r| (r.action.as_str(), r.fid)).collect();
+    assert_eq!(seen, [("insert", ids[0]), ("insert", ids[1]), ("update", ids[0]), ("delete", ids[1])]);
+    assert!(rows.windows(2).all(|w| w[0].id < w[1].id), "oldest first");
+    assert_eq!(rows[2].after.as_ref().unwrap()["properties"]["name"], "甲（改）");
+    assert_eq!(rows[3].before.as_ref().unwrap()["properties"]["name"], "乙");
+
+    let one = store.history(&HistoryQuery { fid: Some(ids[0]), ..layer.clone() }).await.unwrap();
+    assert_eq!(one.iter().map(|r| r.id).collect::<Vec<_>>(), [rows[0].id, rows[2].id]);
+
+    // Pages: two rows, then the two after the last one seen.
+    let first = store.history(&HistoryQuery { limit: 2, ..layer.clone() }).await.unwrap();
+    let next = store.history(&HistoryQuery { limit: 2, after_id: Some(first[1].id), ..layer.clone() }).await.unwrap();
+    let paged: Vec<i64> = first.iter().chain(&next).map(|r| r.id).collect();
+    assert_eq!(paged, rows.iter().map(|r| r.id).collect::<Vec<_>>());
+    assert!(store.history(&HistoryQuery { limit: 0, ..layer.clone() }).await.unwrap().is_empty());
+
+    // Time windows: inclusive, at the millisecond.
+    let at = |text: &str| parse_rfc3339(text).unwrap();
+    let secs = |i: Instant, d: i64| Instant::from_unix_seconds(i.unix_ms().div_euclid(1000) + d).unwrap();
+    let (first_at, last_at) = (at(&rows[0].at), at(&rows[3].at));
+    let window = HistoryQuery { since: Some(first_at), until: Some(secs(last_at, 1)), ..layer.clone() };
+    assert_eq!(store.history(&window).await.unwrap().len(), 4);
+    let before = HistoryQuery { until: Some(secs(first_at, -1)), ..layer.clone() };
+    assert!(store.history(&before).await.unwrap().is_empty());
+    let later = HistoryQuery { since: Some(secs(last_at, 3600)), ..layer.clone() };
+    assert!(store.history(&later).await.unwrap().is_empty());
+
+    // Without a layer, every layer's rows; with another layer, none of these.
+    let all = store.history(&HistoryQuery { layer: None, ..layer.clone() }).await.unwrap();
+    assert_eq!(all.len(), 5);
+    assert_eq!(all[4].layer, "urban_grade_zones");
+    let other = HistoryQuery { layer: Some(LayerKind::VillageClinics), ..layer };
+    assert!(store.history(&other).await.unwrap().is_empty());
 }
 
 fn key(key: &str, digest: char) -> IdempotencyKey {
@@ -1099,7 +1156,8 @@ mod postgis {
                 (2, "0002_truck_passes".to_owned()),
                 (3, "0003_issue7".to_owned()),
                 (4, "0004_idempotency".to_owned()),
-                (5, "0005_user_layers".to_owned())
+                (5, "0005_user_layers".to_owned()),
+                (6, "0006_audit_history".to_owned())
             ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")

@@ -12,6 +12,7 @@ use crate::land::prices::{self, GradeSystem};
 use crate::schema::user_layers::{self, UserLayer};
 use crate::sponge;
 use crate::traceability::record;
+use crate::units::date::Date;
 
 /// Geometry stored by a layer. All coordinates are EPSG:4326 longitude/latitude.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -572,6 +573,60 @@ impl LayerKind {
     pub fn field(self, name: &str) -> Option<&'static FieldDef> {
         self.fields().iter().find(|f| f.name == name)
     }
+
+    /// When a feature of the layer starts to be in force (its valid time), as
+    /// distinct from when it was written to the store: the one place that says so,
+    /// read by the as-of answers (`landtrace_app::history`). `None`: the layer has
+    /// no valid time; only the time of writing counts. User-defined layers have none.
+    pub fn valid_from(self) -> Option<ValidFrom> {
+        match self {
+            // The grade zones carry no date: they are the delineation of 临政发〔2023〕8号,
+            // in force from the day its benchmark prices are (the price rows' `in_force`).
+            LayerKind::UrbanGradeZones | LayerKind::CollectiveGradeZones => {
+                Some(ValidFrom::Document { date: prices::IN_FORCE, document: prices::DOCUMENT })
+            }
+            LayerKind::BenchmarkPrices | LayerKind::TruckBanZone => Some(ValidFrom::Field("in_force")),
+            // An expropriation area applies from its decision (房屋征收决定).
+            LayerKind::ExpropriationAreas => Some(ValidFrom::Field("decision_date")),
+            LayerKind::TruckPasses => Some(ValidFrom::Field("valid_from")),
+            _ => None,
+        }
+    }
+}
+
+/// Where a layer's valid-time start is read ([`LayerKind::valid_from`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidFrom {
+    /// Each feature's own date field (required by the layer's schema).
+    Field(&'static str),
+    /// One date for every feature: that of the document the layer comes from.
+    Document {
+        /// The first day in force.
+        date: Date,
+        /// The document, e.g. 临政发〔2023〕8号.
+        document: &'static str,
+    },
+}
+
+impl ValidFrom {
+    /// The first day `properties` are in force; `None` when the field is absent or
+    /// not a date (the feature is then not held back by its valid time).
+    pub fn of(self, properties: &serde_json::Map<String, serde_json::Value>) -> Option<Date> {
+        match self {
+            ValidFrom::Field(name) => {
+                properties.get(name).and_then(serde_json::Value::as_str).and_then(|t| Date::parse(t).ok())
+            }
+            ValidFrom::Document { date, .. } => Some(date),
+        }
+    }
+
+    /// How the answer names it: the field, or the document.
+    pub fn describe(self) -> String {
+        match self {
+            ValidFrom::Field(name) => format!("field `{name}`"),
+            ValidFrom::Document { date, document } => format!("{document}, in force from {date}"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -638,6 +693,22 @@ mod tests {
         assert_eq!(grade(LayerKind::UrbanGradeZones), Some((1.0, 3.0)));
         assert_eq!(grade(LayerKind::CollectiveGradeZones), Some((1.0, 4.0)));
         assert_eq!(grade(LayerKind::BenchmarkPrices), Some((1.0, 4.0)));
+    }
+
+    #[test]
+    fn a_valid_time_field_is_a_required_date_of_its_layer() {
+        for kind in LayerKind::ALL {
+            if let Some(ValidFrom::Field(name)) = kind.valid_from() {
+                let f = kind.field(name).unwrap_or_else(|| panic!("{}: no field {name}", kind.table_name()));
+                assert!(f.required && f.ty == FieldType::Date, "{}.{name}", kind.table_name());
+            }
+        }
+        let zones = LayerKind::UrbanGradeZones.valid_from().unwrap();
+        assert_eq!(zones.of(&serde_json::Map::new()), Some(Date::ymd(2023, 5, 1)));
+        let ban = LayerKind::TruckBanZone.valid_from().unwrap();
+        let props = serde_json::json!({"in_force": "2023-06-01"});
+        assert_eq!(ban.of(props.as_object().unwrap()), Some(Date::ymd(2023, 6, 1)));
+        assert_eq!(LayerKind::Villages.valid_from(), None);
     }
 
     #[test]

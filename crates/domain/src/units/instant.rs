@@ -298,6 +298,19 @@ impl Instant {
         utc.replace_nanosecond(self.nanosecond).unwrap_or(utc).to_offset(offset)
     }
 
+    /// The last instant of the county day `date` (23:59:59.999999999 at UTC+8):
+    /// what "on that day" means when a date stands for an instant.
+    pub fn county_day_end(date: Date) -> Instant {
+        Instant { unix_seconds: (date.epoch_days() + 1) * DAY_SECONDS - OFFSET_SECONDS - 1, nanosecond: 999_999_999 }
+    }
+
+    /// RFC 3339 in UTC with milliseconds (`2023-05-31T22:00:00.250Z`; finer digits
+    /// truncated), as the audit trail writes its times: such texts sort as their instants.
+    pub fn to_rfc3339_utc_millis(self) -> String {
+        let whole = self.to_rfc3339_utc();
+        format!("{}.{:03}Z", &whole[..whole.len() - 1], self.nanosecond / 1_000_000)
+    }
+
     /// RFC 3339 in UTC with whole seconds (`2023-05-31T22:00:00Z`), as the stores'
     /// `created_at` and `updated_at` stamps are written.
     pub fn to_rfc3339_utc(self) -> String {
@@ -314,6 +327,19 @@ mod tests {
 
     fn ms(text: &str) -> Result<i64, TimeError> {
         parse_rfc3339(text).map(Instant::unix_ms)
+    }
+
+    #[test]
+    fn county_day_end_and_millisecond_text() {
+        let end = Instant::county_day_end(Date::ymd(2023, 5, 1));
+        assert_eq!(end.county_date(), Date::ymd(2023, 5, 1));
+        assert_eq!(end.to_rfc3339_utc_millis(), "2023-05-01T15:59:59.999Z");
+        assert!(end < parse_rfc3339("2023-05-02T00:00:00+08:00").unwrap());
+        assert!(end > parse_rfc3339("2023-05-01T23:59:59.9+08:00").unwrap());
+        assert_eq!(
+            parse_rfc3339("2023-05-31T22:00:00.25Z").unwrap().to_rfc3339_utc_millis(),
+            "2023-05-31T22:00:00.250Z"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod gps_track;
 pub mod health;
+pub mod history;
 pub mod land;
 #[cfg(feature = "gdal")]
 pub mod layer_export;
