@@ -35,12 +35,16 @@
 //!   file of them with its report);
 //! - [`position_input`]: a position as the doors take it (numbers and a CRS name,
 //!   or Gauss-Krüger recognised by its ranges, saying what was assumed);
+//! - [`feature_filter`]: OGC API – Features filters (CQL2 text and JSON, Part 1's
+//!   `property=value`) compiled against a layer's schema and evaluated in memory,
+//!   and the layer's queryables; a filter never becomes SQL;
 //! - [`gps_track`]: a GPS track checked against the stored truck-ban zone (the
 //!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
 //!   checking in `landtrace_track`).
 
 pub mod catalog;
 pub mod clock;
+pub mod feature_filter;
 pub mod gps_track;
 pub mod land_valuation;
 pub mod layer_import;
