@@ -45,8 +45,11 @@
 //!   [`MAX_NODES`] terms, a geometry literal over the vertex limit.
 //!
 //! The parse itself is bounded: the nesting is measured on the raw text before the
-//! parser sees it, and cql2-text's parser (pest, which backtracks) runs under a
-//! call budget ([`PARSER_CALL_LIMIT`]) so that no input makes it work for long.
+//! parser sees it, cql2-text's parser (pest, which backtracks) runs under a call
+//! budget ([`PARSER_CALL_LIMIT`]) so that no input makes it work for long, and the
+//! parse and compilation run on a thread of their own with a large stack
+//! ([`PARSER_STACK_BYTES`]), where a panic inside `cql2` is a syntax error, not a
+//! crash.
 
 mod compile;
 mod like_pattern;
@@ -73,6 +76,15 @@ pub const MAX_NODES: usize = 10_000;
 /// The work pest may do for one cql2-text parse, in its counted calls: a legal
 /// filter of [`MAX_FILTER_BYTES`] needs far fewer; a backtracking input runs out.
 pub const PARSER_CALL_LIMIT: usize = 5_000_000;
+
+/// The stack of the thread a filter is parsed and compiled on. cql2 builds a chain
+/// of `a OR b OR …` as a nested tree before flattening it, and reads `NOT NOT …`
+/// and its other rules by recursion, so a legal filter of [`MAX_FILTER_BYTES`]
+/// may recurse thousands of levels: far more than a server thread's 2 MiB (the
+/// 16,000 `NOT`s of the longest filter overflowed 8 MiB in a debug build and
+/// passed in 32 MiB; twice that is kept). Reserved, not committed: only what the
+/// parse touches is used.
+pub const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Why a filter was refused; the message is for the person who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,6 +135,10 @@ pub enum FilterError {
     /// A literal that is not a value of its kind (a date, a geometry, a number).
     #[error("{0}")]
     BadLiteral(String),
+    /// The thread the filter is parsed on could not be started (the process is
+    /// out of threads or memory): a server error, not the filter's fault.
+    #[error("the filter could not be parsed now: no thread for the parser could be started")]
+    ParserUnavailable,
 }
 
 /// The JSON Schema of a layer's queryables (OGC API – Features Part 3,
@@ -206,8 +222,10 @@ impl FeatureFilter {
         personal_allowed: bool,
         filter_crs: Option<Crs>,
     ) -> Result<FeatureFilter, FilterError> {
-        let expr = compile::parse_text(text)?;
-        Self::compiled(kind, &expr, personal_allowed, filter_crs)
+        compile::on_parser_stack(|| {
+            let expr = compile::parse_text(text)?;
+            Self::compiled(kind, &expr, personal_allowed, filter_crs)
+        })
     }
 
     /// Compiles a cql2-json filter; geometry literals are in `filter_crs`
@@ -218,14 +236,20 @@ impl FeatureFilter {
         personal_allowed: bool,
         filter_crs: Option<Crs>,
     ) -> Result<FeatureFilter, FilterError> {
-        let expr = compile::parse_json(json_text)?;
-        Self::compiled(kind, &expr, personal_allowed, filter_crs)
+        compile::on_parser_stack(|| {
+            let expr = compile::parse_json(json_text)?;
+            Self::compiled(kind, &expr, personal_allowed, filter_crs)
+        })
     }
 
     /// The filter of Part 1's `property=value` query parameters: every pair must
     /// hold, each value read as its field's type (a bad number or date is an
     /// error). No pairs: every feature matches.
-    pub fn equals(kind: LayerKind, pairs: &[(&str, &str)], personal_allowed: bool) -> Result<FeatureFilter, FilterError> {
+    pub fn equals(
+        kind: LayerKind,
+        pairs: &[(&str, &str)],
+        personal_allowed: bool,
+    ) -> Result<FeatureFilter, FilterError> {
         let resolver = compile::Resolver { kind, personal_allowed };
         let all = pairs
             .iter()
@@ -499,9 +523,7 @@ impl Predicate {
             Predicate::All(all) => kleene(all, feature, false),
             Predicate::Any(any) => kleene(any, feature, true),
             Predicate::Not(p) => p.eval(feature).map(|b| !b),
-            Predicate::Compare { field, op, value } => {
-                field.read(feature)?.compare(value).map(|ord| op.holds(ord))
-            }
+            Predicate::Compare { field, op, value } => field.read(feature)?.compare(value).map(|ord| op.holds(ord)),
             Predicate::Between { field, low, high } => {
                 let v = field.read(feature)?;
                 Some(v.compare(low)? != Ordering::Less && v.compare(high)? != Ordering::Greater)

@@ -12,12 +12,27 @@ use landtrace_spatial::Crs;
 
 use super::literals;
 use super::{
-    CmpOp, Field, FilterError, LikePattern, MAX_DEPTH, MAX_FILTER_BYTES, MAX_NODES, PARSER_CALL_LIMIT, Predicate,
-    SpatialOp, TemporalOp, ValueType,
+    CmpOp, Field, FilterError, LikePattern, MAX_DEPTH, MAX_FILTER_BYTES, MAX_NODES, PARSER_CALL_LIMIT,
+    PARSER_STACK_BYTES, Predicate, SpatialOp, TemporalOp, ValueType,
 };
 
 /// Most queryable names listed in an unknown-property message.
 const MAX_LISTED_QUERYABLES: usize = 60;
+
+/// Runs `parse` (a parse and its compilation) on a thread with a stack of
+/// [`PARSER_STACK_BYTES`]; a panic in it is reported as a syntax error.
+pub(super) fn on_parser_stack<T: Send>(
+    parse: impl FnOnce() -> Result<T, FilterError> + Send,
+) -> Result<T, FilterError> {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("cql2-parse".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, parse)
+            .map_err(|_| FilterError::ParserUnavailable)?;
+        thread.join().unwrap_or_else(|_| Err(syntax("CQL2", "the parser failed on this input")))
+    })
+}
 
 /// Parses cql2-text after checking its length and nesting, under pest's call budget.
 pub(super) fn parse_text(text: &str) -> Result<Expr, FilterError> {
@@ -173,21 +188,9 @@ impl Compiler {
             "between" => self.between(args, depth),
             "in" => self.in_list(args, depth),
             "isNull" => self.is_null(args, depth),
-            "casei" | "accenti" => Err(FilterError::UnsupportedOperator {
-                op: op.into(),
-                reason: "text is compared exactly; use LIKE with the spellings wanted",
-            }),
             _ if cql2::SPATIALOPS.contains(&op) => self.spatial(op, args, depth),
             _ if cql2::TEMPORALOPS.contains(&op) => self.temporal(op, args, depth),
-            _ if cql2::ARITHOPS.contains(&op) => Err(FilterError::UnsupportedOperator {
-                op: op.into(),
-                reason: "arithmetic is not evaluated; compare a property with a literal",
-            }),
-            _ if cql2::ARRAYOPS.contains(&op) => Err(FilterError::UnsupportedOperator {
-                op: op.into(),
-                reason: "no queryable holds an array",
-            }),
-            _ => Err(FilterError::Function(echo(op))),
+            _ => Err(refused_operation(op)),
         }
     }
 
@@ -210,10 +213,7 @@ impl Compiler {
         self.enter(depth)?;
         match b {
             Expr::Literal(pattern) => Ok(Predicate::Like { field, pattern: LikePattern::new(pattern) }),
-            other => Err(FilterError::TypeMismatch(format!(
-                "LIKE takes a quoted pattern, not {}",
-                describe(other)
-            ))),
+            other => Err(not_a("a quoted pattern after LIKE", other)),
         }
     }
 
@@ -231,7 +231,7 @@ impl Compiler {
         let [value, list] = two("in", args)?;
         let field = self.property(value, depth)?;
         let Expr::Array(items) = list else {
-            return Err(FilterError::TypeMismatch(format!("IN takes a list, not {}", describe(list))));
+            return Err(not_a("a list after IN", list));
         };
         let values = items.iter().map(|i| self.scalar(field, i, depth)).collect::<Result<Vec<_>, _>>()?;
         Ok(Predicate::In { field, values })
@@ -245,7 +245,7 @@ impl Compiler {
                 Ok(Predicate::GeometryIsNull)
             }
             Expr::Property { property } => Ok(Predicate::IsNull(self.resolver.field(property)?)),
-            other => Err(FilterError::TypeMismatch(format!("IS NULL takes a property, not {}", describe(other)))),
+            other => Err(not_a("a property before IS NULL", other)),
         }
     }
 
@@ -264,10 +264,7 @@ impl Compiler {
         let (name, literal, flipped) = self.property_and_operand(op, a, b, depth)?;
         let field = self.resolver.field(name)?;
         if field.value_type() != ValueType::Date {
-            return Err(FilterError::TypeMismatch(format!(
-                "{op} takes a date field; {} is not a date",
-                field.name()
-            )));
+            return Err(FilterError::TypeMismatch(format!("{op} takes a date field; {} is not a date", field.name())));
         }
         self.enter(depth)?;
         let span = literals::time_span(literal)?;
@@ -286,15 +283,13 @@ impl Compiler {
     ) -> Result<(&'e str, &'e Expr, bool), FilterError> {
         self.enter(depth)?;
         match (a, b) {
-            (Expr::Property { .. }, Expr::Property { .. }) => Err(FilterError::TypeMismatch(format!(
-                "{op} compares a property with a literal, not two properties"
-            ))),
+            (Expr::Property { .. }, Expr::Property { .. }) => {
+                Err(FilterError::TypeMismatch(format!("{op} compares a property with a literal, not two properties")))
+            }
             (Expr::Property { property }, other) => Ok((property, other, false)),
             (other, Expr::Property { property }) => Ok((property, other, true)),
-            (Expr::Operation { op: inner, .. }, _) | (_, Expr::Operation { op: inner, .. })
-                if !is_known_operator(inner) =>
-            {
-                Err(FilterError::Function(echo(inner)))
+            (Expr::Operation { op: inner, .. }, _) | (_, Expr::Operation { op: inner, .. }) => {
+                Err(refused_operation(inner))
             }
             _ => Err(FilterError::TypeMismatch(format!("{op} needs a property on one side"))),
         }
@@ -305,31 +300,50 @@ impl Compiler {
         self.enter(depth)?;
         match expr {
             Expr::Property { property } => self.resolver.field(property),
-            Expr::Operation { op, .. } if !is_known_operator(op) => Err(FilterError::Function(echo(op))),
-            other => Err(FilterError::TypeMismatch(format!("expected a property, found {}", describe(other)))),
+            other => Err(not_a("a property", other)),
         }
     }
 
     /// A literal of `field`'s type.
     fn scalar(&mut self, field: Field, expr: &Expr, depth: usize) -> Result<super::Scalar, FilterError> {
         self.enter(depth)?;
-        if let Expr::Operation { op, .. } = expr
-            && !is_known_operator(op)
-        {
-            return Err(FilterError::Function(echo(op)));
-        }
         literals::scalar(field, expr)
     }
 }
 
-/// Whether cql2 knows `op` as an operator (anything else is a function call).
-pub(super) fn is_known_operator(op: &str) -> bool {
-    ["and", "or", "not", "=", "<>", "<", "<=", ">", ">=", "like", "between", "in", "isNull", "casei", "accenti"]
-        .contains(&op)
-        || cql2::SPATIALOPS.contains(&op)
-        || cql2::TEMPORALOPS.contains(&op)
-        || cql2::ARITHOPS.contains(&op)
-        || cql2::ARRAYOPS.contains(&op)
+/// Why an operation that is no condition here is refused: arithmetic, array
+/// operators, or (any name cql2 does not know) a function call.
+fn refused_operation(op: &str) -> FilterError {
+    if cql2::ARITHOPS.contains(&op) {
+        FilterError::UnsupportedOperator {
+            op: op.into(),
+            reason: "arithmetic is not evaluated; compare a property with a literal",
+        }
+    } else if op == "casei" || op == "accenti" {
+        FilterError::UnsupportedOperator {
+            op: op.into(),
+            reason: "text is compared exactly; use LIKE or IN with the spellings wanted",
+        }
+    } else if cql2::ARRAYOPS.contains(&op) {
+        FilterError::UnsupportedOperator { op: op.into(), reason: "no queryable holds an array" }
+    } else if cql2::SPATIALOPS.contains(&op) || cql2::TEMPORALOPS.contains(&op) || is_condition(op) {
+        FilterError::TypeMismatch(format!("the operation {op} is a condition, not a value"))
+    } else {
+        FilterError::Function(echo(op))
+    }
+}
+
+fn is_condition(op: &str) -> bool {
+    ["and", "or", "not", "=", "<>", "<", "<=", ">", ">=", "like", "between", "in", "isNull"].contains(&op)
+}
+
+/// The error for an operand that is not what `expected` says; an operation is
+/// refused for what it is (a function call, arithmetic, …).
+pub(super) fn not_a(expected: &str, expr: &Expr) -> FilterError {
+    match expr {
+        Expr::Operation { op, .. } => refused_operation(op),
+        other => FilterError::TypeMismatch(format!("expected {expected}, found {}", describe(other))),
+    }
 }
 
 /// How an expression is named in a message.

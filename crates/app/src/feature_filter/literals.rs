@@ -9,21 +9,12 @@ use landtrace_domain::units::instant::parse_rfc3339;
 use landtrace_spatial::Crs;
 use wkt::TryFromWkt;
 
-use super::compile::{describe, is_known_operator};
+use super::compile::not_a;
 use super::{Field, FilterError, Scalar, SpatialLiteral, TimeSpan, ValueType};
 
 /// Deepest parenthesis nesting of a WKT literal (a MultiPolygon needs 3; the
 /// `wkt` crate recurses on nested collections).
 const MAX_WKT_NESTING: usize = 8;
-
-/// The error for an operand that is not the literal expected: a function call is
-/// named as one.
-fn not_a(expected: &str, expr: &Expr) -> FilterError {
-    match expr {
-        Expr::Operation { op, .. } if !is_known_operator(op) => FilterError::Function(echo(op)),
-        other => FilterError::TypeMismatch(format!("expected {expected}, found {}", describe(other))),
-    }
-}
 
 /// `expr` as a value of `field`'s type: a quoted string for text, a number for
 /// integers, reals and the id, `DATE('YYYY-MM-DD')` for dates.
@@ -41,7 +32,9 @@ pub(super) fn scalar(field: Field, expr: &Expr) -> Result<Scalar, FilterError> {
         }
         (ValueType::Number, other) => Err(not_a(&format!("a number for the numeric field {name}"), other)),
         (ValueType::Date, other) => Err(not_a(
-            &format!("a date for the date field {name}: write DATE('2023-05-01'), or use t_before/t_after for timestamps"),
+            &format!(
+                "a date for the date field {name}: write DATE('2023-05-01'), or use t_before/t_after for timestamps"
+            ),
             other,
         )),
     }
@@ -76,9 +69,8 @@ pub(super) fn spatial_literal(expr: &Expr, crs: Crs) -> Result<SpatialLiteral, F
         .map_err(|e| FilterError::BadLiteral(e.to_string()))?;
     landtrace_spatial::geometry_to_wgs84(crs, &mut geometry)
         .map_err(|e| FilterError::BadLiteral(format!("the filter's geometry in {}: {e}", crs.name())))?;
-    let bounds = geometry
-        .bounding_rect()
-        .ok_or_else(|| FilterError::BadLiteral("the filter's geometry is empty".into()))?;
+    let bounds =
+        geometry.bounding_rect().ok_or_else(|| FilterError::BadLiteral("the filter's geometry is empty".into()))?;
     Ok(SpatialLiteral { geometry, bounds })
 }
 
@@ -126,9 +118,7 @@ fn from_bbox(items: &[Box<Expr>]) -> Result<Rect<f64>, FilterError> {
         }
     };
     if x0 > x1 || y0 > y1 {
-        return Err(FilterError::BadLiteral(format!(
-            "BBOX({x0}, {y0}, {x1}, {y1}) has a minimum above its maximum"
-        )));
+        return Err(FilterError::BadLiteral(format!("BBOX({x0}, {y0}, {x1}, {y1}) has a minimum above its maximum")));
     }
     Ok(Rect::new((x0, y0), (x1, y1)))
 }
