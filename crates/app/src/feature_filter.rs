@@ -75,6 +75,8 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_NODES: usize = 10_000;
 /// The work pest may do for one cql2-text parse, in its counted calls: a legal
 /// filter of [`MAX_FILTER_BYTES`] needs far fewer; a backtracking input runs out.
+/// pest's budget is process-wide: it is set once, at the first cql2-text parse,
+/// and binds every pest parser of the process (cql2's is the only one).
 pub const PARSER_CALL_LIMIT: usize = 5_000_000;
 
 /// The stack of the thread a filter is parsed and compiled on. cql2 builds a chain
