@@ -38,12 +38,16 @@
 //! - [`history`]: every layer versioned: a layer as it was at an instant (`as_of`),
 //!   rebuilt from the audit trail, by transaction time or, for layers with a valid
 //!   time, the rule documented there;
+//! - [`feature_filter`]: OGC API – Features filters (CQL2 text and JSON, Part 1's
+//!   `property=value`) compiled against a layer's schema and evaluated in memory,
+//!   and the layer's queryables; a filter never becomes SQL;
 //! - [`gps_track`]: a GPS track checked against the stored truck-ban zone (the
 //!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
 //!   checking in `landtrace_track`).
 
 pub mod catalog;
 pub mod clock;
+pub mod feature_filter;
 pub mod gps_track;
 pub mod history;
 pub mod land_valuation;

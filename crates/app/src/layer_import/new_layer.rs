@@ -99,6 +99,9 @@ pub fn infer(features: &[ImportedFeature], options: &NewLayerOptions) -> Result<
             }
         }
     }
+    // In the order of the names, as documented: a property map keeps its file's
+    // order since serde_json's `preserve_order` is on (the `cql2` crate turns it on).
+    sources.sort_unstable();
     for source in &sources {
         let name = column_name(source, fields.len() + 1, &fields);
         let ty = infer_type(features.iter().filter_map(|f| f.properties.get(source)));
