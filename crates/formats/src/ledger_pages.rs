@@ -9,8 +9,9 @@ use landtrace_domain::traceability::{LEDGER_TITLE, Ledger, ProductCount, change_
 
 use crate::report_csv::CsvTable;
 
-/// Escapes text for HTML element content and attribute values.
-fn html_escape(text: &str) -> String {
+/// Escapes text for HTML element content and attribute values (every page the
+/// platform writes: the ledger's, the OGC API pages).
+pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

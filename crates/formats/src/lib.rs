@@ -14,6 +14,7 @@ pub mod report_xlsx;
 
 pub use approval_coordinates::{ApprovalError, ApprovalFile, ApprovalParcel};
 pub use geojson_geometry::{geojson_vertex_count, geometry_from_geojson, polygons_from_geojson};
+pub use ledger_pages::html_escape;
 pub use origin_csv::{CsvEncoding, FormError, FormRow, decode, parse_origin_form};
 pub use parcels::{FileError, ParcelFile, ParcelInput, ParcelRow, read_parcel_file, read_parcels};
 pub use report_csv::CsvTable;

@@ -34,6 +34,11 @@ pub enum AppError {
     /// Understood, but one part of it is over a limit or cannot be processed (422).
     #[error("{0}")]
     Unprocessable(String),
+    /// A change of a versioned resource without `If-Match` (428): the client
+    /// must say which version it changes, so that it cannot overwrite another
+    /// editor's change unseen.
+    #[error("{0}")]
+    PreconditionRequired(String),
     /// The client must wait before trying again (429, `Retry-After`).
     #[error("{message}")]
     TooManyRequests {
@@ -73,6 +78,7 @@ impl IntoResponse for AppError {
             AppError::RequestTimeout(m) => (StatusCode::REQUEST_TIMEOUT, m.clone()),
             AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone()),
             AppError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m.clone()),
+            AppError::PreconditionRequired(m) => (StatusCode::PRECONDITION_REQUIRED, m.clone()),
             AppError::Refused(refused) => {
                 let body = json!({
                     "error": refused.to_string(),
@@ -96,6 +102,7 @@ impl IntoResponse for AppError {
             }
             AppError::Store(StoreError::LimitExceeded(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
             AppError::Store(e @ StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, e.to_string()),
+            AppError::Store(e @ StoreError::VersionMismatch { .. }) => (StatusCode::PRECONDITION_FAILED, e.to_string()),
             AppError::Store(StoreError::Database(e)) => {
                 // Internals go to the log, not to the client.
                 tracing::error!(error = %e, "database error");

@@ -27,7 +27,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::from_fn_with_state as middleware;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use error::AppError;
@@ -53,6 +53,7 @@ pub fn app(state: AppState) -> Router {
     let write_record = || middleware(s.clone(), auth::authorise_record_write);
     let router = Router::new()
         .route("/health", get(routes::health::health))
+        .merge(ogc_routes(s))
         .route("/api/locate", get(routes::locate::locate))
         .route("/api/me", get(auth::me))
         .route("/api/audit", get(routes::history::audit))
@@ -150,6 +151,35 @@ pub fn app(state: AppState) -> Router {
     router.with_state(state)
 }
 
+/// OGC API – Features (see [`routes::ogc`]). The writes of items are authorised
+/// for their layer before the body is read, as `/api/layers/{layer}/…` writes
+/// are (the path parameter is called `layer` for that reason).
+fn ogc_routes(s: &AppState) -> Router<AppState> {
+    use routes::ogc::{self, items};
+    let write_layer = || middleware(s.clone(), auth::authorise_layer_write);
+    Router::new()
+        .route("/", get(ogc::landing))
+        .route("/conformance", get(ogc::conformance))
+        .route("/collections", get(ogc::collections))
+        .route("/collections/{layer}", get(ogc::collection))
+        .route("/collections/{layer}/queryables", get(ogc::queryables))
+        .route(
+            "/collections/{layer}/items",
+            get(items::items).merge(post(items::create).layer(middleware(s.clone(), import_body))).layer(write_layer()),
+        )
+        .route(
+            "/collections/{layer}/items/{id}",
+            get(items::item)
+                .merge(
+                    put(items::replace)
+                        .merge(patch(items::patch))
+                        .layer(middleware(s.clone(), import_body))
+                        .merge(delete(items::remove).layer(middleware(s.clone(), small_body))),
+                )
+                .layer(write_layer()),
+        )
+}
+
 /// `GET /api/layers/{layer}/export` (files written by GDAL), when built with it.
 #[cfg(feature = "gdal")]
 fn export_routes() -> Router<AppState> {
@@ -170,7 +200,7 @@ fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins.iter().cloned()))
-            .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::DELETE])
+            .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
             .allow_headers([
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,

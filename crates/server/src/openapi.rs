@@ -241,8 +241,8 @@ macro_rules! route {
     };
 }
 
-const OGC: Served = Served::Pending("OGC API - Features (issue 14)");
-const AUDIT: Served = Served::Pending("audit and restore (issue 14)");
+const OGC: Served = Served::Routed;
+const AUDIT: Served = Served::Routed;
 
 /// Every route the server answers (or is about to), in the document's order.
 pub const ROUTES: &[Route] = &[
@@ -262,17 +262,17 @@ pub const ROUTES: &[Route] = &[
         .auth(Auth::Optional)
         .ok(200, "The collections.", &[(JSON, s_obj()), (HTML, s_str())])
         .errors(&[400])),
-    route!("get", "/collections/{collectionId}", "/collections/{collectionId}", OGC,
+    route!("get", "/collections/{collectionId}", "/collections/{layer}", OGC,
         f_query(collection_param(op("OGC API - Features", "One collection")), &["json", "html"])
         .auth(Auth::Optional)
         .ok(200, "The collection.", &[(JSON, s_obj()), (HTML, s_str())])
         .errors(&[400, 404])),
-    route!("get", "/collections/{collectionId}/queryables", "/collections/{collectionId}/queryables", OGC,
+    route!("get", "/collections/{collectionId}/queryables", "/collections/{layer}/queryables", OGC,
         collection_param(op("OGC API - Features", "The properties a filter may use"))
         .auth(Auth::Optional)
         .ok(200, "A JSON Schema of the queryables.", &[("application/schema+json", s_obj())])
         .errors(&[404])),
-    route!("get", "/collections/{collectionId}/items", "/collections/{collectionId}/items", OGC,
+    route!("get", "/collections/{collectionId}/items", "/collections/{layer}/items", OGC,
         f_query(collection_param(op("OGC API - Features", "Features of a collection")), &["json", "html"])
         .describe("Any queryable property may also be given as `name=value`.")
         .param(json!({"name": "bbox", "in": "query", "style": "form", "explode": false,
@@ -291,7 +291,7 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "A page of features.", &[(GEOJSON, s_ref("FeatureCollection")), (HTML, s_str())])
         .ok_headers(200, &[("Content-Crs", "The CRS of the coordinates, `<URI>`.")])
         .errors(&[400, 404])),
-    route!("post", "/collections/{collectionId}/items", "/collections/{collectionId}/items", OGC,
+    route!("post", "/collections/{collectionId}/items", "/collections/{layer}/items", OGC,
         collection_param(op("OGC API - Features", "Add a feature"))
         .body("A GeoJSON Feature.", &[(GEOJSON, s_ref("Feature"))])
         .idempotent()
@@ -299,13 +299,13 @@ pub const ROUTES: &[Route] = &[
         .ok(201, "Created.", &[])
         .ok_headers(201, &[("Location", "The new feature's URL."), ("ETag", "Its version.")])
         .errors(&[400, 404, 413, 422])),
-    route!("get", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/items/{featureId}", OGC,
+    route!("get", "/collections/{collectionId}/items/{featureId}", "/collections/{layer}/items/{id}", OGC,
         f_query(crs_query_uri(feature_param(collection_param(op("OGC API - Features", "One feature")))), &["json", "html"])
         .auth(Auth::Optional)
         .ok(200, "The feature.", &[(GEOJSON, s_ref("Feature")), (HTML, s_str())])
         .ok_headers(200, &[("ETag", "The feature's version, for If-Match."), ("Content-Crs", "The CRS, `<URI>`.")])
         .errors(&[400, 404])),
-    route!("put", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/items/{featureId}", OGC,
+    route!("put", "/collections/{collectionId}/items/{featureId}", "/collections/{layer}/items/{id}", OGC,
         if_match(feature_param(collection_param(op("OGC API - Features", "Replace a feature"))))
         .body("A GeoJSON Feature.", &[(GEOJSON, s_ref("Feature"))])
         .idempotent()
@@ -313,7 +313,7 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "Replaced; the feature.", &[(GEOJSON, s_ref("Feature"))])
         .ok(204, "Replaced.", &[])
         .errors(&[400, 404, 413, 422])),
-    route!("patch", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/items/{featureId}", OGC,
+    route!("patch", "/collections/{collectionId}/items/{featureId}", "/collections/{layer}/items/{id}", OGC,
         if_match(feature_param(collection_param(op("OGC API - Features", "Change part of a feature"))))
         .body("A JSON merge patch (RFC 7396) of the Feature.", &[("application/merge-patch+json", s_obj())])
         .idempotent()
@@ -321,7 +321,7 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "Changed; the feature.", &[(GEOJSON, s_ref("Feature"))])
         .ok(204, "Changed.", &[])
         .errors(&[400, 404, 413, 422])),
-    route!("delete", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/items/{featureId}", OGC,
+    route!("delete", "/collections/{collectionId}/items/{featureId}", "/collections/{layer}/items/{id}", OGC,
         if_match(feature_param(collection_param(op("OGC API - Features", "Delete a feature"))))
         .idempotent()
         .auth(Auth::Required)

@@ -422,7 +422,7 @@ impl AppState {
     /// [`StoreError::NotFound`] for an unknown id) and brings the catalogue and
     /// tile cache up to date before returning.
     pub async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
-        self.update_keyed(kind, id, feature, actor, None).await.map(|_| ())
+        self.update_keyed(kind, id, feature, actor, None, None).await.map(|_| ())
     }
 
     /// [`AppState::update`] with an idempotency key, run to completion as
@@ -434,9 +434,11 @@ impl AppState {
         feature: NewFeature,
         actor: &Actor,
         key: Option<&IdempotencyKey>,
+        if_match: Option<&str>,
     ) -> Result<Outcome<()>, StoreError> {
+        let if_match = if_match.map(str::to_owned);
         self.write_keyed(kind, actor, key, move |store, actor, key| async move {
-            store.update_keyed(kind, id, feature, &actor, key.as_ref()).await
+            store.update_keyed(kind, id, feature, &actor, key.as_ref(), if_match.as_deref()).await
         })
         .await
     }
@@ -445,7 +447,7 @@ impl AppState {
     /// for an unknown id) and brings the catalogue and tile cache up to date
     /// before returning.
     pub async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        self.delete_keyed(kind, id, actor, None).await.map(|_| ())
+        self.delete_keyed(kind, id, actor, None, None).await.map(|_| ())
     }
 
     /// [`AppState::delete`] with an idempotency key, run to completion as
@@ -456,9 +458,11 @@ impl AppState {
         id: i64,
         actor: &Actor,
         key: Option<&IdempotencyKey>,
+        if_match: Option<&str>,
     ) -> Result<Outcome<()>, StoreError> {
+        let if_match = if_match.map(str::to_owned);
         self.write_keyed(kind, actor, key, move |store, actor, key| async move {
-            store.delete_keyed(kind, id, &actor, key.as_ref()).await
+            store.delete_keyed(kind, id, &actor, key.as_ref(), if_match.as_deref()).await
         })
         .await
     }

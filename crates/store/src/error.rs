@@ -68,6 +68,23 @@ pub enum StoreError {
         /// The feature id asked for.
         fid: i64,
     },
+    /// A replace or delete named the version of the feature it expects
+    /// (`If-Match`), and the feature stored now is another version: someone else
+    /// changed it meanwhile. Nothing was written.
+    #[error(
+        "feature {fid} of {layer} was changed by someone else (it is now version {current}, the request expected \
+         {expected}); read it again and repeat the change on the new version"
+    )]
+    VersionMismatch {
+        /// Layer table name.
+        layer: &'static str,
+        /// The feature id.
+        fid: i64,
+        /// The version the request expected.
+        expected: String,
+        /// The version stored now.
+        current: String,
+    },
     /// An `Idempotency-Key` already named a different request of the same actor
     /// (within the day keys are kept); nothing was written.
     #[error("the idempotency key {key:?} was already used for a different request; use a new key for a new request")]

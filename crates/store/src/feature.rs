@@ -15,6 +15,36 @@ pub struct Feature {
     pub properties: Map<String, Value>,
 }
 
+impl Feature {
+    /// The version of this feature's content: 16 hex digits of SHA-256 over its
+    /// geometry (WKB) and its properties in key order (nulls left out, so an
+    /// absent field and a null one are the same version). Equal on both stores
+    /// for the same content; the HTTP `ETag` of a feature and the `If-Match` a
+    /// replace or delete checks inside its transaction
+    /// ([`crate::Store::update_keyed`]).
+    pub fn version(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        let mut wkb = Vec::new();
+        if let Some(geometry) = &self.geometry {
+            crate::wkb::encode(geometry, &mut wkb);
+        }
+        hash.update((wkb.len() as u64).to_le_bytes());
+        hash.update(&wkb);
+        let mut keys: Vec<&String> = self.properties.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k).collect();
+        keys.sort();
+        for key in keys {
+            let value = self.properties[key.as_str()].to_string();
+            hash.update((key.len() as u64).to_le_bytes());
+            hash.update(key.as_bytes());
+            hash.update((value.len() as u64).to_le_bytes());
+            hash.update(value.as_bytes());
+        }
+        let digest = hash.finalize();
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 /// A feature to be written, not yet validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewFeature {

@@ -626,12 +626,13 @@ async fn begin_change(
     pool: &SqlitePool,
     kind: LayerKind,
     id: i64,
+    if_match: Option<&str>,
 ) -> Result<(Transaction<'static, Sqlite>, Feature), StoreError> {
     // IMMEDIATE: take the write lock before reading the feature, so two writers
     // cannot both read and then deadlock upgrading their locks.
     let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let sql = format!("SELECT {} FROM {} WHERE fid = ?", column_list(kind), quote(kind.table_name()));
-    read_before(tx, kind, id, sql, read_row).await
+    read_before(tx, kind, id, if_match, sql, read_row).await
 }
 
 /// Writes of at least this many features get a page cache of
@@ -771,11 +772,12 @@ impl Store for GeoPackageStore {
         feature: NewFeature,
         actor: &Actor,
         key: Option<&IdempotencyKey>,
+        if_match: Option<&str>,
     ) -> Result<Outcome<()>, StoreError> {
         self.keyed(actor, key, async {
             // Validated before the transaction, as inserts are.
             let valid = crate::validate_one_off_thread(kind, feature).await?;
-            let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
+            let (mut tx, before) = begin_change(&self.pool, kind, id, if_match).await?;
             let sql = feature_update(kind, Params::Question, "{}", "{}");
             let mut q = sqlx::query(schema_sql(sql));
             if kind.geometry() != GeometryKind::None {
@@ -798,9 +800,10 @@ impl Store for GeoPackageStore {
         id: i64,
         actor: &Actor,
         key: Option<&IdempotencyKey>,
+        if_match: Option<&str>,
     ) -> Result<Outcome<()>, StoreError> {
         self.keyed(actor, key, async {
-            let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
+            let (mut tx, before) = begin_change(&self.pool, kind, id, if_match).await?;
             sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = ?", quote(kind.table_name()))))
                 .bind(id)
                 .execute(&mut *tx)

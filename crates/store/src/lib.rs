@@ -222,7 +222,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// every field: absent fields become null), writing one `update` audit row with
     /// the feature before and after. A rejected feature changes nothing;
     /// [`StoreError::NotFound`] when the layer has no feature `id`. With an
-    /// idempotency `key`, as [`Store::insert_many_keyed`].
+    /// idempotency `key`, as [`Store::insert_many_keyed`]. With `if_match` (a
+    /// [`Feature::version`]), the write happens only when the feature stored
+    /// now is that version, checked in the write's transaction;
+    /// [`StoreError::VersionMismatch`] otherwise, and nothing is written.
     async fn update_keyed(
         &self,
         kind: LayerKind,
@@ -230,27 +233,30 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         feature: NewFeature,
         actor: &Actor,
         key: Option<&IdempotencyKey>,
+        if_match: Option<&str>,
     ) -> Result<Outcome<()>, StoreError>;
 
     /// [`Store::update_keyed`] without a key.
     async fn update(&self, kind: LayerKind, id: i64, feature: NewFeature, actor: &Actor) -> Result<(), StoreError> {
-        self.update_keyed(kind, id, feature, actor, None).await.map(|_| ())
+        self.update_keyed(kind, id, feature, actor, None, None).await.map(|_| ())
     }
 
     /// Deletes feature `id` of `kind`, writing one `delete` audit row with the
     /// feature as it was. [`StoreError::NotFound`] when the layer has no feature
-    /// `id`. With an idempotency `key`, as [`Store::insert_many_keyed`].
+    /// `id`. With an idempotency `key`, as [`Store::insert_many_keyed`]; with
+    /// `if_match`, as [`Store::update_keyed`].
     async fn delete_keyed(
         &self,
         kind: LayerKind,
         id: i64,
         actor: &Actor,
         key: Option<&IdempotencyKey>,
+        if_match: Option<&str>,
     ) -> Result<Outcome<()>, StoreError>;
 
     /// [`Store::delete_keyed`] without a key.
     async fn delete(&self, kind: LayerKind, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        self.delete_keyed(kind, id, actor, None).await.map(|_| ())
+        self.delete_keyed(kind, id, actor, None, None).await.map(|_| ())
     }
 
     /// The newest audit rows, newest first.

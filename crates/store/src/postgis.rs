@@ -406,11 +406,12 @@ async fn begin_change(
     pool: &PgPool,
     kind: LayerKind,
     id: i64,
+    if_match: Option<&str>,
 ) -> Result<(Transaction<'static, Postgres>, Feature), StoreError> {
     let tx = pool.begin().await?;
     // Locked (`FOR UPDATE`), so a concurrent update or delete of it waits for this one.
     let sql = format!("SELECT {} FROM {} WHERE fid = $1 FOR UPDATE", select_list(kind), quote(kind.table_name()));
-    read_before(tx, kind, id, sql, read_row).await
+    read_before(tx, kind, id, if_match, sql, read_row).await
 }
 
 /// Tells listeners (delivered when the transaction commits) which layers changed.
@@ -583,11 +584,12 @@ impl Store for PostGisStore {
         feature: NewFeature,
         actor: &Actor,
         key: Option<&IdempotencyKey>,
+        if_match: Option<&str>,
     ) -> Result<Outcome<()>, StoreError> {
         self.keyed(actor, key, async {
             // Validated before the transaction, as inserts are.
             let valid = crate::validate_one_off_thread(kind, feature).await?;
-            let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
+            let (mut tx, before) = begin_change(&self.pool, kind, id, if_match).await?;
             let mut q = sqlx::query(schema_sql(update_sql(kind)));
             if kind.geometry() != GeometryKind::None {
                 q = q.bind(valid.geometry.as_ref().map(wkb_bytes));
@@ -609,9 +611,10 @@ impl Store for PostGisStore {
         id: i64,
         actor: &Actor,
         key: Option<&IdempotencyKey>,
+        if_match: Option<&str>,
     ) -> Result<Outcome<()>, StoreError> {
         self.keyed(actor, key, async {
-            let (mut tx, before) = begin_change(&self.pool, kind, id).await?;
+            let (mut tx, before) = begin_change(&self.pool, kind, id, if_match).await?;
             sqlx::query(schema_sql(format!("DELETE FROM {} WHERE fid = $1", quote(kind.table_name()))))
                 .bind(id)
                 .execute(&mut *tx)

@@ -209,13 +209,15 @@ where
 
 /// The first step of an update or delete in `tx`: feature `id` of `kind` as
 /// stored now, selected with `select` (its one parameter the fid) and read with
-/// `read`. When that fails (no such feature, or a database error) the
+/// `read`; [`StoreError::VersionMismatch`] when `if_match` names another
+/// version than the stored one ([`Feature::version`]). When that fails (no such feature, or a database error) the
 /// transaction is rolled back at once, releasing its locks now rather than when
 /// the connection is next used.
 pub(crate) async fn read_before<'t, DB>(
     mut tx: Transaction<'t, DB>,
     kind: LayerKind,
     id: i64,
+    if_match: Option<&str>,
     select: String,
     read: fn(LayerKind, &DB::Row) -> Result<Feature, StoreError>,
 ) -> Result<(Transaction<'t, DB>, Feature), StoreError>
@@ -231,6 +233,17 @@ where
         Ok(None) => Err(StoreError::NotFound { layer: kind.table_name(), fid: id }),
         Err(e) => Err(e.into()),
     };
+    // The version check of `If-Match`, against the row as this transaction
+    // (holding the write lock) reads it: no other write can come between.
+    let before = before.and_then(|before| match if_match {
+        Some(expected) if before.version() != expected => Err(StoreError::VersionMismatch {
+            layer: kind.table_name(),
+            fid: id,
+            expected: expected.to_owned(),
+            current: before.version(),
+        }),
+        _ => Ok(before),
+    });
     match before {
         Ok(before) => Ok((tx, before)),
         Err(e) => {

@@ -407,6 +407,7 @@ pub async fn run_suite(store: &dyn Store) {
     sponge_facilities_are_points_or_polygons(store).await;
     keyed_writes_happen_once(store).await;
     history_is_queryable(store).await;
+    versions_guard_replaces_and_deletes(store).await;
 }
 
 fn freight_source(name: &str) -> NewFeature {
@@ -464,6 +465,32 @@ async fn history_is_queryable(store: &dyn Store) {
     assert!(store.history(&other).await.unwrap().is_empty());
 }
 
+/// A feature's version is the same read back from the store as computed from
+/// what was written; a replace or delete that names a stale version (someone
+/// else changed the feature) is refused inside the transaction and writes
+/// nothing, one that names the current version goes through.
+async fn versions_guard_replaces_and_deletes(store: &dyn Store) {
+    let kind = LayerKind::UrbanGradeZones;
+    let actor = Actor("versions (admin)".into());
+    let id = store.insert(kind, vec![zone(1)], &actor).await.unwrap()[0];
+    let v1 = feature(store, kind, id).await.unwrap().version();
+    assert_eq!(v1.len(), 16);
+    store.update_keyed(kind, id, zone(2), &actor, None, Some(&v1)).await.unwrap();
+    let v2 = feature(store, kind, id).await.unwrap().version();
+    assert_ne!(v1, v2, "another content, another version");
+    let audit = store.audit_all().await.unwrap().len();
+    let err = store.update_keyed(kind, id, zone(3), &actor, None, Some(&v1)).await.unwrap_err();
+    match &err {
+        StoreError::VersionMismatch { expected, current, .. } => assert_eq!((expected, current), (&v1, &v2)),
+        other => panic!("expected a version mismatch, got {other}"),
+    }
+    assert!(store.delete_keyed(kind, id, &actor, None, Some(&v1)).await.is_err());
+    assert_eq!(feature(store, kind, id).await.unwrap().version(), v2, "the stale writes changed nothing");
+    assert_eq!(store.audit_all().await.unwrap().len(), audit, "and left no audit row");
+    store.delete_keyed(kind, id, &actor, None, Some(&v2)).await.unwrap();
+    assert!(feature(store, kind, id).await.is_none());
+}
+
 fn key(key: &str, digest: char) -> IdempotencyKey {
     IdempotencyKey { key: key.to_owned(), request_sha256: digest.to_string().repeat(64) }
 }
@@ -493,11 +520,11 @@ async fn keyed_writes_happen_once(store: &dyn Store) {
 
     let id = first.value[0][0];
     for replayed in [false, true] {
-        let out = store.update_keyed(kind, id, zone(2), &actor, Some(&key("u1", 'c'))).await.unwrap();
+        let out = store.update_keyed(kind, id, zone(2), &actor, Some(&key("u1", 'c')), None).await.unwrap();
         assert_eq!(out.replayed, replayed);
     }
     for replayed in [false, true] {
-        let out = store.delete_keyed(kind, id, &actor, Some(&key("d1", 'd'))).await.unwrap();
+        let out = store.delete_keyed(kind, id, &actor, Some(&key("d1", 'd')), None).await.unwrap();
         assert_eq!(out.replayed, replayed, "a repeated delete answers as the first did, not 404");
     }
     let history = store.audit_all().await.unwrap();

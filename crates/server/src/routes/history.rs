@@ -187,7 +187,7 @@ pub async fn restore(
         AppError::BadRequest(format!("version {version} ({}) holds no feature to restore", row.action))
     })?;
     let restored = NewFeature { geometry: feature.geometry, properties: feature.properties };
-    match state.update_keyed(kind, id, restored.clone(), &actor, key.get()).await {
+    match state.update_keyed(kind, id, restored.clone(), &actor, key.get(), None).await {
         Ok(out) => {
             let body = json!({ "layer": kind.table_name(), "restored": id, "version": version, "id": id });
             Ok(mark_replayed(Json(body).into_response(), out.replayed))

@@ -256,7 +256,7 @@ pub async fn replace(
         )));
     }
     let feature = features.remove(0);
-    let out = state.update_keyed(kind, id, feature, &actor, key.get()).await?;
+    let out = state.update_keyed(kind, id, feature, &actor, key.get(), None).await?;
     drop(slot);
     Ok(mark_replayed(Json(json!({ "layer": kind.table_name(), "updated": id })).into_response(), out.replayed))
 }
@@ -270,6 +270,6 @@ pub async fn remove(
 ) -> Result<Response, AppError> {
     let kind = parse_layer(&layer)?;
     let (_, actor) = require_writer(&state, &headers, kind)?;
-    let out = state.delete_keyed(kind, id, &actor, key.get()).await?;
+    let out = state.delete_keyed(kind, id, &actor, key.get(), None).await?;
     Ok(mark_replayed(StatusCode::NO_CONTENT.into_response(), out.replayed))
 }

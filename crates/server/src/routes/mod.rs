@@ -9,6 +9,7 @@ pub mod layer_export;
 pub mod layer_import;
 pub mod layers;
 pub mod locate;
+pub mod ogc;
 pub mod ogc_tiles;
 pub mod origin_records;
 pub mod sponge;

@@ -206,7 +206,7 @@ async fn write(
             (StatusCode::CREATED, out.value.first().copied().unwrap_or_default(), out.replayed)
         }
         Some(id) => {
-            let out = state.update_keyed(KIND, id, feature.clone(), &actor, key.get()).await?;
+            let out = state.update_keyed(KIND, id, feature.clone(), &actor, key.get(), None).await?;
             (StatusCode::OK, id, out.replayed)
         }
     };
@@ -265,7 +265,7 @@ pub async fn remove(
     key: WriteKey,
 ) -> Result<Response, AppError> {
     let (_, actor) = require_writer(&state, &headers, KIND)?;
-    match state.delete_keyed(KIND, id, &actor, key.get()).await {
+    match state.delete_keyed(KIND, id, &actor, key.get(), None).await {
         Ok(out) => Ok(mark_replayed(StatusCode::NO_CONTENT.into_response(), out.replayed)),
         Err(StoreError::NotFound { .. }) => Err(AppError::NotFound(format!("no origin-point record with id {id}"))),
         Err(e) => Err(e.into()),
