@@ -87,11 +87,31 @@ fn gdal_oapif_lists_and_copies_what_the_store_holds() {
     assert!(!stored_box.is_empty() && stored_box.len() < stored.len());
     assert_eq!(by_name(&copied_box), by_name(&stored_box));
 
-    // An attribute filter: the same zones as the store's.
-    let stored_grade = ogr2ogr(dir.path(), "store-grade", store, "urban_grade_zones", &["-where", "grade = 1"]);
-    let copied_grade = ogr2ogr(dir.path(), "oapif-grade", &oapif, "urban_grade_zones", &["-where", "grade = 1"]);
-    assert!(!stored_grade.is_empty());
-    assert_eq!(copied_grade.len(), stored_grade.len());
+    // Attribute filters: GDAL finds the queryables in the OpenAPI document and
+    // sends its `-where` to the server as CQL text (its debug log shows the
+    // request); the server's answer is the store's.
+    for (i, filter) in ["grade = 1", "name LIKE '城区%' AND grade > 1", "grade <> 2 OR name IS NULL"].iter().enumerate()
+    {
+        let stored_grade =
+            ogr2ogr(dir.path(), &format!("store-grade-{i}"), store, "urban_grade_zones", &["-where", filter]);
+        let out_path = dir.path().join(format!("oapif-grade-{i}.geojson"));
+        let out = Command::new("ogr2ogr")
+            .args(["-f", "GeoJSON", out_path.to_str().unwrap(), &oapif, "urban_grade_zones", "-where", filter])
+            .env("CPL_DEBUG", "ON")
+            .output()
+            .expect("ogr2ogr");
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "ogr2ogr -where {filter}: {log}");
+        assert!(
+            log.lines().any(|l| l.contains("/collections/urban_grade_zones/items") && l.contains("filter=")),
+            "GDAL evaluated {filter:?} itself instead of sending it: {log}"
+        );
+        assert!(!log.contains("evaluated on client side"), "{log}");
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+        let copied_grade = doc["features"].as_array().cloned().unwrap_or_default();
+        assert!(!stored_grade.is_empty(), "{filter}");
+        assert_eq!(by_name(&copied_grade), by_name(&stored_grade), "{filter}");
+    }
 
     // CGCS2000 / 3-degree Gauss-Krüger CM 111E: PROJ's conversion of the copy
     // matches the server's own `crs=` answer (northing, easting) within 1 mm.

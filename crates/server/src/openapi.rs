@@ -285,7 +285,11 @@ pub const ROUTES: &[Route] = &[
         .query("datetime", "An instant or interval (RFC 3339, `..` open).", s_str())
         .query("as_of", "The features as they were at this instant (from the audit).", s_str())
         .query("filter", "A CQL2 filter.", s_str())
-        .query("filter-lang", "Language of filter.", s_enum(&["cql2-text", "cql2-json"]))
+        .query(
+            "filter-lang",
+            "Language of filter; `cql-text` is the pre-standard name GDAL's OAPIF driver (before 3.7) sends, read as CQL2 text.",
+            s_enum(&["cql2-text", "cql2-json", "cql-text"]),
+        )
         .query("filter-crs", "CRS of the filter's geometries (a URI).", s_str())
         .auth(Auth::Optional)
         .ok(200, "A page of features.", &[(GEOJSON, s_ref("FeatureCollection")), (HTML, s_str())])
@@ -678,7 +682,10 @@ pub async fn serve(
         }
     }
     let base = state.public.base_url(peer, &headers)?;
-    let mut response = Json(document(&base)).into_response();
+    let user = crate::auth::current_user(&state, &headers)?;
+    let mut doc = document(&base);
+    crate::routes::ogc::add_collection_item_paths(&state, user.as_ref(), &mut doc);
+    let mut response = Json(doc).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
     Ok(response)
 }

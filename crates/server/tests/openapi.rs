@@ -178,6 +178,13 @@ async fn every_routed_entry_is_answered_by_its_route_not_by_the_fallback() {
 
 // ----- the document ------------------------------------------------------------------------
 
+/// `/collections/{a layer}/items`: a collection's own items path.
+fn is_collection_items(path: &str) -> bool {
+    path.strip_prefix("/collections/")
+        .and_then(|rest| rest.strip_suffix("/items"))
+        .is_some_and(|id| !id.contains('/') && !id.starts_with('{'))
+}
+
 #[tokio::test]
 async fn the_document_lists_every_route_with_security_and_is_served_as_openapi_json() {
     let dir = tempfile::tempdir().unwrap();
@@ -195,8 +202,23 @@ async fn the_document_lists_every_route_with_security_and_is_served_as_openapi_j
             assert!(op.is_object(), "{} {} missing from the document", route.method, route.path);
             assert!(!op["responses"].as_object().unwrap().is_empty());
         }
-        let count: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+        // Besides the routes, one items path per readable collection, with its
+        // queryables as `name=value` parameters (what GDAL's OAPIF driver reads).
+        let generic: Vec<&String> =
+            doc["paths"].as_object().unwrap().keys().filter(|p| !is_collection_items(p)).collect();
+        let count: usize = generic.iter().map(|p| doc["paths"][p.as_str()].as_object().unwrap().len()).sum();
         assert_eq!(count, ROUTES.iter().filter(|r| r.is_routed() || matches!(r.served, Served::Pending(_))).count());
+        let zones = &doc["paths"]["/collections/urban_grade_zones/items"]["get"]["parameters"];
+        let names: Vec<&str> = zones.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"grade") && names.contains(&"filter") && !names.contains(&"collectionId"), "{names:?}");
+        let origin = &doc["paths"]["/collections/origin_points/items"]["get"]["parameters"];
+        for field in landtrace_domain::LayerKind::OriginPoints.fields().iter().filter(|f| f.personal) {
+            assert!(
+                !origin.as_array().unwrap().iter().any(|p| p["name"] == field.name),
+                "{} listed anonymously",
+                field.name
+            );
+        }
         // Writes need the token; the OGC item changes need If-Match.
         let put = &doc["paths"]["/api/layers/{layer}/features/{id}"]["put"];
         assert_eq!(put["security"], json!([{"bearerAuth": []}]));

@@ -94,7 +94,9 @@ fn read_query(
     if let Some(filter) = param(pairs, "filter") {
         let lang = param(pairs, "filter-lang").unwrap_or("cql2-text");
         let compiled = match lang {
-            "cql2-text" => FeatureFilter::cql2_text(kind, filter, personal, filter_crs.map(|c| c.crs)),
+            // `cql-text`: the pre-standard name GDAL's OAPIF driver (before 3.7)
+            // sends; what it writes (comparisons, LIKE, AND/OR/NOT, IS NULL) is CQL2 text.
+            "cql2-text" | "cql-text" => FeatureFilter::cql2_text(kind, filter, personal, filter_crs.map(|c| c.crs)),
             "cql2-json" => FeatureFilter::cql2_json(kind, filter, personal, filter_crs.map(|c| c.crs)),
             other => return Err(bad(format!("`filter-lang` is cql2-text or cql2-json, not {:?}", echo(other)))),
         };

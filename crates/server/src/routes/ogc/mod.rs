@@ -326,3 +326,35 @@ pub async fn queryables(
         Format::Html => html::queryables(kind, &schema),
     })
 }
+
+/// Adds to the OpenAPI document one `/collections/{id}/items` path per
+/// collection the caller may read, with a query parameter per queryable
+/// property (Part 1's `name=value` filters, as `/req/core/fc-filters` wants them
+/// declared). GDAL's OAPIF driver reads these to know which properties it may
+/// send to the server (and, with `filter-lang` offering `cql-text`, sends its
+/// `-where` as CQL text instead of filtering on the client).
+pub fn add_collection_item_paths(state: &AppState, user: Option<&User>, doc: &mut Value) {
+    let Some(generic) = doc["paths"]["/collections/{collectionId}/items"]["get"].as_object().cloned() else { return };
+    for kind in state.layers().into_iter().filter(|k| may_read(user, *k)) {
+        let personal = may_see_personal(user, kind);
+        let mut operation = Value::Object(generic.clone());
+        let id = kind.table_name();
+        operation["operationId"] = json!(format!("items_{id}"));
+        operation["summary"] = json!(format!("{} / {}", kind.title_zh(), kind.title_en()));
+        let Some(parameters) = operation["parameters"].as_array_mut() else { continue };
+        parameters.retain(|p| p["in"] != "path");
+        for field in kind.fields().iter().filter(|f| personal || !f.personal) {
+            let schema = match field.ty {
+                landtrace_domain::FieldType::Integer => json!({"type": "integer"}),
+                landtrace_domain::FieldType::Real => json!({"type": "number"}),
+                landtrace_domain::FieldType::Date => json!({"type": "string", "format": "date"}),
+                landtrace_domain::FieldType::Text => json!({"type": "string"}),
+            };
+            parameters.push(json!({
+                "name": field.name, "in": "query", "required": false, "schema": schema,
+                "description": format!("Only features whose {} equals this value.", field.name),
+            }));
+        }
+        doc["paths"][format!("/collections/{id}/items")] = json!({ "get": operation });
+    }
+}
