@@ -58,6 +58,12 @@ async fn the_landing_page_is_the_map_for_browsers_and_json_for_clients() {
     let (_, headers, _, text) = call(&state, browser.unwrap()).await;
     assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{text}");
     assert!(text.contains("地图"), "the map client's page: {text}");
+    let refused = Request::get("/").header("accept", "text/html;q=0, application/json;q=0.5").body(Body::empty());
+    let (_, headers, _, _) = call(&state, refused.unwrap()).await;
+    assert_eq!(headers["content-type"], "application/json", "text/html;q=0 is not acceptable");
+    let weighted = Request::get("/").header("accept", "text/html;q=0.9, */*;q=0.8").body(Body::empty());
+    let (_, headers, _, _) = call(&state, weighted.unwrap()).await;
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "q=0.9 is acceptable");
     let (_, headers, _, _) = get(&state, "/?f=json").await;
     assert_eq!(headers["content-type"], "application/json");
     let (status, _, body, _) = get(&state, "/?f=xml").await;

@@ -71,7 +71,8 @@ impl serde::Serialize for GeometryText<'_> {
     }
 }
 
-/// `{"coordinates": …, "type": …}`: a [`Value`] object's members are sorted.
+/// `{"type": …, "coordinates": …}`: the order the `geojson` crate writes them,
+/// which a [`Value`] keeps (serde_json's `preserve_order`, which `cql2` enables).
 fn typed<S: serde::Serializer>(
     serializer: S,
     kind: &str,
@@ -79,8 +80,8 @@ fn typed<S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = serializer.serialize_map(Some(2))?;
-    map.serialize_entry("coordinates", coordinates)?;
     map.serialize_entry("type", kind)?;
+    map.serialize_entry("coordinates", coordinates)?;
     map.end()
 }
 

@@ -286,20 +286,21 @@ where
 /// `id`: the text of [`feature_to_geojson`](crate::geojson_io::feature_to_geojson) of the stored feature (the same
 /// members, in the same order), written without copying the feature first.
 pub(crate) fn written_geojson(id: i64, feature: &NewFeature) -> String {
-    /// A GeoJSON Feature borrowing its properties; members in the order a
-    /// [`Map`] writes them (sorted), as `feature_to_geojson` has them.
+    /// A GeoJSON Feature borrowing its properties; members in the order
+    /// `feature_to_geojson` inserts them, which a [`Map`] keeps (serde_json's
+    /// `preserve_order`, which `cql2` enables).
     #[derive(serde::Serialize)]
     struct Written<'a> {
-        geometry: Option<GeometryText<'a>>,
-        id: i64,
-        properties: &'a Map<String, Value>,
         r#type: &'static str,
+        id: i64,
+        geometry: Option<GeometryText<'a>>,
+        properties: &'a Map<String, Value>,
     }
     let written = Written {
-        geometry: feature.geometry.as_ref().map(GeometryText),
-        id,
-        properties: &feature.properties,
         r#type: "Feature",
+        id,
+        geometry: feature.geometry.as_ref().map(GeometryText),
+        properties: &feature.properties,
     };
     serde_json::to_string(&written).expect("JSON values always serialise")
 }

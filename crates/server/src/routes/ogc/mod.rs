@@ -83,10 +83,12 @@ impl Format {
             None => {}
         }
         let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        // The first acceptable place of a media type (`;q=0` is "not acceptable").
         let position = |needle: &str| {
             accept.split(',').position(|part| {
-                let part = part.trim();
-                part.starts_with(needle) && !part.replace(' ', "").contains(";q=0")
+                let mut pieces = part.split(';').map(str::trim);
+                let refused = |p: &str| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0);
+                pieces.next() == Some(needle) && !pieces.any(refused)
             })
         };
         let html = position("text/html");
