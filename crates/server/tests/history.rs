@@ -7,6 +7,8 @@
 //!
 //! The PostGIS run needs `LANDTRACE_TEST_DATABASE_URL` (mandatory in CI).
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -202,56 +204,11 @@ async fn history_as_of_audit_and_restore_on_the_geopackage_store() {
 
 mod postgis {
     use super::*;
-    use sqlx::{Connection, Executor, PgConnection};
-
-    /// A fresh database on `LANDTRACE_TEST_DATABASE_URL`, dropped afterwards.
-    struct TestDb {
-        admin_url: String,
-        name: String,
-        url: String,
-    }
-
-    async fn test_db() -> Option<TestDb> {
-        let Ok(admin_url) = std::env::var("LANDTRACE_TEST_DATABASE_URL") else {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("PostGIS is mandatory in CI: scripts/test starts it (LANDTRACE_TEST_DATABASE_URL is unset)");
-            }
-            eprintln!("skipped: LANDTRACE_TEST_DATABASE_URL is unset; run: eval \"$(scripts/postgres start)\"");
-            return None;
-        };
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let name = format!("landtrace_hist_{}_{nanos}", std::process::id());
-        let mut admin = PgConnection::connect(&admin_url).await.expect("connect to LANDTRACE_TEST_DATABASE_URL");
-        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
-        admin.close().await.unwrap();
-        let authority = admin_url.find("://").map_or(0, |i| i + 3);
-        let path = admin_url[authority..].find(['/', '?']).map_or(admin_url.len(), |i| authority + i);
-        let query = admin_url[path..].find('?').map_or("", |i| &admin_url[path + i..]);
-        let url = format!("{}/{name}{query}", &admin_url[..path]);
-        let mut conn = PgConnection::connect(&url).await.unwrap();
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis").await.unwrap();
-        conn.close().await.unwrap();
-        Some(TestDb { admin_url, name, url })
-    }
-
-    impl Drop for TestDb {
-        fn drop(&mut self) {
-            let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-                rt.block_on(async {
-                    let mut admin = PgConnection::connect(&admin_url).await?;
-                    admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await?;
-                    admin.close().await
-                })
-            })
-            .join();
-        }
-    }
+    use crate::common::postgis::test_db;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn history_as_of_audit_and_restore_on_postgis() {
-        let Some(db) = test_db().await else { return };
+        let Some(db) = test_db("hist").await else { return };
         let store = landtrace_store::PostGisStore::connect(&db.url).await.unwrap();
         history_story(&state_over(Arc::new(store)).await).await;
     }

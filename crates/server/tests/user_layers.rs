@@ -11,6 +11,8 @@
 //!
 //! The PostGIS run needs `LANDTRACE_TEST_DATABASE_URL` (mandatory in CI).
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -341,52 +343,7 @@ async fn a_layer_definition_is_authenticated_before_its_body_is_read_and_kept_sm
 
 mod postgis {
     use super::*;
-    use sqlx::{Connection, Executor, PgConnection};
-
-    /// A fresh database on `LANDTRACE_TEST_DATABASE_URL`, dropped afterwards.
-    struct TestDb {
-        admin_url: String,
-        name: String,
-        url: String,
-    }
-
-    async fn test_db() -> Option<TestDb> {
-        let Ok(admin_url) = std::env::var("LANDTRACE_TEST_DATABASE_URL") else {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("PostGIS is mandatory in CI: scripts/test starts it (LANDTRACE_TEST_DATABASE_URL is unset)");
-            }
-            eprintln!("skipped: LANDTRACE_TEST_DATABASE_URL is unset; run: eval \"$(scripts/postgres start)\"");
-            return None;
-        };
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let name = format!("landtrace_ul_{}_{nanos}", std::process::id());
-        let mut admin = PgConnection::connect(&admin_url).await.expect("connect to LANDTRACE_TEST_DATABASE_URL");
-        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
-        admin.close().await.unwrap();
-        let authority = admin_url.find("://").map_or(0, |i| i + 3);
-        let path = admin_url[authority..].find(['/', '?']).map_or(admin_url.len(), |i| authority + i);
-        let query = admin_url[path..].find('?').map_or("", |i| &admin_url[path + i..]);
-        let url = format!("{}/{name}{query}", &admin_url[..path]);
-        let mut conn = PgConnection::connect(&url).await.unwrap();
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis").await.unwrap();
-        conn.close().await.unwrap();
-        Some(TestDb { admin_url, name, url })
-    }
-
-    impl Drop for TestDb {
-        fn drop(&mut self) {
-            let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-                rt.block_on(async {
-                    let mut admin = PgConnection::connect(&admin_url).await?;
-                    admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await?;
-                    admin.close().await
-                })
-            })
-            .join();
-        }
-    }
+    use crate::common::postgis::test_db;
 
     /// Polls `check` until it holds, for at most ten seconds.
     async fn eventually<F: AsyncFn() -> bool>(what: &str, check: F) {
@@ -399,7 +356,7 @@ mod postgis {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_user_defined_layer_on_postgis_and_a_second_server_sees_it() {
-        let Some(db) = test_db().await else { return };
+        let Some(db) = test_db("ul").await else { return };
         let dir = tempfile::tempdir().unwrap();
         let a = state_over(Arc::new(landtrace_store::PostGisStore::connect(&db.url).await.unwrap())).await;
         let b = state_over(Arc::new(landtrace_store::PostGisStore::connect(&db.url).await.unwrap())).await;
@@ -428,7 +385,7 @@ mod postgis {
     /// it in from the change feed.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_layer_made_by_an_import_on_postgis_is_seen_by_a_second_server() {
-        let Some(db) = test_db().await else { return };
+        let Some(db) = test_db("ul").await else { return };
         let a = state_over(Arc::new(landtrace_store::PostGisStore::connect(&db.url).await.unwrap())).await;
         let b = state_over(Arc::new(landtrace_store::PostGisStore::connect(&db.url).await.unwrap())).await;
         let square = |x: f64| json!([[[x, 35.14], [x + 0.002, 35.14], [x + 0.002, 35.142], [x, 35.142], [x, 35.14]]]);

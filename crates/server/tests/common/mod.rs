@@ -39,3 +39,56 @@ pub fn collect_personal_values(features: &[landtrace_store::Feature]) -> Vec<Str
     values.dedup();
     values
 }
+
+/// Fresh PostGIS databases for the tests that run on both stores.
+pub mod postgis {
+    use sqlx::{Connection, Executor, PgConnection};
+
+    /// A fresh database on `LANDTRACE_TEST_DATABASE_URL`, dropped afterwards.
+    pub struct TestDb {
+        admin_url: String,
+        name: String,
+        /// The URL of the fresh database.
+        pub url: String,
+    }
+
+    /// `None` (the test says it is skipped) without `LANDTRACE_TEST_DATABASE_URL`
+    /// outside CI; `prefix` names the test in the database's name.
+    pub async fn test_db(prefix: &str) -> Option<TestDb> {
+        let Ok(admin_url) = std::env::var("LANDTRACE_TEST_DATABASE_URL") else {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("PostGIS is mandatory in CI: scripts/test starts it (LANDTRACE_TEST_DATABASE_URL is unset)");
+            }
+            eprintln!("skipped: LANDTRACE_TEST_DATABASE_URL is unset; run: eval \"$(scripts/postgres start)\"");
+            return None;
+        };
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let name = format!("landtrace_{prefix}_{}_{nanos}", std::process::id());
+        let mut admin = PgConnection::connect(&admin_url).await.expect("connect to LANDTRACE_TEST_DATABASE_URL");
+        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
+        admin.close().await.unwrap();
+        let authority = admin_url.find("://").map_or(0, |i| i + 3);
+        let path = admin_url[authority..].find(['/', '?']).map_or(admin_url.len(), |i| authority + i);
+        let query = admin_url[path..].find('?').map_or("", |i| &admin_url[path + i..]);
+        let url = format!("{}/{name}{query}", &admin_url[..path]);
+        let mut conn = PgConnection::connect(&url).await.unwrap();
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis").await.unwrap();
+        conn.close().await.unwrap();
+        Some(TestDb { admin_url, name, url })
+    }
+
+    impl Drop for TestDb {
+        fn drop(&mut self) {
+            let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    let mut admin = PgConnection::connect(&admin_url).await?;
+                    admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await?;
+                    admin.close().await
+                })
+            })
+            .join();
+        }
+    }
+}

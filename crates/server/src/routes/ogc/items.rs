@@ -19,17 +19,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::{BoundingRect, Geometry, Intersects, Rect};
 use landtrace_app::feature_filter::FeatureFilter;
-use landtrace_app::users::{User, may_see_personal};
+use landtrace_app::users::may_see_personal;
 use landtrace_domain::input_limits::echo;
 use landtrace_domain::schema::privacy::public_properties;
 use landtrace_domain::{GeometryKind, LayerKind};
 use landtrace_store::geojson_io::{geometry_to_geojson, parse_features};
-use landtrace_store::{Feature, NewFeature};
+use landtrace_store::{Actor, Feature, NewFeature};
 use serde_json::{Map, Value, json};
 
 use super::crs::OgcCrs;
-use super::{Format, html, json_as, param, query_pairs, readable_collection};
-use crate::auth::{current_user, require_writer};
+use super::{CollectionRead, Format, html, json_as, param, readable_collection};
+use crate::auth::require_writer;
 use crate::error::AppError;
 use crate::idempotency::{WriteKey, mark_replayed};
 use crate::serve::Peer;
@@ -245,12 +245,10 @@ pub async fn items(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let pairs = query_pairs(raw.as_deref())?;
-    let user = current_user(&state, &headers)?;
-    let kind = readable_collection(&state, &id, user.as_ref())?;
+    let CollectionRead { pairs, user, kind, base } =
+        CollectionRead::new(&state, &id, peer, raw.as_deref(), &headers, None)?;
     let personal = may_see_personal(user.as_ref(), kind);
     let q = read_query(kind, &pairs, &headers, personal)?;
-    let base = state.public.base_url(peer, &headers)?;
     let (mut features, about) = source(&state, kind, q.as_of.as_deref(), q.bbox).await?;
     if !q.filters.is_empty() {
         features.retain(|f| q.filters.iter().all(|filter| filter.matches(f)));
@@ -302,21 +300,20 @@ pub async fn item(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let pairs = query_pairs(raw.as_deref())?;
-    super::only(&pairs, &["f", "crs", "as_of", "datetime"])?;
-    let user = current_user(&state, &headers)?;
-    let kind = readable_collection(&state, &id, user.as_ref())?;
+    let read =
+        CollectionRead::new(&state, &id, peer, raw.as_deref(), &headers, Some(&["f", "crs", "as_of", "datetime"]))?;
+    let (kind, pairs) = (read.kind, &read.pairs);
     let fid = feature_id(kind, &fid)?;
-    let format = Format::of(param(&pairs, "f"), &headers)?;
-    let crs = param(&pairs, "crs").map(|c| OgcCrs::parse(c, "crs")).transpose()?.unwrap_or(OgcCrs::CRS84);
-    let as_of = param(&pairs, "as_of").or(param(&pairs, "datetime"));
+    let format = read.format(&headers)?;
+    let crs = param(pairs, "crs").map(|c| OgcCrs::parse(c, "crs")).transpose()?.unwrap_or(OgcCrs::CRS84);
+    let as_of = param(pairs, "as_of").or(param(pairs, "datetime"));
     let feature = match as_of {
         None => current_one(&state, kind, fid).await?,
         Some(at) => super::as_of::features(&state, kind, at).await?.0.into_iter().find(|f| f.id == fid),
     };
     let feature = feature.ok_or_else(|| not_found(kind, fid))?;
-    let base = state.public.base_url(peer, &headers)?;
-    let personal = may_see_personal(user.as_ref(), kind);
+    let base = &read.base;
+    let personal = read.personal();
     let mut body = to_geojson(kind, &feature, crs, personal)?;
     let path = format!("{base}/collections/{}/items/{fid}", kind.table_name());
     body["links"] = json!([
@@ -416,10 +413,29 @@ fn refuse_origin_replace(kind: LayerKind) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The collection a write names: 404 for an unknown one (the writer was
-/// authorised for it before the body was read).
-fn writable(state: &AppState, id: &str, user: &User) -> Result<LayerKind, AppError> {
-    readable_collection(state, id, Some(user))
+/// The collection a write names and the writer's actor: 401/403 as every
+/// write (the middleware checked the same before the body was read), 404 for
+/// an unknown collection.
+fn writer(state: &AppState, id: &str, headers: &HeaderMap) -> Result<(LayerKind, Actor), AppError> {
+    let (user, actor) = require_writer(state, headers, super::named(id)?)?;
+    Ok((readable_collection(state, id, Some(&user))?, actor))
+}
+
+/// The feature a replace or patch names, with the version `If-Match` expects.
+fn replaced(state: &AppState, id: &str, fid: &str, headers: &HeaderMap) -> Result<Change, AppError> {
+    let (kind, actor) = writer(state, id, headers)?;
+    let fid = feature_id(kind, fid)?;
+    refuse_origin_replace(kind)?;
+    let expected = if_match(headers, kind, fid)?;
+    Ok(Change { kind, actor, fid, expected })
+}
+
+/// A change of one feature, authorised.
+struct Change {
+    kind: LayerKind,
+    actor: Actor,
+    fid: i64,
+    expected: Option<String>,
 }
 
 /// `POST /collections/{collectionId}/items`: adds one feature (GeoJSON, in
@@ -432,9 +448,7 @@ pub async fn create(
     key: WriteKey,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let kind = super::named(&id)?;
-    let (user, actor) = require_writer(&state, &headers, kind)?;
-    let kind = writable(&state, &id, &user)?;
+    let (kind, actor) = writer(&state, &id, &headers)?;
     let feature = one_feature(kind, &body, body_crs(&headers)?)?;
     let features = crate::origin_state::check_new_features(&state, None, kind, vec![feature], &actor).await?;
     let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
@@ -469,12 +483,7 @@ pub async fn replace(
     key: WriteKey,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let kind = super::named(&id)?;
-    let (user, actor) = require_writer(&state, &headers, kind)?;
-    let kind = writable(&state, &id, &user)?;
-    let fid = feature_id(kind, &fid)?;
-    refuse_origin_replace(kind)?;
-    let expected = if_match(&headers, kind, fid)?;
+    let Change { kind, actor, fid, expected } = replaced(&state, &id, &fid, &headers)?;
     let feature = one_feature(kind, &body, body_crs(&headers)?)?;
     let out = state.update_keyed(kind, fid, feature, &actor, key.get(), expected.as_deref()).await?;
     Ok(changed(&state, kind, fid, out.replayed).await)
@@ -490,12 +499,7 @@ pub async fn patch(
     key: WriteKey,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let kind = super::named(&id)?;
-    let (user, actor) = require_writer(&state, &headers, kind)?;
-    let kind = writable(&state, &id, &user)?;
-    let fid = feature_id(kind, &fid)?;
-    refuse_origin_replace(kind)?;
-    let expected = if_match(&headers, kind, fid)?;
+    let Change { kind, actor, fid, expected } = replaced(&state, &id, &fid, &headers)?;
     let patch: Value =
         serde_json::from_slice(&body).map_err(|e| bad(format!("the body is not a JSON merge patch: {e}")))?;
     let Some(patch) = patch.as_object() else { return Err(bad("the merge patch is a JSON object".into())) };
@@ -552,9 +556,7 @@ pub async fn remove(
     headers: HeaderMap,
     key: WriteKey,
 ) -> Result<Response, AppError> {
-    let kind = super::named(&id)?;
-    let (user, actor) = require_writer(&state, &headers, kind)?;
-    let kind = writable(&state, &id, &user)?;
+    let (kind, actor) = writer(&state, &id, &headers)?;
     let fid = feature_id(kind, &fid)?;
     let expected = if_match(&headers, kind, fid)?;
     let out = state.delete_keyed(kind, fid, &actor, key.get(), expected.as_deref()).await?;

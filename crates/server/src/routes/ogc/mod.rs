@@ -165,6 +165,46 @@ fn no_collection(id: &str) -> AppError {
     ))
 }
 
+/// What every `/collections/{id}/…` read starts with: the query's parameters
+/// (only `allowed` ones, when given), the caller, the collection they may
+/// read and the public address links start with.
+pub(crate) struct CollectionRead {
+    pub(crate) pairs: Vec<(String, String)>,
+    pub(crate) user: Option<User>,
+    pub(crate) kind: LayerKind,
+    pub(crate) base: String,
+}
+
+impl CollectionRead {
+    pub(crate) fn new(
+        state: &AppState,
+        id: &str,
+        peer: Option<std::net::SocketAddr>,
+        raw: Option<&str>,
+        headers: &HeaderMap,
+        allowed: Option<&[&str]>,
+    ) -> Result<CollectionRead, AppError> {
+        let pairs = query_pairs(raw)?;
+        if let Some(allowed) = allowed {
+            only(&pairs, allowed)?;
+        }
+        let user = current_user(state, headers)?;
+        let kind = readable_collection(state, id, user.as_ref())?;
+        let base = state.public.base_url(peer, headers)?;
+        Ok(CollectionRead { pairs, user, kind, base })
+    }
+
+    /// Whether the caller sees the collection's personal fields.
+    pub(crate) fn personal(&self) -> bool {
+        may_see_personal(self.user.as_ref(), self.kind)
+    }
+
+    /// The answer's format (`f`, then `Accept`).
+    pub(crate) fn format(&self, headers: &HeaderMap) -> Result<Format, AppError> {
+        Format::of(param(&self.pairs, "f"), headers)
+    }
+}
+
 /// `GET /`: the landing page. Browsers (and `f=html`) get the map client; GIS
 /// clients and scripts (and `f=json`) the OGC API landing page with its links.
 pub async fn landing(
@@ -294,16 +334,12 @@ pub async fn collection(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let pairs = query_pairs(raw.as_deref())?;
-    only(&pairs, &["f"])?;
-    let user = current_user(&state, &headers)?;
-    let kind = readable_collection(&state, &id, user.as_ref())?;
-    let base = state.public.base_url(peer, &headers)?;
-    let extent = state.catalog.read().await.layer(kind).and_then(|l| l.extent());
-    let body = describe(&state, kind, &base, extent);
-    Ok(match Format::of(param(&pairs, "f"), &headers)? {
+    let read = CollectionRead::new(&state, &id, peer, raw.as_deref(), &headers, Some(&["f"]))?;
+    let extent = state.catalog.read().await.layer(read.kind).and_then(|l| l.extent());
+    let body = describe(&state, read.kind, &read.base, extent);
+    Ok(match read.format(&headers)? {
         Format::Json => json_as(&body, "application/json"),
-        Format::Html => html::collection(kind, &body),
+        Format::Html => html::collection(read.kind, &body),
     })
 }
 
@@ -316,16 +352,12 @@ pub async fn queryables(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let pairs = query_pairs(raw.as_deref())?;
-    only(&pairs, &["f"])?;
-    let user = current_user(&state, &headers)?;
-    let kind = readable_collection(&state, &id, user.as_ref())?;
-    let base = state.public.base_url(peer, &headers)?;
-    let url = format!("{base}/collections/{}/queryables", kind.table_name());
-    let schema = landtrace_app::feature_filter::queryables(kind, &url, may_see_personal(user.as_ref(), kind));
-    Ok(match Format::of(param(&pairs, "f"), &headers)? {
+    let read = CollectionRead::new(&state, &id, peer, raw.as_deref(), &headers, Some(&["f"]))?;
+    let url = format!("{}/collections/{}/queryables", read.base, read.kind.table_name());
+    let schema = landtrace_app::feature_filter::queryables(read.kind, &url, read.personal());
+    Ok(match read.format(&headers)? {
         Format::Json => json_as(&schema, "application/schema+json"),
-        Format::Html => html::queryables(kind, &schema),
+        Format::Html => html::queryables(read.kind, &schema),
     })
 }
 
