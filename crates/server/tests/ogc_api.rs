@@ -231,8 +231,27 @@ async fn part_4_writes_need_the_current_etag() {
     assert_eq!(feature["properties"]["project_type"], "土地整治", "a merge patch keeps what it does not name");
     // A patch that breaks the layer's rules is refused as any write is.
     let bad = json!({"properties": {"project_type": "不存在的类型"}});
+    let audit = state.store.audit_all().await.unwrap().len();
     let (status, _, body, _) = call(&state, write("PATCH", item, Some(&etag3), &bad)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("project_type"), "the refusal names the field: {body}");
+    let (_, headers, _, _) = get(&state, item).await;
+    assert_eq!(headers["etag"].to_str().unwrap(), etag3, "the refused patch changed nothing");
+    // A refused new feature (a value its layer does not allow, a body that is not
+    // one Feature, a position outside every CRS) stores nothing.
+    let before = state.store.features(landtrace_domain::LayerKind::ConsolidationProjects).await.unwrap();
+    let mut wrong = zone("错误", 0.001);
+    wrong["properties"]["project_type"] = json!("不存在的类型");
+    let not_one = json!({"type": "FeatureCollection", "features": [zone("a", 0.001)]});
+    let mut far = zone("远", 0.001);
+    far["geometry"]["coordinates"][0][0] = json!([500.0, 95.0]);
+    for body in [wrong, not_one, far] {
+        let (status, _, answer, _) = call(&state, write("POST", uri, None, &body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        assert!(!answer["error"].as_str().unwrap_or("").is_empty(), "{answer}");
+    }
+    assert_eq!(state.store.features(landtrace_domain::LayerKind::ConsolidationProjects).await.unwrap(), before);
+    assert_eq!(state.store.audit_all().await.unwrap().len(), audit, "no audit row for refused writes");
 
     let (status, _, _, _) = call(&state, write("DELETE", item, Some(&etag2), &Value::Null)).await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
