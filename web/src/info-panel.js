@@ -81,7 +81,9 @@ function truckBanDetails(d) {
   ];
 }
 
-const STATUS_KEYS = { not_started: 'period_not_started', running: 'period_running', over: 'period_over' };
+const STATUS_KEYS = {
+  not_started: 'period_not_started', running: 'period_running', over: 'period_over', awaiting_event: 'period_awaiting_event',
+};
 
 /** The periods of an expropriation project and their status on the day (GET api/land/expropriation). */
 function timelineSection(hit, timeline) {
@@ -109,6 +111,22 @@ function timelineSection(hit, timeline) {
       el('div', { class: 'period-cite' }, [`${p.citation.document} ${p.citation.clause}`, ` · ${t('counted_from')}：${p.counted_from}`]),
       el('details', {}, [el('summary', {}, t('citation_text')), el('p', {}, p.citation.text), p.note ? el('p', { class: 'muted' }, p.note) : null]),
     ]))),
+    tl.valuation_date ? el('p', { class: 'valuation-date' }, [
+      el('strong', {}, `${t('valuation_date')}：`), tl.valuation_date.date,
+      el('span', { class: 'muted' }, ` · ${tl.valuation_date.citation.document} ${tl.valuation_date.citation.clause}`),
+    ]) : null,
+    tl.event_periods?.length ? el('h4', {}, t('event_periods')) : null,
+    tl.event_periods?.length ? el('ol', { class: 'periods event-periods' }, tl.event_periods.map((p) => el('li', { 'data-period': p.kind, 'data-status': p.status }, [
+      el('div', { class: 'period-head' }, [
+        el('span', { class: 'period-name' }, en() ? `${p.name_en} (${p.name})` : p.name),
+        el('span', { class: `period-status ${p.status}` }, t(STATUS_KEYS[p.status] ?? p.status)),
+      ]),
+      el('div', { class: 'period-dates' }, p.start
+        ? [`${p.start} ${t('period_to')} ${p.end}${t('inclusive')} · ${p.length}`]
+        : [`${t('counted_from')}：${p.counted_from} · ${p.length}`]),
+      el('div', { class: 'period-cite' }, `${p.citation.document} ${p.citation.clause}`),
+      el('details', {}, [el('summary', {}, t('citation_text')), el('p', {}, p.citation.text), p.note ? el('p', { class: 'muted' }, p.note) : null]),
+    ]))) : null,
     el('details', { class: 'conventions' }, [el('summary', {}, t('conventions')), el('p', {}, en() ? tl.conventions.en : tl.conventions.zh)]),
   ]);
 }

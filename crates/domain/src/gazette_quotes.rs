@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::consolidation::{self, Attachments, ProjectType, consolidation_compensation};
 use crate::expropriation::PROJECTS;
-use crate::expropriation::compensation::compensation;
+use crate::expropriation::compensation::{LowRiseHouse, compensation, low_rise_compensation};
 use crate::expropriation::timeline::expropriation_timeline;
 use crate::land::prices::{Grade, GradeSystem};
 use crate::land::valuation::{GradePart, UseRequest, benchmark_valuation};
@@ -160,6 +160,26 @@ pub(crate) fn published_quotes() -> Vec<Quote> {
                 .expect("compensation");
             citations_in(&to_json(&c), &format!("compensation({}, day {day})", p.decision_no), &mut all);
         }
+        // Houses of two storeys or fewer, both clauses of 九（二）.
+        for land in [100.0, 150.0] {
+            let house = LowRiseHouse {
+                storeys: 2,
+                legal_land_area: SquareMetres::new(land).unwrap(),
+                appraised_price_per_m2: Money::from_yuan(3_000).unwrap(),
+                construction_cost_per_m2: Money::from_yuan(1_000).unwrap(),
+            };
+            let c = low_rise_compensation(p, SquareMetres::new(120.0).unwrap(), &house, 5).expect("low rise");
+            citations_in(&to_json(&c), &format!("low_rise_compensation({}, land {land})", p.decision_no), &mut all);
+        }
+        // The event periods with their dates.
+        let events = crate::expropriation::timeline::TimelineEvents {
+            appraisal_report_received: Some(Date::ymd(2023, 9, 1)),
+            review_result_received: Some(Date::ymd(2023, 9, 20)),
+            compensation_decision_notice: Some(Date::ymd(2024, 1, 10)),
+        };
+        let t = crate::expropriation::timeline::expropriation_timeline_with(p, None, &events, Date::ymd(2024, 1, 1))
+            .expect("timeline");
+        citations_in(&to_json(&t), &format!("expropriation_timeline_with({})", p.decision_no), &mut all);
         // The decision records (expropriation::PROJECTS, also in zone_details).
         let name = |field: &str| format!("expropriation::PROJECTS {} .{field}", p.decision_no);
         all.push(quote(&name("decision_no"), p.decision_no, p.decision_no));
@@ -281,6 +301,8 @@ mod tests {
             "expropriation_timeline(临政发〔2023〕11号)",
             "compensation(临政发〔2023〕10号",
             "compensation(临政发〔2023〕11号",
+            "low_rise_compensation(临政发〔2023〕10号, land 150)",
+            "low_rise_compensation(临政发〔2023〕11号, land 100)",
             "consolidation_compensation(Linkage)",
             "consolidation_compensation(Remediation)",
             "expropriation::PROJECTS",

@@ -57,7 +57,10 @@ pub use consolidation::{
 pub use expropriation::compensation::{
     Compensation, CompensationLine, bonus_percent, compensation, day_after_appraisal,
 };
-pub use expropriation::timeline::{Period, PeriodKind, PeriodStatus, Timeline, TimelineError, expropriation_timeline};
+pub use expropriation::timeline::{
+    EventPeriod, Period, PeriodKind, PeriodStatus, Timeline, TimelineError, TimelineEvents, expropriation_timeline,
+    expropriation_timeline_with,
+};
 pub use expropriation::{ExpropriationProject, project_by_decision_no};
 pub use input_limits::{BodyKind, Limit, LimitError, NumberRange, RangeError};
 pub use land::prices::{

@@ -492,7 +492,7 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "One row per parcel.", &[(CSV, s_str()), (XLSX, s_bin()), (GEOJSON, s_obj()), (JSON, s_obj())])
         .errors(&[400, 413, 422])),
     route!("post", "/api/land/expropriation/compensation", op("Land", "House compensation estimate")
-        .body("`{decision_no, appraised_value_yuan, building_area_m2, signed_day_after_appraisal}`.", &[(JSON, s_obj())])
+        .body("`{decision_no, appraised_value_yuan, building_area_m2, signed_day_after_appraisal}`; a house of two storeys or fewer may give `storeys, legal_land_area_m2, appraised_price_per_m2_yuan, construction_cost_per_m2_yuan` instead of the value (九（二）).", &[(JSON, s_obj())])
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 413])),
     route!("post", "/api/land/consolidation", op("Land", "Land-consolidation compensation")

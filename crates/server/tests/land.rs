@@ -380,6 +380,17 @@ async fn expropriation_status_on_period_boundaries() {
     assert_eq!(status_of(&after, &signing), "over");
     let (_, before) = get(&state, &at("2023-06-28")).await;
     assert_eq!(status_of(&before, &notice), "not_started");
+    // 补偿方案 九（一）, gazette line 1532: the valuation date; 十四（四）（五）, lines 1580 and
+    // 1586: the objection and appeal periods wait for their event's date.
+    let tl = &before["projects"][0]["timeline"];
+    assert_eq!(tl["valuation_date"]["date"], "2023-06-29");
+    assert!(tl["valuation_date"]["citation"]["clause"].as_str().unwrap().contains("1532"));
+    let events: Vec<_> = tl["event_periods"].as_array().unwrap().iter().map(|p| p["kind"].clone()).collect();
+    assert_eq!(
+        events,
+        [json!("appraisal_review"), json!("expert_appraisal"), json!("decision_review"), json!("decision_lawsuit")]
+    );
+    assert!(tl["event_periods"].as_array().unwrap().iter().all(|p| p["status"] == "awaiting_event"));
 
     let (_, outside) = get(&state, "/api/land/expropriation?lon=110.71&lat=35.11&as_of=2023-07-01").await;
     assert_eq!(outside["in_expropriation_area"], false);
@@ -407,6 +418,30 @@ async fn compensation_bonus_bands_and_consolidation() {
     assert_eq!(total(21).await, 889_000.0);
     assert_eq!(total(30).await, 889_000.0);
     assert_eq!(total(31).await, 809_000.0);
+
+    // 临政发〔2023〕10号 补偿方案 九（二）1, gazette line 1536: a two-storey house of 120 m² on
+    // 150 m² of legal land is valued on the land area, less the construction cost of 30 m².
+    let low_rise = json!({"decision_no": "临政发〔2023〕10号", "building_area_m2": 120, "signed_day_after_appraisal": 20,
+        "storeys": 2, "legal_land_area_m2": 150, "appraised_price_per_m2_yuan": 3000, "construction_cost_per_m2_yuan": "1200"});
+    let (status, body) = post(state, "/api/land/expropriation/compensation", low_rise.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(yuan(&body["lines"][0]["amount"]), 414_000.0);
+    assert_eq!(yuan(&body["total"]), 505_800.0);
+    assert_eq!(body["area_basis"]["basis"], "legal_land_area");
+    assert!(body["area_basis"]["citation"]["clause"].as_str().unwrap().contains("1536"));
+    // Gazette line 1532: the valuation date is in the answer.
+    assert_eq!(body["valuation_date"]["date"], "2023-06-29");
+    // Three storeys: the area basis does not apply; the answer names the field.
+    let mut three = low_rise.clone();
+    three["storeys"] = json!(3);
+    let (status, body) = post(state, "/api/land/expropriation/compensation", three).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("storeys"), "{body}");
+    let mut no_cost = low_rise;
+    no_cost.as_object_mut().unwrap().remove("construction_cost_per_m2_yuan");
+    let (status, body) = post(state, "/api/land/expropriation/compensation", no_cost).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("construction_cost_per_m2_yuan"), "{body}");
 
     let (status, body) =
         post(state, "/api/land/consolidation", json!({"project_type": "土地整治", "area_mu": 100})).await;

@@ -28,7 +28,7 @@
 
 use serde::Serialize;
 
-use crate::expropriation::ExpropriationProject;
+use crate::expropriation::{ExpropriationProject, ValuationDate, plan_clause, valuation_date};
 use crate::input_limits::{self, RangeError};
 use crate::units::area::SquareMetres;
 use crate::units::citation::Citation;
@@ -57,6 +57,13 @@ pub const TRANSITION_FEE_TEXT: &str = "过渡费：10 元/m²·月。过渡期�
 /// 十一、奖励办法.
 pub const BONUS_TEXT: &str = "评估结束（具体时间另行通知）后，20 天内签订协议并完成搬迁移交房屋的，按照评估价值的 20%给予奖励，第 21 天至第 30 天签订协议并完成搬迁移交房屋的，按照评估价值的 10%给予奖励，之后签订协议并搬迁移交房屋的不予奖励。";
 
+/// 九（二）1 (公报第 1536 行 / 第 1710 行).
+pub const LAND_BASIS_TEXT: &str = "1、合法宅基地或土地证上的二层及二层以下房屋建筑面积不足合法土地面积的，以合法土地面积为计算依据，根据评估公司评估价进行补偿，建筑面积达不到合法宅基地或土地证面积的部分，按照建安成本价予以扣除。";
+/// 九（二）2 (公报第 1538 行 / 第 1712 行).
+pub const BUILDING_BASIS_TEXT: &str = "2、合法宅基地或土地证上的二层及二层以下房屋建筑面积超过合法土地面积的，以房屋建筑面积为计算依据，根据评估公司评估价进行补偿。";
+/// Highest storey count of 九（二） (二层及二层以下).
+pub const LOW_RISE_MAX_STOREYS: u32 = 2;
+
 /// The day convention, stated in every result.
 pub const DAY_CONVENTION: &str = "signed_day_after_appraisal = n: the agreement was signed and the house handed over \
      (the later of the two) on the n-th calendar day after the appraisal end date; day 1 is the day after it \
@@ -80,6 +87,188 @@ pub const fn bonus_percent(day: u32) -> u8 {
 /// `appraisal_end`.
 pub fn day_after_appraisal(appraisal_end: Date, completed: Date) -> Option<u32> {
     u32::try_from(appraisal_end.days_until(completed)).ok()
+}
+
+/// A house of two storeys or fewer on a legal homestead or land certificate, for
+/// 九（二）: the appraised value is computed from an area basis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LowRiseHouse {
+    /// Storeys (1 or 2).
+    pub storeys: u32,
+    /// Legal land area (合法宅基地或土地证面积), m².
+    pub legal_land_area: SquareMetres,
+    /// The appraiser's price per m² (评估公司评估价).
+    pub appraised_price_per_m2: Money,
+    /// The construction cost per m² (建安成本价): the gazette gives no figure; an input.
+    pub construction_cost_per_m2: Money,
+}
+
+/// Storeys of a house (an input limit: no house in the two old-town areas is higher).
+pub const STOREYS: input_limits::NumberRange =
+    input_limits::NumberRange::limit(1.0, 200.0, "层", "no building has more than 200 storeys").whole();
+
+impl LowRiseHouse {
+    /// Parses the inputs of 九（二） as a request gives them: storeys (a whole number),
+    /// the legal land area (m²) and the two prices (decimal yuan text); errors name the
+    /// field (`storeys`, `legal_land_area_m2`, `appraised_price_per_m2_yuan`,
+    /// `construction_cost_per_m2_yuan`).
+    pub fn parse(
+        storeys: f64,
+        legal_land_area_m2: f64,
+        appraised_price_per_m2_yuan: &str,
+        construction_cost_per_m2_yuan: &str,
+    ) -> Result<LowRiseHouse, CompensationError> {
+        let storeys = STOREYS.check("storeys", storeys)? as u32;
+        let land = input_limits::BUILDING_AREA_M2.check("legal_land_area_m2", legal_land_area_m2)?;
+        let money = |field: &'static str, text: &str| {
+            let m = Money::parse_yuan(text).map_err(|e| CompensationError::Field(field, e))?;
+            input_limits::APPRAISED_VALUE_YUAN.check(field, m.fen() as f64 / 100.0)?;
+            Ok::<Money, CompensationError>(m)
+        };
+        Ok(LowRiseHouse {
+            storeys,
+            legal_land_area: SquareMetres::new(land).expect("the area range is within SquareMetres"),
+            appraised_price_per_m2: money("appraised_price_per_m2_yuan", appraised_price_per_m2_yuan)?,
+            construction_cost_per_m2: money("construction_cost_per_m2_yuan", construction_cost_per_m2_yuan)?,
+        })
+    }
+}
+
+/// The area basis of 九（二） and the appraised value it gives.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaBasis {
+    /// Storeys.
+    pub storeys: u32,
+    /// Building area, m².
+    pub building_area_m2: f64,
+    /// Legal land area, m².
+    pub legal_land_area_m2: f64,
+    /// Which area is the basis: `legal_land_area` (九（二）1) or `building_area` (九（二）2).
+    pub basis: &'static str,
+    /// The basis area (the larger of the two), m².
+    pub basis_area_m2: f64,
+    /// Appraiser's price per m².
+    pub appraised_price_per_m2: Money,
+    /// Price × basis area.
+    pub gross_value: Money,
+    /// The shortfall of the building area against the land area, m² (0 under 九（二）2).
+    pub shortfall_m2: f64,
+    /// Construction cost per m² (input).
+    pub construction_cost_per_m2: Money,
+    /// Construction cost × shortfall, deducted.
+    pub deduction: Money,
+    /// Gross value − deduction: the appraised value used in the compensation.
+    pub appraised_value: Money,
+    /// How it was computed, with the numbers.
+    pub computation: String,
+    /// The clause.
+    pub citation: Citation,
+    /// Choices the gazette leaves open.
+    pub assumptions: &'static str,
+}
+
+const AREA_BASIS_ASSUMPTIONS: &str = "评估价按每平方米单价输入；建安成本价公报未给数额，为输入值；建筑面积等于合法土地面积时两款结果相同，\
+     按第 2 款计；搬迁费、过渡费按房屋建筑面积计；奖励按扣除后的评估价值计（假定） / the appraised price is a price per m²; \
+     the gazette gives no construction cost, it is an input; equal areas give the same result under either clause (clause 2 \
+     is shown); moving and transition fees are on the building area; the bonus is on the value after the deduction \
+     (assumptions)";
+
+/// Why an area basis could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AreaBasisError {
+    /// More than two storeys: 九（二） does not apply.
+    #[error(
+        "field \"storeys\": {0} 层超过二层，九（二）按面积计算的规定不适用，请直接给出评估价值 appraised_value_yuan / \
+         {0} storeys: the area basis of 九（二） applies to houses of two storeys or fewer; give appraised_value_yuan"
+    )]
+    NotLowRise(u32),
+    /// Zero storeys.
+    #[error("field \"storeys\": 层数至少为 1 / a house has at least 1 storey")]
+    NoStoreys,
+    /// The deduction exceeds the gross value.
+    #[error(
+        "field \"construction_cost_per_m2_yuan\": 扣除额 {deduction} 超过按土地面积计算的评估价 {gross} / the deduction \
+         exceeds the gross value"
+    )]
+    DeductionTooLarge {
+        /// The deduction.
+        deduction: Money,
+        /// The gross value.
+        gross: Money,
+    },
+    /// An amount too large.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+/// The appraised value of a house of two storeys or fewer from its area basis
+/// (补偿方案 九（二）1 and 2): the larger of the building area and the legal land
+/// area times the appraiser's price, less the construction cost of the part by
+/// which the building area falls short of the land area.
+pub fn area_basis(
+    project: &ExpropriationProject,
+    building_area: SquareMetres,
+    house: &LowRiseHouse,
+) -> Result<AreaBasis, AreaBasisError> {
+    if house.storeys == 0 {
+        return Err(AreaBasisError::NoStoreys);
+    }
+    if house.storeys > LOW_RISE_MAX_STOREYS {
+        return Err(AreaBasisError::NotLowRise(house.storeys));
+    }
+    let (b, l) = (building_area.get(), house.legal_land_area.get());
+    let price = house.appraised_price_per_m2;
+    let cost = house.construction_cost_per_m2;
+    let (basis, basis_area, shortfall, clause, text) = if b < l {
+        let clause = plan_clause(
+            project,
+            "附件 房屋征收补偿方案 九（二）1（公报第 1536 行）",
+            "附件 房屋征收补偿方案 九（二）1（公报第 1710 行）",
+        );
+        ("legal_land_area", l, l - b, clause, LAND_BASIS_TEXT)
+    } else {
+        let clause = plan_clause(
+            project,
+            "附件 房屋征收补偿方案 九（二）2（公报第 1538 行）",
+            "附件 房屋征收补偿方案 九（二）2（公报第 1712 行）",
+        );
+        ("building_area", b, 0.0, clause, BUILDING_BASIS_TEXT)
+    };
+    // Areas are given to the cm²; the shortfall is rounded likewise so that 120 − 99.9
+    // is 20.1, not 20.099999999999994.
+    let shortfall = (shortfall * 10_000.0).round() / 10_000.0;
+    let gross = Money::from_rate_times(price, basis_area)?;
+    let deduction = Money::from_rate_times(cost, shortfall)?;
+    let appraised_value = gross
+        .fen()
+        .checked_sub(deduction.fen())
+        .map(Money::from_fen)
+        .ok_or(AreaBasisError::DeductionTooLarge { deduction, gross })??;
+    let computation = if shortfall > 0.0 {
+        format!(
+            "合法土地面积 {l} m² > 建筑面积 {b} m²：评估价 {price}/m² × {l} m² = {gross}；扣除建安成本价 {cost}/m² × \
+             ({l} − {b}) m² = {deduction}；评估价值 {appraised_value}"
+        )
+    } else {
+        format!("建筑面积 {b} m² ≥ 合法土地面积 {l} m²：评估价 {price}/m² × {b} m² = {appraised_value}")
+    };
+    Ok(AreaBasis {
+        storeys: house.storeys,
+        building_area_m2: b,
+        legal_land_area_m2: l,
+        basis,
+        basis_area_m2: basis_area,
+        appraised_price_per_m2: price,
+        gross_value: gross,
+        shortfall_m2: shortfall,
+        construction_cost_per_m2: cost,
+        deduction,
+        appraised_value,
+        computation,
+        citation: Citation::new(project.decision_no, clause, text),
+        assumptions: AREA_BASIS_ASSUMPTIONS,
+    })
 }
 
 /// One line of the compensation.
@@ -126,6 +315,11 @@ pub struct Compensation {
     pub rounding: &'static str,
     /// Compensation form: cash, paid at once (八、征收补偿方式).
     pub form: Citation,
+    /// The valuation date of the appraisal (九（一）, 公报第 1532 行).
+    pub valuation_date: ValuationDate,
+    /// The area basis, for a house of two storeys or fewer (九（二）); `null` when the
+    /// appraised value was given.
+    pub area_basis: Option<AreaBasis>,
     /// What is not covered.
     pub note: &'static str,
 }
@@ -146,6 +340,12 @@ pub enum CompensationError {
     /// The appraised value is not an amount in yuan.
     #[error("field \"appraised_value_yuan\": {0}")]
     Money(MoneyError),
+    /// The area basis could not be computed.
+    #[error(transparent)]
+    AreaBasis(#[from] AreaBasisError),
+    /// Another amount field is not an amount in yuan.
+    #[error("field {0:?}: {1}")]
+    Field(&'static str, MoneyError),
 }
 
 // Not `#[from]`: the message already holds the money error; as a source it would be
@@ -197,6 +397,28 @@ pub fn compensation(
     building_area: SquareMetres,
     signed_day_after_appraisal: u32,
 ) -> Result<Compensation, MoneyError> {
+    compensation_lines(project, appraised_value, None, building_area, signed_day_after_appraisal)
+}
+
+/// [`compensation`] for a house of two storeys or fewer: the appraised value is
+/// computed by [`area_basis`] (九（二）).
+pub fn low_rise_compensation(
+    project: &ExpropriationProject,
+    building_area: SquareMetres,
+    house: &LowRiseHouse,
+    signed_day_after_appraisal: u32,
+) -> Result<Compensation, CompensationError> {
+    let basis = area_basis(project, building_area, house)?;
+    Ok(compensation_lines(project, basis.appraised_value, Some(basis), building_area, signed_day_after_appraisal)?)
+}
+
+fn compensation_lines(
+    project: &ExpropriationProject,
+    appraised_value: Money,
+    area_basis: Option<AreaBasis>,
+    building_area: SquareMetres,
+    signed_day_after_appraisal: u32,
+) -> Result<Compensation, MoneyError> {
     let a = building_area.get();
     let cite = |clause, text| Citation::new(project.decision_no, clause, text);
     let moving = Money::from_rate_times(Money::from_yuan(MOVING_FEE_YUAN_PER_M2)?, a)?;
@@ -210,13 +432,23 @@ pub fn compensation(
         _ => format!("第 {signed_day_after_appraisal} 天（第 30 天之后）：不予奖励"),
     };
     let lines = vec![
-        CompensationLine {
-            item: "appraised_value",
-            name: "被征收房屋评估价值",
-            name_en: "appraised value of the house",
-            basis: "评估报告（输入值）".to_owned(),
-            amount: appraised_value,
-            citation: cite("附件 房屋征收补偿方案 九（一）被征收房屋评估办法", APPRAISAL_TEXT),
+        match &area_basis {
+            None => CompensationLine {
+                item: "appraised_value",
+                name: "被征收房屋评估价值",
+                name_en: "appraised value of the house",
+                basis: "评估报告（输入值）".to_owned(),
+                amount: appraised_value,
+                citation: cite("附件 房屋征收补偿方案 九（一）被征收房屋评估办法", APPRAISAL_TEXT),
+            },
+            Some(b) => CompensationLine {
+                item: "appraised_value",
+                name: "被征收房屋评估价值（按面积计算）",
+                name_en: "appraised value of the house (area basis)",
+                basis: b.computation.clone(),
+                amount: appraised_value,
+                citation: b.citation.clone(),
+            },
         },
         CompensationLine {
             item: "moving_fee",
@@ -257,6 +489,8 @@ pub fn compensation(
         total,
         rounding: ROUNDING,
         form: cite("附件 房屋征收补偿方案 八、征收补偿方式", CASH_TEXT),
+        valuation_date: valuation_date(project, None),
+        area_basis,
         note: NOTE,
     })
 }
@@ -265,6 +499,7 @@ pub fn compensation(
 mod tests {
     use super::*;
     use crate::expropriation::PROJECTS;
+    use crate::units::citation::without_whitespace;
 
     fn yuan(y: u64) -> Money {
         Money::from_yuan(y).unwrap()
@@ -371,6 +606,96 @@ mod tests {
         assert_eq!(c.lines[3].amount.yuan_text(), "130000.10");
         assert_eq!(c.total.yuan_text(), "786551.85");
         assert_eq!(c.decision_no, "临政发〔2023〕11号");
+    }
+
+    fn low_rise(storeys: u32, land: f64) -> LowRiseHouse {
+        LowRiseHouse {
+            storeys,
+            legal_land_area: SquareMetres::new(land).unwrap(),
+            appraised_price_per_m2: yuan(3_000),
+            construction_cost_per_m2: yuan(1_200),
+        }
+    }
+
+    /// 公报第 1536 行 (10号) / 第 1710 行 (11号): 建筑面积不足合法土地面积的，以合法土地面积为计算依据……
+    /// 达不到……的部分，按照建安成本价予以扣除。
+    #[test]
+    fn low_rise_below_land_area_uses_land_area_less_construction_cost() {
+        let plan_10 = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1468-1594.txt");
+        assert_eq!(without_whitespace(plan_10.lines().nth(1536 - 1468).unwrap()), without_whitespace(LAND_BASIS_TEXT));
+        // 3 000 × 150 = 450 000; 1 200 × (150 − 120) = 36 000; value 414 000.
+        let b = area_basis(&PROJECTS[0], SquareMetres::new(120.0).unwrap(), &low_rise(2, 150.0)).unwrap();
+        assert_eq!(b.basis, "legal_land_area");
+        assert_eq!(b.basis_area_m2, 150.0);
+        assert_eq!((b.gross_value, b.deduction, b.appraised_value), (yuan(450_000), yuan(36_000), yuan(414_000)));
+        assert!(b.citation.clause.contains("九（二）1") && b.citation.clause.contains("1536"));
+        let c =
+            low_rise_compensation(&PROJECTS[0], SquareMetres::new(120.0).unwrap(), &low_rise(1, 150.0), 20).unwrap();
+        // 414 000 + 1 800 + 7 200 + 20% × 414 000 = 505 800.
+        assert_eq!(c.lines[0].amount, yuan(414_000));
+        assert_eq!(c.lines[3].amount, yuan(82_800));
+        assert_eq!(c.total, yuan(505_800));
+        let c = low_rise_compensation(&PROJECTS[1], SquareMetres::new(99.9).unwrap(), &low_rise(1, 120.0), 40).unwrap();
+        let b = c.area_basis.unwrap();
+        assert_eq!(b.shortfall_m2, 20.1);
+        assert!(b.citation.clause.contains("1710"));
+    }
+
+    /// 公报第 1538 行 (10号) / 第 1712 行 (11号): 建筑面积超过合法土地面积的，以房屋建筑面积为计算依据。
+    #[test]
+    fn low_rise_above_land_area_uses_building_area_without_deduction() {
+        let plan_10 = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1468-1594.txt");
+        assert_eq!(
+            without_whitespace(plan_10.lines().nth(1538 - 1468).unwrap()),
+            without_whitespace(BUILDING_BASIS_TEXT)
+        );
+        let b = area_basis(&PROJECTS[0], SquareMetres::new(180.0).unwrap(), &low_rise(2, 150.0)).unwrap();
+        assert_eq!(b.basis, "building_area");
+        assert_eq!((b.gross_value, b.deduction, b.appraised_value), (yuan(540_000), Money::ZERO, yuan(540_000)));
+        assert!(b.citation.clause.contains("1538"));
+        assert!(b.assumptions.contains("假定"));
+    }
+
+    #[test]
+    fn low_rise_inputs_name_the_field() {
+        let h = LowRiseHouse::parse(2.0, 150.0, "3000", "1200.5").unwrap();
+        assert_eq!((h.storeys, h.construction_cost_per_m2.yuan_text()), (2, "1200.50".to_owned()));
+        for ((storeys, land, price, cost), field) in [
+            ((2.5, 150.0, "3000", "1200"), "storeys"),
+            ((0.0, 150.0, "3000", "1200"), "storeys"),
+            ((2.0, -1.0, "3000", "1200"), "legal_land_area_m2"),
+            ((2.0, 150.0, "abc", "1200"), "appraised_price_per_m2_yuan"),
+            ((2.0, 150.0, "3000", "-5"), "construction_cost_per_m2_yuan"),
+        ] {
+            let e = LowRiseHouse::parse(storeys, land, price, cost).unwrap_err().to_string();
+            assert!(e.contains(&format!("\"{field}\"")), "{field}: {e}");
+        }
+    }
+
+    /// 公报第 1536 行: 二层及二层以下 only.
+    #[test]
+    fn area_basis_is_refused_above_two_storeys() {
+        let e = area_basis(&PROJECTS[0], SquareMetres::new(120.0).unwrap(), &low_rise(3, 150.0)).unwrap_err();
+        assert_eq!(e, AreaBasisError::NotLowRise(3));
+        assert!(e.to_string().contains("storeys"));
+        assert_eq!(
+            area_basis(&PROJECTS[0], SquareMetres::new(120.0).unwrap(), &low_rise(0, 150.0)).unwrap_err(),
+            AreaBasisError::NoStoreys
+        );
+        let mut h = low_rise(1, 150.0);
+        h.construction_cost_per_m2 = yuan(100_000);
+        assert!(matches!(
+            area_basis(&PROJECTS[0], SquareMetres::new(10.0).unwrap(), &h),
+            Err(AreaBasisError::DeductionTooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn compensation_carries_the_valuation_date() {
+        let c = example(3);
+        assert_eq!(c.valuation_date.date, Date::ymd(2023, 6, 29));
+        assert!(c.valuation_date.citation.clause.contains("1532"));
+        assert!(c.area_basis.is_none());
     }
 
     #[test]

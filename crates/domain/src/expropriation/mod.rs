@@ -13,6 +13,7 @@ pub mod timeline;
 
 use serde::Serialize;
 
+use crate::units::citation::Citation;
 use crate::units::date::Date;
 
 /// Date of both decisions (2023 年 6 月 29 日).
@@ -85,6 +86,44 @@ pub const PROJECTS: [ExpropriationProject; 2] = [
     },
 ];
 
+/// `line_10` for the plan of 临政发〔2023〕10号, `line_11` for that of 11号: the two
+/// compensation plans have the same wording on different gazette lines.
+pub fn plan_clause(project: &ExpropriationProject, line_10: &'static str, line_11: &'static str) -> &'static str {
+    if project.decision_no.contains("11号") { line_11 } else { line_10 }
+}
+
+/// 补偿方案 九（一）: the valuation date (gazette line 1532 for 10号, 1706 for 11号).
+pub const VALUATION_DATE_TEXT: &str = "估价时点为县人民政府发布房屋征收决定通告之日。";
+
+/// The valuation date (估价时点) of a project's appraisals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValuationDate {
+    /// The date.
+    pub date: Date,
+    /// How it was fixed (with 假定/assumption where the gazette leaves a choice).
+    pub basis: &'static str,
+    /// The clause.
+    pub citation: Citation,
+}
+
+const VALUATION_DEFAULT: &str = "估价时点为发布房屋征收决定通告之日；未给出发布日期时取通告落款日期（决定日期）（假定） /      the valuation date is the day the decision notice was published; without a publication date the notice's own      date (the decision date) is taken (assumption)";
+const VALUATION_PUBLISHED: &str = "估价时点为发布房屋征收决定通告之日（给出的发布日期） / the valuation date is the      publication date given for the decision notice";
+
+/// The valuation date of `project`: the day its decision notice was published
+/// (`published`, or the decision date when none is given).
+pub fn valuation_date(project: &ExpropriationProject, published: Option<Date>) -> ValuationDate {
+    let clause = plan_clause(
+        project,
+        "附件 房屋征收补偿方案 九（一）被征收房屋评估办法（公报第 1532 行）",
+        "附件 房屋征收补偿方案 九（一）被征收房屋评估办法（公报第 1706 行）",
+    );
+    ValuationDate {
+        date: published.unwrap_or(project.decision_date),
+        basis: if published.is_some() { VALUATION_PUBLISHED } else { VALUATION_DEFAULT },
+        citation: Citation::new(project.decision_no, clause, VALUATION_DATE_TEXT),
+    }
+}
+
 /// A document number in canonical form: whitespace removed and the year brackets
 /// written 〔〕 (`临政发[2023]10 号` and `临政发（2023）10号` become `临政发〔2023〕10号`).
 pub fn canonical_document_no(text: &str) -> String {
@@ -147,6 +186,22 @@ mod tests {
         assert_eq!(project_by_decision_no("临政发〔2023〕12号"), None);
         assert_eq!(project_by_decision_no(""), None);
         assert_eq!(known_decision_numbers(), ["临政发〔2023〕10号", "临政发〔2023〕11号"]);
+    }
+
+    /// 公报第 1532 行 (10号) / 第 1706 行 (11号): 估价时点为县人民政府发布房屋征收决定通告之日。
+    #[test]
+    fn valuation_date_is_the_notice_day() {
+        let plan_10 = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1468-1594.txt");
+        let v = valuation_date(&PROJECTS[0], None);
+        assert_eq!(v.date, Date::ymd(2023, 6, 29));
+        assert!(v.basis.contains("假定") && v.basis.contains("assumption"));
+        assert!(v.citation.clause.contains("1532"));
+        assert!(plan_10.lines().nth(1532 - 1468).unwrap().contains(VALUATION_DATE_TEXT));
+        let v = valuation_date(&PROJECTS[1], Some(Date::ymd(2023, 7, 3)));
+        assert_eq!(v.date, Date::ymd(2023, 7, 3));
+        assert!(!v.basis.contains("假定"));
+        assert!(v.citation.clause.contains("1706"));
+        assert_eq!(v.citation.document, "临政发〔2023〕11号");
     }
 
     #[test]

@@ -49,7 +49,7 @@
 
 use serde::Serialize;
 
-use crate::expropriation::ExpropriationProject;
+use crate::expropriation::{ExpropriationProject, ValuationDate, plan_clause, valuation_date};
 use crate::units::citation::Citation;
 use crate::units::date::Date;
 
@@ -74,6 +74,14 @@ pub enum PeriodKind {
     ApprovalSuspension,
     /// 产权争议、纠纷或抵押自行解决: disputes and mortgages to be settled.
     DisputeSettlement,
+    /// 申请复核评估: objecting to the appraisal (10 days from receiving the report).
+    AppraisalReview,
+    /// 申请专家委员会鉴定: objecting to the re-appraisal (10 days from receiving it).
+    ExpertAppraisal,
+    /// 对补偿决定申请行政复议 (60 days from the compensation decision's notice).
+    DecisionReview,
+    /// 对补偿决定提起行政诉讼 (6 months from the compensation decision's notice).
+    DecisionLawsuit,
 }
 
 /// Where a period stands on the date asked about.
@@ -86,6 +94,8 @@ pub enum PeriodStatus {
     Running,
     /// After `end`.
     Over,
+    /// The event the period is counted from has no date yet (event periods only).
+    AwaitingEvent,
 }
 
 /// How long a period runs from its anchor day.
@@ -174,8 +184,13 @@ pub struct Timeline {
     pub as_of: Date,
     /// How the dates are counted.
     pub conventions: Conventions,
+    /// The valuation date (估价时点, gazette line 1532 / 1706).
+    pub valuation_date: ValuationDate,
     /// The periods, in [`PeriodKind`] order.
     pub periods: Vec<Period>,
+    /// The periods counted from an event of one household (the appraisal report, the
+    /// re-appraisal, a compensation decision), gazette lines 1580-1588 / 1754-1762.
+    pub event_periods: Vec<EventPeriod>,
 }
 
 impl Timeline {
@@ -183,6 +198,47 @@ impl Timeline {
     pub fn period(&self, kind: PeriodKind) -> Option<&Period> {
         self.periods.iter().find(|p| p.kind == kind)
     }
+}
+
+/// The dates of one household's events that the objection and appeal periods are
+/// counted from (补偿方案 十四（四）（五）). `None`: the event has no date (yet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimelineEvents {
+    /// 收到评估报告之日: the household received the appraisal report.
+    pub appraisal_report_received: Option<Date>,
+    /// 收到复核结果之日: the household received the re-appraisal (复核) result.
+    pub review_result_received: Option<Date>,
+    /// 补偿决定通告之日: the county's compensation decision was announced.
+    pub compensation_decision_notice: Option<Date>,
+}
+
+/// A period counted from an event of one household ([`TimelineEvents`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventPeriod {
+    /// Which period.
+    pub kind: PeriodKind,
+    /// Chinese name.
+    pub name: &'static str,
+    /// English name.
+    pub name_en: &'static str,
+    /// The event it is counted from, in the gazette's words.
+    pub counted_from: &'static str,
+    /// The event's date; `null` while it has none.
+    pub anchor: Option<Date>,
+    /// The length as written (`10 日`, `60 日`, `6 个月`).
+    pub length: &'static str,
+    /// First day (inclusive) = the anchor day; `null` while the event has no date.
+    pub start: Option<Date>,
+    /// Last day (inclusive); `null` while the event has no date.
+    pub end: Option<Date>,
+    /// Whether `end` is a Saturday or Sunday.
+    pub end_on_weekend: bool,
+    /// Status on the date asked about (`awaiting_event` while the event has no date).
+    pub status: PeriodStatus,
+    /// The clause, with the gazette line.
+    pub citation: Citation,
+    /// How the clause was read, where it needs saying.
+    pub note: Option<&'static str>,
 }
 
 /// Why a timeline could not be computed.
@@ -331,6 +387,127 @@ const RULES: [PeriodRule; 8] = [
     },
 ];
 
+/// 补偿方案 十四（四）, first half (公报第 1580 行 / 第 1754 行).
+pub const APPRAISAL_REVIEW_TEXT: &str = "被征收人或者房屋征收部门对评估结果有异议的，应当自收到评估报告之日起 10 日内，以书面形式向房地产价格评估机构申请复核评估";
+/// 补偿方案 十四（四）, second half (公报第 1580-1582 行 / 第 1754-1756 行).
+pub const EXPERT_APPRAISAL_TEXT: &str = "被征收人或者房屋征收部门对原房地产评估机构复核结果有异议的，应当自收到复核结果 10 日内以书面形式向被征收人房屋所在地房地产评估专家委员会申请鉴定。";
+/// 补偿方案 十四（五）, second paragraph (公报第 1586-1588 行 / 第 1760-1762 行).
+pub const DECISION_APPEAL_TEXT: &str =
+    "被征收人对补偿决定有异议的，可在通告之日起 60 日内依法申请行政复议，也可在 6 个月内依法提起行政诉讼。";
+
+const DECISION_LAWSUIT_NOTE: &str = "“6 个月内”未另写起算日，按同句“通告之日起”计算（假定） / the 6 months have no      anchor of their own; they are counted from the same notice day as the 60 days (assumption)";
+const RECEIPT_NOTE: &str = "起算日为被征收户收到之日（登记的日期），次日为第 1 日 / counted from the day the household      received it (the date recorded); day 1 is the next day";
+
+struct EventRule {
+    kind: PeriodKind,
+    name: &'static str,
+    name_en: &'static str,
+    counted_from: &'static str,
+    length_text: &'static str,
+    length: Length,
+    clause_10: &'static str,
+    clause_11: &'static str,
+    text: &'static str,
+    note: &'static str,
+}
+
+const EVENT_RULES: [EventRule; 4] = [
+    EventRule {
+        kind: PeriodKind::AppraisalReview,
+        name: "对评估结果申请复核评估期限",
+        name_en: "objection to the appraisal (re-appraisal by the appraiser)",
+        counted_from: "收到评估报告之日",
+        length_text: "10 日",
+        length: Length::Days(10),
+        clause_10: "附件 房屋征收补偿方案 十四（四）评估异议（公报第 1580 行）",
+        clause_11: "附件 房屋征收补偿方案 十四（四）评估异议（公报第 1754 行）",
+        text: APPRAISAL_REVIEW_TEXT,
+        note: RECEIPT_NOTE,
+    },
+    EventRule {
+        kind: PeriodKind::ExpertAppraisal,
+        name: "对复核结果申请专家委员会鉴定期限",
+        name_en: "objection to the re-appraisal (expert committee)",
+        counted_from: "收到复核结果之日",
+        length_text: "10 日",
+        length: Length::Days(10),
+        clause_10: "附件 房屋征收补偿方案 十四（四）评估异议（公报第 1580-1582 行）",
+        clause_11: "附件 房屋征收补偿方案 十四（四）评估异议（公报第 1754-1756 行）",
+        text: EXPERT_APPRAISAL_TEXT,
+        note: RECEIPT_NOTE,
+    },
+    EventRule {
+        kind: PeriodKind::DecisionReview,
+        name: "对补偿决定申请行政复议期限",
+        name_en: "administrative review of a compensation decision",
+        counted_from: "补偿决定通告之日",
+        length_text: "60 日",
+        length: Length::Days(60),
+        clause_10: "附件 房屋征收补偿方案 十四（五）补偿异议（公报第 1586 行）",
+        clause_11: "附件 房屋征收补偿方案 十四（五）补偿异议（公报第 1760-1762 行）",
+        text: DECISION_APPEAL_TEXT,
+        note: "起算日为补偿决定通告之日，次日为第 1 日 / counted from the day the compensation decision was announced",
+    },
+    EventRule {
+        kind: PeriodKind::DecisionLawsuit,
+        name: "对补偿决定提起行政诉讼期限",
+        name_en: "administrative lawsuit against a compensation decision",
+        counted_from: "补偿决定通告之日",
+        length_text: "6 个月",
+        length: Length::Months(6),
+        clause_10: "附件 房屋征收补偿方案 十四（五）补偿异议（公报第 1586-1588 行）",
+        clause_11: "附件 房屋征收补偿方案 十四（五）补偿异议（公报第 1760-1762 行）",
+        text: DECISION_APPEAL_TEXT,
+        note: DECISION_LAWSUIT_NOTE,
+    },
+];
+
+/// The event periods of `project` for a household's `events`, with their status on
+/// `as_of`; a period whose event has no date is `awaiting_event`.
+pub fn event_periods(
+    project: &ExpropriationProject,
+    events: &TimelineEvents,
+    as_of: Date,
+) -> Result<Vec<EventPeriod>, TimelineError> {
+    let mut out = Vec::with_capacity(EVENT_RULES.len());
+    for rule in &EVENT_RULES {
+        let anchor = match rule.kind {
+            PeriodKind::AppraisalReview => events.appraisal_report_received,
+            PeriodKind::ExpertAppraisal => events.review_result_received,
+            _ => events.compensation_decision_notice,
+        };
+        let end = match anchor {
+            Some(a) => period_end(a, rule.length)?,
+            None => None,
+        };
+        let status = match (anchor, end) {
+            (Some(a), _) if as_of < a => PeriodStatus::NotStarted,
+            (Some(_), Some(e)) if as_of > e => PeriodStatus::Over,
+            (Some(_), _) => PeriodStatus::Running,
+            (None, _) => PeriodStatus::AwaitingEvent,
+        };
+        out.push(EventPeriod {
+            kind: rule.kind,
+            name: rule.name,
+            name_en: rule.name_en,
+            counted_from: rule.counted_from,
+            anchor,
+            length: rule.length_text,
+            start: anchor,
+            end,
+            end_on_weekend: end.is_some_and(Date::is_weekend),
+            status,
+            citation: Citation::new(
+                project.decision_no,
+                plan_clause(project, rule.clause_10, rule.clause_11),
+                rule.text,
+            ),
+            note: Some(rule.note),
+        });
+    }
+    Ok(out)
+}
+
 fn period_end(anchor: Date, length: Length) -> Result<Option<Date>, TimelineError> {
     let end = match length {
         Length::Days(n) => anchor.add_days(i64::from(n)),
@@ -341,13 +518,25 @@ fn period_end(anchor: Date, length: Length) -> Result<Option<Date>, TimelineErro
 }
 
 /// The periods of `project` with their status on `as_of`. `published` is the day
-/// the notice was published; `None` means the decision date.
+/// the notice was published; `None` means the decision date. The event periods are
+/// all `awaiting_event` (see [`expropriation_timeline_with`]).
 pub fn expropriation_timeline(
     project: &ExpropriationProject,
     published: Option<Date>,
     as_of: Date,
 ) -> Result<Timeline, TimelineError> {
+    expropriation_timeline_with(project, published, &TimelineEvents::default(), as_of)
+}
+
+/// [`expropriation_timeline`] with the dates of one household's events.
+pub fn expropriation_timeline_with(
+    project: &ExpropriationProject,
+    published: Option<Date>,
+    events: &TimelineEvents,
+    as_of: Date,
+) -> Result<Timeline, TimelineError> {
     let decided = project.decision_date;
+    let published_given = published;
     let published = published.unwrap_or(decided);
     if published < decided {
         return Err(TimelineError::PublishedBeforeDecision { published, decided });
@@ -364,6 +553,11 @@ pub fn expropriation_timeline(
             PeriodKind::BuildingFreeze => (published, building_freeze_text(project).into()),
             PeriodKind::ApprovalSuspension => (published, APPROVAL_SUSPENSION_TEXT.into()),
             PeriodKind::DisputeSettlement => (published, DISPUTE_SETTLEMENT_TEXT.into()),
+            // Event periods are not in RULES.
+            PeriodKind::AppraisalReview
+            | PeriodKind::ExpertAppraisal
+            | PeriodKind::DecisionReview
+            | PeriodKind::DecisionLawsuit => continue,
         };
         let end = period_end(anchor, rule.length)?;
         let mut period = Period {
@@ -390,7 +584,9 @@ pub fn expropriation_timeline(
         published,
         as_of,
         conventions: CONVENTIONS,
+        valuation_date: valuation_date(project, published_given),
         periods,
+        event_periods: event_periods(project, events, as_of)?,
     })
 }
 
@@ -538,6 +734,78 @@ mod tests {
         assert!(BUILDING_FREEZE_TEXT.contains("自征收公告发布之日起，不得新建、扩建、改建房屋和改变房屋用途"));
         assert!(APPROVAL_SUSPENSION_TEXT.contains("暂停期为自征收通告发布之日起 1 年"));
         assert!(DISPUTE_SETTLEMENT_TEXT.contains("自征收通告发布之日起 10 日内自行解决"));
+    }
+
+    const PLAN_10: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1468-1594.txt");
+    const PLAN_11: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L1642-1768.txt");
+
+    /// The gazette lines `from..=to` of an excerpt starting at line `first`, without whitespace.
+    fn lines(excerpt: &str, first: usize, from: usize, to: usize) -> String {
+        without_whitespace(&excerpt.lines().skip(from - first).take(to - from + 1).collect::<String>())
+    }
+
+    /// 公报第 1580-1582 行 (10号), 第 1754-1756 行 (11号): 自收到评估报告之日起 10 日内……申请复核评估；
+    /// 自收到复核结果 10 日内……向……专家委员会申请鉴定.
+    #[test]
+    fn appraisal_objections_run_10_days_from_each_receipt() {
+        assert!(lines(PLAN_10, 1468, 1580, 1582).contains(&without_whitespace(APPRAISAL_REVIEW_TEXT)));
+        assert!(lines(PLAN_10, 1468, 1580, 1582).contains(&without_whitespace(EXPERT_APPRAISAL_TEXT)));
+        assert!(lines(PLAN_11, 1642, 1754, 1756).contains(&without_whitespace(EXPERT_APPRAISAL_TEXT)));
+        let events = TimelineEvents {
+            appraisal_report_received: Some(d(2023, 9, 1)),
+            review_result_received: Some(d(2023, 9, 20)),
+            compensation_decision_notice: None,
+        };
+        let t = expropriation_timeline_with(&PROJECTS[0], None, &events, d(2023, 9, 11)).unwrap();
+        let p = |k| t.event_periods.iter().find(|p| p.kind == k).unwrap();
+        let review = p(PeriodKind::AppraisalReview);
+        assert_eq!((review.start, review.end), (Some(d(2023, 9, 1)), Some(d(2023, 9, 11))));
+        assert_eq!(review.status, PeriodStatus::Running);
+        assert!(review.citation.clause.contains("1580"));
+        let expert = p(PeriodKind::ExpertAppraisal);
+        assert_eq!(expert.end, Some(d(2023, 9, 30)));
+        assert_eq!(expert.status, PeriodStatus::NotStarted);
+        // The day after the 10th day the objection is late.
+        let t = expropriation_timeline_with(&PROJECTS[0], None, &events, d(2023, 9, 12)).unwrap();
+        assert_eq!(t.event_periods[0].status, PeriodStatus::Over);
+        // Without the dates the periods wait for their event.
+        let t = timeline(d(2023, 9, 12));
+        assert!(t.event_periods.iter().all(|p| p.status == PeriodStatus::AwaitingEvent && p.end.is_none()));
+        assert_eq!(t.event_periods.len(), 4);
+        let j = serde_json::to_value(&t).unwrap();
+        assert_eq!(j["event_periods"][0]["status"], "awaiting_event");
+        assert_eq!(j["event_periods"][0]["kind"], "appraisal_review");
+    }
+
+    /// 公报第 1586-1588 行 (10号), 第 1760-1762 行 (11号): 被征收人对补偿决定有异议的，可在通告之日起
+    /// 60 日内依法申请行政复议，也可在 6 个月内依法提起行政诉讼。
+    #[test]
+    fn compensation_decision_review_60_days_lawsuit_6_months() {
+        assert!(lines(PLAN_10, 1468, 1586, 1588).contains(&without_whitespace(DECISION_APPEAL_TEXT)));
+        assert!(lines(PLAN_11, 1642, 1760, 1762).contains(&without_whitespace(DECISION_APPEAL_TEXT)));
+        let events = TimelineEvents { compensation_decision_notice: Some(d(2024, 1, 10)), ..Default::default() };
+        let t = expropriation_timeline_with(&PROJECTS[1], None, &events, d(2024, 3, 11)).unwrap();
+        let p = |k| t.event_periods.iter().find(|p| p.kind == k).unwrap();
+        let review = p(PeriodKind::DecisionReview);
+        assert_eq!(review.end, Some(d(2024, 3, 10)));
+        assert_eq!(review.status, PeriodStatus::Over);
+        assert!(review.citation.clause.contains("1760"));
+        let lawsuit = p(PeriodKind::DecisionLawsuit);
+        assert_eq!(lawsuit.end, Some(d(2024, 7, 10)));
+        assert_eq!(lawsuit.status, PeriodStatus::Running);
+        assert!(lawsuit.note.unwrap().contains("假定"));
+        assert_eq!(p(PeriodKind::AppraisalReview).status, PeriodStatus::AwaitingEvent);
+    }
+
+    /// 公报第 1532 行: the valuation date is part of every timeline.
+    #[test]
+    fn timeline_carries_the_valuation_date() {
+        let t = timeline(d(2023, 7, 1));
+        assert_eq!(t.valuation_date.date, DECISION_DATE);
+        let t = expropriation_timeline(&PROJECTS[0], Some(d(2023, 7, 3)), d(2023, 7, 3)).unwrap();
+        assert_eq!(t.valuation_date.date, d(2023, 7, 3));
+        let j = serde_json::to_value(&t).unwrap();
+        assert_eq!(j["valuation_date"]["date"], "2023-07-03");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use geo::{Geometry, MultiPolygon};
 use landtrace_app::position_input::resolve_position;
 use landtrace_domain::consolidation::{Attachments, ProjectType, area_mu, consolidation_compensation};
-use landtrace_domain::expropriation::compensation::HouseInputs;
+use landtrace_domain::expropriation::compensation::{HouseInputs, LowRiseHouse, low_rise_compensation};
 use landtrace_domain::{Date, LayerKind, UseRequest, compensation, expropriation_timeline, project_by_decision_no};
 use landtrace_formats::{FileError, geojson_vertex_count, polygons_from_geojson, read_parcel_file};
 use landtrace_spatial::{Crs, geodesic_area_m2};
@@ -374,8 +374,21 @@ fn expropriation_of(
 pub struct CompensationRequest {
     /// 临政发〔2023〕10号 or 11号.
     pub decision_no: String,
-    /// Appraised value in yuan (a number or a decimal string).
+    /// Appraised value in yuan (a number or a decimal string); instead of it, a house
+    /// of two storeys or fewer may give `storeys`, `legal_land_area_m2`,
+    /// `appraised_price_per_m2_yuan` and `construction_cost_per_m2_yuan` (九（二）).
+    #[serde(default)]
     pub appraised_value_yuan: Value,
+    /// Storeys (九（二）: the area basis applies to two storeys or fewer).
+    pub storeys: Option<f64>,
+    /// Legal land area (合法宅基地或土地证面积), m².
+    pub legal_land_area_m2: Option<f64>,
+    /// The appraiser's price per m², yuan.
+    #[serde(default)]
+    pub appraised_price_per_m2_yuan: Value,
+    /// The construction cost (建安成本价) per m², yuan.
+    #[serde(default)]
+    pub construction_cost_per_m2_yuan: Value,
     /// Building area, m².
     pub building_area_m2: f64,
     /// Day after the appraisal ended on which the agreement is signed and the
@@ -390,14 +403,30 @@ pub async fn compensation_estimate(body: Bytes) -> Result<Json<Value>, AppError>
         let known = landtrace_domain::expropriation::known_decision_numbers().join(" or ");
         bad(format!("decision_no {:?} is not {known}", req.decision_no))
     })?;
-    let value = match &req.appraised_value_yuan {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => return Err(bad("appraised_value_yuan must be a number of yuan")),
+    let yuan_text = |field: &str, v: &Value| match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        _ => Err(bad(format!("{field} must be a number of yuan / {field} 应为金额（元）"))),
     };
-    let house = HouseInputs::parse(&value, req.building_area_m2, req.signed_day_after_appraisal).map_err(bad)?;
-    let answer = compensation(project, house.appraised_value, house.building_area, house.signed_day_after_appraisal)
-        .map_err(bad)?;
+    let low_rise = req.legal_land_area_m2.is_some() || !req.appraised_price_per_m2_yuan.is_null();
+    let answer = if low_rise && req.appraised_value_yuan.is_null() {
+        // 九（二）: the appraised value from the area basis; the building area and day
+        // are checked as for any house (the value checked is a placeholder).
+        let house = HouseInputs::parse("0", req.building_area_m2, req.signed_day_after_appraisal).map_err(bad)?;
+        let storeys = req.storeys.ok_or_else(|| bad("field \"storeys\" is missing / 缺少层数 storeys"))?;
+        let land = req
+            .legal_land_area_m2
+            .ok_or_else(|| bad("field \"legal_land_area_m2\" is missing / 缺少合法土地面积 legal_land_area_m2"))?;
+        let price = yuan_text("appraised_price_per_m2_yuan", &req.appraised_price_per_m2_yuan)?;
+        let cost = yuan_text("construction_cost_per_m2_yuan", &req.construction_cost_per_m2_yuan)?;
+        let low = LowRiseHouse::parse(storeys, land, &price, &cost).map_err(bad)?;
+        low_rise_compensation(project, house.building_area, &low, house.signed_day_after_appraisal).map_err(bad)?
+    } else {
+        let value = yuan_text("appraised_value_yuan", &req.appraised_value_yuan)?;
+        let house = HouseInputs::parse(&value, req.building_area_m2, req.signed_day_after_appraisal).map_err(bad)?;
+        compensation(project, house.appraised_value, house.building_area, house.signed_day_after_appraisal)
+            .map_err(bad)?
+    };
     Ok(Json(serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?))
 }
 
