@@ -34,7 +34,8 @@ pub enum Role {
     Admin,
     /// 农业农村局: origin points of key farm products.
     Agriculture,
-    /// 住建局: sponge-city facilities and projects, waterlogging points.
+    /// 住建局: sponge-city facilities and projects, waterlogging points, the household
+    /// register of the expropriation projects (被征收户).
     Housing,
     /// 自然资源局: land grades, benchmark prices, expropriation, consolidation.
     Land,
@@ -92,7 +93,9 @@ pub fn owns(role: Role, kind: LayerKind) -> bool {
     match role {
         Role::Admin => true,
         Role::Agriculture => matches!(kind, K::OriginPoints),
-        Role::Housing => matches!(kind, K::SpongeFacilities | K::SpongeProjects | K::WaterloggingPoints),
+        Role::Housing => {
+            matches!(kind, K::SpongeFacilities | K::SpongeProjects | K::WaterloggingPoints | K::ExpropriationHouseholds)
+        }
         Role::Land => matches!(
             kind,
             K::UrbanGradeZones

@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "0006_audit_history",
         sql: include_str!("../migrations/postgis/0006_audit_history.sql"),
     },
+    // 0007 and 0008 are reserved for other parts of issue 15.
+    Migration {
+        version: 9,
+        name: "0009_expropriation_households",
+        sql: include_str!("../migrations/postgis/0009_expropriation_households.sql"),
+    },
 ];
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -851,10 +857,14 @@ mod tests {
 
     #[test]
     fn migrations_are_numbered_in_order() {
-        for (i, m) in MIGRATIONS.iter().enumerate() {
-            let n = i32::try_from(i + 1).unwrap();
-            assert_eq!(m.version, n);
+        // Issue 15 reserved 0007-0009 for its parts, merged separately: until all are
+        // in, the numbers increase with gaps (restore `version == i + 1` once they are).
+        let mut last = 0;
+        for m in MIGRATIONS {
+            let n = m.version;
+            assert!(n > last, "{} after version {last}", m.name);
             assert!(m.name.starts_with(&format!("{n:04}_")), "{}", m.name);
+            last = n;
         }
     }
 }

@@ -9,6 +9,7 @@
 //! elsewhere.
 
 pub mod compensation;
+pub mod households;
 pub mod timeline;
 
 use serde::Serialize;

@@ -188,6 +188,10 @@ pub enum LayerKind {
     /// Sponge-city construction projects (海绵城市建设项目): the polygons the runoff-control
     /// estimate is made for.
     SpongeProjects,
+    /// The household register (被征收户) of the expropriation projects of 临政发〔2023〕10号/11号:
+    /// no geometry, linked to its project by `decision_no`; owned by the housing role and
+    /// not public (names and ID numbers are personal).
+    ExpropriationHouseholds,
     /// A layer the users defined (宗地, 永久基本农田, …), kept in the store's
     /// `landtrace_layers` table; see [`user_layers`].
     User(UserLayer),
@@ -202,7 +206,7 @@ impl From<LayerKind> for &'static str {
 impl LayerKind {
     /// Every built-in layer, in display order ([`LayerKind::all`] adds the
     /// user-defined ones).
-    pub const ALL: [LayerKind; 16] = [
+    pub const ALL: [LayerKind; 17] = [
         LayerKind::CountyBoundaries,
         LayerKind::Townships,
         LayerKind::Villages,
@@ -219,6 +223,7 @@ impl LayerKind {
         LayerKind::VillageClinics,
         LayerKind::FreightSources,
         LayerKind::TruckPasses,
+        LayerKind::ExpropriationHouseholds,
     ];
 
     /// Table name in the GeoPackage and in PostGIS; also the layer's public id.
@@ -240,6 +245,7 @@ impl LayerKind {
             LayerKind::FreightSources => "freight_sources",
             LayerKind::TruckPasses => "truck_passes",
             LayerKind::SpongeProjects => "sponge_projects",
+            LayerKind::ExpropriationHouseholds => "expropriation_households",
             LayerKind::User(u) => &u.def().name,
         }
     }
@@ -266,11 +272,11 @@ impl LayerKind {
         }
     }
 
-    /// Whether anyone may read the layer. Every built-in layer is public (the
-    /// truck-pass register is looked up by plate, never listed: see the export
-    /// route); a user-defined layer says so in its definition.
+    /// Whether anyone may read the layer. Every built-in layer but the household
+    /// register is public (the truck-pass register is looked up by plate, never
+    /// listed: see the export route); a user-defined layer says so in its definition.
     pub fn is_public(self) -> bool {
-        self.user_def().is_none_or(|d| d.public)
+        self != LayerKind::ExpropriationHouseholds && self.user_def().is_none_or(|d| d.public)
     }
 
     /// Human title, Simplified Chinese.
@@ -292,6 +298,7 @@ impl LayerKind {
             LayerKind::FreightSources => "重点货运源头企业",
             LayerKind::TruckPasses => "货车通行证",
             LayerKind::SpongeProjects => "海绵城市建设项目",
+            LayerKind::ExpropriationHouseholds => "被征收户登记",
             LayerKind::User(u) => &u.def().title_zh,
         }
     }
@@ -315,6 +322,7 @@ impl LayerKind {
             LayerKind::FreightSources => "Key freight-source enterprises",
             LayerKind::TruckPasses => "Truck passes",
             LayerKind::SpongeProjects => "Sponge-city projects",
+            LayerKind::ExpropriationHouseholds => "Expropriated households",
             LayerKind::User(u) => &u.def().title_en,
         }
     }
@@ -322,7 +330,10 @@ impl LayerKind {
     /// Geometry of the layer's features.
     pub fn geometry(self) -> GeometryKind {
         match self {
-            LayerKind::Villages | LayerKind::BenchmarkPrices | LayerKind::TruckPasses => GeometryKind::None,
+            LayerKind::Villages
+            | LayerKind::BenchmarkPrices
+            | LayerKind::TruckPasses
+            | LayerKind::ExpropriationHouseholds => GeometryKind::None,
             LayerKind::CountyBoundaries
             | LayerKind::UrbanGradeZones
             | LayerKind::CollectiveGradeZones
@@ -550,6 +561,34 @@ impl LayerKind {
                         req(text("area")),
                         req(one_of(text("pass_source"), &["纸质", "交管12123"])),
                         text("issued_by"),
+                        text("note"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::ExpropriationHouseholds => {
+                const {
+                    &[
+                        req(text("decision_no")),
+                        req(text("household_no")),
+                        req(personal(text("owner_name"))),
+                        personal(text("owner_id_no")),
+                        personal(text("contact_phone")),
+                        personal(text("house_address")),
+                        text("structure"),
+                        int("storeys", crate::expropriation::compensation::STOREYS),
+                        real("building_area_m2", input_limits::BUILDING_AREA_M2),
+                        real("legal_land_area_m2", input_limits::BUILDING_AREA_M2),
+                        real("appraised_value_yuan", input_limits::APPRAISED_VALUE_YUAN),
+                        real("appraised_price_per_m2_yuan", input_limits::APPRAISED_VALUE_YUAN),
+                        real("construction_cost_per_m2_yuan", input_limits::APPRAISED_VALUE_YUAN),
+                        date("appraisal_ended_on"),
+                        date("appraisal_report_received_on"),
+                        date("review_result_received_on"),
+                        date("agreement_signed_on"),
+                        date("handed_over_on"),
+                        date("compensation_decision_on"),
                         text("note"),
                         ACCURACY,
                         SOURCE,
