@@ -101,6 +101,9 @@ pub fn app(state: AppState) -> Router {
             "/api/land/expropriation/compensation",
             post(routes::land::compensation_estimate).layer(middleware(s.clone(), small_body)),
         )
+        .route("/api/expropriation/households", get(routes::expropriation::list))
+        .route("/api/expropriation/households/{id}", get(routes::expropriation::one))
+        .route("/api/expropriation/progress", get(routes::expropriation::progress))
         .route("/api/land/consolidation", post(routes::land::consolidation).layer(middleware(s.clone(), geometry_body)))
         .route("/api/truck-ban/check", post(routes::truck_ban::check).layer(middleware(s.clone(), small_body)))
         .route("/api/truck-ban/track", post(routes::gps_track::track).layer(middleware(s.clone(), upload_body)))

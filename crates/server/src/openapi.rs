@@ -578,6 +578,19 @@ pub const ROUTES: &[Route] = &[
         .query("target_percent", "Target volume capture ratio (%).", s_num())
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 404])),
+    route!("get", "/api/expropriation/households", op("Expropriation", "Household register (被征收户), housing role only")
+        .query("decision_no", "临政发〔2023〕10号 or 11号 (default: both).", s_str())
+        .query("as_of", "Date (YYYY-MM-DD) for the periods and the estimate of unsigned households.", json!({"type": "string", "format": "date"}))
+        .ok(200, "Every household with its compensation line by line and its periods.", &json_answer())
+        .errors(&[400, 401, 403])),
+    route!("get", "/api/expropriation/households/{id}", id_param(op("Expropriation", "One household of the register, housing role only"), "The household's id.")
+        .query("as_of", "Date (YYYY-MM-DD).", json!({"type": "string", "format": "date"}))
+        .ok(200, "The household.", &json_answer())
+        .errors(&[400, 401, 403, 404])),
+    route!("get", "/api/expropriation/progress", op("Expropriation", "Signing progress per project (counts only)")
+        .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx"]))
+        .ok(200, "Households signed / not signed / with a compensation decision, per project.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin())])
+        .errors(&[400])),
 ];
 
 fn crs_query_uri(o: Op) -> Op {

@@ -107,8 +107,8 @@ pub struct ValuationDate {
     pub citation: Citation,
 }
 
-const VALUATION_DEFAULT: &str = "估价时点为发布房屋征收决定通告之日；未给出发布日期时取通告落款日期（决定日期）（假定） /      the valuation date is the day the decision notice was published; without a publication date the notice's own      date (the decision date) is taken (assumption)";
-const VALUATION_PUBLISHED: &str = "估价时点为发布房屋征收决定通告之日（给出的发布日期） / the valuation date is the      publication date given for the decision notice";
+const VALUATION_DEFAULT: &str = "估价时点为发布房屋征收决定通告之日；未给出发布日期时取通告落款日期（决定日期）（假定） / the valuation date is the day the decision notice was published; without a publication date the notice's own date (the decision date) is taken (assumption)";
+const VALUATION_PUBLISHED: &str = "估价时点为发布房屋征收决定通告之日（给出的发布日期） / the valuation date is the publication date given for the decision notice";
 
 /// The valuation date of `project`: the day its decision notice was published
 /// (`published`, or the decision date when none is given).

@@ -395,8 +395,8 @@ pub const EXPERT_APPRAISAL_TEXT: &str = "被征收人或者房屋征收部门对
 pub const DECISION_APPEAL_TEXT: &str =
     "被征收人对补偿决定有异议的，可在通告之日起 60 日内依法申请行政复议，也可在 6 个月内依法提起行政诉讼。";
 
-const DECISION_LAWSUIT_NOTE: &str = "“6 个月内”未另写起算日，按同句“通告之日起”计算（假定） / the 6 months have no      anchor of their own; they are counted from the same notice day as the 60 days (assumption)";
-const RECEIPT_NOTE: &str = "起算日为被征收户收到之日（登记的日期），次日为第 1 日 / counted from the day the household      received it (the date recorded); day 1 is the next day";
+const DECISION_LAWSUIT_NOTE: &str = "“6 个月内”未另写起算日，按同句“通告之日起”计算（假定） / the 6 months have no anchor of their own; they are counted from the same notice day as the 60 days (assumption)";
+const RECEIPT_NOTE: &str = "起算日为被征收户收到之日（登记的日期），次日为第 1 日 / counted from the day the household received it (the date recorded); day 1 is the next day";
 
 struct EventRule {
     kind: PeriodKind,

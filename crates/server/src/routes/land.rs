@@ -14,6 +14,12 @@ use geo::{Geometry, MultiPolygon};
 use landtrace_app::position_input::resolve_position;
 use landtrace_domain::consolidation::{Attachments, ProjectType, area_mu, consolidation_compensation};
 use landtrace_domain::expropriation::compensation::{HouseInputs, LowRiseHouse, low_rise_compensation};
+use landtrace_domain::expropriation::households::Progress;
+
+/// The signing progress of every project (counts only), for the expropriation answers.
+async fn progress_report(store: &dyn landtrace_store::Store) -> Result<Vec<Progress>, AppError> {
+    landtrace_app::expropriation_register::progress_report(store).await.map_err(|e| AppError::Internal(e.to_string()))
+}
 use landtrace_domain::{Date, LayerKind, UseRequest, compensation, expropriation_timeline, project_by_decision_no};
 use landtrace_formats::{FileError, geojson_vertex_count, polygons_from_geojson, read_parcel_file};
 use landtrace_spatial::{Crs, geodesic_area_m2};
@@ -199,6 +205,7 @@ fn expropriation_projects(
     catalog: &crate::catalog::Catalog,
     keys: impl IntoIterator<Item = (LayerKind, i64)>,
     as_of: Date,
+    progress: &[Progress],
 ) -> Result<Vec<Value>, AppError> {
     let mut projects = Vec::new();
     for (kind, id) in keys {
@@ -220,6 +227,8 @@ fn expropriation_projects(
             "illustrative": props.get("accuracy").and_then(Value::as_str) == Some("illustrative"),
             "properties": landtrace_domain::public_properties(kind, props),
             "timeline": timeline,
+            // The signing progress of the project (counts only, no personal data).
+            "progress": progress.iter().find(|p| project_by_decision_no(decision_no).is_some_and(|d| d.decision_no == p.decision_no)),
         }));
     }
     Ok(projects)
@@ -242,8 +251,9 @@ pub async fn expropriation(
     let position = resolve_position(x, y, q.get("crs").map(String::as_str)).map_err(bad)?;
     let point = position.point;
     let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?.unwrap_or_else(today_in_county);
+    let progress = progress_report(state.store.as_ref()).await?;
     let catalog = state.catalog.read().await;
-    let projects = expropriation_projects(&catalog, catalog.zones.locate(point.into()), as_of)?;
+    let projects = expropriation_projects(&catalog, catalog.zones.locate(point.into()), as_of, &progress)?;
     Ok(Json(json!({
         "point": {"lon": point.lon(), "lat": point.lat()},
         "input": position.input_json(x, y),
@@ -267,17 +277,22 @@ pub struct ExpropriationParcelRequest {
 /// `POST /api/land/expropriation`: the expropriation projects a parcel touches
 /// (its area inside each), and their periods on the date.
 pub async fn expropriation_parcel(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, AppError> {
+    let progress = progress_report(state.store.as_ref()).await?;
     let catalog = state.catalog.read().await.subset(&[LayerKind::ExpropriationAreas]);
-    state.cpu.run(move || expropriation_of_parcel(&catalog, &body)).await?.map(Json)
+    state.cpu.run(move || expropriation_of_parcel(&catalog, &body, &progress)).await?.map(Json)
 }
 
-fn expropriation_of_parcel(catalog: &crate::catalog::Catalog, body: &[u8]) -> Result<Value, AppError> {
+fn expropriation_of_parcel(
+    catalog: &crate::catalog::Catalog,
+    body: &[u8],
+    progress: &[Progress],
+) -> Result<Value, AppError> {
     let req: ExpropriationParcelRequest = json_body(body)?;
     let mut parcel = parcel_geometry(&req.parcel)?;
     landtrace_spatial::geometry_to_wgs84(parse_crs(req.crs.as_deref())?, &mut parcel).map_err(bad)?;
     landtrace_spatial::validate_parcel(&parcel).map_err(bad)?;
     let as_of = parse_date("as_of", req.as_of.as_deref())?.unwrap_or_else(today_in_county);
-    expropriation_of(catalog, &parcel, as_of)
+    expropriation_of(catalog, &parcel, as_of, progress)
 }
 
 /// `POST /api/land/expropriation/batch?[as_of][&crs][&filename]`: the body is a
@@ -294,6 +309,7 @@ pub async fn expropriation_batch(
     let as_of = parse_date("as_of", q.get("as_of").map(String::as_str))?.unwrap_or_else(today_in_county);
     let requested_crs = q.get("crs").cloned();
     let filename = q.get("filename").cloned().unwrap_or_default();
+    let progress = progress_report(state.store.as_ref()).await?;
     let catalog = state.catalog.read().await.subset(&[LayerKind::ExpropriationAreas]);
     state
         .cpu
@@ -309,7 +325,7 @@ pub async fn expropriation_batch(
                 let answer = row.geometry.and_then(|mut parcel| {
                     landtrace_spatial::geometry_to_wgs84(crs, &mut parcel).map_err(|e| e.to_string())?;
                     landtrace_spatial::validate_parcel(&parcel).map_err(|e| e.to_string())?;
-                    expropriation_of(&catalog, &parcel, as_of).map_err(|e| e.to_string())
+                    expropriation_of(&catalog, &parcel, as_of, &progress).map_err(|e| e.to_string())
                 });
                 parcels.push(match answer {
                     Ok(mut v) => {
@@ -340,6 +356,7 @@ fn expropriation_of(
     catalog: &crate::catalog::Catalog,
     parcel: &MultiPolygon<f64>,
     as_of: Date,
+    progress: &[Progress],
 ) -> Result<Value, AppError> {
     let Some(layer) = catalog.layer(LayerKind::ExpropriationAreas) else {
         return Ok(json!({"as_of": as_of.to_string(), "in_expropriation_area": false, "projects": []}));
@@ -356,7 +373,7 @@ fn expropriation_of(
     let refs: Vec<_> = areas.iter().map(|(k, id, mp)| ((*k, *id), mp)).collect();
     let split = landtrace_spatial::split_by_zones(parcel, &refs);
     let keys: Vec<(LayerKind, i64)> = split.parts.iter().map(|p| p.key).collect();
-    let mut projects = expropriation_projects(catalog, keys, as_of)?;
+    let mut projects = expropriation_projects(catalog, keys, as_of, progress)?;
     for (project, part) in projects.iter_mut().zip(&split.parts) {
         project["area_inside_m2"] = json!(part.area_m2);
         project["share_of_parcel_percent"] = json!(100.0 * part.area_m2 / split.total_area_m2);
