@@ -419,6 +419,7 @@ async fn anonymous_clients_never_receive_contact_names_or_phones() {
         scanned += 1;
     }
     assert!(scanned > 300, "{scanned} responses scanned");
+    households_reach_no_anonymous_client(&state).await;
 
     // Signed in as agriculture staff the same record shows its contacts.
     let id = features.last().unwrap().id;
@@ -426,6 +427,85 @@ async fn anonymous_clients_never_receive_contact_names_or_phones() {
     assert_eq!(mine["properties"]["contact_phone"], "13912345678");
     let (_, other) = json_call(&state, "GET", &format!("/api/trace/records/{id}"), Some(HOUSING), None).await;
     assert!(other["properties"].get("contact_phone").is_none(), "housing staff do not see farm contacts");
+}
+
+/// The household register of the expropriation projects (被征收户, issue 15): not
+/// public, owned by the housing role. Anonymous clients get neither the layer nor
+/// its rows from any route (layer list, OGC collections and items, export, tiles,
+/// locate, the register and the expropriation answers); the progress carries
+/// counts only; agriculture staff are refused; housing staff see the names.
+async fn households_reach_no_anonymous_client(state: &AppState) {
+    let kind = LayerKind::ExpropriationHouseholds;
+    let households = state.store.features(kind).await.unwrap();
+    let mut secrets: Vec<String> = households
+        .iter()
+        .flat_map(|f| {
+            kind.fields()
+                .iter()
+                .filter(|d| d.personal)
+                .filter_map(|d| f.properties.get(d.name).and_then(Value::as_str).map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    assert!(secrets.len() >= 12, "the demo register has names and ID numbers to protect: {secrets:?}");
+    let table = kind.table_name();
+    let id = households[0].id;
+    let mut uris: Vec<String> = [
+        "/api/layers".to_owned(),
+        "/collections".to_owned(),
+        format!("/collections/{table}"),
+        format!("/collections/{table}/items"),
+        format!("/collections/{table}/items/{id}"),
+        format!("/collections/{table}/queryables"),
+        format!("/collections/{table}/tiles"),
+        format!("/api/layers/{table}/export?format=csv"),
+        format!("/api/layers/{table}/export?format=geojson"),
+        "/api/expropriation/households".to_owned(),
+        format!("/api/expropriation/households/{id}"),
+        "/api/expropriation/progress".to_owned(),
+        "/api/expropriation/progress?format=csv".to_owned(),
+        "/api/land/expropriation?lon=110.779&lat=35.142".to_owned(),
+        "/api/locate?lon=110.779&lat=35.142".to_owned(),
+        "/api/audit".to_owned(),
+        "/tiles".to_owned(),
+        "/tiles/all.json".to_owned(),
+        "/styles".to_owned(),
+        "/api".to_owned(),
+    ]
+    .to_vec();
+    for z in [10u8, 12, 14] {
+        let (x, y) = tile_of(110.779, 35.142, z);
+        uris.push(format!("/tiles/all/{z}/{x}/{y}.mvt"));
+    }
+    for uri in &uris {
+        let (status, body) = call(state, "GET", uri, None, Body::empty()).await;
+        let text = String::from_utf8_lossy(&body);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "{uri} leaks {s:?} of the household register to an anonymous client");
+        }
+        // The layer itself is not named to anonymous clients (the register's own
+        // routes and the OpenAPI document name it in their refusals and paths).
+        let own_route = uri.contains(table) || uri.starts_with("/api/expropriation/households") || uri == "/api";
+        if status.is_success() && !own_route {
+            assert!(!text.contains(table), "{uri} names the household register to an anonymous client");
+        }
+        if uri.starts_with("/api/expropriation/households") {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+        }
+        if uri.starts_with(&format!("/collections/{table}")) || uri.starts_with(&format!("/api/layers/{table}")) {
+            assert!(!status.is_success(), "{uri}: {status}");
+        }
+    }
+    let (status, _) = call(state, "GET", "/api/expropriation/households", Some(AGRI), Body::empty()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "agriculture staff do not read the household register");
+    let (status, body) = call(state, "GET", &format!("/collections/{table}/items"), Some(AGRI), Body::empty()).await;
+    assert!(!status.is_success(), "agriculture staff get no OGC items of the register: {status}");
+    assert!(!String::from_utf8_lossy(&body).contains(secrets[0].as_str()));
+    let (status, mine) = json_call(state, "GET", "/api/expropriation/households", Some(HOUSING), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(mine.to_string().contains("示例户甲"), "housing staff see the names: {mine}");
 }
 
 /// Whether `text` holds a mainland mobile number or a 0359 landline (digits not
