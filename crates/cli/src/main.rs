@@ -5,6 +5,7 @@
 mod check;
 #[cfg(feature = "gdal")]
 mod export;
+mod expropriation;
 mod import_progress;
 mod input_file;
 mod layers;
@@ -92,6 +93,34 @@ enum ReportCommand {
         week: String,
         /// json, csv (UTF-8 with BOM, Chinese headers), xlsx (a workbook) or html (a printable page);
         /// default: from the --out extension, else json.
+        #[arg(long)]
+        format: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// The household register (被征收户) of the expropriation projects (临政发〔2023〕10号/11号)
+    /// as JSON: every household with its compensation computed line by line (the signing
+    /// bonus from its recorded dates) and its objection and appeal periods. Holds names.
+    Households {
+        /// 临政发〔2023〕10号 or 11号 (default: both).
+        #[arg(long)]
+        decision_no: Option<String>,
+        /// Date for the periods and the estimate of unsigned households (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Signing progress per expropriation project: households signed / not signed /
+    /// with a compensation decision (counts only).
+    Progress {
+        /// json, csv or xlsx; default: from the --out extension, else json.
         #[arg(long)]
         format: Option<String>,
         /// Write here instead of standard output.
@@ -341,6 +370,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { what: UserCommand::List { users } } => users::list_users(&users),
         Command::Report { what: ReportCommand::Ledger { week, format, out, store } } => {
             origin_records::report_ledger(&week, format.as_deref(), out.as_deref(), &store).await
+        }
+        Command::Report { what: ReportCommand::Households { decision_no, as_of, out, store } } => {
+            expropriation::report_households(decision_no.as_deref(), as_of.as_deref(), out.as_deref(), &store).await
+        }
+        Command::Report { what: ReportCommand::Progress { format, out, store } } => {
+            expropriation::report_progress(format.as_deref(), out.as_deref(), &store).await
         }
         Command::Trace { what: TraceCommand::Import { file, encoding, dry_run, crs, actor, store } } => {
             origin_records::trace_import(&file, &encoding, dry_run, &crs, actor, &store).await
