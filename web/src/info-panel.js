@@ -8,10 +8,12 @@ import { el, facts } from './ui/dom.js';
 import { illustrativeBadge } from './ui/panel.js';
 import { recordCard } from './tools/origin-points/record-card.js';
 import { runoffSection } from './tools/sponge-runoff/view.js';
+import { progressSection, registerSection } from './tools/expropriation/view.js';
 
 const HIDDEN_PROPS = new Set(['accuracy', 'source']);
 let townshipNames = {};
 let currentTimeline = null;
+let currentRegister = null;
 let currentRunoff = {};
 
 /** Township names by code (from the township seats in the tiles), to show next to codes. */
@@ -155,7 +157,7 @@ function hitBody(hit) {
     case 'truck_ban_zone':
       return [propertyFacts({ name: hit.properties?.name }), ...truckBanDetails(d)];
     case 'expropriation_areas':
-      return [...expropriationDetails(d), timelineSection(hit, currentTimeline)];
+      return [...expropriationDetails(d), progressSection(hit, currentTimeline), registerSection(currentRegister), timelineSection(hit, currentTimeline)];
     default:
       return [propertyFacts(hit.properties)];
   }
@@ -192,6 +194,7 @@ export function infoPanel(root, onClose) {
 
   const render = () => {
     currentTimeline = state.timeline ?? null;
+    currentRegister = state.register ?? null;
     currentRunoff = state.runoff ?? {};
     const parts = [];
     if (state.lngLat) {
@@ -230,7 +233,7 @@ export function infoPanel(root, onClose) {
       render();
     },
     result(result, points) {
-      state = { ...state, kind: 'result', result, points, timeline: null, runoff: {} };
+      state = { ...state, kind: 'result', result, points, timeline: null, register: null, runoff: {} };
       render();
     },
     /** The runoff control of sponge project `id`: `{state: 'loading' | 'ok' | 'error', data?, message?}`. */
@@ -243,6 +246,12 @@ export function infoPanel(root, onClose) {
     timeline(timeline) {
       if (state.kind !== 'result') return;
       state = { ...state, timeline };
+      render();
+    },
+    /** The household register of the clicked project (housing role): like `timeline`. */
+    register(register) {
+      if (state.kind !== 'result') return;
+      state = { ...state, register };
       render();
     },
     error(message) {

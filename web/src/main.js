@@ -23,7 +23,8 @@ import {
 } from './map-style.js';
 import { readAreaAnchors, readPointLayers, readZoom } from './tile-points.js';
 import { areaLabels, clusterCounts, townshipLabels } from './html-labels.js';
-import { onAuthChange } from './tools/auth/state.js';
+import { mayWrite, onAuthChange } from './tools/auth/state.js';
+import { REGISTER_LAYER } from './tools/expropriation/state.js';
 import { authControl } from './tools/auth/view.js';
 import { originPoints } from './tools/origin-points/view.js';
 import { valuationTool } from './tools/valuation/view.js';
@@ -302,6 +303,15 @@ async function main() {
         fetchJson(`api/land/expropriation?lon=${lng.toFixed(7)}&lat=${lat.toFixed(7)}`)
           .then((data) => { if (mine === lookup) panel.timeline({ state: 'ok', data }); })
           .catch((err) => { if (mine === lookup) panel.timeline({ state: 'error', message: err.message }); });
+        // The household register of the project, for the role that keeps it (the server decides).
+        const decision = result.hits.find((h) => h.layer === 'expropriation_areas')?.properties?.decision_no
+          ?? result.hits.find((h) => h.layer === 'expropriation_areas')?.details?.decision_no;
+        if (decision && mayWrite(REGISTER_LAYER)) {
+          panel.register({ state: 'loading' });
+          fetchJson(`api/expropriation/households?decision_no=${encodeURIComponent(decision)}`)
+            .then((data) => { if (mine === lookup) panel.register({ state: 'ok', data }); })
+            .catch((err) => { if (mine === lookup) panel.register({ state: 'error', message: err.message }); });
+        }
       }
       for (const hit of result.hits.filter((h) => h.layer === 'sponge_projects' && h.id != null)) {
         panel.runoff(hit.id, { state: 'loading' });
