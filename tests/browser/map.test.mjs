@@ -427,6 +427,17 @@ test('desktop: parcel valuation (draw, error, batch, print) and expropriation pe
       assert.ok(expr.includes(text), `expropriation card lacks ${text}:\n${expr}`);
     }
     assert.match(expr, /未开始|进行中|已结束/);
+    // Issue 15: the valuation date (gazette line 1532), the objection/appeal periods (lines
+    // 1580, 1586) and the signing progress of the illustrative register (counts only).
+    await page.waitForSelector('#info-panel .progress[data-households]', { timeout: 15_000 });
+    const progress = await page.locator('#info-panel .progress').innerText();
+    for (const text of ['签约进度', '登记户数', '已签约', '已作出补偿决定']) {
+      assert.ok(progress.includes(text), `progress lacks ${text}:\n${progress}`);
+    }
+    assert.equal(await page.locator('#info-panel .progress').getAttribute('data-households'), '4');
+    assert.ok(expr.includes('估价时点') && expr.includes('复核评估'), `no valuation date or objection period:\n${expr}`);
+    assert.ok(!expr.includes('示例户'), 'no household name reaches an anonymous visitor');
+    assert.equal(await page.locator('#info-panel .register').count(), 0, 'no register for an anonymous visitor');
     await page.$eval('#info-panel [data-hit-layer="expropriation_areas"]', (e) => e.scrollIntoView({ block: 'start' }));
     await shot(page, 'desktop-p4-periods.png');
 
