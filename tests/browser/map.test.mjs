@@ -438,6 +438,10 @@ test('desktop: parcel valuation (draw, error, batch, print) and expropriation pe
     assert.ok(expr.includes('估价时点') && expr.includes('复核评估'), `no valuation date or objection period:\n${expr}`);
     assert.ok(!expr.includes('示例户'), 'no household name reaches an anonymous visitor');
     assert.equal(await page.locator('#info-panel .register').count(), 0, 'no register for an anonymous visitor');
+    // On the map: the area's label carries the counts of its project.
+    await page.waitForSelector('.progress-label', { timeout: 15_000 });
+    const labels = await page.locator('.progress-label').allInnerTexts();
+    assert.ok(labels.includes('已签约 2/4 户 · 补偿决定 1'), `progress labels: ${labels}`);
     await page.$eval('#info-panel [data-hit-layer="expropriation_areas"]', (e) => e.scrollIntoView({ block: 'start' }));
     await shot(page, 'desktop-p4-periods.png');
 

@@ -24,7 +24,7 @@ import {
 import { readAreaAnchors, readPointLayers, readZoom } from './tile-points.js';
 import { areaLabels, clusterCounts, townshipLabels } from './html-labels.js';
 import { mayWrite, onAuthChange } from './tools/auth/state.js';
-import { REGISTER_LAYER } from './tools/expropriation/state.js';
+import { REGISTER_LAYER, progressLabel } from './tools/expropriation/state.js';
 import { authControl } from './tools/auth/view.js';
 import { originPoints } from './tools/origin-points/view.js';
 import { valuationTool } from './tools/valuation/view.js';
@@ -135,6 +135,7 @@ async function main() {
   truckBan = truckBanTool(toolOptions('truck-ban', () => truckBan));
   let showTownships = () => {};
   let showProjectLabels = () => {};
+  let showProgressLabels = () => {};
   const showClusterCounts = clusterCounts(map);
   const auth = authControl({ button: document.getElementById('auth-toggle'), root: document.getElementById('auth-panel') });
   const origins = originPoints({ map, root: document.getElementById('origin-filter') });
@@ -164,6 +165,7 @@ async function main() {
     if (table === 'townships') showTownships(on);
     if (table === 'origin_points') showClusterCounts(on);
     if (table === 'sponge_projects') showProjectLabels(on);
+    if (table === 'expropriation_areas') showProgressLabels(on);
     updateNotice();
   };
 
@@ -243,6 +245,15 @@ async function main() {
         showProjectLabels = areaLabels(map, anchors, PROJECT_LABEL_ZOOM, 'project-label');
         showProjectLabels(visible.sponge_projects);
       }).catch((err) => console.warn('could not read the sponge projects from the tiles:', err));
+    }
+    // The signing progress of each expropriation area (counts only) as a label on the map.
+    if ((tilejson.vector_layers ?? []).some((l) => l.id === 'expropriation_areas')) {
+      Promise.all([readAreaAnchors(tilejson, 'expropriation_areas', bbox, readZoom(tilejson, 'expropriation_areas')),
+        fetchJson('api/expropriation/progress')]).then(([anchors, answer]) => {
+        const labelled = anchors.map((a) => ({ ...a, properties: { name: progressLabel(answer.progress, a.properties.decision_no) } }));
+        showProgressLabels = areaLabels(map, labelled, PROJECT_LABEL_ZOOM, 'project-label progress-label');
+        showProgressLabels(visible.expropriation_areas);
+      }).catch((err) => console.warn('could not read the expropriation progress:', err));
     }
     try {
       const towns = await readPointLayers(tilejson, ['townships'], bbox, readZoom(tilejson, 'townships'));

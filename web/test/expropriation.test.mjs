@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 
 import { setLang } from '../src/lib/i18n.js';
-import { householdRow, progressFacts, registerRows, yuanText } from '../src/tools/expropriation/state.js';
+import { householdRow, progressFacts, progressLabel, registerRows, yuanText } from '../src/tools/expropriation/state.js';
 
 afterEach(() => setLang('zh'));
 
@@ -44,4 +44,16 @@ test('progress facts carry the counts only', () => {
   assert.equal(progressFacts(undefined), null);
   assert.equal(yuanText({ yuan: '1234567.80' }), '1,234,567.80 元');
   assert.equal(yuanText(null), '—');
+});
+
+test('the map label of an area carries counts only', () => {
+  const progress = [
+    { decision_no: '临政发〔2023〕10号', households: 4, signed: 2, not_signed: 2, decision_made: 1, handed_over: 1 },
+    { decision_no: '临政发〔2023〕11号', households: 0, signed: 0, not_signed: 0, decision_made: 0, handed_over: 0 },
+  ];
+  assert.equal(progressLabel(progress, '临政发〔2023〕10号'), '已签约 2/4 户 · 补偿决定 1');
+  assert.equal(progressLabel(progress, '临政发〔2023〕11号'), null);
+  assert.equal(progressLabel(undefined, '临政发〔2023〕10号'), null);
+  setLang('en');
+  assert.equal(progressLabel(progress, '临政发〔2023〕10号'), '2/4 households signed · 1 compensation decision');
 });

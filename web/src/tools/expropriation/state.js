@@ -49,3 +49,14 @@ export function householdRow(h) {
 export function registerRows(answer) {
   return (answer?.households ?? []).map(householdRow).sort((a, b) => a.no.localeCompare(b.no));
 }
+
+/**
+ * The map label of an expropriation area from the progress of its project (counts
+ * only): `签约 2/4 户 · 补偿决定 1`; null without households.
+ */
+export function progressLabel(progress, decisionNo) {
+  const p = (progress ?? []).find((x) => x.decision_no === decisionNo);
+  if (!p || !p.households) return null;
+  const decided = p.decision_made ? ` · ${t('households_decision_made_short', p.decision_made)}` : '';
+  return `${t('households_signed_of', { s: p.signed, n: p.households })}${decided}`;
+}
