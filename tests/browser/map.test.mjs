@@ -442,6 +442,16 @@ test('desktop: parcel valuation (draw, error, batch, print) and expropriation pe
     await page.waitForSelector('.progress-label', { timeout: 15_000 });
     const labels = await page.locator('.progress-label').allInnerTexts();
     assert.ok(labels.includes('已签约 2/4 户 · 补偿决定 1'), `progress labels: ${labels}`);
+    // Signed in (admin owns every layer, the housing role this one): the household register
+    // of the project with each household's compensation as the server computed it.
+    await signInAsAdmin(page);
+    await clickAt(page, P4);
+    await page.waitForSelector('#info-panel .register[data-count]', { timeout: 15_000 });
+    assert.equal(await page.locator('#info-panel .register').getAttribute('data-count'), '4');
+    const register = await page.locator('#info-panel .register').innerText();
+    for (const text of ['被征收户登记', '10-001', '示例户甲', '已签约', '403,125 元']) {
+      assert.ok(register.includes(text), `register lacks ${text}:\n${register}`);
+    }
     await page.$eval('#info-panel [data-hit-layer="expropriation_areas"]', (e) => e.scrollIntoView({ block: 'start' }));
     await shot(page, 'desktop-p4-periods.png');
 

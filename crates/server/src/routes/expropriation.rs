@@ -45,11 +45,14 @@ fn as_of(q: &HashMap<String, String>) -> Result<Date, AppError> {
     }
 }
 
-/// 401 without a token, 403 for a role that does not own the register.
-fn require_housing(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
+/// 401 without a token, 403 for a role that does not own the register. Every read
+/// is logged with the reader's role (no household data in the log line); writes are audited
+/// by the write path.
+fn require_housing(state: &AppState, headers: &HeaderMap, what: &str) -> Result<(), AppError> {
     let kind = LayerKind::ExpropriationHouseholds;
     let (user, _) = require_user(state, headers, "the household register (被征收户登记)")?;
     if owns(user.role, kind) {
+        tracing::info!(role = %user.role, read = what, "household register read");
         Ok(())
     } else {
         Err(AppError::Forbidden(format!(
@@ -65,7 +68,7 @@ pub async fn list(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, AppError> {
-    require_housing(&state, &headers)?;
+    require_housing(&state, &headers, "list")?;
     let decision_no = decision_filter(q.get("decision_no").map(String::as_str)).map_err(register_error)?;
     let as_of = as_of(&q)?;
     let rows = households(state.store.as_ref(), decision_no, as_of).await.map_err(register_error)?;
@@ -85,7 +88,7 @@ pub async fn one(
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, AppError> {
-    require_housing(&state, &headers)?;
+    require_housing(&state, &headers, "one household")?;
     let as_of = as_of(&q)?;
     let features = state.store.features(LayerKind::ExpropriationHouseholds).await?;
     let f = features
