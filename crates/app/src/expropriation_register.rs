@@ -22,7 +22,10 @@ pub enum RegisterError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The decision number asked for is not known.
-    #[error("decision_no {0:?}: 决定文号不是 临政发〔2023〕10号 或 11号 / not a known expropriation decision")]
+    #[error(
+        "decision_no {0:?}: 决定文号不是 {known} / not a known expropriation decision",
+        known = landtrace_domain::expropriation::known_decision_numbers().join(" 或 ")
+    )]
     UnknownDecision(String),
 }
 

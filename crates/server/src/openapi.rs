@@ -579,7 +579,7 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 404])),
     route!("get", "/api/expropriation/households", op("Expropriation", "Household register (被征收户), housing role only")
-        .query("decision_no", "临政发〔2023〕10号 or 11号 (default: both).", s_str())
+        .query("decision_no", "The decision number of the project (default: every project).", s_str())
         .query("as_of", "Date (YYYY-MM-DD) for the periods and the estimate of unsigned households.", json!({"type": "string", "format": "date"}))
         .ok(200, "Every household with its compensation line by line and its periods.", &json_answer())
         .errors(&[400, 401, 403])),
