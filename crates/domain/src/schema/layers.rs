@@ -751,6 +751,17 @@ mod tests {
     }
 
     #[test]
+    fn household_register_is_private_and_its_names_personal() {
+        let kind = LayerKind::ExpropriationHouseholds;
+        assert!(!kind.is_public());
+        assert_eq!(kind.geometry(), GeometryKind::None);
+        let personal: Vec<&str> = kind.fields().iter().filter(|f| f.personal).map(|f| f.name).collect();
+        assert_eq!(personal, ["owner_name", "owner_id_no", "contact_phone", "house_address"]);
+        assert!(kind.field("decision_no").is_some_and(|f| f.required && !f.personal));
+        assert!(LayerKind::ALL.iter().filter(|k| **k != kind).all(|k| k.is_public()));
+    }
+
+    #[test]
     fn fields_are_unique_per_layer() {
         for kind in LayerKind::ALL {
             let mut names = kind.field_names();
