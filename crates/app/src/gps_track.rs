@@ -4,8 +4,12 @@
 use geo::{Geometry, MultiPolygon};
 use landtrace_domain::LayerKind;
 use landtrace_spatial::Crs;
-use landtrace_track::{BanZone, CheckOptions, FixReader, TrackChecker, TrackFormat, TrackReport};
-use serde_json::Value;
+use landtrace_domain::truck_ban::{
+    Body, Decision, Energy, LocalDateTime, Pass, Purpose, TruckBanQuery, Vehicle, VehicleClass, decide,
+};
+use landtrace_domain::units::instant::Instant;
+use landtrace_track::{BanSchedule, BanZone, CheckOptions, DailyBan, FixReader, TrackChecker, TrackFormat, TrackReport};
+use serde_json::{Value, json};
 
 use crate::catalog::Catalog;
 
@@ -39,5 +43,224 @@ pub fn check_track<R: std::io::BufRead>(
     match (format, text_for_geojson) {
         (TrackFormat::GeoJson, Some(text)) => checker.check_all(FixReader::geojson(text, crs)),
         _ => checker.check_all(FixReader::new(format, reader, crs)),
+    }
+}
+
+/// Who drove the track: the vehicle and its passes, as the point check takes them
+/// (`POST /api/truck-ban/check`), so that a track is judged by the same clauses of
+/// 临政发〔2023〕5号 as a map click: 一、(一) heavy/medium trucks only, 一、(二) small
+/// medium box trucks and new-energy trucks, 四、(一)-(五) exempt vehicles and passes.
+#[derive(Debug, Clone)]
+pub struct TrackVehicle {
+    /// The vehicle.
+    pub vehicle: Vehicle,
+    /// Its passes (given in the request, or the registry's for its plate).
+    pub passes: Vec<Pass>,
+    /// Whether the track is inside the passes' named area or route (as for the point check).
+    pub inside_pass_area: bool,
+    /// No vehicle was given: a heavy ordinary fuel truck without a pass is assumed.
+    pub assumed: bool,
+}
+
+impl TrackVehicle {
+    /// The vehicle assumed when a request gives none: a heavy ordinary fuel truck
+    /// without a plate or pass, the strictest case of 一、(一) (an assumption the
+    /// answer states).
+    pub fn assumed_heavy() -> TrackVehicle {
+        TrackVehicle {
+            vehicle: Vehicle::of_class(VehicleClass::Heavy, Body::Other, Energy::Fuel, Purpose::Ordinary),
+            passes: Vec::new(),
+            inside_pass_area: false,
+            assumed: true,
+        }
+    }
+
+    /// The decision of the point check ([`decide`], the one home of the rule) for a
+    /// position inside the zone at `t_ms`: the first pass that covers the truck, or
+    /// else the decision with the first pass (naming why it does not help).
+    pub fn decide_inside(&self, t_ms: i64) -> Decision {
+        let at = local_at(t_ms);
+        let query = |pass: Option<&Pass>| TruckBanQuery {
+            at,
+            vehicle: self.vehicle.clone(),
+            inside_zone: true,
+            on_boundary_road: false,
+            pass: pass.cloned(),
+            inside_pass_area: self.inside_pass_area,
+        };
+        let mut first = None;
+        for pass in &self.passes {
+            let d = decide(&query(Some(pass)));
+            if !d.banned {
+                return d;
+            }
+            first.get_or_insert(d);
+        }
+        first.unwrap_or_else(|| decide(&query(None)))
+    }
+}
+
+/// The local (Asia/Shanghai) time of a unix-ms instant, truncated to the second.
+fn local_at(t_ms: i64) -> LocalDateTime {
+    let seconds = t_ms.div_euclid(1000);
+    let instant = Instant::from_unix_seconds(seconds)
+        .or_else(|| Instant::from_unix_seconds(seconds.clamp(-62_135_625_600, 253_402_271_999)))
+        .expect("clamped into the supported years");
+    LocalDateTime::at(instant)
+}
+
+/// The local date-time of a unix-ms instant as a report shows it, `2023-06-01 10:04:30`
+/// (Beijing time, UTC+8).
+pub fn local_text(t_ms: i64) -> String {
+    let at = local_at(t_ms);
+    format!("{} {}", at.date(), at.time_text())
+}
+
+/// The ban as it applies to one vehicle: banned at an instant exactly when the
+/// point check ([`decide`]) bans it inside the zone then. Changes only where the
+/// ban hours (二、(一)) or the in-force date change, or where a pass's validity or
+/// daily window starts or ends; `next_change` returns the first such candidate
+/// (possibly one where nothing changes, which only cuts a segment once more).
+struct VehicleBan<'v> {
+    vehicle: &'v TrackVehicle,
+    hours: DailyBan,
+}
+
+const DAY_MS: i64 = 86_400_000;
+const OFFSET_MS: i64 = landtrace_domain::truck_ban::UTC_OFFSET_MINUTES as i64 * 60_000;
+
+impl BanSchedule for VehicleBan<'_> {
+    fn banned_at(&self, t_ms: i64) -> bool {
+        self.hours.banned_at(t_ms) && self.vehicle.decide_inside(t_ms).banned
+    }
+
+    fn next_change(&self, t_ms: i64) -> Option<i64> {
+        let hours = self.hours.next_change(t_ms);
+        if self.vehicle.passes.is_empty() {
+            return hours;
+        }
+        let midnight = (t_ms + OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - OFFSET_MS;
+        let edges = self.vehicle.passes.iter().flat_map(|p| p.windows().iter()).flat_map(|w| {
+            [w.start_minute(), w.end_minute()].into_iter().flat_map(move |m| {
+                (0..2).map(move |day| midnight + day * DAY_MS + i64::from(m) * 60_000)
+            })
+        });
+        std::iter::once(midnight + DAY_MS).chain(edges).chain(hours).filter(|&c| c > t_ms).min()
+    }
+}
+
+/// A track checked for a vehicle: the violations (inside the zone in the ban hours,
+/// for this vehicle banned by [`decide`] at that time, segment by segment) and every
+/// stay in the zone during the ban hours with the decision for it, so that an
+/// allowed truck is shown why (e.g. 一、(二) new-energy).
+pub fn check_track_for<R: std::io::BufRead>(
+    zone: &MultiPolygon<f64>,
+    format: TrackFormat,
+    reader: R,
+    text_for_geojson: Option<&str>,
+    crs: Crs,
+    options: CheckOptions,
+    vehicle: &TrackVehicle,
+) -> (TrackReport, TrackReport) {
+    let zone = BanZone::new(zone);
+    let mut violations =
+        TrackChecker::with_schedule(&zone, VehicleBan { vehicle, hours: DailyBan::LINYI_TRUCK_BAN }, options);
+    let mut presence = TrackChecker::new(&zone, options);
+    let mut feed = |fix: Result<landtrace_track::Fix, landtrace_track::TrackError>| {
+        presence.push_result(fix.clone());
+        violations.push_result(fix);
+    };
+    match (format, text_for_geojson) {
+        (TrackFormat::GeoJson, Some(text)) => FixReader::geojson(text, crs).for_each(&mut feed),
+        _ => FixReader::new(format, reader, crs).for_each(&mut feed),
+    }
+    (violations.finish(), presence.finish())
+}
+
+/// The answer of `POST /api/truck-ban/track` for a checked track: the report of the
+/// violations with local date-times (Beijing time) and the clause of each, the stays
+/// in the zone with their decisions, the vehicle and the assumptions made.
+/// `Err` (the problems, Chinese first) when the track has no usable fix: an
+/// unreadable track is never "clean".
+pub fn track_answer(violations: &TrackReport, presence: &TrackReport, vehicle: &TrackVehicle) -> Result<Value, String> {
+    if violations.fixes == 0 {
+        let shown: Vec<String> = violations.problems.iter().take(5).map(ToString::to_string).collect();
+        let omitted = violations.problems.len().saturating_sub(5) + violations.problems_omitted;
+        let more = if omitted > 0 { format!("; … {omitted} more") } else { String::new() };
+        return Err(format!(
+            "轨迹中没有可用的定位点，无法检查 / the track has no usable fix, so it cannot be checked{}{}{more}",
+            if shown.is_empty() { "" } else { ": " },
+            shown.join("; ")
+        ));
+    }
+    let mut value = serde_json::to_value(violations).unwrap_or(Value::Null);
+    let decided = |entry_ms: i64| serde_json::to_value(vehicle.decide_inside(entry_ms)).unwrap_or(Value::Null);
+    let with_local = |iv: &landtrace_track::ViolationInterval| {
+        let mut v = serde_json::to_value(iv).unwrap_or(Value::Null);
+        v["entry"]["local"] = json!(local_text(iv.entry.t_ms));
+        v["exit"]["local"] = json!(local_text(iv.exit.t_ms));
+        v
+    };
+    value["intervals"] = violations
+        .intervals
+        .iter()
+        .map(|iv| {
+            let mut v = with_local(iv);
+            v["decision"] = decided(iv.entry.t_ms);
+            v
+        })
+        .collect();
+    value["in_zone_during_ban_hours"] = presence
+        .intervals
+        .iter()
+        .map(|iv| {
+            let mut v = with_local(iv);
+            let d = vehicle.decide_inside(iv.entry.t_ms);
+            v["banned"] = json!(d.banned);
+            v["decision"] = serde_json::to_value(d).unwrap_or(Value::Null);
+            v
+        })
+        .collect();
+    if let Some(gaps) = value["gaps"].as_array_mut() {
+        for (g, gap) in gaps.iter_mut().zip(&violations.gaps) {
+            g["from_local"] = json!(local_text(gap.from_t_ms));
+            g["to_local"] = json!(local_text(gap.to_t_ms));
+        }
+    }
+    let mut assumptions = Vec::new();
+    if violations.fixes_local_time_assumed > 0 {
+        assumptions.push(json!({
+            "zh": format!("假定：{}个定位点的时间未注明时区，按北京时间（UTC+8）读取", violations.fixes_local_time_assumed),
+            "en": format!("Assumption: {} fix times carry no UTC offset and were read as Beijing time (UTC+8).", violations.fixes_local_time_assumed),
+        }));
+    }
+    if vehicle.assumed {
+        assumptions.push(json!({
+            "zh": "假定：未提供车辆信息，按无通行证的重型燃油货车检查（一、(一)）",
+            "en": "Assumption: no vehicle was given; checked as a heavy fuel truck without a pass (一、(一)).",
+        }));
+    }
+    value["assumptions"] = json!(assumptions);
+    value["vehicle"] = serde_json::to_value(&vehicle.vehicle).unwrap_or(Value::Null);
+    value["vehicle_assumed"] = json!(vehicle.assumed);
+    value["passes"] = serde_json::to_value(&vehicle.passes).unwrap_or(Value::Null);
+    value["document"] = json!(landtrace_domain::truck_ban::DOCUMENT);
+    value["time_zone"] = json!(landtrace_domain::truck_ban::TIME_ZONE);
+    value["headline"] = json!(headline(violations, presence));
+    Ok(value)
+}
+
+/// One line for the report's top: violations found, or entries all allowed, or no
+/// entry in the ban hours (Chinese first).
+fn headline(violations: &TrackReport, presence: &TrackReport) -> Value {
+    let n = violations.intervals.len();
+    if n > 0 {
+        json!({"zh": format!("发现{n}段禁行时段内违规进入禁行区域（临政发〔2023〕5号 一、(一)）"),
+               "en": format!("{n} violation(s): in the ban zone during the ban hours (一、(一))")})
+    } else if !presence.intervals.is_empty() {
+        json!({"zh": "禁行时段内进入禁行区域，但该车辆不受限制（理由见各段）",
+               "en": "In the ban zone during the ban hours, but this vehicle is allowed there (see each stay)"})
+    } else {
+        json!({"zh": "未发现禁行时段内进入禁行区域", "en": "Not in the ban zone during the ban hours"})
     }
 }

@@ -57,6 +57,17 @@ pub async fn registered_pass(store: &dyn Store, question: &TruckQuestion) -> Res
     })
 }
 
+/// Every registered pass for `plate` (the `truck_passes` layer), with its record id.
+pub async fn passes_for_plate(store: &dyn Store, plate: &str) -> Result<Vec<(i64, Pass)>, StoreError> {
+    let wanted = normalize_plate(plate);
+    let records = store.features(LayerKind::TruckPasses).await?;
+    Ok(records
+        .iter()
+        .filter(|f| f.properties.get("plate").and_then(Value::as_str).is_some_and(|p| normalize_plate(p) == wanted))
+        .filter_map(|f| pass_from_record(&f.properties).ok().map(|p| (f.id, p)))
+        .collect())
+}
+
 /// The decision for `question` (its pass already looked up) against the zone in
 /// `catalog`, with the position's facts and the pass record.
 pub fn decide_at(catalog: &Catalog, question: TruckQuestion, pass_record: Value) -> Value {

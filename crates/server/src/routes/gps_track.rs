@@ -4,7 +4,10 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use landtrace_app::gps_track::{ban_zone_geometry, check_track};
+use landtrace_app::gps_track::{TrackVehicle, ban_zone_geometry, check_track_for, track_answer};
+use landtrace_app::truck_ban_check::passes_for_plate;
+use landtrace_domain::LayerKind;
+use landtrace_domain::truck_ban::{Pass, Vehicle};
 use landtrace_spatial::Crs;
 use landtrace_track::{CheckOptions, TrackFormat};
 use serde::Deserialize;
@@ -27,6 +30,38 @@ pub struct TrackQuery {
     pub crs: Option<String>,
     /// A pause longer than this many seconds is a gap (1 s to one day; default 120).
     pub max_gap_s: Option<String>,
+    /// The vehicle, JSON as `vehicle` of `POST /api/truck-ban/check` (`class` or
+    /// `length_mm` + `total_mass_kg`, `body`, `energy`, `purpose`, `plate`). Without
+    /// it a heavy fuel truck without a pass is assumed, and the answer says so.
+    pub vehicle: Option<String>,
+    /// The truck's pass, JSON as `pass` of `POST /api/truck-ban/check`; without it the
+    /// registry's passes for the plate are used.
+    pub pass: Option<String>,
+    /// Whether the track is inside the pass's named area or route (`true`/`false`).
+    pub inside_pass_area: Option<String>,
+}
+
+/// Reads the `vehicle`, `pass` and `inside_pass_area` parameters (the registry's
+/// passes for the plate are added by the route).
+pub fn vehicle_params(q: &TrackQuery) -> Result<TrackVehicle, AppError> {
+    let Some(text) = &q.vehicle else {
+        if q.pass.is_some() {
+            return Err(bad("`pass` needs `vehicle` with its `plate` / 通行证需与车辆（含车牌号码）一并提供"));
+        }
+        return Ok(TrackVehicle::assumed_heavy());
+    };
+    let vehicle: Vehicle =
+        serde_json::from_str(text).map_err(|e| bad(format!("`vehicle`: {e}")))?;
+    let passes = match &q.pass {
+        Some(text) => vec![serde_json::from_str::<Pass>(text).map_err(|e| bad(format!("`pass`: {e}")))?],
+        None => Vec::new(),
+    };
+    let inside_pass_area = match q.inside_pass_area.as_deref() {
+        None | Some("false" | "0" | "") => false,
+        Some("true" | "1") => true,
+        Some(other) => return Err(bad(format!("inside_pass_area {other:?} is not true or false"))),
+    };
+    Ok(TrackVehicle { vehicle, passes, inside_pass_area, assumed: false })
 }
 
 /// Reads the `format`, `crs` and `max_gap_s` parameters.
@@ -58,18 +93,29 @@ pub async fn track(
     body: Bytes,
 ) -> Result<Json<Value>, AppError> {
     let (format, crs, options) = track_params(&q, &body)?;
+    let mut vehicle = vehicle_params(&q)?;
+    let mut pass_records = Vec::new();
+    if let (true, Some(plate)) = (vehicle.passes.is_empty(), vehicle.vehicle.plate.clone()) {
+        for (id, pass) in passes_for_plate(state.store.as_ref(), &plate).await? {
+            pass_records.push(json!({"layer": LayerKind::TruckPasses.table_name(), "id": id}));
+            vehicle.passes.push(pass);
+        }
+    }
     let (zone, illustrative) = ban_zone_geometry(&*state.catalog.read().await);
     if zone.0.is_empty() {
         return Err(AppError::NotFound("no truck-ban zone is stored".into()));
     }
-    let report = state
+    let value = state
         .cpu
         .run(move || {
             let text = (format == TrackFormat::GeoJson).then(|| String::from_utf8_lossy(&body).into_owned());
-            check_track(&zone, format, &body[..], text.as_deref(), crs, options)
+            let (violations, presence) =
+                check_track_for(&zone, format, &body[..], text.as_deref(), crs, options, &vehicle);
+            track_answer(&violations, &presence, &vehicle)
         })
         .await?;
-    let mut value = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut value = value.map_err(AppError::Unprocessable)?;
+    value["pass_records"] = json!(pass_records);
     value["zone_illustrative"] = json!(illustrative);
     value["stored"] = json!(false);
     Ok(Json(value))
