@@ -8,6 +8,7 @@ use landtrace_domain::truck_ban::{
     Body, Decision, Energy, LocalDateTime, Pass, Purpose, TruckBanQuery, Vehicle, VehicleClass, decide,
 };
 use landtrace_domain::units::instant::Instant;
+use landtrace_formats::CsvTable;
 use landtrace_track::{BanSchedule, BanZone, CheckOptions, DailyBan, FixReader, TrackChecker, TrackFormat, TrackReport};
 use serde_json::{Value, json};
 
@@ -263,4 +264,143 @@ fn headline(violations: &TrackReport, presence: &TrackReport) -> Value {
     } else {
         json!({"zh": "未发现禁行时段内进入禁行区域", "en": "Not in the ban zone during the ban hours"})
     }
+}
+
+/// Text columns of [`track_table`] (kept as text in the workbook).
+pub const TRACK_TEXT_COLUMNS: &[&str] = &["进入时间（北京时间）", "驶出时间（北京时间）", "条款", "理由"];
+/// Sheet name of the workbook report.
+pub const TRACK_SHEET: &str = "货车禁行轨迹检查";
+
+/// The stays of a [`track_answer`] in the zone during the ban hours as a table (one
+/// row each, violations marked), for the CSV and XLSX reports. Times are Beijing
+/// time (`2023-06-01 10:04:30`).
+pub fn track_table(answer: &Value) -> CsvTable {
+    let header = [
+        "序号",
+        "进入时间（北京时间）",
+        "驶出时间（北京时间）",
+        "时长（分钟）",
+        "距离（米）",
+        "是否违规",
+        "条款",
+        "理由",
+        "罚款（元）",
+        "记分",
+        "进入经度",
+        "进入纬度",
+        "驶出经度",
+        "驶出纬度",
+    ];
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let rows = answer["in_zone_during_ban_hours"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let d = &s["decision"];
+            vec![
+                (i + 1).to_string(),
+                text(&s["entry"]["local"]),
+                text(&s["exit"]["local"]),
+                format!("{:.1}", s["duration_ms"].as_f64().unwrap_or(0.0) / 60_000.0),
+                format!("{:.0}", s["distance_m"].as_f64().unwrap_or(0.0)),
+                if s["banned"] == true { "违规".to_owned() } else { "不受限制".to_owned() },
+                text(&d["clause"]),
+                text(&d["reason"]),
+                text(&d["penalty"]["fine_yuan"]),
+                text(&d["penalty"]["points"]),
+                format!("{:.6}", s["entry"]["lon"].as_f64().unwrap_or(f64::NAN)),
+                format!("{:.6}", s["entry"]["lat"].as_f64().unwrap_or(f64::NAN)),
+                format!("{:.6}", s["exit"]["lon"].as_f64().unwrap_or(f64::NAN)),
+                format!("{:.6}", s["exit"]["lat"].as_f64().unwrap_or(f64::NAN)),
+            ]
+        })
+        .collect();
+    CsvTable { header: header.iter().map(|h| (*h).to_owned()).collect(), rows }
+}
+
+/// A self-contained printable page (A4, Chinese first) of a [`track_answer`]: the
+/// headline, the vehicle, the assumptions, the stays in the zone with their decision
+/// and the clause of 临政发〔2023〕5号, the totals and the problems.
+pub fn track_html(answer: &Value) -> String {
+    use std::fmt::Write;
+    let e = landtrace_formats::html_escape;
+    let s = |v: &Value| v.as_str().map(e).unwrap_or_default();
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>货车禁行轨迹检查报告 / Truck-ban track report</title>\n\
+         <style>\n@page {{ size: A4; margin: 15mm; }}\n\
+         body {{ font-family: \"SimSun\", \"Songti SC\", \"Noto Serif CJK SC\", serif; font-size: 10.5pt; color: #000; }}\n\
+         h1 {{ font-size: 16pt; text-align: center; }}\n\
+         table {{ border-collapse: collapse; width: 100%; margin: 3mm 0; }}\n\
+         th, td {{ border: 1px solid #000; padding: 1mm; vertical-align: top; }}\n\
+         tr.banned td {{ font-weight: bold; }}\n\
+         p.en, span.en {{ color: #444; font-size: 9pt; }}\n\
+         @media print {{ .noprint {{ display: none; }} }}\n\
+         </style>\n</head>\n<body>\n<h1>货车禁行轨迹检查报告</h1>\n<p class=\"en\" style=\"text-align:center\">Truck-ban track report</p>\n\
+         <p class=\"noprint\"><button onclick=\"window.print()\">打印 / Print</button></p>\n\
+         <p>依据：{doc}《临猗县人民政府关于临猗县城区道路货车禁行的通告》（禁行时间每日6:00—22:00，北京时间）</p>\n\
+         <p><strong>{zh}</strong></p>\n<p class=\"en\">{en}</p>\n",
+        doc = s(&answer["document"]),
+        zh = s(&answer["headline"]["zh"]),
+        en = s(&answer["headline"]["en"]),
+    );
+    let v = &answer["vehicle"];
+    let _ = write!(
+        h,
+        "<table><tr><th>车辆 / Vehicle</th><td>{}</td></tr><tr><th>定位点 / Fixes</th><td>{}</td></tr>\
+         <tr><th>轨迹长度 / Length</th><td>{:.0} 米</td></tr></table>\n",
+        e(&format!(
+            "{}{}",
+            v["plate"].as_str().map(|p| format!("{p} ")).unwrap_or_default(),
+            serde_json::to_string(v).unwrap_or_default()
+        )),
+        answer["fixes"],
+        answer["total_distance_m"].as_f64().unwrap_or(0.0),
+    );
+    for a in answer["assumptions"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        let _ = write!(h, "<p>{} <span class=\"en\">{}</span></p>\n", s(&a["zh"]), s(&a["en"]));
+    }
+    if answer["zone_illustrative"] == true {
+        h.push_str("<p>注意：禁行区域为示例数据（illustrative），非测绘成果。<span class=\"en\">The zone is illustrative.</span></p>\n");
+    }
+    let table = track_table(answer);
+    h.push_str("<table>\n<thead><tr>");
+    for name in &table.header[..10] {
+        let _ = write!(h, "<th>{}</th>", e(name));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for row in &table.rows {
+        let _ = write!(h, "<tr class=\"{}\">", if row[5] == "违规" { "banned" } else { "allowed" });
+        for cell in &row[..10] {
+            let _ = write!(h, "<td>{}</td>", e(cell));
+        }
+        h.push_str("</tr>\n");
+    }
+    if table.rows.is_empty() {
+        h.push_str("<tr><td colspan=\"10\">无 / none</td></tr>\n");
+    }
+    let _ = write!(
+        h,
+        "</tbody>\n</table>\n<p>违规合计：{:.1} 分钟，{:.0} 米。</p>\n",
+        answer["total_violation_ms"].as_f64().unwrap_or(0.0) / 60_000.0,
+        answer["total_violation_m"].as_f64().unwrap_or(0.0)
+    );
+    let problems = answer["problems"].as_array().map(Vec::as_slice).unwrap_or_default();
+    if !problems.is_empty() {
+        h.push_str("<h2>无法读取的记录 / Unreadable records</h2>\n<ul>\n");
+        for p in problems {
+            let _ = write!(h, "<li>{}：{}</li>\n", s(&p["at"]), s(&p["message"]));
+        }
+        h.push_str("</ul>\n");
+    }
+    h.push_str("</body>\n</html>\n");
+    h
 }

@@ -426,3 +426,37 @@ async fn chinese_exports_and_unreadable_tracks() {
     let (status, _) = track(&state, "?format=csv", "time,lon,lat\n".to_owned()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+async fn track_raw(state: &AppState, query: &str, body: String) -> (StatusCode, String, Vec<u8>) {
+    let req = Request::post(format!("/api/truck-ban/track{query}")).body(Body::from(body)).unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let kind = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, kind, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+/// Issue 15, item 2: the track report as CSV, XLSX and a printable page, times in
+/// Beijing time, each stay with its clause of 临政发〔2023〕5号 (gazette line 100, 一、(一)).
+#[tokio::test]
+async fn the_track_report_as_csv_xlsx_and_print() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let (status, kind, csv) = track_raw(&state, "?format=csv&f=csv", csv_at_hour(10)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("\u{feff}序号,进入时间（北京时间）"), "{csv}");
+    assert!(csv.contains("2023-06-01 10:04:30,2023-06-01 10:10:00,5.5,") && csv.contains("违规,一、(一)"), "{csv}");
+    let (status, kind, xlsx) = track_raw(&state, "?format=csv&f=xlsx", csv_at_hour(10)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    assert!(xlsx.starts_with(b"PK"));
+    let (status, kind, html) = track_raw(&state, "?format=csv&f=html", csv_at_hour(10)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("货车禁行轨迹检查报告") && html.contains("@page") && html.contains("2023-06-01 10:04:30"), "{html}");
+    assert!(html.contains("临政发〔2023〕5号"));
+    let (status, _, _) = track_raw(&state, "?format=csv&f=pdf", csv_at_hour(10)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -4,14 +4,19 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use landtrace_app::gps_track::{TrackVehicle, ban_zone_geometry, check_track_for, track_answer};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use landtrace_app::gps_track::{
+    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, ban_zone_geometry, check_track_for, track_answer, track_html,
+    track_table,
+};
 use landtrace_app::truck_ban_check::passes_for_plate;
 use landtrace_domain::LayerKind;
 use landtrace_domain::truck_ban::{Pass, Vehicle};
 use landtrace_spatial::Crs;
 use landtrace_track::{CheckOptions, TrackFormat};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::error::AppError;
 use crate::query::ApiQuery;
@@ -39,6 +44,8 @@ pub struct TrackQuery {
     pub pass: Option<String>,
     /// Whether the track is inside the pass's named area or route (`true`/`false`).
     pub inside_pass_area: Option<String>,
+    /// The answer's format: `json` (default), `csv`, `xlsx` or `html` (a printable page).
+    pub f: Option<String>,
 }
 
 /// Reads the `vehicle`, `pass` and `inside_pass_area` parameters (the registry's
@@ -91,7 +98,12 @@ pub async fn track(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<TrackQuery>,
     body: Bytes,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
+    let answer_format = q.f.as_deref().unwrap_or("json");
+    if !matches!(answer_format, "json" | "csv" | "xlsx" | "html") {
+        let shown = landtrace_domain::input_limits::echo(answer_format);
+        return Err(bad(format!("query parameter `f` = {shown:?} must be json, csv, xlsx or html")));
+    }
     let (format, crs, options) = track_params(&q, &body)?;
     let mut vehicle = vehicle_params(&q)?;
     let mut pass_records = Vec::new();
@@ -118,5 +130,29 @@ pub async fn track(
     value["pass_records"] = json!(pass_records);
     value["zone_illustrative"] = json!(illustrative);
     value["stored"] = json!(false);
-    Ok(Json(value))
+    let attachment = |ext: &str| format!("attachment; filename=\"truck-ban-track.{ext}\"");
+    Ok(match answer_format {
+        "csv" => (
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, attachment("csv"))],
+            track_table(&value).to_csv(),
+        )
+            .into_response(),
+        "xlsx" => {
+            let bytes = state
+                .cpu
+                .run(move || track_table(&value).to_xlsx(TRACK_SHEET, TRACK_TEXT_COLUMNS))
+                .await?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            (
+                [
+                    (header::CONTENT_TYPE, landtrace_formats::XLSX_CONTENT_TYPE.to_owned()),
+                    (header::CONTENT_DISPOSITION, attachment("xlsx")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        "html" => Html(track_html(&value)).into_response(),
+        _ => Json(value).into_response(),
+    })
 }
