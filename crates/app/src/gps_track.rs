@@ -242,6 +242,9 @@ pub fn track_answer(violations: &TrackReport, presence: &TrackReport, vehicle: &
         }));
     }
     value["assumptions"] = json!(assumptions);
+    let warnings: Vec<Value> =
+        vehicle.passes.iter().filter_map(Pass::warning).map(|(zh, en)| json!({"zh": zh, "en": en})).collect();
+    value["warnings"] = json!(warnings);
     value["vehicle"] = serde_json::to_value(&vehicle.vehicle).unwrap_or(Value::Null);
     value["vehicle_assumed"] = json!(vehicle.assumed);
     value["passes"] = serde_json::to_value(&vehicle.passes).unwrap_or(Value::Null);

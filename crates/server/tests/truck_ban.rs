@@ -460,3 +460,44 @@ async fn the_track_report_as_csv_xlsx_and_print() {
     let (status, _, _) = track_raw(&state, "?format=csv&f=pdf", csv_at_hour(10)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// Issue 15, item 3 (临政发〔2023〕5号 gazette line 117, 四、(四) passes by plate; line 105,
+/// 二、(一) 6:00—22:00): a plate `ABC` is refused by the check and the track (400,
+/// Chinese first); a pass for 22:00-06:00 is accepted with a warning that it changes nothing.
+#[tokio::test]
+async fn plates_are_checked_and_a_night_pass_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let abc = json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "ABC"});
+    let (status, body) = check(&state, query(110.76, 35.14, "2023-06-01T10:00:00+08:00", abc.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("不符合机动车号牌格式"), "{body}");
+    let (status, body) = track(&state, &vehicle_query(&abc, None), csv_at_hour(10)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let plated = json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "晋M12345"});
+    let mut bad_pass = json!({"plate": "ABC", "valid_from": "2023-06-01", "valid_to": "2023-06-30",
+        "windows": [{"start_minute": 0, "end_minute": 1440}], "area": "whole_zone", "source": "paper"});
+    let (status, body) = check(
+        &state,
+        json!({"lon": 110.76, "lat": 35.14, "at": "2023-06-01T10:00:00+08:00", "vehicle": plated, "pass": bad_pass}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("`pass`"), "{body}");
+
+    bad_pass["plate"] = json!("晋M12345");
+    bad_pass["windows"] = json!([{"start_minute": 1320, "end_minute": 360}]);
+    let night = bad_pass;
+    let (status, body) = check(
+        &state,
+        json!({"lon": 110.76, "lat": 35.14, "at": "2023-06-01T10:00:00+08:00", "vehicle": plated, "pass": night}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["banned"], true);
+    assert!(body["notes"].to_string().contains("不改变禁行结果"), "{body}");
+    let (status, report) = track(&state, &vehicle_query(&plated, Some(&night)), csv_at_hour(10)).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(report["warnings"][0]["zh"].as_str().unwrap().contains("22:00-06:00"), "{report}");
+    assert_eq!(report["intervals"].as_array().unwrap().len(), 1);
+}

@@ -159,6 +159,9 @@ pub fn decide(query: &TruckBanQuery) -> Decision {
             format!("GA 802-2019: length {length_mm} mm and total mass {total_mass_kg} kg make a {}", class.name_en()),
         ));
     }
+    if let Some((zh, en)) = query.pass.as_ref().and_then(Pass::warning) {
+        notes.push(note(zh, en));
+    }
     let outcome = check_in_order(query, class, &mut notes);
     let banned = outcome.ground == Ground::Banned;
     Decision {
