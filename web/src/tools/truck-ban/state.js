@@ -68,11 +68,19 @@ export function checkRequest(state) {
 /** The track file's name and text as the tool keeps them (the format from the name, else the content decides). */
 export const trackFile = (name, text) => ({ fileName: name, trackText: text, trackFormat: trackFormat(name) });
 
-/** The query of POST api/truck-ban/track: the file's format and the CRS. */
-export function trackQuery(state) {
+/**
+ * The query of POST api/truck-ban/track: the file's format, the CRS, and the vehicle of
+ * the form (the same `vehicle` as the point check, JSON), so that the track is judged
+ * for this vehicle (临政发〔2023〕5号 一、(二), 四); without a complete vehicle (a measured
+ * one without length and mass) none is sent and the server assumes a heavy truck, and
+ * says so. `f`: `csv`, `xlsx` or `html` for the report files.
+ */
+export function trackQuery(state, f = null) {
   const q = new URLSearchParams();
   if (state.trackFormat) q.set('format', state.trackFormat);
   if (state.crs === 'gcj02') q.set('crs', 'gcj02');
+  if (state.sizeMode === 'class' || (Number(state.length) > 0 && Number(state.mass) > 0)) q.set('vehicle', JSON.stringify(vehicle(state)));
+  if (f) q.set('f', f);
   return q.toString();
 }
 
@@ -140,9 +148,11 @@ export function decisionModel(a, at) {
 export function trackModel(r) {
   const gaps = (r.gaps ?? []).map((g) => `${shanghaiDateTime(g.from_t_ms)} → ${shanghaiDateTime(g.to_t_ms)}（${g.from} → ${g.to}，${minutes(g.to_t_ms - g.from_t_ms)} ${t('tb_min')}）`);
   const problems = (r.problems ?? []).map((p) => `${p.at}${t('colon')}${p.message}`);
+  const words = (pair) => (pair ? (isEn() ? pair.en : pair.zh) : null);
+  const reason = (d) => (d ? `${isEn() ? d.reason_en : d.reason}（${d.clause}）` : null);
   return {
     illustrative: r.zone_illustrative,
-    summary: r.intervals.length ? t('tb_intervals', r.intervals.length) : t('tb_no_intervals'),
+    summary: words(r.headline) ?? (r.intervals.length ? t('tb_intervals', r.intervals.length) : t('tb_no_intervals')),
     intervals: r.intervals.map((iv) => ({
       entry: shanghaiDateTime(iv.entry.t_ms),
       entryCause: t(`tb_cause_${iv.entered_by}`),
@@ -150,7 +160,12 @@ export function trackModel(r) {
       exitCause: t(`tb_cause_${iv.exited_by}`),
       metres: whole(iv.distance_m),
       minutes: minutes(iv.duration_ms),
+      reason: reason(iv.decision),
     })),
+    // Stays in the zone during the ban hours this vehicle may make, and why (e.g. 一、(二) new-energy).
+    allowed: (r.in_zone_during_ban_hours ?? []).filter((s) => !s.banned)
+      .map((s) => `${shanghaiDateTime(s.entry.t_ms)} → ${shanghaiDateTime(s.exit.t_ms)}${t('colon')}${reason(s.decision)}`),
+    notes: [...(r.assumptions ?? []), ...(r.warnings ?? [])].map(words),
     totalMetres: whole(r.total_violation_m),
     totalMinutes: minutes(r.total_violation_ms),
     facts: [
