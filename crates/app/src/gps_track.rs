@@ -4,6 +4,8 @@
 use geo::{Geometry, MultiPolygon};
 use landtrace_domain::LayerKind;
 use landtrace_spatial::Crs;
+use geo::{BooleanOps, Polygon};
+use landtrace_domain::truck_ban::roads::{BannedSection, Road, RoadRole, road_from_record};
 use landtrace_domain::truck_ban::{
     Body, Decision, Energy, LocalDateTime, Pass, Purpose, TruckBanQuery, Vehicle, VehicleClass, decide,
 };
@@ -14,19 +16,43 @@ use serde_json::{Value, json};
 
 use crate::catalog::Catalog;
 
-/// Every truck-ban zone polygon as one MultiPolygon, and whether any is illustrative.
+/// Every truck-ban zone polygon as one MultiPolygon, less the surfaces of the
+/// boundary roads and excluded stretches of the road layer (二、(二): they are not in
+/// the zone), and whether any is illustrative.
 pub fn ban_zone_geometry(catalog: &Catalog) -> (MultiPolygon<f64>, bool) {
     let mut polygons = Vec::new();
     let mut illustrative = false;
     if let Some(layer) = catalog.layer(LayerKind::TruckBanZone) {
-        for f in layer.intersecting(geo::Rect::new((-180.0, -90.0), (180.0, 90.0))) {
+        for f in layer.all() {
             if let Some(Geometry::MultiPolygon(mp)) = &f.geometry {
                 polygons.extend(mp.0.iter().cloned());
             }
             illustrative |= f.properties.get("accuracy").and_then(Value::as_str) == Some("illustrative");
         }
     }
-    (MultiPolygon(polygons), illustrative)
+    let zone = MultiPolygon(polygons);
+    let roads: Vec<Polygon<f64>> = road_surfaces(catalog)
+        .into_iter()
+        .filter(|(road, _)| matches!(road.role, RoadRole::Boundary | RoadRole::Excluded))
+        .flat_map(|(_, mp)| mp.0)
+        .collect();
+    if roads.is_empty() || zone.0.is_empty() {
+        return (zone, illustrative);
+    }
+    (zone.difference(&MultiPolygon(roads)), illustrative)
+}
+
+/// The roads of the road layer (`truck_ban_roads`) with their surfaces.
+pub fn road_surfaces(catalog: &Catalog) -> Vec<(Road, MultiPolygon<f64>)> {
+    let Some(layer) = catalog.layer(LayerKind::TruckBanRoads) else { return Vec::new() };
+    layer
+        .all()
+        .iter()
+        .filter_map(|f| match (&f.geometry, road_from_record(&f.properties)) {
+            (Some(Geometry::MultiPolygon(mp)), Ok(road)) => Some((road, mp.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Checks a track read from `reader` against the zone (streaming); a GeoJSON
@@ -63,6 +89,24 @@ pub struct TrackVehicle {
     pub assumed: bool,
 }
 
+/// A banned road section (禁行路段) of the road layer, with its surface, for a track.
+#[derive(Debug, Clone)]
+pub struct SectionZone {
+    /// The section and its hours.
+    pub section: BannedSection,
+    /// Its surface.
+    pub surface: MultiPolygon<f64>,
+}
+
+/// The banned road sections of the road layer.
+pub fn banned_sections(catalog: &Catalog) -> Vec<SectionZone> {
+    road_surfaces(catalog)
+        .into_iter()
+        .filter(|(road, _)| road.role == RoadRole::BannedSection)
+        .map(|(road, surface)| SectionZone { section: BannedSection { name: road.name, windows: road.windows }, surface })
+        .collect()
+}
+
 impl TrackVehicle {
     /// The vehicle assumed when a request gives none: a heavy ordinary fuel truck
     /// without a plate or pass, the strictest case of 一、(一) (an assumption the
@@ -80,14 +124,22 @@ impl TrackVehicle {
     /// position inside the zone at `t_ms`: the first pass that covers the truck, or
     /// else the decision with the first pass (naming why it does not help).
     pub fn decide_inside(&self, t_ms: i64) -> Decision {
+        self.decide_on(t_ms, None)
+    }
+
+    /// As [`TrackVehicle::decide_inside`], on the banned section `section` (outside the
+    /// zone) when one is given.
+    pub fn decide_on(&self, t_ms: i64, section: Option<&BannedSection>) -> Decision {
         let at = local_at(t_ms);
         let query = |pass: Option<&Pass>| TruckBanQuery {
             at,
             vehicle: self.vehicle.clone(),
-            inside_zone: true,
+            inside_zone: section.is_none(),
             on_boundary_road: false,
             pass: pass.cloned(),
             inside_pass_area: self.inside_pass_area,
+            road: None,
+            banned_section: section.cloned(),
         };
         let mut first = None;
         for pass in &self.passes {
@@ -130,6 +182,31 @@ struct VehicleBan<'v> {
 const DAY_MS: i64 = 86_400_000;
 const OFFSET_MS: i64 = landtrace_domain::truck_ban::UTC_OFFSET_MINUTES as i64 * 60_000;
 
+/// The ban on a banned road section for one vehicle: in the section's hours, as
+/// [`decide`] says for the vehicle there.
+struct SectionBan<'v> {
+    vehicle: &'v TrackVehicle,
+    section: &'v BannedSection,
+}
+
+impl BanSchedule for SectionBan<'_> {
+    fn banned_at(&self, t_ms: i64) -> bool {
+        let second = local_at(t_ms).second_of_day();
+        self.section.windows.iter().any(|w| w.contains(second)) && self.vehicle.decide_on(t_ms, Some(self.section)).banned
+    }
+
+    fn next_change(&self, t_ms: i64) -> Option<i64> {
+        let midnight = (t_ms + OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - OFFSET_MS;
+        let windows = self.section.windows.iter().chain(self.vehicle.passes.iter().flat_map(|p| p.windows().iter()));
+        let edges = windows.flat_map(|w| {
+            [w.start_minute(), w.end_minute()]
+                .into_iter()
+                .flat_map(move |m| (0..2).map(move |day| midnight + day * DAY_MS + i64::from(m) * 60_000))
+        });
+        std::iter::once(midnight + DAY_MS).chain(edges).filter(|&c| c > t_ms).min()
+    }
+}
+
 impl BanSchedule for VehicleBan<'_> {
     fn banned_at(&self, t_ms: i64) -> bool {
         self.hours.banned_at(t_ms) && self.vehicle.decide_inside(t_ms).banned
@@ -162,12 +239,22 @@ pub fn check_track_for<R: std::io::BufRead>(
     crs: Crs,
     options: CheckOptions,
     vehicle: &TrackVehicle,
-) -> (TrackReport, TrackReport) {
+    sections: &[SectionZone],
+) -> (TrackReport, TrackReport, Vec<TrackReport>) {
     let zone = BanZone::new(zone);
     let mut violations =
         TrackChecker::with_schedule(&zone, VehicleBan { vehicle, hours: DailyBan::LINYI_TRUCK_BAN }, options);
     let mut presence = TrackChecker::new(&zone, options);
+    let section_zones: Vec<BanZone> = sections.iter().map(|s| BanZone::new(&s.surface)).collect();
+    let mut on_sections: Vec<_> = sections
+        .iter()
+        .zip(&section_zones)
+        .map(|(s, z)| TrackChecker::with_schedule(z, SectionBan { vehicle, section: &s.section }, options))
+        .collect();
     let mut feed = |fix: Result<landtrace_track::Fix, landtrace_track::TrackError>| {
+        for checker in &mut on_sections {
+            checker.push_result(fix.clone());
+        }
         presence.push_result(fix.clone());
         violations.push_result(fix);
     };
@@ -175,7 +262,7 @@ pub fn check_track_for<R: std::io::BufRead>(
         (TrackFormat::GeoJson, Some(text)) => FixReader::geojson(text, crs).for_each(&mut feed),
         _ => FixReader::new(format, reader, crs).for_each(&mut feed),
     }
-    (violations.finish(), presence.finish())
+    (violations.finish(), presence.finish(), on_sections.into_iter().map(TrackChecker::finish).collect())
 }
 
 /// The answer of `POST /api/truck-ban/track` for a checked track: the report of the
@@ -183,7 +270,12 @@ pub fn check_track_for<R: std::io::BufRead>(
 /// in the zone with their decisions, the vehicle and the assumptions made.
 /// `Err` (the problems, Chinese first) when the track has no usable fix: an
 /// unreadable track is never "clean".
-pub fn track_answer(violations: &TrackReport, presence: &TrackReport, vehicle: &TrackVehicle) -> Result<Value, String> {
+pub fn track_answer(
+    violations: &TrackReport,
+    presence: &TrackReport,
+    vehicle: &TrackVehicle,
+    sections: &[(SectionZone, TrackReport)],
+) -> Result<Value, String> {
     if violations.fixes == 0 {
         let shown: Vec<String> = violations.problems.iter().take(5).map(ToString::to_string).collect();
         let omitted = violations.problems.len().saturating_sub(5) + violations.problems_omitted;
@@ -228,6 +320,19 @@ pub fn track_answer(violations: &TrackReport, presence: &TrackReport, vehicle: &
             g["to_local"] = json!(local_text(gap.to_t_ms));
         }
     }
+    // Violations on banned road sections (禁行路段, 三), each with the section and decision.
+    value["section_intervals"] = sections
+        .iter()
+        .flat_map(|(zone, report)| {
+            report.intervals.iter().map(move |iv| {
+                let mut v = with_local(iv);
+                v["section"] = json!({"name": zone.section.name, "hours": zone.section.hours_text()});
+                v["decision"] = serde_json::to_value(vehicle.decide_on(iv.entry.t_ms, Some(&zone.section)))
+                    .unwrap_or(Value::Null);
+                v
+            })
+        })
+        .collect();
     let mut assumptions = Vec::new();
     if violations.fixes_local_time_assumed > 0 {
         assumptions.push(json!({
@@ -250,15 +355,19 @@ pub fn track_answer(violations: &TrackReport, presence: &TrackReport, vehicle: &
     value["passes"] = serde_json::to_value(&vehicle.passes).unwrap_or(Value::Null);
     value["document"] = json!(landtrace_domain::truck_ban::DOCUMENT);
     value["time_zone"] = json!(landtrace_domain::truck_ban::TIME_ZONE);
-    value["headline"] = json!(headline(violations, presence));
+    let on_sections = value["section_intervals"].as_array().map_or(0, Vec::len);
+    value["headline"] = json!(headline(violations, presence, on_sections));
     Ok(value)
 }
 
 /// One line for the report's top: violations found, or entries all allowed, or no
 /// entry in the ban hours (Chinese first).
-fn headline(violations: &TrackReport, presence: &TrackReport) -> Value {
+fn headline(violations: &TrackReport, presence: &TrackReport, on_sections: usize) -> Value {
     let n = violations.intervals.len();
-    if n > 0 {
+    if on_sections > 0 {
+        json!({"zh": format!("发现{n}段禁行时段内违规进入禁行区域，{on_sections}段禁行路段禁行时间内违规通行（临政发〔2023〕5号 一、(一)、三）"),
+               "en": format!("{n} violation(s) in the ban zone and {on_sections} on banned road sections (一、(一), 三)")})
+    } else if n > 0 {
         json!({"zh": format!("发现{n}段禁行时段内违规进入禁行区域（临政发〔2023〕5号 一、(一)）"),
                "en": format!("{n} violation(s): in the ban zone during the ban hours (一、(一))")})
     } else if !presence.intervals.is_empty() {
@@ -299,11 +408,11 @@ pub fn track_table(answer: &Value) -> CsvTable {
         Value::Null => String::new(),
         other => other.to_string(),
     };
-    let rows = answer["in_zone_during_ban_hours"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let stays = answer["in_zone_during_ban_hours"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let sections = answer["section_intervals"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let rows = stays
         .iter()
+        .chain(sections)
         .enumerate()
         .map(|(i, s)| {
             let d = &s["decision"];
@@ -313,7 +422,7 @@ pub fn track_table(answer: &Value) -> CsvTable {
                 text(&s["exit"]["local"]),
                 format!("{:.1}", s["duration_ms"].as_f64().unwrap_or(0.0) / 60_000.0),
                 format!("{:.0}", s["distance_m"].as_f64().unwrap_or(0.0)),
-                if s["banned"] == true { "违规".to_owned() } else { "不受限制".to_owned() },
+                if s["banned"] == true || d["banned"] == true { "违规".to_owned() } else { "不受限制".to_owned() },
                 text(&d["clause"]),
                 text(&d["reason"]),
                 text(&d["penalty"]["fine_yuan"]),

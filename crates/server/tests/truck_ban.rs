@@ -501,3 +501,87 @@ async fn plates_are_checked_and_a_night_pass_is_a_warning() {
     assert!(report["warnings"][0]["zh"].as_str().unwrap().contains("22:00-06:00"), "{report}");
     assert_eq!(report["intervals"].as_array().unwrap().len(), 1);
 }
+
+/// A road surface: the rectangle lon `x0..x1`, lat `y0..y1`, with its attributes.
+fn road(name: &str, role: &str, extra: Value, (x0, x1, y0, y1): (f64, f64, f64, f64)) -> NewFeature {
+    let ring = geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]);
+    let mut p = json!({"name": name, "role": role, "width_m": 40, "accuracy": "illustrative",
+        "centreline": format!("LINESTRING({x0} {}, {x1} {})", (y0 + y1) / 2.0, (y0 + y1) / 2.0)});
+    p.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    NewFeature { geometry: Some(geo::Polygon::new(ring, vec![]).into()), properties: props(p) }
+}
+
+/// The [`zone`] with a road layer: 临晋路 along its south edge (boundary), 五一路 inside it
+/// near the north (an excluded stretch) and 解放路 west of it (a banned section, 07:00-09:00).
+async fn state_with_roads(dir: &Path) -> AppState {
+    let roads = vec![
+        road("临晋路", "boundary", json!({"side": "south"}), (110.74, 110.81, 35.1198, 35.1202)),
+        road("五一路", "excluded", json!({"stretch": "五一北岗以北"}), (110.7898, 110.7902, 35.15, 35.1602)),
+        road("解放路", "banned_section", json!({"hours": "07:00-09:00"}), (110.70, 110.745, 35.1398, 35.1402)),
+    ];
+    state_with(dir, vec![(LayerKind::TruckBanRoads, roads)]).await
+}
+
+/// Issue 15, item 4 (临政发〔2023〕5号, gazette line 107, 二、(二)): a position on a boundary
+/// road or an excluded stretch of the road layer is not in the zone and the answer names
+/// the road; the land between an excluded stretch and the north edge is in the zone; the
+/// road layer replaces the 30 m tolerance.
+#[tokio::test]
+async fn the_road_layer_names_the_road_and_is_not_the_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state_with_roads(dir.path()).await;
+    let at = "2023-06-01T10:00:00+08:00";
+    for (lon, lat) in [(110.775, 35.1201), (110.775, 35.1199)] {
+        let (status, d) = check(&state, query(lon, lat, at, heavy())).await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        assert_eq!((d["banned"].as_bool(), d["clause"].as_str()), (Some(false), Some("二、(二)")), "{d}");
+        assert!(d["reason"].as_str().unwrap().starts_with("位于临晋路（边界道路）上，不在禁行区域内"), "{d}");
+        assert_eq!(d["position"]["road"]["role"], "boundary");
+        assert_eq!(d["position"]["inside_zone"], false);
+    }
+    let (_, d) = check(&state, query(110.79, 35.155, at, heavy())).await;
+    assert!(d["reason"].as_str().unwrap().starts_with("位于五一路五一北岗以北（除外路段）上"), "{d}");
+    // Between the excluded stretch and the north edge: in the zone, banned.
+    let (_, d) = check(&state, query(110.785, 35.158, at, heavy())).await;
+    assert_eq!(d["banned"], true, "{d}");
+    // 20 m outside the zone and off every road: outside (no tolerance once roads are stored).
+    let (_, d) = check(&state, query(110.80022, 35.14, at, heavy())).await;
+    assert_eq!(d["ground"], "outside_zone", "{d}");
+    assert!(d["position"]["boundary_road_rule"].as_str().unwrap().contains("truck_ban_roads"));
+
+    // A track northwards across 临晋路 into the zone: no violation while on the road.
+    let mut csv = String::from("time,lon,lat\n");
+    for k in 0..=10 {
+        csv.push_str(&format!("2023-06-01T10:{k:02}:00+08:00,110.775,{:.5}\n", 35.1190 + 0.0002 * f64::from(k)));
+    }
+    let (status, report) = track(&state, "?format=csv", csv).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let entry_lat = report["intervals"][0]["entry"]["lat"].as_f64().unwrap();
+    assert!((entry_lat - 35.1202).abs() < 1e-9, "entered at the road's inner edge: {report}");
+}
+
+/// Issue 15, item 5 (gazette line 109, 三: 在禁行区域及禁行路段通行的): banned road sections
+/// of the road layer with their own hours are taken into account by the check and the track.
+#[tokio::test]
+async fn banned_road_sections_with_their_own_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state_with_roads(dir.path()).await;
+    let (_, d) = check(&state, query(110.72, 35.14, "2023-06-01T08:00:00+08:00", heavy())).await;
+    assert_eq!(d["banned"], true, "{d}");
+    assert!(d["reason"].as_str().unwrap().contains("禁行路段解放路"), "{d}");
+    assert!(d["notes"].to_string().contains("假定"), "{d}");
+    let (_, d) = check(&state, query(110.72, 35.14, "2023-06-01T10:00:00+08:00", heavy())).await;
+    assert_eq!((d["banned"].as_bool(), d["ground"].as_str()), (Some(false), Some("outside_zone")), "{d}");
+    // The track of 08:00-08:10 along 35.14 from 110.741: on 解放路 until 110.745 (08:02).
+    let (status, report) = track(&state, "?format=csv", csv_at_hour(8)).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let on = report["section_intervals"].as_array().unwrap();
+    assert_eq!(on.len(), 1, "{report}");
+    assert_eq!(on[0]["section"]["name"], "解放路");
+    assert_eq!(on[0]["entry"]["local"], "2023-06-01 08:00:00");
+    assert_eq!(on[0]["exit"]["local"], "2023-06-01 08:02:00");
+    assert!(report["headline"]["zh"].as_str().unwrap().contains("禁行路段"), "{report}");
+    // At 10:00 the section is open.
+    let (_, report) = track(&state, "?format=csv", csv_at_hour(10)).await;
+    assert!(report["section_intervals"].as_array().unwrap().is_empty(), "{report}");
+}

@@ -72,6 +72,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "0006_audit_history",
         sql: include_str!("../migrations/postgis/0006_audit_history.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_truck_ban_roads",
+        sql: include_str!("../migrations/postgis/0008_truck_ban_roads.sql"),
+    },
 ];
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {

@@ -188,6 +188,11 @@ pub enum LayerKind {
     /// Sponge-city construction projects (海绵城市建设项目): the polygons the runoff-control
     /// estimate is made for.
     SpongeProjects,
+    /// Roads of the truck ban (临政发〔2023〕5号): the four boundary roads and the two
+    /// excluded stretches (not in the zone, 二、(二)) and the banned road sections
+    /// (禁行路段, 三) with their own hours; each feature is the road surface, built from
+    /// its `centreline` and `width_m`.
+    TruckBanRoads,
     /// A layer the users defined (宗地, 永久基本农田, …), kept in the store's
     /// `landtrace_layers` table; see [`user_layers`].
     User(UserLayer),
@@ -202,7 +207,7 @@ impl From<LayerKind> for &'static str {
 impl LayerKind {
     /// Every built-in layer, in display order ([`LayerKind::all`] adds the
     /// user-defined ones).
-    pub const ALL: [LayerKind; 16] = [
+    pub const ALL: [LayerKind; 17] = [
         LayerKind::CountyBoundaries,
         LayerKind::Townships,
         LayerKind::Villages,
@@ -219,6 +224,7 @@ impl LayerKind {
         LayerKind::VillageClinics,
         LayerKind::FreightSources,
         LayerKind::TruckPasses,
+        LayerKind::TruckBanRoads,
     ];
 
     /// Table name in the GeoPackage and in PostGIS; also the layer's public id.
@@ -240,6 +246,7 @@ impl LayerKind {
             LayerKind::FreightSources => "freight_sources",
             LayerKind::TruckPasses => "truck_passes",
             LayerKind::SpongeProjects => "sponge_projects",
+            LayerKind::TruckBanRoads => "truck_ban_roads",
             LayerKind::User(u) => &u.def().name,
         }
     }
@@ -292,6 +299,7 @@ impl LayerKind {
             LayerKind::FreightSources => "重点货运源头企业",
             LayerKind::TruckPasses => "货车通行证",
             LayerKind::SpongeProjects => "海绵城市建设项目",
+            LayerKind::TruckBanRoads => "货车禁行道路（边界道路、除外路段、禁行路段）",
             LayerKind::User(u) => &u.def().title_zh,
         }
     }
@@ -315,6 +323,7 @@ impl LayerKind {
             LayerKind::FreightSources => "Key freight-source enterprises",
             LayerKind::TruckPasses => "Truck passes",
             LayerKind::SpongeProjects => "Sponge-city projects",
+            LayerKind::TruckBanRoads => "Truck-ban roads (boundary roads, excluded stretches, banned sections)",
             LayerKind::User(u) => &u.def().title_en,
         }
     }
@@ -329,7 +338,8 @@ impl LayerKind {
             | LayerKind::TruckBanZone
             | LayerKind::ExpropriationAreas
             | LayerKind::ConsolidationProjects
-            | LayerKind::SpongeProjects => GeometryKind::MultiPolygon,
+            | LayerKind::SpongeProjects
+            | LayerKind::TruckBanRoads => GeometryKind::MultiPolygon,
             LayerKind::SpongeFacilities => GeometryKind::Any,
             LayerKind::Townships
             | LayerKind::WaterloggingPoints
@@ -550,6 +560,23 @@ impl LayerKind {
                         req(text("area")),
                         req(one_of(text("pass_source"), &["纸质", "交管12123"])),
                         text("issued_by"),
+                        text("note"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::TruckBanRoads => {
+                const {
+                    &[
+                        req(text("name")),
+                        req(one_of(text("role"), crate::truck_ban::roads::ROLES)),
+                        one_of(text("side"), &["north", "east", "south", "west"]),
+                        text("stretch"),
+                        req(real("width_m", crate::truck_ban::roads::ROAD_WIDTH_M)),
+                        text("centreline"),
+                        text("hours"),
+                        text("document"),
                         text("note"),
                         ACCURACY,
                         SOURCE,

@@ -196,6 +196,9 @@ pub fn validate_properties(kind: LayerKind, props: &Map<String, Value>) -> Resul
         LayerKind::TruckPasses => crate::truck_ban::pass_record::pass_from_record(props)
             .map(|_| ())
             .map_err(|message| FieldError::Inconsistent { field: "truck_passes", message }),
+        LayerKind::TruckBanRoads => crate::truck_ban::roads::road_from_record(props)
+            .map(|_| ())
+            .map_err(|message| FieldError::Inconsistent { field: "truck_ban_roads", message }),
         _ => Ok(()),
     }
 }

@@ -18,6 +18,7 @@
 pub(crate) mod decide;
 pub(crate) mod pass;
 pub mod pass_record;
+pub mod roads;
 pub(crate) mod time;
 pub(crate) mod vehicle;
 

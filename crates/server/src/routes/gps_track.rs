@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use landtrace_app::gps_track::{
-    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, ban_zone_geometry, check_track_for, track_answer, track_html,
+    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, ban_zone_geometry, banned_sections, check_track_for, track_answer, track_html,
     track_table,
 };
 use landtrace_app::truck_ban_check::passes_for_plate;
@@ -113,7 +113,11 @@ pub async fn track(
             vehicle.passes.push(pass);
         }
     }
-    let (zone, illustrative) = ban_zone_geometry(&*state.catalog.read().await);
+    let (zone, illustrative, sections) = {
+        let catalog = state.catalog.read().await;
+        let (zone, illustrative) = ban_zone_geometry(&catalog);
+        (zone, illustrative, banned_sections(&catalog))
+    };
     if zone.0.is_empty() {
         return Err(AppError::NotFound("no truck-ban zone is stored".into()));
     }
@@ -121,9 +125,10 @@ pub async fn track(
         .cpu
         .run(move || {
             let text = (format == TrackFormat::GeoJson).then(|| String::from_utf8_lossy(&body).into_owned());
-            let (violations, presence) =
-                check_track_for(&zone, format, &body[..], text.as_deref(), crs, options, &vehicle);
-            track_answer(&violations, &presence, &vehicle)
+            let (violations, presence, on_sections) =
+                check_track_for(&zone, format, &body[..], text.as_deref(), crs, options, &vehicle, &sections);
+            let on_sections: Vec<_> = sections.into_iter().zip(on_sections).collect();
+            track_answer(&violations, &presence, &vehicle, &on_sections)
         })
         .await?;
     let mut value = value.map_err(AppError::Unprocessable)?;
