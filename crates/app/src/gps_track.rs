@@ -1,17 +1,19 @@
 //! A GPS track checked against the stored truck-ban zone: the use case behind
 //! `POST /api/truck-ban/track` and `landtrace check track`.
 
+use geo::{BooleanOps, Polygon};
 use geo::{Geometry, MultiPolygon};
 use landtrace_domain::LayerKind;
-use landtrace_spatial::Crs;
-use geo::{BooleanOps, Polygon};
 use landtrace_domain::truck_ban::roads::{BannedSection, Road, RoadRole, road_from_record};
 use landtrace_domain::truck_ban::{
     Body, Decision, Energy, LocalDateTime, Pass, Purpose, TruckBanQuery, Vehicle, VehicleClass, decide,
 };
 use landtrace_domain::units::instant::Instant;
 use landtrace_formats::CsvTable;
-use landtrace_track::{BanSchedule, BanZone, CheckOptions, DailyBan, FixReader, TrackChecker, TrackFormat, TrackReport};
+use landtrace_spatial::Crs;
+use landtrace_track::{
+    BanSchedule, BanZone, CheckOptions, DailyBan, FixReader, TrackChecker, TrackFormat, TrackReport,
+};
 use serde_json::{Value, json};
 
 use crate::catalog::Catalog;
@@ -103,7 +105,10 @@ pub fn banned_sections(catalog: &Catalog) -> Vec<SectionZone> {
     road_surfaces(catalog)
         .into_iter()
         .filter(|(road, _)| road.role == RoadRole::BannedSection)
-        .map(|(road, surface)| SectionZone { section: BannedSection { name: road.name, windows: road.windows }, surface })
+        .map(|(road, surface)| SectionZone {
+            section: BannedSection { name: road.name, windows: road.windows },
+            surface,
+        })
         .collect()
 }
 
@@ -192,7 +197,8 @@ struct SectionBan<'v> {
 impl BanSchedule for SectionBan<'_> {
     fn banned_at(&self, t_ms: i64) -> bool {
         let second = local_at(t_ms).second_of_day();
-        self.section.windows.iter().any(|w| w.contains(second)) && self.vehicle.decide_on(t_ms, Some(self.section)).banned
+        self.section.windows.iter().any(|w| w.contains(second))
+            && self.vehicle.decide_on(t_ms, Some(self.section)).banned
     }
 
     fn next_change(&self, t_ms: i64) -> Option<i64> {
@@ -219,9 +225,9 @@ impl BanSchedule for VehicleBan<'_> {
         }
         let midnight = (t_ms + OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - OFFSET_MS;
         let edges = self.vehicle.passes.iter().flat_map(|p| p.windows().iter()).flat_map(|w| {
-            [w.start_minute(), w.end_minute()].into_iter().flat_map(move |m| {
-                (0..2).map(move |day| midnight + day * DAY_MS + i64::from(m) * 60_000)
-            })
+            [w.start_minute(), w.end_minute()]
+                .into_iter()
+                .flat_map(move |m| (0..2).map(move |day| midnight + day * DAY_MS + i64::from(m) * 60_000))
         });
         std::iter::once(midnight + DAY_MS).chain(edges).chain(hours).filter(|&c| c > t_ms).min()
     }
@@ -230,16 +236,16 @@ impl BanSchedule for VehicleBan<'_> {
 /// A track checked for a vehicle: the violations (inside the zone in the ban hours,
 /// for this vehicle banned by [`decide`] at that time, segment by segment) and every
 /// stay in the zone during the ban hours with the decision for it, so that an
-/// allowed truck is shown why (e.g. 一、(二) new-energy).
+/// allowed truck is shown why (e.g. 一、(二) new-energy); and the violations on each
+/// banned road section (`sections`) in its own hours.
 pub fn check_track_for<R: std::io::BufRead>(
-    zone: &MultiPolygon<f64>,
+    (zone, sections): (&MultiPolygon<f64>, &[SectionZone]),
     format: TrackFormat,
     reader: R,
     text_for_geojson: Option<&str>,
     crs: Crs,
     options: CheckOptions,
     vehicle: &TrackVehicle,
-    sections: &[SectionZone],
 ) -> (TrackReport, TrackReport, Vec<TrackReport>) {
     let zone = BanZone::new(zone);
     let mut violations =
@@ -327,8 +333,8 @@ pub fn track_answer(
             report.intervals.iter().map(move |iv| {
                 let mut v = with_local(iv);
                 v["section"] = json!({"name": zone.section.name, "hours": zone.section.hours_text()});
-                v["decision"] = serde_json::to_value(vehicle.decide_on(iv.entry.t_ms, Some(&zone.section)))
-                    .unwrap_or(Value::Null);
+                v["decision"] =
+                    serde_json::to_value(vehicle.decide_on(iv.entry.t_ms, Some(&zone.section))).unwrap_or(Value::Null);
                 v
             })
         })
@@ -422,7 +428,11 @@ pub fn track_table(answer: &Value) -> CsvTable {
                 text(&s["exit"]["local"]),
                 format!("{:.1}", s["duration_ms"].as_f64().unwrap_or(0.0) / 60_000.0),
                 format!("{:.0}", s["distance_m"].as_f64().unwrap_or(0.0)),
-                if s["banned"] == true || d["banned"] == true { "违规".to_owned() } else { "不受限制".to_owned() },
+                if s["banned"] == true || d["banned"] == true {
+                    "违规".to_owned()
+                } else {
+                    "不受限制".to_owned()
+                },
                 text(&d["clause"]),
                 text(&d["reason"]),
                 text(&d["penalty"]["fine_yuan"]),
@@ -465,10 +475,10 @@ pub fn track_html(answer: &Value) -> String {
         en = s(&answer["headline"]["en"]),
     );
     let v = &answer["vehicle"];
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<table><tr><th>车辆 / Vehicle</th><td>{}</td></tr><tr><th>定位点 / Fixes</th><td>{}</td></tr>\
-         <tr><th>轨迹长度 / Length</th><td>{:.0} 米</td></tr></table>\n",
+         <tr><th>轨迹长度 / Length</th><td>{:.0} 米</td></tr></table>",
         e(&format!(
             "{}{}",
             v["plate"].as_str().map(|p| format!("{p} ")).unwrap_or_default(),
@@ -478,7 +488,7 @@ pub fn track_html(answer: &Value) -> String {
         answer["total_distance_m"].as_f64().unwrap_or(0.0),
     );
     for a in answer["assumptions"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        let _ = write!(h, "<p>{} <span class=\"en\">{}</span></p>\n", s(&a["zh"]), s(&a["en"]));
+        let _ = writeln!(h, "<p>{} <span class=\"en\">{}</span></p>", s(&a["zh"]), s(&a["en"]));
     }
     if answer["zone_illustrative"] == true {
         h.push_str("<p>注意：禁行区域为示例数据（illustrative），非测绘成果。<span class=\"en\">The zone is illustrative.</span></p>\n");
@@ -509,7 +519,7 @@ pub fn track_html(answer: &Value) -> String {
     if !problems.is_empty() {
         h.push_str("<h2>无法读取的记录 / Unreadable records</h2>\n<ul>\n");
         for p in problems {
-            let _ = write!(h, "<li>{}：{}</li>\n", s(&p["at"]), s(&p["message"]));
+            let _ = writeln!(h, "<li>{}：{}</li>", s(&p["at"]), s(&p["message"]));
         }
         h.push_str("</ul>\n");
     }

@@ -134,9 +134,10 @@ pub struct RoadFacts {
 pub fn road_facts(catalog: &Catalog, point: Coord<f64>) -> RoadFacts {
     let mut facts = RoadFacts::default();
     let Some(layer) = catalog.layer(LayerKind::TruckBanRoads) else { return facts };
-    facts.layer_has_roads = layer.all().iter().any(|f| {
-        f.properties.get("role").and_then(Value::as_str).is_some_and(|r| r == "boundary" || r == "excluded")
-    });
+    facts.layer_has_roads = layer
+        .all()
+        .iter()
+        .any(|f| f.properties.get("role").and_then(Value::as_str).is_some_and(|r| r == "boundary" || r == "excluded"));
     for (kind, id) in catalog.zones.locate(point) {
         if kind != LayerKind::TruckBanRoads {
             continue;

@@ -364,7 +364,8 @@ async fn a_track_is_judged_for_the_vehicle_like_the_point_check() {
 
     // A pass valid 10:00-10:07 (四、(四)): the stay from 10:04:30 is allowed until 10:07,
     // a violation from 10:07 to 10:10, cut where the pass's window ends.
-    let plated = json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "晋M12345"});
+    let plated =
+        json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "晋M12345"});
     let pass = json!({"plate": "晋M12345", "valid_from": "2023-06-01", "valid_to": "2023-06-30",
         "windows": [{"start_minute": 600, "end_minute": 607}], "area": "whole_zone", "source": "paper"});
     let (status, report) = track(&state, &vehicle_query(&plated, Some(&pass)), csv.clone()).await;
@@ -376,7 +377,8 @@ async fn a_track_is_judged_for_the_vehicle_like_the_point_check() {
     assert!(intervals[0]["decision"]["reason"].as_str().unwrap().contains("不在通行时段内"), "{report}");
 
     // The registry's pass for the plate (晋M·T0001, whole day in June): allowed.
-    let registered = json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "晋MT0001"});
+    let registered =
+        json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "晋MT0001"});
     let (_, report) = track(&state, &vehicle_query(&registered, None), csv.clone()).await;
     assert!(report["intervals"].as_array().unwrap().is_empty(), "{report}");
     assert_eq!(report["pass_records"][0]["layer"], "truck_passes");
@@ -455,7 +457,10 @@ async fn the_track_report_as_csv_xlsx_and_print() {
     assert_eq!(status, StatusCode::OK);
     assert!(kind.starts_with("text/html"), "{kind}");
     let html = String::from_utf8(html).unwrap();
-    assert!(html.contains("货车禁行轨迹检查报告") && html.contains("@page") && html.contains("2023-06-01 10:04:30"), "{html}");
+    assert!(
+        html.contains("货车禁行轨迹检查报告") && html.contains("@page") && html.contains("2023-06-01 10:04:30"),
+        "{html}"
+    );
     assert!(html.contains("临政发〔2023〕5号"));
     let (status, _, _) = track_raw(&state, "?format=csv&f=pdf", csv_at_hour(10)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -474,7 +479,8 @@ async fn plates_are_checked_and_a_night_pass_is_a_warning() {
     assert!(body["error"].as_str().unwrap().contains("不符合机动车号牌格式"), "{body}");
     let (status, body) = track(&state, &vehicle_query(&abc, None), csv_at_hour(10)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let plated = json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "晋M12345"});
+    let plated =
+        json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "晋M12345"});
     let mut bad_pass = json!({"plate": "ABC", "valid_from": "2023-06-01", "valid_to": "2023-06-30",
         "windows": [{"start_minute": 0, "end_minute": 1440}], "area": "whole_zone", "source": "paper"});
     let (status, body) = check(

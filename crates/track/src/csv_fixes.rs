@@ -23,8 +23,19 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// Column names of the time, lower-cased; the Chinese ones are the headers of the
 /// common GPS platform exports (定位时间, GPS时间, 时间 …).
 const TIME_NAMES: [&str; 13] = [
-    "time", "timestamp", "t", "datetime", "gps_time", "gpstime", "定位时间", "gps时间", "时间", "回传时间", "上报时间",
-    "采集时间", "接收时间",
+    "time",
+    "timestamp",
+    "t",
+    "datetime",
+    "gps_time",
+    "gpstime",
+    "定位时间",
+    "gps时间",
+    "时间",
+    "回传时间",
+    "上报时间",
+    "采集时间",
+    "接收时间",
 ];
 /// Column names of the longitude (经度 in the Chinese exports).
 const LON_NAMES: [&str; 5] = ["lon", "lng", "longitude", "x", "经度"];
@@ -254,10 +265,14 @@ mod tests {
     /// are local time); the fix says it was assumed.
     #[test]
     fn reads_chinese_headers_and_local_times() {
-        let text = "车牌号,定位时间,经度(°),纬度(°),速度（km/h）,方向\n晋M12345,2024-05-01 08:00:00,110.5,35.25,30,90\n";
+        let text =
+            "车牌号,定位时间,经度(°),纬度(°),速度（km/h）,方向\n晋M12345,2024-05-01 08:00:00,110.5,35.25,30,90\n";
         let fixes: Vec<Fix> = CsvFixes::new(text.as_bytes(), Crs::Wgs84).map(Result::unwrap).collect();
         assert_eq!(fixes.len(), 1);
-        assert_eq!((fixes[0].t_ms, fixes[0].position.lon(), fixes[0].position.lat()), (1_714_521_600_000, 110.5, 35.25));
+        assert_eq!(
+            (fixes[0].t_ms, fixes[0].position.lon(), fixes[0].position.lat()),
+            (1_714_521_600_000, 110.5, 35.25)
+        );
         assert!(fixes[0].local_time_assumed);
         let text = "GPS时间,经度,纬度\n2024-05-01T00:00:00Z,110.5,35.25\n";
         let fixes: Vec<Fix> = CsvFixes::new(text.as_bytes(), Crs::Wgs84).map(Result::unwrap).collect();

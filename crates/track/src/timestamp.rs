@@ -83,9 +83,16 @@ pub fn parse_fix_time(text: &str) -> Result<(i64, bool), TimeError> {
         trimmed
     };
     match parse_time_ms(text) {
-        Err(TimeError::Rfc3339(instant::TimeError::Format { problem })) if problem.starts_with("a time zone offset") => {
+        Err(TimeError::Rfc3339(instant::TimeError::Format { problem }))
+            if problem.starts_with("a time zone offset") =>
+        {
             let offset = landtrace_domain::county::UTC_OFFSET_MINUTES;
-            let local = format!("{text}{}{:02}:{:02}", if offset < 0 { '-' } else { '+' }, offset.abs() / 60, offset.abs() % 60);
+            let local = format!(
+                "{text}{}{:02}:{:02}",
+                if offset < 0 { '-' } else { '+' },
+                offset.abs() / 60,
+                offset.abs() % 60
+            );
             match parse_time_ms(&local) {
                 Ok(ms) => Ok((ms, true)),
                 Err(_) => parse_time_ms(text).map(|ms| (ms, false)),

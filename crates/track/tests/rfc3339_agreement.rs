@@ -73,7 +73,8 @@ fn track_readers_and_the_truck_ban_agree_on_every_row() {
                     // Issue 15: a GPS export's time without an offset is Beijing time in
                     // the track readers (the ban hours of 临政发〔2023〕5号 二、(一) are
                     // local time); the query's `at` still needs one.
-                    let local = instant::parse_rfc3339(&format!("{}+08:00", text.trim())).map(instant::Instant::unix_ms);
+                    let local =
+                        instant::parse_rfc3339(&format!("{}+08:00", text.trim())).map(instant::Instant::unix_ms);
                     for read in readers {
                         assert_eq!(read, Ok(local.clone().expect(text)), "{text:?}");
                     }

@@ -358,7 +358,12 @@ fn check_in_order(query: &TruckBanQuery, class: VehicleClass, notes: &mut Vec<No
     let (mut reason, mut reason_en) = match section {
         Some(s) => (
             format!("{}在禁行路段{}禁行时间（{}）内禁止通行", class.name_zh(), s.name, s.hours_text()),
-            format!("Banned: {}s may not drive on the banned section {} during its hours ({})", class.name_en(), s.name, s.hours_text()),
+            format!(
+                "Banned: {}s may not drive on the banned section {} during its hours ({})",
+                class.name_en(),
+                s.name,
+                s.hours_text()
+            ),
         ),
         None => (
             format!("{}在禁行时间、禁行区域内禁止通行", class.name_zh()),

@@ -540,7 +540,8 @@ mod tests {
             assert!(pass(vec![DailyWindow::new(s, e).unwrap()]).warning().is_none(), "{s}-{e}");
         }
         // Plates: a pass for `ABC` is refused.
-        let e = Pass::new("ABC", d, d, vec![DailyWindow::WHOLE_DAY], PassArea::WholeZone, PassSource::Paper).unwrap_err();
+        let e =
+            Pass::new("ABC", d, d, vec![DailyWindow::WHOLE_DAY], PassArea::WholeZone, PassSource::Paper).unwrap_err();
         assert!(matches!(e, PassError::Plate(_)), "{e:?}");
     }
 }

@@ -86,7 +86,9 @@ pub fn road_from_record(props: &Map<String, Value>) -> Result<Road, String> {
     };
     let windows = match (role, text("hours")) {
         (RoadRole::BannedSection, None) => {
-            return Err("禁行路段须填写禁行时间 hours（如 07:00-09:00;17:00-19:00）/ a banned section needs its hours".into());
+            return Err(
+                "禁行路段须填写禁行时间 hours（如 07:00-09:00;17:00-19:00）/ a banned section needs its hours".into()
+            );
         }
         (_, Some(hours)) => parse_windows(hours).map_err(|e| format!("field \"hours\": {e}"))?,
         (_, None) => Vec::new(),

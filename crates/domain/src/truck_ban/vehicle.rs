@@ -583,15 +583,20 @@ mod tests {
     /// vehicle, by plate): a plate must be of the mainland form (assumed GA 36-2018).
     #[test]
     fn plates_must_be_mainland_plates() {
-        for ok in ["晋M12345", "晋M·12345", "晋m 12345", "晋MD12345", "晋M12345D", "京A1234警", "晋M1234挂", "晋M·T0001"] {
+        for ok in
+            ["晋M12345", "晋M·12345", "晋m 12345", "晋MD12345", "晋M12345D", "京A1234警", "晋M1234挂", "晋M·T0001"]
+        {
             assert!(check_plate(ok).is_ok(), "{ok}");
         }
-        for bad in ["ABC", "", "晋", "晋M1234", "晋M1234567", "XM12345", "晋112345", "晋MI2345", "晋MO2345", "晋M·示例01"] {
+        for bad in
+            ["ABC", "", "晋", "晋M1234", "晋M1234567", "XM12345", "晋112345", "晋MI2345", "晋MO2345", "晋M·示例01"]
+        {
             let e = check_plate(bad).unwrap_err();
             assert!(e.to_string().contains("不符合机动车号牌格式") && e.to_string().contains("假定"), "{bad}: {e}");
         }
-        let e = serde_json::from_str::<Vehicle>(r#"{"class": "heavy", "body": "open", "energy": "fuel", "plate": "ABC"}"#)
-            .unwrap_err();
+        let e =
+            serde_json::from_str::<Vehicle>(r#"{"class": "heavy", "body": "open", "energy": "fuel", "plate": "ABC"}"#)
+                .unwrap_err();
         assert!(e.to_string().contains("\"ABC\""), "{e}");
         let v: Vehicle =
             serde_json::from_str(r#"{"class": "heavy", "body": "open", "energy": "fuel", "plate": " "}"#).unwrap();

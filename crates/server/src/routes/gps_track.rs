@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use landtrace_app::gps_track::{
-    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, ban_zone_geometry, banned_sections, check_track_for, track_answer, track_html,
-    track_table,
+    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, ban_zone_geometry, banned_sections, check_track_for, track_answer,
+    track_html, track_table,
 };
 use landtrace_app::truck_ban_check::passes_for_plate;
 use landtrace_domain::LayerKind;
@@ -57,8 +57,7 @@ pub fn vehicle_params(q: &TrackQuery) -> Result<TrackVehicle, AppError> {
         }
         return Ok(TrackVehicle::assumed_heavy());
     };
-    let vehicle: Vehicle =
-        serde_json::from_str(text).map_err(|e| bad(format!("`vehicle`: {e}")))?;
+    let vehicle: Vehicle = serde_json::from_str(text).map_err(|e| bad(format!("`vehicle`: {e}")))?;
     let passes = match &q.pass {
         Some(text) => vec![serde_json::from_str::<Pass>(text).map_err(|e| bad(format!("`pass`: {e}")))?],
         None => Vec::new(),
@@ -126,7 +125,7 @@ pub async fn track(
         .run(move || {
             let text = (format == TrackFormat::GeoJson).then(|| String::from_utf8_lossy(&body).into_owned());
             let (violations, presence, on_sections) =
-                check_track_for(&zone, format, &body[..], text.as_deref(), crs, options, &vehicle, &sections);
+                check_track_for((&zone, &sections), format, &body[..], text.as_deref(), crs, options, &vehicle);
             let on_sections: Vec<_> = sections.into_iter().zip(on_sections).collect();
             track_answer(&violations, &presence, &vehicle, &on_sections)
         })
@@ -138,7 +137,10 @@ pub async fn track(
     let attachment = |ext: &str| format!("attachment; filename=\"truck-ban-track.{ext}\"");
     Ok(match answer_format {
         "csv" => (
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, attachment("csv"))],
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, attachment("csv")),
+            ],
             track_table(&value).to_csv(),
         )
             .into_response(),
