@@ -120,6 +120,12 @@ test('a track judged for a vehicle: the headline, the allowed stays with their c
   assert.equal(m.summary, '禁行时段内进入禁行区域，但该车辆不受限制（理由见各段）');
   assert.deepEqual(m.allowed, ['2023-06-01 10:00:00 → 2023-06-01 10:01:00：新能源轻型货车不受限制（一、(二)）']);
   assert.deepEqual(m.notes, ['假定：11个定位点的时间未注明时区，按北京时间（UTC+8）读取']);
+  // A violation on a banned road section (禁行路段, 三) is listed and drawn like one in the zone.
+  const onSection = { ...r, section_intervals: [{ entry: { t_ms: t0, lon: 110.74, lat: 35.14 }, exit: { t_ms: t0 + 120_000, lon: 110.745, lat: 35.14 },
+    entered_by: 'track_edge', exited_by: 'zone_boundary', distance_m: 455, duration_ms: 120_000,
+    decision: { banned: true, clause: '一、(一)', reason: '重型货车在禁行路段解放路禁行时间（07:00-09:00）内禁止通行' } }] };
+  assert.equal(trackModel(onSection).intervals[0].reason, '重型货车在禁行路段解放路禁行时间（07:00-09:00）内禁止通行（一、(一)）');
+  assert.equal(trackGeometry(onSection, '', { format: 'csv', crs: 'wgs84' }).segments.length, 1);
   setLang('en');
   assert.equal(trackModel(r).notes[0], 'Assumption: Beijing time');
 });

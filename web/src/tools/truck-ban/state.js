@@ -93,7 +93,8 @@ export function trackQuery(state, f = null) {
 export function trackGeometry(report, text, { format, crs }) {
   const fixes = readFixes(text, { format, crs });
   const straight = fixes.length === 0;
-  const segments = report.intervals.map((iv) => [
+  // Violations in the zone and on banned road sections (禁行路段, 三) are drawn alike.
+  const segments = [...report.intervals, ...(report.section_intervals ?? [])].map((iv) => [
     [iv.entry.lon, iv.entry.lat],
     ...fixes.filter((f) => f.t > iv.entry.t_ms && f.t < iv.exit.t_ms).map((f) => f.c),
     [iv.exit.lon, iv.exit.lat],
@@ -153,7 +154,7 @@ export function trackModel(r) {
   return {
     illustrative: r.zone_illustrative,
     summary: words(r.headline) ?? (r.intervals.length ? t('tb_intervals', r.intervals.length) : t('tb_no_intervals')),
-    intervals: r.intervals.map((iv) => ({
+    intervals: [...r.intervals, ...(r.section_intervals ?? [])].map((iv) => ({
       entry: shanghaiDateTime(iv.entry.t_ms),
       entryCause: t(`tb_cause_${iv.entered_by}`),
       exit: shanghaiDateTime(iv.exit.t_ms),
