@@ -88,6 +88,18 @@ test('a decision as the panel words it, in Chinese and English', () => {
   assert.equal(allowed.penalty, null, 'no penalty when allowed');
 });
 
+test('on a road of the road layer: the road is named and the 30 m approximation is not explained (issue 15, 二、(二))', () => {
+  const onRoad = { ...BANNED, banned: false, clause: '二、(二)',
+    position: { ...BANNED.position, inside_zone: false, on_boundary_road: true, road_layer: true,
+      road: { name: '丰喜大道', label: '丰喜大道（边界道路）', role: 'boundary' },
+      banned_section: { name: '解放路', windows: [{ start_minute: 420, end_minute: 540 }] } } };
+  const m = decisionModel(onRoad, 'x');
+  const facts = Object.fromEntries(m.facts);
+  assert.equal(facts['在边界道路上'], '丰喜大道（边界道路）');
+  assert.equal(facts['禁行路段'], '解放路（07:00-09:00）');
+  assert.equal(m.roadRule, false);
+});
+
 test('a track report: intervals in Beijing time, totals, gaps, problems', () => {
   const t0 = Date.UTC(2023, 5, 1, 2, 0, 0);
   const m = trackModel({

@@ -106,6 +106,7 @@ pub fn decide_at(catalog: &Catalog, question: TruckQuestion, pass_record: Value)
         "distance_to_zone_edge_m": distance,
         "road": roads.road.as_ref().map(|r| json!({"name": r.name, "label": r.label, "role": r.role})),
         "banned_section": roads.section,
+        "road_layer": roads.layer_has_roads,
         "boundary_road_rule": if roads.layer_has_roads {
             format!("the road surfaces of the layer {} (centreline and width; illustrative positions until surveyed ones are supplied) are the boundary roads and excluded stretches", LayerKind::TruckBanRoads.table_name())
         } else {

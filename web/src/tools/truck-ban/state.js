@@ -117,6 +117,10 @@ export function trackData(state) {
   return { type: 'FeatureCollection', features };
 }
 
+const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+/** A daily window `{start_minute, end_minute}` as `HH:MM-HH:MM`. */
+const hhmmWindow = (w) => `${hhmm(w.start_minute)}-${hhmm(w.end_minute)}`;
+
 const yesNo = (b) => t(b ? 'tb_yes' : 'tb_no');
 
 /** The decision of api/truck-ban/check as the panel words it (`at`: the time asked, when the answer has none). */
@@ -136,12 +140,14 @@ export function decisionModel(a, at) {
       [t('tb_vehicle_class'), t(`tb_class_${a.vehicle_class}`)],
       [t('tb_at'), a.at ?? at],
       [t('tb_in_zone'), yesNo(p.inside_zone)],
-      [t('tb_on_road'), yesNo(p.on_boundary_road)],
+      [t('tb_on_road'), p.road ? p.road.label : yesNo(p.on_boundary_road)],
+      [t('tb_section'), p.banned_section ? `${p.banned_section.name}（${p.banned_section.windows.map((w) => hhmmWindow(w)).join('、')}）` : null],
       [t('tb_edge_distance'), p.distance_to_zone_edge_m != null ? `${p.distance_to_zone_edge_m.toFixed(0)} m` : null],
       [t('coords'), p.lon != null ? `${p.lon.toFixed(6)}, ${p.lat.toFixed(6)}` : null],
     ],
     notes: (a.notes ?? []).map((n) => (isEn() ? n.en : n.zh)),
-    roadRule: Boolean(p.boundary_road_rule),
+    // The 30 m approximation is only used (and only explained) when no road layer is stored.
+    roadRule: Boolean(p.boundary_road_rule) && !p.road_layer,
   };
 }
 
