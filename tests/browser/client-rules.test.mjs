@@ -207,7 +207,8 @@ test('GPX tracks are read as the server reads them (prefixes, comments, CDATA, u
     '<trkpt lat="35.14" lon="110.74"/>',
     '<trkpt lat="NaN" lon="110.75"><time>2024-05-01T00:00:09Z</time></trkpt>',
     '<trkpt lat="35.14"><time>2024-05-01T00:00:11Z</time></trkpt>',
-    '<trkpt lat="35.14" lon="110.76"><time>2024-05-01T00:00:13</time></trkpt>',
+    // Issue 15: a time without an offset is Beijing time (08:00:13+08:00 = 00:00:13Z).
+    '<trkpt lat="35.14" lon="110.76"><time>2024-05-01T08:00:13</time></trkpt>',
     '<trkpt lat="35.14" lon="110.77"><time>2024-05-01T00:00:15Z</time>',
     '<trkpt lat="35.14" lon="110.78"><time>1714521617</time></trkpt>',
     '</trkseg></trk></gpx>',
@@ -215,7 +216,7 @@ test('GPX tracks are read as the server reads them (prefixes, comments, CDATA, u
   const records = [];
   text.split('\n').forEach((l, i) => { if (/<(gpx:)?trkpt /.test(l) && !l.includes('<!--')) records.push(`line ${i + 1}`); });
   const fixes = await sameFixes(text, 'gpx', records);
-  assert.equal(fixes.length, 6);
+  assert.equal(fixes.length, 7);
   await sameFixes(text, 'gpx', records, 'gcj02');
 });
 
