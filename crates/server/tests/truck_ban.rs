@@ -326,7 +326,7 @@ fn url_encode(text: &str) -> String {
 }
 
 /// Issue 15, item 1: a track is judged for the vehicle by the clauses of the point
-/// check (临政发〔2023〕5号, gazette lines 100-101 一、(一)/(二), line 117 四、(四)): a 5 m, 3 t
+/// check (临政发〔2023〕5号, gazette lines 97-98 一、(一)/(二), line 116 四、(四)): a 5 m, 3 t
 /// new-energy van allowed on a map click is allowed along its track too; a heavy
 /// truck is not; a pass covers only its window, segment by segment.
 #[tokio::test]
@@ -396,7 +396,7 @@ async fn a_track_is_judged_for_the_vehicle_like_the_point_check() {
     assert!(body["error"].as_str().unwrap().contains("`vehicle`"), "{body}");
 }
 
-/// Issue 15, item 2 (临政发〔2023〕5号 gazette line 105, 二、(一) 6:00—22:00 is local time):
+/// Issue 15, item 2 (临政发〔2023〕5号 gazette line 103, 二、(一) 6:00—22:00 is local time):
 /// a GPS export with Chinese headers and times without an offset is read as Beijing
 /// time and says so; a track with no usable fix is an error, never "clean".
 #[tokio::test]
@@ -438,7 +438,7 @@ async fn track_raw(state: &AppState, query: &str, body: String) -> (StatusCode, 
 }
 
 /// Issue 15, item 2: the track report as CSV, XLSX and a printable page, times in
-/// Beijing time, each stay with its clause of 临政发〔2023〕5号 (gazette line 100, 一、(一)).
+/// Beijing time, each stay with its clause of 临政发〔2023〕5号 (gazette line 97, 一、(一)).
 #[tokio::test]
 async fn the_track_report_as_csv_xlsx_and_print() {
     let dir = tempfile::tempdir().unwrap();
@@ -466,7 +466,7 @@ async fn the_track_report_as_csv_xlsx_and_print() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
-/// Issue 15, item 3 (临政发〔2023〕5号 gazette line 117, 四、(四) passes by plate; line 105,
+/// Issue 15, item 3 (临政发〔2023〕5号 gazette line 116, 四、(四) passes by plate; line 103,
 /// 二、(一) 6:00—22:00): a plate `ABC` is refused by the check and the track (400,
 /// Chinese first); a pass for 22:00-06:00 is accepted with a warning that it changes nothing.
 #[tokio::test]
@@ -528,7 +528,7 @@ async fn state_with_roads(dir: &Path) -> AppState {
     state_with(dir, vec![(LayerKind::TruckBanRoads, roads)]).await
 }
 
-/// Issue 15, item 4 (临政发〔2023〕5号, gazette line 107, 二、(二)): a position on a boundary
+/// Issue 15, item 4 (临政发〔2023〕5号, gazette line 105, 二、(二)): a position on a boundary
 /// road or an excluded stretch of the road layer is not in the zone and the answer names
 /// the road; the land between an excluded stretch and the north edge is in the zone; the
 /// road layer replaces the 30 m tolerance.

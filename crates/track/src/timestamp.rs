@@ -201,7 +201,7 @@ mod tests {
         check("9999999999999", Err(TimeError::OutOfRange));
     }
 
-    /// Issue 15 (临政发〔2023〕5号 二、(一): the ban hours are local time): a GPS export
+    /// Issue 15 (临政发〔2023〕5号 gazette line 103, 二、(一): the ban hours are local time): a GPS export
     /// without an offset is read as Beijing time, and says so.
     #[test]
     fn local_times_without_offset_are_beijing_time() {

@@ -526,7 +526,7 @@ mod tests {
         assert!(d.notes.iter().any(|n| n.zh.starts_with("边界道路")));
     }
 
-    /// Issue 15, item 4 (gazette line 107, 二、(二)): a position on a boundary road or an
+    /// Issue 15, item 4 (gazette line 105, 二、(二)): a position on a boundary road or an
     /// excluded stretch is not in the zone, and the answer names the road.
     #[test]
     fn the_answer_names_the_road() {

@@ -130,7 +130,7 @@ impl DailyWindow {
     }
 
     /// Whether the window shares any minute with the ban hours [06:00, 22:00) of
-    /// 临政发〔2023〕5号 二、(一) (gazette line 105).
+    /// 临政发〔2023〕5号 二、(一) (gazette line 103).
     pub fn meets_ban_hours(self) -> bool {
         let (ban_start, ban_end) = (crate::truck_ban::BAN_START_MINUTE, crate::truck_ban::BAN_END_MINUTE);
         let overlaps = |a: u16, b: u16| a < ban_end && b > ban_start;
@@ -519,8 +519,8 @@ mod tests {
         assert_eq!(invalid.to_string(), "the pass expired after 2023-06-30");
     }
 
-    /// Issue 15, item 3 (临政发〔2023〕5号 gazette line 105, 二、(一) 6:00—22:00, and
-    /// line 117, 四、(四)): a pass whose windows never meet the ban hours is accepted,
+    /// Issue 15, item 3 (临政发〔2023〕5号 gazette line 103, 二、(一) 6:00—22:00, and
+    /// line 116, 四、(四)): a pass whose windows never meet the ban hours is accepted,
     /// with a warning that it changes nothing.
     #[test]
     fn a_pass_outside_the_ban_hours_is_accepted_with_a_warning() {

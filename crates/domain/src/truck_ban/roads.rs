@@ -1,7 +1,7 @@
 //! The roads of the truck ban (临政发〔2023〕5号), the `truck_ban_roads` layer.
 //!
 //! - **Boundary roads** (边界道路) and **excluded stretches** (除外路段), 二、(二)
-//!   (gazette line 107): 丰喜大道, 西环路, 峨嵋大道, 东环路 bound the zone and are not in
+//!   (gazette line 105): 丰喜大道, 西环路, 峨嵋大道, 东环路 bound the zone and are not in
 //!   it; 五一路 north of 五一北岗 and 北环路 west of 五一北岗 are not in it either. A
 //!   position on one of them is "not in the zone", and the answer names the road.
 //! - **Banned road sections** (禁行路段), 三 (gazette line 109: 在禁行区域及禁行路段通行的
@@ -110,7 +110,7 @@ mod tests {
         road_from_record(v.as_object().unwrap())
     }
 
-    /// 临政发〔2023〕5号 gazette line 107 (二、(二)): boundary roads and excluded stretches
+    /// 临政发〔2023〕5号 gazette line 105 (二、(二)): boundary roads and excluded stretches
     /// are named in the answers; line 109 (三): a banned section needs its hours.
     #[test]
     fn records_become_roads() {

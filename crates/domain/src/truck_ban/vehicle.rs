@@ -341,7 +341,7 @@ pub struct PlateError {
 }
 
 /// Checks a number plate against the mainland format and returns it normalized
-/// ([`normalize_plate`]). The notice (临政发〔2023〕5号, gazette line 117, 四、(四))
+/// ([`normalize_plate`]). The notice (临政发〔2023〕5号, gazette line 116, 四、(四))
 /// names passes by plate but not the plate's form; the form of GA 36-2018 is assumed:
 /// a province abbreviation, the issuing office's letter, then 5 characters (6 for a
 /// new-energy plate) of digits and letters other than I and O, or 4-5 of them and one
@@ -579,7 +579,7 @@ mod tests {
         assert_eq!(normalize_plate("晋M-1234D"), "晋M1234D");
     }
 
-    /// Issue 15, item 3 (临政发〔2023〕5号, gazette line 117, 四、(四): passes are per
+    /// Issue 15, item 3 (临政发〔2023〕5号, gazette line 116, 四、(四): passes are per
     /// vehicle, by plate): a plate must be of the mainland form (assumed GA 36-2018).
     #[test]
     fn plates_must_be_mainland_plates() {
