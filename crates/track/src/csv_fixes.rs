@@ -261,7 +261,7 @@ mod tests {
     }
 
     /// Issue 15: the Chinese column headers of the common GPS exports are read, and a
-    /// time without an offset is Beijing time (the ban hours of 临政发〔2023〕5号 二、(一)
+    /// time without an offset is Beijing time (the ban hours of 临政发〔2023〕5号 二、(一), gazette line 103,
     /// are local time); the fix says it was assumed.
     #[test]
     fn reads_chinese_headers_and_local_times() {
