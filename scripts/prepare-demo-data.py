@@ -558,6 +558,35 @@ TRUCK_M = [
 ]
 TRUCK = ccw([ll(x, y) for x, y in TRUCK_M])
 assert ring_is_simple(TRUCK)
+# Issue 15: the zone is the land between the boundary road centrelines (no notch: the land
+# between the excluded stretches and 峨嵋大道 is in the zone); the road surfaces (a road layer,
+# `truck_ban_roads`: centreline + width) are not in it. `TRUCK` (inset 20 m, notched) is kept
+# only as the placement area of the other demo data, so that their positions do not change.
+_S0, _E0, _N0, _W0 = (_line(*ROADS_M[r]) for r in ("丰喜大道", "东环路", "峨嵋大道", "西环路"))
+TRUCK_ZONE_M = [_meet(_W0, _S0), _meet(_S0, _E0), _meet(_E0, _N0), _meet(_N0, _W0)]
+TRUCK_ZONE = ccw([ll(x, y) for x, y in TRUCK_ZONE_M])
+assert ring_is_simple(TRUCK_ZONE)
+# Road widths, metres (ILLUSTRATIVE, until the traffic police supply surveyed ones).
+ROAD_WIDTH_M = {"丰喜大道": 40.0, "东环路": 30.0, "峨嵋大道": 40.0, "西环路": 30.0, "五一路": 24.0, "北环路": 24.0}
+_WUYI_TOP = _meet(_line(*ROADS_M["五一路"]), _N0)
+_BEIHUAN_TOP = _meet(_line(*ROADS_M["北环路"]), _N0)
+TRUCK_ROADS = [
+    # (name, role, side or stretch, centreline in local metres)
+    ("丰喜大道", "boundary", "south", ROADS_M["丰喜大道"]),
+    ("东环路", "boundary", "east", ROADS_M["东环路"]),
+    ("峨嵋大道", "boundary", "north", ROADS_M["峨嵋大道"]),
+    ("西环路", "boundary", "west", ROADS_M["西环路"]),
+    ("五一路", "excluded", "五一北岗以北", (WUYI_BEIGANG_M, _WUYI_TOP)),
+    ("北环路", "excluded", "五一北岗以西", (WUYI_BEIGANG_M, _BEIHUAN_TOP)),
+]
+
+
+def road_surface_m(p, q, width):
+    """The road surface of centreline p->q: the rectangle width/2 either side (flat ends)."""
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    L = math.hypot(dx, dy)
+    nx, ny = -dy / L * width / 2, dx / L * width / 2
+    return [(p[0] + nx, p[1] + ny), (p[0] - nx, p[1] - ny), (q[0] - nx, q[1] - ny), (q[0] + nx, q[1] + ny)]
 assert ring_inside(TRUCK, G3, 100), "truck-ban zone must lie inside the graded urban area"
 TRUCK_PROPS = {
     "name": "城区货车禁行区域",
@@ -1253,6 +1282,7 @@ for name in FREIGHT_NAMES:
             if not any(point_in_ring(p, c["ring"]) for c in COLLECTIVE):
                 break
     assert not point_in_ring(p, TRUCK), f"{name} must lie outside the truck-ban zone"
+    assert not point_in_ring(p, TRUCK_ZONE), f"{name} must lie outside the truck-ban zone"
     FREIGHT.append({"name": name, "category": freight_category(name), "document": "临政办发〔2023〕18号", "p": p})
 
 
@@ -1407,7 +1437,26 @@ def main() -> None:
             )
         )
     write_fc("urban_grade_zones", feats)
-    write_fc("truck_ban_zone", [feature(TRUCK_PROPS, mp_geom([[TRUCK]]))])
+    write_fc("truck_ban_zone", [feature(TRUCK_PROPS, mp_geom([[TRUCK_ZONE]]))])
+    road_feats = []
+    for name, role, where, (p, q) in TRUCK_ROADS:
+        width = ROAD_WIDTH_M[name]
+        a, b = ll(*p), ll(*q)
+        props = {
+            "name": name,
+            "role": role,
+            "side": where if role == "boundary" else None,
+            "stretch": where if role == "excluded" else None,
+            "width_m": width,
+            "centreline": f"LINESTRING({a[0]:.7f} {a[1]:.7f}, {b[0]:.7f} {b[1]:.7f})",
+            "document": "临政发〔2023〕5号",
+            "accuracy": ILLUSTRATIVE,
+            "source": "illustrative: centreline placed approximately (data/README.md), width assumed; "
+            "the surface is the centreline widened by width_m/2 either side; not surveyed",
+        }
+        ring = ccw([ll(x, y) for x, y in road_surface_m(p, q, width)])
+        road_feats.append(feature(props, mp_geom([[ring]])))
+    write_fc("truck_ban_roads", road_feats)
     write_fc(
         "expropriation_areas",
         [
@@ -1523,7 +1572,7 @@ def main() -> None:
     print(f"  urban union (grade 1+2+3): {union:.4f} [{abs(ring_area_simple_m2(G3)) / KM2:.4f}]  (gazette 30.42)")
     assert abs(a[1] + a[2] + a[3] - union) < 1e-6
     assert abs(union - UNION_KM2) / UNION_KM2 < 0.01
-    print(f"  truck-ban zone: {abs(ring_area_m2(TRUCK)) / KM2:.4f}")
+    print(f"  truck-ban zone (between the road centrelines): {abs(ring_area_m2(TRUCK_ZONE)) / KM2:.4f}")
     for e in EXPRO:
         print(f"  {e['decision_no']} {e['project']}: {abs(ring_area_m2(e['ring'])) / KM2:.4f}")
     print(f"  collective zones: {len(COLLECTIVE)}, total {sum(abs(ring_area_m2(c['ring'])) for c in COLLECTIVE) / KM2:.3f}")

@@ -158,10 +158,11 @@ test('CSV tracks are read as the server reads them (times, coordinates, quoting)
     [String(BASE + 62), '110.712', '35.14'],
     [`${BASE + 64}.25`, '110.713', '35.14'],
     [`${BASE + 67}.`, '110.714', '35.14'],
-    // Refused: no time, bad times, no offset, out of range, bad coordinates.
+    // Issue 15: no offset is Beijing time (08:01:20+08:00 = 00:01:20Z).
+    ['2024-05-01 08:01:20', '110.7145', '35.14'],
+    // Refused: no time, bad times, out of range, bad coordinates.
     ['', '110.715', '35.14'],
     ['bad', '110.716', '35.14'],
-    ['2024-05-01T00:01:20', '110.717', '35.14'],
     ['2024-02-30T00:00:00Z', '110.718', '35.14'],
     ['2024-05-01T24:00:00Z', '110.719', '35.14'],
     ['2024-05-01T00:00:00+24:00', '110.720', '35.14'],
@@ -186,7 +187,7 @@ test('CSV tracks are read as the server reads them (times, coordinates, quoting)
   const records = [];
   text.split('\n').forEach((l, i) => { if (i > 0 && l.trim()) records.push(`line ${i + 1}`); });
   const fixes = await sameFixes(text, 'csv', records);
-  assert.equal(fixes.length, 16);
+  assert.equal(fixes.length, 17);
   await sameFixes(text, 'csv', records, 'gcj02');
 });
 
@@ -206,7 +207,8 @@ test('GPX tracks are read as the server reads them (prefixes, comments, CDATA, u
     '<trkpt lat="35.14" lon="110.74"/>',
     '<trkpt lat="NaN" lon="110.75"><time>2024-05-01T00:00:09Z</time></trkpt>',
     '<trkpt lat="35.14"><time>2024-05-01T00:00:11Z</time></trkpt>',
-    '<trkpt lat="35.14" lon="110.76"><time>2024-05-01T00:00:13</time></trkpt>',
+    // Issue 15: a time without an offset is Beijing time (08:00:13+08:00 = 00:00:13Z).
+    '<trkpt lat="35.14" lon="110.76"><time>2024-05-01T08:00:13</time></trkpt>',
     '<trkpt lat="35.14" lon="110.77"><time>2024-05-01T00:00:15Z</time>',
     '<trkpt lat="35.14" lon="110.78"><time>1714521617</time></trkpt>',
     '</trkseg></trk></gpx>',
@@ -214,7 +216,7 @@ test('GPX tracks are read as the server reads them (prefixes, comments, CDATA, u
   const records = [];
   text.split('\n').forEach((l, i) => { if (/<(gpx:)?trkpt /.test(l) && !l.includes('<!--')) records.push(`line ${i + 1}`); });
   const fixes = await sameFixes(text, 'gpx', records);
-  assert.equal(fixes.length, 6);
+  assert.equal(fixes.length, 7);
   await sameFixes(text, 'gpx', records, 'gcj02');
 });
 

@@ -1056,7 +1056,7 @@ test('desktop: import tool — drop a CSV, preview and problems, map a field, im
     if (!(await page.isVisible('#import-panel'))) await page.click('#import-toggle');
     await page.waitForSelector('#import-panel[data-state="idle"] #import-layer');
     const offered = await page.$$eval('#import-layer option', (os) => os.map((o) => o.value));
-    assert.deepEqual(offered.sort(), ['freight_sources', 'truck_ban_zone', 'truck_passes'], 'only the layers the role owns');
+    assert.deepEqual(offered.sort(), ['freight_sources', 'truck_ban_roads', 'truck_ban_zone', 'truck_passes'], 'only the layers the role owns');
     await page.selectOption('#import-layer', 'freight_sources');
     assert.ok(await page.isChecked('#import-target-existing'), '导入到 an existing layer unless 新建图层 is chosen');
 

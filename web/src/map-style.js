@@ -158,6 +158,12 @@ export function buildStyle(tilejson, basemap, countyAdcode) {
       id: 'truck_ban_zone:line', type: 'line', source: SOURCE, 'source-layer': 'truck_ban_zone',
       paint: { 'line-color': TRUCK_BAN_COLOR, 'line-width': 2.5, 'line-dasharray': [3, 1.5] },
     },
+    // Roads of the truck ban (truck_ban_roads): boundary roads and excluded stretches (not
+    // in the zone) grey, banned road sections (禁行路段) red.
+    {
+      id: 'truck_ban_roads:fill', type: 'fill', source: SOURCE, 'source-layer': 'truck_ban_roads', minzoom: 12,
+      paint: { 'fill-color': ['match', ['get', 'role'], 'banned_section', TRUCK_BAN_COLOR, '#8c8c8c'], 'fill-opacity': 0.45 },
+    },
     {
       id: 'county_boundaries:line-neighbours', type: 'line', source: SOURCE, 'source-layer': 'county_boundaries',
       filter: ['!', isLinyi],

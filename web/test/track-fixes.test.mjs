@@ -43,9 +43,14 @@ test('CSV: columns by name, fixes with their line, refused records left out', ()
   assert.deepEqual(readFixes(text, { format: 'csv' }), [
     { at: 'line 2', t: NOON, c: [110.7, 35.14] },
     { at: 'line 4', t: NOON + 1000, c: [110.71, 35.15] },
+    // Issue 15: a time without an offset is Beijing time, as on the server.
+    { at: 'line 5', t: NOON - 8 * 3_600_000 + 2000, c: [110.72, 35.16] },
     { at: 'line 8', t: NOON + 5000, c: [10, 35.18] },
   ]);
   assert.deepEqual(readFixes('when,lon,lat\n1,2,3\n', { format: 'csv' }), [], 'no time column: nothing');
+  // The Chinese headers of the common GPS exports, units in brackets, slashes in dates.
+  assert.deepEqual(readFixes('车牌号,定位时间,经度(°),纬度(°),速度\n晋M12345,2024/05/01 20:00:00,110.7,35.14,30\n', { format: 'csv' }),
+    [{ at: 'line 2', t: NOON, c: [110.7, 35.14] }]);
   assert.deepEqual(readFixes('', { format: 'csv' }), []);
 });
 

@@ -42,6 +42,14 @@ test('a track file: its format from the name, the CRS in the query', () => {
   assert.deepEqual(trackFile('t.GPX', '<gpx/>'), { fileName: 't.GPX', trackText: '<gpx/>', trackFormat: 'gpx' });
   assert.equal(trackQuery(state(trackFile('t.csv', ''))), 'format=csv');
   assert.equal(trackQuery(state({ ...trackFile('track', ''), crs: 'gcj02' })), 'crs=gcj02');
+  // Issue 15: the track is judged for the vehicle of the form (the point check's `vehicle`), and the report files.
+  const van = state({ ...trackFile('t.csv', ''), length: '5000', mass: '3000', energy: 'new_energy', plate: '晋M12345' });
+  const q = new URLSearchParams(trackQuery(van, 'xlsx'));
+  assert.deepEqual(JSON.parse(q.get('vehicle')),
+    { length_mm: 5000, total_mass_kg: 3000, body: 'box', energy: 'new_energy', purpose: 'ordinary', plate: '晋M12345' });
+  assert.equal(q.get('f'), 'xlsx');
+  assert.deepEqual(JSON.parse(new URLSearchParams(trackQuery(state({ sizeMode: 'class' }))).get('vehicle')),
+    { class: 'heavy', body: 'box', energy: 'fuel', purpose: 'ordinary' });
 });
 
 test('the track is drawn from the fixes; each interval through the fixes inside it', () => {
@@ -80,6 +88,18 @@ test('a decision as the panel words it, in Chinese and English', () => {
   assert.equal(allowed.penalty, null, 'no penalty when allowed');
 });
 
+test('on a road of the road layer: the road is named and the 30 m approximation is not explained (issue 15, 二、(二))', () => {
+  const onRoad = { ...BANNED, banned: false, clause: '二、(二)',
+    position: { ...BANNED.position, inside_zone: false, on_boundary_road: true, road_layer: true,
+      road: { name: '丰喜大道', label: '丰喜大道（边界道路）', role: 'boundary' },
+      banned_section: { name: '解放路', windows: [{ start_minute: 420, end_minute: 540 }] } } };
+  const m = decisionModel(onRoad, 'x');
+  const facts = Object.fromEntries(m.facts);
+  assert.equal(facts['在边界道路上'], '丰喜大道（边界道路）');
+  assert.equal(facts['禁行路段'], '解放路（07:00-09:00）');
+  assert.equal(m.roadRule, false);
+});
+
 test('a track report: intervals in Beijing time, totals, gaps, problems', () => {
   const t0 = Date.UTC(2023, 5, 1, 2, 0, 0);
   const m = trackModel({
@@ -90,12 +110,36 @@ test('a track report: intervals in Beijing time, totals, gaps, problems', () => 
     fixes: 31, total_distance_m: 5412.7, total_violation_m: 1234.4, total_violation_ms: 90_000, zone_illustrative: true,
   });
   assert.deepEqual(m.intervals, [{ entry: '2023-06-01 10:00:00', entryCause: '跨越区域边界', exit: '2023-06-01 10:01:30',
-    exitCause: '轨迹起止', metres: '1,234', minutes: '1.5' }]);
+    exitCause: '轨迹起止', metres: '1,234', minutes: '1.5', reason: null }]);
   assert.equal(m.totalMetres, '1,234');
   assert.deepEqual(m.gaps, ['2023-06-01 10:00:00 → 2023-06-01 10:10:00（line 2 → line 3，10.0 分钟）']);
   assert.deepEqual(m.problems, ['line 5：missing time']);
   assert.deepEqual(Object.fromEntries(m.facts), { 定位点: '31', 轨迹长度: '5,413 m', 中断: '1', 问题记录: '3' });
   assert.equal(trackModel({ intervals: [], fixes: 2 }).summary, '未发现禁行时段内进入禁行区域');
+});
+
+test('a track judged for a vehicle: the headline, the allowed stays with their clause, assumptions and warnings', () => {
+  const t0 = Date.UTC(2023, 5, 1, 2, 0, 0);
+  const decision = { banned: false, clause: '一、(二)', reason: '新能源轻型货车不受限制', reason_en: 'New-energy trucks are not covered.' };
+  const r = {
+    intervals: [], fixes: 11,
+    in_zone_during_ban_hours: [{ entry: { t_ms: t0 }, exit: { t_ms: t0 + 60_000 }, banned: false, decision }],
+    headline: { zh: '禁行时段内进入禁行区域，但该车辆不受限制（理由见各段）', en: 'allowed' },
+    assumptions: [{ zh: '假定：11个定位点的时间未注明时区，按北京时间（UTC+8）读取', en: 'Assumption: Beijing time' }],
+    warnings: [],
+  };
+  const m = trackModel(r);
+  assert.equal(m.summary, '禁行时段内进入禁行区域，但该车辆不受限制（理由见各段）');
+  assert.deepEqual(m.allowed, ['2023-06-01 10:00:00 → 2023-06-01 10:01:00：新能源轻型货车不受限制（一、(二)）']);
+  assert.deepEqual(m.notes, ['假定：11个定位点的时间未注明时区，按北京时间（UTC+8）读取']);
+  // A violation on a banned road section (禁行路段, 三) is listed and drawn like one in the zone.
+  const onSection = { ...r, section_intervals: [{ entry: { t_ms: t0, lon: 110.74, lat: 35.14 }, exit: { t_ms: t0 + 120_000, lon: 110.745, lat: 35.14 },
+    entered_by: 'track_edge', exited_by: 'zone_boundary', distance_m: 455, duration_ms: 120_000,
+    decision: { banned: true, clause: '一、(一)', reason: '重型货车在禁行路段解放路禁行时间（07:00-09:00）内禁止通行' } }] };
+  assert.equal(trackModel(onSection).intervals[0].reason, '重型货车在禁行路段解放路禁行时间（07:00-09:00）内禁止通行（一、(一)）');
+  assert.equal(trackGeometry(onSection, '', { format: 'csv', crs: 'wgs84' }).segments.length, 1);
+  setLang('en');
+  assert.equal(trackModel(r).notes[0], 'Assumption: Beijing time');
 });
 
 test('the illustrative notice follows the open panel\'s answer', () => {

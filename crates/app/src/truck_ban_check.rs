@@ -7,6 +7,7 @@
 use geo::{Closest, ClosestPoint, Coord, Geometry, Point};
 use landtrace_domain::LayerKind;
 use landtrace_domain::truck_ban::pass_record::pass_from_record;
+use landtrace_domain::truck_ban::roads::{BannedSection, Road, RoadRole, road_from_record};
 use landtrace_domain::truck_ban::{
     BOUNDARY_ROAD_TOLERANCE_M, FREIGHT_SOURCES_DOCUMENT, LocalDateTime, Pass, TruckBanQuery, Vehicle, decide,
     normalize_plate,
@@ -57,11 +58,29 @@ pub async fn registered_pass(store: &dyn Store, question: &TruckQuestion) -> Res
     })
 }
 
+/// Every registered pass for `plate` (the `truck_passes` layer), with its record id.
+pub async fn passes_for_plate(store: &dyn Store, plate: &str) -> Result<Vec<(i64, Pass)>, StoreError> {
+    let wanted = normalize_plate(plate);
+    let records = store.features(LayerKind::TruckPasses).await?;
+    Ok(records
+        .iter()
+        .filter(|f| f.properties.get("plate").and_then(Value::as_str).is_some_and(|p| normalize_plate(p) == wanted))
+        .filter_map(|f| pass_from_record(&f.properties).ok().map(|p| (f.id, p)))
+        .collect())
+}
+
 /// The decision for `question` (its pass already looked up) against the zone in
 /// `catalog`, with the position's facts and the pass record.
 pub fn decide_at(catalog: &Catalog, question: TruckQuestion, pass_record: Value) -> Value {
     let point = question.point;
-    let (inside_zone, on_boundary_road, distance) = position_facts(catalog, point.into());
+    let roads = road_facts(catalog, point.into());
+    let (mut inside_zone, mut on_boundary_road, distance) = position_facts(catalog, point.into());
+    if roads.layer_has_roads {
+        // The road layer stands for the roads: on its surface is on the road, the
+        // rest of the zone polygon is the zone (no tolerance).
+        on_boundary_road = roads.road.is_some();
+        inside_zone = inside_zone && !on_boundary_road;
+    }
     let illustrative = catalog.layer(LayerKind::TruckBanZone).is_some_and(|l| {
         l.intersecting(geo::Rect::new((-180.0, -90.0), (180.0, 90.0)))
             .iter()
@@ -74,6 +93,8 @@ pub fn decide_at(catalog: &Catalog, question: TruckQuestion, pass_record: Value)
         on_boundary_road,
         pass: question.pass,
         inside_pass_area: question.inside_pass_area,
+        road: roads.road.as_ref().map(|r| r.label.clone()),
+        banned_section: roads.section.clone(),
     };
     let decision = decide(&query);
     let mut answer = serde_json::to_value(&decision).unwrap_or(Value::Null);
@@ -83,12 +104,56 @@ pub fn decide_at(catalog: &Catalog, question: TruckQuestion, pass_record: Value)
         "inside_zone": inside_zone,
         "on_boundary_road": on_boundary_road,
         "distance_to_zone_edge_m": distance,
-        "boundary_road_rule": format!(
-            "a position outside the zone polygon and within {BOUNDARY_ROAD_TOLERANCE_M} m of its edge is taken to be on a boundary road (approximation until a road layer is imported)"
-        ),
+        "road": roads.road.as_ref().map(|r| json!({"name": r.name, "label": r.label, "role": r.role})),
+        "banned_section": roads.section,
+        "road_layer": roads.layer_has_roads,
+        "boundary_road_rule": if roads.layer_has_roads {
+            format!("the road surfaces of the layer {} (centreline and width; illustrative positions until surveyed ones are supplied) are the boundary roads and excluded stretches", LayerKind::TruckBanRoads.table_name())
+        } else {
+            format!(
+                "a position outside the zone polygon and within {BOUNDARY_ROAD_TOLERANCE_M} m of its edge is taken to be on a boundary road (approximation: no road layer is stored)"
+            )
+        },
         "zone_illustrative": illustrative,
     });
     answer
+}
+
+/// What the road layer (`truck_ban_roads`) says about a position.
+#[derive(Debug, Clone, Default)]
+pub struct RoadFacts {
+    /// Whether the layer holds boundary roads or excluded stretches (else the 30 m
+    /// tolerance stands in for them).
+    pub layer_has_roads: bool,
+    /// The boundary road or excluded stretch the position is on.
+    pub road: Option<Road>,
+    /// The banned road section the position is on.
+    pub section: Option<BannedSection>,
+}
+
+/// The road layer's facts at `point`.
+pub fn road_facts(catalog: &Catalog, point: Coord<f64>) -> RoadFacts {
+    let mut facts = RoadFacts::default();
+    let Some(layer) = catalog.layer(LayerKind::TruckBanRoads) else { return facts };
+    facts.layer_has_roads = layer
+        .all()
+        .iter()
+        .any(|f| f.properties.get("role").and_then(Value::as_str).is_some_and(|r| r == "boundary" || r == "excluded"));
+    for (kind, id) in catalog.zones.locate(point) {
+        if kind != LayerKind::TruckBanRoads {
+            continue;
+        }
+        let Some(Ok(road)) = catalog.zone_properties(&(kind, id)).map(road_from_record) else { continue };
+        match road.role {
+            RoadRole::Boundary | RoadRole::Excluded => {
+                facts.road.get_or_insert(road);
+            }
+            RoadRole::BannedSection => {
+                facts.section.get_or_insert(BannedSection { name: road.name, windows: road.windows });
+            }
+        }
+    }
+    facts
 }
 
 /// Metres between two nearby lon/lat points (local equirectangular; < 0.1 %

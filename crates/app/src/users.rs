@@ -104,7 +104,7 @@ pub fn owns(role: Role, kind: LayerKind) -> bool {
                 | K::ExpropriationAreas
                 | K::ConsolidationProjects
         ),
-        Role::Traffic => matches!(kind, K::TruckBanZone | K::TruckPasses | K::FreightSources),
+        Role::Traffic => matches!(kind, K::TruckBanZone | K::TruckPasses | K::FreightSources | K::TruckBanRoads),
     }
 }
 

@@ -156,7 +156,7 @@ impl Workload {
                     0 => json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel"}),
                     1 => json!({"length_mm": 5990, "total_mass_kg": 4490, "body": "box", "energy": "new_energy"}),
                     2 => json!({"length_mm": 12000, "total_mass_kg": 25000, "body": "tanker", "energy": "fuel",
-                                "plate": "晋M·示例01"}),
+                                "plate": "晋M·X0001"}),
                     _ => json!({"length_mm": 7000, "total_mass_kg": 12000, "body": "enclosed", "energy": "fuel",
                                 "purpose": "police"}),
                 };

@@ -507,7 +507,11 @@ pub const ROUTES: &[Route] = &[
     route!("post", "/api/truck-ban/track", crs_query(upload_body(op("Truck ban", "Violations along a GPS track"), "CSV, GPX or GeoJSON fixes."), "the fixes")
         .query("format", "The track's format (default: from the content).", s_enum(&["csv", "gpx", "geojson"]))
         .query("max_gap_s", "A pause longer than this is a gap (seconds).", s_int())
-        .ok(200, "Violation intervals.", &json_answer())
+        .query("vehicle", "The vehicle, JSON as `vehicle` of /api/truck-ban/check (default: a heavy fuel truck without a pass, stated as an assumption).", s_str())
+        .query("pass", "The truck's pass, JSON as `pass` of /api/truck-ban/check (default: the registry's passes for the plate).", s_str())
+        .query("inside_pass_area", "Whether the track is inside the pass's named area (true/false).", s_str())
+        .query("f", "The answer's format: json, csv, xlsx or html (a printable page).", s_enum(&["json", "csv", "xlsx", "html"]))
+        .ok(200, "Violation intervals for the vehicle, each with the decision of the point check; local date-times.", &json_answer())
         .errors(&[400, 413, 422])),
     route!("get", "/api/truck-ban/freight-sources", op("Truck ban", "Freight sources")
         .ok(200, "The freight sources.", &json_answer())),

@@ -72,7 +72,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "0006_audit_history",
         sql: include_str!("../migrations/postgis/0006_audit_history.sql"),
     },
-    // 0007 and 0008 are reserved for other parts of issue 15.
+    Migration {
+        version: 8,
+        name: "0008_truck_ban_roads",
+        sql: include_str!("../migrations/postgis/0008_truck_ban_roads.sql"),
+    },
     Migration {
         version: 9,
         name: "0009_expropriation_households",

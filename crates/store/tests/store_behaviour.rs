@@ -1185,6 +1185,7 @@ mod postgis {
                 (4, "0004_idempotency".to_owned()),
                 (5, "0005_user_layers".to_owned()),
                 (6, "0006_audit_history".to_owned()),
+                (8, "0008_truck_ban_roads".to_owned()),
                 (9, "0009_expropriation_households".to_owned()),
             ]
         );

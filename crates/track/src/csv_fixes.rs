@@ -12,7 +12,7 @@ use crate::capped_read::read_capped;
 use crate::error::{TrackError, TrackErrorKind, echo};
 use crate::fix::Fix;
 use crate::location::Location;
-use crate::timestamp::{TimeError, parse_time_ms};
+use crate::timestamp::{TimeError, parse_fix_time};
 use landtrace_spatial::Crs;
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -20,9 +20,27 @@ use std::io::BufRead;
 /// Longest line kept in memory.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
-const TIME_NAMES: [&str; 3] = ["time", "timestamp", "t"];
-const LON_NAMES: [&str; 4] = ["lon", "lng", "longitude", "x"];
-const LAT_NAMES: [&str; 3] = ["lat", "latitude", "y"];
+/// Column names of the time, lower-cased; the Chinese ones are the headers of the
+/// common GPS platform exports (定位时间, GPS时间, 时间 …).
+const TIME_NAMES: [&str; 13] = [
+    "time",
+    "timestamp",
+    "t",
+    "datetime",
+    "gps_time",
+    "gpstime",
+    "定位时间",
+    "gps时间",
+    "时间",
+    "回传时间",
+    "上报时间",
+    "采集时间",
+    "接收时间",
+];
+/// Column names of the longitude (经度 in the Chinese exports).
+const LON_NAMES: [&str; 5] = ["lon", "lng", "longitude", "x", "经度"];
+/// Column names of the latitude (纬度 in the Chinese exports).
+const LAT_NAMES: [&str; 4] = ["lat", "latitude", "y", "纬度"];
 
 /// Column positions found in the header.
 #[derive(Debug, Clone, Copy)]
@@ -49,7 +67,14 @@ impl<R: BufRead> CsvFixes<R> {
     }
 
     fn header(&mut self, text: &str) -> Result<(), TrackError> {
-        let names: Vec<String> = fields(text).map(|f| f.trim().to_ascii_lowercase()).collect();
+        // `经度(°)`, `速度（km/h）`: a unit in brackets after the name is not part of it.
+        let names: Vec<String> = fields(text)
+            .map(|f| {
+                let f = f.trim();
+                let name = f.split(['(', '（']).next().unwrap_or(f).trim();
+                name.to_ascii_lowercase()
+            })
+            .collect();
         let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
         match (find(&TIME_NAMES), find(&LON_NAMES), find(&LAT_NAMES)) {
             (Some(time), Some(lon), Some(lat)) => {
@@ -127,9 +152,9 @@ fn record_fix(at: Location, text: &str, columns: Columns, crs: Crs) -> Result<Fi
             lat = Some(field);
         }
     }
-    let t_ms = match time.as_deref().map(parse_time_ms) {
+    let (t_ms, local_time_assumed) = match time.as_deref().map(parse_fix_time) {
         None | Some(Err(TimeError::Empty)) => return Err(TrackErrorKind::MissingTime),
-        Some(Ok(t_ms)) => t_ms,
+        Some(Ok(read)) => read,
         Some(Err(reason)) => {
             return Err(TrackErrorKind::BadTime { value: echo(time.as_deref().unwrap_or_default()), reason });
         }
@@ -137,7 +162,7 @@ fn record_fix(at: Location, text: &str, columns: Columns, crs: Crs) -> Result<Fi
     let lon = number("lon", lon.as_deref())?;
     let lat = number("lat", lat.as_deref())?;
     let position = crs.to_wgs84(geo::Coord { x: lon, y: lat }).map_err(TrackErrorKind::BadCoordinate)?;
-    Ok(Fix { at, t_ms, position })
+    Ok(Fix { at, t_ms, position, local_time_assumed })
 }
 
 /// Parses a coordinate field; `NaN` and `inf` parse here and are rejected
@@ -235,6 +260,26 @@ mod tests {
         assert_eq!(read(text), vec![Ok((Location::Line(3), 1_714_564_800_000, 110.5, 35.25))]);
     }
 
+    /// Issue 15: the Chinese column headers of the common GPS exports are read, and a
+    /// time without an offset is Beijing time (the ban hours of 临政发〔2023〕5号 二、(一), gazette line 103,
+    /// are local time); the fix says it was assumed.
+    #[test]
+    fn reads_chinese_headers_and_local_times() {
+        let text =
+            "车牌号,定位时间,经度(°),纬度(°),速度（km/h）,方向\n晋M12345,2024-05-01 08:00:00,110.5,35.25,30,90\n";
+        let fixes: Vec<Fix> = CsvFixes::new(text.as_bytes(), Crs::Wgs84).map(Result::unwrap).collect();
+        assert_eq!(fixes.len(), 1);
+        assert_eq!(
+            (fixes[0].t_ms, fixes[0].position.lon(), fixes[0].position.lat()),
+            (1_714_521_600_000, 110.5, 35.25)
+        );
+        assert!(fixes[0].local_time_assumed);
+        let text = "GPS时间,经度,纬度\n2024-05-01T00:00:00Z,110.5,35.25\n";
+        let fixes: Vec<Fix> = CsvFixes::new(text.as_bytes(), Crs::Wgs84).map(Result::unwrap).collect();
+        assert_eq!(fixes[0].t_ms, 1_714_521_600_000);
+        assert!(!fixes[0].local_time_assumed);
+    }
+
     #[test]
     fn header_errors_are_fatal() {
         let errors = read("when,lon,lat\n2024-05-01T00:00:00Z,1,2\n");
@@ -243,7 +288,7 @@ mod tests {
         assert!(err.is_fatal());
         assert_eq!(
             err.to_string(),
-            "line 1: the CSV header must name the columns time, lon and lat; found \"when,lon,lat\""
+            "line 1: the CSV header must name the columns time, lon and lat (or 定位时间, 经度, 纬度); found \"when,lon,lat\""
         );
         let empty = read("\n\n");
         assert_eq!(empty, vec![Err(TrackError::new(Location::Line(3), TrackErrorKind::Empty))]);
@@ -267,8 +312,7 @@ mod tests {
             messages,
             [
                 "line 2: missing time",
-                "line 3: time \"2024-05-01T00:00:00\": not an RFC 3339 date-time such as \
-                 2023-06-01T06:00:00+08:00 or 2023-05-31T22:00:00Z: a time zone offset (Z or ±HH:MM) is required",
+                "ok (Line(3), 1714492800000, 110.0, 35.0)",
                 "line 4: lon \"abc\" is not a number",
                 "line 5: missing lat",
                 "line 6: lon NaN is not a finite number",

@@ -30,7 +30,7 @@ pub enum TrackErrorKind {
     #[error("cannot read the input: {0}")]
     Io(String),
     /// The CSV header lacks a time, lon or lat column (fatal).
-    #[error("the CSV header must name the columns time, lon and lat; found {found:?}")]
+    #[error("the CSV header must name the columns time, lon and lat (or 定位时间, 经度, 纬度); found {found:?}")]
     CsvHeader {
         /// The header line as read (cut to 64 characters).
         found: String,

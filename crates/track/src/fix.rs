@@ -15,6 +15,8 @@ pub struct Fix {
     pub t_ms: i64,
     /// Position in WGS84 (already converted from the input CRS).
     pub position: LonLat,
+    /// The time was written without an offset and read as Beijing time (UTC+8).
+    pub local_time_assumed: bool,
 }
 
 impl Fix {
@@ -27,6 +29,6 @@ impl Fix {
     /// assert!(Fix::new(Location::Line(3), 0, f64::NAN, 35.14).is_err());
     /// ```
     pub fn new(at: Location, t_ms: i64, lon: f64, lat: f64) -> Result<Fix, CoordError> {
-        Ok(Fix { at, t_ms, position: LonLat::new(lon, lat)? })
+        Ok(Fix { at, t_ms, position: LonLat::new(lon, lat)?, local_time_assumed: false })
     }
 }

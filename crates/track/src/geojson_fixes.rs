@@ -13,7 +13,7 @@
 use crate::error::{TrackError, TrackErrorKind, echo};
 use crate::fix::Fix;
 use crate::location::Location;
-use crate::timestamp::{TimeError, parse_time_ms};
+use crate::timestamp::{TimeError, parse_fix_time};
 use landtrace_spatial::Crs;
 use serde_json::Value;
 
@@ -89,15 +89,15 @@ fn read_feature(feature: &Value, index: Option<usize>, crs: Crs, out: &mut Vec<F
 
 /// The fix at `at`; numeric times are unix seconds, rounded to the millisecond.
 fn fix(at: Location, position: Option<&Value>, time: Option<&Value>, crs: Crs) -> Result<Fix, TrackErrorKind> {
-    let t_ms = match time {
+    let (t_ms, local_time_assumed) = match time {
         None | Some(Value::Null) => return Err(TrackErrorKind::MissingTime),
-        Some(Value::String(text)) => match parse_time_ms(text) {
-            Ok(t_ms) => t_ms,
+        Some(Value::String(text)) => match parse_fix_time(text) {
+            Ok(read) => read,
             Err(TimeError::Empty) => return Err(TrackErrorKind::MissingTime),
             Err(reason) => return Err(TrackErrorKind::BadTime { value: echo(text), reason }),
         },
         Some(Value::Number(n)) => match n.as_f64().map(|s| (s * 1000.0).round()) {
-            Some(ms) if ms.abs() < 1e15 => ms as i64,
+            Some(ms) if ms.abs() < 1e15 => (ms as i64, false),
             _ => return Err(TrackErrorKind::BadTime { value: n.to_string(), reason: TimeError::OutOfRange }),
         },
         Some(other) => {
@@ -112,7 +112,7 @@ fn fix(at: Location, position: Option<&Value>, time: Option<&Value>, crs: Crs) -
     };
     let (lon, lat) = (axis(0, "lon")?, axis(1, "lat")?);
     let position = crs.to_wgs84(geo::Coord { x: lon, y: lat }).map_err(TrackErrorKind::BadCoordinate)?;
-    Ok(Fix { at, t_ms, position })
+    Ok(Fix { at, t_ms, position, local_time_assumed })
 }
 
 #[cfg(test)]

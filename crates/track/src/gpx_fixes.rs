@@ -15,7 +15,7 @@ use crate::csv_fixes::number;
 use crate::error::{TrackError, TrackErrorKind, echo};
 use crate::fix::Fix;
 use crate::location::Location;
-use crate::timestamp::{TimeError, parse_time_ms};
+use crate::timestamp::{TimeError, parse_fix_time};
 use landtrace_spatial::Crs;
 use std::io::BufRead;
 
@@ -185,15 +185,15 @@ impl<R: BufRead> GpxFixes<R> {
         }
         let fix = || {
             let time = point.time.as_deref().unwrap_or_default();
-            let t_ms = match parse_time_ms(time) {
-                Ok(t_ms) => t_ms,
+            let (t_ms, local_time_assumed) = match parse_fix_time(time) {
+                Ok(read) => read,
                 Err(TimeError::Empty) => return Err(TrackErrorKind::MissingTime),
                 Err(reason) => return Err(TrackErrorKind::BadTime { value: echo(time.trim()), reason }),
             };
             let lon = number("lon", point.lon.as_deref())?;
             let lat = number("lat", point.lat.as_deref())?;
             let position = self.crs.to_wgs84(geo::Coord { x: lon, y: lat }).map_err(TrackErrorKind::BadCoordinate)?;
-            Ok(Fix { at, t_ms, position })
+            Ok(Fix { at, t_ms, position, local_time_assumed })
         };
         fix().map_err(|kind| TrackError::new(at, kind))
     }

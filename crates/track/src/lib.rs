@@ -23,5 +23,5 @@ pub use fix_reader::{FixReader, TrackFormat};
 pub use gpx_fixes::MAX_UNIT_BYTES;
 pub use location::Location;
 pub use report::{Cause, Gap, Problem, ProblemKind, TrackPoint, TrackReport, ViolationInterval};
-pub use timestamp::{TimeError, parse_time_ms};
+pub use timestamp::{TimeError, parse_fix_time, parse_time_ms};
 pub use track_checker::{CheckOptions, MAX_BRIDGED_GAP, TrackChecker};

@@ -21,6 +21,9 @@ pub struct TrackReport {
     pub problems_omitted: usize,
     /// Well-formed fixes given to the checker (rejected ones included).
     pub fixes: usize,
+    /// Of these, fixes whose time had no UTC offset and was read as Beijing time
+    /// (UTC+8; an assumption the answer states).
+    pub fixes_local_time_assumed: usize,
     /// Length of the track, geodesic metres, over the bridged segments.
     pub total_distance_m: f64,
     /// Sum of the intervals' durations, milliseconds.

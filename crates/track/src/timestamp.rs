@@ -58,6 +58,50 @@ pub fn parse_time_ms(text: &str) -> Result<i64, TimeError> {
     }
 }
 
+/// A fix time as GPS exports write it: what [`parse_time_ms`] reads, and also a
+/// local date-time **without** an offset (`2023-06-01 10:00:00`, `2023/06/01 10:00:00`),
+/// read as Beijing time (UTC+8, the county's time,
+/// `landtrace_domain::truck_ban::UTC_OFFSET_MINUTES`). Returns the unix milliseconds
+/// and whether the offset was assumed, so the report can say so (假定北京时间).
+///
+/// ```
+/// use landtrace_track::parse_fix_time;
+/// assert_eq!(parse_fix_time("2024-05-01T08:00:00+08:00"), Ok((1_714_521_600_000, false)));
+/// assert_eq!(parse_fix_time("2024-05-01 08:00:00"), Ok((1_714_521_600_000, true)));
+/// assert_eq!(parse_fix_time("2024/05/01 08:00:00"), Ok((1_714_521_600_000, true)));
+/// ```
+pub fn parse_fix_time(text: &str) -> Result<(i64, bool), TimeError> {
+    let trimmed = text.trim_ascii();
+    // `2024/05/01 08:00:00` (slashes and a space, as Chinese exports write it).
+    let b = trimmed.as_bytes();
+    let slashed = b.len() > 10 && b[4] == b'/' && b[7] == b'/' && b[10] == b' ';
+    let dashed;
+    let text = if slashed {
+        dashed = trimmed.replacen('/', "-", 2);
+        dashed.as_str()
+    } else {
+        trimmed
+    };
+    match parse_time_ms(text) {
+        Err(TimeError::Rfc3339(instant::TimeError::Format { problem }))
+            if problem.starts_with("a time zone offset") =>
+        {
+            let offset = landtrace_domain::county::UTC_OFFSET_MINUTES;
+            let local = format!(
+                "{text}{}{:02}:{:02}",
+                if offset < 0 { '-' } else { '+' },
+                offset.abs() / 60,
+                offset.abs() % 60
+            );
+            match parse_time_ms(&local) {
+                Ok(ms) => Ok((ms, true)),
+                Err(_) => parse_time_ms(text).map(|ms| (ms, false)),
+            }
+        }
+        other => other.map(|ms| (ms, false)),
+    }
+}
+
 fn unix_seconds(bytes: &[u8]) -> Result<i64, TimeError> {
     let (negative, rest) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -155,6 +199,23 @@ mod tests {
         check("-", Err(TimeError::Malformed));
         check(".5", Err(TimeError::Malformed));
         check("9999999999999", Err(TimeError::OutOfRange));
+    }
+
+    /// Issue 15 (临政发〔2023〕5号 gazette line 103, 二、(一): the ban hours are local time): a GPS export
+    /// without an offset is read as Beijing time, and says so.
+    #[test]
+    fn local_times_without_offset_are_beijing_time() {
+        let eight_local = 1_714_521_600_000; // 2024-05-01T08:00:00+08:00
+        assert_eq!(parse_fix_time("2024-05-01T08:00:00"), Ok((eight_local, true)));
+        assert_eq!(parse_fix_time("2024-05-01 08:00:00"), Ok((eight_local, true)));
+        assert_eq!(parse_fix_time(" 2024/05/01 08:00:00.5 "), Ok((eight_local + 500, true)));
+        assert_eq!(parse_fix_time("2024-05-01T00:00:00Z"), Ok((eight_local, false)));
+        assert_eq!(parse_fix_time("1714521600"), Ok((eight_local, false)));
+        // Other refusals stay refusals.
+        assert!(parse_fix_time("2024-05-01T24:00:00").is_err());
+        assert!(parse_fix_time("2024-05-01T12:00:00+8:00").is_err());
+        assert!(parse_fix_time("2024-05-01").is_err());
+        assert!(parse_fix_time("soon").is_err());
     }
 
     #[test]

@@ -198,6 +198,7 @@ impl<'z, Z: ZoneLike + ?Sized, S: BanSchedule> TrackChecker<'z, Z, S> {
     /// Adds the next fix of the track.
     pub fn push(&mut self, fix: Fix) {
         self.report.fixes += 1;
+        self.report.fixes_local_time_assumed += usize::from(fix.local_time_assumed);
         let Some(previous) = self.last else {
             self.start_run(fix, false);
             return;

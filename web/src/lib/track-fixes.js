@@ -43,6 +43,18 @@ export function parseTimeMs(text) {
   return s.length >= 10 && s[4] === '-' ? rfc3339(s) : unixSeconds(s);
 }
 
+/**
+ * A fix time as the server's track readers read it (crates/track timestamp.rs
+ * `parse_fix_time`): what parseTimeMs reads, and a local date-time without an offset
+ * (`2023-06-01 10:00:00`, `2023/06/01 10:00:00`) read as Beijing time (UTC+8).
+ */
+export function parseFixTimeMs(text) {
+  let s = String(text ?? '').trim();
+  if (s.length > 10 && s[4] === '/' && s[7] === '/' && s[10] === ' ') s = s.replace('/', '-').replace('/', '-');
+  const t = parseTimeMs(s);
+  return t?.error === 'no_offset' ? parseTimeMs(`${s}+08:00`) : t;
+}
+
 function unixSeconds(s) {
   const m = /^([+-]?)(\d{1,12})(?:\.(\d*))?$/.exec(s);
   if (!m) return { error: 'malformed' };
@@ -88,7 +100,7 @@ function coordinate(text) {
 
 /** A time read from text (null when the server rejects it: empty, malformed, no offset, out of range). */
 const textTime = (text) => {
-  const t = parseTimeMs(text);
+  const t = parseFixTimeMs(text);
   return typeof t === 'number' ? t : null;
 };
 
@@ -103,6 +115,10 @@ function fixOf(at, t, lon, lat, crs) {
   return { at, t, c: toWgs84(crs, [lon, lat]) };
 }
 
+/** Column names of the time (crates/track csv_fixes.rs TIME_NAMES, with the Chinese GPS-export headers). */
+const TIME_NAMES = ['time', 'timestamp', 't', 'datetime', 'gps_time', 'gpstime', '定位时间', 'gps时间', '时间', '回传时间', '上报时间',
+  '采集时间', '接收时间'];
+
 const isBlank = (line) => /^[ \t\n\f\r]*$/.test(line);
 
 function csvFixes(text, crs) {
@@ -111,9 +127,10 @@ function csvFixes(text, crs) {
     .filter(({ raw }) => !isBlank(raw));
   const [header, ...rows] = records;
   if (!header) return [];
-  const names = csvFields(header.raw).map((h) => h.trim().toLowerCase());
+  // `经度(°)`: a unit in brackets after the name is not part of it (as on the server).
+  const names = csvFields(header.raw).map((h) => h.trim().split(/[(（]/)[0].trim().toLowerCase());
   const col = (wanted) => names.findIndex((n) => wanted.includes(n));
-  const [ti, xi, yi] = [col(['time', 'timestamp', 't']), col(['lon', 'lng', 'longitude', 'x']), col(['lat', 'latitude', 'y'])];
+  const [ti, xi, yi] = [col(TIME_NAMES), col(['lon', 'lng', 'longitude', 'x', '经度']), col(['lat', 'latitude', 'y', '纬度'])];
   if (ti < 0 || xi < 0 || yi < 0) return [];
   return rows.map(({ line, raw }) => {
     const f = csvFields(raw);

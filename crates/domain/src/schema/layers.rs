@@ -192,6 +192,11 @@ pub enum LayerKind {
     /// no geometry, linked to its project by `decision_no`; owned by the housing role and
     /// not public (names and ID numbers are personal).
     ExpropriationHouseholds,
+    /// Roads of the truck ban (临政发〔2023〕5号): the four boundary roads and the two
+    /// excluded stretches (not in the zone, 二、(二)) and the banned road sections
+    /// (禁行路段, 三) with their own hours; each feature is the road surface, built from
+    /// its `centreline` and `width_m`.
+    TruckBanRoads,
     /// A layer the users defined (宗地, 永久基本农田, …), kept in the store's
     /// `landtrace_layers` table; see [`user_layers`].
     User(UserLayer),
@@ -206,7 +211,7 @@ impl From<LayerKind> for &'static str {
 impl LayerKind {
     /// Every built-in layer, in display order ([`LayerKind::all`] adds the
     /// user-defined ones).
-    pub const ALL: [LayerKind; 17] = [
+    pub const ALL: [LayerKind; 18] = [
         LayerKind::CountyBoundaries,
         LayerKind::Townships,
         LayerKind::Villages,
@@ -224,6 +229,7 @@ impl LayerKind {
         LayerKind::FreightSources,
         LayerKind::TruckPasses,
         LayerKind::ExpropriationHouseholds,
+        LayerKind::TruckBanRoads,
     ];
 
     /// Table name in the GeoPackage and in PostGIS; also the layer's public id.
@@ -246,6 +252,7 @@ impl LayerKind {
             LayerKind::TruckPasses => "truck_passes",
             LayerKind::SpongeProjects => "sponge_projects",
             LayerKind::ExpropriationHouseholds => "expropriation_households",
+            LayerKind::TruckBanRoads => "truck_ban_roads",
             LayerKind::User(u) => &u.def().name,
         }
     }
@@ -299,6 +306,7 @@ impl LayerKind {
             LayerKind::TruckPasses => "货车通行证",
             LayerKind::SpongeProjects => "海绵城市建设项目",
             LayerKind::ExpropriationHouseholds => "被征收户登记",
+            LayerKind::TruckBanRoads => "货车禁行道路（边界道路、除外路段、禁行路段）",
             LayerKind::User(u) => &u.def().title_zh,
         }
     }
@@ -323,6 +331,7 @@ impl LayerKind {
             LayerKind::TruckPasses => "Truck passes",
             LayerKind::SpongeProjects => "Sponge-city projects",
             LayerKind::ExpropriationHouseholds => "Expropriated households",
+            LayerKind::TruckBanRoads => "Truck-ban roads (boundary roads, excluded stretches, banned sections)",
             LayerKind::User(u) => &u.def().title_en,
         }
     }
@@ -340,7 +349,8 @@ impl LayerKind {
             | LayerKind::TruckBanZone
             | LayerKind::ExpropriationAreas
             | LayerKind::ConsolidationProjects
-            | LayerKind::SpongeProjects => GeometryKind::MultiPolygon,
+            | LayerKind::SpongeProjects
+            | LayerKind::TruckBanRoads => GeometryKind::MultiPolygon,
             LayerKind::SpongeFacilities => GeometryKind::Any,
             LayerKind::Townships
             | LayerKind::WaterloggingPoints
@@ -589,6 +599,23 @@ impl LayerKind {
                         date("agreement_signed_on"),
                         date("handed_over_on"),
                         date("compensation_decision_on"),
+                        text("note"),
+                        ACCURACY,
+                        SOURCE,
+                    ]
+                }
+            }
+            LayerKind::TruckBanRoads => {
+                const {
+                    &[
+                        req(text("name")),
+                        req(one_of(text("role"), crate::truck_ban::roads::ROLES)),
+                        one_of(text("side"), &["north", "east", "south", "west"]),
+                        text("stretch"),
+                        req(real("width_m", crate::truck_ban::roads::ROAD_WIDTH_M)),
+                        text("centreline"),
+                        text("hours"),
+                        text("document"),
                         text("note"),
                         ACCURACY,
                         SOURCE,

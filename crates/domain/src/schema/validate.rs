@@ -199,6 +199,9 @@ pub fn validate_properties(kind: LayerKind, props: &Map<String, Value>) -> Resul
         LayerKind::ExpropriationHouseholds => crate::expropriation::households::Household::from_properties(props)
             .map(|_| ())
             .map_err(|message| FieldError::Inconsistent { field: "expropriation_households", message }),
+        LayerKind::TruckBanRoads => crate::truck_ban::roads::road_from_record(props)
+            .map(|_| ())
+            .map_err(|message| FieldError::Inconsistent { field: "truck_ban_roads", message }),
         _ => Ok(()),
     }
 }

@@ -32,6 +32,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::truck_ban::pass::{Pass, PassInvalid};
+use crate::truck_ban::roads::BannedSection;
 use crate::truck_ban::time::LocalDateTime;
 use crate::truck_ban::vehicle::{Energy, Vehicle, VehicleClass, VehicleSize};
 use crate::truck_ban::{
@@ -59,6 +60,13 @@ pub struct TruckBanQuery {
     /// whole-zone pass; default `false`).
     #[serde(default)]
     pub inside_pass_area: bool,
+    /// The boundary road or excluded stretch the position is on, as the answer names
+    /// it (`丰喜大道（边界道路）`), when the road layer says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub road: Option<String>,
+    /// The banned road section (禁行路段, 三) the position is on, with its hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banned_section: Option<BannedSection>,
 }
 
 /// Which step of the order of checks gave the answer.
@@ -159,6 +167,9 @@ pub fn decide(query: &TruckBanQuery) -> Decision {
             format!("GA 802-2019: length {length_mm} mm and total mass {total_mass_kg} kg make a {}", class.name_en()),
         ));
     }
+    if let Some((zh, en)) = query.pass.as_ref().and_then(Pass::warning) {
+        notes.push(note(zh, en));
+    }
     let outcome = check_in_order(query, class, &mut notes);
     let banned = outcome.ground == Ground::Banned;
     Decision {
@@ -206,13 +217,41 @@ fn check_in_order(query: &TruckBanQuery, class: VehicleClass, notes: &mut Vec<No
             format!("The notice is in force from {IN_FORCE}; on {} it was not yet in force.", at.date()),
         );
     }
+    // 2'. A banned road section (禁行路段, 三, gazette line 109) in its own hours: the
+    // vehicle clauses of the zone apply (an assumption: the notice does not list the
+    // sections nor say which vehicles they concern).
+    let section = query.banned_section.as_ref().filter(|s| s.windows.iter().any(|w| w.contains(at.second_of_day())));
+    if let Some(section) = section {
+        notes.push(note(
+            format!(
+                "位于禁行路段{}，禁行时间{}（三）；假定：禁行路段的限行车辆和不受限制车辆同禁行区域（一、四）",
+                section.name,
+                section.hours_text()
+            ),
+            format!(
+                "On the banned road section {} (hours {}, clause 三); assumption: the vehicle clauses of the zone (一, 四) apply to it.",
+                section.name,
+                section.hours_text()
+            ),
+        ));
+    }
     // 2. Zone.
-    if query.on_boundary_road {
+    if section.is_some() {
+        // The section's hours stand for the zone and its hours; go on with the vehicle.
+    } else if query.on_boundary_road {
         if query.inside_zone {
             notes.push(note(
                 "边界道路和除外路段不属于禁行区域，按不在区域内处理",
                 "Boundary roads and excluded stretches are not in the zone; treated as outside it.",
             ));
+        }
+        if let Some(road) = &query.road {
+            return outcome(
+                Ground::BoundaryRoad,
+                ZONE.clause,
+                format!("位于{road}上，不在禁行区域内（边界道路和除外路段不属于禁行区域）"),
+                format!("On {road}: boundary roads and excluded stretches are not part of the ban zone."),
+            );
         }
         return outcome(
             Ground::BoundaryRoad,
@@ -224,8 +263,7 @@ fn check_in_order(query: &TruckBanQuery, class: VehicleClass, notes: &mut Vec<No
              五一北岗, 北环路 west of 五一北岗), which is not part of the ban zone."
                 .to_owned(),
         );
-    }
-    if !query.inside_zone {
+    } else if !query.inside_zone {
         return outcome(
             Ground::OutsideZone,
             ZONE.clause,
@@ -234,7 +272,7 @@ fn check_in_order(query: &TruckBanQuery, class: VehicleClass, notes: &mut Vec<No
         );
     }
     // 3. Hours.
-    if !in_ban_hours(at) {
+    else if !in_ban_hours(at) {
         return outcome(
             Ground::OutsideHours,
             HOURS.clause,
@@ -317,8 +355,21 @@ fn check_in_order(query: &TruckBanQuery, class: VehicleClass, notes: &mut Vec<No
         }
     }
     // 9. Banned.
-    let mut reason = format!("{}在禁行时间、禁行区域内禁止通行", class.name_zh());
-    let mut reason_en = format!("Banned: {}s may not drive in the ban zone during the ban hours", class.name_en());
+    let (mut reason, mut reason_en) = match section {
+        Some(s) => (
+            format!("{}在禁行路段{}禁行时间（{}）内禁止通行", class.name_zh(), s.name, s.hours_text()),
+            format!(
+                "Banned: {}s may not drive on the banned section {} during its hours ({})",
+                class.name_en(),
+                s.name,
+                s.hours_text()
+            ),
+        ),
+        None => (
+            format!("{}在禁行时间、禁行区域内禁止通行", class.name_zh()),
+            format!("Banned: {}s may not drive in the ban zone during the ban hours", class.name_en()),
+        ),
+    };
     if let Some(e) = &pass_invalid {
         reason.push_str(&format!("；通行证无效：{}", e.reason_zh()));
         reason_en.push_str(&format!("; the pass is not valid: {e}"));
@@ -351,6 +402,8 @@ mod tests {
             on_boundary_road: place == Place::BoundaryRoad,
             pass: None,
             inside_pass_area: false,
+            road: None,
+            banned_section: None,
         }
     }
 
@@ -471,6 +524,46 @@ mod tests {
         q.inside_zone = true;
         let d = check(&q, Ground::BoundaryRoad, "二、(二)");
         assert!(d.notes.iter().any(|n| n.zh.starts_with("边界道路")));
+    }
+
+    /// Issue 15, item 4 (gazette line 105, 二、(二)): a position on a boundary road or an
+    /// excluded stretch is not in the zone, and the answer names the road.
+    #[test]
+    fn the_answer_names_the_road() {
+        let mut q = query(NOON, fuel(9_000, 18_000, Body::Open), Place::BoundaryRoad);
+        q.road = Some("丰喜大道（边界道路）".into());
+        let d = check(&q, Ground::BoundaryRoad, "二、(二)");
+        assert_eq!(d.reason, "位于丰喜大道（边界道路）上，不在禁行区域内（边界道路和除外路段不属于禁行区域）");
+        q.road = Some("五一路五一北岗以北（除外路段）".into());
+        q.inside_zone = true;
+        let d = check(&q, Ground::BoundaryRoad, "二、(二)");
+        assert!(d.reason.starts_with("位于五一路五一北岗以北（除外路段）上，不在禁行区域内"), "{}", d.reason);
+    }
+
+    /// Issue 15, item 5 (gazette line 109, 三: 在禁行区域及禁行路段通行的): a banned road
+    /// section bans in its own hours, even outside the zone and its hours, with the
+    /// vehicle clauses of the zone (an assumption the answer states).
+    #[test]
+    fn banned_sections_have_their_own_hours() {
+        let section = || {
+            Some(BannedSection {
+                name: "解放路".into(),
+                windows: vec![crate::truck_ban::DailyWindow::new(22 * 60, 23 * 60).unwrap()],
+            })
+        };
+        let mut q = query("2023-06-01T22:30:00+08:00", fuel(9_000, 18_000, Body::Open), Place::Outside);
+        q.banned_section = section();
+        let d = check(&q, Ground::Banned, "一、(一)");
+        assert_eq!(d.reason, "重型货车在禁行路段解放路禁行时间（22:00-23:00）内禁止通行");
+        assert!(d.notes.iter().any(|n| n.zh.contains("假定") && n.zh.contains("（三）")), "{d:?}");
+        // Outside its hours: the zone's rule (outside the zone here).
+        q.at = LocalDateTime::parse_rfc3339("2023-06-01T23:00:00+08:00").unwrap();
+        check(&q, Ground::OutsideZone, "二、(二)");
+        // The vehicle clauses apply: a new-energy truck is not restricted (一、(二)).
+        let mut q = query("2023-06-01T22:30:00+08:00", fuel(9_000, 18_000, Body::Open), Place::Outside);
+        q.vehicle.energy = Energy::NewEnergy;
+        q.banned_section = section();
+        check(&q, Ground::NewEnergy, "一、(二)");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 pub(crate) mod decide;
 pub(crate) mod pass;
 pub mod pass_record;
+pub mod roads;
 pub(crate) mod time;
 pub(crate) mod vehicle;
 
@@ -31,7 +32,7 @@ pub use crate::truck_ban::pass::{DailyWindow, Pass, PassArea, PassError, PassInv
 pub use crate::truck_ban::time::{LocalDateTime, TimeError};
 pub use crate::truck_ban::vehicle::{
     Body, Energy, HEAVY_MIN_MASS_KG, MEDIUM_MIN_LENGTH_MM, MEDIUM_MIN_MASS_KG, MINI_MAX_LENGTH_MM, MINI_MAX_MASS_KG,
-    Purpose, Vehicle, VehicleClass, VehicleError, VehicleSize, normalize_plate,
+    PlateError, Purpose, Vehicle, VehicleClass, VehicleError, VehicleSize, check_plate, normalize_plate,
 };
 
 /// The notice: 临猗县人民政府 临政发〔2023〕5号.

@@ -24,7 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::truck_ban::time::LocalDateTime;
-use crate::truck_ban::vehicle::normalize_plate;
+use crate::truck_ban::vehicle::{check_plate, normalize_plate};
 use crate::units::date::Date;
 
 /// Minutes in a day.
@@ -48,6 +48,9 @@ pub enum PassError {
     /// No daily window.
     #[error("a pass needs at least one daily window (0-1440 for the whole day)")]
     NoWindows,
+    /// The plate is not of the mainland form.
+    #[error(transparent)]
+    Plate(#[from] crate::truck_ban::vehicle::PlateError),
     /// A window out of range or empty.
     #[error("{start_minute}-{end_minute} is not a daily window: start 0-1439, end 0-1440 minutes, start ≠ end")]
     Window {
@@ -123,6 +126,18 @@ impl DailyWindow {
             second_of_day >= start || second_of_day < end
         } else {
             second_of_day >= start && second_of_day < end
+        }
+    }
+
+    /// Whether the window shares any minute with the ban hours [06:00, 22:00) of
+    /// 临政发〔2023〕5号 二、(一) (gazette line 103).
+    pub fn meets_ban_hours(self) -> bool {
+        let (ban_start, ban_end) = (crate::truck_ban::BAN_START_MINUTE, crate::truck_ban::BAN_END_MINUTE);
+        let overlaps = |a: u16, b: u16| a < ban_end && b > ban_start;
+        if self.crosses_midnight() {
+            overlaps(self.start_minute, DAY_MINUTES) || overlaps(0, self.end_minute)
+        } else {
+            overlaps(self.start_minute, self.end_minute)
         }
     }
 
@@ -272,6 +287,7 @@ impl Pass {
         if normalize_plate(&plate).is_empty() {
             return Err(PassError::NoPlate);
         }
+        check_plate(&plate)?;
         if valid_to < valid_from {
             return Err(PassError::DatesReversed { from: valid_from, to: valid_to });
         }
@@ -309,6 +325,30 @@ impl Pass {
     /// Where it was issued.
     pub const fn source(&self) -> PassSource {
         self.0.source
+    }
+
+    /// Whether any daily window meets the ban hours (二、(一) 6:00—22:00). A pass
+    /// whose windows all lie outside them (e.g. 22:00-06:00) is valid but changes
+    /// nothing: outside the ban hours no truck is banned anyway.
+    pub fn meets_ban_hours(&self) -> bool {
+        self.windows().iter().any(|w| w.meets_ban_hours())
+    }
+
+    /// The warning for a pass that changes nothing ([`Pass::meets_ban_hours`]), Chinese
+    /// and English; `None` for a pass whose windows meet the ban hours.
+    pub fn warning(&self) -> Option<(String, String)> {
+        if self.meets_ban_hours() {
+            return None;
+        }
+        let windows = self.windows().iter().map(|w| w.text()).collect::<Vec<_>>().join("、");
+        Some((
+            format!(
+                "通行证通行时段（{windows}）与禁行时间（每日6:00—22:00，二、(一)）不重叠，该通行证不改变禁行结果（四、(四)）"
+            ),
+            format!(
+                "The pass's hours ({windows}) never meet the ban hours (06:00-22:00, 二、(一)): the pass changes nothing (四、(四))."
+            ),
+        ))
     }
 
     /// Whether the pass covers the vehicle with `plate` at `at`.
@@ -439,11 +479,11 @@ mod tests {
         let src = PassSource::Paper;
         assert_eq!(Pass::new(" ", d, d, all(), PassArea::WholeZone, src), Err(PassError::NoPlate));
         assert_eq!(
-            Pass::new("晋M1", d, Date::ymd(2023, 5, 31), all(), PassArea::WholeZone, src),
+            Pass::new("晋M12345", d, Date::ymd(2023, 5, 31), all(), PassArea::WholeZone, src),
             Err(PassError::DatesReversed { from: d, to: Date::ymd(2023, 5, 31) })
         );
-        assert_eq!(Pass::new("晋M1", d, d, vec![], PassArea::WholeZone, src), Err(PassError::NoWindows));
-        assert!(Pass::new("晋M1", d, d, all(), PassArea::WholeZone, src).is_ok());
+        assert_eq!(Pass::new("晋M12345", d, d, vec![], PassArea::WholeZone, src), Err(PassError::NoWindows));
+        assert!(Pass::new("晋M12345", d, d, all(), PassArea::WholeZone, src).is_ok());
         for (s, e) in [(600, 600), (1440, 60), (0, 1441)] {
             assert_eq!(DailyWindow::new(s, e), Err(PassError::Window { start_minute: s, end_minute: e }));
         }
@@ -477,5 +517,31 @@ mod tests {
             serde_json::json!({"kind": "expired", "valid_to": "2023-06-30"})
         );
         assert_eq!(invalid.to_string(), "the pass expired after 2023-06-30");
+    }
+
+    /// Issue 15, item 3 (临政发〔2023〕5号 gazette line 103, 二、(一) 6:00—22:00, and
+    /// line 116, 四、(四)): a pass whose windows never meet the ban hours is accepted,
+    /// with a warning that it changes nothing.
+    #[test]
+    fn a_pass_outside_the_ban_hours_is_accepted_with_a_warning() {
+        let d = Date::ymd(2023, 6, 1);
+        let pass = |windows: Vec<DailyWindow>| {
+            Pass::new("晋M12345", d, d, windows, PassArea::WholeZone, PassSource::Paper).unwrap()
+        };
+        let night = pass(vec![DailyWindow::new(22 * 60, 6 * 60).unwrap()]);
+        assert!(!night.meets_ban_hours());
+        let (zh, en) = night.warning().unwrap();
+        assert!(zh.contains("22:00-06:00") && zh.contains("不改变禁行结果"), "{zh}");
+        assert!(en.contains("changes nothing"));
+        // Touching the edges: 22:00-22:30 and 05:00-06:00 do not meet [06:00, 22:00).
+        let edges = pass(vec![DailyWindow::new(1320, 1350).unwrap(), DailyWindow::new(300, 360).unwrap()]);
+        assert!(edges.warning().is_some());
+        for (s, e) in [(359, 361), (1319, 1321), (21 * 60, 7 * 60), (0, 1440), (600, 660)] {
+            assert!(pass(vec![DailyWindow::new(s, e).unwrap()]).warning().is_none(), "{s}-{e}");
+        }
+        // Plates: a pass for `ABC` is refused.
+        let e =
+            Pass::new("ABC", d, d, vec![DailyWindow::WHOLE_DAY], PassArea::WholeZone, PassSource::Paper).unwrap_err();
+        assert!(matches!(e, PassError::Plate(_)), "{e:?}");
     }
 }

@@ -319,6 +319,49 @@ pub enum VehicleError {
     /// [`input_limits::VEHICLE_MASS_KG`]).
     #[error(transparent)]
     Range(#[from] RangeError),
+    /// The plate is not of the mainland format ([`check_plate`]).
+    #[error(transparent)]
+    Plate(#[from] PlateError),
+}
+
+/// Province abbreviations that begin a mainland plate (GA 36-2018 《中华人民共和国机动车号牌》).
+const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+/// One-character suffixes of special plates (trailer, coach, police, Hong Kong/Macau, test, oversize, consulate).
+const PLATE_SUFFIXES: &str = "挂学警港澳试超领";
+
+/// Why a plate was refused by [`check_plate`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "号牌号码{shown:?}不符合机动车号牌格式（假定按GA 36-2018：省份简称+发牌机关代号+5位序号，新能源6位，如晋M12345、晋MD12345）/ \
+     plate {shown:?} is not a mainland number plate (assumed GA 36-2018 form: province, letter, 5 characters, 6 for new-energy, e.g. 晋M12345)"
+)]
+pub struct PlateError {
+    /// The plate as given (cut to 32 characters).
+    pub shown: String,
+}
+
+/// Checks a number plate against the mainland format and returns it normalized
+/// ([`normalize_plate`]). The notice (临政发〔2023〕5号, gazette line 116, 四、(四))
+/// names passes by plate but not the plate's form; the form of GA 36-2018 is assumed:
+/// a province abbreviation, the issuing office's letter, then 5 characters (6 for a
+/// new-energy plate) of digits and letters other than I and O, or 4-5 of them and one
+/// suffix (挂, 学, 警, 港, 澳, 试, 超, 领).
+pub fn check_plate(plate: &str) -> Result<String, PlateError> {
+    let normalized = normalize_plate(plate);
+    let refused = || PlateError { shown: plate.chars().take(32).collect() };
+    let mut chars = normalized.chars();
+    let (Some(province), Some(office)) = (chars.next(), chars.next()) else { return Err(refused()) };
+    if !PROVINCES.contains(province) || !office.is_ascii_uppercase() {
+        return Err(refused());
+    }
+    let rest: Vec<char> = chars.collect();
+    let (serial, suffix) = match rest.split_last() {
+        Some((last, serial)) if PLATE_SUFFIXES.contains(*last) => (serial, true),
+        _ => (rest.as_slice(), false),
+    };
+    let serial_ok = serial.iter().all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !matches!(c, 'I' | 'O')));
+    let length_ok = if suffix { (4..=5).contains(&serial.len()) } else { (5..=6).contains(&serial.len()) };
+    if serial_ok && length_ok { Ok(normalized) } else { Err(refused()) }
 }
 
 /// The JSON form of [`Vehicle`], checked by `TryFrom`.
@@ -354,7 +397,12 @@ impl TryFrom<VehicleFields> for Vehicle {
             (Some(_), _, _) => return Err(VehicleError::ClassAndMeasurements),
             (None, _, _) => return Err(VehicleError::NoSize),
         };
-        Ok(Vehicle { size, body: f.body, energy: f.energy, purpose: f.purpose, plate: f.plate })
+        // An empty plate is no plate; any other must be of the mainland form.
+        let plate = f.plate.filter(|p| !p.trim().is_empty());
+        if let Some(p) = &plate {
+            check_plate(p)?;
+        }
+        Ok(Vehicle { size, body: f.body, energy: f.energy, purpose: f.purpose, plate })
     }
 }
 
@@ -529,5 +577,29 @@ mod tests {
         assert_eq!(normalize_plate("晋m·12345"), "晋M12345");
         assert_eq!(normalize_plate(" 晋M 12345 "), "晋M12345");
         assert_eq!(normalize_plate("晋M-1234D"), "晋M1234D");
+    }
+
+    /// Issue 15, item 3 (临政发〔2023〕5号, gazette line 116, 四、(四): passes are per
+    /// vehicle, by plate): a plate must be of the mainland form (assumed GA 36-2018).
+    #[test]
+    fn plates_must_be_mainland_plates() {
+        for ok in
+            ["晋M12345", "晋M·12345", "晋m 12345", "晋MD12345", "晋M12345D", "京A1234警", "晋M1234挂", "晋M·T0001"]
+        {
+            assert!(check_plate(ok).is_ok(), "{ok}");
+        }
+        for bad in
+            ["ABC", "", "晋", "晋M1234", "晋M1234567", "XM12345", "晋112345", "晋MI2345", "晋MO2345", "晋M·示例01"]
+        {
+            let e = check_plate(bad).unwrap_err();
+            assert!(e.to_string().contains("不符合机动车号牌格式") && e.to_string().contains("假定"), "{bad}: {e}");
+        }
+        let e =
+            serde_json::from_str::<Vehicle>(r#"{"class": "heavy", "body": "open", "energy": "fuel", "plate": "ABC"}"#)
+                .unwrap_err();
+        assert!(e.to_string().contains("\"ABC\""), "{e}");
+        let v: Vehicle =
+            serde_json::from_str(r#"{"class": "heavy", "body": "open", "energy": "fuel", "plate": " "}"#).unwrap();
+        assert_eq!(v.plate, None);
     }
 }

@@ -4,11 +4,19 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use landtrace_app::gps_track::{ban_zone_geometry, check_track};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use landtrace_app::gps_track::{
+    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, ban_zone_geometry, banned_sections, check_track_for, track_answer,
+    track_html, track_table,
+};
+use landtrace_app::truck_ban_check::passes_for_plate;
+use landtrace_domain::LayerKind;
+use landtrace_domain::truck_ban::{Pass, Vehicle};
 use landtrace_spatial::Crs;
 use landtrace_track::{CheckOptions, TrackFormat};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::error::AppError;
 use crate::query::ApiQuery;
@@ -27,6 +35,39 @@ pub struct TrackQuery {
     pub crs: Option<String>,
     /// A pause longer than this many seconds is a gap (1 s to one day; default 120).
     pub max_gap_s: Option<String>,
+    /// The vehicle, JSON as `vehicle` of `POST /api/truck-ban/check` (`class` or
+    /// `length_mm` + `total_mass_kg`, `body`, `energy`, `purpose`, `plate`). Without
+    /// it a heavy fuel truck without a pass is assumed, and the answer says so.
+    pub vehicle: Option<String>,
+    /// The truck's pass, JSON as `pass` of `POST /api/truck-ban/check`; without it the
+    /// registry's passes for the plate are used.
+    pub pass: Option<String>,
+    /// Whether the track is inside the pass's named area or route (`true`/`false`).
+    pub inside_pass_area: Option<String>,
+    /// The answer's format: `json` (default), `csv`, `xlsx` or `html` (a printable page).
+    pub f: Option<String>,
+}
+
+/// Reads the `vehicle`, `pass` and `inside_pass_area` parameters (the registry's
+/// passes for the plate are added by the route).
+pub fn vehicle_params(q: &TrackQuery) -> Result<TrackVehicle, AppError> {
+    let Some(text) = &q.vehicle else {
+        if q.pass.is_some() {
+            return Err(bad("`pass` needs `vehicle` with its `plate` / 通行证需与车辆（含车牌号码）一并提供"));
+        }
+        return Ok(TrackVehicle::assumed_heavy());
+    };
+    let vehicle: Vehicle = serde_json::from_str(text).map_err(|e| bad(format!("`vehicle`: {e}")))?;
+    let passes = match &q.pass {
+        Some(text) => vec![serde_json::from_str::<Pass>(text).map_err(|e| bad(format!("`pass`: {e}")))?],
+        None => Vec::new(),
+    };
+    let inside_pass_area = match q.inside_pass_area.as_deref() {
+        None | Some("false" | "0" | "") => false,
+        Some("true" | "1") => true,
+        Some(other) => return Err(bad(format!("inside_pass_area {other:?} is not true or false"))),
+    };
+    Ok(TrackVehicle { vehicle, passes, inside_pass_area, assumed: false })
 }
 
 /// Reads the `format`, `crs` and `max_gap_s` parameters.
@@ -56,21 +97,69 @@ pub async fn track(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<TrackQuery>,
     body: Bytes,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
+    let answer_format = q.f.as_deref().unwrap_or("json");
+    if !matches!(answer_format, "json" | "csv" | "xlsx" | "html") {
+        let shown = landtrace_domain::input_limits::echo(answer_format);
+        return Err(bad(format!("query parameter `f` = {shown:?} must be json, csv, xlsx or html")));
+    }
     let (format, crs, options) = track_params(&q, &body)?;
-    let (zone, illustrative) = ban_zone_geometry(&*state.catalog.read().await);
+    let mut vehicle = vehicle_params(&q)?;
+    let mut pass_records = Vec::new();
+    if let (true, Some(plate)) = (vehicle.passes.is_empty(), vehicle.vehicle.plate.clone()) {
+        for (id, pass) in passes_for_plate(state.store.as_ref(), &plate).await? {
+            pass_records.push(json!({"layer": LayerKind::TruckPasses.table_name(), "id": id}));
+            vehicle.passes.push(pass);
+        }
+    }
+    let (zone, illustrative, sections) = {
+        let catalog = state.catalog.read().await;
+        let (zone, illustrative) = ban_zone_geometry(&catalog);
+        (zone, illustrative, banned_sections(&catalog))
+    };
     if zone.0.is_empty() {
         return Err(AppError::NotFound("no truck-ban zone is stored".into()));
     }
-    let report = state
+    let value = state
         .cpu
         .run(move || {
             let text = (format == TrackFormat::GeoJson).then(|| String::from_utf8_lossy(&body).into_owned());
-            check_track(&zone, format, &body[..], text.as_deref(), crs, options)
+            let (violations, presence, on_sections) =
+                check_track_for((&zone, &sections), format, &body[..], text.as_deref(), crs, options, &vehicle);
+            let on_sections: Vec<_> = sections.into_iter().zip(on_sections).collect();
+            track_answer(&violations, &presence, &vehicle, &on_sections)
         })
         .await?;
-    let mut value = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut value = value.map_err(AppError::Unprocessable)?;
+    value["pass_records"] = json!(pass_records);
     value["zone_illustrative"] = json!(illustrative);
     value["stored"] = json!(false);
-    Ok(Json(value))
+    let attachment = |ext: &str| format!("attachment; filename=\"truck-ban-track.{ext}\"");
+    Ok(match answer_format {
+        "csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, attachment("csv")),
+            ],
+            track_table(&value).to_csv(),
+        )
+            .into_response(),
+        "xlsx" => {
+            let bytes = state
+                .cpu
+                .run(move || track_table(&value).to_xlsx(TRACK_SHEET, TRACK_TEXT_COLUMNS))
+                .await?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            (
+                [
+                    (header::CONTENT_TYPE, landtrace_formats::XLSX_CONTENT_TYPE.to_owned()),
+                    (header::CONTENT_DISPOSITION, attachment("xlsx")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        "html" => Html(track_html(&value)).into_response(),
+        _ => Json(value).into_response(),
+    })
 }

@@ -68,11 +68,19 @@ export function checkRequest(state) {
 /** The track file's name and text as the tool keeps them (the format from the name, else the content decides). */
 export const trackFile = (name, text) => ({ fileName: name, trackText: text, trackFormat: trackFormat(name) });
 
-/** The query of POST api/truck-ban/track: the file's format and the CRS. */
-export function trackQuery(state) {
+/**
+ * The query of POST api/truck-ban/track: the file's format, the CRS, and the vehicle of
+ * the form (the same `vehicle` as the point check, JSON), so that the track is judged
+ * for this vehicle (临政发〔2023〕5号 一、(二), 四); without a complete vehicle (a measured
+ * one without length and mass) none is sent and the server assumes a heavy truck, and
+ * says so. `f`: `csv`, `xlsx` or `html` for the report files.
+ */
+export function trackQuery(state, f = null) {
   const q = new URLSearchParams();
   if (state.trackFormat) q.set('format', state.trackFormat);
   if (state.crs === 'gcj02') q.set('crs', 'gcj02');
+  if (state.sizeMode === 'class' || (Number(state.length) > 0 && Number(state.mass) > 0)) q.set('vehicle', JSON.stringify(vehicle(state)));
+  if (f) q.set('f', f);
   return q.toString();
 }
 
@@ -85,7 +93,8 @@ export function trackQuery(state) {
 export function trackGeometry(report, text, { format, crs }) {
   const fixes = readFixes(text, { format, crs });
   const straight = fixes.length === 0;
-  const segments = report.intervals.map((iv) => [
+  // Violations in the zone and on banned road sections (禁行路段, 三) are drawn alike.
+  const segments = [...report.intervals, ...(report.section_intervals ?? [])].map((iv) => [
     [iv.entry.lon, iv.entry.lat],
     ...fixes.filter((f) => f.t > iv.entry.t_ms && f.t < iv.exit.t_ms).map((f) => f.c),
     [iv.exit.lon, iv.exit.lat],
@@ -108,6 +117,10 @@ export function trackData(state) {
   return { type: 'FeatureCollection', features };
 }
 
+const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+/** A daily window `{start_minute, end_minute}` as `HH:MM-HH:MM`. */
+const hhmmWindow = (w) => `${hhmm(w.start_minute)}-${hhmm(w.end_minute)}`;
+
 const yesNo = (b) => t(b ? 'tb_yes' : 'tb_no');
 
 /** The decision of api/truck-ban/check as the panel words it (`at`: the time asked, when the answer has none). */
@@ -127,12 +140,14 @@ export function decisionModel(a, at) {
       [t('tb_vehicle_class'), t(`tb_class_${a.vehicle_class}`)],
       [t('tb_at'), a.at ?? at],
       [t('tb_in_zone'), yesNo(p.inside_zone)],
-      [t('tb_on_road'), yesNo(p.on_boundary_road)],
+      [t('tb_on_road'), p.road ? p.road.label : yesNo(p.on_boundary_road)],
+      [t('tb_section'), p.banned_section ? `${p.banned_section.name}（${p.banned_section.windows.map((w) => hhmmWindow(w)).join('、')}）` : null],
       [t('tb_edge_distance'), p.distance_to_zone_edge_m != null ? `${p.distance_to_zone_edge_m.toFixed(0)} m` : null],
       [t('coords'), p.lon != null ? `${p.lon.toFixed(6)}, ${p.lat.toFixed(6)}` : null],
     ],
     notes: (a.notes ?? []).map((n) => (isEn() ? n.en : n.zh)),
-    roadRule: Boolean(p.boundary_road_rule),
+    // The 30 m approximation is only used (and only explained) when no road layer is stored.
+    roadRule: Boolean(p.boundary_road_rule) && !p.road_layer,
   };
 }
 
@@ -140,17 +155,24 @@ export function decisionModel(a, at) {
 export function trackModel(r) {
   const gaps = (r.gaps ?? []).map((g) => `${shanghaiDateTime(g.from_t_ms)} → ${shanghaiDateTime(g.to_t_ms)}（${g.from} → ${g.to}，${minutes(g.to_t_ms - g.from_t_ms)} ${t('tb_min')}）`);
   const problems = (r.problems ?? []).map((p) => `${p.at}${t('colon')}${p.message}`);
+  const words = (pair) => (pair ? (isEn() ? pair.en : pair.zh) : null);
+  const reason = (d) => (d ? `${isEn() ? d.reason_en : d.reason}（${d.clause}）` : null);
   return {
     illustrative: r.zone_illustrative,
-    summary: r.intervals.length ? t('tb_intervals', r.intervals.length) : t('tb_no_intervals'),
-    intervals: r.intervals.map((iv) => ({
+    summary: words(r.headline) ?? (r.intervals.length ? t('tb_intervals', r.intervals.length) : t('tb_no_intervals')),
+    intervals: [...r.intervals, ...(r.section_intervals ?? [])].map((iv) => ({
       entry: shanghaiDateTime(iv.entry.t_ms),
       entryCause: t(`tb_cause_${iv.entered_by}`),
       exit: shanghaiDateTime(iv.exit.t_ms),
       exitCause: t(`tb_cause_${iv.exited_by}`),
       metres: whole(iv.distance_m),
       minutes: minutes(iv.duration_ms),
+      reason: reason(iv.decision),
     })),
+    // Stays in the zone during the ban hours this vehicle may make, and why (e.g. 一、(二) new-energy).
+    allowed: (r.in_zone_during_ban_hours ?? []).filter((s) => !s.banned)
+      .map((s) => `${shanghaiDateTime(s.entry.t_ms)} → ${shanghaiDateTime(s.exit.t_ms)}${t('colon')}${reason(s.decision)}`),
+    notes: [...(r.assumptions ?? []), ...(r.warnings ?? [])].map(words),
     totalMetres: whole(r.total_violation_m),
     totalMinutes: minutes(r.total_violation_ms),
     facts: [

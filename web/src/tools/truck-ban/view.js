@@ -116,6 +116,30 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     });
   }
 
+  /** The track report as a file (CSV, XLSX) or a printable page (HTML, opened in a new window). */
+  async function downloadReport(f) {
+    if (state.trackText == null) return;
+    const win = f === 'html' ? window.open('', '_blank') : null;
+    try {
+      const res = await post(`api/truck-ban/track?${trackQuery(state, f)}`, state.trackText, 'text/plain; charset=utf-8');
+      const blob = await res.blob();
+      const url = URL.createObjectURL(blob);
+      if (win) {
+        win.location.href = url;
+      } else {
+        const a = el('a', { href: url, download: `truck-ban-track.${f}` });
+        document.body.append(a);
+        a.click();
+        a.remove();
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      if (win) win.close();
+      Object.assign(state, { status: 'error', message: labelled('tb_track_failed', err.message) });
+      refresh();
+    }
+  }
+
   map.on('click', (e) => {
     if (!state.open) return;
     state.point = [e.lngLat.lng, e.lngLat.lat];
@@ -199,15 +223,19 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
 
   function trackView() {
     const m = trackModel(state.track);
-    const rows = m.intervals.map((iv, i) => el('tr', {}, [
+    const rows = m.intervals.map((iv, i) => el('tr', { title: iv.reason ?? '' }, [
       el('td', {}, String(i + 1)),
       el('td', {}, twoLines(iv.entry, iv.entryCause)),
       el('td', {}, twoLines(iv.exit, iv.exitCause)),
       el('td', {}, iv.metres),
       el('td', {}, iv.minutes),
     ]));
+    const report = (f, key) => el('button', { type: 'button', class: 'btn-small', 'data-report': f, onclick: () => downloadReport(f) }, t(key));
     return [
       el('p', { class: 'v-summary tb-track-summary' }, [el('strong', {}, m.summary), illustrativeBadge(m.illustrative)]),
+      m.notes.length ? el('ul', { class: 'v-notes', id: 'truck-ban-track-notes' }, m.notes.map((n) => el('li', {}, n))) : null,
+      m.allowed.length ? [el('h4', {}, t('tb_allowed_stays')), el('ul', { class: 'v-notes', id: 'truck-ban-allowed' }, m.allowed.map((a) => el('li', {}, a)))] : null,
+      el('p', { class: 'tb-reports' }, [report('csv', 'tb_report_csv'), ' ', report('xlsx', 'tb_report_xlsx'), ' ', report('html', 'tb_report_print')]),
       rows.length ? el('table', { class: 'price-table v-table', id: 'truck-ban-intervals' }, [
         el('thead', {}, el('tr', {}, [el('th', {}, '#'), el('th', {}, t('tb_entry')), el('th', {}, t('tb_exit')),
           el('th', {}, t('tb_metres')), el('th', {}, t('tb_minutes'))])),
