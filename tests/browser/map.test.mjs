@@ -730,12 +730,19 @@ test('desktop: a sponge-city project shows its runoff control with the assumed r
     await section.waitFor({ timeout: 15_000 });
     const text = await page.locator('#info-panel [data-hit-layer="sponge_projects"]').innerText();
     const ratio = `${Number(estimate.achieved_percent).toFixed(1)}%`;
-    for (const t of [name, '径流总量控制', '年径流总量控制率', ratio, '假定', 'V = 10·H·φ·F', '计算过程', '示例数据']) {
+    for (const t of [name, '径流总量控制', '年径流总量控制率', ratio, '假定', '计算过程', '示例数据', '第2274行']) {
       assert.ok(text.includes(t), `the sponge project card lacks ${t}:\n${text}`);
     }
-    if (estimate.meets_target) assert.ok(text.includes('达标') && !text.includes('未达标'), 'not shown as 达标');
-    else assert.ok(text.includes('未达标'), 'not shown as 未达标');
-    assert.equal(await section.getAttribute('data-meets-target'), String(Boolean(estimate.meets_target)));
+    // 临政办发〔2023〕11号 line 2274: only 新建 projects have a number (80 %) to meet.
+    if (estimate.target_percent == null) {
+      assert.ok(text.includes('无数值目标') && text.includes('不作达标判定') && !text.includes('未达标'), 'a rebuild shown with a verdict');
+      assert.equal(await section.getAttribute('data-meets-target'), 'null');
+    } else {
+      assert.ok(text.includes('V = 10·H·φ·F'), 'no required volume');
+      if (estimate.meets_target) assert.ok(text.includes('达标') && !text.includes('未达标'), 'not shown as 达标');
+      else assert.ok(text.includes('未达标'), 'not shown as 未达标');
+      assert.equal(await section.getAttribute('data-meets-target'), String(Boolean(estimate.meets_target)));
+    }
     assert.ok(await page.locator('#info-panel .runoff .assumption-badge').isVisible(), 'no 假定值 badge');
     for (const w of estimate.working ?? []) assert.ok(text.includes(w), `working line missing: ${w}`);
     await page.$eval('#info-panel [data-hit-layer="sponge_projects"]', (e) => e.scrollIntoView({ block: 'start' }));

@@ -17,6 +17,7 @@ use crate::expropriation::compensation::compensation;
 use crate::expropriation::timeline::expropriation_timeline;
 use crate::land::prices::{Grade, GradeSystem};
 use crate::land::valuation::{GradePart, UseRequest, benchmark_valuation};
+use crate::sponge::{SpongeProjectType, project_target};
 use crate::truck_ban;
 use crate::units::area::{Mu, SquareMetres};
 use crate::units::citation::without_whitespace;
@@ -24,7 +25,7 @@ use crate::units::date::Date;
 use crate::units::money::Money;
 
 /// The excerpts: (document, file name, text).
-const EXCERPTS: [(&str, &str, &str); 7] = [
+const EXCERPTS: [(&str, &str, &str); 8] = [
     (
         "临政发〔2023〕5号",
         "linyi-gazette-2023-02-L89-126.txt",
@@ -59,6 +60,11 @@ const EXCERPTS: [(&str, &str, &str); 7] = [
         "临政发〔2023〕11号",
         "linyi-gazette-2023-02-L1642-1768.txt",
         include_str!("../../../data/gazette/linyi-gazette-2023-02-L1642-1768.txt"),
+    ),
+    (
+        "临政办发〔2023〕11号",
+        "linyi-gazette-2023-02-L2272-2274.txt",
+        include_str!("../../../data/gazette/linyi-gazette-2023-02-L2272-2274.txt"),
     ),
 ];
 
@@ -220,6 +226,13 @@ pub(crate) fn published_quotes() -> Vec<Quote> {
         all.push(quote(&format!("truck_ban::rule_summary().{key}"), doc5, rule[key].as_str().unwrap()));
     }
 
+    // Sponge city: the target of every project type (line 2274).
+    for kind in
+        [None, Some(SpongeProjectType::New), Some(SpongeProjectType::Rebuilt), Some(SpongeProjectType::Extended)]
+    {
+        citations_in(&to_json(&project_target(kind, None)), &format!("sponge::project_target({kind:?})"), &mut all);
+    }
+
     let mut seen = BTreeMap::new();
     all.retain(|q| seen.insert((q.document.clone(), q.text.clone()), ()).is_none());
     all
@@ -288,6 +301,7 @@ mod tests {
             "truck_ban::rule_summary().exempt[4]",
             "truck_ban::rule_summary().boundary_roads[3]",
             "truck_ban::rule_summary().excluded_stretches[1]",
+            "sponge::project_target(None)",
         ] {
             assert!(quotes.iter().any(|q| q.name.contains(needle)), "no quote collected from {needle}");
         }

@@ -570,12 +570,13 @@ pub const ROUTES: &[Route] = &[
     route!("get", "/api/sponge/curve", op("Sponge city", "Rainfall-depth curve")
         .ok(200, "The curve.", &json_answer())),
     route!("post", "/api/sponge/runoff", op("Sponge city", "Runoff estimate V = 10·H·φ·F")
-        .body("`{project_id | geometry, crs?, surfaces, design_rainfall_mm?, target_percent?}`.", &[(JSON, s_obj())])
+        .body("`{project_id | geometry, crs?, surfaces, design_rainfall_mm?, target_percent?, project_type?}` (target by project type: 新建 ≥ 80 %, 改建/扩建 no number; 临政办发〔2023〕11号 line 2274).", &[(JSON, s_obj())])
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 404, 413, 422])),
     route!("get", "/api/sponge/projects/{id}/runoff", id_param(op("Sponge city", "Runoff estimate of a stored project"), "The project's id.")
         .query("design_rainfall_mm", "Design rainfall depth H (mm).", s_num())
-        .query("target_percent", "Target volume capture ratio (%).", s_num())
+        .query("target_percent", "The project's own target volume capture ratio (%).", s_num())
+        .query("project_type", "新建 / 改建 / 扩建 (default: the stored project's).", s_str())
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 404])),
 ];
