@@ -188,7 +188,9 @@ pub(crate) fn published_quotes() -> Vec<Quote> {
         abandoned_homesteads: 2,
     };
     for project_type in [ProjectType::Linkage, ProjectType::Remediation] {
-        let c = consolidation_compensation(project_type, mu(100.0), &attachments).expect("consolidation");
+        let dates =
+            consolidation::ProjectDates::new(Some(Date::ymd(2021, 3, 1)), Some(Date::ymd(2023, 5, 20))).expect("dates");
+        let c = consolidation_compensation(project_type, mu(100.0), &attachments, dates).expect("consolidation");
         citations_in(&to_json(&c), &format!("consolidation_compensation({project_type:?})"), &mut all);
         all.push(quote("ConsolidationCompensation.document", c.document, c.document));
         all.push(quote("ConsolidationCompensation.title", c.document, c.title));

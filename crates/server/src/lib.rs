@@ -102,6 +102,7 @@ pub fn app(state: AppState) -> Router {
             post(routes::land::compensation_estimate).layer(middleware(s.clone(), small_body)),
         )
         .route("/api/land/consolidation", post(routes::land::consolidation).layer(middleware(s.clone(), geometry_body)))
+        .route("/api/land/consolidation/projects/{id}", get(routes::land::consolidation_project))
         .route("/api/truck-ban/check", post(routes::truck_ban::check).layer(middleware(s.clone(), small_body)))
         .route("/api/truck-ban/track", post(routes::gps_track::track).layer(middleware(s.clone(), upload_body)))
         .route("/api/truck-ban/freight-sources", get(routes::truck_ban::freight_sources))

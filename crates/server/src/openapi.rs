@@ -496,9 +496,12 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 413])),
     route!("post", "/api/land/consolidation", op("Land", "Land-consolidation compensation")
-        .body("`{project_type, area_mu | parcel, crs?, attachments}`.", &[(JSON, s_obj())])
+        .body("`{project_type, area_mu | parcel, crs?, attachments, approved_on?, accepted_on?}` (dates: the scope of 临政发〔2023〕9号 第二条, line 1348; the subsidy's calendar years, 第五条, line 1362).", &[(JSON, s_obj())])
         .ok(200, "The compensation.", &json_answer())
         .errors(&[400, 413, 422])),
+    route!("get", "/api/land/consolidation/projects/{id}", id_param(op("Land", "Compensation of a stored consolidation project"), "The project's id.")
+        .ok(200, "The compensation, scope and subsidy schedule.", &json_answer())
+        .errors(&[404])),
     // --- truck ban
     route!("post", "/api/truck-ban/check", op("Truck ban", "May this truck be here now?")
         .body("`{lon, lat, crs?, at, vehicle, pass?}`.", &[(JSON, s_obj())])

@@ -483,3 +483,84 @@ async fn a_parcel_with_a_one_number_position_is_400() {
     let message = reply["error"].as_str().unwrap_or_default();
     assert!(message.contains("a position has 1 number(s)"), "{message}");
 }
+
+/// 临政发〔2023〕9号 第二条 (gazette line 1348): the scope from the project's dates;
+/// 第五条 (line 1362): the 1,500 元/亩 subsidy in calendar years from the acceptance date,
+/// the years' start an assumption said in the answer. Bad dates: 400, naming the field.
+#[tokio::test]
+async fn consolidation_scope_and_subsidy_years_from_the_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = GeoPackageStore::create(&dir.path().join("c.gpkg")).await.unwrap();
+    store
+        .insert_many(
+            vec![(
+                landtrace_domain::LayerKind::ConsolidationProjects,
+                vec![feature(
+                    &rect(110.40, 35.10, 110.41, 35.11),
+                    json!({"name": "示例整治项目", "project_type": "土地整治", "status": "已验收", "accepted_on": "2022-11-18", "accuracy": "illustrative"}),
+                )],
+            )],
+            &Actor::bundled_data(),
+        )
+        .await
+        .unwrap();
+    let state = AppState::new(Arc::new(store), AppOptions::default()).await.unwrap();
+
+    let body =
+        json!({"project_type": "土地整治", "area_mu": 100, "approved_on": "2019-03-01", "accepted_on": "2021-07-15"});
+    let (status, out) = post(&state, "/api/land/consolidation", body).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["scope"]["status"], "applies", "{out}");
+    assert_eq!(out["scope"]["citation"]["clause"], "第二条（公报 2023年第2期 第1348行）");
+    let years: Vec<(u64, u64, &str)> = out["subsidy_schedule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| {
+            (y["year"].as_u64().unwrap(), y["calendar_year"].as_u64().unwrap(), y["amount"]["yuan"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (1, 2021, "30000.00"),
+            (2, 2022, "30000.00"),
+            (3, 2023, "30000.00"),
+            (4, 2024, "30000.00"),
+            (5, 2025, "30000.00")
+        ]
+    );
+    assert_eq!(out["subsidy_schedule"][0]["from"], "2021-07-15");
+    assert_eq!(out["subsidy_schedule"][0]["to"], "2022-07-14");
+    assert!(out["assumptions"][0].as_str().unwrap().contains("假定（assumption）"), "{out}");
+    assert_eq!(out["subsidy_terms"]["payer"], "县财政");
+    assert_eq!(out["subsidy_terms"]["citation"]["clause"], "第五条（公报 2023年第2期 第1362行）");
+
+    // Before 2020 on both dates: the measures do not apply; in 2020: unclear.
+    let old =
+        json!({"project_type": "土地整治", "area_mu": 10, "approved_on": "2018-01-01", "accepted_on": "2019-06-30"});
+    assert_eq!(post(&state, "/api/land/consolidation", old).await.1["scope"]["status"], "does_not_apply");
+    let y2020 = json!({"project_type": "增减挂钩", "area_mu": 10, "accepted_on": "2020-06-30"});
+    assert_eq!(post(&state, "/api/land/consolidation", y2020).await.1["scope"]["status"], "unclear");
+
+    for (bad, field) in [
+        (json!({"project_type": "土地整治", "area_mu": 10, "accepted_on": "2021-13-01"}), "accepted_on"),
+        (
+            json!({"project_type": "土地整治", "area_mu": 10, "approved_on": "2022-01-01", "accepted_on": "2021-01-01"}),
+            "早于立项日期",
+        ),
+    ] {
+        let (status, out) = post(&state, "/api/land/consolidation", bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {out}");
+        assert!(out.to_string().contains(field), "{bad}: {out}");
+    }
+
+    // A stored project: its polygon, type and acceptance date.
+    let (status, out) = get(&state, "/api/land/consolidation/projects/1").await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!((&out["project"]["name"], &out["scope"]["status"]), (&json!("示例整治项目"), &json!("applies")));
+    assert_eq!(out["subsidy_schedule"][0]["calendar_year"], 2022);
+    assert_eq!(out["project"]["illustrative"], true);
+    assert!(out["area"]["mu"].as_f64().unwrap() > 1000.0, "{out}");
+    assert_eq!(get(&state, "/api/land/consolidation/projects/99").await.0, StatusCode::NOT_FOUND);
+}

@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::{Geometry, MultiPolygon};
 use landtrace_app::position_input::resolve_position;
-use landtrace_domain::consolidation::{Attachments, ProjectType, area_mu, consolidation_compensation};
+use landtrace_domain::consolidation::{Attachments, ProjectDates, ProjectType, area_mu, consolidation_compensation};
 use landtrace_domain::expropriation::compensation::HouseInputs;
 use landtrace_domain::{Date, LayerKind, UseRequest, compensation, expropriation_timeline, project_by_decision_no};
 use landtrace_formats::{FileError, geojson_vertex_count, polygons_from_geojson, read_parcel_file};
@@ -415,6 +415,10 @@ pub struct ConsolidationRequest {
     /// Declared attachments.
     #[serde(default)]
     pub attachments: AttachmentInput,
+    /// 立项 date (YYYY-MM-DD): with `accepted_on`, the scope of 第二条 (gazette line 1348).
+    pub approved_on: Option<String>,
+    /// 竣工验收 date (YYYY-MM-DD): the subsidy schedule's calendar years (第五条, line 1362).
+    pub accepted_on: Option<String>,
 }
 
 /// Declared surface attachments.
@@ -457,8 +461,61 @@ fn consolidation_of(body: &[u8]) -> Result<(StatusCode, Json<Value>), AppError> 
     let attachments =
         Attachments::parse(a.fruiting_orchard_mu, a.non_fruiting_orchard_mu, a.other_forest_mu, a.abandoned_homesteads)
             .map_err(|e| bad(format!("attachments: {e}")))?;
-    let answer = consolidation_compensation(project_type, mu, &attachments).map_err(bad)?;
+    let dates = ProjectDates::new(
+        parse_date("approved_on", req.approved_on.as_deref())?,
+        parse_date("accepted_on", req.accepted_on.as_deref())?,
+    )
+    .map_err(bad)?;
+    let answer = consolidation_compensation(project_type, mu, &attachments, dates).map_err(bad)?;
     let mut value = serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?;
     value["area_source"] = json!(source);
     Ok((StatusCode::OK, Json(value)))
+}
+
+/// `GET /api/land/consolidation/projects/{id}`: the compensation of a stored
+/// consolidation project: its type, its polygon's ellipsoidal area, its dates
+/// (`accepted_on`; `approved_on` when the record has one) for the scope (第二条, line
+/// 1348) and the subsidy's calendar years (第五条, line 1362). No attachments are
+/// recorded on a project: none are counted (said in `notes`).
+pub async fn consolidation_project(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let feature = state
+        .store
+        .features(LayerKind::ConsolidationProjects)
+        .await?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("no consolidation project with id {id}")))?;
+    let p = &feature.properties;
+    let text = |name: &str| p.get(name).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let project_type = ProjectType::parse(text("project_type").unwrap_or_default())
+        .map_err(|e| AppError::Internal(format!("consolidation project {id}: {e}")))?;
+    let mp = match &feature.geometry {
+        Some(Geometry::MultiPolygon(mp)) => mp.clone(),
+        _ => return Err(AppError::Internal(format!("consolidation project {id} has no polygon"))),
+    };
+    let mu = area_mu("parcel", geodesic_area_m2(&mp) * 15.0 / 10_000.0).map_err(bad)?;
+    let date = |name: &str| {
+        text(name)
+            .map(|t| {
+                Date::parse(t).map_err(|e| AppError::Internal(format!("consolidation project {id}: `{name}`: {e}")))
+            })
+            .transpose()
+    };
+    let dates = ProjectDates::new(date("approved_on")?, date("accepted_on")?).map_err(bad)?;
+    let answer = consolidation_compensation(project_type, mu, &Attachments::default(), dates).map_err(bad)?;
+    let mut value = serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?;
+    value["area_source"] = json!("polygon (ellipsoidal area)");
+    value["project"] = json!({
+        "id": feature.id,
+        "name": text("name"),
+        "status": text("status"),
+        "accuracy": text("accuracy"),
+        "illustrative": text("accuracy") == Some("illustrative"),
+    });
+    value["attachments_note"] =
+        json!("项目记录不含地表附着物，未计入附着物补偿 / the record declares no attachments: none are counted");
+    Ok(Json(value))
 }
