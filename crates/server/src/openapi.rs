@@ -462,8 +462,8 @@ pub const ROUTES: &[Route] = &[
         .errors(&[400])),
     // --- land
     route!("post", "/api/land/valuation", op("Land", "Benchmark value of a parcel")
-        .body("`{parcel, crs?, use, collective_use?, as_of?}`.", &[(JSON, s_obj())])
-        .ok(200, "The value by grade part.", &json_answer())
+        .body("`{parcel, crs?, use, collective_use?, as_of?, appraisal?: {remaining_term_years?, plot_ratio?, factors?, corrections?: \"none\" | \"illustrative\" | {tables}}}` (appraisal: 基准地价系数修正法, GB/T 18508-2014; without tables the benchmark price alone).", &[(JSON, s_obj())])
+        .ok(200, "The value by grade part (and the appraisal, when asked).", &json_answer())
         .errors(&[400, 413, 422])),
     route!("post", "/api/land/valuation/batch", upload_body(op("Land", "Benchmark values of a parcel file"), "GeoJSON, CSV with WKT, or a land approval coordinate file.")
         .query_required("use", "Land use (e.g. 住宅).", s_str())
@@ -472,6 +472,11 @@ pub const ROUTES: &[Route] = &[
         .query("crs", "CRS of the file.", s_str())
         .query("format", "The answer's format.", s_enum(&["csv", "xlsx", "geojson", "json"]))
         .query("filename", "The file's name.", s_str())
+        .query("appraisal", "Appraise by the benchmark-price coefficient method (any value).", s_str())
+        .query("remaining_term_years", "Remaining land-use term (years), for the term correction.", s_num())
+        .query("plot_ratio", "Plot ratio (容积率).", s_num())
+        .query("factors", "Individual factor grades, 因素=等级;….", s_str())
+        .query("corrections", "Correction tables: the server's by default, none or illustrative.", s_enum(&["none", "illustrative"]))
         .ok(200, "One row per parcel.", &[(CSV, s_str()), (XLSX, s_bin()), (GEOJSON, s_obj()), (JSON, s_obj())])
         .errors(&[400, 413, 422])),
     route!("get", "/api/land/expropriation", crs_query(op("Land", "Expropriation projects at a point"), "lon/lat")

@@ -23,8 +23,11 @@ use serde_json::{Value, json};
 use crate::error::AppError;
 use crate::state::AppState;
 use landtrace_app::land_valuation::{
-    VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_parcel, value_row,
+    AppraisalRequest, VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_parcel,
+    value_row,
 };
+use landtrace_app::rule_tables::Rules;
+use landtrace_domain::land::appraisal::{AppraisalInput, parse_factor_grades};
 use landtrace_formats::XLSX_CONTENT_TYPE;
 
 fn bad(e: impl std::fmt::Display) -> AppError {
@@ -74,8 +77,58 @@ pub struct ValuationRequest {
     pub land_use: String,
     /// Use for collective-land parts when it differs.
     pub collective_use: Option<String>,
-    /// Date the valuation is for (YYYY-MM-DD).
+    /// Date the valuation is for (YYYY-MM-DD); also the appraisal's valuation date (期日).
     pub as_of: Option<String>,
+    /// An appraisal by the benchmark-price coefficient method (GB/T 18508-2014).
+    pub appraisal: Option<AppraisalBody>,
+}
+
+/// The `appraisal` of a valuation request.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalBody {
+    /// Remaining land-use term m, years.
+    pub remaining_term_years: Option<f64>,
+    /// 容积率.
+    pub plot_ratio: Option<f64>,
+    /// Individual factor → grade (`{"交通条件": "优"}`) or text `交通条件=优;宗地形状=一般`.
+    pub factors: Option<Value>,
+    /// The correction tables: absent → the server's (`serve --land-corrections`; none by
+    /// default), `"none"`, `"illustrative"` (the bundled demonstration tables), or the
+    /// tables themselves (an object, as in data/land/appraisal-corrections.illustrative.json).
+    pub corrections: Option<Value>,
+}
+
+/// The appraisal request of `body`, with the server's tables.
+fn appraisal_request(body: &AppraisalBody, rules: &Rules) -> Result<AppraisalRequest, AppError> {
+    let factors = match &body.factors {
+        None | Some(Value::Null) => Default::default(),
+        Some(Value::String(text)) => parse_factor_grades(text).map_err(|e| bad(format!("`appraisal.factors`: {e}")))?,
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| match v.as_str() {
+                Some(g) => Ok((k.clone(), g.to_owned())),
+                None => Err(bad(format!("`appraisal.factors.{k}` must be a grade (text, e.g. 优)"))),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(bad("`appraisal.factors` must be an object {factor: grade} or text 因素=等级;…")),
+    };
+    let spec = match &body.corrections {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "none" || s == "illustrative" => Some(s.clone()),
+        Some(Value::String(s)) => {
+            return Err(bad(format!(
+                "`appraisal.corrections` {s:?} is not \"none\", \"illustrative\" or a table object"
+            )));
+        }
+        Some(v @ Value::Object(_)) => Some(v.to_string()),
+        Some(_) => return Err(bad("`appraisal.corrections` must be \"none\", \"illustrative\" or a table object")),
+    };
+    let tables = AppraisalRequest::tables_from(spec.as_deref(), rules.land_corrections.as_ref())
+        .map_err(|e| bad(format!("`appraisal.corrections`: {e}")))?;
+    let input =
+        AppraisalInput { remaining_term_years: body.remaining_term_years, plot_ratio: body.plot_ratio, factors };
+    AppraisalRequest::new(input, tables).map_err(|e| bad(format!("`appraisal`: {e}")))
 }
 
 /// The layers a valuation reads.
@@ -92,6 +145,7 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T
 /// `POST /api/land/valuation`: one parcel. Parsed and valued in the CPU pool.
 pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, AppError> {
     let catalog = state.catalog.read().await.subset(&VALUATION_LAYERS);
+    let rules = state.rules.clone();
     let answer = state
         .cpu
         .run(move || -> Result<Value, AppError> {
@@ -99,8 +153,9 @@ pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Jso
             let crs = parse_crs(req.crs.as_deref())?;
             let uses = UseRequest::parse(&req.land_use, req.collective_use.as_deref()).map_err(bad)?;
             let as_of = parse_date("as_of", req.as_of.as_deref())?;
+            let appraisal = req.appraisal.as_ref().map(|a| appraisal_request(a, &rules)).transpose()?;
             let parcel = parcel_geometry(&req.parcel)?;
-            let answer = value_parcel(&catalog, parcel, crs, &uses, as_of).map_err(bad)?;
+            let answer = value_parcel(&catalog, parcel, crs, &uses, as_of, appraisal.as_ref()).map_err(bad)?;
             serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))
         })
         .await??;
@@ -127,6 +182,7 @@ pub async fn valuation_batch(
         return Err(bad(format!("format {format:?} is not csv, xlsx or geojson")));
     }
     let filename = q.get("filename").cloned().unwrap_or_default();
+    let appraisal = batch_appraisal(&q, &state.rules)?;
     let catalog = state.catalog.read().await.subset(&VALUATION_LAYERS);
     // Parsed and valued in the CPU pool; stops between parcels when the
     // request is dropped (deadline, client gone).
@@ -140,7 +196,7 @@ pub async fn valuation_batch(
                 if cancelled.is_set() {
                     return Err(AppError::Busy { message: "the request was stopped".into(), retry_after_s: 10 });
                 }
-                results.push(value_row(&catalog, row, crs, &uses, as_of));
+                results.push(value_row(&catalog, row, crs, &uses, as_of, appraisal.as_ref()));
             }
             Ok(results)
         })
@@ -172,6 +228,30 @@ pub async fn valuation_batch(
         }
         _ => Json(report_geojson(&results)).into_response(),
     })
+}
+
+/// The appraisal of a batch, asked with query parameters: `appraisal=1` (or any of
+/// `remaining_term_years`, `plot_ratio`, `factors`=`因素=等级;…`, `corrections`=`none` |
+/// `illustrative`; the server's tables by default).
+fn batch_appraisal(q: &HashMap<String, String>, rules: &Rules) -> Result<Option<AppraisalRequest>, AppError> {
+    let keys = ["appraisal", "remaining_term_years", "plot_ratio", "factors", "corrections"];
+    if !keys.iter().any(|k| q.contains_key(*k)) {
+        return Ok(None);
+    }
+    let number = |name: &str| -> Result<Option<f64>, AppError> {
+        q.get(name)
+            .map(|s| {
+                s.trim().parse::<f64>().map_err(|_| bad(format!("query parameter `{name}` = {s:?} is not a number")))
+            })
+            .transpose()
+    };
+    let body = AppraisalBody {
+        remaining_term_years: number("remaining_term_years")?,
+        plot_ratio: number("plot_ratio")?,
+        factors: q.get("factors").map(|s| Value::String(s.clone())),
+        corrections: q.get("corrections").map(|s| Value::String(s.clone())),
+    };
+    appraisal_request(&body, rules).map(Some)
 }
 
 /// A parcel file of a batch request (valuation, expropriation) read from its
