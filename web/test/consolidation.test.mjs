@@ -37,8 +37,8 @@ test('scope, lines and the subsidy in calendar years (lines 1348, 1362)', () => 
   assert.equal(m.scope, '适用（2020年后立项或竣工验收）');
   assert.ok(m.scopeCitation.startsWith('临政发〔2023〕9号 第二条（公报 2023年第2期 第1348行）：'));
   assert.equal(m.area, '100.00 亩');
-  assert.deepEqual(m.lines.map((l) => l.amount), ['200000.00 元', '20000.00 元 – 30000.00 元']);
-  assert.deepEqual(m.schedule[0], { year: '第1年', calendarYear: '2022', period: '2022-11-18 — 2023-11-17', amount: '30000.00 元' });
+  assert.deepEqual(m.lines.map((l) => l.amount), ['200,000 元', '20,000 元 – 30,000 元']);
+  assert.deepEqual(m.schedule[0], { year: '第1年', calendarYear: '2022', period: '2022-11-18 — 2023-11-17', amount: '30,000 元' });
   assert.equal(m.schedule.length, 5);
   assert.equal(m.terms, '县财政 → 当地乡（镇）政府（按年度直接向县政府申请） → 土地使用权人');
   assert.ok(m.subsidyCitation.includes('第1362行'));
@@ -50,7 +50,7 @@ test('no dates: scope undetermined, years without calendar years; English', () =
   const bare = { ...ANSWER, scope: { status: 'undetermined', explanation: '缺少立项或竣工验收日期' }, subsidy_schedule: [{ year: 1, calendar_year: null, from: null, to: null, amount: yuan(30000) }] };
   const m = consolidationModel(bare);
   assert.equal(m.scope, '无法判断（缺少日期）');
-  assert.deepEqual(m.schedule[0], { year: '第1年', calendarYear: '—', period: '', amount: '30000.00 元' });
+  assert.deepEqual(m.schedule[0], { year: '第1年', calendarYear: '—', period: '', amount: '30,000 元' });
   assert.equal(m.scopeCitation, '');
   setLang('en');
   const e = consolidationModel({ ...ANSWER, scope: { ...ANSWER.scope, status: 'unclear' } });

@@ -4,6 +4,7 @@
 // gazette line 1348; the 第五条 subsidy schedule in calendar years, line 1362); the page
 // only words it.
 
+import { fmtYuan } from '../../lib/format.js';
 import { isEn, t } from '../../lib/i18n.js';
 
 const SCOPE_KEYS = {
@@ -16,7 +17,7 @@ const SCOPE_KEYS = {
 const cite = (c) => (c ? `${c.document} ${c.clause}：${c.text}` : '');
 
 /** A 万元 / 元 amount of the answer (`{fen, yuan}`) as text. */
-const yuan = (m) => (m?.yuan != null ? `${m.yuan} ${isEn() ? 'yuan' : '元'}` : '');
+const yuan = (m) => (m?.yuan != null ? `${fmtYuan(m.yuan)} ${isEn() ? 'yuan' : '元'}` : '');
 
 /** The card of an answer. */
 export function consolidationModel(d) {

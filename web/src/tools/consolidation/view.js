@@ -7,6 +7,7 @@
 
 import { colon, labelled, t } from '../../lib/i18n.js';
 import { el } from '../../ui/dom.js';
+import { twoLines } from '../../ui/panel.js';
 import { consolidationModel } from './state.js';
 
 /** `r`: `{state: 'loading'}`, `{state: 'error', message}` or `{state: 'ok', data}`. */
@@ -22,7 +23,7 @@ export function consolidationSection(r) {
     el('p', { class: 'source' }, m.scopeCitation),
     el('p', {}, `${t('consolidation_area')}${colon()}${m.area}`),
     el('table', { class: 'price-table v-table consolidation-lines' }, [
-      el('tbody', {}, m.lines.map((l) => el('tr', {}, [el('th', {}, l.name), el('td', {}, l.amount), el('td', { class: 'muted' }, l.basis)]))),
+      el('tbody', {}, m.lines.map((l) => el('tr', {}, [el('th', {}, twoLines(l.name, l.basis)), el('td', {}, l.amount)]))),
     ]),
     m.schedule.length ? el('table', { class: 'price-table v-table subsidy-schedule' }, [
       el('caption', {}, t('consolidation_schedule')),

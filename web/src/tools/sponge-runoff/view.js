@@ -41,7 +41,7 @@ export function runoffSection(r) {
   if (r.state === 'error') return el('p', { class: 'warning runoff-error' }, labelled('runoff_failed', r.message));
   const m = runoffModel(r.data);
   const verdict = m.hasTarget ? t(m.meets ? 'runoff_meets' : 'runoff_fails') : t('runoff_no_verdict');
-  const badge = m.hasTarget ? (m.meets ? 'allowed' : 'banned') : 'muted';
+  const badge = m.hasTarget ? (m.meets ? 'allowed' : 'banned') : 'neutral';
   return el('section', { class: 'runoff', 'data-meets-target': String(m.meets), 'data-has-target': String(m.hasTarget) }, [
     el('h4', {}, t('runoff_title')),
     el('p', { class: 'runoff-verdict' }, [
