@@ -495,10 +495,17 @@ async fn consolidation_scope_and_subsidy_years_from_the_dates() {
         .insert_many(
             vec![(
                 landtrace_domain::LayerKind::ConsolidationProjects,
-                vec![feature(
-                    &rect(110.40, 35.10, 110.41, 35.11),
-                    json!({"name": "示例整治项目", "project_type": "土地整治", "status": "已验收", "accepted_on": "2022-11-18", "accuracy": "illustrative"}),
-                )],
+                vec![
+                    feature(
+                        &rect(110.40, 35.10, 110.41, 35.11),
+                        json!({"name": "示例整治项目", "project_type": "土地整治", "status": "已验收", "accepted_on": "2022-11-18", "accuracy": "illustrative"}),
+                    ),
+                    // Approved in 2019, not accepted yet: the scope cannot be told yet.
+                    feature(
+                        &rect(110.42, 35.10, 110.43, 35.11),
+                        json!({"name": "在建整治项目", "project_type": "土地整治", "status": "实施中", "approved_on": "2019-09-01", "accuracy": "illustrative"}),
+                    ),
+                ],
             )],
             &Actor::bundled_data(),
         )
@@ -562,6 +569,11 @@ async fn consolidation_scope_and_subsidy_years_from_the_dates() {
     assert_eq!(out["subsidy_schedule"][0]["calendar_year"], 2022);
     assert_eq!(out["project"]["illustrative"], true);
     assert!(out["area"]["mu"].as_f64().unwrap() > 1000.0, "{out}");
+    let (status, out) = get(&state, "/api/land/consolidation/projects/2").await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["scope"]["status"], "undetermined", "{out}");
+    assert!(out["scope"]["explanation"].as_str().unwrap().contains("立项 2019-09-01"), "{out}");
+    assert!(out["subsidy_schedule"][0]["calendar_year"].is_null());
     assert_eq!(get(&state, "/api/land/consolidation/projects/99").await.0, StatusCode::NOT_FOUND);
 }
 

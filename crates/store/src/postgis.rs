@@ -72,6 +72,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "0006_audit_history",
         sql: include_str!("../migrations/postgis/0006_audit_history.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_consolidation_approved_on",
+        sql: include_str!("../migrations/postgis/0010_consolidation_approved_on.sql"),
+    },
 ];
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -851,10 +856,14 @@ mod tests {
 
     #[test]
     fn migrations_are_numbered_in_order() {
-        for (i, m) in MIGRATIONS.iter().enumerate() {
-            let n = i32::try_from(i + 1).unwrap();
-            assert_eq!(m.version, n);
-            assert!(m.name.starts_with(&format!("{n:04}_")), "{}", m.name);
+        // Versions increase (numbers are reserved per branch, so a branch may lack some
+        // until they are merged) and each name starts with its version.
+        let mut previous = 0;
+        for m in MIGRATIONS {
+            assert!(m.version > previous, "{} after version {previous}", m.name);
+            assert!(m.name.starts_with(&format!("{:04}_", m.version)), "{}", m.name);
+            previous = m.version;
         }
+        assert_eq!(MIGRATIONS[0].version, 1);
     }
 }

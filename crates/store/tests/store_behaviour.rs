@@ -1184,7 +1184,8 @@ mod postgis {
                 (3, "0003_issue7".to_owned()),
                 (4, "0004_idempotency".to_owned()),
                 (5, "0005_user_layers".to_owned()),
-                (6, "0006_audit_history".to_owned())
+                (6, "0006_audit_history".to_owned()),
+                (10, "0010_consolidation_approved_on".to_owned())
             ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")
