@@ -501,7 +501,7 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 413])),
     route!("post", "/api/land/consolidation", op("Land", "Land-consolidation compensation")
-        .body("`{project_type, area_mu | parcel, crs?, attachments, approved_on?, accepted_on?}` (dates: the scope of 临政发〔2023〕9号 第二条, line 1348; the subsidy's calendar years, 第五条, line 1362).", &[(JSON, s_obj())])
+        .body("`{project_type, area_mu | parcel, crs?, attachments, approved_on?, accepted_on?}` (dates: the scope of the consolidation measures, 第二条, gazette line 1348; the subsidy's calendar years, 第五条, line 1362).", &[(JSON, s_obj())])
         .ok(200, "The compensation.", &json_answer())
         .errors(&[400, 413, 422])),
     route!("get", "/api/land/consolidation/projects/{id}", id_param(op("Land", "Compensation of a stored consolidation project"), "The project's id.")
@@ -578,7 +578,7 @@ pub const ROUTES: &[Route] = &[
     route!("get", "/api/sponge/curve", op("Sponge city", "Rainfall-depth curve")
         .ok(200, "The curve.", &json_answer())),
     route!("post", "/api/sponge/runoff", op("Sponge city", "Runoff estimate V = 10·H·φ·F")
-        .body("`{project_id | geometry, crs?, surfaces, design_rainfall_mm?, target_percent?, project_type?}` (target by project type: 新建 ≥ 80 %, 改建/扩建 no number; 临政办发〔2023〕11号 line 2274).", &[(JSON, s_obj())])
+        .body("`{project_id | geometry, crs?, surfaces, design_rainfall_mm?, target_percent?, project_type?}` (target by project type: 新建 ≥ 80 %, 改建/扩建 no number; gazette line 2274).", &[(JSON, s_obj())])
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 404, 413, 422])),
     route!("get", "/api/sponge/projects/{id}/runoff", id_param(op("Sponge city", "Runoff estimate of a stored project"), "The project's id.")
