@@ -527,7 +527,8 @@ fn date_factor(t: &CorrectionTables, date: Option<Date>) -> FactorLine {
                 applied: true,
                 coefficient: k,
                 working: format!(
-                    "K = I({date}) / I({}) = {} / {} = {k:.4}（指数行 {} 与 {}）",
+                    "K = I({date}) / I({}) = {} / {} = {k:.4}（指数行 {} 与 {}；取不晚于该日的最近一期指数，假定 / \
+                     assumption: the latest index row on or before each date）",
                     base.value, i1.index, i0.index, i1.date, i0.date
                 ),
                 source: Some(format!("基准日：{}；地价指数：{}", base.source, index.source)),

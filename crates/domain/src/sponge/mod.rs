@@ -1140,6 +1140,10 @@ mod tests {
         assert_eq!(SpongeProjectType::parse(" 改建 "), Ok(SpongeProjectType::Rebuilt));
         assert_eq!(SpongeProjectType::parse("extended"), Ok(SpongeProjectType::Extended));
         assert!(SpongeProjectType::parse("翻建").unwrap_err().contains("新建、改建 或 扩建"));
+        // The layer's allowed values are exactly the types the rule knows.
+        for name in crate::schema::layers::SPONGE_PROJECT_TYPES {
+            assert_eq!(SpongeProjectType::parse(name).map(SpongeProjectType::name_zh), Ok(*name));
+        }
     }
 
     /// Line 2274: a rebuild with the example's storage (78.0 %) is not reported as failing 80 %.
