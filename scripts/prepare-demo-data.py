@@ -693,6 +693,13 @@ CONSOLIDATION_SPEC = [
     ("七级镇城乡建设用地增减挂钩项目（示例）", "增减挂钩", "七级镇", (-1900, -1500), (420, 300), 8, "已验收", "2023-04-20"),
     ("耽子镇城乡建设用地增减挂钩项目（示例）", "增减挂钩", "耽子镇", (1600, 1700), (330, 250), -12, "立项", None),
 ]
+# 立项 dates (invented): with accepted_on, the scope of 临政发〔2023〕9号 第二条 (gazette line 1348).
+CONSOLIDATION_APPROVED_ON = {
+    "角杯镇2021年度土地整治项目（示例）": "2021-04-12",
+    "孙吉镇2022年度土地整治项目（示例）": "2022-05-09",
+    "七级镇城乡建设用地增减挂钩项目（示例）": "2022-03-15",
+    "耽子镇城乡建设用地增减挂钩项目（示例）": "2023-08-21",
+}
 rng_k = random.Random(1408210003)
 CONSOLIDATION = []
 for name, ptype, town, (ox, oy), (w, h), rot, status, acc in CONSOLIDATION_SPEC:
@@ -809,7 +816,8 @@ for spec in SPONGE_PROJECT_SPEC:
             "responsible_unit": "县住建局",
             "status": spec["status"],
             "surfaces": ";".join(f"{k}={v}" for k, v in spec["surfaces"]),
-            "target_percent": 80.0,
+            # 临政办发〔2023〕11号 line 2274: a number (≥ 80 %) for new projects only.
+            "target_percent": 80.0 if spec["project_type"] == "新建" else None,
             "accepted_on": spec["accepted_on"],
             "ring": ring,
         }
@@ -1496,6 +1504,7 @@ def main() -> None:
                     "project_type": c["project_type"],
                     "township_code": c["township_code"],
                     "status": c["status"],
+                    "approved_on": CONSOLIDATION_APPROVED_ON[c["name"]],
                     "accepted_on": c["accepted_on"],
                     "accuracy": ILLUSTRATIVE,
                     "source": SRC_CONS,

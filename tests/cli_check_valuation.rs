@@ -232,3 +232,57 @@ fn a_land_approval_coordinate_file_imports_as_a_layer_with_its_parts_and_hole() 
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `--corrections`/`--remaining-term`/`--plot-ratio`/`--factors`: the appraisal by the
+/// benchmark-price coefficient method (GB/T 18508-2014). 临政发〔2023〕8号 (gazette lines
+/// 1291-1328) gives no term, rate, date or tables: with `none` the report says the
+/// benchmark price alone; with the bureau's file each factor is in the report; a bad
+/// file or factor fails with exit code ≠ 0.
+#[test]
+fn an_appraisal_with_and_without_correction_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("parcels.geojson"), PARCELS).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "valuation", "parcels.geojson", "--use", "住宅", "--as-of", "2024-06-01"];
+        args.extend_from_slice(extra);
+        landtrace(dir.path(), &args)
+    };
+    let out = run(&["--corrections", "none", "--remaining-term", "50"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("基准地价本身"), "{stderr}");
+    let report = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = report.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines[0].ends_with("appraisal_method,appraised_value_yuan,appraisal_factors"), "{}", lines[0]);
+    assert!(lines[1].contains("benchmark_only") && lines[1].contains("年期修正未修正"), "{}", lines[1]);
+
+    let tables = r#"{"source": "县自然资源局（测试）", "accuracy": "official",
+      "benchmark_terms": {"source": "成果报告", "uses": {"住宅": 70}},
+      "restoration_rates": {"source": "成果报告", "uses": {"住宅": 0.06}},
+      "individual_factors": {"source": "个别因素表", "uses": {"住宅": {"交通条件": {"优": 0.03}}}}}"#;
+    std::fs::write(dir.path().join("tables.json"), tables).unwrap();
+    let out = run(&["--corrections", "tables.json", "--remaining-term", "50", "--factors", "交通条件=优"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8(out.stdout).unwrap();
+    let good = report.lines().find(|l| l.contains(",good,")).unwrap();
+    // K_年期 = 0.9620, ΣK = +0.03; no index, no plot ratio: not corrected.
+    assert!(
+        good.contains("coefficient_correction")
+            && good.contains("年期修正=0.9620")
+            && good.contains("个别因素修正=0.0300"),
+        "{good}"
+    );
+    assert!(good.contains("期日修正未修正") && good.contains("县自然资源局（测试）"), "{good}");
+
+    for (bad, expected) in [
+        (vec!["--corrections", "nope.json"], "--corrections"),
+        (vec!["--corrections", "tables.json", "--factors", "景观=优"], "景观"),
+        (vec!["--remaining-term", "99"], "remaining_term_years"),
+        (vec!["--factors", "交通条件"], "--factors"),
+    ] {
+        let out = run(&bad);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{bad:?}: {stderr}");
+        assert!(stderr.contains(expected), "{bad:?}: {stderr}");
+    }
+}

@@ -13,9 +13,9 @@ fuzz_target!(|text: &str| {
     for s in &surfaces {
         assert!(s.area_m2.is_finite() && s.area_m2 > 0.0, "area {} m²", s.area_m2);
     }
-    let input = RunoffInput { surfaces, facilities: Vec::new(), target_percent: 80.0, design_rainfall_mm: None };
+    let input = RunoffInput { surfaces, facilities: Vec::new(), target_percent: Some(80.0), design_rainfall_mm: None };
     if let Ok(estimate) = runoff_control(&input, &RunoffCoefficients::bundled(), &CaptureCurve::bundled()) {
-        let v = estimate.required_volume_m3;
+        let v = estimate.required_volume_m3.unwrap_or(0.0);
         assert!(v.is_finite() && v >= 0.0, "required volume {v} m³");
     }
 });

@@ -719,8 +719,11 @@ test('desktop: origin-point filter, record card anonymous and signed in', async 
 });
 
 /** A point inside the first demo sponge project that /api/locate finds in it. */
-async function spongeProjectPoint() {
-  const fc = JSON.parse(readFileSync(path.join(repo, 'data/demo/sponge_projects.geojson'), 'utf8'));
+const spongeProjectPoint = () => projectPoint('sponge_projects');
+
+/** A point inside the first demo feature of `layer` (a polygon layer) that /api/locate finds in it. */
+async function projectPoint(layer) {
+  const fc = JSON.parse(readFileSync(path.join(repo, `data/demo/${layer}.geojson`), 'utf8'));
   for (const f of fc.features) {
     const box = [Infinity, Infinity, -Infinity, -Infinity];
     const visit = (c) => {
@@ -733,12 +736,77 @@ async function spongeProjectPoint() {
     for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.3], [0.7, 0.7], [0.3, 0.7], [0.7, 0.3]]) {
       const p = [box[0] + fx * (box[2] - box[0]), box[1] + fy * (box[3] - box[1])];
       const hits = (await api(`/api/locate?lon=${p[0].toFixed(7)}&lat=${p[1].toFixed(7)}`)).hits;
-      const hit = hits.find((h) => h.layer === 'sponge_projects');
-      if (hit) return { point: p, id: hit.id, name: f.properties.name };
+      const hit = hits.find((h) => h.layer === layer);
+      if (hit) return { point: p, id: hit.id, name: f.properties.name, properties: f.properties };
     }
   }
-  throw new Error('no point inside a demo sponge project found');
+  throw new Error(`no point inside a demo ${layer} feature found`);
 }
+
+test('desktop: a consolidation project shows its scope and the subsidy by calendar year (临政发〔2023〕9号 lines 1348, 1362)', async () => {
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    const { point, id, name, properties } = await projectPoint('consolidation_projects');
+    const answer = await api(`/api/land/consolidation/projects/${id}`);
+    await moveTo(page, point, 14);
+    await clickAt(page, point);
+    const section = page.locator('#info-panel [data-hit-layer="consolidation_projects"] .consolidation');
+    await section.waitFor({ timeout: 15_000 });
+    assert.equal(await section.getAttribute('data-scope'), answer.scope.status);
+    const text = await page.locator('#info-panel [data-hit-layer="consolidation_projects"]').innerText();
+    for (const t of [name, '临政发〔2023〕9号', '第1348行', '是否适用本办法']) {
+      assert.ok(text.includes(t), `the consolidation card lacks ${t}:\n${text}`);
+    }
+    if (properties.project_type === '土地整治') {
+      assert.ok(text.includes('第1362行') && text.includes('县财政'), `no subsidy terms:\n${text}`);
+      if (properties.accepted_on) {
+        const year = Number(properties.accepted_on.slice(0, 4));
+        assert.ok(text.includes(String(year)) && text.includes(String(year + 4)) && text.includes('假定'), `no calendar years:\n${text}`);
+      }
+    }
+    await page.$eval('#info-panel [data-hit-layer="consolidation_projects"]', (e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, 'consolidation-project.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('desktop: parcel appraisal by the benchmark-price coefficient method (benchmark alone without tables; illustrative tables with sources)', async () => {
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await moveTo(page, P1, 16);
+    await page.click('#valuation-toggle');
+    await drawParcel(page, square(P1, 0.0004));
+    const { status } = await chooseUse(page, '住宅');
+    assert.equal(status, 200);
+    await page.click('#valuation-panel .v-appraisal-controls summary');
+    await page.fill('#valuation-term', '50');
+    await page.dispatchEvent('#valuation-term', 'change');
+    const plain = page.waitForResponse((r) => r.url().endsWith('/api/land/valuation'));
+    await page.check('#valuation-appraisal');
+    const bare = await (await plain).json();
+    assert.equal(bare.appraisal.method, 'benchmark_only', JSON.stringify(bare.appraisal));
+    await page.waitForSelector('#valuation-panel .v-appraisal[data-method="benchmark_only"]');
+    assert.match(await page.locator('#valuation-panel .v-benchmark-only').innerText(), /基准地价本身/);
+
+    const withTables = page.waitForResponse((r) => r.url().endsWith('/api/land/valuation'));
+    await page.selectOption('#valuation-corrections', 'illustrative');
+    const corrected = await (await withTables).json();
+    assert.equal(corrected.appraisal.method, 'coefficient_correction');
+    await page.waitForSelector('#valuation-panel .v-appraisal[data-method="coefficient_correction"]');
+    const text = await page.locator('#valuation-panel .v-appraisal').innerText();
+    for (const t of ['年期修正', '期日修正', '容积率修正', '个别因素修正', '系数来源', 'illustrative', '未载明']) {
+      assert.ok(text.includes(t), `the appraisal lacks ${t}:\n${text}`);
+    }
+    assert.ok(await page.locator('#valuation-panel .v-appraisal tr[data-applied="true"]').count() >= 2);
+    await page.$eval('#valuation-panel .v-appraisal', (e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, 'valuation-appraisal.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('desktop: a sponge-city project shows its runoff control with the assumed rainfall', async () => {
   const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
@@ -755,12 +823,19 @@ test('desktop: a sponge-city project shows its runoff control with the assumed r
     await section.waitFor({ timeout: 15_000 });
     const text = await page.locator('#info-panel [data-hit-layer="sponge_projects"]').innerText();
     const ratio = `${Number(estimate.achieved_percent).toFixed(1)}%`;
-    for (const t of [name, '径流总量控制', '年径流总量控制率', ratio, '假定', 'V = 10·H·φ·F', '计算过程', '示例数据']) {
+    for (const t of [name, '径流总量控制', '年径流总量控制率', ratio, '假定', '计算过程', '示例数据', '第2274行']) {
       assert.ok(text.includes(t), `the sponge project card lacks ${t}:\n${text}`);
     }
-    if (estimate.meets_target) assert.ok(text.includes('达标') && !text.includes('未达标'), 'not shown as 达标');
-    else assert.ok(text.includes('未达标'), 'not shown as 未达标');
-    assert.equal(await section.getAttribute('data-meets-target'), String(Boolean(estimate.meets_target)));
+    // 临政办发〔2023〕11号 line 2274: only 新建 projects have a number (80 %) to meet.
+    if (estimate.target_percent == null) {
+      assert.ok(text.includes('无数值目标') && text.includes('不作达标判定') && !text.includes('未达标'), 'a rebuild shown with a verdict');
+      assert.equal(await section.getAttribute('data-meets-target'), 'null');
+    } else {
+      assert.ok(text.includes('V = 10·H·φ·F'), 'no required volume');
+      if (estimate.meets_target) assert.ok(text.includes('达标') && !text.includes('未达标'), 'not shown as 达标');
+      else assert.ok(text.includes('未达标'), 'not shown as 未达标');
+      assert.equal(await section.getAttribute('data-meets-target'), String(Boolean(estimate.meets_target)));
+    }
     assert.ok(await page.locator('#info-panel .runoff .assumption-badge').isVisible(), 'no 假定值 badge');
     for (const w of estimate.working ?? []) assert.ok(text.includes(w), `working line missing: ${w}`);
     await page.$eval('#info-panel [data-hit-layer="sponge_projects"]', (e) => e.scrollIntoView({ block: 'start' }));

@@ -9,12 +9,14 @@ import { illustrativeBadge } from './ui/panel.js';
 import { recordCard } from './tools/origin-points/record-card.js';
 import { runoffSection } from './tools/sponge-runoff/view.js';
 import { progressSection, registerSection } from './tools/expropriation/view.js';
+import { consolidationSection } from './tools/consolidation/view.js';
 
 const HIDDEN_PROPS = new Set(['accuracy', 'source']);
 let townshipNames = {};
 let currentTimeline = null;
 let currentRegister = null;
 let currentRunoff = {};
+let currentConsolidation = {};
 
 /** Township names by code (from the township seats in the tiles), to show next to codes. */
 export const setTownshipNames = (names) => { townshipNames = names; };
@@ -150,6 +152,9 @@ function expropriationDetails(d) {
 function hitBody(hit) {
   const d = hit.details;
   if (hit.layer === 'sponge_projects') return [propertyFacts(hit.properties), runoffSection(currentRunoff[hit.id])];
+  if (hit.layer === 'consolidation_projects') {
+    return [propertyFacts(hit.properties), consolidationSection(currentConsolidation[hit.id])];
+  }
   switch (d && hit.layer) {
     case 'urban_grade_zones':
     case 'collective_grade_zones':
@@ -196,6 +201,7 @@ export function infoPanel(root, onClose) {
     currentTimeline = state.timeline ?? null;
     currentRegister = state.register ?? null;
     currentRunoff = state.runoff ?? {};
+    currentConsolidation = state.consolidation ?? {};
     const parts = [];
     if (state.lngLat) {
       parts.push(el('p', { class: 'coords' }, `${t('coords')}：${state.lngLat.lng.toFixed(5)}, ${state.lngLat.lat.toFixed(5)}`));
@@ -233,13 +239,19 @@ export function infoPanel(root, onClose) {
       render();
     },
     result(result, points) {
-      state = { ...state, kind: 'result', result, points, timeline: null, register: null, runoff: {} };
+      state = { ...state, kind: 'result', result, points, timeline: null, register: null, runoff: {}, consolidation: {} };
       render();
     },
     /** The runoff control of sponge project `id`: `{state: 'loading' | 'ok' | 'error', data?, message?}`. */
     runoff(id, r) {
       if (state.kind !== 'result') return;
       state = { ...state, runoff: { ...state.runoff, [id]: r } };
+      render();
+    },
+    /** The compensation of consolidation project `id`: `{state: 'loading' | 'ok' | 'error', data?, message?}`. */
+    consolidation(id, r) {
+      if (state.kind !== 'result') return;
+      state = { ...state, consolidation: { ...state.consolidation, [id]: r } };
       render();
     },
     /** The expropriation periods: `{state: 'loading'}`, `{state: 'ok', data}` or `{state: 'error', message}`. */

@@ -330,6 +330,12 @@ async function main() {
           .then((data) => { if (mine === lookup) panel.runoff(hit.id, { state: 'ok', data }); })
           .catch((err) => { if (mine === lookup) panel.runoff(hit.id, { state: 'error', message: err.message }); });
       }
+      for (const hit of result.hits.filter((h) => h.layer === 'consolidation_projects' && h.id != null)) {
+        panel.consolidation(hit.id, { state: 'loading' });
+        fetchJson(`api/land/consolidation/projects/${encodeURIComponent(hit.id)}`)
+          .then((data) => { if (mine === lookup) panel.consolidation(hit.id, { state: 'ok', data }); })
+          .catch((err) => { if (mine === lookup) panel.consolidation(hit.id, { state: 'error', message: err.message }); });
+      }
       if (phone.matches) {
         // Keep the clicked point visible above the bottom sheet.
         const sheet = document.getElementById('info-panel').getBoundingClientRect().height;

@@ -60,3 +60,29 @@ test('texts of the answer in the page language', () => {
   assert.deepEqual(runoffModel(ANSWER).working, ['F = 20000 m²', 'a step']);
   assert.equal(runoffModel({ ...ANSWER.estimate }).meets, true, 'the estimate itself is an answer too');
 });
+
+// 临政办发〔2023〕11号 line 2274: a rebuilt (改建) project has no numeric target: the card
+// shows the ratio achieved, no pass/fail, and the clause.
+test('a rebuilt project has no numeric target and no verdict (line 2274)', () => {
+  const rebuilt = {
+    ...ANSWER,
+    estimate: { ...ANSWER.estimate, target_percent: null, meets_target: null, required_volume_m3: null, design_rainfall_mm: null, design_rainfall_source: 'none' },
+    target: {
+      project_type: 'rebuilt', target_percent: null, basis: 'none', assumptions: [],
+      explanation: '改建项目：公报要求充分融入海绵理念，未规定年径流总量控制率数值（第2274行）',
+      citation: { document: '临政办发〔2023〕11号', clause: '三、工作目标（公报 2023年第2期 第2274行）', text: '其中新建项目年径流总量控制率不得低于 80%，改建、扩建项目充分融入海绵理念' },
+    },
+  };
+  const m = runoffModel(rebuilt);
+  assert.equal(m.hasTarget, false);
+  assert.equal(m.meets, null);
+  assert.equal(m.target, '无数值目标（改建、扩建项目）');
+  assert.ok(m.targetBasis.includes('第2274行'));
+  assert.ok(m.targetCitation.startsWith('临政办发〔2023〕11号 三、工作目标（公报 2023年第2期 第2274行）：其中新建项目'));
+  assert.equal(m.assumed, true, 'the ratio is read off the assumed curve');
+  const withTarget = runoffModel(ANSWER);
+  assert.equal(withTarget.hasTarget, true);
+  assert.equal(withTarget.targetCitation, '');
+  setLang('en');
+  assert.equal(runoffModel(rebuilt).target, 'no numeric target (rebuilt or extended project)');
+});

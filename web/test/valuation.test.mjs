@@ -139,3 +139,44 @@ test('the illustrative notice follows the open panel\'s answer', () => {
   assert.equal(showsIllustrative(state({ open: true, status: 'result', answer: ANSWER })), true);
   assert.equal(showsIllustrative(state({ open: true, status: 'batch', answer: ANSWER })), false);
 });
+
+// 宗地估价（基准地价系数修正法, GB/T 18508-2014）: the request's appraisal and the answer's
+// factors, each with its source; without tables the benchmark price alone (临政发〔2023〕8号,
+// gazette lines 1291-1328, gives no term, rate, date or correction tables).
+test('the appraisal: request parameters and each factor with its source', async () => {
+  const { appraisalModel, appraisalParams, batchQuery, initialState, valuationBody } = await import('../src/tools/valuation/state.js');
+  const s = initialState('2024-06-01');
+  s.use = '住宅';
+  s.parcel = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
+  assert.equal(appraisalParams(s), null);
+  assert.equal(JSON.parse(valuationBody(s)).appraisal, undefined);
+  s.appraisal = { on: true, corrections: 'illustrative', term: '50', plotRatio: '1.5', factors: ' 交通条件=优 ' };
+  assert.deepEqual(JSON.parse(valuationBody(s)).appraisal,
+    { remaining_term_years: 50, plot_ratio: 1.5, factors: '交通条件=优', corrections: 'illustrative' });
+  s.batchFile = { name: 'p.csv', text: '' };
+  const q = new URLSearchParams(batchQuery(s, 'csv'));
+  assert.equal(q.get('appraisal'), '1');
+  assert.equal(q.get('remaining_term_years'), '50');
+  assert.equal(q.get('corrections'), 'illustrative');
+
+  const factor = (key, name, applied, coefficient, source) => ({ key, name, name_en: key, applied, coefficient, working: `${name}…`, source });
+  const answer = { appraisal: {
+    method: 'coefficient_correction', tables_accuracy: 'illustrative', tables_source: 'illustrative: 示例',
+    formula: 'P = P_基准 × K_年期 × K_期日 × K_容积率 × (1 + ΣK_个别因素)', standard: 'GB/T 18508-2014', gazette: '临政发〔2023〕8号……未载明',
+    parts: [{ system_name: '城区', grade_name: '一级', land_use: '住宅', benchmark_yuan_per_m2: 657, unit_price_yuan_per_m2: 697.08,
+      value: { yuan: '697080' }, working: '657 × …',
+      factors: [factor('term', '年期修正', true, 0.961996, 'n：成果；r：成果'), factor('date', '期日修正', false, 1, null)] }],
+    total_value: { yuan: '697080' }, total_wan_yuan: '69.708', notes: ['示例表'],
+  } };
+  const m = appraisalModel(answer);
+  assert.equal(m.benchmarkOnly, false);
+  assert.equal(m.illustrative, true);
+  assert.equal(m.parts[0].label, '城区一级（住宅）');
+  assert.deepEqual(m.parts[0].factors.map((f) => [f.name, f.coefficient, f.source]),
+    [['年期修正', '0.9620', 'n：成果；r：成果'], ['期日修正', '未修正', '']]);
+  assert.equal(m.parts[0].unit, '697.08');
+  const bare = appraisalModel({ appraisal: { ...answer.appraisal, method: 'benchmark_only', tables_source: null, tables_accuracy: null, notes: ['未提供修正系数表：结果为基准地价本身'] } });
+  assert.equal(bare.benchmarkOnly, true);
+  assert.equal(bare.illustrative, false);
+  assert.equal(appraisalModel({}), null);
+});

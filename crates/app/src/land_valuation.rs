@@ -4,6 +4,7 @@
 //! serves the HTTP API and `landtrace check valuation`.
 
 use geo::{BoundingRect, Geometry, Intersects, MultiPolygon};
+use landtrace_domain::land::appraisal::{Appraisal, AppraisalInput, CorrectionTables, appraise};
 use landtrace_domain::land::prices::{Grade, GradeSystem};
 use landtrace_domain::land::valuation::{GradePart, UseRequest, Valuation, benchmark_valuation};
 use landtrace_domain::{Date, LayerKind, SquareMetres};
@@ -64,6 +65,46 @@ pub struct ParcelValuation {
     pub zones_overlap: bool,
     /// Whether any zone used is illustrative demo data.
     pub illustrative: bool,
+    /// The appraisal by the benchmark-price coefficient method, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appraisal: Option<Appraisal>,
+}
+
+/// An appraisal asked for with a valuation: the parcel's facts and the correction
+/// tables (`None`: the benchmark price alone, said so in the answer).
+#[derive(Debug, Clone, Default)]
+pub struct AppraisalRequest {
+    /// Remaining term, plot ratio, individual factor grades.
+    pub input: AppraisalInput,
+    /// The land bureau's tables, if any.
+    pub tables: Option<CorrectionTables>,
+}
+
+impl AppraisalRequest {
+    /// The request, its numbers and factor grades checked (against the tables, when given).
+    pub fn new(input: AppraisalInput, tables: Option<CorrectionTables>) -> Result<AppraisalRequest, String> {
+        input.check()?;
+        if let Some(t) = &tables {
+            t.check_factors(&input.factors)?;
+        }
+        Ok(AppraisalRequest { input, tables })
+    }
+
+    /// The tables named by `spec`: `None` → `configured` (the server's, which may be
+    /// none), `"none"` → none, `"illustrative"` → the bundled illustrative tables, else
+    /// the tables' JSON text. One rule for the HTTP `corrections` field and
+    /// `landtrace check valuation --corrections`.
+    pub fn tables_from(
+        spec: Option<&str>,
+        configured: Option<&CorrectionTables>,
+    ) -> Result<Option<CorrectionTables>, String> {
+        match spec.map(str::trim) {
+            None => Ok(configured.cloned()),
+            Some("none") => Ok(None),
+            Some("illustrative") => Ok(Some(CorrectionTables::illustrative())),
+            Some(json) => CorrectionTables::parse(json).map(Some),
+        }
+    }
 }
 
 /// A grade zone in a split: layer, feature id, system, grade, illustrative.
@@ -80,6 +121,7 @@ pub fn value_parcel(
     crs: Crs,
     uses: &UseRequest,
     as_of: Option<Date>,
+    appraisal: Option<&AppraisalRequest>,
 ) -> Result<ParcelValuation, ParcelProblem> {
     geometry_to_wgs84(crs, &mut parcel).map_err(|e| ParcelProblem::Geometry(e.to_string()))?;
     validate_parcel(&parcel).map_err(|e| ParcelProblem::Geometry(e.to_string()))?;
@@ -134,7 +176,12 @@ pub fn value_parcel(
     }
     let total = SquareMetres::new(split.total_area_m2).map_err(|e| ParcelProblem::Geometry(e.to_string()))?;
     let valuation = benchmark_valuation(total, &parts, uses, as_of).map_err(|e| ParcelProblem::Rules(e.to_string()))?;
+    let appraisal = appraisal
+        .map(|a| appraise(&valuation, &a.input, a.tables.as_ref()))
+        .transpose()
+        .map_err(ParcelProblem::Rules)?;
     Ok(ParcelValuation {
+        appraisal,
         valuation,
         illustrative: shares.iter().any(|s| s.illustrative),
         zones: shares,
@@ -182,8 +229,16 @@ pub fn batch_crs(file: &ParcelFile, requested: Option<&str>) -> Result<Crs, Stri
 }
 
 /// Values one input row; a bad row gets its reason, never aborts the batch.
-pub fn value_row(catalog: &Catalog, row: ParcelRow, crs: Crs, uses: &UseRequest, as_of: Option<Date>) -> BatchRow {
-    let result = row.geometry.and_then(|mp| value_parcel(catalog, mp, crs, uses, as_of).map_err(|e| e.to_string()));
+pub fn value_row(
+    catalog: &Catalog,
+    row: ParcelRow,
+    crs: Crs,
+    uses: &UseRequest,
+    as_of: Option<Date>,
+    appraisal: Option<&AppraisalRequest>,
+) -> BatchRow {
+    let result =
+        row.geometry.and_then(|mp| value_parcel(catalog, mp, crs, uses, as_of, appraisal).map_err(|e| e.to_string()));
     BatchRow { row: row.row, id: row.id, result }
 }
 
@@ -193,7 +248,7 @@ pub const VALUATION_SHEET: &str = "基准地价估价";
 pub const VALUATION_TEXT_COLUMNS: &[&str] = &["id"];
 
 /// Column names of the batch CSV report.
-pub const REPORT_HEADER: [&str; 14] = [
+pub const REPORT_HEADER: [&str; 17] = [
     "row",
     "id",
     "status",
@@ -208,6 +263,9 @@ pub const REPORT_HEADER: [&str; 14] = [
     "in_force",
     "approval",
     "note",
+    "appraisal_method",
+    "appraised_value_yuan",
+    "appraisal_factors",
 ];
 
 /// The batch report as a CSV table (one row per parcel).
@@ -251,12 +309,41 @@ pub fn report_table(rows: &[BatchRow]) -> landtrace_formats::CsvTable {
                     val.in_force.map_or_else(String::new, |b| b.to_string()),
                     val.approval.to_owned(),
                     val.note.clone(),
+                    v.appraisal.as_ref().map_or_else(String::new, |a| a.method.to_owned()),
+                    v.appraisal.as_ref().map_or_else(String::new, |a| a.total_value.yuan_text()),
+                    v.appraisal.as_ref().map_or_else(String::new, appraisal_summary),
                 ]
             }
         };
         table.rows.push(cells);
     }
     table
+}
+
+/// One cell: each part's corrected price and factors (`K_年期=0.9620` …, `未修正` when
+/// not applied), the tables' source last.
+fn appraisal_summary(a: &Appraisal) -> String {
+    let parts: Vec<String> = a
+        .parts
+        .iter()
+        .map(|p| {
+            let factors: Vec<String> = p
+                .factors
+                .iter()
+                .map(|f| {
+                    if f.applied { format!("{}={:.4}", f.name, f.coefficient) } else { format!("{}未修正", f.name) }
+                })
+                .collect();
+            format!("{}{} {:.2}元/m² ({})", p.system_name, p.grade_name, p.unit_price_yuan_per_m2, factors.join(", "))
+        })
+        .collect();
+    let mut out = parts.join("; ");
+    if let Some(source) = &a.tables_source {
+        out.push_str(&format!(" | {source}"));
+    } else {
+        out.push_str(" | 未提供修正系数表：基准地价本身");
+    }
+    out
 }
 
 /// The batch report as a GeoJSON FeatureCollection (valued parcels carry their
@@ -269,7 +356,7 @@ pub fn report_geojson(rows: &[BatchRow]) -> Value {
                 "properties": {"row": r.row, "id": r.id, "status": "error", "error": reason}}),
             Ok(v) => json!({"type": "Feature",
                 "geometry": {"type": "GeometryCollection", "geometries": v.zones.iter().map(|z| z.geometry.clone()).chain(std::iter::once(v.outside_geometry.clone())).collect::<Vec<_>>()},
-                "properties": {"row": r.row, "id": r.id, "status": "ok", "valuation": v.valuation, "zones": v.zones.iter().map(|z| json!({"layer": z.layer, "id": z.id, "system": z.system, "grade": z.grade, "area_m2": z.area_m2})).collect::<Vec<_>>()}}),
+                "properties": {"row": r.row, "id": r.id, "status": "ok", "valuation": v.valuation, "appraisal": v.appraisal, "zones": v.zones.iter().map(|z| json!({"layer": z.layer, "id": z.id, "system": z.system, "grade": z.grade, "area_m2": z.area_m2})).collect::<Vec<_>>()}}),
         })
         .collect();
     json!({"type": "FeatureCollection", "features": features})

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use landtrace_domain::land::appraisal::CorrectionTables;
 use landtrace_domain::sponge::{CaptureCurve, RunoffCoefficients};
 use landtrace_domain::traceability::UpdateCycles;
 
@@ -17,6 +18,10 @@ pub struct Rules {
     pub coefficients: RunoffCoefficients,
     /// Design rainfall depth against annual runoff volume control rate.
     pub curve: CaptureCurve,
+    /// The land bureau's correction tables of the benchmark-price coefficient method
+    /// (`landtrace serve --land-corrections`); none by default: appraisals are then the
+    /// benchmark price alone, and say so.
+    pub land_corrections: Option<CorrectionTables>,
 }
 
 impl Default for Rules {
@@ -36,6 +41,7 @@ impl Rules {
             cycles: UpdateCycles::bundled(),
             coefficients: RunoffCoefficients::bundled(),
             curve: CaptureCurve::bundled(),
+            land_corrections: None,
         }
     }
 
@@ -56,5 +62,15 @@ impl Rules {
             rules.curve = CaptureCurve::parse(&read(p)?).map_err(|e| format!("{}: {e}", p.display()))?;
         }
         Ok(rules)
+    }
+
+    /// These tables with the land bureau's correction tables read from `path` (JSON
+    /// like `data/land/appraisal-corrections.illustrative.json`).
+    pub fn with_land_corrections(mut self, path: Option<&Path>) -> Result<Rules, String> {
+        if let Some(p) = path {
+            self.land_corrections =
+                Some(CorrectionTables::parse(&read(p)?).map_err(|e| format!("{}: {e}", p.display()))?);
+        }
+        Ok(self)
     }
 }

@@ -6,8 +6,8 @@
 use geo::{Geometry, Intersects, MultiPolygon};
 use landtrace_domain::LayerKind;
 use landtrace_domain::sponge::{
-    FacilityStorage, NEW_PROJECT_TARGET_PERCENT, NEW_PROJECT_TARGET_SOURCE, RunoffInput, SURFACES_AREA_TOLERANCE,
-    Surface, parse_surfaces, runoff_control,
+    FacilityStorage, NEW_PROJECT_TARGET_SOURCE, RunoffInput, SURFACES_AREA_TOLERANCE, SpongeProjectType, Surface,
+    parse_surfaces, project_target, runoff_control,
 };
 use landtrace_spatial::geodesic_area_m2;
 use landtrace_store::{Feature, Store, StoreError};
@@ -50,8 +50,11 @@ pub struct RunoffQuestion {
     pub surfaces: Option<Vec<Surface>>,
     /// Design rainfall depth H in mm (overrides the curve).
     pub design_rainfall_mm: Option<f64>,
-    /// Target capture ratio in percent (the project's, else the gazette's for new projects).
+    /// Target capture ratio in percent (the project's own; see `domain::sponge::project_target`).
     pub target_percent: Option<f64>,
+    /// 新建 / 改建 / 扩建 (a stored project's when not given): the gazette's target
+    /// follows it (临政办发〔2023〕11号, line 2274).
+    pub project_type: Option<String>,
 }
 
 fn text<'a>(p: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
@@ -96,7 +99,7 @@ fn facilities_of(facilities: &[Feature], name: Option<&str>, area: &MultiPolygon
 
 /// Estimates the runoff control of the question's project with `rules`.
 pub async fn estimate(store: &dyn Store, rules: &Rules, question: RunoffQuestion) -> Result<Value, SpongeError> {
-    let (project, area, stored_surfaces, stored_target) = match question.area {
+    let (project, area, stored_surfaces, stored_target, stored_type) = match question.area {
         ProjectArea::Stored(id) => {
             let f = store
                 .features(LayerKind::SpongeProjects)
@@ -117,9 +120,10 @@ pub async fn estimate(store: &dyn Store, rules: &Rules, question: RunoffQuestion
                 "status": text(&f.properties, "status"),
                 "accuracy": text(&f.properties, "accuracy"),
             });
-            (Some(project), area, surfaces, target)
+            let project_type = text(&f.properties, "project_type").map(str::to_owned);
+            (Some(project), area, surfaces, target, project_type)
         }
-        ProjectArea::Polygon(mp) => (None, mp, None, None),
+        ProjectArea::Polygon(mp) => (None, mp, None, None, None),
     };
     // A stored project's surfaces are read only when the question gives none.
     let stored_surfaces = match (&question.surfaces, stored_surfaces) {
@@ -134,7 +138,13 @@ pub async fn estimate(store: &dyn Store, rules: &Rules, question: RunoffQuestion
     let name = project.as_ref().and_then(|p| p["name"].as_str().map(str::to_owned));
     let facilities = facilities_of(&store.features(LayerKind::SpongeFacilities).await?, name.as_deref(), &area);
     // The target and the design rainfall are checked against their ranges by runoff_control.
-    let target_percent = question.target_percent.or(stored_target).unwrap_or(NEW_PROJECT_TARGET_PERCENT);
+    let project_type = question
+        .project_type
+        .or(stored_type)
+        .map(|t| SpongeProjectType::parse(&t).map_err(|e| SpongeError::Invalid(format!("`project_type`: {e}"))))
+        .transpose()?;
+    let target = project_target(project_type, question.target_percent.or(stored_target));
+    let target_percent = target.target_percent;
     let input = RunoffInput { surfaces, facilities, target_percent, design_rainfall_mm: question.design_rainfall_mm };
     let estimate = runoff_control(&input, &rules.coefficients, &rules.curve).map_err(SpongeError::Invalid)?;
     let polygon_area_m2 = geodesic_area_m2(&area);
@@ -150,6 +160,7 @@ pub async fn estimate(store: &dyn Store, rules: &Rules, question: RunoffQuestion
     let mut assumptions = vec![
         "V = 10·H·φ·F（V: m³; H: mm; φ: 综合雨量径流系数; F: 汇水面积 ha）— 《海绵城市建设技术指南》容积法".to_owned(),
     ];
+    assumptions.extend(target.assumptions.iter().cloned());
     if question.design_rainfall_mm.is_none() && rules.curve.is_assumption() {
         assumptions.push(format!(
             "设计降雨量取假定值（assumption）：{}；运城/临猗无官方数值随本软件提供，请以当地统计值配置",
@@ -162,6 +173,7 @@ pub async fn estimate(store: &dyn Store, rules: &Rules, question: RunoffQuestion
         "estimate": estimate,
         "assumptions": assumptions,
         "notes": notes,
+        "target": target,
         "source": NEW_PROJECT_TARGET_SOURCE,
     }))
 }

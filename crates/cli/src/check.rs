@@ -6,8 +6,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use landtrace_app::catalog::Catalog;
 use landtrace_app::land_valuation::{
-    VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_row,
+    AppraisalRequest, VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_row,
 };
+use landtrace_domain::land::appraisal::{AppraisalInput, parse_factor_grades};
 use landtrace_domain::{Date, LayerKind, UseRequest};
 use landtrace_formats::read_parcel_file;
 use landtrace_spatial::Crs;
@@ -85,7 +86,48 @@ pub(crate) async fn check_track(
     Ok(())
 }
 
+/// The appraisal options of `landtrace check valuation`.
+#[derive(Debug, Default)]
+pub(crate) struct AppraisalArgs {
+    /// A JSON file, `illustrative` or `none`.
+    pub(crate) corrections: Option<String>,
+    /// Remaining term, years.
+    pub(crate) remaining_term: Option<f64>,
+    /// 容积率.
+    pub(crate) plot_ratio: Option<f64>,
+    /// `因素=等级;…`.
+    pub(crate) factors: Option<String>,
+}
+
+impl AppraisalArgs {
+    /// The appraisal asked for, if any option is given (the tables read and checked).
+    fn request(&self) -> anyhow::Result<Option<AppraisalRequest>> {
+        let AppraisalArgs { corrections, remaining_term, plot_ratio, factors } = self;
+        if corrections.is_none() && remaining_term.is_none() && plot_ratio.is_none() && factors.is_none() {
+            return Ok(None);
+        }
+        let spec = match corrections.as_deref() {
+            None => Some("none".to_owned()),
+            Some(s @ ("none" | "illustrative")) => Some(s.to_owned()),
+            Some(path) => {
+                Some(input_file::read_text(Path::new(path)).with_context(|| format!("--corrections {path}"))?)
+            }
+        };
+        let tables =
+            AppraisalRequest::tables_from(spec.as_deref(), None).map_err(|e| anyhow::anyhow!("--corrections: {e}"))?;
+        let factors =
+            factors.as_deref().map(parse_factor_grades).transpose().map_err(|e| anyhow::anyhow!("--factors: {e}"))?;
+        let input = AppraisalInput {
+            remaining_term_years: *remaining_term,
+            plot_ratio: *plot_ratio,
+            factors: factors.unwrap_or_default(),
+        };
+        AppraisalRequest::new(input, tables).map(Some).map_err(anyhow::Error::msg)
+    }
+}
+
 /// `landtrace check valuation`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn check_valuation(
     file: &Path,
     land_use: &str,
@@ -93,10 +135,19 @@ pub(crate) async fn check_valuation(
     as_of: Option<&str>,
     crs: Option<&str>,
     out: Option<&Path>,
+    appraisal: &AppraisalArgs,
     store_args: &StoreArgs,
 ) -> anyhow::Result<()> {
     let uses = UseRequest::parse(land_use, collective_use)?;
     let as_of = as_of.map(Date::parse).transpose().context("--as-of")?;
+    let appraisal = appraisal.request()?;
+    if let Some(a) = &appraisal {
+        match &a.tables {
+            None => eprintln!("appraisal: {}", landtrace_domain::land::appraisal::BENCHMARK_ONLY),
+            Some(t) if t.is_illustrative() => eprintln!("appraisal: illustrative correction tables ({})", t.source),
+            Some(t) => eprintln!("appraisal: correction tables of {}", t.source),
+        }
+    }
     // Checked before the file is read (an EPSG code is left to the file, which may
     // name it); a coordinate file may still refuse it.
     if let Some(name) = crs
@@ -133,7 +184,7 @@ pub(crate) async fn check_valuation(
     let results: Vec<_> = rows
         .into_iter()
         .map(|row| {
-            let r = value_row(&catalog, row, crs, &uses, as_of);
+            let r = value_row(&catalog, row, crs, &uses, as_of, appraisal.as_ref());
             bar.inc(1);
             r
         })

@@ -78,6 +78,21 @@ enum CheckCommand {
         /// Report file: .csv, .xlsx or .geojson (default: CSV on standard output).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also appraise each parcel by the benchmark-price coefficient method
+        /// (GB/T 18508-2014) with these correction tables: a JSON file of the land
+        /// bureau, `illustrative` (the bundled demonstration tables) or `none` (the
+        /// benchmark price alone, said so in the report).
+        #[arg(long)]
+        corrections: Option<String>,
+        /// Remaining land-use term m in years (term correction).
+        #[arg(long)]
+        remaining_term: Option<f64>,
+        /// Plot ratio 容积率 (plot-ratio correction).
+        #[arg(long)]
+        plot_ratio: Option<f64>,
+        /// Individual factor grades, `交通条件=优;宗地形状=一般`.
+        #[arg(long)]
+        factors: Option<String>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -383,7 +398,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check { what: CheckCommand::Track { file, format, crs, max_gap_s, out, store } } => {
             check::check_track(&file, format.as_deref(), &crs, max_gap_s, out.as_deref(), &store).await
         }
-        Command::Check { what: CheckCommand::Valuation { file, land_use, collective_use, as_of, crs, out, store } } => {
+        Command::Check {
+            what:
+                CheckCommand::Valuation {
+                    file,
+                    land_use,
+                    collective_use,
+                    as_of,
+                    crs,
+                    out,
+                    corrections,
+                    remaining_term,
+                    plot_ratio,
+                    factors,
+                    store,
+                },
+        } => {
+            let appraisal = check::AppraisalArgs { corrections, remaining_term, plot_ratio, factors };
             check::check_valuation(
                 &file,
                 &land_use,
@@ -391,6 +422,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 as_of.as_deref(),
                 crs.as_deref(),
                 out.as_deref(),
+                &appraisal,
                 &store,
             )
             .await

@@ -41,6 +41,11 @@ pub(crate) struct ServeArgs {
     /// data/sponge/design-rainfall.csv); the bundled curve is an assumption.
     #[arg(long, env = "LANDTRACE_DESIGN_RAINFALL")]
     pub(crate) design_rainfall: Option<PathBuf>,
+    /// The land bureau's correction tables for parcel appraisal by the benchmark-price
+    /// coefficient method (JSON like data/land/appraisal-corrections.illustrative.json);
+    /// without them an appraisal is the benchmark price alone.
+    #[arg(long, env = "LANDTRACE_LAND_CORRECTIONS")]
+    pub(crate) land_corrections: Option<PathBuf>,
     /// Tile-set definitions (TOML); the built-in tiles/tilesets.toml by default.
     #[arg(long, env = "LANDTRACE_TILESETS")]
     pub(crate) tilesets: Option<PathBuf>,
@@ -152,6 +157,7 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         update_cycles,
         runoff_coefficients,
         design_rainfall,
+        land_corrections,
         tilesets,
         web_dir,
         http,
@@ -183,6 +189,7 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::warn!("no admin token (LANDTRACE_ADMIN_TOKEN) and no --users: writes over HTTP are disabled");
     }
     let rules = Rules::with_files(update_cycles.as_deref(), runoff_coefficients.as_deref(), design_rainfall.as_deref())
+        .and_then(|r| r.with_land_corrections(land_corrections.as_deref()))
         .map_err(anyhow::Error::msg)?;
     let options = AppOptions {
         admin_token,

@@ -17,6 +17,7 @@ use crate::expropriation::compensation::{LowRiseHouse, compensation, low_rise_co
 use crate::expropriation::timeline::expropriation_timeline;
 use crate::land::prices::{Grade, GradeSystem};
 use crate::land::valuation::{GradePart, UseRequest, benchmark_valuation};
+use crate::sponge::{SpongeProjectType, project_target};
 use crate::truck_ban;
 use crate::units::area::{Mu, SquareMetres};
 use crate::units::citation::without_whitespace;
@@ -24,7 +25,7 @@ use crate::units::date::Date;
 use crate::units::money::Money;
 
 /// The excerpts: (document, file name, text).
-const EXCERPTS: [(&str, &str, &str); 7] = [
+const EXCERPTS: [(&str, &str, &str); 8] = [
     (
         "临政发〔2023〕5号",
         "linyi-gazette-2023-02-L89-126.txt",
@@ -59,6 +60,11 @@ const EXCERPTS: [(&str, &str, &str); 7] = [
         "临政发〔2023〕11号",
         "linyi-gazette-2023-02-L1642-1768.txt",
         include_str!("../../../data/gazette/linyi-gazette-2023-02-L1642-1768.txt"),
+    ),
+    (
+        "临政办发〔2023〕11号",
+        "linyi-gazette-2023-02-L2272-2274.txt",
+        include_str!("../../../data/gazette/linyi-gazette-2023-02-L2272-2274.txt"),
     ),
 ];
 
@@ -202,7 +208,9 @@ pub(crate) fn published_quotes() -> Vec<Quote> {
         abandoned_homesteads: 2,
     };
     for project_type in [ProjectType::Linkage, ProjectType::Remediation] {
-        let c = consolidation_compensation(project_type, mu(100.0), &attachments).expect("consolidation");
+        let dates =
+            consolidation::ProjectDates::new(Some(Date::ymd(2021, 3, 1)), Some(Date::ymd(2023, 5, 20))).expect("dates");
+        let c = consolidation_compensation(project_type, mu(100.0), &attachments, dates).expect("consolidation");
         citations_in(&to_json(&c), &format!("consolidation_compensation({project_type:?})"), &mut all);
         all.push(quote("ConsolidationCompensation.document", c.document, c.document));
         all.push(quote("ConsolidationCompensation.title", c.document, c.title));
@@ -238,6 +246,13 @@ pub(crate) fn published_quotes() -> Vec<Quote> {
     text_zh_in(&rule, "truck_ban::rule_summary()", doc5, &mut all);
     for key in ["document", "title"] {
         all.push(quote(&format!("truck_ban::rule_summary().{key}"), doc5, rule[key].as_str().unwrap()));
+    }
+
+    // Sponge city: the target of every project type (line 2274).
+    for kind in
+        [None, Some(SpongeProjectType::New), Some(SpongeProjectType::Rebuilt), Some(SpongeProjectType::Extended)]
+    {
+        citations_in(&to_json(&project_target(kind, None)), &format!("sponge::project_target({kind:?})"), &mut all);
     }
 
     let mut seen = BTreeMap::new();
@@ -310,6 +325,7 @@ mod tests {
             "truck_ban::rule_summary().exempt[4]",
             "truck_ban::rule_summary().boundary_roads[3]",
             "truck_ban::rule_summary().excluded_stretches[1]",
+            "sponge::project_target(None)",
         ] {
             assert!(quotes.iter().any(|q| q.name.contains(needle)), "no quote collected from {needle}");
         }

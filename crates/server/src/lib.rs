@@ -105,6 +105,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/expropriation/households/{id}", get(routes::expropriation::one))
         .route("/api/expropriation/progress", get(routes::expropriation::progress))
         .route("/api/land/consolidation", post(routes::land::consolidation).layer(middleware(s.clone(), geometry_body)))
+        .route("/api/land/consolidation/projects/{id}", get(routes::land::consolidation_project))
         .route("/api/truck-ban/check", post(routes::truck_ban::check).layer(middleware(s.clone(), small_body)))
         .route("/api/truck-ban/track", post(routes::gps_track::track).layer(middleware(s.clone(), upload_body)))
         .route("/api/truck-ban/freight-sources", get(routes::truck_ban::freight_sources))

@@ -462,8 +462,8 @@ pub const ROUTES: &[Route] = &[
         .errors(&[400])),
     // --- land
     route!("post", "/api/land/valuation", op("Land", "Benchmark value of a parcel")
-        .body("`{parcel, crs?, use, collective_use?, as_of?}`.", &[(JSON, s_obj())])
-        .ok(200, "The value by grade part.", &json_answer())
+        .body("`{parcel, crs?, use, collective_use?, as_of?, appraisal?: {remaining_term_years?, plot_ratio?, factors?, corrections?: \"none\" | \"illustrative\" | {tables}}}` (appraisal: 基准地价系数修正法, GB/T 18508-2014; without tables the benchmark price alone).", &[(JSON, s_obj())])
+        .ok(200, "The value by grade part (and the appraisal, when asked).", &json_answer())
         .errors(&[400, 413, 422])),
     route!("post", "/api/land/valuation/batch", upload_body(op("Land", "Benchmark values of a parcel file"), "GeoJSON, CSV with WKT, or a land approval coordinate file.")
         .query_required("use", "Land use (e.g. 住宅).", s_str())
@@ -472,6 +472,11 @@ pub const ROUTES: &[Route] = &[
         .query("crs", "CRS of the file.", s_str())
         .query("format", "The answer's format.", s_enum(&["csv", "xlsx", "geojson", "json"]))
         .query("filename", "The file's name.", s_str())
+        .query("appraisal", "Appraise by the benchmark-price coefficient method (any value).", s_str())
+        .query("remaining_term_years", "Remaining land-use term (years), for the term correction.", s_num())
+        .query("plot_ratio", "Plot ratio (容积率).", s_num())
+        .query("factors", "Individual factor grades, 因素=等级;….", s_str())
+        .query("corrections", "Correction tables: the server's by default, none or illustrative.", s_enum(&["none", "illustrative"]))
         .ok(200, "One row per parcel.", &[(CSV, s_str()), (XLSX, s_bin()), (GEOJSON, s_obj()), (JSON, s_obj())])
         .errors(&[400, 413, 422])),
     route!("get", "/api/land/expropriation", crs_query(op("Land", "Expropriation projects at a point"), "lon/lat")
@@ -496,9 +501,12 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 413])),
     route!("post", "/api/land/consolidation", op("Land", "Land-consolidation compensation")
-        .body("`{project_type, area_mu | parcel, crs?, attachments}`.", &[(JSON, s_obj())])
+        .body("`{project_type, area_mu | parcel, crs?, attachments, approved_on?, accepted_on?}` (dates: the scope of the consolidation measures, 第二条, gazette line 1348; the subsidy's calendar years, 第五条, line 1362).", &[(JSON, s_obj())])
         .ok(200, "The compensation.", &json_answer())
         .errors(&[400, 413, 422])),
+    route!("get", "/api/land/consolidation/projects/{id}", id_param(op("Land", "Compensation of a stored consolidation project"), "The project's id.")
+        .ok(200, "The compensation, scope and subsidy schedule.", &json_answer())
+        .errors(&[404])),
     // --- truck ban
     route!("post", "/api/truck-ban/check", op("Truck ban", "May this truck be here now?")
         .body("`{lon, lat, crs?, at, vehicle, pass?}`.", &[(JSON, s_obj())])
@@ -574,12 +582,13 @@ pub const ROUTES: &[Route] = &[
     route!("get", "/api/sponge/curve", op("Sponge city", "Rainfall-depth curve")
         .ok(200, "The curve.", &json_answer())),
     route!("post", "/api/sponge/runoff", op("Sponge city", "Runoff estimate V = 10·H·φ·F")
-        .body("`{project_id | geometry, crs?, surfaces, design_rainfall_mm?, target_percent?}`.", &[(JSON, s_obj())])
+        .body("`{project_id | geometry, crs?, surfaces, design_rainfall_mm?, target_percent?, project_type?}` (target by project type: 新建 ≥ 80 %, 改建/扩建 no number; gazette line 2274).", &[(JSON, s_obj())])
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 404, 413, 422])),
     route!("get", "/api/sponge/projects/{id}/runoff", id_param(op("Sponge city", "Runoff estimate of a stored project"), "The project's id.")
         .query("design_rainfall_mm", "Design rainfall depth H (mm).", s_num())
-        .query("target_percent", "Target volume capture ratio (%).", s_num())
+        .query("target_percent", "The project's own target volume capture ratio (%).", s_num())
+        .query("project_type", "新建 / 改建 / 扩建 (default: the stored project's).", s_str())
         .ok(200, "The estimate.", &json_answer())
         .errors(&[400, 404])),
     route!("get", "/api/expropriation/households", op("Expropriation", "Household register (被征收户), housing role only")

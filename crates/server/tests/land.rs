@@ -518,3 +518,185 @@ async fn a_parcel_with_a_one_number_position_is_400() {
     let message = reply["error"].as_str().unwrap_or_default();
     assert!(message.contains("a position has 1 number(s)"), "{message}");
 }
+
+/// 临政发〔2023〕9号 第二条 (gazette line 1348): the scope from the project's dates;
+/// 第五条 (line 1362): the 1,500 元/亩 subsidy in calendar years from the acceptance date,
+/// the years' start an assumption said in the answer. Bad dates: 400, naming the field.
+#[tokio::test]
+async fn consolidation_scope_and_subsidy_years_from_the_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = GeoPackageStore::create(&dir.path().join("c.gpkg")).await.unwrap();
+    store
+        .insert_many(
+            vec![(
+                landtrace_domain::LayerKind::ConsolidationProjects,
+                vec![
+                    feature(
+                        &rect(110.40, 35.10, 110.41, 35.11),
+                        json!({"name": "示例整治项目", "project_type": "土地整治", "status": "已验收", "accepted_on": "2022-11-18", "accuracy": "illustrative"}),
+                    ),
+                    // Approved in 2019, not accepted yet: the scope cannot be told yet.
+                    feature(
+                        &rect(110.42, 35.10, 110.43, 35.11),
+                        json!({"name": "在建整治项目", "project_type": "土地整治", "status": "实施中", "approved_on": "2019-09-01", "accuracy": "illustrative"}),
+                    ),
+                ],
+            )],
+            &Actor::bundled_data(),
+        )
+        .await
+        .unwrap();
+    let state = AppState::new(Arc::new(store), AppOptions::default()).await.unwrap();
+
+    let body =
+        json!({"project_type": "土地整治", "area_mu": 100, "approved_on": "2019-03-01", "accepted_on": "2021-07-15"});
+    let (status, out) = post(&state, "/api/land/consolidation", body).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["scope"]["status"], "applies", "{out}");
+    assert_eq!(out["scope"]["citation"]["clause"], "第二条（公报 2023年第2期 第1348行）");
+    let years: Vec<(u64, u64, &str)> = out["subsidy_schedule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| {
+            (y["year"].as_u64().unwrap(), y["calendar_year"].as_u64().unwrap(), y["amount"]["yuan"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (1, 2021, "30000.00"),
+            (2, 2022, "30000.00"),
+            (3, 2023, "30000.00"),
+            (4, 2024, "30000.00"),
+            (5, 2025, "30000.00")
+        ]
+    );
+    assert_eq!(out["subsidy_schedule"][0]["from"], "2021-07-15");
+    assert_eq!(out["subsidy_schedule"][0]["to"], "2022-07-14");
+    assert!(out["assumptions"][0].as_str().unwrap().contains("假定（assumption）"), "{out}");
+    assert_eq!(out["subsidy_terms"]["payer"], "县财政");
+    assert_eq!(out["subsidy_terms"]["citation"]["clause"], "第五条（公报 2023年第2期 第1362行）");
+
+    // Before 2020 on both dates: the measures do not apply; in 2020: unclear.
+    let old =
+        json!({"project_type": "土地整治", "area_mu": 10, "approved_on": "2018-01-01", "accepted_on": "2019-06-30"});
+    assert_eq!(post(&state, "/api/land/consolidation", old).await.1["scope"]["status"], "does_not_apply");
+    let y2020 = json!({"project_type": "增减挂钩", "area_mu": 10, "accepted_on": "2020-06-30"});
+    assert_eq!(post(&state, "/api/land/consolidation", y2020).await.1["scope"]["status"], "unclear");
+
+    for (bad, field) in [
+        (json!({"project_type": "土地整治", "area_mu": 10, "accepted_on": "2021-13-01"}), "accepted_on"),
+        (
+            json!({"project_type": "土地整治", "area_mu": 10, "approved_on": "2022-01-01", "accepted_on": "2021-01-01"}),
+            "早于立项日期",
+        ),
+    ] {
+        let (status, out) = post(&state, "/api/land/consolidation", bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {out}");
+        assert!(out.to_string().contains(field), "{bad}: {out}");
+    }
+
+    // A stored project: its polygon, type and acceptance date.
+    let (status, out) = get(&state, "/api/land/consolidation/projects/1").await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!((&out["project"]["name"], &out["scope"]["status"]), (&json!("示例整治项目"), &json!("applies")));
+    assert_eq!(out["subsidy_schedule"][0]["calendar_year"], 2022);
+    assert_eq!(out["project"]["illustrative"], true);
+    assert!(out["area"]["mu"].as_f64().unwrap() > 1000.0, "{out}");
+    let (status, out) = get(&state, "/api/land/consolidation/projects/2").await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["scope"]["status"], "undetermined", "{out}");
+    assert!(out["scope"]["explanation"].as_str().unwrap().contains("立项 2019-09-01"), "{out}");
+    assert!(out["subsidy_schedule"][0]["calendar_year"].is_null());
+    assert_eq!(get(&state, "/api/land/consolidation/projects/99").await.0, StatusCode::NOT_FOUND);
+}
+
+/// Parcel appraisal by the benchmark-price coefficient method (GB/T 18508-2014) over
+/// 临政发〔2023〕8号's prices (gazette lines 1291-1328: 住宅 一级 657 元/m²). The gazette
+/// gives no term, rate, benchmark date or tables: without tables the answer is the
+/// benchmark price alone and says so; with the bureau's tables each factor names its
+/// source. Bad input: 400 naming the field.
+#[tokio::test]
+async fn appraisal_by_the_benchmark_coefficient_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let parcel = rect(110.71, 35.11, 110.72, 35.12);
+    let ask =
+        |appraisal: Value| json!({"parcel": parcel, "use": "住宅", "as_of": "2023-06-01", "appraisal": appraisal});
+
+    // No tables (the server has none configured): the benchmark price alone.
+    let (status, body) = post(&state, "/api/land/valuation", ask(json!({"remaining_term_years": 50}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let a = &body["appraisal"];
+    assert_eq!(a["method"], "benchmark_only", "{a}");
+    assert_eq!(a["parts"][0]["unit_price_yuan_per_m2"], 657.0);
+    assert_eq!(a["total_value"], body["valuation"]["total_value"]);
+    assert!(a["notes"][0].as_str().unwrap().contains("基准地价本身"), "{a}");
+    assert!(a["gazette"].as_str().unwrap().contains("未载明"), "{a}");
+
+    // The bureau's tables given inline: every factor with its source.
+    let tables = json!({
+        "source": "县自然资源局（测试）", "accuracy": "official",
+        "benchmark_date": {"value": "2022-01-01", "source": "成果报告 基准日"},
+        "benchmark_terms": {"source": "成果报告 年期", "uses": {"住宅": 70}},
+        "restoration_rates": {"source": "成果报告 还原率", "uses": {"住宅": 0.06}},
+        "price_index": {"source": "地价指数", "value": [{"date": "2022-01-01", "index": 100}, {"date": "2023-01-01", "index": 104}]},
+        "plot_ratio": {"source": "容积率表", "uses": {"住宅": [{"ratio": 1.0, "coefficient": 1.1}, {"ratio": 2.0, "coefficient": 1.0}]}},
+        "individual_factors": {"source": "个别因素表", "uses": {"住宅": {"交通条件": {"优": 0.03, "劣": -0.03}}}}
+    });
+    let (status, body) = post(
+        &state,
+        "/api/land/valuation",
+        ask(json!({"remaining_term_years": 50, "plot_ratio": 1.5, "factors": {"交通条件": "优"}, "corrections": tables})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let p = &body["appraisal"]["parts"][0];
+    let sources: Vec<&str> = p["factors"].as_array().unwrap().iter().map(|f| f["source"].as_str().unwrap()).collect();
+    assert_eq!(
+        sources,
+        [
+            "n：成果报告 年期；r：成果报告 还原率",
+            "基准日：成果报告 基准日；地价指数：地价指数",
+            "容积率表",
+            "个别因素表"
+        ]
+    );
+    // 657 × 0.961996 × 1.04 × 1.05 × 1.03 = 710.88 元/m²
+    let term = (1.0 - 1.06f64.powf(-50.0)) / (1.0 - 1.06f64.powf(-70.0));
+    let unit = 657.0 * term * 1.04 * 1.05 * 1.03;
+    assert!((p["unit_price_yuan_per_m2"].as_f64().unwrap() - unit).abs() < 0.006, "{p}");
+
+    // The illustrative tables: labelled so.
+    let (status, body) =
+        post(&state, "/api/land/valuation", ask(json!({"corrections": "illustrative", "plot_ratio": 2.0}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["appraisal"]["tables_accuracy"], "illustrative");
+    assert!(body["appraisal"]["notes"].to_string().contains("illustrative"));
+
+    // Batch: query parameters; the report has the appraisal columns.
+    let file = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "id": "a", "properties": {}, "geometry": parcel}]});
+    let req =
+        Request::post("/api/land/valuation/batch?use=住宅&filename=p.geojson&corrections=illustrative&plot_ratio=2")
+            .body(Body::from(file.to_string()))
+            .unwrap();
+    let (status, bytes) = call(&state, req).await;
+    let csv = String::from_utf8(bytes).unwrap();
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert!(csv.lines().next().unwrap().ends_with("appraisal_method,appraised_value_yuan,appraisal_factors"), "{csv}");
+    assert!(csv.contains("coefficient_correction") && csv.contains("容积率修正=1.0000"), "{csv}");
+
+    for (appraisal, expected) in [
+        (json!({"remaining_term_years": 99}), "remaining_term_years"),
+        (json!({"plot_ratio": "高"}), "not a valid request"),
+        (json!({"factors": {"景观": "优"}, "corrections": "illustrative"}), "景观"),
+        (json!({"corrections": "official"}), "appraisal.corrections"),
+        (json!({"corrections": {"source": "x"}}), "appraisal.corrections"),
+        (json!({"surprise": 1}), "surprise"),
+    ] {
+        let (status, body) = post(&state, "/api/land/valuation", ask(appraisal.clone())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{appraisal}: {body}");
+        assert!(body.to_string().contains(expected), "{appraisal}: {body}");
+    }
+}

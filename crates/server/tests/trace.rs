@@ -570,7 +570,7 @@ async fn the_runoff_estimate_matches_the_hand_worked_example() {
     let geometry =
         json!({"type": "Polygon", "coordinates": [ring.iter().map(|(x, y)| json!([x, y])).collect::<Vec<_>>()]});
     let body = json!({"geometry": geometry, "surfaces": "屋面=6000;混凝土或沥青路面=5000;绿地=7000;透水铺装=2000"});
-    let (status, out) = json_call(&state, "POST", "/api/sponge/runoff", None, Some(body)).await;
+    let (status, out) = json_call(&state, "POST", "/api/sponge/runoff", None, Some(body.clone())).await;
     assert_eq!(status, StatusCode::OK, "{out}");
     let e = &out["estimate"];
     // φ = (6000·0.90 + 5000·0.90 + 7000·0.15 + 2000·0.45) / 20000 = 11850 / 20000 = 0.5925
@@ -584,6 +584,35 @@ async fn the_runoff_estimate_matches_the_hand_worked_example() {
     assert!((e["achieved_percent"].as_f64().unwrap() - 78.01).abs() < 0.01, "{e}");
     assert!(out["assumptions"].to_string().contains("assumption"), "{out}");
     assert!(!e["working"].as_array().unwrap().is_empty());
+    // No project type: held to the new-project target, said to be an assumption.
+    assert!(out["assumptions"].to_string().contains("假定按新建项目"), "{out}");
+
+    // 临政办发〔2023〕11号 line 2274: a rebuild (改建) has no number to fail; a 新建 project fails 80 %.
+    let mut rebuilt = body.clone();
+    rebuilt["project_type"] = json!("改建");
+    let (status, out) = json_call(&state, "POST", "/api/sponge/runoff", None, Some(rebuilt)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let e = &out["estimate"];
+    assert_eq!(
+        (&e["meets_target"], &e["target_percent"], &e["required_volume_m3"]),
+        (&Value::Null, &Value::Null, &Value::Null),
+        "{e}"
+    );
+    assert_eq!(e["achieved_percent_text"], "78.0%");
+    assert!(!e["working"].to_string().contains("未达到"), "{e}");
+    assert_eq!(out["target"]["basis"], "none");
+    assert_eq!(out["target"]["citation"]["document"], "临政办发〔2023〕11号");
+    assert!(out["target"]["citation"]["clause"].as_str().unwrap().contains("第2274行"), "{out}");
+    let mut new = body.clone();
+    new["project_type"] = json!("新建");
+    let (status, out) = json_call(&state, "POST", "/api/sponge/runoff", None, Some(new)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!((&out["estimate"]["meets_target"], &out["target"]["basis"]), (&json!(false), &json!("gazette")));
+    let mut wrong = body.clone();
+    wrong["project_type"] = json!("翻建");
+    let (status, out) = json_call(&state, "POST", "/api/sponge/runoff", None, Some(wrong)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{out}");
+    assert!(out.to_string().contains("project_type"), "{out}");
 
     for bad in [
         json!({"surfaces": "屋面=100"}),
@@ -608,6 +637,15 @@ async fn every_demo_sponge_project_has_an_estimate() {
         assert_eq!(status, StatusCode::OK, "{out}");
         assert!(!out["estimate"]["facilities"].as_array().unwrap().is_empty(), "{out}");
         assert_eq!(out["project"]["accuracy"], "illustrative");
+        // 临政办发〔2023〕11号 line 2274: the target follows the project type.
+        let e = &out["estimate"];
+        match out["project"]["project_type"].as_str() {
+            Some("新建") => assert_eq!(e["target_percent"], 80.0, "{out}"),
+            Some("改建" | "扩建") => {
+                assert_eq!((&e["target_percent"], &e["meets_target"]), (&Value::Null, &Value::Null), "{out}")
+            }
+            other => panic!("demo project type {other:?}"),
+        }
     }
     assert_eq!(
         json_call(&state, "GET", "/api/sponge/projects/99999/runoff", None, None).await.0,

@@ -82,6 +82,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "0009_expropriation_households",
         sql: include_str!("../migrations/postgis/0009_expropriation_households.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_consolidation_approved_on",
+        sql: include_str!("../migrations/postgis/0010_consolidation_approved_on.sql"),
+    },
 ];
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -861,14 +866,11 @@ mod tests {
 
     #[test]
     fn migrations_are_numbered_in_order() {
-        // Issue 15 reserved 0007-0009 for its parts, merged separately: until all are
-        // in, the numbers increase with gaps (restore `version == i + 1` once they are).
-        let mut last = 0;
-        for m in MIGRATIONS {
-            let n = m.version;
-            assert!(n > last, "{} after version {last}", m.name);
-            assert!(m.name.starts_with(&format!("{n:04}_")), "{}", m.name);
-            last = n;
+        // Versions run 1, 2, 3, … without a gap, and each name starts with its version.
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "{}", m.name);
+            assert!(m.name.starts_with(&format!("{:04}_", m.version)), "{}", m.name);
         }
+        assert_eq!(MIGRATIONS[0].version, 1);
     }
 }

@@ -1187,6 +1187,7 @@ mod postgis {
                 (6, "0006_audit_history".to_owned()),
                 (8, "0008_truck_ban_roads".to_owned()),
                 (9, "0009_expropriation_households".to_owned()),
+                (10, "0010_consolidation_approved_on".to_owned()),
             ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")

@@ -457,6 +457,9 @@ impl LayerKind {
                         date("accepted_on"),
                         ACCURACY,
                         SOURCE,
+                        // Added later (issue 15): appended, so older stores gain it in place.
+                        // 立项 date: with accepted_on, the scope of 临政发〔2023〕9号 第二条 (line 1348).
+                        date("approved_on"),
                     ]
                 }
             }

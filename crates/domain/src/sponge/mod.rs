@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::input_limits::{self, NumberRange};
 use crate::traceability::{csv_column, csv_records};
+use crate::units::citation::Citation;
 
 /// `data/sponge/runoff-coefficients.csv`: `surface,name,phi,min,max,source`.
 pub const RUNOFF_COEFFICIENTS_CSV: &str = include_str!("../../../../data/sponge/runoff-coefficients.csv");
@@ -271,8 +272,151 @@ impl CaptureCurve {
     }
 }
 
-/// The target of 临政办发〔2023〕11号 for new projects: 年径流总量控制率 ≥ 80%.
+/// The target of 临政办发〔2023〕11号 for new projects: 年径流总量控制率 ≥ 80%
+/// (三、工作目标, gazette line 2274: "其中新建项目年径流总量控制率不得低于 80%").
 pub const NEW_PROJECT_TARGET_PERCENT: f64 = 80.0;
+
+/// 临政办发〔2023〕11号 (临猗县系统化全域推进海绵城市建设实施方案).
+pub const DOCUMENT: &str = "临政办发〔2023〕11号";
+/// The gazette line of the target clause (临猗县人民政府公报 2023年第2期).
+pub const TARGET_LINE: u32 = 2274;
+/// The clause of the target, with its gazette line.
+pub const TARGET_CLAUSE: &str = "三、工作目标（公报 2023年第2期 第2274行）";
+/// The target clause (line 2274, excerpt): a number for new projects only; rebuilt and
+/// extended projects adopt the sponge approach fully, with no number.
+pub const TARGET_TEXT: &str = "其中新建项目年径流总量控制率不得低于 80%，改建、扩建项目充分融入海绵理念";
+
+/// The project types of the `sponge_projects` layer (`project_type`), as the target
+/// clause (line 2274) distinguishes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpongeProjectType {
+    /// 新建: held to 年径流总量控制率 ≥ 80 %.
+    New,
+    /// 改建: sponge approach, no number.
+    Rebuilt,
+    /// 扩建: sponge approach, no number.
+    Extended,
+}
+
+impl SpongeProjectType {
+    /// Parses `新建` / `改建` / `扩建` (also `new` / `rebuilt` / `extended`).
+    pub fn parse(text: &str) -> Result<SpongeProjectType, String> {
+        match text.trim() {
+            "新建" | "new" => Ok(SpongeProjectType::New),
+            "改建" | "rebuilt" => Ok(SpongeProjectType::Rebuilt),
+            "扩建" | "extended" => Ok(SpongeProjectType::Extended),
+            other => {
+                Err(format!("项目类型「{other}」不是 新建、改建 或 扩建（project_type must be 新建, 改建 or 扩建）"))
+            }
+        }
+    }
+
+    /// Chinese name.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            SpongeProjectType::New => "新建",
+            SpongeProjectType::Rebuilt => "改建",
+            SpongeProjectType::Extended => "扩建",
+        }
+    }
+}
+
+/// The target a project is held to, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectTarget {
+    /// The project type the target follows (`None`: not given).
+    pub project_type: Option<SpongeProjectType>,
+    /// The 年径流总量控制率 the estimate is compared with; `None`: no number applies
+    /// (a rebuilt or extended project without a target of its own).
+    pub target_percent: Option<f64>,
+    /// Where the target comes from: `gazette`, `project` (the record's or the
+    /// request's own target) or `none`.
+    pub basis: &'static str,
+    /// Why, in Chinese and English.
+    pub explanation: String,
+    /// Assumptions made (the answer says them), e.g. an unknown type read as 新建.
+    pub assumptions: Vec<String>,
+    /// The clause (line 2274).
+    pub citation: Citation,
+}
+
+/// The target of a project of `project_type` (`None`: not given) with its own target
+/// `given` (a record's `target_percent` or a request's), by 临政办发〔2023〕11号 三、工作目标
+/// (gazette line 2274):
+///
+/// - 新建: ≥ 80 % (the gazette); a higher own target is used, a lower one is not
+///   (the gazette's "不得低于 80%" prevails, said in the explanation);
+/// - 改建 / 扩建: no number in the gazette ("充分融入海绵理念"): the own target if
+///   given (labelled as the project's, not the gazette's), else none: the estimate
+///   then reports the control rate achieved without a pass/fail verdict;
+/// - type not given: **assumption**, held to the new-project target (said in the answer).
+pub fn project_target(project_type: Option<SpongeProjectType>, given: Option<f64>) -> ProjectTarget {
+    let citation = Citation::new(DOCUMENT, TARGET_CLAUSE, TARGET_TEXT);
+    let mut assumptions = Vec::new();
+    let kind = project_type.unwrap_or_else(|| {
+        assumptions.push(
+            "未给出项目类型，假定按新建项目核算（assumption: no project type given, held to the new-project target）"
+                .to_owned(),
+        );
+        SpongeProjectType::New
+    });
+    let new = NEW_PROJECT_TARGET_PERCENT;
+    let (target_percent, basis, explanation) = match (kind, given) {
+        (SpongeProjectType::New, Some(t)) if t >= new => (
+            Some(t),
+            "project",
+            format!(
+                "新建项目：项目目标 {}%（不低于公报 {}%，第{TARGET_LINE}行） / new project: its own target {}% (at least the gazette's {}%)",
+                num(t),
+                num(new),
+                num(t),
+                num(new)
+            ),
+        ),
+        (SpongeProjectType::New, Some(t)) => (
+            Some(new),
+            "gazette",
+            format!(
+                "新建项目：记录目标 {}% 低于公报要求，按不低于 {}% 核算（第{TARGET_LINE}行） / new project: its target {}% is below the gazette's {}%, which is used",
+                num(t),
+                num(new),
+                num(t),
+                num(new)
+            ),
+        ),
+        (SpongeProjectType::New, None) => (
+            Some(new),
+            "gazette",
+            format!(
+                "新建项目年径流总量控制率不得低于 {}%（第{TARGET_LINE}行） / new projects: annual runoff volume control rate at least {}%",
+                num(new),
+                num(new)
+            ),
+        ),
+        (k, Some(t)) => (
+            Some(t),
+            "project",
+            format!(
+                "{}项目：公报无控制率数值要求（充分融入海绵理念，第{TARGET_LINE}行），按项目自定目标 {}% 核算 / {} project: the gazette sets no number; the project's own target {}% is used",
+                k.name_zh(),
+                num(t),
+                if k == SpongeProjectType::Rebuilt { "rebuilt" } else { "extended" },
+                num(t)
+            ),
+        ),
+        (k, None) => (
+            None,
+            "none",
+            format!(
+                "{}项目：公报要求充分融入海绵理念，未规定年径流总量控制率数值（第{TARGET_LINE}行），仅给出可达控制率，不作达标判定 / {} project: the gazette asks for the sponge approach without a number; the achieved rate is reported, no pass/fail",
+                k.name_zh(),
+                if k == SpongeProjectType::Rebuilt { "rebuilt" } else { "extended" }
+            ),
+        ),
+    };
+    ProjectTarget { project_type, target_percent, basis, explanation, assumptions, citation }
+}
 
 /// How far the surfaces' total area may differ from the project polygon's area
 /// (a fraction of the polygon's) before an estimate says so: 5 %. Not a rule of
@@ -280,7 +424,7 @@ pub const NEW_PROJECT_TARGET_PERCENT: f64 = 80.0;
 pub const SURFACES_AREA_TOLERANCE: f64 = 0.05;
 
 /// Where [`NEW_PROJECT_TARGET_PERCENT`] comes from, as answers cite it.
-pub const NEW_PROJECT_TARGET_SOURCE: &str = "临政办发〔2023〕11号：新建项目年径流总量控制率不低于80%";
+pub const NEW_PROJECT_TARGET_SOURCE: &str = "临政办发〔2023〕11号 三、工作目标（公报第2274行）：新建项目年径流总量控制率不低于80%，改建、扩建项目充分融入海绵理念（无数值要求）";
 
 /// A target 年径流总量控制率 (the `target_percent` of a sponge project or a runoff request).
 pub const TARGET_PERCENT: NumberRange = NumberRange::rule(
@@ -325,8 +469,9 @@ pub struct RunoffInput {
     pub surfaces: Vec<Surface>,
     /// Its facilities.
     pub facilities: Vec<FacilityStorage>,
-    /// Target capture ratio, percent (80 for new projects).
-    pub target_percent: f64,
+    /// Target capture ratio, percent (see [`project_target`]); `None`: no number applies
+    /// (a rebuilt or extended project): the achieved ratio is reported without a verdict.
+    pub target_percent: Option<f64>,
     /// A configured design rainfall depth (mm) for the target; overrides the curve.
     pub design_rainfall_mm: Option<f64>,
 }
@@ -372,13 +517,13 @@ pub struct RunoffEstimate {
     pub surfaces: Vec<SurfaceLine>,
     /// Area-weighted φ.
     pub composite_phi: f64,
-    /// H, mm.
-    pub design_rainfall_mm: f64,
+    /// H, mm, of the target (`None` without a target).
+    pub design_rainfall_mm: Option<f64>,
     /// `configured` (given in the request), `assumption: …` (the bundled illustrative
     /// curve) or `curve: …` (a curve without assumption labels).
     pub design_rainfall_source: String,
-    /// V = 10 · H · φ · F, m³.
-    pub required_volume_m3: f64,
+    /// V = 10 · H · φ · F, m³ (`None` without a target).
+    pub required_volume_m3: Option<f64>,
     /// The facilities with their effective storage.
     pub facilities: Vec<FacilityLine>,
     /// Sum of the effective storage, m³.
@@ -391,10 +536,10 @@ pub struct RunoffEstimate {
     pub achieved_percent_text: String,
     /// Where the achieved depth falls on the curve.
     pub achieved_position: CurvePosition,
-    /// The target, percent.
-    pub target_percent: f64,
-    /// Whether provided ≥ required (compared to 10⁻⁶ m³).
-    pub meets_target: bool,
+    /// The target, percent (`None`: no number applies).
+    pub target_percent: Option<f64>,
+    /// Whether provided ≥ required (compared to 10⁻⁶ m³); `None` without a target.
+    pub meets_target: Option<bool>,
     /// The computation step by step, in Chinese with the numbers.
     pub working: Vec<String>,
 }
@@ -493,7 +638,9 @@ pub fn runoff_control(
         }
     }
     let target = input.target_percent;
-    if let Err(e) = TARGET_PERCENT.check("target_percent", target) {
+    if let Some(target) = target
+        && let Err(e) = TARGET_PERCENT.check("target_percent", target)
+    {
         errors.push(format!("目标控制率 {}% 须在 0 与 100 之间（{e}）", input_limits::number_text(target)));
     }
     let mut facilities = Vec::new();
@@ -509,31 +656,32 @@ pub fn runoff_control(
             Err(e) => errors.push(e),
         }
     }
-    let (h, source) = match input
-        .design_rainfall_mm
-        .map(|h| input_limits::RAINFALL_DEPTH_MM.check("design_rainfall_mm", h))
-    {
-        Some(Ok(h)) => (h, "configured".to_owned()),
-        Some(Err(e)) => {
-            errors.push(format!("设计降雨量 {} mm 不在允许范围内（{e}）", e.value));
-            (f64::NAN, String::new())
-        }
-        None => match curve.depth_for(target) {
-            Some(h) => {
-                let kind = if curve.is_assumption() { "" } else { "curve: " };
-                (h, format!("{kind}{}", curve.labels().join("; ")))
+    let (h, source) =
+        match input.design_rainfall_mm.map(|h| input_limits::RAINFALL_DEPTH_MM.check("design_rainfall_mm", h)) {
+            Some(Ok(h)) => (h, "configured".to_owned()),
+            Some(Err(e)) => {
+                errors.push(format!("设计降雨量 {} mm 不在允许范围内（{e}）", e.value));
+                (f64::NAN, String::new())
             }
-            None => {
-                let (a, b) = (&curve.points[0], &curve.points[curve.points.len() - 1]);
-                errors.push(format!(
-                    "目标 {target}% 超出设计降雨量曲线范围 {}%–{}%，请给出 design_rainfall_mm（target outside the curve）",
+            // No target: no design rainfall is needed.
+            None if target.is_none() => (f64::NAN, "none".to_owned()),
+            None => match curve.depth_for(target.unwrap_or(f64::NAN)) {
+                Some(h) => {
+                    let kind = if curve.is_assumption() { "" } else { "curve: " };
+                    (h, format!("{kind}{}", curve.labels().join("; ")))
+                }
+                None => {
+                    let (a, b) = (&curve.points[0], &curve.points[curve.points.len() - 1]);
+                    errors.push(format!(
+                    "目标 {}% 超出设计降雨量曲线范围 {}%–{}%，请给出 design_rainfall_mm（target outside the curve）",
+                    num(target.unwrap_or(f64::NAN)),
                     num(a.percent),
                     num(b.percent)
                 ));
-                (f64::NAN, String::new())
-            }
-        },
-    };
+                    (f64::NAN, String::new())
+                }
+            },
+        };
     if !errors.is_empty() {
         return Err(errors.join("；"));
     }
@@ -545,11 +693,12 @@ pub fn runoff_control(
     if phi <= 0.0 {
         return Err("综合径流系数为 0，无法计算（composite runoff coefficient is 0）".into());
     }
-    let required = 10.0 * h * phi * area_ha;
+    // With a target: V = 10·H·φ·F; without (a rebuilt or extended project, line 2274): none.
+    let required = target.map(|_| 10.0 * h * phi * area_ha);
     let provided: f64 = facilities.iter().map(|f| f.effective_volume_m3).sum();
     let achieved_depth_mm = provided / (10.0 * phi * area_ha);
     let reading = curve.reading(achieved_depth_mm);
-    let meets_target = (provided * 1e6).round() >= (required * 1e6).round();
+    let meets_target = required.map(|required| (provided * 1e6).round() >= (required * 1e6).round());
 
     let mut working = Vec::new();
     let areas: Vec<String> = surfaces.iter().map(|s| num(s.area_m2)).collect();
@@ -565,18 +714,25 @@ pub fn runoff_control(
         ));
     }
     working.push(format!("综合雨量径流系数 φ = Σ(φᵢ × Fᵢ) / F = {weighted:.1} / {} = {phi:.4}", num(total_area_m2)));
-    let h_basis = if source == "configured" {
-        "配置值".to_owned()
-    } else {
-        let kind = if curve.is_assumption() {
-            "假设值，须以当地不少于30年日降雨资料统计的曲线替换"
-        } else {
-            "设计降雨量曲线"
-        };
-        format!("由年径流总量控制率 {}% 在设计降雨量曲线上插值；{kind}；{source}", num(target))
-    };
-    working.push(format!("设计降雨量 H = {h:.1} mm（{h_basis}）"));
-    working.push(format!("V = 10 × {h:.1} mm × {phi:.4} × {area_ha:.4} ha = {required:.2} m³（所需调蓄容积）"));
+    match (target, required) {
+        (Some(target), Some(required)) => {
+            let h_basis = if source == "configured" {
+                "配置值".to_owned()
+            } else {
+                let kind = if curve.is_assumption() {
+                    "假设值，须以当地不少于30年日降雨资料统计的曲线替换"
+                } else {
+                    "设计降雨量曲线"
+                };
+                format!("由年径流总量控制率 {}% 在设计降雨量曲线上插值；{kind}；{source}", num(target))
+            };
+            working.push(format!("设计降雨量 H = {h:.1} mm（{h_basis}）"));
+            working.push(format!("V = 10 × {h:.1} mm × {phi:.4} × {area_ha:.4} ha = {required:.2} m³（所需调蓄容积）"));
+        }
+        _ => working.push(format!(
+            "无控制率数值目标（{DOCUMENT} 第{TARGET_LINE}行：改建、扩建项目充分融入海绵理念）：不计算所需调蓄容积"
+        )),
+    }
     for f in &facilities {
         working.push(format!("{}「{}」：{:.2} m³（{}）", f.kind, f.name, f.effective_volume_m3, f.basis));
     }
@@ -600,10 +756,16 @@ pub fn runoff_control(
         CurvePosition::Within => "在曲线相邻两点间线性插值".to_owned(),
     };
     working.push(format!("对应年径流总量控制率 {}（{position}）", reading.text));
-    working.push(if meets_target {
-        format!("{provided:.2} m³ ≥ {required:.2} m³：达到 {}% 目标", num(target))
-    } else {
-        format!("{provided:.2} m³ < {required:.2} m³：未达到 {}% 目标，尚缺 {:.2} m³", num(target), required - provided)
+    working.push(match (target, required, meets_target) {
+        (Some(target), Some(required), Some(true)) => {
+            format!("{provided:.2} m³ ≥ {required:.2} m³：达到 {}% 目标", num(target))
+        }
+        (Some(target), Some(required), _) => format!(
+            "{provided:.2} m³ < {required:.2} m³：未达到 {}% 目标，尚缺 {:.2} m³",
+            num(target),
+            required - provided
+        ),
+        _ => format!("可达年径流总量控制率 {}；无数值目标，不作达标判定", reading.text),
     });
 
     Ok(RunoffEstimate {
@@ -611,7 +773,7 @@ pub fn runoff_control(
         area_ha,
         surfaces,
         composite_phi: phi,
-        design_rainfall_mm: h,
+        design_rainfall_mm: target.map(|_| h),
         design_rainfall_source: source,
         required_volume_m3: required,
         facilities,
@@ -652,7 +814,7 @@ mod tests {
                 facility("示例调蓄池", "调蓄池", Some(150.0), None, None),
                 facility("示例下沉式绿地", "下沉式绿地", None, Some(400.0), Some(0.2)),
             ],
-            target_percent: 80.0,
+            target_percent: Some(80.0),
             design_rainfall_mm: None,
         }
     }
@@ -761,9 +923,9 @@ mod tests {
         assert!(close(e.total_area_m2, 20_000.0));
         assert!(close(e.area_ha, 2.0));
         assert!(close(e.composite_phi, 0.5925));
-        assert!(close(e.design_rainfall_mm, 21.0));
+        assert!(close(e.design_rainfall_mm.unwrap(), 21.0));
         assert!(e.design_rainfall_source.starts_with("assumption"), "{}", e.design_rainfall_source);
-        assert!(close(e.required_volume_m3, 248.85), "{}", e.required_volume_m3);
+        assert!(close(e.required_volume_m3.unwrap(), 248.85), "{:?}", e.required_volume_m3);
         assert!(close(e.facilities[0].effective_volume_m3, 150.0));
         assert!(close(e.facilities[1].effective_volume_m3, 80.0));
         assert_eq!(e.facilities[1].basis, "400 m² × 0.2 m = 80.00 m³");
@@ -772,7 +934,7 @@ mod tests {
         assert!((e.achieved_percent - 78.0116).abs() < 1e-4, "{}", e.achieved_percent);
         assert_eq!(e.achieved_percent_text, "78.0%");
         assert_eq!(e.achieved_position, CurvePosition::Within);
-        assert!(!e.meets_target);
+        assert_eq!(e.meets_target, Some(false));
         let working = e.working.join("\n");
         for line in [
             "汇水面积 F = 6000 + 5000 + 7000 + 2000 = 20000 m² = 2.0000 ha",
@@ -791,7 +953,7 @@ mod tests {
         let mut input = example();
         input.facilities.push(facility("补充调蓄池", "调蓄池", Some(18.85), None, None));
         let e = runoff_control(&input, &RunoffCoefficients::bundled(), &CaptureCurve::bundled()).unwrap();
-        assert!(e.meets_target, "{} vs {}", e.provided_volume_m3, e.required_volume_m3);
+        assert_eq!(e.meets_target, Some(true), "{} vs {:?}", e.provided_volume_m3, e.required_volume_m3);
         assert!((e.achieved_percent - 80.0).abs() < 1e-9);
         assert!(e.working.last().unwrap().contains("达到 80% 目标"));
     }
@@ -802,8 +964,8 @@ mod tests {
         input.design_rainfall_mm = Some(15.0);
         let e = runoff_control(&input, &RunoffCoefficients::bundled(), &CaptureCurve::bundled()).unwrap();
         assert_eq!(e.design_rainfall_source, "configured");
-        assert!(close(e.required_volume_m3, 177.75));
-        assert!(e.meets_target);
+        assert!(close(e.required_volume_m3.unwrap(), 177.75));
+        assert_eq!(e.meets_target, Some(true));
         assert!(e.working.iter().any(|l| l.contains("配置值")));
 
         // Tiny storage: below the curve.
@@ -816,7 +978,7 @@ mod tests {
         input.facilities = vec![facility("大池", "调蓄池", Some(10_000.0), None, None)];
         let e = runoff_control(&input, &RunoffCoefficients::bundled(), &CaptureCurve::bundled()).unwrap();
         assert_eq!((e.achieved_position, e.achieved_percent), (CurvePosition::Above, 90.0));
-        assert!(e.meets_target);
+        assert_eq!(e.meets_target, Some(true));
     }
 
     #[test]
@@ -858,13 +1020,13 @@ mod tests {
         assert!(e.contains("「水面」的面积 -3 m² 须大于 0"), "{e}");
 
         let mut input = example();
-        input.target_percent = 95.0;
+        input.target_percent = Some(95.0);
         assert!(runoff_control(&input, &c, &k).unwrap_err().contains("design_rainfall_mm"));
         input.design_rainfall_mm = Some(40.0);
         assert!(runoff_control(&input, &c, &k).is_ok());
         input.design_rainfall_mm = Some(0.0);
         assert!(runoff_control(&input, &c, &k).is_err());
-        input.target_percent = 100.0;
+        input.target_percent = Some(100.0);
         input.design_rainfall_mm = Some(40.0);
         assert!(runoff_control(&input, &c, &k).unwrap_err().contains("0 与 100"));
     }
@@ -898,7 +1060,7 @@ mod tests {
         assert!(e.contains("surfaces[屋面].area_m2") && e.contains("1e300 is out of range"), "{e}");
 
         let mut input = example();
-        input.target_percent = f64::NAN;
+        input.target_percent = Some(f64::NAN);
         assert!(runoff_control(&input, &c, &k).unwrap_err().contains("is not a finite number"));
 
         let mut input = example();
@@ -933,5 +1095,72 @@ mod tests {
         }
         assert_eq!(v["achieved_position"], "within");
         assert_eq!(v["surfaces"][0]["surface"], "屋面");
+    }
+    /// 临政办发〔2023〕11号 三、工作目标, gazette line 2274: "其中新建项目年径流总量控制率不得低于
+    /// 80%，改建、扩建项目充分融入海绵理念". The excerpt in data/gazette is that line.
+    const LINE_2274: &str = include_str!("../../../../data/gazette/linyi-gazette-2023-02-L2272-2274.txt");
+
+    #[test]
+    fn the_target_clause_is_line_2274() {
+        let lines: Vec<&str> = LINE_2274.lines().collect();
+        assert_eq!(lines[0], "三、工作目标");
+        let line_2274 = crate::units::citation::without_whitespace(lines[2]);
+        assert!(line_2274.contains(&crate::units::citation::without_whitespace(TARGET_TEXT)));
+        assert!(line_2274.contains(&format!("新建项目年径流总量控制率不得低于{}%", num(NEW_PROJECT_TARGET_PERCENT))));
+        assert!(TARGET_CLAUSE.contains(&TARGET_LINE.to_string()));
+        assert!(NEW_PROJECT_TARGET_SOURCE.contains("第2274行"));
+    }
+
+    /// Line 2274: new projects ≥ 80 %; rebuilt and extended projects get no number.
+    #[test]
+    fn targets_follow_the_project_type_line_2274() {
+        let new = project_target(Some(SpongeProjectType::New), None);
+        assert_eq!((new.target_percent, new.basis), (Some(80.0), "gazette"));
+        assert!(new.assumptions.is_empty());
+        assert_eq!(new.citation.document, "临政办发〔2023〕11号");
+        assert!(new.citation.clause.contains("第2274行"));
+        for kind in [SpongeProjectType::Rebuilt, SpongeProjectType::Extended] {
+            let t = project_target(Some(kind), None);
+            assert_eq!((t.target_percent, t.basis), (None, "none"), "{kind:?}");
+            assert!(t.explanation.contains("未规定年径流总量控制率数值") && t.explanation.contains("第2274行"));
+            // Its own target is used, labelled as the project's.
+            let own = project_target(Some(kind), Some(75.0));
+            assert_eq!((own.target_percent, own.basis), (Some(75.0), "project"));
+            assert!(own.explanation.contains("公报无控制率数值要求"));
+        }
+        // A new project's own target below 80 % does not lower the gazette's.
+        let low = project_target(Some(SpongeProjectType::New), Some(70.0));
+        assert_eq!((low.target_percent, low.basis), (Some(80.0), "gazette"));
+        let high = project_target(Some(SpongeProjectType::New), Some(85.0));
+        assert_eq!((high.target_percent, high.basis), (Some(85.0), "project"));
+        // No type: held to 80 %, said to be an assumption.
+        let unknown = project_target(None, None);
+        assert_eq!(unknown.target_percent, Some(80.0));
+        assert!(unknown.assumptions[0].contains("assumption") && unknown.assumptions[0].contains("假定"));
+        assert_eq!(SpongeProjectType::parse(" 改建 "), Ok(SpongeProjectType::Rebuilt));
+        assert_eq!(SpongeProjectType::parse("extended"), Ok(SpongeProjectType::Extended));
+        assert!(SpongeProjectType::parse("翻建").unwrap_err().contains("新建、改建 或 扩建"));
+        // The layer's allowed values are exactly the types the rule knows.
+        for name in crate::schema::layers::SPONGE_PROJECT_TYPES {
+            assert_eq!(SpongeProjectType::parse(name).map(SpongeProjectType::name_zh), Ok(*name));
+        }
+    }
+
+    /// Line 2274: a rebuild with the example's storage (78.0 %) is not reported as failing 80 %.
+    #[test]
+    fn a_rebuild_is_not_held_to_80_percent_line_2274() {
+        let mut input = example();
+        input.target_percent = project_target(Some(SpongeProjectType::Rebuilt), None).target_percent;
+        let e = runoff_control(&input, &RunoffCoefficients::bundled(), &CaptureCurve::bundled()).unwrap();
+        assert_eq!((e.meets_target, e.required_volume_m3, e.design_rainfall_mm), (None, None, None));
+        assert_eq!(e.achieved_percent_text, "78.0%");
+        let working = e.working.join("\n");
+        assert!(!working.contains("未达到"), "{working}");
+        assert!(working.contains("无控制率数值目标") && working.contains("第2274行"), "{working}");
+        assert!(e.working.last().unwrap().contains("不作达标判定"));
+        // The same project as 新建 fails 80 %.
+        input.target_percent = project_target(Some(SpongeProjectType::New), None).target_percent;
+        let e = runoff_control(&input, &RunoffCoefficients::bundled(), &CaptureCurve::bundled()).unwrap();
+        assert_eq!(e.meets_target, Some(false));
     }
 }

@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::{Geometry, MultiPolygon};
 use landtrace_app::position_input::resolve_position;
-use landtrace_domain::consolidation::{Attachments, ProjectType, area_mu, consolidation_compensation};
+use landtrace_domain::consolidation::{Attachments, ProjectDates, ProjectType, area_mu, consolidation_compensation};
 use landtrace_domain::expropriation::compensation::{HouseInputs, LowRiseHouse, low_rise_compensation};
 use landtrace_domain::expropriation::households::Progress;
 
@@ -29,8 +29,11 @@ use serde_json::{Value, json};
 use crate::error::AppError;
 use crate::state::AppState;
 use landtrace_app::land_valuation::{
-    VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_parcel, value_row,
+    AppraisalRequest, VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_parcel,
+    value_row,
 };
+use landtrace_app::rule_tables::Rules;
+use landtrace_domain::land::appraisal::{AppraisalInput, parse_factor_grades};
 use landtrace_formats::XLSX_CONTENT_TYPE;
 
 fn bad(e: impl std::fmt::Display) -> AppError {
@@ -80,8 +83,58 @@ pub struct ValuationRequest {
     pub land_use: String,
     /// Use for collective-land parts when it differs.
     pub collective_use: Option<String>,
-    /// Date the valuation is for (YYYY-MM-DD).
+    /// Date the valuation is for (YYYY-MM-DD); also the appraisal's valuation date (期日).
     pub as_of: Option<String>,
+    /// An appraisal by the benchmark-price coefficient method (GB/T 18508-2014).
+    pub appraisal: Option<AppraisalBody>,
+}
+
+/// The `appraisal` of a valuation request.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalBody {
+    /// Remaining land-use term m, years.
+    pub remaining_term_years: Option<f64>,
+    /// 容积率.
+    pub plot_ratio: Option<f64>,
+    /// Individual factor → grade (`{"交通条件": "优"}`) or text `交通条件=优;宗地形状=一般`.
+    pub factors: Option<Value>,
+    /// The correction tables: absent → the server's (`serve --land-corrections`; none by
+    /// default), `"none"`, `"illustrative"` (the bundled demonstration tables), or the
+    /// tables themselves (an object, as in data/land/appraisal-corrections.illustrative.json).
+    pub corrections: Option<Value>,
+}
+
+/// The appraisal request of `body`, with the server's tables.
+fn appraisal_request(body: &AppraisalBody, rules: &Rules) -> Result<AppraisalRequest, AppError> {
+    let factors = match &body.factors {
+        None | Some(Value::Null) => Default::default(),
+        Some(Value::String(text)) => parse_factor_grades(text).map_err(|e| bad(format!("`appraisal.factors`: {e}")))?,
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| match v.as_str() {
+                Some(g) => Ok((k.clone(), g.to_owned())),
+                None => Err(bad(format!("`appraisal.factors.{k}` must be a grade (text, e.g. 优)"))),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(bad("`appraisal.factors` must be an object {factor: grade} or text 因素=等级;…")),
+    };
+    let spec = match &body.corrections {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "none" || s == "illustrative" => Some(s.clone()),
+        Some(Value::String(s)) => {
+            return Err(bad(format!(
+                "`appraisal.corrections` {s:?} is not \"none\", \"illustrative\" or a table object"
+            )));
+        }
+        Some(v @ Value::Object(_)) => Some(v.to_string()),
+        Some(_) => return Err(bad("`appraisal.corrections` must be \"none\", \"illustrative\" or a table object")),
+    };
+    let tables = AppraisalRequest::tables_from(spec.as_deref(), rules.land_corrections.as_ref())
+        .map_err(|e| bad(format!("`appraisal.corrections`: {e}")))?;
+    let input =
+        AppraisalInput { remaining_term_years: body.remaining_term_years, plot_ratio: body.plot_ratio, factors };
+    AppraisalRequest::new(input, tables).map_err(|e| bad(format!("`appraisal`: {e}")))
 }
 
 /// The layers a valuation reads.
@@ -98,6 +151,7 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T
 /// `POST /api/land/valuation`: one parcel. Parsed and valued in the CPU pool.
 pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, AppError> {
     let catalog = state.catalog.read().await.subset(&VALUATION_LAYERS);
+    let rules = state.rules.clone();
     let answer = state
         .cpu
         .run(move || -> Result<Value, AppError> {
@@ -105,8 +159,9 @@ pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Jso
             let crs = parse_crs(req.crs.as_deref())?;
             let uses = UseRequest::parse(&req.land_use, req.collective_use.as_deref()).map_err(bad)?;
             let as_of = parse_date("as_of", req.as_of.as_deref())?;
+            let appraisal = req.appraisal.as_ref().map(|a| appraisal_request(a, &rules)).transpose()?;
             let parcel = parcel_geometry(&req.parcel)?;
-            let answer = value_parcel(&catalog, parcel, crs, &uses, as_of).map_err(bad)?;
+            let answer = value_parcel(&catalog, parcel, crs, &uses, as_of, appraisal.as_ref()).map_err(bad)?;
             serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))
         })
         .await??;
@@ -133,6 +188,7 @@ pub async fn valuation_batch(
         return Err(bad(format!("format {format:?} is not csv, xlsx or geojson")));
     }
     let filename = q.get("filename").cloned().unwrap_or_default();
+    let appraisal = batch_appraisal(&q, &state.rules)?;
     let catalog = state.catalog.read().await.subset(&VALUATION_LAYERS);
     // Parsed and valued in the CPU pool; stops between parcels when the
     // request is dropped (deadline, client gone).
@@ -146,7 +202,7 @@ pub async fn valuation_batch(
                 if cancelled.is_set() {
                     return Err(AppError::Busy { message: "the request was stopped".into(), retry_after_s: 10 });
                 }
-                results.push(value_row(&catalog, row, crs, &uses, as_of));
+                results.push(value_row(&catalog, row, crs, &uses, as_of, appraisal.as_ref()));
             }
             Ok(results)
         })
@@ -178,6 +234,30 @@ pub async fn valuation_batch(
         }
         _ => Json(report_geojson(&results)).into_response(),
     })
+}
+
+/// The appraisal of a batch, asked with query parameters: `appraisal=1` (or any of
+/// `remaining_term_years`, `plot_ratio`, `factors`=`因素=等级;…`, `corrections`=`none` |
+/// `illustrative`; the server's tables by default).
+fn batch_appraisal(q: &HashMap<String, String>, rules: &Rules) -> Result<Option<AppraisalRequest>, AppError> {
+    let keys = ["appraisal", "remaining_term_years", "plot_ratio", "factors", "corrections"];
+    if !keys.iter().any(|k| q.contains_key(*k)) {
+        return Ok(None);
+    }
+    let number = |name: &str| -> Result<Option<f64>, AppError> {
+        q.get(name)
+            .map(|s| {
+                s.trim().parse::<f64>().map_err(|_| bad(format!("query parameter `{name}` = {s:?} is not a number")))
+            })
+            .transpose()
+    };
+    let body = AppraisalBody {
+        remaining_term_years: number("remaining_term_years")?,
+        plot_ratio: number("plot_ratio")?,
+        factors: q.get("factors").map(|s| Value::String(s.clone())),
+        corrections: q.get("corrections").map(|s| Value::String(s.clone())),
+    };
+    appraisal_request(&body, rules).map(Some)
 }
 
 /// A parcel file of a batch request (valuation, expropriation) read from its
@@ -461,6 +541,10 @@ pub struct ConsolidationRequest {
     /// Declared attachments.
     #[serde(default)]
     pub attachments: AttachmentInput,
+    /// 立项 date (YYYY-MM-DD): with `accepted_on`, the scope of 第二条 (gazette line 1348).
+    pub approved_on: Option<String>,
+    /// 竣工验收 date (YYYY-MM-DD): the subsidy schedule's calendar years (第五条, line 1362).
+    pub accepted_on: Option<String>,
 }
 
 /// Declared surface attachments.
@@ -503,8 +587,61 @@ fn consolidation_of(body: &[u8]) -> Result<(StatusCode, Json<Value>), AppError> 
     let attachments =
         Attachments::parse(a.fruiting_orchard_mu, a.non_fruiting_orchard_mu, a.other_forest_mu, a.abandoned_homesteads)
             .map_err(|e| bad(format!("attachments: {e}")))?;
-    let answer = consolidation_compensation(project_type, mu, &attachments).map_err(bad)?;
+    let dates = ProjectDates::new(
+        parse_date("approved_on", req.approved_on.as_deref())?,
+        parse_date("accepted_on", req.accepted_on.as_deref())?,
+    )
+    .map_err(bad)?;
+    let answer = consolidation_compensation(project_type, mu, &attachments, dates).map_err(bad)?;
     let mut value = serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?;
     value["area_source"] = json!(source);
     Ok((StatusCode::OK, Json(value)))
+}
+
+/// `GET /api/land/consolidation/projects/{id}`: the compensation of a stored
+/// consolidation project: its type, its polygon's ellipsoidal area, its dates
+/// (`accepted_on`; `approved_on` when the record has one) for the scope (第二条, line
+/// 1348) and the subsidy's calendar years (第五条, line 1362). No attachments are
+/// recorded on a project: none are counted (said in `notes`).
+pub async fn consolidation_project(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let feature = state
+        .store
+        .features(LayerKind::ConsolidationProjects)
+        .await?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("no consolidation project with id {id}")))?;
+    let p = &feature.properties;
+    let text = |name: &str| p.get(name).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let project_type = ProjectType::parse(text("project_type").unwrap_or_default())
+        .map_err(|e| AppError::Internal(format!("consolidation project {id}: {e}")))?;
+    let mp = match &feature.geometry {
+        Some(Geometry::MultiPolygon(mp)) => mp.clone(),
+        _ => return Err(AppError::Internal(format!("consolidation project {id} has no polygon"))),
+    };
+    let mu = area_mu("parcel", geodesic_area_m2(&mp) * 15.0 / 10_000.0).map_err(bad)?;
+    let date = |name: &str| {
+        text(name)
+            .map(|t| {
+                Date::parse(t).map_err(|e| AppError::Internal(format!("consolidation project {id}: `{name}`: {e}")))
+            })
+            .transpose()
+    };
+    let dates = ProjectDates::new(date("approved_on")?, date("accepted_on")?).map_err(bad)?;
+    let answer = consolidation_compensation(project_type, mu, &Attachments::default(), dates).map_err(bad)?;
+    let mut value = serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?;
+    value["area_source"] = json!("polygon (ellipsoidal area)");
+    value["project"] = json!({
+        "id": feature.id,
+        "name": text("name"),
+        "status": text("status"),
+        "accuracy": text("accuracy"),
+        "illustrative": text("accuracy") == Some("illustrative"),
+    });
+    value["attachments_note"] =
+        json!("项目记录不含地表附着物，未计入附着物补偿 / the record declares no attachments: none are counted");
+    Ok(Json(value))
 }

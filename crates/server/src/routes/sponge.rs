@@ -40,6 +40,7 @@ pub async fn curve(State(state): State<AppState>) -> Json<Value> {
         "label": curve.label(),
         "design_rainfall_mm_for_target": curve.depth_for(DEFAULT_TARGET_PERCENT),
         "target_percent": DEFAULT_TARGET_PERCENT,
+        "target_source": landtrace_domain::sponge::NEW_PROJECT_TARGET_SOURCE,
     }))
 }
 
@@ -56,8 +57,12 @@ pub struct RunoffRequest {
     pub surfaces: Option<Value>,
     /// Design rainfall depth H in mm (overrides the curve).
     pub design_rainfall_mm: Option<f64>,
-    /// Target volume capture ratio in percent (default 80).
+    /// The project's own target volume capture ratio in percent (default: the
+    /// gazette's by project type, 临政办发〔2023〕11号 line 2274).
     pub target_percent: Option<f64>,
+    /// 新建 / 改建 / 扩建 (default: the stored project's; none given: held to the
+    /// new-project target, said to be an assumption).
+    pub project_type: Option<String>,
 }
 
 fn surfaces_of(value: &Value) -> Result<Vec<Surface>, AppError> {
@@ -98,6 +103,7 @@ fn question_of(request: RunoffRequest) -> Result<RunoffQuestion, AppError> {
         surfaces: request.surfaces.as_ref().map(surfaces_of).transpose()?,
         design_rainfall_mm: request.design_rainfall_mm,
         target_percent: request.target_percent,
+        project_type: request.project_type,
     })
 }
 
@@ -139,6 +145,7 @@ pub async fn project_runoff(
         surfaces: None,
         design_rainfall_mm: number("design_rainfall_mm")?,
         target_percent: number("target_percent")?,
+        project_type: params.get("project_type").cloned(),
     };
     Ok(Json(estimate(&state, request).await?))
 }

@@ -33,10 +33,17 @@ export function runoffModel(answer) {
   const d = answer.estimate ?? answer;
   const assumptions = list(answer.assumptions ?? d.assumptions);
   const rainfall = num(d.design_rainfall_mm, 1, 2);
+  // 临政办发〔2023〕11号 line 2274: rebuilt and extended projects have no number (target null).
+  const hasTarget = d.target_percent != null;
+  const target = answer.target ?? null;
+  const citation = target?.citation;
   return {
-    meets: Boolean(d.meets_target),
+    hasTarget,
+    meets: hasTarget ? Boolean(d.meets_target) : null,
     achieved: `${num(d.achieved_percent)}%`,
-    target: t('runoff_target', num(d.target_percent, 0)),
+    target: hasTarget ? t('runoff_target', num(d.target_percent, 0)) : t('runoff_no_target'),
+    targetBasis: target ? answerText(target.explanation) : '',
+    targetCitation: citation ? `${citation.document} ${citation.clause}：${citation.text}` : '',
     surfaces: (d.surfaces ?? []).map((s) => ({ surface: tv(s.surface), area: num(s.area_m2, 0), phi: phi(s.phi) })),
     totalArea: num(d.total_area_m2, 0),
     compositePhi: phi(d.composite_phi),

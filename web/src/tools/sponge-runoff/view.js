@@ -5,7 +5,8 @@
 // capture ratio against the target, and the server's working. The numbers come from
 // state.js.
 //
-// For tests: `.runoff[data-meets-target]`, `.runoff .assumption-badge`.
+// For tests: `.runoff[data-meets-target]` (`null` without a numeric target), `.runoff[data-has-target]`,
+// `.runoff .runoff-target-citation`, `.runoff .assumption-badge`.
 
 import { colon, labelled, t } from '../../lib/i18n.js';
 import { el } from '../../ui/dom.js';
@@ -39,16 +40,22 @@ export function runoffSection(r) {
   if (r.state === 'loading') return el('p', { class: 'loading' }, t('runoff_loading'));
   if (r.state === 'error') return el('p', { class: 'warning runoff-error' }, labelled('runoff_failed', r.message));
   const m = runoffModel(r.data);
-  return el('section', { class: 'runoff', 'data-meets-target': String(m.meets) }, [
+  const verdict = m.hasTarget ? t(m.meets ? 'runoff_meets' : 'runoff_fails') : t('runoff_no_verdict');
+  const badge = m.hasTarget ? (m.meets ? 'allowed' : 'banned') : 'neutral';
+  return el('section', { class: 'runoff', 'data-meets-target': String(m.meets), 'data-has-target': String(m.hasTarget) }, [
     el('h4', {}, t('runoff_title')),
     el('p', { class: 'runoff-verdict' }, [
       el('span', { class: 'runoff-label' }, `${t('runoff_ratio')}${colon()}`),
       el('strong', { class: 'runoff-ratio' }, m.achieved),
       el('span', { class: 'muted' }, ` ${m.target} `),
-      el('span', { class: `tb-badge small ${m.meets ? 'allowed' : 'banned'}` }, t(m.meets ? 'runoff_meets' : 'runoff_fails')),
+      el('span', { class: `tb-badge small ${badge}` }, verdict),
+      // Without a target the ratio is still read off the (assumed) curve.
+      !m.hasTarget && m.assumed ? el('span', { class: 'badge illustrative assumption-badge' }, t('runoff_assumption')) : null,
     ]),
+    m.targetBasis ? el('p', { class: 'runoff-target-basis' }, `${t('runoff_target_basis')}${colon()}${m.targetBasis}`) : null,
+    m.targetCitation ? el('p', { class: 'source runoff-target-citation' }, m.targetCitation) : null,
     surfacesTable(m),
-    el('dl', { class: 'facts' }, [
+    !m.hasTarget ? null : el('dl', { class: 'facts' }, [
       el('dt', {}, t('runoff_rainfall')),
       el('dd', {}, [`H = ${m.rainfall} mm `,
         m.assumed ? el('span', { class: 'badge illustrative assumption-badge' }, t('runoff_assumption')) : null]),

@@ -28,7 +28,12 @@ export const initialState = (today) => ({
   batchFile: null, // { name, text }
   fileName: null,
   message: '',
+  // 宗地估价（基准地价系数修正法）: off until asked; the tables are the server's by default.
+  appraisal: { on: false, corrections: '', term: '', plotRatio: '', factors: '' },
 });
+
+/** The correction-table choices: the server's (may be none), none, the bundled illustrative tables. */
+export const CORRECTIONS = ['', 'none', 'illustrative'];
 
 export const gradeColor = (system, grade) => (system === 'collective' ? COLLECTIVE_GRADE_COLORS : URBAN_GRADE_COLORS)[grade] ?? '#888888';
 /** A land use: Chinese, or `English (中文)`. */
@@ -79,11 +84,68 @@ export const params = (state) => ({
   ...(state.asOf ? { as_of: state.asOf } : {}),
 });
 
+/**
+ * The appraisal asked for (`null` when off): the numbers as typed (the server checks
+ * them), the factor grades as text `因素=等级;…`, the tables when not the server's.
+ */
+export function appraisalParams(state) {
+  const a = state.appraisal;
+  if (!a?.on) return null;
+  const out = {};
+  if (a.term !== '') out.remaining_term_years = Number(a.term);
+  if (a.plotRatio !== '') out.plot_ratio = Number(a.plotRatio);
+  if (a.factors.trim()) out.factors = a.factors.trim();
+  if (a.corrections) out.corrections = a.corrections;
+  return out;
+}
+
 /** The JSON body of POST api/land/valuation. */
-export const valuationBody = (state) => JSON.stringify({ parcel: state.parcel, ...params(state) });
+export const valuationBody = (state) => {
+  const appraisal = appraisalParams(state);
+  return JSON.stringify({ parcel: state.parcel, ...params(state), ...(appraisal ? { appraisal } : {}) });
+};
 
 /** The query of POST api/land/valuation/batch for the answer in `format` (geojson | csv). */
-export const batchQuery = (state, format) => new URLSearchParams({ ...params(state), filename: state.batchFile.name, format }).toString();
+export const batchQuery = (state, format) => {
+  const appraisal = appraisalParams(state);
+  const extra = appraisal ? { appraisal: '1', ...Object.fromEntries(Object.entries(appraisal).map(([k, v]) => [k, String(v)])) } : {};
+  return new URLSearchParams({ ...params(state), filename: state.batchFile.name, format, ...extra }).toString();
+};
+
+/**
+ * The appraisal of an answer (基准地价系数修正法, GB/T 18508-2014) as the panel shows it,
+ * or null: per part the benchmark and corrected prices and each factor with its
+ * coefficient, working and source (or why it was not applied).
+ */
+export function appraisalModel(answer) {
+  const a = answer?.appraisal;
+  if (!a) return null;
+  return {
+    benchmarkOnly: a.method === 'benchmark_only',
+    illustrative: a.tables_accuracy === 'illustrative',
+    tablesSource: a.tables_source ?? '',
+    formula: a.formula,
+    standard: a.standard,
+    gazette: a.gazette,
+    parts: (a.parts ?? []).map((p) => ({
+      label: isEn() ? `${p.system_name}${p.grade_name} (${tv(p.land_use)})` : `${p.system_name}${p.grade_name}（${p.land_use}）`,
+      benchmark: String(p.benchmark_yuan_per_m2),
+      unit: fixed(p.unit_price_yuan_per_m2, 2),
+      value: fmtYuan(p.value.yuan),
+      working: p.working,
+      factors: p.factors.map((f) => ({
+        name: isEn() ? f.name_en : f.name,
+        applied: f.applied,
+        coefficient: f.applied ? fixed(f.coefficient, 4) : t('not_applied'),
+        working: f.working,
+        source: f.source ?? '',
+      })),
+    })),
+    total: fmtYuan(a.total_value.yuan),
+    totalWan: `${a.total_wan_yuan} ${t('wan_yuan')}`,
+    notes: a.notes ?? [],
+  };
+}
 
 /** The query of POST api/land/expropriation/batch: the same file, the same date. */
 export const expropriationQuery = (state) =>

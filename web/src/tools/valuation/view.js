@@ -19,7 +19,7 @@ import {
   download, downloadCsv, fileButton, fitAboveSheet, illustrativeBadge, scrollToResult, toolPanel, twoLines,
 } from '../../ui/panel.js';
 import {
-  COLLECTIVE_USES, USES, answerRows, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, expropriationByRow,
+  CORRECTIONS, COLLECTIVE_USES, USES, answerRows, appraisalModel, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, expropriationByRow,
   expropriationQuery, initialState,
   parcelOf, partsData, readParcelFile, showsIllustrative, singleModel, useLabel, valuationBody,
 } from './state.js';
@@ -279,6 +279,57 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
     return s;
   };
 
+  /** 宗地估价（基准地价系数修正法）: on/off, the tables, the parcel's term, plot ratio and factor grades. */
+  function appraisalControls() {
+    const a = state.appraisal;
+    const on = el('input', { type: 'checkbox', id: 'valuation-appraisal' });
+    on.checked = a.on;
+    on.addEventListener('change', () => { a.on = on.checked; run(); });
+    const tables = el('select', { id: 'valuation-corrections' },
+      CORRECTIONS.map((c) => el('option', { value: c }, t(`corrections_${c || 'server'}`))));
+    tables.value = a.corrections;
+    tables.addEventListener('change', () => { a.corrections = tables.value; if (a.on) run(); });
+    const input = (id, key, type, placeholder) => {
+      const i = el('input', { type, id, value: a[key], placeholder, ...(type === 'number' ? { step: 'any', min: '0' } : {}) });
+      i.addEventListener('change', () => { a[key] = i.value; if (a.on) run(); });
+      return i;
+    };
+    return el('details', { class: 'v-appraisal-controls', open: a.on }, [
+      el('summary', {}, t('appraisal_title')),
+      el('label', { class: 'v-check' }, [on, ` ${t('appraisal_on')}`]),
+      el('div', { class: 'v-params' }, [
+        el('label', { for: 'valuation-corrections' }, t('corrections')), tables,
+        el('label', { for: 'valuation-term' }, t('remaining_term')), input('valuation-term', 'term', 'number', '50'),
+        el('label', { for: 'valuation-plot-ratio' }, t('plot_ratio')), input('valuation-plot-ratio', 'plotRatio', 'number', '2.0'),
+        el('label', { for: 'valuation-factors' }, t('factor_grades')), input('valuation-factors', 'factors', 'text', '交通条件=优;宗地形状=一般'),
+      ]),
+    ]);
+  }
+
+  /** The appraisal of the answer, each factor with its source; null when not asked. */
+  function appraisalResult() {
+    const m = appraisalModel(state.answer);
+    if (!m) return null;
+    return el('section', { class: 'v-appraisal', 'data-method': m.benchmarkOnly ? 'benchmark_only' : 'coefficient_correction' }, [
+      el('h4', {}, [t('appraisal_title'), m.illustrative ? illustrativeBadge(true) : null]),
+      el('p', { class: 'v-formula' }, m.formula),
+      m.benchmarkOnly ? el('p', { class: 'v-warning v-benchmark-only' }, m.notes[0]) : null,
+      ...m.parts.map((p) => el('table', { class: 'price-table v-table v-appraisal-part' }, [
+        el('caption', {}, `${p.label}${colon()}${t('benchmark_price')} ${p.benchmark} → ${p.unit} ${t('yuan_per_m2')}`),
+        el('thead', {}, el('tr', {}, [el('th', {}, t('factor')), el('th', {}, t('coefficient')), el('th', {}, t('factor_source'))])),
+        el('tbody', {}, p.factors.map((f) => el('tr', { 'data-applied': String(f.applied) }, [
+          el('th', {}, f.name), el('td', {}, twoLines(f.coefficient, f.working)), el('td', { class: 'v-small' }, f.source || '—'),
+        ]))),
+        el('tfoot', {}, el('tr', {}, [el('th', {}, t('value_yuan')), el('td', { colspan: 2 }, twoLines(p.value, p.working))])),
+      ])),
+      el('p', { class: 'v-total-line' }, [el('strong', {}, `${t('appraised_total')}${colon()}`),
+        el('span', { class: 'v-appraised-total' }, `${m.total} ${t('yuan')}`), paren(m.totalWan)]),
+      m.tablesSource ? el('p', { class: 'source' }, `${t('factor_source')}${colon()}${m.tablesSource}`) : null,
+      el('ul', { class: 'v-notes' }, [...m.notes.slice(m.benchmarkOnly ? 1 : 0), m.gazette].map((n) => el('li', {}, n))),
+      el('p', { class: 'muted v-small' }, m.standard),
+    ]);
+  }
+
   function buildControls() {
     const btn = (id, key, onClick, cls = '') => {
       const b = el('button', { type: 'button', id, class: `v-button ${cls}` }, t(key));
@@ -322,6 +373,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
         }),
         el('label', { for: 'valuation-as-of' }, t('as_of')), asOf,
       ]),
+      appraisalControls(),
     ]);
     return { ...c, section, result: el('div', { class: 'v-result', 'aria-live': 'polite' }) };
   }
@@ -388,6 +440,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
         ])),
       ]),
       m.notes.length ? el('ul', { class: 'v-notes' }, m.notes.map((n) => el('li', {}, n))) : null,
+      appraisalResult(),
       facts(m.details),
       el('details', { class: 'v-rounding' }, [el('summary', {}, t('rounding')), el('p', {}, m.rounding)]),
       el('figure', { class: 'print-map print-only' }, el('img', { alt: '' })),
