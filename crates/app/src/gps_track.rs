@@ -57,22 +57,91 @@ pub fn road_surfaces(catalog: &Catalog) -> Vec<(Road, MultiPolygon<f64>)> {
         .collect()
 }
 
-/// Checks a track read from `reader` against the zone (streaming); a GeoJSON
-/// track is read from `text_for_geojson` whole.
-pub fn check_track<R: std::io::BufRead>(
-    zone: &MultiPolygon<f64>,
+/// The geometry a track is checked against, read from the catalogue: the zone less
+/// the boundary roads and excluded stretches, whether any of it is illustrative, and
+/// the banned road sections.
+#[derive(Debug, Clone)]
+pub struct TrackZones {
+    /// The zone ([`ban_zone_geometry`]).
+    pub zone: MultiPolygon<f64>,
+    /// Whether a zone polygon is illustrative demo data.
+    pub illustrative: bool,
+    /// The banned road sections ([`banned_sections`]).
+    pub sections: Vec<SectionZone>,
+}
+
+impl TrackZones {
+    /// Reads them from the catalogue (the zone layer and the road layer).
+    pub fn from_catalog(catalog: &Catalog) -> TrackZones {
+        let (zone, illustrative) = ban_zone_geometry(catalog);
+        TrackZones { zone, illustrative, sections: banned_sections(catalog) }
+    }
+}
+
+/// The vehicle of a track check from the parameters every door takes (HTTP query,
+/// CLI options): `vehicle` and `pass` as JSON in the shapes of
+/// `POST /api/truck-ban/check`, and whether the track is inside the pass's area or
+/// route. Without a vehicle a heavy fuel truck without a pass is assumed (and the
+/// answer says so). A pass needs the vehicle (its plate).
+pub fn track_vehicle(
+    vehicle: Option<&str>,
+    pass: Option<&str>,
+    inside_pass_area: Option<&str>,
+) -> Result<TrackVehicle, String> {
+    let Some(text) = vehicle else {
+        if pass.is_some() {
+            return Err("`pass` needs `vehicle` with its `plate` / 通行证需与车辆（含车牌号码）一并提供".into());
+        }
+        return Ok(TrackVehicle::assumed_heavy());
+    };
+    let vehicle: Vehicle = serde_json::from_str(text).map_err(|e| format!("`vehicle`: {e}"))?;
+    let passes = match pass {
+        Some(text) => vec![serde_json::from_str::<Pass>(text).map_err(|e| format!("`pass`: {e}"))?],
+        None => Vec::new(),
+    };
+    let inside_pass_area = match inside_pass_area {
+        None | Some("false" | "0" | "") => false,
+        Some("true" | "1") => true,
+        Some(other) => return Err(format!("inside_pass_area {other:?} is not true or false")),
+    };
+    Ok(TrackVehicle { vehicle, passes, inside_pass_area, assumed: false })
+}
+
+/// Adds the registry's passes for the vehicle's plate when the request gave none (as
+/// the point check does); answers the pass records used (`{layer, id}`).
+pub async fn with_registry_passes(
+    store: &dyn landtrace_store::Store,
+    vehicle: &mut TrackVehicle,
+) -> Result<Vec<Value>, landtrace_store::StoreError> {
+    let mut records = Vec::new();
+    if let (true, Some(plate)) = (vehicle.passes.is_empty(), vehicle.vehicle.plate.clone()) {
+        for (id, pass) in crate::truck_ban_check::passes_for_plate(store, &plate).await? {
+            records.push(json!({"layer": LayerKind::TruckPasses.table_name(), "id": id}));
+            vehicle.passes.push(pass);
+        }
+    }
+    Ok(records)
+}
+
+/// A track judged for a vehicle, as every door answers it: [`check_track_for`] then
+/// [`track_answer`], with whether the zone is illustrative. `Err` (Chinese first)
+/// when the track has no usable fix: an unreadable track is never "clean". CSV and
+/// GPX are read from `reader` as a stream; a GeoJSON track from `text_for_geojson`.
+pub fn judge_track<R: std::io::BufRead>(
+    zones: &TrackZones,
     format: TrackFormat,
     reader: R,
     text_for_geojson: Option<&str>,
     crs: Crs,
     options: CheckOptions,
-) -> TrackReport {
-    let zone = BanZone::new(zone);
-    let checker = TrackChecker::new(&zone, options);
-    match (format, text_for_geojson) {
-        (TrackFormat::GeoJson, Some(text)) => checker.check_all(FixReader::geojson(text, crs)),
-        _ => checker.check_all(FixReader::new(format, reader, crs)),
-    }
+    vehicle: &TrackVehicle,
+) -> Result<Value, String> {
+    let (violations, presence, on_sections) =
+        check_track_for((&zones.zone, &zones.sections), format, reader, text_for_geojson, crs, options, vehicle);
+    let on_sections: Vec<_> = zones.sections.iter().cloned().zip(on_sections).collect();
+    let mut value = track_answer(&violations, &presence, vehicle, &on_sections)?;
+    value["zone_illustrative"] = json!(zones.illustrative);
+    Ok(value)
 }
 
 /// Who drove the track: the vehicle and its passes, as the point check takes them

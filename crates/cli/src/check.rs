@@ -16,15 +16,33 @@ use landtrace_spatial::Crs;
 use crate::input_file;
 use crate::store_args::{StoreArgs, open_or_create};
 
-/// `landtrace check track`.
+/// The vehicle options of `landtrace check track` (the inputs of the point check).
+#[derive(Debug, Default)]
+pub(crate) struct TrackVehicleArgs {
+    /// The vehicle, JSON as `vehicle` of `POST /api/truck-ban/check`.
+    pub(crate) vehicle: Option<String>,
+    /// The vehicle's pass, JSON as `pass` of `POST /api/truck-ban/check`.
+    pub(crate) pass: Option<String>,
+    /// The track is inside the pass's named area or route.
+    pub(crate) inside_pass_area: bool,
+}
+
+/// `landtrace check track`: the track judged for the vehicle by the same use case as
+/// `POST /api/truck-ban/track` ([`landtrace_app::gps_track::judge_track`]); a track
+/// without a usable fix is an error (exit code 1), never a clean result.
 pub(crate) async fn check_track(
     file: &Path,
     format: Option<&str>,
     crs: &str,
     max_gap_s: u64,
     out: Option<&Path>,
+    vehicle_args: &TrackVehicleArgs,
     store_args: &StoreArgs,
 ) -> anyhow::Result<()> {
+    use landtrace_app::gps_track::{
+        TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackZones, judge_track, track_html, track_table, track_vehicle,
+        with_registry_passes,
+    };
     use landtrace_track::TrackFormat;
     let crs = Crs::parse(crs)?;
     let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
@@ -35,53 +53,84 @@ pub(crate) async fn check_track(
         None => TrackFormat::from_extension(ext)
             .with_context(|| format!("cannot tell the format of {}; give --format csv|gpx|geojson", file.display()))?,
     };
-    let store = open_or_create(store_args).await?;
-    let mut catalog = Catalog::default();
-    catalog.replace_layer(LayerKind::TruckBanZone, store.features(LayerKind::TruckBanZone).await?);
-    let (zone, illustrative) = landtrace_app::gps_track::ban_zone_geometry(&catalog);
-    if zone.0.is_empty() {
-        bail!("the store holds no truck-ban zone");
-    }
+    let out_format = match out {
+        None => None,
+        Some(path) => match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some(e @ ("json" | "csv" | "xlsx" | "html")) => Some(e.to_owned()),
+            _ => bail!("--out {}: the report is written as .json, .csv, .xlsx or .html", path.display()),
+        },
+    };
+    let inside = vehicle_args.inside_pass_area.then_some("true");
+    let mut vehicle = track_vehicle(vehicle_args.vehicle.as_deref(), vehicle_args.pass.as_deref(), inside)
+        .map_err(|e| anyhow::anyhow!(e))?;
     let options =
         landtrace_track::CheckOptions::with_max_gap_secs(max_gap_s).map_err(|e| anyhow::anyhow!("--max-gap-s: {e}"))?;
-    let report = if format == TrackFormat::GeoJson {
+    let store = open_or_create(store_args).await?;
+    let pass_records = with_registry_passes(store.as_ref(), &mut vehicle).await?;
+    let mut catalog = Catalog::default();
+    for layer in [LayerKind::TruckBanZone, LayerKind::TruckBanRoads] {
+        catalog.replace_layer(layer, store.features(layer).await?);
+    }
+    let zones = TrackZones::from_catalog(&catalog);
+    if zones.zone.0.is_empty() {
+        bail!("the store holds no truck-ban zone");
+    }
+    let judged = if format == TrackFormat::GeoJson {
         let text = input_file::read_text(file)?;
-        landtrace_app::gps_track::check_track(&zone, format, std::io::empty(), Some(&text), crs, options)
+        judge_track(&zones, format, std::io::empty(), Some(&text), crs, options, &vehicle)
     } else {
         let opened = input_file::open(file)?;
-        landtrace_app::gps_track::check_track(&zone, format, std::io::BufReader::new(opened), None, crs, options)
+        judge_track(&zones, format, std::io::BufReader::new(opened), None, crs, options, &vehicle)
     };
-    println!(
-        "{:<4} {:<25} {:<25} {:>10} {:>10}",
-        "#", "entry (unix time, s)", "exit (unix time, s)", "metres", "seconds"
-    );
-    for (i, v) in report.intervals.iter().enumerate() {
-        let when = |ms: i64| format!("{}", ms / 1000);
+    let mut answer = judged.map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    answer["pass_records"] = serde_json::json!(pass_records);
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    println!("{}", text(&answer["headline"]["zh"]));
+    println!("{:<4} {:<21} {:<21} {:>10} {:>10}  {}", "#", "进入 entry", "驶出 exit", "metres", "seconds", "decision");
+    let stays = answer["in_zone_during_ban_hours"].as_array().cloned().unwrap_or_default();
+    for (i, v) in stays.iter().enumerate() {
         println!(
-            "{:<4} {:<25} {:<25} {:>10.1} {:>10.1}",
+            "{:<4} {:<21} {:<21} {:>10.1} {:>10.1}  {} {}",
             i + 1,
-            when(v.entry.t_ms),
-            when(v.exit.t_ms),
-            v.distance_m,
-            v.duration_ms as f64 / 1000.0
+            text(&v["entry"]["local"]),
+            text(&v["exit"]["local"]),
+            v["distance_m"].as_f64().unwrap_or_default(),
+            v["duration_ms"].as_f64().unwrap_or_default() / 1000.0,
+            if v["banned"].as_bool() == Some(true) { "违规 banned" } else { "允许 allowed" },
+            text(&v["decision"]["clause"]),
         );
     }
-    eprintln!(
-        "{} fixes; {} violation intervals, {:.0} m and {:.0} s inside the zone during ban hours; {} gaps; {} problems{}",
-        report.fixes,
-        report.intervals.len(),
-        report.total_violation_m,
-        report.total_violation_s(),
-        report.gaps.len(),
-        report.problems.len() + report.problems_omitted,
-        if illustrative { " (the zone is illustrative demo data)" } else { "" }
-    );
-    for p in report.problems.iter().take(20) {
-        eprintln!("  {}", serde_json::to_value(p).map(|v| v.to_string()).unwrap_or_default());
+    for v in answer["section_intervals"].as_array().into_iter().flatten() {
+        println!(
+            "禁行路段 {}: {} – {} 违规 banned",
+            text(&v["section"]["name"]),
+            text(&v["entry"]["local"]),
+            text(&v["exit"]["local"])
+        );
     }
-    if let Some(path) = out {
-        std::fs::write(path, serde_json::to_string_pretty(&report)?)
-            .with_context(|| format!("writing {}", path.display()))?;
+    for a in answer["assumptions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(answer["warnings"].as_array().into_iter().flatten())
+    {
+        eprintln!("{}", text(&a["zh"]));
+    }
+    eprintln!(
+        "{} fixes; {} violation intervals; {} problems{}",
+        answer["fixes"],
+        answer["intervals"].as_array().map_or(0, Vec::len),
+        answer["problems"].as_array().map_or(0, Vec::len),
+        if zones.illustrative { " (the zone is illustrative demo data / 禁行区域为示意数据)" } else { "" }
+    );
+    if let (Some(path), Some(kind)) = (out, out_format) {
+        let bytes = match kind.as_str() {
+            "csv" => track_table(&answer).to_csv().into_bytes(),
+            "xlsx" => track_table(&answer).to_xlsx(TRACK_SHEET, TRACK_TEXT_COLUMNS)?,
+            "html" => track_html(&answer).into_bytes(),
+            _ => serde_json::to_vec_pretty(&answer)?,
+        };
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

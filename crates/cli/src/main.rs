@@ -35,8 +35,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum CheckCommand {
-    /// Where and when a GPS track (CSV time,lon,lat / GPX / GeoJSON) was inside the
-    /// truck-ban zone during ban hours. CSV and GPX are streamed; nothing is stored.
+    /// Where and when a GPS track (CSV time,lon,lat or a GPS export with Chinese
+    /// headers / GPX / GeoJSON) was inside the truck-ban zone during ban hours, judged
+    /// for the vehicle as the point check judges it. Times without a UTC offset are
+    /// Beijing time. A track without a usable fix is an error. Nothing is stored.
     Track {
         /// The track file.
         file: PathBuf,
@@ -49,9 +51,22 @@ enum CheckCommand {
         /// A pause between fixes longer than this is reported as a gap, not bridged.
         #[arg(long, default_value_t = 120)]
         max_gap_s: u64,
-        /// Write the full report as JSON here (default: summary only).
+        /// Write the full report here: .json, .csv, .xlsx or .html (printable), by the
+        /// extension (default: summary only).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The vehicle, JSON as `vehicle` of `POST /api/truck-ban/check`, e.g.
+        /// '{"length_mm":5000,"total_mass_kg":3000,"body":"box","energy":"electric","plate":"晋M12345"}'.
+        /// Without it a heavy fuel truck without a pass is assumed (and the report says so).
+        #[arg(long)]
+        vehicle: Option<String>,
+        /// The vehicle's pass, JSON as `pass` of `POST /api/truck-ban/check`; without it the
+        /// store's passes for the plate are used.
+        #[arg(long)]
+        pass: Option<String>,
+        /// The track is inside the pass's named area or route.
+        #[arg(long)]
+        inside_pass_area: bool,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -395,8 +410,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Trace { what: TraceCommand::Import { file, encoding, dry_run, crs, actor, store } } => {
             origin_records::trace_import(&file, &encoding, dry_run, &crs, actor, &store).await
         }
-        Command::Check { what: CheckCommand::Track { file, format, crs, max_gap_s, out, store } } => {
-            check::check_track(&file, format.as_deref(), &crs, max_gap_s, out.as_deref(), &store).await
+        Command::Check {
+            what: CheckCommand::Track { file, format, crs, max_gap_s, out, vehicle, pass, inside_pass_area, store },
+        } => {
+            let vehicle_args = check::TrackVehicleArgs { vehicle, pass, inside_pass_area };
+            check::check_track(&file, format.as_deref(), &crs, max_gap_s, out.as_deref(), &vehicle_args, &store).await
         }
         Command::Check {
             what:

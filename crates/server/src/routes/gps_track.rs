@@ -7,12 +7,9 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use landtrace_app::gps_track::{
-    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, ban_zone_geometry, banned_sections, check_track_for, track_answer,
-    track_html, track_table,
+    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, TrackZones, judge_track, track_html, track_table, track_vehicle,
+    with_registry_passes,
 };
-use landtrace_app::truck_ban_check::passes_for_plate;
-use landtrace_domain::LayerKind;
-use landtrace_domain::truck_ban::{Pass, Vehicle};
 use landtrace_spatial::Crs;
 use landtrace_track::{CheckOptions, TrackFormat};
 use serde::Deserialize;
@@ -51,23 +48,7 @@ pub struct TrackQuery {
 /// Reads the `vehicle`, `pass` and `inside_pass_area` parameters (the registry's
 /// passes for the plate are added by the route).
 pub fn vehicle_params(q: &TrackQuery) -> Result<TrackVehicle, AppError> {
-    let Some(text) = &q.vehicle else {
-        if q.pass.is_some() {
-            return Err(bad("`pass` needs `vehicle` with its `plate` / 通行证需与车辆（含车牌号码）一并提供"));
-        }
-        return Ok(TrackVehicle::assumed_heavy());
-    };
-    let vehicle: Vehicle = serde_json::from_str(text).map_err(|e| bad(format!("`vehicle`: {e}")))?;
-    let passes = match &q.pass {
-        Some(text) => vec![serde_json::from_str::<Pass>(text).map_err(|e| bad(format!("`pass`: {e}")))?],
-        None => Vec::new(),
-    };
-    let inside_pass_area = match q.inside_pass_area.as_deref() {
-        None | Some("false" | "0" | "") => false,
-        Some("true" | "1") => true,
-        Some(other) => return Err(bad(format!("inside_pass_area {other:?} is not true or false"))),
-    };
-    Ok(TrackVehicle { vehicle, passes, inside_pass_area, assumed: false })
+    track_vehicle(q.vehicle.as_deref(), q.pass.as_deref(), q.inside_pass_area.as_deref()).map_err(bad)
 }
 
 /// Reads the `format`, `crs` and `max_gap_s` parameters.
@@ -105,34 +86,20 @@ pub async fn track(
     }
     let (format, crs, options) = track_params(&q, &body)?;
     let mut vehicle = vehicle_params(&q)?;
-    let mut pass_records = Vec::new();
-    if let (true, Some(plate)) = (vehicle.passes.is_empty(), vehicle.vehicle.plate.clone()) {
-        for (id, pass) in passes_for_plate(state.store.as_ref(), &plate).await? {
-            pass_records.push(json!({"layer": LayerKind::TruckPasses.table_name(), "id": id}));
-            vehicle.passes.push(pass);
-        }
-    }
-    let (zone, illustrative, sections) = {
-        let catalog = state.catalog.read().await;
-        let (zone, illustrative) = ban_zone_geometry(&catalog);
-        (zone, illustrative, banned_sections(&catalog))
-    };
-    if zone.0.is_empty() {
+    let pass_records = with_registry_passes(state.store.as_ref(), &mut vehicle).await?;
+    let zones = TrackZones::from_catalog(&*state.catalog.read().await);
+    if zones.zone.0.is_empty() {
         return Err(AppError::NotFound("no truck-ban zone is stored".into()));
     }
     let value = state
         .cpu
         .run(move || {
             let text = (format == TrackFormat::GeoJson).then(|| String::from_utf8_lossy(&body).into_owned());
-            let (violations, presence, on_sections) =
-                check_track_for((&zone, &sections), format, &body[..], text.as_deref(), crs, options, &vehicle);
-            let on_sections: Vec<_> = sections.into_iter().zip(on_sections).collect();
-            track_answer(&violations, &presence, &vehicle, &on_sections)
+            judge_track(&zones, format, &body[..], text.as_deref(), crs, options, &vehicle)
         })
         .await?;
     let mut value = value.map_err(AppError::Unprocessable)?;
     value["pass_records"] = json!(pass_records);
-    value["zone_illustrative"] = json!(illustrative);
     value["stored"] = json!(false);
     let attachment = |ext: &str| format!("attachment; filename=\"truck-ban-track.{ext}\"");
     Ok(match answer_format {
