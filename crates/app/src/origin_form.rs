@@ -6,7 +6,9 @@
 //! fails nothing is stored and every failing row is reported.
 
 use landtrace_domain::Date;
-use landtrace_domain::traceability::{Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, ThresholdCheck, ledger};
+use landtrace_domain::traceability::{
+    Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, ThresholdCheck, completeness, ledger,
+};
 use landtrace_formats::origin_csv::{CsvEncoding, decode, parse_origin_form};
 use landtrace_spatial::Crs;
 use landtrace_store::{Actor, Feature, NewFeature};
@@ -165,6 +167,7 @@ pub fn ledger_of<'a>(records: impl IntoIterator<Item = &'a Feature>, divisions: 
             product: text(&f.properties, "product").unwrap_or("").to_owned(),
             subject_name: text(&f.properties, "subject_name").unwrap_or("").to_owned(),
             collected_on: text(&f.properties, "collected_on").and_then(|s| Date::parse(s).ok()),
+            filled_items: u32::try_from(completeness(&f.properties, f.geometry.is_some()).filled).unwrap_or(0),
         })
         .collect();
     let townships: Vec<(String, String)> = divisions.townships().map(|(c, n)| (c.to_owned(), n.to_owned())).collect();

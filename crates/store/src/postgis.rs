@@ -72,6 +72,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "0006_audit_history",
         sql: include_str!("../migrations/postgis/0006_audit_history.sql"),
     },
+    Migration { version: 7, name: "0007_producers", sql: include_str!("../migrations/postgis/0007_producers.sql") },
 ];
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {

@@ -125,8 +125,9 @@ pub const SUBJECT_TYPES: &[&str] = &["企业", "农民合作社", "家庭农场"
 /// Industries of an origin-point record (行业).
 pub const INDUSTRIES: &[&str] = &["种植业", "畜牧业", "渔业"];
 /// Units of an origin-point record's scale: 亩 (planting, ponds), 头 (pigs, cattle, sheep),
-/// 只 (poultry).
-pub const SCALE_UNITS: &[&str] = &["亩", "头", "只"];
+/// 只 (poultry), and 平方米 for aquaculture (industrialised tanks are measured in m²: the
+/// threshold is 0.3 亩 = 200 m², 临政办发〔2023〕19号 三、3, gazette line 2842).
+pub const SCALE_UNITS: &[&str] = &["亩", "头", "只", "平方米"];
 /// Production modes of an origin-point record: open field or facility.
 pub const PRODUCTION_MODES: &[&str] = &["露地", "设施"];
 /// Status of a sponge-city facility or project.
@@ -188,6 +189,9 @@ pub enum LayerKind {
     /// Sponge-city construction projects (海绵城市建设项目): the polygons the runoff-control
     /// estimate is made for.
     SpongeProjects,
+    /// Producers (种养殖主体) of 临政办发〔2023〕19号: a register with the credit code or
+    /// platform identifier; their bases/plots are the origin points carrying `producer_id`.
+    Producers,
     /// A layer the users defined (宗地, 永久基本农田, …), kept in the store's
     /// `landtrace_layers` table; see [`user_layers`].
     User(UserLayer),
@@ -202,7 +206,7 @@ impl From<LayerKind> for &'static str {
 impl LayerKind {
     /// Every built-in layer, in display order ([`LayerKind::all`] adds the
     /// user-defined ones).
-    pub const ALL: [LayerKind; 16] = [
+    pub const ALL: [LayerKind; 17] = [
         LayerKind::CountyBoundaries,
         LayerKind::Townships,
         LayerKind::Villages,
@@ -219,6 +223,7 @@ impl LayerKind {
         LayerKind::VillageClinics,
         LayerKind::FreightSources,
         LayerKind::TruckPasses,
+        LayerKind::Producers,
     ];
 
     /// Table name in the GeoPackage and in PostGIS; also the layer's public id.
@@ -240,6 +245,7 @@ impl LayerKind {
             LayerKind::FreightSources => "freight_sources",
             LayerKind::TruckPasses => "truck_passes",
             LayerKind::SpongeProjects => "sponge_projects",
+            LayerKind::Producers => "producers",
             LayerKind::User(u) => &u.def().name,
         }
     }
@@ -292,6 +298,7 @@ impl LayerKind {
             LayerKind::FreightSources => "重点货运源头企业",
             LayerKind::TruckPasses => "货车通行证",
             LayerKind::SpongeProjects => "海绵城市建设项目",
+            LayerKind::Producers => "种养殖主体",
             LayerKind::User(u) => &u.def().title_zh,
         }
     }
@@ -315,6 +322,7 @@ impl LayerKind {
             LayerKind::FreightSources => "Key freight-source enterprises",
             LayerKind::TruckPasses => "Truck passes",
             LayerKind::SpongeProjects => "Sponge-city projects",
+            LayerKind::Producers => "Farm producers",
             LayerKind::User(u) => &u.def().title_en,
         }
     }
@@ -322,7 +330,9 @@ impl LayerKind {
     /// Geometry of the layer's features.
     pub fn geometry(self) -> GeometryKind {
         match self {
-            LayerKind::Villages | LayerKind::BenchmarkPrices | LayerKind::TruckPasses => GeometryKind::None,
+            LayerKind::Villages | LayerKind::BenchmarkPrices | LayerKind::TruckPasses | LayerKind::Producers => {
+                GeometryKind::None
+            }
             LayerKind::CountyBoundaries
             | LayerKind::UrbanGradeZones
             | LayerKind::CollectiveGradeZones
@@ -521,6 +531,10 @@ impl LayerKind {
                         personal(text("created_by")),
                         text("updated_at"),
                         personal(text("updated_by")),
+                        // Issue 15: the producer (种养殖主体) the record is a base/plot of, by its
+                        // identifier, and 以商品生产为目的 (0/1, gazette line 2838).
+                        text("producer_id"),
+                        int("for_market", record::FOR_MARKET),
                     ]
                 }
             }
@@ -553,6 +567,29 @@ impl LayerKind {
                         text("note"),
                         ACCURACY,
                         SOURCE,
+                    ]
+                }
+            }
+            LayerKind::Producers => {
+                const {
+                    &[
+                        // 统一社会信用代码, or the identifier the platform assigns (ZT140821-nnnnnn).
+                        req(text("producer_id")),
+                        req(one_of(text("id_kind"), crate::traceability::producer::ID_KINDS)),
+                        // A producer may be a household: its name is personal, as are contacts.
+                        req(personal(text("name"))),
+                        req(one_of(text("subject_type"), SUBJECT_TYPES)),
+                        text("township_code"),
+                        personal(text("contact_name")),
+                        personal(text("contact_phone")),
+                        // 以商品生产为目的 (0/1, gazette line 2838).
+                        int("for_market", record::FOR_MARKET),
+                        ACCURACY,
+                        SOURCE,
+                        text("created_at"),
+                        personal(text("created_by")),
+                        text("updated_at"),
+                        personal(text("updated_by")),
                     ]
                 }
             }
