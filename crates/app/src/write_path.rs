@@ -27,6 +27,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
+use crate::origin_producers::check_stored_producer;
 use crate::origin_records::{check_stored_record, divisions_from, position_of, prepare_record};
 
 /// The problems of one refused feature of a write.
@@ -108,7 +109,7 @@ impl Rulebooks {
 
     /// Whether writes to `kind` have rules beyond the layer's schema.
     pub fn has_rules(kind: LayerKind) -> bool {
-        kind == LayerKind::OriginPoints
+        matches!(kind, LayerKind::OriginPoints | LayerKind::Producers)
     }
 
     /// From divisions already built and a catalogue holding (at least) the
@@ -182,6 +183,15 @@ impl Rulebooks {
         let mut out = Vec::with_capacity(total);
         let mut refused = Vec::new();
         for (f, number) in features.into_iter().zip(1..) {
+            if kind == LayerKind::Producers {
+                // The generic doors store a producer with its identifier given; the
+                // producer routes assign platform identifiers (`origin_producers`).
+                match check_stored_producer(&f, &self.divisions) {
+                    Ok(()) => out.push(f),
+                    Err(problems) => refused.push(FeatureProblems { feature: number, problems }),
+                }
+                continue;
+            }
             let position = position_of(f.geometry.as_ref());
             match prepare_record(&f.properties, position, &self.divisions, &self.boundary, actor, None) {
                 Ok(p) => out.push(p.feature),
@@ -201,9 +211,12 @@ impl Rulebooks {
             .iter()
             .zip(1..)
             .filter_map(|(f, number)| {
-                check_stored_record(f, &self.divisions, &self.boundary)
-                    .err()
-                    .map(|problems| FeatureProblems { feature: number, problems })
+                let checked = if kind == LayerKind::Producers {
+                    check_stored_producer(f, &self.divisions)
+                } else {
+                    check_stored_record(f, &self.divisions, &self.boundary)
+                };
+                checked.err().map(|problems| FeatureProblems { feature: number, problems })
             })
             .collect();
         if refused.is_empty() {

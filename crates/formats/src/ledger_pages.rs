@@ -125,9 +125,9 @@ pub fn ledger_html(ledger: &Ledger) -> String {
             h.push_str(&cell(c.this_week, c.change));
         }
         h.push_str(&cell(row.total, row.total_change));
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<td>{}<span class=\"change\">{}/{} 条全项</span></td></tr>\n",
+            "<td>{}<span class=\"change\">{}/{} 条全项</span></td></tr>",
             row.completeness_percent().map_or_else(|| "—".to_owned(), |p| format!("{p:.1}%")),
             row.complete_records,
             row.records

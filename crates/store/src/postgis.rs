@@ -541,6 +541,10 @@ async fn run_feed(
 
 #[async_trait]
 impl Store for PostGisStore {
+    async fn is_replay(&self, actor: &Actor, key: Option<&IdempotencyKey>) -> Result<bool, StoreError> {
+        Ok(crate::write::replay::<_, _, serde_json::Value>(&self.pool, &IDEMPOTENCY, actor, key).await?.is_some())
+    }
+
     fn describe(&self) -> String {
         format!("PostGIS {}", self.url)
     }

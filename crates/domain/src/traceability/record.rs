@@ -248,7 +248,7 @@ pub fn check_phone(text: &str) -> Result<String, String> {
     };
     // Digit groups as written ("0351-7654321-801" has three).
     let groups: Vec<String> = main
-        .split(|c: char| matches!(c, ' ' | '-' | '—' | '(' | ')' | '.'))
+        .split([' ', '-', '—', '(', ')', '.'])
         .filter(|g| !g.is_empty())
         .map(str::to_owned)
         .collect();
