@@ -1189,7 +1189,8 @@ mod postgis {
                 (3, "0003_issue7".to_owned()),
                 (4, "0004_idempotency".to_owned()),
                 (5, "0005_user_layers".to_owned()),
-                (6, "0006_audit_history".to_owned())
+                (6, "0006_audit_history".to_owned()),
+                (7, "0007_producers".to_owned()),
             ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")

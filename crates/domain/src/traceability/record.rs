@@ -247,11 +247,8 @@ pub fn check_phone(text: &str) -> Result<String, String> {
         None => (half.clone(), None),
     };
     // Digit groups as written ("0351-7654321-801" has three).
-    let groups: Vec<String> = main
-        .split([' ', '-', '—', '(', ')', '.'])
-        .filter(|g| !g.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let groups: Vec<String> =
+        main.split([' ', '-', '—', '(', ')', '.']).filter(|g| !g.is_empty()).map(str::to_owned).collect();
     let mut cleaned: String = groups.concat();
     // "0351-7654321-801": the last group is an extension when the number is too long with
     // it and a whole landline without it.
