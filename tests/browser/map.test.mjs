@@ -1057,7 +1057,7 @@ test('desktop: traceability tool — producer register, bases judged together (g
     await page.click('#trace-tab-record');
     await signInAsAdmin(page, '#trace-sign-in-record');
     await page.click('#trace-tab-producers');
-    await page.waitForSelector('#trace-producer-form');
+    await page.waitForSelector('#trace-producers[data-state="ready"] #trace-producer-form');
     await page.fill('#tp-name', '浏览器测试企业');
     await page.selectOption('#tp-subject_type', '企业');
     await page.fill('#tp-uscc', '914403001922038217');

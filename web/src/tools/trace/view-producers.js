@@ -102,6 +102,10 @@ export function producersTab(ctx) {
       field('for_market', t('tr_producer_for_market'), select('for_market', [['', t('tr_unstated')], ['yes', t('yes')], ['no', t('no')]])),
       el('button', { type: 'submit', class: 'v-button primary', id: 'trace-producer-save', disabled: ps().save.status === 'saving' }, t('tr_producer_register')),
     ]);
+    // What is typed survives a re-render (the list arriving after the form was shown).
+    const keep = () => { ps().form = { ...blankProducer(), ...Object.fromEntries(new FormData(form).entries()) }; };
+    form.addEventListener('input', keep);
+    form.addEventListener('change', keep);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       save(form);
@@ -123,7 +127,7 @@ export function producersTab(ctx) {
           el('td', {}, el('button', { type: 'button', class: 'link-button' }, props.producer_id ?? '')),
           el('td', {}, props.subject_type ?? ''),
           el('td', {}, props.name ?? t('tr_hidden')),
-          el('td', {}, `${p.summary?.bases ?? 0}（${t('tr_mandatory_short', p.summary?.mandatory ?? 0)}）`),
+          el('td', {}, `${p.summary?.bases ?? 0}（${t('tr_pr_mandatory_count', p.summary?.mandatory ?? 0)}）`),
         ]);
         row.querySelector('button').addEventListener('click', () => choose(props.producer_id));
         return row;
@@ -145,7 +149,7 @@ export function producersTab(ctx) {
       el('p', { class: 'muted' }, [props.id_kind ?? '', props.township_name ? ` · ${props.township_name}` : '']),
       bases.length
         ? el('table', { class: 'v-table tr-table', id: 'trace-producer-bases' }, [
-          el('thead', {}, el('tr', {}, [t('tr_base'), t('product'), t('tr_scale'), t('tr_threshold'), t('tr_completeness')].map((h) => el('th', {}, h)))),
+          el('thead', {}, el('tr', {}, [t('tr_base'), t('product'), t('tr_scale'), t('tr_pr_threshold'), t('tr_completeness')].map((h) => el('th', {}, h)))),
           el('tbody', {}, bases.map((b) => el('tr', { 'data-base-id': String(b.id), 'data-mandatory': String(b.mandatory), 'data-together': String(b.together) }, [
             el('td', {}, `#${b.id}`),
             el('td', {}, b.product),
