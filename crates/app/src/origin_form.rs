@@ -6,6 +6,7 @@
 //! fails nothing is stored and every failing row is reported.
 
 use landtrace_domain::Date;
+use landtrace_domain::traceability::DUPLICATE_ASSUMPTION;
 use landtrace_domain::traceability::{
     Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, ThresholdCheck, completeness, ledger,
 };
@@ -15,6 +16,7 @@ use landtrace_store::{Actor, Feature, NewFeature};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::origin_producers::find_duplicate;
 use crate::origin_records::{PreparedRecord, parse_position, prepare_record};
 use crate::write_path::Rulebooks;
 
@@ -125,14 +127,17 @@ impl CheckedForm {
 }
 
 /// Decodes the form (`encoding`, or detected) and checks every row with the
-/// write path's rules; positions are read in `crs`. CPU work: callers with an
-/// async runtime run it off their async threads.
+/// write path's rules; positions are read in `crs`. A row repeating a record of
+/// `existing` or an earlier row (the same producer, product and position: issue 15,
+/// `origin_producers::find_duplicate`) is refused on its `position`. CPU work: callers
+/// with an async runtime run it off their async threads.
 pub fn check_form(
     bytes: &[u8],
     encoding: CsvEncoding,
     crs: Crs,
     rules: &Rulebooks,
     actor: &Actor,
+    existing: &[Feature],
 ) -> Result<CheckedForm, FormRefused> {
     let (content, used) = decode(bytes, encoding).map_err(FormRefused::File)?;
     let rows = parse_origin_form(&content).map_err(|e| FormRefused::File(e.to_string()))?;
@@ -148,7 +153,33 @@ pub fn check_form(
             crs,
         );
         match prepare_record(&row.properties, position, rules.divisions(), rules.boundary(), actor, None) {
-            Ok(p) => prepared.push((row.line, p)),
+            Ok(p) => {
+                let earlier: Vec<Feature> = prepared
+                    .iter()
+                    .map(|(line, q): &(usize, PreparedRecord)| Feature {
+                        id: i64::try_from(*line).unwrap_or_default(),
+                        geometry: q.feature.geometry.clone(),
+                        properties: q.feature.properties.clone(),
+                    })
+                    .collect();
+                let repeat = if let Some(stored) = find_duplicate(&p.feature, None, existing) {
+                    Some(format!(
+                        "重复提交：与已有记录 {} 为同一主体、同一产品、同一点位（duplicate of stored record {}）；{}",
+                        stored.id, stored.id, DUPLICATE_ASSUMPTION
+                    ))
+                } else {
+                    find_duplicate(&p.feature, None, &earlier).map(|row| {
+                        format!("与第 {} 行重复：同一主体、同一产品、同一点位（repeats line {}）", row.id, row.id)
+                    })
+                };
+                match repeat {
+                    Some(message) => rejected.push(RejectedRow {
+                        line: row.line,
+                        problems: vec![FieldProblem { field: "position".into(), message }],
+                    }),
+                    None => prepared.push((row.line, p)),
+                }
+            }
             Err(problems) => rejected.push(RejectedRow { line: row.line, problems }),
         }
     }

@@ -78,7 +78,8 @@ pub(crate) async fn trace_import(
     let rules = write_path::Rulebooks::load(store.as_ref()).await?;
     let actor = Actor(actor);
     // The one write path: every row through the layer's rules, then one insert.
-    let checked = match check_form(&bytes, encoding, crs, &rules, &actor) {
+    let existing = store.features(LayerKind::OriginPoints).await?;
+    let checked = match check_form(&bytes, encoding, crs, &rules, &actor, &existing) {
         Ok(form) if dry_run => Ok(form.report(&[], true, false)),
         Ok(form) => {
             let ids = store.insert(LayerKind::OriginPoints, form.features(), &actor).await?;

@@ -124,8 +124,11 @@ pub async fn import_origin_csv(
     let rules = rulebooks(state).await?;
     let slot = state.cpu.slot().await;
     let checker = actor.clone();
-    let form =
-        slot.run(move || check_form(&bytes, encoding, crs, &rules, &checker)).await?.map_err(ImportFailure::Refused)?;
+    let existing: Vec<Feature> = records(state).await.iter().map(|f| Feature::clone(f)).collect();
+    let form = slot
+        .run(move || check_form(&bytes, encoding, crs, &rules, &checker, &existing))
+        .await?
+        .map_err(ImportFailure::Refused)?;
     let report = if dry_run {
         form.report(&[], true, false)
     } else {

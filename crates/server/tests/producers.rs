@@ -260,3 +260,49 @@ async fn phones_tanks_scope_phases_and_completeness_over_http() {
     assert_eq!(yishi["complete_records"], 0);
     assert!(yishi["completeness_percent"].as_f64().unwrap() < 100.0);
 }
+
+/// Issue 15: a spreadsheet row repeating a stored record or an earlier row (same producer,
+/// product and position) is refused on its position; nothing of the file is stored.
+#[tokio::test]
+async fn spreadsheet_rows_repeating_a_record_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let header =
+        "种养殖主体名称,主体类型,产品名称,乡镇,经度,纬度,联系人,联系方式,种养规模,规模单位,采集日期,以商品生产为目的\n";
+    let row = |subject: &str, lat: &str| {
+        format!("{subject},家庭农场,韭菜,临晋镇,110.60,{lat},示例人,0351-7654321,2,亩,2023-06-14,是\n")
+    };
+    let csv = format!("{header}{}{}{}", row("甲", "35.15"), row("乙", "35.15"), row("甲", "35.15002"));
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/trace/import")
+        .header("host", "localhost:8080")
+        .header("authorization", format!("Bearer {AGRI}"))
+        .body(Body::from(csv.clone()))
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["rows"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(body["rows"][0]["line"], 4, "{body}");
+    assert_eq!(body["rows"][0]["problems"][0]["field"], "position");
+    assert!(body["rows"][0]["problems"][0]["message"].as_str().unwrap().contains("与第 2 行重复"), "{body}");
+    assert_eq!(count(&state, LayerKind::OriginPoints).await, 0);
+    // Once 甲 is stored, the same row again repeats the stored record.
+    let (status, _) =
+        call(&state, "POST", "/api/trace/records", Some(AGRI), Some(record("甲", "韭菜", 2.0, "亩", 110.60, 35.15)))
+            .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/trace/import")
+        .header("host", "localhost:8080")
+        .header("authorization", format!("Bearer {AGRI}"))
+        .body(Body::from(format!("{header}{}", row("甲", "35.15001"))))
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(body["rows"][0]["problems"][0]["message"].as_str().unwrap().contains("已有记录"), "{body}");
+    assert_eq!(count(&state, LayerKind::OriginPoints).await, 1);
+}
