@@ -39,7 +39,7 @@ fn ogr_summaries(path: &str) -> BTreeMap<String, String> {
 fn ogrinfo_lists_every_layer_with_type_srs_and_count() {
     let dir = tempfile::tempdir().unwrap();
     let ours = landtrace_layers(dir.path());
-    assert_eq!(ours.len(), 16, "{ours:?}");
+    assert_eq!(ours.len(), 17, "{ours:?}"); // 17 since issue 15 added `producers`
     let path = dir.path().join("landtrace.gpkg");
     let ogr = ogr_summaries(path.to_str().unwrap());
     assert_eq!(ogr.keys().collect::<Vec<_>>(), ours.keys().collect::<Vec<_>>(), "ogrinfo must list exactly our layers");

@@ -1062,6 +1062,8 @@ const FIELDS = {
   production_mode: ['生产方式', 'Production mode'],
   trace_means: ['追溯方式', 'Traceability means'],
   credit_rating: ['信用等级', 'Credit rating'],
+  producer_id: ['种养殖主体编号', 'Producer identifier'],
+  for_market: ['以商品生产为目的', 'Produced for sale'],
   programme: ['类别', 'Programme'],
   note: ['备注', 'Note'],
   category: ['类别', 'Category'],

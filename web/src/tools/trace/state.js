@@ -28,7 +28,7 @@ export const FALLBACK_OPTIONS = {
   products: [...Object.keys(PRODUCT_UNITS), '其他'],
   subject_types: ['企业', '农民合作社', '家庭农场', '种养殖户', '农村经纪人'],
   industries: ['种植业', '畜牧业', '渔业'],
-  units: ['亩', '头', '只'],
+  units: ['亩', '头', '只', '平方米'],
   production_modes: ['露地', '设施'],
   trace_means: ['承诺达标合格证', '追溯码', '耳标', '动物检疫合格证', '包装标识', '其他'],
   townships: [],
@@ -41,6 +41,9 @@ export const SECTIONS = [
     ['subject_name', 'text', { required: true, wide: true }],
     ['subject_type', 'select', { required: true }],
     ['credit_rating', 'text'],
+    // Issue 15: the producer (种养殖主体 tab) this record is a base/plot of, and 以商品生产为目的.
+    ['producer_id', 'text'],
+    ['for_market', 'select'],
   ]],
   ['tr_sec_product', [
     ['product', 'select', { required: true }],
@@ -74,7 +77,8 @@ export const SECTIONS = [
 ];
 export const TEXT_FIELDS = ['subject_name', 'subject_type', 'credit_rating', 'product', 'industry', 'scale_unit', 'alias',
   'certification', 'production_mode', 'market_date', 'base_address', 'contact_name', 'contact_phone',
-  'grid_officer_name', 'grid_officer_phone', 'collector_name', 'collector_phone', 'collected_on', 'updated_on'];
+  'grid_officer_name', 'grid_officer_phone', 'collector_name', 'collector_phone', 'collected_on', 'updated_on',
+  'producer_id', 'for_market'];
 /** Carried over to the next record by 继续新增 (same collector, place and day). */
 export const CARRY_OVER = ['township', 'collector_name', 'collector_phone', 'grid_officer_name', 'grid_officer_phone', 'collected_on'];
 /** Columns of a blank collection-form template (the form's own headers). */
@@ -120,6 +124,7 @@ export const fieldChoices = (o) => ({
   industry: [o.industries, 'tr_industry_auto'],
   scale_unit: [o.units, 'tr_choose'],
   production_mode: [o.production_modes, 'not_given'],
+  for_market: [['是', '否'], 'not_given'],
   township: [(o.townships ?? []).map((tw) => [tw.code, tw.name]), 'tr_choose'],
 });
 
@@ -177,6 +182,7 @@ export function valuesOfRecord(f, today) {
     scale: present(p.scale) ? String(p.scale) : '',
     trace_means: String(p.trace_means ?? '').split('、').map((s) => s.trim()).filter(Boolean),
     industrialised: p.industrialised === 1 || p.industrialised === true,
+    for_market: p.for_market === 1 ? '是' : p.for_market === 0 ? '否' : '',
   });
 }
 
