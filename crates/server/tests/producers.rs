@@ -306,3 +306,36 @@ async fn spreadsheet_rows_repeating_a_record_are_refused() {
     assert!(body["rows"][0]["problems"][0]["message"].as_str().unwrap().contains("已有记录"), "{body}");
     assert_eq!(count(&state, LayerKind::OriginPoints).await, 1);
 }
+
+/// The generic layer door writes producers through the same rules: an identifier is
+/// required there (the producer routes assign platform ones), a wrong credit code is
+/// refused on its field, and nothing is stored by a refusal.
+#[tokio::test]
+async fn the_generic_layer_door_checks_producers_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let before = count(&state, LayerKind::Producers).await;
+    let feature = |props: Value| json!({"type": "Feature", "geometry": null, "properties": props});
+    for (props, field) in [
+        (
+            json!({"name": "无编号", "subject_type": "企业", "id_kind": "平台编号", "accuracy": "approximate"}),
+            "producer_id",
+        ),
+        (
+            json!({"producer_id": "914403001922038217", "id_kind": "统一社会信用代码", "name": "错码", "subject_type": "企业",
+                   "accuracy": "approximate"}),
+            "producer_id",
+        ),
+    ] {
+        let (status, body) =
+            call(&state, "POST", "/api/layers/producers/features", Some(AGRI), Some(feature(props))).await;
+        assert!(status.is_client_error(), "{status}: {body}");
+        assert!(body.to_string().contains(field), "{body}");
+    }
+    assert_eq!(count(&state, LayerKind::Producers).await, before);
+    let good = json!({"producer_id": "91440300708461136T", "id_kind": "统一社会信用代码", "name": "腾讯测试",
+                      "subject_type": "企业", "accuracy": "approximate"});
+    let (status, body) = call(&state, "POST", "/api/layers/producers/features", Some(AGRI), Some(feature(good))).await;
+    assert!(status.is_success(), "{status}: {body}");
+    assert_eq!(count(&state, LayerKind::Producers).await, before + 1);
+}
