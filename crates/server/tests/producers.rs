@@ -214,6 +214,13 @@ async fn a_repeated_submission_is_refused_or_merged_never_stored_twice() {
     assert_eq!(count(&state, LayerKind::OriginPoints).await, 3);
     let (status, _) = call(&state, "POST", "/api/trace/records?merge=abc", Some(AGRI), Some(json!({}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A merge into a record the submission does not repeat is refused and changes nothing.
+    let unrelated = record("别的农场", "韭菜", 9.0, "亩", 110.7801, 35.1502);
+    let (status, body) =
+        call(&state, "POST", &format!("/api/trace/records?merge={id}"), Some(AGRI), Some(unrelated)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("不能合并"), "{body}");
+    assert_eq!(count(&state, LayerKind::OriginPoints).await, 3);
 }
 
 /// Phones (四、采集内容, line 2848) of any area code; tanks in m² (三、3, line 2842);

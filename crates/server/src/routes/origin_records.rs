@@ -240,6 +240,14 @@ async fn write(
     // A request repeated with its idempotency key is answered from the first write instead.
     if !state.store.is_replay(&actor, key.get()).await? {
         let all = records(state).await;
+        if let Some(target) = merge
+            && find_duplicate(&feature, None, all.iter().map(AsRef::as_ref)).map(|f| f.id) != Some(target)
+        {
+            return Err(AppError::BadRequest(format!(
+                "?merge={target}: 提交内容与记录 {target} 不是同一主体、同一产品、同一点位，不能合并（the submission does not repeat \
+                 record {target}; use PUT /api/trace/records/{target} to replace it）"
+            )));
+        }
         if let Some(existing) = find_duplicate(&feature, id, all.iter().map(AsRef::as_ref)) {
             return Ok((StatusCode::CONFLICT, Json(duplicate_answer(existing))).into_response());
         }
