@@ -162,6 +162,10 @@ pub fn check_form(
                         properties: q.feature.properties.clone(),
                     })
                     .collect();
+                if let Some(problem) = rules.unregistered_producer(&p.feature.properties) {
+                    rejected.push(RejectedRow { line: row.line, problems: vec![problem] });
+                    continue;
+                }
                 let repeat = if let Some(stored) = find_duplicate(&p.feature, None, existing) {
                     Some(format!(
                         "重复提交：与已有记录 {} 为同一主体、同一产品、同一点位（duplicate of stored record {}）；{}",

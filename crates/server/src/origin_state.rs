@@ -58,7 +58,8 @@ pub async fn records(state: &AppState) -> Vec<Arc<Feature>> {
 pub async fn rulebooks(state: &AppState) -> Result<Rulebooks, AppError> {
     let divisions = divisions(state).await?;
     let boundary = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
-    Ok(Rulebooks::new(divisions, boundary))
+    let producers = state.store.features(LayerKind::Producers).await?;
+    Ok(Rulebooks::new(divisions, boundary).with_producers(&producers))
 }
 
 /// Runs the rulebook of `kind` (the one write path, [`Rulebooks::check_new`])

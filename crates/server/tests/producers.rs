@@ -312,6 +312,24 @@ async fn spreadsheet_rows_repeating_a_record_are_refused() {
     let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert!(body["rows"][0]["problems"][0]["message"].as_str().unwrap().contains("已有记录"), "{body}");
     assert_eq!(count(&state, LayerKind::OriginPoints).await, 1);
+    // A row naming a producer that is not in the register is refused on producer_id.
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/trace/import")
+        .header("host", "localhost:8080")
+        .header("authorization", format!("Bearer {AGRI}"))
+        .body(Body::from(format!(
+            "{},主体编号\n{}",
+            header.trim_end(),
+            row("丙", "35.16").replace('\n', ",ZT140821-000099\n")
+        )))
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["rows"][0]["problems"][0]["field"], "producer_id", "{body}");
+    assert!(body["rows"][0]["problems"][0]["message"].as_str().unwrap().contains("未登记"), "{body}");
+    assert_eq!(count(&state, LayerKind::OriginPoints).await, 1);
 }
 
 /// The generic layer door writes producers through the same rules: an identifier is
