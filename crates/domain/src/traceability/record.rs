@@ -550,6 +550,10 @@ pub fn threshold(
     }
 }
 
+/// What an answer says of a record that does not state 以商品生产为目的 (an assumption).
+const FOR_MARKET_ASSUMED: &str =
+    "未填是否以商品生产为目的，假定为是（assumption: produced for sale, since the record does not say）";
+
 /// The collection scope's 以商品生产为目的 (三、采集范围, gazette line 2838) applied to a
 /// threshold answer: a record not produced for sale (`Some(false)`) is outside the scope
 /// whatever its scale; a record that does not say is taken as produced for sale, and the
@@ -566,8 +570,7 @@ pub fn apply_commodity_scope(mut check: ThresholdCheck, for_market: Option<bool>
             check.basis.push(COMMODITY_BASIS);
         }
         None if check.mandatory => {
-            let text = "未填是否以商品生产为目的，假定为是（assumption: produced for sale, since the record does \
-                        not say）";
+            let text = FOR_MARKET_ASSUMED;
             check.note = Some(check.note.map_or_else(|| text.to_owned(), |n| format!("{n}；{text}")));
             check.basis.push(COMMODITY_BASIS);
         }
@@ -648,6 +651,11 @@ pub fn producer_thresholds(bases: &[BaseScale<'_>]) -> Vec<ThresholdCheck> {
                 ids.len()
             ));
             check.basis.push(SEPARATE_BASES_BASIS);
+            if bases[i].for_market.is_none() {
+                // As apply_commodity_scope says of a record mandatory alone.
+                check.note = check.note.take().map(|n| format!("{n}；{FOR_MARKET_ASSUMED}"));
+                check.basis.push(COMMODITY_BASIS);
+            }
             check.aggregate = Some(AggregateScale {
                 producer: producer.to_owned(),
                 bases: ids.len(),
@@ -1479,6 +1487,11 @@ mod tests {
         // 20 头 alone is below 30; with the 40-head base the producer reaches it. The base
         // that reaches the threshold alone needs no aggregate reason.
         assert!(t[5].aggregate.is_some() && t[6].aggregate.is_none());
+        // Without 以商品生产为目的 the answer says it assumed it (line 2838).
+        let mut unstated = bases;
+        unstated[0].for_market = None;
+        let t = producer_thresholds(&unstated);
+        assert!(t[0].mandatory && t[0].note.as_deref().unwrap().contains("假定"), "{:?}", t[0].note);
         // A base not produced for sale does not count.
         let mut not_for_sale = bases;
         not_for_sale[1].for_market = Some(false);
