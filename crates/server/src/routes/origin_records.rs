@@ -207,19 +207,6 @@ async fn write(
         Some(id) => Some(stored(state, id).await?),
         None => None,
     };
-    if let Some(p) = body.get("producer_id").and_then(Value::as_str).map(str::trim).filter(|p| !p.is_empty()) {
-        let normalised = landtrace_domain::traceability::check_producer_id(p).unwrap_or_else(|_| p.to_owned());
-        if landtrace_domain::traceability::check_producer_id(p).is_ok()
-            && !crate::routes::producers::registered(state, &normalised).await?
-        {
-            return Ok(problems_response(vec![landtrace_domain::traceability::FieldProblem {
-                field: "producer_id".into(),
-                message: format!(
-                    "种养殖主体「{normalised}」未登记，请先在 /api/trace/producers 登记（producer {normalised} is not registered）"
-                ),
-            }]));
-        }
-    }
     let divisions = divisions(state).await?;
     let prepared = {
         let catalog = state.catalog.read().await;
@@ -234,6 +221,12 @@ async fn write(
         Ok(p) => p,
         Err(problems) => return Ok(problems_response(problems)),
     };
+    // The producer it names must be in the register (the write path's rule).
+    if let Some(problem) =
+        crate::origin_state::rulebooks(state).await?.unregistered_producer(&prepared.feature.properties)
+    {
+        return Ok(problems_response(vec![problem]));
+    }
     let feature = prepared.feature.clone();
     // The same producer, product and position submitted twice (issue 15): refused with
     // the record it repeats, unless the request confirms the merge into that record.

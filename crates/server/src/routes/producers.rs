@@ -212,11 +212,3 @@ pub async fn replace(
     let previous = find(&state, &key_text).await?;
     write(&state, &headers, &body, Some(previous), &key).await
 }
-
-/// Whether `producer_id` is in the register (for the record routes).
-pub async fn registered(state: &AppState, producer_id: &str) -> Result<bool, AppError> {
-    Ok(producers(state)
-        .await?
-        .iter()
-        .any(|f| f.properties.get("producer_id").and_then(Value::as_str) == Some(producer_id)))
-}
