@@ -321,11 +321,13 @@ fn weekly_ledger_of_the_demo_records() {
     fresh_store(dir.path(), store);
     let table = ledger_csv(dir.path(), store, "2023-W24", "ledger.csv");
 
-    // Header: 乡（镇）,乡镇代码, then each key product and its change, then 合计,较上周.
+    // Header: 乡（镇）,乡镇代码, then each key product and its change, then 合计,较上周, then
+    // 全项采集 (临政办发〔2023〕19号 五、(二), gazette line 2852): records, complete records, completeness.
     let header = &table[0];
     assert_eq!(header[..2], ["乡（镇）", "乡镇代码"]);
-    assert_eq!(header[header.len() - 2..], ["合计", "较上周"]);
-    let products: Vec<&str> = header[2..header.len() - 2].iter().step_by(2).map(String::as_str).collect();
+    assert_eq!(header[header.len() - 5..header.len() - 3], ["合计", "较上周"]);
+    assert_eq!(header[header.len() - 3..], ["采集记录数", "全项采集记录数", "采集完整度（%）"]);
+    let products: Vec<&str> = header[2..header.len() - 5].iter().step_by(2).map(String::as_str).collect();
     let key: BTreeSet<&str> =
         ["豇豆", "韭菜", "芹菜", "鸡蛋", "乌鸡", "肉牛", "肉羊", "大口黑鲈", "乌鳢", "鳊鱼", "大黄鱼", "生猪"].into();
     assert_eq!(products.iter().copied().collect::<BTreeSet<_>>(), key, "{header:?}");
@@ -463,7 +465,7 @@ fn user_tokens_work_against_a_real_server_and_are_never_stored_or_logged() {
     let (status, me) = get_with_token(&server, "/api/me", &zhang);
     assert_eq!(status, 200, "{me}");
     assert_eq!((me["user"].as_str(), me["role"].as_str()), (Some("zhang.san"), Some("agriculture")), "{me}");
-    assert_eq!(me["layers"], json!(["origin_points"]), "{me}");
+    assert_eq!(me["layers"], json!(["origin_points", "producers"]), "{me}");
     let (status, me) = get_with_token(&server, "/api/me", &li);
     assert_eq!(status, 200, "{me}");
     assert_eq!((me["user"].as_str(), me["role"].as_str()), (Some("li.si"), Some("land")), "{me}");
@@ -489,4 +491,88 @@ fn user_tokens_work_against_a_real_server_and_are_never_stored_or_logged() {
     for token in [&zhang, &li, &wrong] {
         assert!(!log.contains(token.as_str()), "the server log carries a token:\n{log}");
     }
+}
+
+/// `landtrace trace producers` (issue 15, 临政办发〔2023〕19号): a producer without a credit
+/// code gets the platform's next identifier; a credit code with a wrong check character
+/// exits non-zero naming the field and stores nothing; two plots imported with the
+/// producer's identifier, each below 0.5 亩 and together at it, are both to be collected
+/// (五、(二), gazette line 2852) and `show` says why.
+#[test]
+fn producers_are_registered_and_their_plots_judged_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = fresh_store(dir.path(), "p.gpkg");
+    assert_eq!(count(dir.path(), "p.gpkg", "producers"), 2, "two illustrative producers are bundled");
+    let out = landtrace(
+        dir.path(),
+        &[
+            "trace",
+            "producers",
+            "add",
+            "--name",
+            "黑盒测试两地块农户",
+            "--subject-type",
+            "农户",
+            "--township",
+            "猗氏镇",
+            "--contact-phone",
+            "0351-7654321",
+            "--store",
+            "p.gpkg",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("ZT140821-000003"), "{}", stdout(&out));
+    let out = landtrace(
+        dir.path(),
+        &[
+            "trace",
+            "producers",
+            "add",
+            "--name",
+            "错码企业",
+            "--subject-type",
+            "企业",
+            "--uscc",
+            "914403001922038217",
+            "--store",
+            "p.gpkg",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("producer_id: 统一社会信用代码「914403001922038217」校验位不符"), "{}", stderr(&out));
+    assert_eq!(count(dir.path(), "p.gpkg", "producers"), 3, "the refused producer was not stored");
+
+    let header = "种养殖主体名称,主体类型,产品名称,乡镇,经度,纬度,联系人,联系方式,种养规模,规模单位,采集日期,主体编号";
+    let rows = [
+        "黑盒测试两地块农户,种养殖户,豇豆,猗氏镇,110.70,35.15,测试甲,0351-7654321,0.2,亩,2023-06-13,ZT140821-000003",
+        "黑盒测试两地块农户,种养殖户,豇豆,猗氏镇,110.71,35.15,测试甲,0351-7654321,0.3,亩,2023-06-13,ZT140821-000003",
+    ];
+    std::fs::write(dir.path().join("plots.csv"), format!("{header}\n{}\n{}\n", rows[0], rows[1])).unwrap();
+    let out = landtrace(dir.path(), &["trace", "import", "plots.csv", "--store", "p.gpkg"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(dir.path(), "p.gpkg", "origin_points"), before + 2);
+    // The same file again repeats the stored plots: refused, nothing stored.
+    let out = landtrace(dir.path(), &["trace", "import", "plots.csv", "--store", "p.gpkg"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("position: 重复提交"), "{}", stderr(&out));
+    assert_eq!(count(dir.path(), "p.gpkg", "origin_points"), before + 2);
+
+    let out = landtrace(dir.path(), &["trace", "producers", "show", "ZT140821-000003", "--json", "--store", "p.gpkg"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bases = shown["bases"].as_array().unwrap();
+    assert_eq!(bases.len(), 2);
+    for base in bases {
+        let t = &base["properties"]["threshold"];
+        assert_eq!(t["mandatory"], true, "{t}");
+        assert_eq!(t["aggregate"]["total"], 0.5, "{t}");
+        assert!(t["note"].as_str().unwrap().contains("合计 0.5 亩"), "{t}");
+    }
+    let out = landtrace(dir.path(), &["trace", "producers", "show", "ZT140821-000003", "--store", "p.gpkg"]);
+    assert!(stdout(&out).contains("须采集"), "{}", stdout(&out));
+    let out = landtrace(dir.path(), &["trace", "producers", "list", "--store", "p.gpkg"]);
+    assert!(stdout(&out).contains("ZT140821-000003") && stdout(&out).contains("(2 bases)"), "{}", stdout(&out));
+    let out = landtrace(dir.path(), &["trace", "producers", "show", "ZT140821-000099", "--store", "p.gpkg"]);
+    assert!(!out.status.success());
 }

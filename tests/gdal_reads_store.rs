@@ -39,8 +39,8 @@ fn ogr_summaries(path: &str) -> BTreeMap<String, String> {
 fn ogrinfo_lists_every_layer_with_type_srs_and_count() {
     let dir = tempfile::tempdir().unwrap();
     let ours = landtrace_layers(dir.path());
-    // 16 layers and the expropriation household register (被征收户, issue 15).
-    assert_eq!(ours.len(), 18, "{ours:?}");
+    // 16 layers, then issue 15's producers, truck-ban roads and household register.
+    assert_eq!(ours.len(), 19, "{ours:?}");
     let path = dir.path().join("landtrace.gpkg");
     let ogr = ogr_summaries(path.to_str().unwrap());
     assert_eq!(ogr.keys().collect::<Vec<_>>(), ours.keys().collect::<Vec<_>>(), "ogrinfo must list exactly our layers");

@@ -1042,7 +1042,7 @@ test('desktop: traceability tool — weekly ledger and overdue list (public)', a
     const rows = page.locator('#trace-ledger-table tbody tr');
     assert.equal(await rows.count(), 14);
     assert.equal(ledger.rows.length, 14);
-    assert.equal(await page.locator('#trace-ledger-table thead th').count(), 14, 'township + 12 products + total');
+    assert.equal(await page.locator('#trace-ledger-table thead th').count(), 15, 'township + 12 products + total + completeness');
     assert.match(await page.locator('#trace-ledger-range').innerText(), /2023-06-12 至 2023-06-18.*2023-06-20/);
     for (const [i, row] of ledger.rows.entries()) {
       const cells = await rows.nth(i).locator('th, td').allInnerTexts();
@@ -1112,6 +1112,69 @@ test('desktop: traceability tool — weekly ledger and overdue list (public)', a
 
 /** Number of stored freight sources, as the API says. */
 const freightCount = async () => (await api('/api/layers')).layers.find((l) => l.layer === 'freight_sources').count;
+
+test('desktop: traceability tool — producer register, bases judged together (gazette line 2852)', async (t) => {
+  if (!adminToken) {
+    t.skip('no admin token for the test server (LANDTRACE_TEST_ADMIN_TOKEN)');
+    return;
+  }
+  const write = (path, body) => fetch(baseUrl + path, {
+    method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  // A producer without a credit code: the platform assigns its identifier.
+  const created = await write('/api/trace/producers', { name: '浏览器测试两地块农户', subject_type: '农户', township: '猗氏镇' });
+  assert.equal(created.status, 201);
+  const pid = (await created.json()).properties.producer_id;
+  assert.match(pid, /^ZT\d{6}-\d{6}$/);
+  // Two plots of 豇豆, each below 0.5 亩, together 0.5 亩: both must be collected.
+  for (const [scale, dx] of [[0.2, 0.004], [0.3, 0.008]]) {
+    const res = await write('/api/trace/records', {
+      lon: P1[0] + dx, lat: P1[1] + 0.004, producer_id: pid, subject_name: '浏览器测试两地块农户', subject_type: '种养殖户',
+      product: '豇豆', township: '猗氏镇', contact_name: '测试联系人', contact_phone: '0351-7654321', scale, scale_unit: '亩',
+      collected_on: '2023-06-13',
+    });
+    assert.equal(res.status, 201, await res.text());
+  }
+  const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await page.click('#trace-toggle');
+    await page.click('#trace-tab-producers');
+    await page.waitForSelector('#trace-producers[data-state="ready"]');
+    const row = page.locator(`#trace-producers-table tr[data-producer-id="${pid}"]`);
+    assert.match(await row.innerText(), /（登录后可见）/, 'the name is personal: hidden from an anonymous user');
+    await row.locator('button').click();
+    await page.waitForSelector(`#trace-producer-detail[data-producer-id="${pid}"] #trace-producer-bases`);
+    const bases = page.locator('#trace-producer-bases tbody tr');
+    assert.equal(await bases.count(), 2);
+    assert.equal(await page.locator('#trace-producer-bases tbody tr[data-mandatory="true"][data-together="true"]').count(), 2);
+    const text = await page.locator('#trace-producer-bases').innerText();
+    assert.match(text, /合计 0\.5 亩/);
+    assert.match(text, /第2852行/);
+    assert.match(await page.locator('#trace-producers').innerText(), /登记种养殖主体须以农业农村部门人员或管理员身份登录/);
+    await shot(page, 'trace-producers.png');
+
+    // Signed in: a wrong credit code is refused next to its field; nothing is claimed saved.
+    await page.click('#trace-tab-record');
+    await signInAsAdmin(page, '#trace-sign-in-record');
+    await page.click('#trace-tab-producers');
+    await page.waitForSelector('#trace-producers[data-state="ready"] #trace-producer-form');
+    await page.fill('#tp-name', '浏览器测试企业');
+    await page.selectOption('#tp-subject_type', '企业');
+    await page.fill('#tp-uscc', '914403001922038217');
+    await page.click('#trace-producer-save');
+    await page.waitForSelector('#trace-producer-form .tf[data-field="uscc"] .tf-problem');
+    assert.match(await page.locator('.tf[data-field="uscc"] .tf-problem').innerText(), /校验位不符/);
+    assert.equal(await page.getAttribute('#trace-producer-result', 'data-state'), 'invalid');
+    await page.fill('#tp-uscc', '914403001922038216');
+    await page.click('#trace-producer-save');
+    await page.waitForSelector('#trace-producer-result[data-state="saved"]');
+    assert.match(await page.locator('#trace-producer-result').innerText(), /914403001922038216/);
+    await page.waitForSelector('#trace-producers-table tr[data-producer-id="914403001922038216"]');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('desktop: import tool — drop a CSV, preview and problems, map a field, import', async (t) => {
   if (!trafficToken) {

@@ -54,6 +54,7 @@ pub mod history;
 pub mod land_valuation;
 pub mod layer_import;
 pub mod origin_form;
+pub mod origin_producers;
 pub mod origin_records;
 pub mod origin_views;
 pub mod position_input;

@@ -6,13 +6,17 @@
 //! fails nothing is stored and every failing row is reported.
 
 use landtrace_domain::Date;
-use landtrace_domain::traceability::{Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, ThresholdCheck, ledger};
+use landtrace_domain::traceability::DUPLICATE_ASSUMPTION;
+use landtrace_domain::traceability::{
+    Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, ThresholdCheck, completeness, ledger,
+};
 use landtrace_formats::origin_csv::{CsvEncoding, decode, parse_origin_form};
 use landtrace_spatial::Crs;
 use landtrace_store::{Actor, Feature, NewFeature};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::origin_producers::find_duplicate;
 use crate::origin_records::{PreparedRecord, parse_position, prepare_record};
 use crate::write_path::Rulebooks;
 
@@ -123,14 +127,17 @@ impl CheckedForm {
 }
 
 /// Decodes the form (`encoding`, or detected) and checks every row with the
-/// write path's rules; positions are read in `crs`. CPU work: callers with an
-/// async runtime run it off their async threads.
+/// write path's rules; positions are read in `crs`. A row repeating a record of
+/// `existing` or an earlier row (the same producer, product and position: issue 15,
+/// `origin_producers::find_duplicate`) is refused on its `position`. CPU work: callers
+/// with an async runtime run it off their async threads.
 pub fn check_form(
     bytes: &[u8],
     encoding: CsvEncoding,
     crs: Crs,
     rules: &Rulebooks,
     actor: &Actor,
+    existing: &[Feature],
 ) -> Result<CheckedForm, FormRefused> {
     let (content, used) = decode(bytes, encoding).map_err(FormRefused::File)?;
     let rows = parse_origin_form(&content).map_err(|e| FormRefused::File(e.to_string()))?;
@@ -146,7 +153,37 @@ pub fn check_form(
             crs,
         );
         match prepare_record(&row.properties, position, rules.divisions(), rules.boundary(), actor, None) {
-            Ok(p) => prepared.push((row.line, p)),
+            Ok(p) => {
+                let earlier: Vec<Feature> = prepared
+                    .iter()
+                    .map(|(line, q): &(usize, PreparedRecord)| Feature {
+                        id: i64::try_from(*line).unwrap_or_default(),
+                        geometry: q.feature.geometry.clone(),
+                        properties: q.feature.properties.clone(),
+                    })
+                    .collect();
+                if let Some(problem) = rules.unregistered_producer(&p.feature.properties) {
+                    rejected.push(RejectedRow { line: row.line, problems: vec![problem] });
+                    continue;
+                }
+                let repeat = if let Some(stored) = find_duplicate(&p.feature, None, existing) {
+                    Some(format!(
+                        "重复提交：与已有记录 {} 为同一主体、同一产品、同一点位（duplicate of stored record {}）；{}",
+                        stored.id, stored.id, DUPLICATE_ASSUMPTION
+                    ))
+                } else {
+                    find_duplicate(&p.feature, None, &earlier).map(|row| {
+                        format!("与第 {} 行重复：同一主体、同一产品、同一点位（repeats line {}）", row.id, row.id)
+                    })
+                };
+                match repeat {
+                    Some(message) => rejected.push(RejectedRow {
+                        line: row.line,
+                        problems: vec![FieldProblem { field: "position".into(), message }],
+                    }),
+                    None => prepared.push((row.line, p)),
+                }
+            }
             Err(problems) => rejected.push(RejectedRow { line: row.line, problems }),
         }
     }
@@ -165,6 +202,7 @@ pub fn ledger_of<'a>(records: impl IntoIterator<Item = &'a Feature>, divisions: 
             product: text(&f.properties, "product").unwrap_or("").to_owned(),
             subject_name: text(&f.properties, "subject_name").unwrap_or("").to_owned(),
             collected_on: text(&f.properties, "collected_on").and_then(|s| Date::parse(s).ok()),
+            filled_items: u32::try_from(completeness(&f.properties, f.geometry.is_some()).filled).unwrap_or(0),
         })
         .collect();
     let townships: Vec<(String, String)> = divisions.townships().map(|(c, n)| (c.to_owned(), n.to_owned())).collect();

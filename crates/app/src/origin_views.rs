@@ -2,12 +2,13 @@
 //! only unless the viewer may see personal ones, division names, the threshold
 //! flag and the due status), the list filters and the overdue report by township.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use geo::Geometry;
 use landtrace_domain::traceability::{
-    Divisions, UPDATE_RULES, UPDATE_RULES_SOURCE, UpdateCycles, due, product_industry,
+    BaseScale, Divisions, ThresholdCheck, UPDATE_RULES, UPDATE_RULES_SOURCE, UpdateCycles, apply_commodity_scope,
+    completeness, due, phase, producer::yes_no, producer_thresholds, product_industry,
 };
 use landtrace_domain::{Date, LayerKind, public_properties};
 use landtrace_store::Feature;
@@ -27,6 +28,9 @@ pub struct View<'a> {
     pub cycles: &'a UpdateCycles,
     /// The day the due status is computed for.
     pub as_of: Date,
+    /// The thresholds of every record with the producer's other bases weighed
+    /// ([`thresholds_by_id`]); `None`: each record judged alone.
+    pub thresholds: Option<&'a HashMap<i64, ThresholdCheck>>,
 }
 
 fn text<'a>(props: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
@@ -66,18 +70,54 @@ fn industry_of(props: &Map<String, Value>) -> Option<landtrace_domain::traceabil
     }
 }
 
-/// The threshold flag of a stored record.
-pub fn threshold_of(props: &Map<String, Value>) -> Option<landtrace_domain::traceability::ThresholdCheck> {
+/// `for_market` of a stored record (以商品生产为目的, gazette line 2838).
+fn for_market(props: &Map<String, Value>) -> Option<bool> {
+    props.get("for_market").and_then(yes_no)
+}
+
+/// The threshold flag of a stored record, judged alone (with 以商品生产为目的).
+pub fn threshold_of(props: &Map<String, Value>) -> Option<ThresholdCheck> {
     let product = text(props, "product")?;
     let scale = props.get("scale").and_then(Value::as_f64)?;
     let unit = text(props, "scale_unit").unwrap_or("");
-    Some(landtrace_domain::traceability::threshold(
+    let alone = landtrace_domain::traceability::threshold(
         product,
         product_industry(product).or_else(|| industry_of(props)),
         scale,
         unit,
         industrialised(props),
-    ))
+    );
+    Some(apply_commodity_scope(alone, for_market(props)))
+}
+
+/// The producer a record is a base/plot of: its `producer_id`, else its subject name.
+pub fn producer_key(props: &Map<String, Value>) -> Option<&str> {
+    text(props, "producer_id").or_else(|| text(props, "subject_name"))
+}
+
+/// The thresholds of `records` with each producer's bases weighed together
+/// (临政办发〔2023〕19号 五、(二), gazette line 2852: `producer_thresholds`), by id.
+/// Records without a product or scale have none.
+pub fn thresholds_by_id<'a>(records: impl IntoIterator<Item = &'a Feature>) -> HashMap<i64, ThresholdCheck> {
+    let mut bases = Vec::new();
+    for f in records {
+        let p = &f.properties;
+        let (Some(product), Some(scale)) = (text(p, "product"), p.get("scale").and_then(Value::as_f64)) else {
+            continue;
+        };
+        bases.push(BaseScale {
+            id: f.id,
+            producer: producer_key(p),
+            product,
+            industry: product_industry(product).or_else(|| industry_of(p)),
+            scale,
+            unit: text(p, "scale_unit").unwrap_or(""),
+            industrialised: industrialised(p),
+            for_market: for_market(p),
+        });
+    }
+    let checks = producer_thresholds(&bases);
+    bases.iter().map(|b| b.id).zip(checks).collect()
 }
 
 /// One record as a GeoJSON Feature for a client: public fields only unless
@@ -91,7 +131,12 @@ pub fn record_json(f: &Feature, view: View<'_>) -> Value {
     if let Some(code) = text(&f.properties, "village_code") {
         props.insert("village_name".into(), json!(view.divisions.village_name(code)));
     }
-    props.insert("threshold".into(), json!(threshold_of(&f.properties)));
+    let threshold = match view.thresholds.and_then(|t| t.get(&f.id)) {
+        Some(t) => Some(t.clone()),
+        None => threshold_of(&f.properties),
+    };
+    props.insert("threshold".into(), json!(threshold));
+    props.insert("completeness".into(), json!(completeness(&f.properties, f.geometry.is_some())));
     props.insert("due".into(), json!(due_of(&f.properties, view.cycles, view.as_of)));
     let geometry = match &f.geometry {
         Some(Geometry::Point(p)) => json!({ "type": "Point", "coordinates": [p.x(), p.y()] }),
@@ -217,6 +262,8 @@ pub fn due_report(records: &[Arc<Feature>], divisions: &Divisions, cycles: &Upda
     update_rules.insert("source".into(), Value::from(UPDATE_RULES_SOURCE));
     json!({
         "as_of": as_of,
+        // 二、(二) 分步推进实施 (gazette line 2834): collection from June 2023, maintenance from 2024.
+        "phase": phase(as_of),
         "total_overdue": total,
         "records": records.len(),
         "undated": undated,

@@ -92,7 +92,7 @@ pub fn owns(role: Role, kind: LayerKind) -> bool {
     }
     match role {
         Role::Admin => true,
-        Role::Agriculture => matches!(kind, K::OriginPoints),
+        Role::Agriculture => matches!(kind, K::OriginPoints | K::Producers),
         Role::Housing => {
             matches!(kind, K::SpongeFacilities | K::SpongeProjects | K::WaterloggingPoints | K::ExpropriationHouseholds)
         }
@@ -394,7 +394,7 @@ mod tests {
     fn layer_ownership() {
         use LayerKind as K;
         assert!(LayerKind::ALL.into_iter().all(|k| owns(Role::Admin, k)));
-        assert_eq!(Role::Agriculture.layers(), [K::OriginPoints]);
+        assert_eq!(Role::Agriculture.layers(), [K::OriginPoints, K::Producers]);
         assert!(owns(Role::Housing, K::SpongeProjects) && owns(Role::Housing, K::WaterloggingPoints));
         assert!(owns(Role::Land, K::BenchmarkPrices) && !owns(Role::Land, K::OriginPoints));
         assert!(owns(Role::Traffic, K::TruckPasses) && !owns(Role::Traffic, K::SpongeFacilities));

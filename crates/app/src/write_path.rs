@@ -27,6 +27,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
+use crate::origin_producers::check_stored_producer;
 use crate::origin_records::{check_stored_record, divisions_from, position_of, prepare_record};
 
 /// The problems of one refused feature of a write.
@@ -100,6 +101,9 @@ pub enum RulebookError {
 pub struct Rulebooks {
     divisions: Arc<Divisions>,
     boundary: Catalog,
+    /// The identifiers of the producer register, when known: a record naming another
+    /// producer is refused (issue 15). `None`: not checked (no register read).
+    producers: Option<Arc<std::collections::BTreeSet<String>>>,
 }
 
 impl Rulebooks {
@@ -108,13 +112,35 @@ impl Rulebooks {
 
     /// Whether writes to `kind` have rules beyond the layer's schema.
     pub fn has_rules(kind: LayerKind) -> bool {
-        kind == LayerKind::OriginPoints
+        matches!(kind, LayerKind::OriginPoints | LayerKind::Producers)
     }
 
     /// From divisions already built and a catalogue holding (at least) the
     /// county boundary layer.
     pub fn new(divisions: Arc<Divisions>, boundary: Catalog) -> Rulebooks {
-        Rulebooks { divisions, boundary }
+        Rulebooks { divisions, boundary, producers: None }
+    }
+
+    /// The same rulebooks, with the producer register's identifiers (`producer_id` of
+    /// the `producers` features) to check records against.
+    pub fn with_producers<'a>(mut self, producers: impl IntoIterator<Item = &'a Feature>) -> Rulebooks {
+        let ids = producers
+            .into_iter()
+            .filter_map(|f| f.properties.get("producer_id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        self.producers = Some(Arc::new(ids));
+        self
+    }
+
+    /// A record's `producer_id` that is not in the register (when the register is
+    /// known): the problem to report on it.
+    pub fn unregistered_producer(&self, record: &Map<String, Value>) -> Option<FieldProblem> {
+        let id = record.get("producer_id").and_then(Value::as_str)?;
+        let known = self.producers.as_ref()?;
+        (!known.contains(id)).then(|| FieldProblem {
+            field: "producer_id".into(),
+            message: format!("种养殖主体「{id}」未登记，请先在种养殖主体名录登记（producer {id} is not registered）"),
+        })
     }
 
     /// Reads what the rules need from `store`.
@@ -122,7 +148,8 @@ impl Rulebooks {
         let townships = store.features(LayerKind::Townships).await?;
         let villages = store.features(LayerKind::Villages).await?;
         let boundaries = store.features(LayerKind::CountyBoundaries).await?;
-        Rulebooks::from_features(&townships, &villages, boundaries)
+        let producers = store.features(LayerKind::Producers).await?;
+        Ok(Rulebooks::from_features(&townships, &villages, boundaries)?.with_producers(&producers))
     }
 
     /// From the features of [`Rulebooks::READS`] as given (stored ones, or the
@@ -136,7 +163,7 @@ impl Rulebooks {
             .map_err(RulebookError::Divisions)?;
         let mut boundary = Catalog::default();
         boundary.replace_layer(LayerKind::CountyBoundaries, county_boundaries);
-        Ok(Rulebooks { divisions: Arc::new(divisions), boundary })
+        Ok(Rulebooks { divisions: Arc::new(divisions), boundary, producers: None })
     }
 
     /// From a batch of new features about to be written (the bundled data): the
@@ -153,7 +180,9 @@ impl Rulebooks {
         };
         let townships = layer(LayerKind::Townships);
         let villages = layer(LayerKind::Villages);
-        Rulebooks::from_features(&townships, &villages, layer(LayerKind::CountyBoundaries))
+        let producers = layer(LayerKind::Producers);
+        Ok(Rulebooks::from_features(&townships, &villages, layer(LayerKind::CountyBoundaries))?
+            .with_producers(&producers))
     }
 
     /// The division names the rules use.
@@ -182,9 +211,21 @@ impl Rulebooks {
         let mut out = Vec::with_capacity(total);
         let mut refused = Vec::new();
         for (f, number) in features.into_iter().zip(1..) {
+            if kind == LayerKind::Producers {
+                // The generic doors store a producer with its identifier given; the
+                // producer routes assign platform identifiers (`origin_producers`).
+                match check_stored_producer(&f, &self.divisions) {
+                    Ok(()) => out.push(f),
+                    Err(problems) => refused.push(FeatureProblems { feature: number, problems }),
+                }
+                continue;
+            }
             let position = position_of(f.geometry.as_ref());
             match prepare_record(&f.properties, position, &self.divisions, &self.boundary, actor, None) {
-                Ok(p) => out.push(p.feature),
+                Ok(p) => match self.unregistered_producer(&p.feature.properties) {
+                    None => out.push(p.feature),
+                    Some(problem) => refused.push(FeatureProblems { feature: number, problems: vec![problem] }),
+                },
                 Err(problems) => refused.push(FeatureProblems { feature: number, problems }),
             }
         }
@@ -201,9 +242,12 @@ impl Rulebooks {
             .iter()
             .zip(1..)
             .filter_map(|(f, number)| {
-                check_stored_record(f, &self.divisions, &self.boundary)
-                    .err()
-                    .map(|problems| FeatureProblems { feature: number, problems })
+                let checked = if kind == LayerKind::Producers {
+                    check_stored_producer(f, &self.divisions)
+                } else {
+                    check_stored_record(f, &self.divisions, &self.boundary)
+                };
+                checked.err().map(|problems| FeatureProblems { feature: number, problems })
             })
             .collect();
         if refused.is_empty() {

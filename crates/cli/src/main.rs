@@ -184,6 +184,61 @@ enum TraceCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// The producer register (种养殖主体): list, register, show one with its bases.
+    Producers {
+        #[command(subcommand)]
+        what: ProducerCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProducerCommand {
+    /// Every producer with the number of its bases.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Register a producer; without --uscc the platform assigns the next identifier
+    /// (ZT140821-nnnnnn).
+    Add {
+        /// Name (种养殖主体名称).
+        #[arg(long)]
+        name: String,
+        /// 企业, 农民合作社, 家庭农场, 种养殖户 or 农村经纪人 (or the gazette's wording).
+        #[arg(long)]
+        subject_type: String,
+        /// Unified social credit code (统一社会信用代码), checked (GB 32100-2015).
+        #[arg(long)]
+        uscc: Option<String>,
+        /// Township (name or code).
+        #[arg(long)]
+        township: Option<String>,
+        /// Contact person.
+        #[arg(long)]
+        contact_name: Option<String>,
+        /// Contact phone (mobile or landline with area code).
+        #[arg(long)]
+        contact_phone: Option<String>,
+        /// 以商品生产为目的: yes/no (是/否).
+        #[arg(long)]
+        for_market: Option<String>,
+        /// Who registers (recorded in the audit table and created_by).
+        #[arg(long, env = "USER", default_value = "cli")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// One producer (feature id or identifier) with its bases and each base's
+    /// collection threshold (bases weighed together, gazette line 2852).
+    Show {
+        /// Feature id or identifier (credit code / ZT140821-nnnnnn).
+        producer: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -410,6 +465,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Trace { what: TraceCommand::Import { file, encoding, dry_run, crs, actor, store } } => {
             origin_records::trace_import(&file, &encoding, dry_run, &crs, actor, &store).await
         }
+        Command::Trace { what: TraceCommand::Producers { what } } => match what {
+            ProducerCommand::List { store } => origin_records::producers_list(&store).await,
+            ProducerCommand::Add {
+                name,
+                subject_type,
+                uscc,
+                township,
+                contact_name,
+                contact_phone,
+                for_market,
+                actor,
+                store,
+            } => {
+                let fields = origin_records::ProducerFields {
+                    name,
+                    subject_type,
+                    uscc,
+                    township,
+                    contact_name,
+                    contact_phone,
+                    for_market,
+                };
+                origin_records::producer_add(fields, actor, &store).await
+            }
+            ProducerCommand::Show { producer, json, store } => {
+                origin_records::producer_show(&producer, json, &store).await
+            }
+        },
         Command::Check {
             what: CheckCommand::Track { file, format, crs, max_gap_s, out, vehicle, pass, inside_pass_area, store },
         } => {

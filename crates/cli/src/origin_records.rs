@@ -1,5 +1,6 @@
 //! `landtrace trace import` (the collection-form spreadsheet, through the one
-//! write path) and `landtrace report ledger` (the weekly dispatch ledger).
+//! write path), `landtrace trace producers` (the producer register) and
+//! `landtrace report ledger` (the weekly dispatch ledger).
 
 use std::path::Path;
 
@@ -77,7 +78,8 @@ pub(crate) async fn trace_import(
     let rules = write_path::Rulebooks::load(store.as_ref()).await?;
     let actor = Actor(actor);
     // The one write path: every row through the layer's rules, then one insert.
-    let checked = match check_form(&bytes, encoding, crs, &rules, &actor) {
+    let existing = store.features(LayerKind::OriginPoints).await?;
+    let checked = match check_form(&bytes, encoding, crs, &rules, &actor, &existing) {
         Ok(form) if dry_run => Ok(form.report(&[], true, false)),
         Ok(form) => {
             let ids = store.insert(LayerKind::OriginPoints, form.features(), &actor).await?;
@@ -121,4 +123,133 @@ pub(crate) async fn trace_import(
             )
         }
     }
+}
+
+/// The fields of `landtrace trace producers add`.
+pub(crate) struct ProducerFields {
+    pub(crate) name: String,
+    pub(crate) subject_type: String,
+    pub(crate) uscc: Option<String>,
+    pub(crate) township: Option<String>,
+    pub(crate) contact_name: Option<String>,
+    pub(crate) contact_phone: Option<String>,
+    pub(crate) for_market: Option<String>,
+}
+
+fn text(f: &landtrace_store::Feature, name: &str) -> String {
+    f.properties.get(name).and_then(serde_json::Value::as_str).unwrap_or("").to_owned()
+}
+
+/// `landtrace trace producers list`.
+pub(crate) async fn producers_list(store_args: &StoreArgs) -> anyhow::Result<()> {
+    let store = open_or_create(store_args).await?;
+    let producers = store.features(LayerKind::Producers).await?;
+    let records = store.features(LayerKind::OriginPoints).await?;
+    let records: Vec<&landtrace_store::Feature> = records.iter().collect();
+    for p in &producers {
+        let bases = landtrace_app::origin_producers::bases_of(&text(p, "producer_id"), &records);
+        println!(
+            "{:<6} {:<20} {:<8} {:<10} {}  ({} bases)",
+            p.id,
+            text(p, "producer_id"),
+            text(p, "id_kind"),
+            text(p, "subject_type"),
+            text(p, "name"),
+            bases.len()
+        );
+    }
+    eprintln!("{} producers", producers.len());
+    Ok(())
+}
+
+/// `landtrace trace producers add`: checked as the HTTP door checks it, stored through
+/// the store's validated, audited insert.
+pub(crate) async fn producer_add(fields: ProducerFields, actor: String, store_args: &StoreArgs) -> anyhow::Result<()> {
+    use landtrace_app::origin_producers::{ProducerRefused, prepare_producer};
+    let mut body = serde_json::Map::new();
+    body.insert("name".into(), fields.name.into());
+    body.insert("subject_type".into(), fields.subject_type.into());
+    for (key, value) in [
+        ("producer_id", fields.uscc),
+        ("township", fields.township),
+        ("contact_name", fields.contact_name),
+        ("contact_phone", fields.contact_phone),
+        ("for_market", fields.for_market),
+    ] {
+        if let Some(v) = value {
+            body.insert(key.into(), v.into());
+        }
+    }
+    let store = open_or_create(store_args).await?;
+    let rules = write_path::Rulebooks::load(store.as_ref()).await?;
+    let existing = store.features(LayerKind::Producers).await?;
+    let existing: Vec<&landtrace_store::Feature> = existing.iter().collect();
+    let actor = Actor(actor);
+    let feature = match prepare_producer(&body, rules.divisions(), &actor, &existing, None) {
+        Ok(f) => f,
+        Err(ProducerRefused::Problems(problems)) => {
+            for p in &problems {
+                eprintln!("{}: {}", p.field, p.message);
+            }
+            bail!("the producer was not registered: {} problems (listed above)", problems.len())
+        }
+        Err(ProducerRefused::Exists { id, producer_id }) => {
+            bail!("编号 {producer_id} 已登记为种养殖主体 {id}（producer {producer_id} is already registered as {id}）")
+        }
+    };
+    let producer_id = feature.properties.get("producer_id").cloned().unwrap_or_default();
+    let ids = store.insert(LayerKind::Producers, vec![feature], &actor).await?;
+    println!("{} {}", ids.first().copied().unwrap_or_default(), producer_id.as_str().unwrap_or_default());
+    Ok(())
+}
+
+/// `landtrace trace producers show`.
+pub(crate) async fn producer_show(key: &str, json: bool, store_args: &StoreArgs) -> anyhow::Result<()> {
+    use landtrace_app::origin_views::View;
+    let store = open_or_create(store_args).await?;
+    let rules = write_path::Rulebooks::load(store.as_ref()).await?;
+    let producers = store.features(LayerKind::Producers).await?;
+    let by_id = (key.len() < 15).then(|| key.parse::<i64>().ok()).flatten();
+    let Some(producer) = producers.iter().find(|f| match by_id {
+        Some(id) => f.id == id,
+        None => text(f, "producer_id").eq_ignore_ascii_case(key.trim()),
+    }) else {
+        bail!("未登记的种养殖主体「{key}」（no producer {key:?}）");
+    };
+    let records = store.features(LayerKind::OriginPoints).await?;
+    let records: Vec<&landtrace_store::Feature> = records.iter().collect();
+    let cycles = landtrace_domain::traceability::UpdateCycles::bundled();
+    let view = View {
+        personal: true,
+        divisions: rules.divisions(),
+        cycles: &cycles,
+        as_of: landtrace_app::clock::today_in_county(),
+        thresholds: None,
+    };
+    let out = landtrace_app::origin_producers::producer_json(producer, &records, view);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let p = &out["properties"];
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+    println!("{} {}  {}  {}", s(&p["producer_id"]), s(&p["id_kind"]), s(&p["name"]), s(&p["subject_type"]));
+    for base in out["bases"].as_array().into_iter().flatten() {
+        let b = &base["properties"];
+        let t = &b["threshold"];
+        let flag = if t["mandatory"] == true { "须采集" } else { "非强制" };
+        println!(
+            "  base {:<6} {} {} {}  {flag}  {}",
+            base["id"],
+            s(&b["product"]),
+            b["scale"],
+            s(&b["scale_unit"]),
+            s(&t["rule"])
+        );
+        if let Some(note) = t["note"].as_str() {
+            println!("         {note}");
+        }
+    }
+    eprintln!("{} bases", out["summary"]["bases"]);
+    Ok(())
 }

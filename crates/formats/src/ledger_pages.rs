@@ -48,6 +48,10 @@ fn ledger_table(ledger: &Ledger) -> CsvTable {
         header.push(format!("{p}较上周"));
     }
     header.extend(["合计".to_owned(), "较上周".to_owned()]);
+    // 全项采集 (临政办发〔2023〕19号 五、(二), gazette line 2852): records, complete records
+    // and the share of form items filled.
+    header.extend(["采集记录数".to_owned(), "全项采集记录数".to_owned(), "采集完整度（%）".to_owned()]);
+    let percent = |p: Option<f64>| p.map_or_else(String::new, |p| format!("{p:.1}"));
     let cells = |counts: &[ProductCount], total: u32, change: i64| {
         let mut cells = Vec::new();
         for c in counts {
@@ -62,10 +66,18 @@ fn ledger_table(ledger: &Ledger) -> CsvTable {
     for row in &ledger.rows {
         let mut fields = vec![row.township_name.clone(), row.township_code.clone()];
         fields.extend(cells(&row.counts, row.total, row.total_change));
+        fields.extend([row.records.to_string(), row.complete_records.to_string(), percent(row.completeness_percent())]);
         rows.push(fields);
     }
     let mut fields = vec!["全县合计".to_owned(), String::new()];
     fields.extend(cells(&ledger.totals.counts, ledger.totals.total, ledger.totals.total_change));
+    let sum = |f: &dyn Fn(&landtrace_domain::traceability::LedgerRow) -> u32| ledger.rows.iter().map(f).sum::<u32>();
+    let (filled, total) = (sum(&|r| r.items_filled), sum(&|r| r.items_total));
+    fields.extend([
+        sum(&|r| r.records).to_string(),
+        sum(&|r| r.complete_records).to_string(),
+        percent((total > 0).then(|| (f64::from(filled) * 1000.0 / f64::from(total)).round() / 10.0)),
+    ]);
     rows.push(fields);
     CsvTable { header, rows }
 }
@@ -103,7 +115,7 @@ pub fn ledger_html(ledger: &Ledger) -> String {
     for p in KEY_PRODUCTS {
         let _ = write!(h, "<th>{}</th>", e(p));
     }
-    h.push_str("<th>合计</th></tr>\n</thead>\n<tbody>\n");
+    h.push_str("<th>合计</th><th>全项采集完整度</th></tr>\n</thead>\n<tbody>\n");
     let cell = |this_week: u32, change: i64| {
         format!("<td>{this_week}<span class=\"change\">{}</span></td>", e(&change_text(change)))
     };
@@ -113,14 +125,24 @@ pub fn ledger_html(ledger: &Ledger) -> String {
             h.push_str(&cell(c.this_week, c.change));
         }
         h.push_str(&cell(row.total, row.total_change));
-        h.push_str("</tr>\n");
+        let _ = writeln!(
+            h,
+            "<td>{}<span class=\"change\">{}/{} 条全项</span></td></tr>",
+            row.completeness_percent().map_or_else(|| "—".to_owned(), |p| format!("{p:.1}%")),
+            row.complete_records,
+            row.records
+        );
     }
     h.push_str("<tr><th>全县合计</th>");
     for c in &ledger.totals.counts {
         h.push_str(&cell(c.this_week, c.change));
     }
     h.push_str(&cell(ledger.totals.total, ledger.totals.total_change));
-    h.push_str("</tr>\n</tbody>\n</table>\n");
+    h.push_str("<td></td></tr>\n</tbody>\n</table>\n");
+    h.push_str(
+        "<p class=\"note\">全项采集完整度：采集表各项（临政办发〔2023〕19号 四、采集内容，共 19 项）已填的比例；\
+         “全项采集”见 五、(二)（公报第2852行）。</p>\n",
+    );
 
     // One form per township.
     for row in &ledger.rows {
@@ -176,6 +198,7 @@ mod tests {
             product: product.into(),
             subject_name: subject.into(),
             collected_on: collected_on.map(|(y, m, d)| Date::ymd(y, m, d)),
+            filled_items: 19,
         }
     }
 
@@ -220,12 +243,15 @@ mod tests {
         assert!(
             lines[0].starts_with("乡（镇）,乡镇代码,豇豆,豇豆较上周,韭菜,韭菜较上周,芹菜,芹菜较上周,鸡蛋,鸡蛋较上周")
         );
-        assert!(lines[0].ends_with(",生猪,生猪较上周,合计,较上周"));
-        assert_eq!(lines[0].split(',').count(), 2 + 24 + 2);
+        assert!(lines[0].ends_with(",生猪,生猪较上周,合计,较上周,采集记录数,全项采集记录数,采集完整度（%）"));
+        assert_eq!(lines[0].split(',').count(), 2 + 24 + 2 + 3);
         let unchanged = "0,无变化,".repeat(10);
-        assert_eq!(lines[1], format!("猗氏镇,140821100,2,+1,{unchanged}1,无变化,3,+1"));
+        let yishi = format!("猗氏镇,140821100,2,+1,{unchanged}1,无变化,3,+1,");
+        assert!(lines[1].starts_with(&yishi), "{}", lines[1]);
+        // 全项采集 (gazette line 2852): every record here fills the 19 items of the form.
+        assert!(lines[1].ends_with(",100.0"), "{}", lines[1]);
         assert!(lines[4].starts_with("全县合计,,2,+1,0,无变化,"), "{}", lines[4]);
-        assert!(lines[4].ends_with(",1,无变化,3,+1"), "{}", lines[4]);
+        assert!(lines[4].contains(",1,无变化,3,+1,"), "{}", lines[4]);
         assert_eq!(lines[5], "");
         assert_eq!(change_text(-2), "-2");
     }
@@ -243,12 +269,14 @@ mod tests {
                 product: "豇豆".into(),
                 subject_name: "A".into(),
                 collected_on: Some(day(5)),
+                filled_items: 19,
             },
             LedgerRecord {
                 township_code: "140821100".into(),
                 product: "韭菜".into(),
                 subject_name: "B".into(),
                 collected_on: Some(day(5)),
+                filled_items: 19,
             },
         ];
         // Both records are new in week 23 (2023-06-05 to 06-11): changes of +1 and +2 stay numbers.
@@ -260,7 +288,7 @@ mod tests {
             lines[1]
         );
         assert!(lines[2].starts_with("'@SUM(1+1),+1,0,无变化,"), "a number stays a number: {}", lines[2]);
-        assert!(lines[3].ends_with(",2,+2"), "{}", lines[3]);
+        assert!(lines[3].ends_with(",2,+2,2,2,100.0"), "{}", lines[3]);
         for line in &lines {
             for cell in line.split(',') {
                 let cell = cell.trim_start_matches('"');

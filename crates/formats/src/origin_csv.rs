@@ -223,6 +223,9 @@ const HEADERS: &[(&str, &[&str])] = &[
     ("collected_on", &["采集日期", "采集时间"]),
     ("updated_on", &["更新日期", "最近更新日期"]),
     ("industrialised", &["工厂化养殖", "工厂化", "工程化养殖", "工程化"]),
+    // Issue 15: the producer's identifier and 以商品生产为目的 (gazette line 2838).
+    ("producer_id", &["主体编号", "统一社会信用代码", "种养殖主体编号", "社会信用代码"]),
+    ("for_market", &["以商品生产为目的", "是否以商品生产为目的", "商品生产"]),
     ("accuracy", &["点位精度"]),
     ("source", &["数据来源", "来源"]),
 ];

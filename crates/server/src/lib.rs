@@ -130,6 +130,18 @@ pub fn app(state: AppState) -> Router {
             "/api/trace/import",
             post(routes::origin_records::import).layer(middleware(s.clone(), import_body)).layer(write_record()),
         )
+        .route(
+            "/api/trace/producers",
+            get(routes::producers::list)
+                .merge(post(routes::producers::create).layer(middleware(s.clone(), small_body)))
+                .layer(write_record()),
+        )
+        .route(
+            "/api/trace/producers/{id}",
+            get(routes::producers::one)
+                .merge(put(routes::producers::replace).layer(middleware(s.clone(), small_body)))
+                .layer(write_record()),
+        )
         .route("/api/trace/due", get(routes::origin_records::due))
         .route("/api/trace/ledger", get(routes::origin_records::ledger))
         .route("/api/sponge/coefficients", get(routes::sponge::coefficients))

@@ -536,11 +536,13 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "The records (personal fields to the owning role and admins).", &[(GEOJSON, s_obj()), (JSON, s_obj())])
         .errors(&[400])),
     route!("post", "/api/trace/records", op("Traceability", "Add an origin record")
+        .query("merge", "The id of the stored record this submission repeats and updates (after a 409).", s_int())
         .body("The record's fields and lon/lat.", &[(JSON, s_obj())])
         .idempotent()
         .auth(Auth::Required)
         .ok(201, "Created.", &json_answer())
-        .errors(&[400, 413, 422])),
+        .ok(200, "Merged into the stored record named by merge.", &json_answer())
+        .errors(&[400, 404, 409, 413, 422])),
     route!("get", "/api/trace/records/{id}", id_param(op("Traceability", "One origin record"), "The record's id.")
         .query("as_of", "Date the due status is for.", json!({"type": "string", "format": "date"}))
         .auth(Auth::Optional)
@@ -566,6 +568,25 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "Dry run: what would be imported.", &json_answer())
         .ok(201, "Imported.", &json_answer())
         .errors(&[400, 413, 422])),
+    route!("get", "/api/trace/producers", op("Traceability", "Producers (种养殖主体)")
+        .auth(Auth::Optional)
+        .ok(200, "The producers with their bases' summary (names and contacts to the owning role and admins).", &json_answer())),
+    route!("post", "/api/trace/producers", op("Traceability", "Register a producer")
+        .body("The producer's fields; without producer_id (a credit code) the platform assigns one.", &[(JSON, s_obj())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(201, "Registered.", &json_answer())
+        .errors(&[400, 409, 413, 422])),
+    route!("get", "/api/trace/producers/{id}", id_param(op("Traceability", "One producer with its bases"), "The producer's feature id or identifier.")
+        .auth(Auth::Optional)
+        .ok(200, "The producer, its bases and each base's collection threshold.", &json_answer())
+        .errors(&[404])),
+    route!("put", "/api/trace/producers/{id}", id_param(op("Traceability", "Replace a producer"), "The producer's feature id or identifier.")
+        .body("The producer's fields.", &[(JSON, s_obj())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(200, "Replaced.", &json_answer())
+        .errors(&[400, 404, 409, 413, 422])),
     route!("get", "/api/trace/due", op("Traceability", "Overdue records by township")
         .query("as_of", "Date (YYYY-MM-DD).", json!({"type": "string", "format": "date"}))
         .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx"]))

@@ -58,7 +58,8 @@ pub async fn records(state: &AppState) -> Vec<Arc<Feature>> {
 pub async fn rulebooks(state: &AppState) -> Result<Rulebooks, AppError> {
     let divisions = divisions(state).await?;
     let boundary = state.catalog.read().await.subset(&[LayerKind::CountyBoundaries]);
-    Ok(Rulebooks::new(divisions, boundary))
+    let producers = state.store.features(LayerKind::Producers).await?;
+    Ok(Rulebooks::new(divisions, boundary).with_producers(&producers))
 }
 
 /// Runs the rulebook of `kind` (the one write path, [`Rulebooks::check_new`])
@@ -124,8 +125,11 @@ pub async fn import_origin_csv(
     let rules = rulebooks(state).await?;
     let slot = state.cpu.slot().await;
     let checker = actor.clone();
-    let form =
-        slot.run(move || check_form(&bytes, encoding, crs, &rules, &checker)).await?.map_err(ImportFailure::Refused)?;
+    let existing: Vec<Feature> = records(state).await.iter().map(|f| Feature::clone(f)).collect();
+    let form = slot
+        .run(move || check_form(&bytes, encoding, crs, &rules, &checker, &existing))
+        .await?
+        .map_err(ImportFailure::Refused)?;
     let report = if dry_run {
         form.report(&[], true, false)
     } else {

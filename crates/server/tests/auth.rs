@@ -132,7 +132,7 @@ async fn missing_wrong_and_malformed_tokens_are_401() {
 
     let (status, body) = call(&state, me(Some(&format!("Bearer {FARMER}")))).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, json!({"user": "zhang.san", "role": "agriculture", "layers": ["origin_points"]}));
+    assert_eq!(body, json!({"user": "zhang.san", "role": "agriculture", "layers": ["origin_points", "producers"]}));
     let (status, body) = call(&state, me(Some(&format!("Bearer {ADMIN}")))).await;
     assert_eq!((status, &body["user"], &body["role"]), (StatusCode::OK, &json!("admin"), &json!("admin")));
     let (status, _) = call(&state, me(None)).await;

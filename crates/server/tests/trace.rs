@@ -362,13 +362,26 @@ async fn anonymous_clients_never_receive_contact_names_or_phones() {
             .await;
     assert_eq!(status, StatusCode::CREATED);
     let features = state.store.features(LayerKind::OriginPoints).await.unwrap();
-    let secrets = collect_personal_values(&features);
+    let mut secrets = collect_personal_values(&features);
+    // The producer register (issue 15): a producer's name and contacts are personal.
+    let producers = state.store.features(LayerKind::Producers).await.unwrap();
+    assert!(!producers.is_empty(), "the demo data has producers");
+    for p in &producers {
+        for def in LayerKind::Producers.fields().iter().filter(|d| d.personal) {
+            if let Some(v) =
+                p.properties.get(def.name).and_then(Value::as_str).filter(|v| !v.is_empty() && *v != "demo")
+            {
+                secrets.push(v.to_owned());
+            }
+        }
+    }
     assert!(secrets.len() > 300, "the demo data has contacts to protect: {}", secrets.len());
     let phone = regex_like_phone();
 
     let mut uris: Vec<String> = [
         "/api/layers",
         "/api/trace/options",
+        "/api/trace/producers",
         "/api/trace/records",
         "/api/trace/records?due=overdue&as_of=2023-12-01",
         "/api/trace/due?as_of=2023-12-01",
@@ -385,6 +398,8 @@ async fn anonymous_clients_never_receive_contact_names_or_phones() {
     .map(|s| (*s).to_owned())
     .collect();
     uris.extend(features.iter().map(|f| format!("/api/trace/records/{}", f.id)));
+    uris.extend(producers.iter().map(|f| format!("/api/trace/producers/{}", f.id)));
+    uris.extend(["/collections/producers/items".to_owned(), "/collections/producers/items/1".to_owned()]);
     for f in features.iter().step_by(7) {
         if let Some(geo::Geometry::Point(p)) = &f.geometry {
             uris.push(format!("/api/locate?lon={}&lat={}", p.x(), p.y()));

@@ -727,6 +727,10 @@ async fn update_contents(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -> R
 
 #[async_trait]
 impl Store for GeoPackageStore {
+    async fn is_replay(&self, actor: &Actor, key: Option<&IdempotencyKey>) -> Result<bool, StoreError> {
+        Ok(crate::write::replay::<_, _, serde_json::Value>(&self.pool, &IDEMPOTENCY, actor, key).await?.is_some())
+    }
+
     fn describe(&self) -> String {
         format!("GeoPackage {}", self.path.display())
     }

@@ -185,6 +185,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every feature of a layer, ordered by id.
     async fn features(&self, kind: LayerKind) -> Result<Vec<Feature>, StoreError>;
 
+    /// Whether a write by `actor` already recorded idempotency `key` (a repeat of
+    /// that request is then answered from it and writes nothing); `false` without a
+    /// key. A key recorded for another request is [`StoreError::IdempotencyKeyReused`].
+    /// Lets a caller skip checks that the first write already passed (the duplicate
+    /// check of origin records). A backend without idempotency keys answers `false`.
+    async fn is_replay(&self, actor: &Actor, key: Option<&IdempotencyKey>) -> Result<bool, StoreError> {
+        let _ = (actor, key);
+        Ok(false)
+    }
+
     /// Validates and inserts features into several layers in one transaction;
     /// returns the new ids per batch. Nothing is written if anything is invalid.
     /// With an idempotency `key`, the key is recorded in the same transaction and

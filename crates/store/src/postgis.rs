@@ -72,6 +72,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "0006_audit_history",
         sql: include_str!("../migrations/postgis/0006_audit_history.sql"),
     },
+    Migration { version: 7, name: "0007_producers", sql: include_str!("../migrations/postgis/0007_producers.sql") },
     Migration {
         version: 8,
         name: "0008_truck_ban_roads",
@@ -555,6 +556,10 @@ async fn run_feed(
 
 #[async_trait]
 impl Store for PostGisStore {
+    async fn is_replay(&self, actor: &Actor, key: Option<&IdempotencyKey>) -> Result<bool, StoreError> {
+        Ok(crate::write::replay::<_, _, serde_json::Value>(&self.pool, &IDEMPOTENCY, actor, key).await?.is_some())
+    }
+
     fn describe(&self) -> String {
         format!("PostGIS {}", self.url)
     }

@@ -756,7 +756,8 @@ async fn geopackage_store_behaviour() {
 }
 
 /// Turns a GeoPackage made by this version back into the layout of the version
-/// before issue 7: no `sponge_projects` layer, no columns added since, and
+/// before issue 7: no `sponge_projects` (nor, since issue 15, `producers`) layer, no
+/// columns added since, and
 /// `sponge_facilities` a POINT layer without `storage_depth_m`. Runs on a plain
 /// SQLite connection (without the GeoPackage SQL functions, as any tool would).
 async fn downgrade_to_the_layout_before_issue_7(path: &std::path::Path) {
@@ -783,6 +784,10 @@ async fn downgrade_to_the_layout_before_issue_7(path: &std::path::Path) {
         ALTER TABLE origin_points DROP COLUMN created_by;
         ALTER TABLE origin_points DROP COLUMN updated_at;
         ALTER TABLE origin_points DROP COLUMN updated_by;
+        ALTER TABLE origin_points DROP COLUMN producer_id;
+        ALTER TABLE origin_points DROP COLUMN for_market;
+        DROP TABLE producers;
+        DELETE FROM gpkg_contents WHERE table_name = 'producers';
         ALTER TABLE waterlogging_points DROP COLUMN eliminated_on;
         CREATE TABLE "old_sponge" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT,
           "name" TEXT NOT NULL, "kind" TEXT NOT NULL, "project" TEXT, "responsible_unit" TEXT, "status" TEXT,
@@ -1185,6 +1190,7 @@ mod postgis {
                 (4, "0004_idempotency".to_owned()),
                 (5, "0005_user_layers".to_owned()),
                 (6, "0006_audit_history".to_owned()),
+                (7, "0007_producers".to_owned()),
                 (8, "0008_truck_ban_roads".to_owned()),
                 (9, "0009_expropriation_households".to_owned()),
                 (10, "0010_consolidation_approved_on".to_owned()),

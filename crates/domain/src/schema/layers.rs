@@ -125,8 +125,9 @@ pub const SUBJECT_TYPES: &[&str] = &["企业", "农民合作社", "家庭农场"
 /// Industries of an origin-point record (行业).
 pub const INDUSTRIES: &[&str] = &["种植业", "畜牧业", "渔业"];
 /// Units of an origin-point record's scale: 亩 (planting, ponds), 头 (pigs, cattle, sheep),
-/// 只 (poultry).
-pub const SCALE_UNITS: &[&str] = &["亩", "头", "只"];
+/// 只 (poultry), and 平方米 for aquaculture (industrialised tanks are measured in m²: the
+/// threshold is 0.3 亩 = 200 m², 临政办发〔2023〕19号 三、3, gazette line 2842).
+pub const SCALE_UNITS: &[&str] = &["亩", "头", "只", "平方米"];
 /// Production modes of an origin-point record: open field or facility.
 pub const PRODUCTION_MODES: &[&str] = &["露地", "设施"];
 /// Status of a sponge-city facility or project.
@@ -197,6 +198,9 @@ pub enum LayerKind {
     /// (禁行路段, 三) with their own hours; each feature is the road surface, built from
     /// its `centreline` and `width_m`.
     TruckBanRoads,
+    /// Producers (种养殖主体) of 临政办发〔2023〕19号: a register with the credit code or
+    /// platform identifier; their bases/plots are the origin points carrying `producer_id`.
+    Producers,
     /// A layer the users defined (宗地, 永久基本农田, …), kept in the store's
     /// `landtrace_layers` table; see [`user_layers`].
     User(UserLayer),
@@ -211,7 +215,7 @@ impl From<LayerKind> for &'static str {
 impl LayerKind {
     /// Every built-in layer, in display order ([`LayerKind::all`] adds the
     /// user-defined ones).
-    pub const ALL: [LayerKind; 18] = [
+    pub const ALL: [LayerKind; 19] = [
         LayerKind::CountyBoundaries,
         LayerKind::Townships,
         LayerKind::Villages,
@@ -230,6 +234,7 @@ impl LayerKind {
         LayerKind::TruckPasses,
         LayerKind::ExpropriationHouseholds,
         LayerKind::TruckBanRoads,
+        LayerKind::Producers,
     ];
 
     /// Table name in the GeoPackage and in PostGIS; also the layer's public id.
@@ -253,6 +258,7 @@ impl LayerKind {
             LayerKind::SpongeProjects => "sponge_projects",
             LayerKind::ExpropriationHouseholds => "expropriation_households",
             LayerKind::TruckBanRoads => "truck_ban_roads",
+            LayerKind::Producers => "producers",
             LayerKind::User(u) => &u.def().name,
         }
     }
@@ -307,6 +313,7 @@ impl LayerKind {
             LayerKind::SpongeProjects => "海绵城市建设项目",
             LayerKind::ExpropriationHouseholds => "被征收户登记",
             LayerKind::TruckBanRoads => "货车禁行道路（边界道路、除外路段、禁行路段）",
+            LayerKind::Producers => "种养殖主体",
             LayerKind::User(u) => &u.def().title_zh,
         }
     }
@@ -332,6 +339,7 @@ impl LayerKind {
             LayerKind::SpongeProjects => "Sponge-city projects",
             LayerKind::ExpropriationHouseholds => "Expropriated households",
             LayerKind::TruckBanRoads => "Truck-ban roads (boundary roads, excluded stretches, banned sections)",
+            LayerKind::Producers => "Farm producers",
             LayerKind::User(u) => &u.def().title_en,
         }
     }
@@ -342,7 +350,8 @@ impl LayerKind {
             LayerKind::Villages
             | LayerKind::BenchmarkPrices
             | LayerKind::TruckPasses
-            | LayerKind::ExpropriationHouseholds => GeometryKind::None,
+            | LayerKind::ExpropriationHouseholds
+            | LayerKind::Producers => GeometryKind::None,
             LayerKind::CountyBoundaries
             | LayerKind::UrbanGradeZones
             | LayerKind::CollectiveGradeZones
@@ -545,6 +554,10 @@ impl LayerKind {
                         personal(text("created_by")),
                         text("updated_at"),
                         personal(text("updated_by")),
+                        // Issue 15: the producer (种养殖主体) the record is a base/plot of, by its
+                        // identifier, and 以商品生产为目的 (0/1, gazette line 2838).
+                        text("producer_id"),
+                        int("for_market", record::FOR_MARKET),
                     ]
                 }
             }
@@ -622,6 +635,29 @@ impl LayerKind {
                         text("note"),
                         ACCURACY,
                         SOURCE,
+                    ]
+                }
+            }
+            LayerKind::Producers => {
+                const {
+                    &[
+                        // 统一社会信用代码, or the identifier the platform assigns (ZT140821-nnnnnn).
+                        req(text("producer_id")),
+                        req(one_of(text("id_kind"), crate::traceability::producer::ID_KINDS)),
+                        // A producer may be a household: its name is personal, as are contacts.
+                        req(personal(text("name"))),
+                        req(one_of(text("subject_type"), SUBJECT_TYPES)),
+                        text("township_code"),
+                        personal(text("contact_name")),
+                        personal(text("contact_phone")),
+                        // 以商品生产为目的 (0/1, gazette line 2838).
+                        int("for_market", record::FOR_MARKET),
+                        ACCURACY,
+                        SOURCE,
+                        text("created_at"),
+                        personal(text("created_by")),
+                        text("updated_at"),
+                        personal(text("updated_by")),
                     ]
                 }
             }

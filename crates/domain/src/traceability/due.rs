@@ -26,6 +26,66 @@ pub const UPDATE_RULES: [(&str, &str); 2] = [
 /// Where [`UPDATE_RULES`] come from.
 pub const UPDATE_RULES_SOURCE: &str = "临政办发〔2023〕19号 五、（二）";
 
+/// A phase of the work (二、工作目标 (二) 分步推进实施, gazette line 2834).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Phase {
+    /// `before`, `collection` or `maintenance`.
+    pub code: &'static str,
+    /// The phase in Chinese.
+    pub name: &'static str,
+    /// The phase in English.
+    pub name_en: &'static str,
+    /// Its first day; `None` for the time before collection began.
+    pub since: Option<Date>,
+    /// The next phase's first day, if any.
+    pub until: Option<Date>,
+    /// The gazette's words and line, and the assumption on the day.
+    pub basis: &'static str,
+}
+
+/// 二、(二) (gazette line 2834).
+pub const PHASES_BASIS: &str = "临政办发〔2023〕19号 二、(二) 分步推进实施：2023年6月开始全面开展重点农产品产地溯源信息采集，\
+     2024年起，进入重点农产品产地溯源信息日常维护、动态更新和推广运用阶段（公报第2834行）；\
+     假定：“2023年6月开始”自6月1日起，“2024年起”自1月1日起（assumption: from 1 June 2023 and 1 January 2024）";
+
+/// The first day of the collection phase (2023年6月, gazette line 2834; the day is an assumption).
+pub const COLLECTION_FROM: Date = Date::ymd(2023, 6, 1);
+/// The first day of the maintenance phase (2024年起, gazette line 2834).
+pub const MAINTENANCE_FROM: Date = Date::ymd(2024, 1, 1);
+
+/// The phase the work is in on `as_of` (gazette line 2834): before June 2023 collection has
+/// not begun; from June 2023 全面采集; from 2024 日常维护、动态更新和推广运用.
+pub fn phase(as_of: Date) -> Phase {
+    if as_of < COLLECTION_FROM {
+        Phase {
+            code: "before",
+            name: "采集尚未开始",
+            name_en: "before collection began",
+            since: None,
+            until: Some(COLLECTION_FROM),
+            basis: PHASES_BASIS,
+        }
+    } else if as_of < MAINTENANCE_FROM {
+        Phase {
+            code: "collection",
+            name: "全面开展采集阶段",
+            name_en: "county-wide collection",
+            since: Some(COLLECTION_FROM),
+            until: Some(MAINTENANCE_FROM),
+            basis: PHASES_BASIS,
+        }
+    } else {
+        Phase {
+            code: "maintenance",
+            name: "日常维护、动态更新和推广运用阶段",
+            name_en: "regular maintenance, updating and wider use",
+            since: Some(MAINTENANCE_FROM),
+            until: None,
+            basis: PHASES_BASIS,
+        }
+    }
+}
+
 /// `data/trace/update-cycles.csv`: `product,cycle_days,basis`, with a default row `其他`.
 pub const UPDATE_CYCLES_CSV: &str = include_str!("../../../../data/trace/update-cycles.csv");
 
@@ -264,5 +324,18 @@ mod tests {
             due("生猪", None, Date::ymd(9999, 12, 15), Date::ymd(9999, 12, 20), &cycles()).due_on,
             Date::ymd(9999, 12, 31)
         );
+    }
+
+    /// 二、(二) 分步推进实施 (gazette line 2834): collection from June 2023, regular
+    /// maintenance from 2024.
+    #[test]
+    fn phases_of_the_work() {
+        assert_eq!(phase(Date::ymd(2023, 5, 31)).code, "before");
+        assert_eq!(phase(Date::ymd(2023, 6, 1)).code, "collection");
+        assert_eq!(phase(Date::ymd(2023, 12, 31)).code, "collection");
+        let p = phase(Date::ymd(2024, 1, 1));
+        assert_eq!((p.code, p.name), ("maintenance", "日常维护、动态更新和推广运用阶段"));
+        assert_eq!(p.since, Some(MAINTENANCE_FROM));
+        assert!(p.basis.contains("第2834行") && p.basis.contains("假定"));
     }
 }

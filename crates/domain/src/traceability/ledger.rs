@@ -29,6 +29,9 @@ pub struct LedgerRecord {
     pub subject_name: String,
     /// Date of collection; records without one are counted in [`Ledger::undated`] only.
     pub collected_on: Option<Date>,
+    /// How many items of the collection form the record fills (of
+    /// [`super::producer::FORM_ITEMS`]; 全项采集, gazette line 2852).
+    pub filled_items: u32,
 }
 
 /// Subjects of one product this week and last week.
@@ -60,6 +63,24 @@ pub struct LedgerRow {
     pub total_last_week: u32,
     /// `total - total_last_week`.
     pub total_change: i64,
+    /// Key-product records collected up to the week's end (every base, not subjects).
+    pub records: u32,
+    /// Of them, the records that fill every item of the collection form (全项采集,
+    /// 五、(二), gazette line 2852).
+    pub complete_records: u32,
+    /// Form items filled over those records, and the items they would have in all: the
+    /// township's completeness is `items_filled / items_total`.
+    pub items_filled: u32,
+    /// `records` × the number of form items.
+    pub items_total: u32,
+}
+
+impl LedgerRow {
+    /// The township's completeness in percent (one decimal); `None` without records.
+    pub fn completeness_percent(&self) -> Option<f64> {
+        (self.items_total > 0)
+            .then(|| (f64::from(self.items_filled) * 1000.0 / f64::from(self.items_total)).round() / 10.0)
+    }
 }
 
 /// The county line: sums of the township lines.
@@ -130,6 +151,9 @@ pub fn ledger(records: &[LedgerRecord], townships: &[(String, String)], week: Is
     let mut this: BTreeMap<&str, Subjects> = BTreeMap::new();
     let mut last: BTreeMap<&str, Subjects> = BTreeMap::new();
     let (mut undated, mut unknown_township) = (0, 0);
+    // Township → (records, complete records, items filled).
+    let mut filled: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
+    let items = u32::try_from(super::producer::FORM_ITEMS.len()).unwrap_or(u32::MAX);
     for r in records {
         let Some(product) = KEY_PRODUCTS.iter().position(|p| *p == r.product.trim()) else { continue };
         let Some(collected_on) = r.collected_on else {
@@ -144,6 +168,10 @@ pub fn ledger(records: &[LedgerRecord], townships: &[(String, String)], week: Is
         let subject = r.subject_name.trim();
         if collected_on <= to {
             this.entry(township).or_default().add(product, subject);
+            let f = filled.entry(township).or_default();
+            f.0 += 1;
+            f.1 += u32::from(r.filled_items >= items);
+            f.2 += r.filled_items.min(items);
         }
         if collected_on <= last_to {
             last.entry(township).or_default().add(product, subject);
@@ -157,7 +185,12 @@ pub fn ledger(records: &[LedgerRecord], townships: &[(String, String)], week: Is
         let counts =
             KEY_PRODUCTS.iter().enumerate().map(|(i, p)| product_count(p, now.count(i), before.count(i))).collect();
         let (total, total_last_week) = (now.total(), before.total());
+        let (records, complete_records, items_filled) = filled.get(code.as_str()).copied().unwrap_or_default();
         rows.push(LedgerRow {
+            records,
+            complete_records,
+            items_filled,
+            items_total: records * items,
             township_code: code.clone(),
             township_name: name.clone(),
             counts,
@@ -223,6 +256,12 @@ impl Ledger {
             map.insert("title".into(), LEDGER_TITLE.into());
             map.insert("period".into(), self.period_zh().into());
             map.insert("key_products".into(), KEY_PRODUCTS.into());
+            map.insert("completeness_basis".into(), super::producer::FULL_COLLECTION_BASIS.into());
+            if let Some(Value::Array(rows)) = map.get_mut("rows") {
+                for (row, r) in rows.iter_mut().zip(&self.rows) {
+                    row["completeness_percent"] = r.completeness_percent().into();
+                }
+            }
         }
         value
     }
@@ -238,6 +277,7 @@ mod tests {
             product: product.into(),
             subject_name: subject.into(),
             collected_on: collected_on.map(|(y, m, d)| Date::ymd(y, m, d)),
+            filled_items: 19,
         }
     }
 
@@ -359,5 +399,33 @@ mod tests {
         );
         assert_eq!(v["totals"]["total"], 6);
         assert_eq!(v["undated"], 1);
+    }
+}
+
+#[cfg(test)]
+mod completeness_tests {
+    use super::*;
+
+    /// 全项采集 (五、(二), gazette line 2852): the ledger shows, per township, how many
+    /// records fill every item of the collection form and the share of items filled.
+    #[test]
+    fn completeness_per_township() {
+        let rec = |subject: &str, filled_items: u32| LedgerRecord {
+            township_code: "140821100".into(),
+            product: "豇豆".into(),
+            subject_name: subject.into(),
+            collected_on: Some(Date::ymd(2023, 6, 12)),
+            filled_items,
+        };
+        let townships =
+            vec![("140821100".to_owned(), "猗氏镇".to_owned()), ("140821101".to_owned(), "嵋阳镇".to_owned())];
+        let l = ledger(&[rec("甲", 19), rec("乙", 10)], &townships, IsoWeek::parse("2023-W24").unwrap());
+        let row = &l.rows[0];
+        assert_eq!((row.records, row.complete_records, row.items_filled, row.items_total), (2, 1, 29, 38));
+        assert_eq!(row.completeness_percent(), Some(76.3));
+        assert_eq!(l.rows[1].completeness_percent(), None);
+        let v = l.to_json();
+        assert_eq!(v["rows"][0]["completeness_percent"], 76.3);
+        assert!(v["completeness_basis"].as_str().unwrap().contains("2852"));
     }
 }

@@ -15,6 +15,7 @@ use serde_json::{Map, Number, Value};
 use super::divisions::Divisions;
 use crate::input_limits::{self, NumberRange};
 use crate::schema::layers::{ACCURACY_VALUES, PRODUCT_VALUES, PRODUCTION_MODES, SCALE_UNITS, SUBJECT_TYPES};
+use crate::units::area::M2_PER_MU;
 use crate::units::date::Date;
 
 /// The six traceability means of 四、采集内容 (追溯方式, several may be chosen).
@@ -52,6 +53,21 @@ const PRODUCT_ALIASES: [(&str, &str); 6] = [
     ("猪", "生猪"),
 ];
 
+/// A subject type as written (the five of 四、采集内容 or the document's wording of one)
+/// → the stored value.
+pub(crate) fn subject_type(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    SUBJECT_TYPES
+        .iter()
+        .copied()
+        .find(|s| *s == t)
+        .or_else(|| SUBJECT_TYPE_ALIASES.iter().find(|(a, _)| *a == t).map(|(_, s)| *s))
+}
+
+/// `for_market` (以商品生产为目的, 三、采集范围, gazette line 2838): 1 yes, 0 no.
+pub const FOR_MARKET: NumberRange =
+    NumberRange::rule(0.0, 1.0, "", "a yes/no flag: 1 when produced for sale (以商品生产为目的)").whole();
+
 /// Longest free-text value accepted, in characters.
 const MAX_TEXT_CHARS: usize = 200;
 
@@ -65,6 +81,15 @@ pub const SCALE_FIELD: NumberRange =
     NumberRange::limit(0.0, input_limits::ANIMAL_COUNT.max, "", "at most 3 000 000 亩 of land or ten million animals")
         .above_min();
 
+/// An aquaculture area in m² (industrialised tanks, 工厂化养殖): at most 10 000 000 m²
+/// (15 000 亩), within [`SCALE_FIELD`].
+const TANK_AREA_M2: NumberRange =
+    NumberRange::limit(0.0, 1.0e7, "平方米", "at most 10 000 000 m² (15 000 亩) of aquaculture").above_min();
+
+/// Other spellings of the scale units: `(as written, unit)`.
+const SCALE_UNIT_ALIASES: [(&str, &str); 6] =
+    [("平米", "平方米"), ("m²", "平方米"), ("㎡", "平方米"), ("m2", "平方米"), ("M2", "平方米"), ("平方", "平方米")];
+
 /// The scale of a record in `unit` (三、采集范围 counts heads and birds, measures land in
 /// 亩): an area in 亩 no larger than the county, or a whole number of animals (头, 只);
 /// `None` for a unit that is not one of [`SCALE_UNITS`].
@@ -74,6 +99,7 @@ pub fn scale_range(unit: &str) -> Option<NumberRange> {
         "亩" => Some(input_limits::GROUND_AREA_MU.above_min()),
         "头" => Some(NumberRange { unit: "头", ..animals }),
         "只" => Some(NumberRange { unit: "只", ..animals }),
+        "平方米" => Some(TANK_AREA_M2),
         _ => None,
     }
 }
@@ -127,7 +153,8 @@ impl Industry {
     /// The scale units records of this industry may use.
     pub fn units(self) -> &'static [&'static str] {
         match self {
-            Industry::Planting | Industry::Aquatic => &["亩"],
+            Industry::Planting => &["亩"],
+            Industry::Aquatic => &["亩", "平方米"],
             Industry::Livestock => &["头", "只"],
         }
     }
@@ -154,6 +181,18 @@ pub fn product_unit(product: &str) -> Option<&'static str> {
     }
 }
 
+/// The scale units a key product may be recorded in: [`product_unit`], and for the four
+/// fish 平方米 as well (工厂化养殖 tanks are measured in m², gazette line 2842); empty for 其他.
+pub fn product_units(product: &str) -> &'static [&'static str] {
+    match (product_unit(product), product_industry(product)) {
+        (Some(_), Some(Industry::Aquatic)) => Industry::Aquatic.units(),
+        (Some("亩"), _) => &["亩"],
+        (Some("头"), _) => &["头"],
+        (Some("只"), _) => &["只"],
+        _ => &[],
+    }
+}
+
 /// Full-width digits and punctuation (common in spreadsheets) as ASCII.
 fn half_width(text: &str) -> String {
     text.chars()
@@ -167,18 +206,70 @@ fn half_width(text: &str) -> String {
         .collect()
 }
 
-/// Checks and normalises a phone number: a mainland mobile number `1[3-9]` + 9 digits
-/// (spaces, hyphens, brackets and a `+86`/`0086` prefix tolerated) → 11 digits; or a
-/// 临猗 landline with area code 0359 and 7 digits → `0359-xxxxxxx`.
+/// Separators written before a landline extension (分机号).
+const EXTENSION_MARKS: [&str; 8] = ["分机", "转", "ext.", "ext", "EXT", "x", "X", "#"];
+
+/// The length of a landline's area code: 010 and 020-029 have three digits, every
+/// other mainland code (0[3-9]xx) four.
+fn landline_code_len(digits: &str) -> usize {
+    if digits.starts_with("010") || digits.starts_with("02") { 3 } else { 4 }
+}
+
+/// The lengths a local number may have after the area code: 8 after a three-digit
+/// code, 7 or 8 after a four-digit one.
+fn landline_local_lengths(digits: &str) -> &'static [usize] {
+    if landline_code_len(digits) == 3 { &[8] } else { &[7, 8] }
+}
+
+/// Checks and normalises a phone number (四、采集内容, gazette line 2848: 联系方式 of the
+/// subject, the grid officer and the collector). Accepted, with spaces, hyphens, dots and
+/// brackets tolerated and full-width digits read:
+/// - a mainland mobile number `1[3-9]` + 9 digits, with or without `+86`/`0086`/`86` → 11
+///   digits;
+/// - a mainland landline with its area code: `010` or `02x` followed by 8 local digits, or a
+///   four-digit code `0[3-9]xx` followed by 7 or 8 local digits (the local number never
+///   starts with 0 or 1) → `0351-7654321`; an extension (`转801`, `ext 801`, `-801` after the
+///   full number, 1-6 digits) is kept → `0351-7654321-801`.
+///
+/// A number without its area code is refused: the platform is used county-wide but a
+/// record may name anyone, so the code cannot be guessed. Errors say which part is wrong.
 pub fn check_phone(text: &str) -> Result<String, String> {
     let given = text.trim();
-    let cleaned: String =
-        half_width(given).chars().filter(|c| !matches!(c, ' ' | '-' | '—' | '(' | ')' | '.')).collect();
     let bad = || {
         format!(
-            "\"{given}\" 不是有效的手机号或带区号 0359 的固定电话（not a mainland mobile number or a 0359 landline）"
+            "\"{given}\" 不是有效的手机号或带区号的固定电话（not a mainland mobile number or a landline with its area code）"
         )
     };
+    let half = half_width(given);
+    // An extension after an explicit mark.
+    let (main, mut extension) = match EXTENSION_MARKS.iter().find_map(|m| half.split_once(m)) {
+        Some((main, ext)) => (main.to_owned(), Some(ext.trim().trim_start_matches(['.', ':', ' ']).to_owned())),
+        None => (half.clone(), None),
+    };
+    // Digit groups as written ("0351-7654321-801" has three).
+    let groups: Vec<String> =
+        main.split([' ', '-', '—', '(', ')', '.']).filter(|g| !g.is_empty()).map(str::to_owned).collect();
+    let mut cleaned: String = groups.concat();
+    // "0351-7654321-801": the last group is an extension when the number is too long with
+    // it and a whole landline without it.
+    if extension.is_none()
+        && groups.len() >= 3
+        && cleaned.starts_with('0')
+        && !cleaned.starts_with("00")
+        && let Some(last) = groups.last().filter(|g| (1..=6).contains(&g.len())).cloned()
+    {
+        let lens = landline_local_lengths(&cleaned);
+        let local = cleaned.len().saturating_sub(landline_code_len(&cleaned));
+        if !lens.contains(&local) && lens.contains(&(local.saturating_sub(last.len()))) {
+            cleaned.truncate(cleaned.len() - last.len());
+            extension = Some(last);
+        }
+    }
+    if let Some(ext) = &extension
+        && (ext.is_empty() || ext.len() > 6 || !ext.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("\"{given}\": 分机号应为 1-6 位数字（an extension has 1 to 6 digits）"));
+    }
     let digits = if let Some(rest) = cleaned.strip_prefix("+86").or_else(|| cleaned.strip_prefix("0086")) {
         rest.to_owned()
     } else if cleaned.len() == 13 && cleaned.starts_with("861") {
@@ -190,23 +281,49 @@ pub fn check_phone(text: &str) -> Result<String, String> {
         return Err(bad());
     }
     let b = digits.as_bytes();
-    if b.len() == 11 && b[0] == b'1' {
-        return if (b'3'..=b'9').contains(&b[1]) { Ok(digits) } else { Err(bad()) };
-    }
-    if let Some(local) = digits.strip_prefix("0359") {
-        return if local.len() == 7 && !local.starts_with(['0', '1']) {
-            Ok(format!("0359-{local}"))
+    if b[0] == b'1' {
+        if extension.is_some() {
+            return Err(format!("\"{given}\": 手机号不能带分机号（a mobile number has no extension）"));
+        }
+        if b.len() != 11 {
+            return Err(format!("\"{given}\": 手机号应为 11 位（a mobile number has 11 digits）"));
+        }
+        return if (b'3'..=b'9').contains(&b[1]) {
+            Ok(digits)
         } else {
-            Err(format!("\"{given}\": 0359 后应为 7 位本地号码（a 0359 landline has 7 local digits）"))
+            Err(format!("\"{given}\": 手机号第二位应为 3-9（a mobile number starts 13-19）"))
         };
     }
-    if b.len() == 7 && !digits.starts_with(['0', '1']) {
-        return Err(format!(
-            "\"{given}\": 固定电话须带区号 0359，如 0359-4028132（landline needs the area code 0359）"
-        ));
+    if b[0] == b'0' {
+        let code_len = landline_code_len(&digits);
+        if code_len == 4 && !(b.len() >= 2 && (b'3'..=b'9').contains(&b[1])) {
+            return Err(format!("\"{given}\": 区号「{}」无效（not a mainland area code）", &digits[..b.len().min(4)]));
+        }
+        if b.len() <= code_len {
+            return Err(format!("\"{given}\": 区号后缺少本地号码（the local number is missing）"));
+        }
+        let (code, local) = digits.split_at(code_len);
+        let lens = landline_local_lengths(&digits);
+        if !lens.contains(&local.len()) {
+            let want = if code_len == 3 { "8" } else { "7 或 8" };
+            let want_en = if code_len == 3 { "8" } else { "7 or 8" };
+            return Err(format!(
+                "\"{given}\": 区号 {code} 后应为 {want} 位本地号码，实为 {} 位（a {code} landline has {want_en} local digits）",
+                local.len()
+            ));
+        }
+        if local.starts_with(['0', '1']) {
+            return Err(format!("\"{given}\": 本地号码不能以 0 或 1 开头（a local number never starts with 0 or 1）"));
+        }
+        return Ok(match extension {
+            Some(ext) => format!("{code}-{local}-{ext}"),
+            None => format!("{code}-{local}"),
+        });
     }
-    if b[0] == b'0' && (10..=12).contains(&b.len()) {
-        return Err(format!("\"{given}\": 仅接受临猗县区号 0359 的固定电话（only 0359 landlines are accepted）"));
+    if (7..=8).contains(&b.len()) {
+        return Err(format!(
+            "\"{given}\": 固定电话须带区号，如 0359-4028132（a landline needs its area code, e.g. 0359-4028132）"
+        ));
     }
     Err(bad())
 }
@@ -247,30 +364,66 @@ pub struct ThresholdCheck {
     pub rule_en: String,
     /// Why the record is not mandatory, or what else to consider (Chinese and English).
     pub note: Option<String>,
+    /// Where the rules applied are written: document, clause and gazette line.
+    pub basis: Vec<&'static str>,
+    /// Set when the record reaches the threshold only together with the producer's other
+    /// bases or plots of the same product (五、(二), gazette line 2852).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregate: Option<AggregateScale>,
 }
+
+/// The producer's bases and plots of one product taken together (五、(二), gazette line
+/// 2852: 种养殖主体有多个基地或在同一个基地有多个地块，总计达到规模标准的，要分别进行采集).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AggregateScale {
+    /// The producer: its identifier, or (without one) its subject name.
+    pub producer: String,
+    /// How many bases/plots of the product the producer has.
+    pub bases: usize,
+    /// Their ids.
+    pub ids: Vec<i64>,
+    /// Their scale together, in the rule's unit.
+    pub total: f64,
+    /// The rule's unit.
+    pub unit: &'static str,
+}
+
+/// 三、采集范围 (gazette lines 2838-2842): who and what scale must be collected.
+pub const SCOPE_BASIS: &str = "临政办发〔2023〕19号 三、采集范围（公报第2838-2842行）";
+/// 五、(二) (gazette line 2852): several bases or plots that together reach the threshold
+/// are each collected.
+pub const SEPARATE_BASES_BASIS: &str = "临政办发〔2023〕19号 五、(二)：种养殖主体有多个基地或在同一个基地有多个地块，\
+     总计达到规模标准的，要分别进行采集（公报第2852行）";
+/// 三、采集范围 (gazette line 2838): 且以商品生产为目的.
+pub const COMMODITY_BASIS: &str = "临政办发〔2023〕19号 三、采集范围：……且以商品生产为目的（公报第2838行）";
 
 /// A threshold of 三、采集范围.
 struct Rule {
     min: f64,
     unit: &'static str,
+    /// The threshold in m² where the gazette states it (工程化养殖: 折200平米, line 2842).
+    min_m2: Option<f64>,
     zh: &'static str,
     en: &'static str,
 }
 
 const PLANTING_RULE: Rule =
-    Rule { min: 0.5, unit: "亩", zh: "种植面积 ≥ 0.5 亩", en: "planted area ≥ 0.5 mu" };
+    Rule { min: 0.5, unit: "亩", min_m2: None, zh: "种植面积 ≥ 0.5 亩", en: "planted area ≥ 0.5 mu" };
 const POND_RULE: Rule =
-    Rule { min: 10.0, unit: "亩", zh: "水产养殖面积 ≥ 10 亩", en: "aquaculture area ≥ 10 mu" };
+    Rule {
+        min: 10.0, unit: "亩", min_m2: None, zh: "水产养殖面积 ≥ 10 亩", en: "aquaculture area ≥ 10 mu"
+    };
 const INDUSTRIAL_RULE: Rule = Rule {
     min: 0.3,
     unit: "亩",
+    min_m2: Some(200.0),
     zh: "工程化（工厂化）养殖 ≥ 0.3 亩（折200平方米）",
     en: "industrialised (tank) aquaculture ≥ 0.3 mu (200 m²)",
 };
 
 /// The rule of a key product; `None` for 其他.
 fn rule_for(product: &str, industrialised: bool) -> Option<Rule> {
-    let livestock = |min, unit, zh, en| Some(Rule { min, unit, zh, en });
+    let livestock = |min, unit, zh, en| Some(Rule { min, unit, min_m2: None, zh, en });
     match product_industry(product)? {
         Industry::Planting => Some(PLANTING_RULE),
         Industry::Aquatic if industrialised => Some(INDUSTRIAL_RULE),
@@ -286,8 +439,38 @@ fn rule_for(product: &str, industrialised: bool) -> Option<Rule> {
     }
 }
 
+/// `scale unit` as a share of `rule`'s threshold (1.0 = exactly at it). An area in 平方米
+/// is compared with the rule's own m² figure where the gazette gives one (工程化养殖
+/// 200 m², line 2842), else converted at 1 亩 = 10 000/15 m² (the statutory 市亩).
+fn share_of(rule: &Rule, scale: f64, unit: &str) -> Result<f64, String> {
+    let converted = if unit == "平方米" && rule.unit == "亩" {
+        Some(match rule.min_m2 {
+            Some(m2) => scale / m2,
+            None => scale / M2_PER_MU / rule.min,
+        })
+    } else {
+        None
+    };
+    if converted.is_none() && unit != rule.unit {
+        return Err(format!(
+            "规模单位应为「{}」，记录为「{unit}」，无法判断是否达到采集标准（scale unit should be {}, got {unit:?}）",
+            rule.unit, rule.unit
+        ));
+    }
+    if !scale.is_finite() || scale <= 0.0 {
+        return Err(format!("规模 {scale} 不是正数，无法判断是否达到采集标准（scale is not a positive number）"));
+    }
+    Ok(converted.unwrap_or(scale / rule.min))
+}
+
 /// How `scale unit` compares with `rule`: `Ok(true)` at or above it.
 fn reaches(rule: &Rule, scale: f64, unit: &str) -> Result<bool, String> {
+    if unit == "平方米" && rule.unit == "亩" {
+        if let Some(m2) = rule.min_m2 {
+            return share_of(rule, scale, unit).map(|_| scale >= m2);
+        }
+        return share_of(rule, scale, unit).map(|_| scale / M2_PER_MU >= rule.min);
+    }
     if unit != rule.unit {
         return Err(format!(
             "规模单位应为「{}」，记录为「{unit}」，无法判断是否达到采集标准（scale unit should be {}, got {unit:?}）",
@@ -331,6 +514,8 @@ pub fn threshold(
             rule: "仅12个重点品种须采集".into(),
             rule_en: "only the 12 key products must be collected".into(),
             note: Some(note),
+            basis: vec![SCOPE_BASIS],
+            aggregate: None,
         };
     };
     let (mandatory, mut note) = match reaches(&rule, scale, unit) {
@@ -351,7 +536,136 @@ pub fn threshold(
         let extra = "；若为工程化（工厂化）养殖，标准为 0.3 亩（折200平方米）（industrialised tanks: 0.3 mu）";
         note = note.map(|n| n + extra);
     }
-    ThresholdCheck { mandatory, rule: rule.zh.into(), rule_en: rule.en.into(), note }
+    if unit == "平方米" && rule.min_m2.is_none() && product_industry(product) == Some(Industry::Aquatic) {
+        let extra = "按 1 亩 = 666.67 平方米折算（converted at 1 mu = 666.67 m²）";
+        note = Some(note.map_or_else(|| extra.to_owned(), |n| format!("{n}；{extra}")));
+    }
+    ThresholdCheck {
+        mandatory,
+        rule: rule.zh.into(),
+        rule_en: rule.en.into(),
+        note,
+        basis: vec![SCOPE_BASIS],
+        aggregate: None,
+    }
+}
+
+/// What an answer says of a record that does not state 以商品生产为目的 (an assumption).
+const FOR_MARKET_ASSUMED: &str =
+    "未填是否以商品生产为目的，假定为是（assumption: produced for sale, since the record does not say）";
+
+/// The collection scope's 以商品生产为目的 (三、采集范围, gazette line 2838) applied to a
+/// threshold answer: a record not produced for sale (`Some(false)`) is outside the scope
+/// whatever its scale; a record that does not say is taken as produced for sale, and the
+/// answer says this is an assumption (假定).
+pub fn apply_commodity_scope(mut check: ThresholdCheck, for_market: Option<bool>) -> ThresholdCheck {
+    match for_market {
+        Some(true) => {}
+        Some(false) => {
+            check.mandatory = false;
+            check.aggregate = None;
+            let text = "非以商品生产为目的（自产自用），不属产地溯源采集范围，记录照常保存（not produced for sale: \
+                        outside the collection scope, kept）";
+            check.note = Some(text.to_owned());
+            check.basis.push(COMMODITY_BASIS);
+        }
+        None if check.mandatory => {
+            let text = FOR_MARKET_ASSUMED;
+            check.note = Some(check.note.map_or_else(|| text.to_owned(), |n| format!("{n}；{text}")));
+            check.basis.push(COMMODITY_BASIS);
+        }
+        None => {}
+    }
+    check
+}
+
+/// One base or plot of a producer, as [`producer_thresholds`] needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct BaseScale<'a> {
+    /// The record's id.
+    pub id: i64,
+    /// The producer: its identifier (`producer_id`), else its subject name; `None` when
+    /// the record names neither (it is then judged alone).
+    pub producer: Option<&'a str>,
+    /// The product.
+    pub product: &'a str,
+    /// The industry (for 其他).
+    pub industry: Option<Industry>,
+    /// Scale and unit.
+    pub scale: f64,
+    /// Scale unit.
+    pub unit: &'a str,
+    /// 工程化养殖.
+    pub industrialised: bool,
+    /// 以商品生产为目的 (gazette line 2838).
+    pub for_market: Option<bool>,
+}
+
+/// The collection threshold of every base or plot of `bases` (三、采集范围, gazette lines
+/// 2838-2842), with 五、(二) applied (gazette line 2852): a producer's bases or plots of
+/// one key product that are each below the threshold but together reach it must each be
+/// collected; their answer is mandatory and says why ([`ThresholdCheck::aggregate`]).
+/// Bases are grouped by producer, product and rule (ponds and industrialised tanks
+/// apart); a base not produced for sale (line 2838) neither counts nor is counted.
+/// The answers come in the order of `bases`.
+pub fn producer_thresholds(bases: &[BaseScale<'_>]) -> Vec<ThresholdCheck> {
+    let mut out: Vec<ThresholdCheck> = bases
+        .iter()
+        .map(|b| {
+            apply_commodity_scope(threshold(b.product, b.industry, b.scale, b.unit, b.industrialised), b.for_market)
+        })
+        .collect();
+    let mut groups: std::collections::BTreeMap<(&str, &str, bool), Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, b) in bases.iter().enumerate() {
+        let Some(producer) = b.producer.map(str::trim).filter(|p| !p.is_empty()) else { continue };
+        let tanks = b.industrialised && product_industry(b.product) == Some(Industry::Aquatic);
+        if rule_for(b.product, tanks).is_some() && b.for_market != Some(false) {
+            groups.entry((producer, b.product, tanks)).or_default().push(i);
+        }
+    }
+    for ((producer, product, tanks), members) in groups {
+        let Some(rule) = rule_for(product, tanks) else { continue };
+        let shares: Vec<Option<f64>> =
+            members.iter().map(|&i| share_of(&rule, bases[i].scale, bases[i].unit).ok()).collect();
+        let total_share: f64 = shares.iter().flatten().sum();
+        let counted = shares.iter().flatten().count();
+        // The sum of several shares may fall a rounding error short of 1.
+        if counted < 2 || total_share < 1.0 - 1e-9 {
+            continue;
+        }
+        let ids: Vec<i64> = members.iter().map(|&i| bases[i].id).collect();
+        let total = (total_share * rule.min * 1e6).round() / 1e6;
+        for (&i, share) in members.iter().zip(&shares) {
+            if share.is_none() || out[i].mandatory {
+                continue;
+            }
+            let check = &mut out[i];
+            check.mandatory = true;
+            check.note = Some(format!(
+                "本基地/地块单独未达到采集标准（{}），但同一主体「{producer}」该品种共 {} 个基地/地块，合计 {total} {} \
+                 达到标准，须分别采集（below the threshold alone, but the producer's {} bases/plots of this \
+                 product together reach it: each must be collected）",
+                rule.zh,
+                ids.len(),
+                rule.unit,
+                ids.len()
+            ));
+            check.basis.push(SEPARATE_BASES_BASIS);
+            if bases[i].for_market.is_none() {
+                // As apply_commodity_scope says of a record mandatory alone.
+                check.note = check.note.take().map(|n| format!("{n}；{FOR_MARKET_ASSUMED}"));
+                check.basis.push(COMMODITY_BASIS);
+            }
+            check.aggregate = Some(AggregateScale {
+                producer: producer.to_owned(),
+                bases: ids.len(),
+                ids: ids.clone(),
+                total,
+                unit: rule.unit,
+            });
+        }
+    }
+    out
 }
 
 /// A problem with one field of a record.
@@ -379,14 +693,17 @@ pub struct RecordContext<'a> {
 pub struct CheckedRecord {
     /// The properties to store: fields of the `origin_points` layer only, normalised.
     pub properties: Map<String, Value>,
-    /// The collection threshold and whether the record reaches it.
+    /// The collection threshold and whether the record reaches it (the record alone:
+    /// the producer's other bases are weighed by [`producer_thresholds`]).
     pub threshold: ThresholdCheck,
+    /// How many items of the collection form are filled (全项采集, gazette line 2852).
+    pub completeness: super::producer::Completeness,
     /// What was filled in, mapped or ignored (Chinese and English).
     pub notes: Vec<String>,
 }
 
 /// The properties [`check_origin_record`] keeps (fields of `origin_points`).
-const STORED_FIELDS: [&str; 26] = [
+const STORED_FIELDS: [&str; 28] = [
     "subject_name",
     "subject_type",
     "industry",
@@ -413,6 +730,8 @@ const STORED_FIELDS: [&str; 26] = [
     "updated_on",
     "accuracy",
     "source",
+    "producer_id",
+    "for_market",
 ];
 
 /// Keys dropped without a note: names resolved into codes, values the server derives or
@@ -544,8 +863,10 @@ impl Checker<'_> {
             Some(Value::String(s)) if s.trim().is_empty() => (None, None),
             Some(Value::String(s)) => {
                 let t = half_width(s.trim()).replace(',', "");
-                let unit = SCALE_UNITS.iter().copied().find(|u| t.ends_with(u));
-                let number = unit.map_or(t.as_str(), |u| t[..t.len() - u.len()].trim());
+                let written =
+                    SCALE_UNITS.iter().map(|u| (*u, *u)).chain(SCALE_UNIT_ALIASES).find(|(w, _)| t.ends_with(w));
+                let unit = written.map(|(_, u)| u);
+                let number = written.map_or(t.as_str(), |(w, _)| t[..t.len() - w.len()].trim());
                 match number.parse::<f64>() {
                     Ok(x) if x.is_finite() => (Some(x), unit),
                     _ => {
@@ -572,7 +893,12 @@ impl Checker<'_> {
 
     /// `industrialised` as 0/1.
     fn industrialised(&mut self) -> Option<bool> {
-        let value = match self.props.get("industrialised")? {
+        self.flag("industrialised", "是否工程化养殖")
+    }
+
+    /// A yes/no field as 0/1: 0/1, true/false, 是/否, yes/no.
+    fn flag(&mut self, key: &str, label: &str) -> Option<bool> {
+        let value = match self.props.get(key)? {
             Value::Null => return None,
             Value::Bool(b) => Some(*b),
             Value::Number(n) => n.as_f64().filter(|x| INDUSTRIALISED.contains(*x)).map(|x| x == 1.0),
@@ -585,10 +911,7 @@ impl Checker<'_> {
             _ => None,
         };
         if value.is_none() {
-            self.problem(
-                "industrialised",
-                "是否工程化养殖应为 0/1、true/false 或 是/否（expected 0/1, true/false or 是/否）",
-            );
+            self.problem(key, format!("{label}应为 0/1、true/false 或 是/否（expected 0/1, true/false or 是/否）"));
         }
         value
     }
@@ -683,6 +1006,11 @@ pub fn check_origin_record(
     c.contacts();
     let (scale, unit) = c.scale_and_unit(product.as_deref(), industry);
     let industrialised = c.production(industry);
+    let for_market = c.flag("for_market", "是否以商品生产为目的");
+    if let Some(b) = for_market {
+        c.keep("for_market", i64::from(b));
+    }
+    c.producer_id();
     c.dates(ctx);
     c.provenance();
     if !c.problems.is_empty() {
@@ -695,7 +1023,9 @@ pub fn check_origin_record(
         unit.as_deref().unwrap_or_default(),
         industrialised == Some(true) && industry == Some(Industry::Aquatic),
     );
-    Ok(CheckedRecord { properties: c.out, threshold, notes: c.notes })
+    let threshold = apply_commodity_scope(threshold, for_market);
+    let completeness = super::producer::completeness(&c.out, true);
+    Ok(CheckedRecord { properties: c.out, threshold, completeness, notes: c.notes })
 }
 
 /// The parts of [`check_origin_record`], one per group of the collection form.
@@ -842,7 +1172,7 @@ impl Checker<'_> {
         industry: Option<Industry>,
     ) -> (Option<(f64, Option<&'static str>)>, Option<String>) {
         let scale = self.scale();
-        let unit_given = self.choice("scale_unit", "规模单位", false, SCALE_UNITS, &[]);
+        let unit_given = self.choice("scale_unit", "规模单位", false, SCALE_UNITS, &SCALE_UNIT_ALIASES);
         let unit = match (unit_given, scale.and_then(|(_, u)| u)) {
             (Some(u), Some(written)) if u != written => {
                 self.problem("scale_unit", format!("规模单位「{u}」与规模中写的「{written}」不一致（units disagree）"));
@@ -852,15 +1182,18 @@ impl Checker<'_> {
             (None, Some(written)) => Some(written.to_owned()),
             (None, None) => {
                 if !self.problems.iter().any(|p| p.field == "scale_unit") {
-                    self.problem("scale_unit", "规模单位为必填项：亩、头 或 只（required: 亩, 头 or 只）");
+                    self.problem(
+                        "scale_unit",
+                        "规模单位为必填项：亩、头、只 或 平方米（required: 亩, 头, 只 or 平方米）",
+                    );
                 }
                 None
             }
         };
         if let Some(u) = &unit {
-            let expected: Option<Vec<&str>> = match product.and_then(product_unit) {
-                Some(one) => Some(vec![one]),
-                None => industry.map(|i| i.units().to_vec()),
+            let expected: Option<Vec<&str>> = match product.map(product_units) {
+                Some(units) if !units.is_empty() => Some(units.to_vec()),
+                _ => industry.map(|i| i.units().to_vec()),
             };
             match expected {
                 Some(units) if !units.contains(&u.as_str()) => {
@@ -943,6 +1276,17 @@ impl Checker<'_> {
                 "updated_on",
                 format!("最近更新日期 {updated} 早于采集日期 {collected}（updated_on before collected_on）"),
             );
+        }
+    }
+
+    /// The producer the record is a base/plot of: a unified social credit code or a
+    /// platform identifier ([`super::producer::check_producer_id`]).
+    fn producer_id(&mut self) {
+        if let Some(text) = self.text("producer_id") {
+            match super::producer::check_producer_id(&text) {
+                Ok(id) => self.keep("producer_id", id),
+                Err(message) => self.problem("producer_id", format!("种养殖主体编号：{message}")),
+            }
         }
     }
 
@@ -1053,6 +1397,114 @@ mod tests {
         assert!(!threshold("豇豆", None, 0.3, "亩", true).mandatory);
     }
 
+    /// 三、3 (gazette line 2842): 工程化养殖车在0.3亩(折200平米)以上 — tanks may be entered
+    /// in m², compared with 200 m² as the gazette states it.
+    #[test]
+    fn industrialised_tanks_in_square_metres() {
+        let tank = threshold("乌鳢", None, 200.0, "平方米", true);
+        assert!(tank.mandatory, "{tank:?}");
+        assert!(tank.basis[0].contains("2838-2842"));
+        assert!(!threshold("乌鳢", None, 199.9, "平方米", true).mandatory);
+        // 0.3 亩 and 200 m² are the same threshold.
+        assert!(threshold("乌鳢", None, 0.3, "亩", true).mandatory);
+        // A pond in m² is converted (10 亩 = 6 666.67 m²) and the answer says so.
+        let pond = threshold("鳊鱼", None, 6_000.0, "平方米", false);
+        assert!(!pond.mandatory);
+        assert!(pond.note.unwrap().contains("666.67"));
+        assert!(threshold("鳊鱼", None, 6_667.0, "平方米", false).mandatory);
+        // Through the record check: "250平米" fills the unit; vegetables stay in 亩.
+        let mut v = valid();
+        v["product"] = json!("大口黑鲈");
+        v["industrialised"] = json!("是");
+        v["scale"] = json!("250平米");
+        v.as_object_mut().unwrap().remove("scale_unit");
+        let r = check(v).unwrap();
+        assert_eq!(
+            (r.properties["scale"].as_f64(), r.properties["scale_unit"].as_str()),
+            (Some(250.0), Some("平方米"))
+        );
+        assert!(r.threshold.mandatory);
+        let mut v = valid();
+        v["scale_unit"] = json!("平方米");
+        let problems = check(v).unwrap_err();
+        assert_eq!(fields(&problems), ["scale_unit"]);
+    }
+
+    /// 三、采集范围 (gazette line 2838): 且以商品生产为目的 — a record not produced for sale
+    /// is outside the scope; a record that does not say is assumed for sale (labelled).
+    #[test]
+    fn produced_for_sale_is_part_of_the_scope() {
+        let mut v = valid();
+        v["for_market"] = json!("否");
+        let r = check(v).unwrap();
+        assert_eq!(r.properties["for_market"], 0);
+        assert!(!r.threshold.mandatory);
+        assert!(r.threshold.note.as_deref().unwrap().contains("非以商品生产为目的"));
+        assert!(r.threshold.basis.iter().any(|b| b.contains("第2838行")));
+        let r = check(valid()).unwrap();
+        assert!(r.threshold.mandatory);
+        assert!(r.threshold.note.as_deref().unwrap().contains("假定"));
+        let mut v = valid();
+        v["for_market"] = json!(1);
+        let r = check(v).unwrap();
+        assert_eq!(r.threshold.note, None);
+        let mut v = valid();
+        v["for_market"] = json!("也许");
+        assert_eq!(fields(&check(v).unwrap_err()), ["for_market"]);
+    }
+
+    /// 五、(二) (gazette line 2852): 种养殖主体有多个基地或在同一个基地有多个地块，总计达到规模标准的，
+    /// 要分别进行采集 — each base below the threshold alone is mandatory when the producer's
+    /// bases of the product together reach it, and the answer says why.
+    #[test]
+    fn bases_of_one_producer_are_judged_together() {
+        let base = |id, producer, product, scale, unit| BaseScale {
+            id,
+            producer,
+            product,
+            industry: None,
+            scale,
+            unit,
+            industrialised: false,
+            for_market: Some(true),
+        };
+        let bases = [
+            base(1, Some("ZT140821-000001"), "豇豆", 0.2, "亩"),
+            base(2, Some("ZT140821-000001"), "豇豆", 0.3, "亩"),
+            base(3, Some("ZT140821-000001"), "韭菜", 0.3, "亩"),
+            base(4, Some("ZT140821-000002"), "豇豆", 0.2, "亩"),
+            base(5, None, "豇豆", 0.4, "亩"),
+            base(6, Some("ZT140821-000003"), "生猪", 20.0, "头"),
+            base(7, Some("ZT140821-000003"), "生猪", 40.0, "头"),
+        ];
+        let t = producer_thresholds(&bases);
+        let mandatory: Vec<bool> = t.iter().map(|c| c.mandatory).collect();
+        assert_eq!(mandatory, [true, true, false, false, false, true, true]);
+        let agg = t[0].aggregate.as_ref().unwrap();
+        assert_eq!((agg.bases, agg.total, agg.unit, agg.ids.clone()), (2, 0.5, "亩", vec![1, 2]));
+        assert!(t[0].note.as_deref().unwrap().contains("合计 0.5 亩"), "{:?}", t[0].note);
+        assert!(t[0].basis.iter().any(|b| b.contains("第2852行")));
+        // 20 头 alone is below 30; with the 40-head base the producer reaches it. The base
+        // that reaches the threshold alone needs no aggregate reason.
+        assert!(t[5].aggregate.is_some() && t[6].aggregate.is_none());
+        // Without 以商品生产为目的 the answer says it assumed it (line 2838).
+        let mut unstated = bases;
+        unstated[0].for_market = None;
+        let t = producer_thresholds(&unstated);
+        assert!(t[0].mandatory && t[0].note.as_deref().unwrap().contains("假定"), "{:?}", t[0].note);
+        // A base not produced for sale does not count.
+        let mut not_for_sale = bases;
+        not_for_sale[1].for_market = Some(false);
+        let t = producer_thresholds(&not_for_sale);
+        assert!(!t[0].mandatory && !t[1].mandatory);
+        // Tanks in m² and in 亩 add up on their own rule: 100 m² + 0.15 亩 = 200 m².
+        let mut tanks = [base(1, Some("甲"), "乌鳢", 100.0, "平方米"), base(2, Some("甲"), "乌鳢", 0.15, "亩")];
+        for t in &mut tanks {
+            t.industrialised = true;
+        }
+        assert!(producer_thresholds(&tanks).iter().all(|c| c.mandatory));
+    }
+
     #[test]
     fn wrong_units_and_bad_scales_are_not_mandatory() {
         let t = threshold("生猪", None, 300.0, "只", false);
@@ -1119,10 +1571,54 @@ mod tests {
         for bad in ["", "12800000001", "1380000000", "138000000011", "138abc00001", "0359-402813", "0359-0028132"] {
             assert!(check_phone(bad).is_err(), "{bad}");
         }
-        assert!(check_phone("4028132").unwrap_err().contains("须带区号 0359"));
-        assert!(check_phone("010-12345678").unwrap_err().contains("仅接受"));
-        assert!(check_phone("0359-402813").unwrap_err().contains("7 位"));
+        assert!(check_phone("4028132").unwrap_err().contains("须带区号"));
+        assert!(check_phone("0359-402813").unwrap_err().contains("7 或 8 位"));
         assert!(check_phone("hello").unwrap_err().contains("not a mainland mobile number"));
+    }
+
+    /// 四、采集内容 (gazette line 2848) asks for 联系方式 without limiting it to 临猗县: every
+    /// mainland landline with its area code, with or without an extension, is accepted
+    /// (issue 15: a 0351 太原 landline used to be refused).
+    #[test]
+    fn landlines_of_every_area_code_and_extensions() {
+        for (given, expected) in [
+            ("0351-7654321", "0351-7654321"),
+            ("0351-87654321", "0351-87654321"),
+            ("(0351)7654321", "0351-7654321"),
+            ("010-62345678", "010-62345678"),
+            ("021 5234 5678", "021-52345678"),
+            ("0755-86543210", "0755-86543210"),
+            ("0359-4028132 转 801", "0359-4028132-801"),
+            ("0359-4028132转801", "0359-4028132-801"),
+            ("0351-7654321 ext. 12", "0351-7654321-12"),
+            ("0351-7654321-801", "0351-7654321-801"),
+            ("(0359) 402 8132", "0359-4028132"),
+        ] {
+            assert_eq!(check_phone(given).as_deref(), Ok(expected), "{given}");
+        }
+        // Each refusal names what is wrong.
+        let err = |t: &str| check_phone(t).unwrap_err();
+        assert!(err("010-6234567").contains("8 位本地号码"), "{}", err("010-6234567"));
+        assert!(err("0351-0654321").contains("不能以 0 或 1 开头"));
+        assert!(err("0151-7654321").contains("区号"));
+        assert!(err("0351-7654321 转 abc").contains("分机号"));
+        assert!(err("13800000001 转 8").contains("手机号不能带分机号"));
+        assert!(err("12800000001").contains("第二位"));
+        assert!(err("1380000000").contains("11 位"));
+        assert!(err("0351").contains("缺少本地号码"));
+    }
+
+    /// Phone problems are reported on the field that holds the number (issue 15: keep
+    /// the check's reasons field-specific).
+    #[test]
+    fn phone_problems_name_their_field() {
+        let mut v = valid();
+        v["contact_phone"] = json!("0351-7654321");
+        v["grid_officer_phone"] = json!("010-6234567");
+        v["collector_phone"] = json!("0359-4028132 转 12");
+        let problems = check(v).unwrap_err();
+        assert_eq!(fields(&problems), ["grid_officer_phone"]);
+        assert!(problems[0].message.starts_with("网格员联系方式："), "{}", problems[0].message);
     }
 
     #[test]

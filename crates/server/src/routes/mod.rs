@@ -13,6 +13,7 @@ pub mod locate;
 pub mod ogc;
 pub mod ogc_tiles;
 pub mod origin_records;
+pub mod producers;
 pub mod sponge;
 pub mod styles;
 pub mod tiles;

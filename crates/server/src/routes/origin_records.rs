@@ -24,6 +24,9 @@ use serde_json::{Map, Value, json};
 use crate::auth::{current_user, may_see_personal, require_writer};
 use crate::error::AppError;
 use crate::idempotency::{WriteKey, mark_replayed};
+use landtrace_app::origin_producers::{duplicate_answer, find_duplicate};
+use landtrace_app::origin_views::thresholds_by_id;
+
 use crate::origin_state::{
     DUE_TEXT_COLUMNS, FormRefused, ImportFailure, RecordFilter, View, divisions, due_report, due_table,
     import_origin_csv, parse_position, prepare_record, record_json, records, today_in_county,
@@ -115,8 +118,10 @@ pub async fn list(
         filter.township_code = Some(resolved.code);
     }
     let cycles = &state.rules.cycles;
-    let view = View { personal, divisions: &divisions, cycles, as_of };
     let records = records(&state).await;
+    // Each producer's bases weighed together (临政办发〔2023〕19号 五、(二), gazette line 2852).
+    let thresholds = thresholds_by_id(records.iter().map(AsRef::as_ref));
+    let view = View { personal, divisions: &divisions, cycles, as_of, thresholds: Some(&thresholds) };
     let total = records.len();
     let features: Vec<Value> =
         records.iter().filter(|f| filter.matches(f, cycles, as_of)).map(|f| record_json(f, view)).collect();
@@ -147,7 +152,11 @@ pub async fn one(
     let as_of = as_of(&params)?;
     let divisions = divisions(&state).await?;
     let f = stored(&state, id).await?;
-    Ok(Json(record_json(&f, View { personal, divisions: &divisions, cycles: &state.rules.cycles, as_of })))
+    let records = records(&state).await;
+    let thresholds = thresholds_by_id(records.iter().map(AsRef::as_ref));
+    let view =
+        View { personal, divisions: &divisions, cycles: &state.rules.cycles, as_of, thresholds: Some(&thresholds) };
+    Ok(Json(record_json(&f, view)))
 }
 
 fn problems_response(problems: Vec<landtrace_domain::traceability::FieldProblem>) -> Response {
@@ -171,16 +180,29 @@ fn body_object(body: &Bytes) -> Result<Map<String, Value>, AppError> {
     }
 }
 
+/// `?merge=<id>`: the request confirms that it updates record `id`, which it repeats.
+fn merge_of(params: &HashMap<String, String>) -> Result<Option<i64>, AppError> {
+    match params.get("merge").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            AppError::BadRequest(format!("query parameter `merge` = {s:?} must be the id of the record to update"))
+        }),
+    }
+}
+
 async fn write(
     state: &AppState,
     headers: &HeaderMap,
     body: &Bytes,
     id: Option<i64>,
+    merge: Option<i64>,
     key: &WriteKey,
 ) -> Result<Response, AppError> {
     let (_, actor) = require_writer(state, headers, KIND)?;
     let body = body_object(body)?;
     let crs = crs_of(body.get("crs").and_then(Value::as_str))?;
+    // A confirmed merge updates the record it names through the same write.
+    let id = id.or(merge);
     let previous = match id {
         Some(id) => Some(stored(state, id).await?),
         None => None,
@@ -199,7 +221,30 @@ async fn write(
         Ok(p) => p,
         Err(problems) => return Ok(problems_response(problems)),
     };
+    // The producer it names must be in the register (the write path's rule).
+    if let Some(problem) =
+        crate::origin_state::rulebooks(state).await?.unregistered_producer(&prepared.feature.properties)
+    {
+        return Ok(problems_response(vec![problem]));
+    }
     let feature = prepared.feature.clone();
+    // The same producer, product and position submitted twice (issue 15): refused with
+    // the record it repeats, unless the request confirms the merge into that record.
+    // A request repeated with its idempotency key is answered from the first write instead.
+    if !state.store.is_replay(&actor, key.get()).await? {
+        let all = records(state).await;
+        if let Some(target) = merge
+            && find_duplicate(&feature, None, all.iter().map(AsRef::as_ref)).map(|f| f.id) != Some(target)
+        {
+            return Err(AppError::BadRequest(format!(
+                "?merge={target}: 提交内容与记录 {target} 不是同一主体、同一产品、同一点位，不能合并（the submission does not repeat \
+                 record {target}; use PUT /api/trace/records/{target} to replace it）"
+            )));
+        }
+        if let Some(existing) = find_duplicate(&feature, id, all.iter().map(AsRef::as_ref)) {
+            return Ok((StatusCode::CONFLICT, Json(duplicate_answer(existing))).into_response());
+        }
+    }
     let (status, id, replayed) = match id {
         None => {
             let out = state.insert_keyed(KIND, vec![feature.clone()], &actor, key.get()).await?;
@@ -218,12 +263,23 @@ async fn write(
         tracing::info!(record = id, actor = %actor.0, "origin-point record written");
         Some(Feature { id, geometry: feature.geometry, properties: feature.properties })
     };
-    let view = View { personal: true, divisions: &divisions, cycles: &state.rules.cycles, as_of: today_in_county() };
+    let all = records(state).await;
+    let thresholds = thresholds_by_id(all.iter().map(AsRef::as_ref));
+    let view = View {
+        personal: true,
+        divisions: &divisions,
+        cycles: &state.rules.cycles,
+        as_of: today_in_county(),
+        thresholds: Some(&thresholds),
+    };
     let mut out = match &stored {
         Some(stored) => record_json(stored, view),
         None => json!({ "id": id, "deleted_since": true }),
     };
     out["notes"] = json!(prepared.checked.notes);
+    if merge.is_some() {
+        out["merged_into"] = json!(id);
+    }
     Ok(mark_replayed((status, Json(out)).into_response(), replayed))
 }
 
@@ -236,14 +292,18 @@ async fn stored_or_gone(state: &AppState, id: i64) -> Result<Option<Feature>, Ap
     }
 }
 
-/// `POST /api/trace/records`: a new record (agriculture staff, admins).
+/// `POST /api/trace/records[?merge=<id>]`: a new record (agriculture staff, admins). A
+/// record repeating a stored one (same producer, product and position within 10 m) is
+/// refused with 409 naming it; `?merge=<id>` confirms that the submission updates it.
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
     key: WriteKey,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    write(&state, &headers, &body, None, &key).await
+    let merge = merge_of(&params)?;
+    write(&state, &headers, &body, None, merge, &key).await
 }
 
 /// `PUT /api/trace/records/{id}`: replaces a record (its creation stamp is kept).
@@ -254,7 +314,7 @@ pub async fn replace(
     key: WriteKey,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    write(&state, &headers, &body, Some(id), &key).await
+    write(&state, &headers, &body, Some(id), None, &key).await
 }
 
 /// `DELETE /api/trace/records/{id}`.

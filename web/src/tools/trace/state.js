@@ -11,7 +11,7 @@ import { fieldLabel, t } from '../../lib/i18n.js';
 import { isoWeekOf, weekRange } from '../../lib/iso-week.js';
 
 export const TABLE = 'origin_points';
-export const TABS = ['record', 'import', 'due', 'ledger'];
+export const TABS = ['record', 'import', 'due', 'ledger', 'producers'];
 /**
  * Form conveniences, not checks (the server checks): the 工程化养殖 box is shown for the
  * fish of 渔业, and choosing a key product fills in its unit (三、采集范围). The server
@@ -28,7 +28,7 @@ export const FALLBACK_OPTIONS = {
   products: [...Object.keys(PRODUCT_UNITS), '其他'],
   subject_types: ['企业', '农民合作社', '家庭农场', '种养殖户', '农村经纪人'],
   industries: ['种植业', '畜牧业', '渔业'],
-  units: ['亩', '头', '只'],
+  units: ['亩', '头', '只', '平方米'],
   production_modes: ['露地', '设施'],
   trace_means: ['承诺达标合格证', '追溯码', '耳标', '动物检疫合格证', '包装标识', '其他'],
   townships: [],
@@ -41,6 +41,9 @@ export const SECTIONS = [
     ['subject_name', 'text', { required: true, wide: true }],
     ['subject_type', 'select', { required: true }],
     ['credit_rating', 'text'],
+    // Issue 15: the producer (种养殖主体 tab) this record is a base/plot of, and 以商品生产为目的.
+    ['producer_id', 'text'],
+    ['for_market', 'select'],
   ]],
   ['tr_sec_product', [
     ['product', 'select', { required: true }],
@@ -74,7 +77,8 @@ export const SECTIONS = [
 ];
 export const TEXT_FIELDS = ['subject_name', 'subject_type', 'credit_rating', 'product', 'industry', 'scale_unit', 'alias',
   'certification', 'production_mode', 'market_date', 'base_address', 'contact_name', 'contact_phone',
-  'grid_officer_name', 'grid_officer_phone', 'collector_name', 'collector_phone', 'collected_on', 'updated_on'];
+  'grid_officer_name', 'grid_officer_phone', 'collector_name', 'collector_phone', 'collected_on', 'updated_on',
+  'producer_id', 'for_market'];
 /** Carried over to the next record by 继续新增 (same collector, place and day). */
 export const CARRY_OVER = ['township', 'collector_name', 'collector_phone', 'grid_officer_name', 'grid_officer_phone', 'collected_on'];
 /** Columns of a blank collection-form template (the form's own headers). */
@@ -110,6 +114,7 @@ export const initialState = (today) => ({
   imp: { ...blankImport(), encoding: 'auto' },
   due: { asOf: today, status: 'idle', report: null, message: '', expanded: new Set(), cardId: null, card: null },
   ledger: { week: isoWeekOf(today), status: 'idle', data: null, message: '' },
+  producers: { status: 'idle', list: null, message: '', selected: null, detail: null, form: blankProducer(), save: { status: 'idle', problems: {}, message: '' } },
 });
 
 /** The choices of the form's selects, from api/trace/options (`o`): `[values, UI key of the blank choice]`. */
@@ -119,6 +124,7 @@ export const fieldChoices = (o) => ({
   industry: [o.industries, 'tr_industry_auto'],
   scale_unit: [o.units, 'tr_choose'],
   production_mode: [o.production_modes, 'not_given'],
+  for_market: [['是', '否'], 'not_given'],
   township: [(o.townships ?? []).map((tw) => [tw.code, tw.name]), 'tr_choose'],
 });
 
@@ -176,6 +182,7 @@ export function valuesOfRecord(f, today) {
     scale: present(p.scale) ? String(p.scale) : '',
     trace_means: String(p.trace_means ?? '').split('、').map((s) => s.trim()).filter(Boolean),
     industrialised: p.industrialised === 1 || p.industrialised === true,
+    for_market: p.for_market === 1 ? '是' : p.for_market === 0 ? '否' : '',
   });
 }
 
@@ -276,6 +283,9 @@ export function ledgerModel(d) {
       code: row.township_code,
       name: row.township_name,
       cells: [...row.counts.map((c) => cell(c.this_week, c.change)), cell(row.total, row.total_change)],
+      // 全项采集 (临政办发〔2023〕19号 五、(二), gazette line 2852): share of form items filled.
+      completeness: row.completeness_percent == null ? '—' : `${row.completeness_percent.toFixed(1)}%`,
+      complete: `${row.complete_records ?? 0}/${row.records ?? 0}`,
     })),
     county: [...(d.totals?.counts ?? []).map((c) => cell(c.this_week, c.change)), cell(d.totals?.total ?? 0, d.totals?.total_change ?? 0)],
     undated: d.undated || 0,
@@ -289,4 +299,57 @@ export function showsIllustrative(state, index) {
   if (state.tab === 'due') return state.due.card?.data?.properties?.accuracy === 'illustrative' || (state.due.status === 'ready' && anyIllustrative(index));
   if (state.tab === 'ledger') return state.ledger.status === 'ready' && anyIllustrative(index);
   return false;
+}
+
+// ----- 种养殖主体 (the producer register) -------------------------------------------------
+
+/** The producer form's empty values. */
+export function blankProducer() {
+  return { name: '', subject_type: '', uscc: '', township: '', contact_name: '', contact_phone: '', for_market: '' };
+}
+
+/** The body of POST api/trace/producers from the form's values: blank fields left out. */
+export function producerBody(values) {
+  const body = {};
+  for (const [k, v] of Object.entries(values)) {
+    const text = String(v ?? '').trim();
+    if (!text) continue;
+    if (k === 'uscc') body.producer_id = text;
+    else if (k === 'for_market') body.for_market = text === 'yes' ? 1 : 0;
+    else body[k] = text;
+  }
+  return body;
+}
+
+/** A 400's problems by field (`uscc` for `producer_id`, as the form names it). */
+export function producerProblems(answer) {
+  const out = {};
+  for (const p of answer?.problems ?? []) {
+    const field = p.field === 'producer_id' ? 'uscc' : p.field === 'township_code' ? 'township' : p.field;
+    out[field] = out[field] ? `${out[field]}；${p.message}` : p.message;
+  }
+  return out;
+}
+
+/**
+ * One producer's bases as rows: product, scale, whether it must be collected, the rule,
+ * and why (the note: below alone but together with the producer's other bases, gazette
+ * line 2852), with the gazette lines cited.
+ */
+export function producerBases(detail) {
+  return (detail?.bases ?? []).map((b) => {
+    const p = b.properties ?? {};
+    const th = p.threshold ?? {};
+    return {
+      id: b.id,
+      product: p.product ?? '',
+      scale: p.scale == null ? '' : `${p.scale} ${p.scale_unit ?? ''}`.trim(),
+      mandatory: th.mandatory === true,
+      together: th.aggregate != null,
+      rule: th.rule ?? '',
+      note: th.note ?? '',
+      basis: (th.basis ?? []).join('；'),
+      completeness: p.completeness ? `${p.completeness.filled}/${p.completeness.total}` : '',
+    };
+  });
 }

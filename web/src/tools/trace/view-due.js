@@ -91,6 +91,12 @@ export function dueTab(ctx) {
         r.records != null ? el('span', { class: 'muted' }, ` ${t('tr_due_of', r.records)}`) : null,
         illustrative ? [' ', illustrativeBadge()] : null,
       ]));
+      // 二、(二) 分步推进实施 (gazette line 2834): the phase the work is in on that day.
+      if (r.phase) {
+        parts.push(el('p', { class: 'tr-due-phase', id: 'trace-due-phase', 'data-phase': r.phase.code, title: r.phase.basis }, [
+          el('strong', {}, `${t('tr_phase')}${t('colon')}`), r.phase.name, el('span', { class: 'muted' }, ` (${r.phase.name_en})`),
+        ]));
+      }
       if (r.undated) parts.push(el('p', { class: 'v-note' }, t('tr_due_undated', r.undated)));
       parts.push(el('div', { class: 'tr-due-towns' }, r.townships.map(townshipView)));
       if (r.rules) {

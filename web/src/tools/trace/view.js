@@ -10,7 +10,10 @@
 //   the rows and their threshold flags, or each rejected row's line, field and problem.
 // - 逾期提醒 (public): api/trace/due on a date, by township; a row flies the map to the
 //   record and opens its card.
-// - 每周调度台账 (public): api/trace/ledger of an ISO week, 下载 CSV and 打印.
+// - 每周调度台账 (public): api/trace/ledger of an ISO week, 下载 CSV and 打印, with each
+//   township's 全项采集 completeness.
+// - 种养殖主体 (public list; registering needs the role): the producer register, each
+//   producer's bases with their thresholds weighed together (view-producers.js).
 //
 // The server checks everything; the page never calls a write successful unless the
 // server answered 2xx. The form's values, the request bodies and the reading of the
@@ -24,7 +27,8 @@
 // `#trace-import[data-state]` is `signed-out | forbidden | idle | loading | checked |
 // imported | invalid | error` (rows `#trace-import-rows`, problems
 // `#trace-import-problems`); `#trace-due[data-state]` is `loading | ready | error` with
-// `data-total`; `#trace-ledger[data-state]` likewise with `data-week`.
+// `data-total`; `#trace-ledger[data-state]` likewise with `data-week`;
+// `#trace-producers[data-state]` (see view-producers.js).
 
 import { labelled, roleName, t } from '../../lib/i18n.js';
 import { todayShanghai } from '../../lib/time.js';
@@ -40,6 +44,7 @@ import {
 import { dueTab } from './view-due.js';
 import { importTab } from './view-import.js';
 import { ledgerTab } from './view-ledger.js';
+import { producersTab } from './view-producers.js';
 import { recordTab } from './view-record.js';
 
 /**
@@ -117,7 +122,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     needSignIn,
     updateMarkers,
   };
-  const views = { record: recordTab(ctx), import: importTab(ctx), due: dueTab(ctx), ledger: ledgerTab(ctx) };
+  const views = { record: recordTab(ctx), import: importTab(ctx), due: dueTab(ctx), ledger: ledgerTab(ctx), producers: producersTab(ctx) };
 
   function updateMarkers() {
     views.record.updateMarker();
@@ -194,6 +199,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     refresh();
     if (tab === 'due' && ['idle', 'stale'].includes(state.due.status)) views.due.load();
     if (tab === 'ledger' && ['idle', 'stale'].includes(state.ledger.status)) views.ledger.load();
+    if (tab === 'producers' && state.producers.status !== 'loading') views.producers.load();
     requestAnimationFrame(() => map.resize());
     onChange?.();
   }
@@ -221,6 +227,7 @@ export function traceTool({ map, root, button, phone, onOpen, onChange, onRecord
     refresh();
     if (open && state.tab === 'due' && ['idle', 'stale'].includes(state.due.status)) views.due.load();
     if (open && state.tab === 'ledger' && ['idle', 'stale'].includes(state.ledger.status)) views.ledger.load();
+    if (open && state.tab === 'producers' && state.producers.status === 'idle') views.producers.load();
   } });
   onAuthChange((session) => {
     index = null;
