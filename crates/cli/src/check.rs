@@ -86,7 +86,7 @@ pub(crate) async fn check_track(
     answer["pass_records"] = serde_json::json!(pass_records);
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
     println!("{}", text(&answer["headline"]["zh"]));
-    println!("{:<4} {:<21} {:<21} {:>10} {:>10}  {}", "#", "进入 entry", "驶出 exit", "metres", "seconds", "decision");
+    println!("{:<4} {:<21} {:<21} {:>10} {:>10}  decision", "#", "进入 entry", "驶出 exit", "metres", "seconds");
     let stays = answer["in_zone_during_ban_hours"].as_array().cloned().unwrap_or_default();
     for (i, v) in stays.iter().enumerate() {
         println!(
