@@ -6,7 +6,6 @@
 //! fails nothing is stored and every failing row is reported.
 
 use landtrace_domain::Date;
-use landtrace_domain::traceability::DUPLICATE_ASSUMPTION;
 use landtrace_domain::traceability::{
     Divisions, FieldProblem, IsoWeek, Ledger, LedgerRecord, ThresholdCheck, completeness, ledger,
 };
@@ -16,7 +15,7 @@ use landtrace_store::{Actor, Feature, NewFeature};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::origin_producers::find_duplicate;
+use crate::origin_producers::{duplicate_problem, find_duplicate};
 use crate::origin_records::{PreparedRecord, parse_position, prepare_record};
 use crate::write_path::Rulebooks;
 
@@ -167,10 +166,7 @@ pub fn check_form(
                     continue;
                 }
                 let repeat = if let Some(stored) = find_duplicate(&p.feature, None, existing) {
-                    Some(format!(
-                        "重复提交：与已有记录 {} 为同一主体、同一产品、同一点位（duplicate of stored record {}）；{}",
-                        stored.id, stored.id, DUPLICATE_ASSUMPTION
-                    ))
+                    Some(duplicate_problem(stored).message)
                 } else {
                     find_duplicate(&p.feature, None, &earlier).map(|row| {
                         format!("与第 {} 行重复：同一主体、同一产品、同一点位（repeats line {}）", row.id, row.id)

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use geo::Geometry;
 use landtrace_domain::traceability::{
-    DUPLICATE_ASSUMPTION, Divisions, DuplicateKey, FieldProblem, ThresholdCheck, check_producer, is_duplicate,
-    next_platform_id,
+    DUPLICATE_ASSUMPTION, DUPLICATE_DISTANCE_M, Divisions, DuplicateKey, FieldProblem, ThresholdCheck, check_producer,
+    is_duplicate, next_platform_id,
 };
 use landtrace_domain::{LayerKind, public_properties};
 use landtrace_store::{Actor, Feature, NewFeature};
@@ -179,6 +179,63 @@ pub fn find_duplicate<'a>(
     records
         .into_iter()
         .find(|f| key(Some(f.id), &f.properties, f.geometry.as_ref()).is_some_and(|old| is_duplicate(&new, &old)))
+}
+
+/// The problem of a new record repeating stored record `existing` (field `position`),
+/// as every door that checks new records reports it.
+pub fn duplicate_problem(existing: &Feature) -> FieldProblem {
+    FieldProblem {
+        field: "position".into(),
+        message: format!(
+            "重复提交：与已有记录 {} 为同一主体、同一产品、同一点位（duplicate of stored record {}）；{}",
+            existing.id, existing.id, DUPLICATE_ASSUMPTION
+        ),
+    }
+}
+
+/// Side of a cell of [`DuplicateIndex`], degrees: ≥ 90 m east-west at the county's
+/// latitude (35.1°N), so a record within [`DUPLICATE_DISTANCE_M`] lies in its cell or
+/// one of the eight around it.
+const CELL_DEG: f64 = 0.001;
+const _: () = assert!(DUPLICATE_DISTANCE_M < 80.0, "a duplicate must lie within the neighbouring cells");
+
+/// Stored origin-point records by product and position cell, so that a write of many
+/// records (an import, a bulk POST) finds each one's duplicate ([`find_duplicate`]'s
+/// rule) among the cells around it instead of scanning every record.
+#[derive(Debug, Default)]
+pub struct DuplicateIndex {
+    cells: HashMap<(String, i64, i64), Vec<std::sync::Arc<Feature>>>,
+}
+
+fn cell_of(lon: f64, lat: f64) -> (i64, i64) {
+    // Positions are checked inside the county before this is used; the casts saturate.
+    ((lon / CELL_DEG).floor() as i64, (lat / CELL_DEG).floor() as i64)
+}
+
+impl DuplicateIndex {
+    /// Indexes the records with a point and a product.
+    pub fn new(records: impl IntoIterator<Item = std::sync::Arc<Feature>>) -> DuplicateIndex {
+        let mut cells: HashMap<(String, i64, i64), Vec<std::sync::Arc<Feature>>> = HashMap::new();
+        for f in records {
+            let (Some(Geometry::Point(p)), Some(product)) = (&f.geometry, text(&f.properties, "product")) else {
+                continue;
+            };
+            let (x, y) = cell_of(p.x(), p.y());
+            cells.entry((product.to_owned(), x, y)).or_default().push(f);
+        }
+        DuplicateIndex { cells }
+    }
+
+    /// The stored record `candidate` repeats, if any.
+    pub fn find(&self, candidate: &NewFeature) -> Option<&Feature> {
+        let Some(Geometry::Point(p)) = &candidate.geometry else { return None };
+        let product = text(&candidate.properties, "product")?;
+        let (x, y) = cell_of(p.x(), p.y());
+        (-1..=1)
+            .flat_map(|dx| (-1..=1).map(move |dy| (x + dx, y + dy)))
+            .filter_map(|(cx, cy)| self.cells.get(&(product.to_owned(), cx, cy)))
+            .find_map(|bucket| find_duplicate(candidate, None, bucket.iter().map(AsRef::as_ref)))
+    }
 }
 
 /// The refusal of a duplicate, as answers give it (409): the existing record and how

@@ -27,7 +27,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
-use crate::origin_producers::check_stored_producer;
+use crate::origin_producers::{DuplicateIndex, check_stored_producer, duplicate_problem};
 use crate::origin_records::{check_stored_record, divisions_from, position_of, prepare_record};
 
 /// The problems of one refused feature of a write.
@@ -104,6 +104,10 @@ pub struct Rulebooks {
     /// The identifiers of the producer register, when known: a record naming another
     /// producer is refused (issue 15). `None`: not checked (no register read).
     producers: Option<Arc<std::collections::BTreeSet<String>>>,
+    /// The stored origin-point records, when known: a new record repeating one (same
+    /// producer, product and position, 临政办发〔2023〕19号 issue 15) is refused at every
+    /// door. `None`: not checked (a replayed request, or no records read).
+    duplicates: Option<Arc<DuplicateIndex>>,
 }
 
 impl Rulebooks {
@@ -118,7 +122,7 @@ impl Rulebooks {
     /// From divisions already built and a catalogue holding (at least) the
     /// county boundary layer.
     pub fn new(divisions: Arc<Divisions>, boundary: Catalog) -> Rulebooks {
-        Rulebooks { divisions, boundary, producers: None }
+        Rulebooks { divisions, boundary, producers: None, duplicates: None }
     }
 
     /// The same rulebooks, with the producer register's identifiers (`producer_id` of
@@ -143,13 +147,28 @@ impl Rulebooks {
         })
     }
 
+    /// The same rulebooks, with the stored origin-point records to find duplicates among.
+    pub fn with_records(mut self, records: impl IntoIterator<Item = Arc<Feature>>) -> Rulebooks {
+        self.duplicates = Some(Arc::new(DuplicateIndex::new(records)));
+        self
+    }
+
+    /// The stored record a new one repeats, as its problem (`None`: no duplicate, or
+    /// the stored records are not known).
+    pub fn duplicate(&self, record: &NewFeature) -> Option<FieldProblem> {
+        self.duplicates.as_ref()?.find(record).map(duplicate_problem)
+    }
+
     /// Reads what the rules need from `store`.
     pub async fn load(store: &dyn Store) -> Result<Rulebooks, RulebookError> {
         let townships = store.features(LayerKind::Townships).await?;
         let villages = store.features(LayerKind::Villages).await?;
         let boundaries = store.features(LayerKind::CountyBoundaries).await?;
         let producers = store.features(LayerKind::Producers).await?;
-        Ok(Rulebooks::from_features(&townships, &villages, boundaries)?.with_producers(&producers))
+        let records = store.features(LayerKind::OriginPoints).await?;
+        Ok(Rulebooks::from_features(&townships, &villages, boundaries)?
+            .with_producers(&producers)
+            .with_records(records.into_iter().map(Arc::new)))
     }
 
     /// From the features of [`Rulebooks::READS`] as given (stored ones, or the
@@ -163,7 +182,7 @@ impl Rulebooks {
             .map_err(RulebookError::Divisions)?;
         let mut boundary = Catalog::default();
         boundary.replace_layer(LayerKind::CountyBoundaries, county_boundaries);
-        Ok(Rulebooks { divisions: Arc::new(divisions), boundary, producers: None })
+        Ok(Rulebooks { divisions: Arc::new(divisions), boundary, producers: None, duplicates: None })
     }
 
     /// From a batch of new features about to be written (the bundled data): the
@@ -222,7 +241,8 @@ impl Rulebooks {
             }
             let position = position_of(f.geometry.as_ref());
             match prepare_record(&f.properties, position, &self.divisions, &self.boundary, actor, None) {
-                Ok(p) => match self.unregistered_producer(&p.feature.properties) {
+                Ok(p) => match self.unregistered_producer(&p.feature.properties).or_else(|| self.duplicate(&p.feature))
+                {
                     None => out.push(p.feature),
                     Some(problem) => refused.push(FeatureProblems { feature: number, problems: vec![problem] }),
                 },

@@ -62,6 +62,22 @@ pub async fn rulebooks(state: &AppState) -> Result<Rulebooks, AppError> {
     Ok(Rulebooks::new(divisions, boundary).with_producers(&producers))
 }
 
+/// The rulebooks for a write of new features by `actor` with idempotency key `key`:
+/// with the stored origin-point records, so that a record repeating one is refused
+/// (issue 15), unless the request replays one already answered (the store then
+/// answers it from the first write, which must not count as its own duplicate).
+pub async fn write_rulebooks(
+    state: &AppState,
+    actor: &Actor,
+    key: Option<&IdempotencyKey>,
+) -> Result<Rulebooks, AppError> {
+    let rules = rulebooks(state).await?;
+    if state.store.is_replay(actor, key).await? {
+        return Ok(rules);
+    }
+    Ok(rules.with_records(records(state).await))
+}
+
 /// Runs the rulebook of `kind` (the one write path, [`Rulebooks::check_new`])
 /// over new features; all of them or none. In `slot`, a worker of the CPU pool
 /// the caller holds for a large import, or in place for a few features.
@@ -71,11 +87,12 @@ pub async fn check_new_features(
     kind: LayerKind,
     features: Vec<NewFeature>,
     actor: &Actor,
+    key: Option<&IdempotencyKey>,
 ) -> Result<Vec<NewFeature>, AppError> {
     if !Rulebooks::has_rules(kind) {
         return Ok(features);
     }
-    let rules = rulebooks(state).await?;
+    let rules = write_rulebooks(state, actor, key).await?;
     match slot {
         Some(slot) => {
             let actor = actor.clone();

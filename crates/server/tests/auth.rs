@@ -98,8 +98,11 @@ async fn roles_write_only_the_layers_they_own() {
     let (status, _) = call(&state, post("origin_points", Some(&format!("bearer {PLANNER}")), &origin_point())).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    // The admin token writes anything, audited as before.
-    let (status, body) = call(&state, post("origin_points", Some(&format!("Bearer {ADMIN}")), &origin_point())).await;
+    // The admin token writes anything, audited as before (another product: the same one
+    // at the same place would repeat the farmer's record, issue 15).
+    let mut another = origin_point();
+    another["features"][0]["properties"]["product"] = json!("芹菜");
+    let (status, body) = call(&state, post("origin_points", Some(&format!("Bearer {ADMIN}")), &another)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(state.store.audit(1).await.unwrap()[0].actor, "admin-token");
 

@@ -364,3 +364,58 @@ async fn the_generic_layer_door_checks_producers_too() {
     assert!(status.is_success(), "{status}: {body}");
     assert_eq!(count(&state, LayerKind::Producers).await, before + 1);
 }
+
+/// Issue 15, one write path: a record repeating a stored one is refused by every door
+/// that stores new features (the generic layer write, OGC API – Features, the file
+/// import), not only by `/api/trace/records`; a write retried with its idempotency key
+/// is still answered from the first write.
+#[tokio::test]
+async fn every_door_refuses_a_repeated_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let first = record("各门重复农场", "芹菜", 3.0, "亩", 110.7811, 35.1512);
+    let (status, body) = call(&state, "POST", "/api/trace/records", Some(AGRI), Some(first.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let stored = body["id"].as_i64().unwrap();
+    // The same record, 3 m away, as a GeoJSON feature.
+    let mut props = first.as_object().unwrap().clone();
+    props.remove("lon");
+    props.remove("lat");
+    props.insert("accuracy".into(), json!("approximate"));
+    let feature = json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [110.7811, 35.15123]},
+                         "properties": props});
+    let collection = json!({"type": "FeatureCollection", "features": [feature.clone()]});
+    for (method, uri, body) in [
+        ("POST", "/api/layers/origin_points/features", collection.clone()),
+        ("POST", "/collections/origin_points/items", feature.clone()),
+        ("POST", "/api/layers/origin_points/import?filename=again.geojson", collection.clone()),
+    ] {
+        let (status, answer) = call(&state, method, uri, Some(AGRI), Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {}", answer["error"]);
+        let text = answer.to_string();
+        assert!(text.contains(&format!("重复提交：与已有记录 {stored}")), "{uri}: {text}");
+        assert_eq!(count(&state, LayerKind::OriginPoints).await, 1, "{uri} stored a duplicate");
+    }
+    // A new record with an idempotency key, retried with the same key: one record, and
+    // the retry is answered from the first write, not refused as its own duplicate.
+    let mut other = feature.clone();
+    other["properties"]["product"] = json!("韭菜");
+    let body = json!({"type": "FeatureCollection", "features": [other]}).to_string();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let request = Request::builder()
+            .method("POST")
+            .uri("/api/layers/origin_points/features")
+            .header("host", "localhost:8080")
+            .header("authorization", format!("Bearer {AGRI}"))
+            .header("idempotency-key", "issue-15-retry-0001")
+            .body(Body::from(body.clone()))
+            .unwrap();
+        let response = app(state.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        ids.push(serde_json::from_slice::<Value>(&bytes).unwrap()["ids"].clone());
+    }
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(count(&state, LayerKind::OriginPoints).await, 2);
+}

@@ -193,7 +193,8 @@ pub async fn restore(
             Ok(mark_replayed(Json(body).into_response(), out.replayed))
         }
         Err(StoreError::NotFound { .. }) => {
-            let features = crate::origin_state::check_new_features(&state, None, kind, vec![restored], &actor).await?;
+            let features =
+                crate::origin_state::check_new_features(&state, None, kind, vec![restored], &actor, key.get()).await?;
             let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
             let new_id = out.value.first().copied();
             let body = json!({

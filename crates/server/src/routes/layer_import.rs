@@ -156,7 +156,11 @@ pub async fn import(
         layer: nonblank(query.layer),
         door: Door::Request,
     };
-    let rules = if Rulebooks::has_rules(kind) { Some(crate::origin_state::rulebooks(&state).await?) } else { None };
+    let rules = if Rulebooks::has_rules(kind) {
+        Some(crate::origin_state::write_rulebooks(&state, &actor, key.get()).await?)
+    } else {
+        None
+    };
     // Reading (GDAL), mapping, repair and every check are CPU work: one worker of
     // the pool, held until the features are stored.
     let slot = state.cpu.slot().await;

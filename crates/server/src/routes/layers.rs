@@ -209,7 +209,8 @@ pub async fn insert(
     };
     // The one write path: the layer's rulebook (origin-point records: phones,
     // divisions, thresholds, the county boundary), as through every other door.
-    let features = crate::origin_state::check_new_features(&state, slot.as_ref(), kind, features, &actor).await?;
+    let features =
+        crate::origin_state::check_new_features(&state, slot.as_ref(), kind, features, &actor, key.get()).await?;
     let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
     drop(slot);
     let body = json!({ "layer": kind.table_name(), "inserted": out.value.len(), "ids": out.value });

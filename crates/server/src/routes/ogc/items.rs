@@ -450,7 +450,8 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let (kind, actor) = writer(&state, &id, &headers)?;
     let feature = one_feature(kind, &body, body_crs(&headers)?)?;
-    let features = crate::origin_state::check_new_features(&state, None, kind, vec![feature], &actor).await?;
+    let features =
+        crate::origin_state::check_new_features(&state, None, kind, vec![feature], &actor, key.get()).await?;
     let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
     let fid = *out.value.first().ok_or_else(|| AppError::Internal("the insert returned no id".into()))?;
     let base = state.public.base_url(peer, &headers)?;
