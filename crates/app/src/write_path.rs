@@ -283,6 +283,25 @@ impl Rulebooks {
     }
 }
 
+/// Warnings about features a write stores (accepted, but the writer should know): a
+/// truck pass whose windows never meet the ban hours changes nothing (临政发〔2023〕5号
+/// 四、(四), issue 15). One object per warning with the feature's number (from 1) and the
+/// text in Chinese and English; empty for most writes.
+pub fn write_warnings<'a>(kind: LayerKind, features: impl IntoIterator<Item = &'a Map<String, Value>>) -> Vec<Value> {
+    if kind != LayerKind::TruckPasses {
+        return Vec::new();
+    }
+    features
+        .into_iter()
+        .zip(1..)
+        .filter_map(|(properties, number)| {
+            let pass = landtrace_domain::truck_ban::pass_record::pass_from_record(properties).ok()?;
+            let (zh, en) = pass.warning()?;
+            Some(serde_json::json!({"feature": number, "zh": zh, "en": en}))
+        })
+        .collect()
+}
+
 /// The JSON form of a refusal's problems, for answers: one object per problem
 /// with the feature's number (from 1), the field and the message.
 pub fn problems_json(refused: &WriteRefused) -> Value {

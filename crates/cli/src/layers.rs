@@ -163,6 +163,9 @@ pub(crate) async fn import(
     for note in &notes {
         eprintln!("note: {note}");
     }
+    for warning in landtrace_app::write_path::write_warnings(kind, features.iter().map(|f| &f.properties)) {
+        eprintln!("warning: feature #{}: {}", warning["feature"], warning["zh"].as_str().unwrap_or_default());
+    }
     let total = features.len();
     match layer_import::import(store.as_ref(), kind, features, &Actor(actor), Door::FileImport, args.dry_run).await {
         Ok(_) if args.dry_run => {

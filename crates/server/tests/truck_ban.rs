@@ -591,3 +591,43 @@ async fn banned_road_sections_with_their_own_hours() {
     let (_, report) = track(&state, "?format=csv", csv_at_hour(10)).await;
     assert!(report["section_intervals"].as_array().unwrap().is_empty(), "{report}");
 }
+
+/// 临政发〔2023〕5号 四、(四) (gazette line 116) with the ban hours of 二、(一): a pass whose
+/// windows never meet 06:00-22:00 is accepted when it is registered, with a warning that
+/// it changes nothing (issue 15); a pass that meets them gets no warning.
+#[tokio::test]
+async fn a_pass_outside_the_ban_hours_is_stored_with_a_warning() {
+    use landtrace_server::auth::{Users, hash_token};
+    let dir = tempfile::tempdir().unwrap();
+    let store = GeoPackageStore::create(&dir.path().join("passes.gpkg")).await.unwrap();
+    store.insert(LayerKind::TruckBanZone, vec![zone()], &Actor::bundled_data()).await.unwrap();
+    let toml = format!(
+        "[[user]]\nname = \"jiao.jing\"\nrole = \"traffic\"\ntoken_sha256 = \"{}\"\n",
+        hash_token("traffic-token")
+    );
+    let options = AppOptions { users: Users::parse(&toml).unwrap(), ..Default::default() };
+    let state = AppState::new(Arc::new(store), options).await.unwrap();
+    let pass = |plate: &str, windows: &str| {
+        json!({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {
+            "plate": plate, "valid_from": "2023-06-01", "valid_to": "2023-12-31", "windows": windows,
+            "area": "全域", "pass_source": "纸质", "accuracy": "illustrative"}}]})
+    };
+    let post = |body: Value| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/layers/truck_passes/features")
+            .header("host", "localhost:8080")
+            .header("authorization", "Bearer traffic-token")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let response = app(state.clone()).oneshot(post(pass("晋M12345", "22:00-06:00"))).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let warning = body["warnings"][0]["zh"].as_str().unwrap_or_default();
+    assert!(warning.contains("不改变禁行结果"), "{body}");
+    let response = app(state.clone()).oneshot(post(pass("晋M12346", "09:00-11:00"))).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(body.get("warnings").is_none(), "{body}");
+}

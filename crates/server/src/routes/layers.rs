@@ -211,9 +211,13 @@ pub async fn insert(
     // divisions, thresholds, the county boundary), as through every other door.
     let features =
         crate::origin_state::check_new_features(&state, slot.as_ref(), kind, features, &actor, key.get()).await?;
+    let warnings = landtrace_app::write_path::write_warnings(kind, features.iter().map(|f| &f.properties));
     let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
     drop(slot);
-    let body = json!({ "layer": kind.table_name(), "inserted": out.value.len(), "ids": out.value });
+    let mut body = json!({ "layer": kind.table_name(), "inserted": out.value.len(), "ids": out.value });
+    if !warnings.is_empty() {
+        body["warnings"] = json!(warnings);
+    }
     Ok(mark_replayed((StatusCode::CREATED, Json(body)).into_response(), out.replayed))
 }
 

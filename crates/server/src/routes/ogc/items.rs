@@ -452,11 +452,16 @@ pub async fn create(
     let feature = one_feature(kind, &body, body_crs(&headers)?)?;
     let features =
         crate::origin_state::check_new_features(&state, None, kind, vec![feature], &actor, key.get()).await?;
+    let warnings = landtrace_app::write_path::write_warnings(kind, features.iter().map(|f| &f.properties));
     let out = state.insert_keyed(kind, features, &actor, key.get()).await?;
     let fid = *out.value.first().ok_or_else(|| AppError::Internal("the insert returned no id".into()))?;
     let base = state.public.base_url(peer, &headers)?;
     let location = format!("{base}/collections/{}/items/{fid}", kind.table_name());
-    let mut response = (StatusCode::CREATED, axum::Json(json!({ "id": fid, "href": location }))).into_response();
+    let mut answer = json!({ "id": fid, "href": location });
+    if !warnings.is_empty() {
+        answer["warnings"] = json!(warnings);
+    }
+    let mut response = (StatusCode::CREATED, axum::Json(answer)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);
     }
