@@ -62,6 +62,7 @@ pub mod rule_tables;
 pub mod sponge_estimate;
 pub mod tile_cut;
 pub mod truck_ban_check;
+pub mod truck_roads;
 pub mod users;
 pub mod write_path;
 

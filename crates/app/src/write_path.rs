@@ -13,8 +13,9 @@
 //! The store then checks each feature against its layer's schema
 //! (`landtrace_store::validate`) and writes all or nothing, with one audit row per
 //! feature. A layer whose rules go beyond its schema says so in
-//! [`Rulebooks::has_rules`]; today that is the origin-point records of
-//! 临政办发〔2023〕19号. A layer that gains rules gets them here, and every door
+//! [`Rulebooks::has_rules`]; today that is the origin-point records and the producer
+//! register of 临政办发〔2023〕19号 and the truck-ban roads of 临政发〔2023〕5号 (a road
+//! entered as its centreline gets its surface, `truck_roads`). A layer that gains rules gets them here, and every door
 //! with them.
 
 use std::fmt;
@@ -116,7 +117,7 @@ impl Rulebooks {
 
     /// Whether writes to `kind` have rules beyond the layer's schema.
     pub fn has_rules(kind: LayerKind) -> bool {
-        matches!(kind, LayerKind::OriginPoints | LayerKind::Producers)
+        matches!(kind, LayerKind::OriginPoints | LayerKind::Producers | LayerKind::TruckBanRoads)
     }
 
     /// From divisions already built and a catalogue holding (at least) the
@@ -230,6 +231,14 @@ impl Rulebooks {
         let mut out = Vec::with_capacity(total);
         let mut refused = Vec::new();
         for (f, number) in features.into_iter().zip(1..) {
+            if kind == LayerKind::TruckBanRoads {
+                // A road entered as its centreline and width gets its surface here.
+                match crate::truck_roads::prepare_road(f) {
+                    Ok(f) => out.push(f),
+                    Err(problems) => refused.push(FeatureProblems { feature: number, problems }),
+                }
+                continue;
+            }
             if kind == LayerKind::Producers {
                 // The generic doors store a producer with its identifier given; the
                 // producer routes assign platform identifiers (`origin_producers`).
@@ -255,7 +264,8 @@ impl Rulebooks {
     /// Runs `kind`'s rules over features to be stored as they are (bundled data,
     /// a copy); nothing is changed.
     pub fn check_as_stored(&self, kind: LayerKind, features: &[NewFeature]) -> Result<(), WriteRefused> {
-        if !Rulebooks::has_rules(kind) {
+        // Stored roads carry their surfaces already (computed when they were written).
+        if !Rulebooks::has_rules(kind) || kind == LayerKind::TruckBanRoads {
             return Ok(());
         }
         let refused: Vec<FeatureProblems> = features

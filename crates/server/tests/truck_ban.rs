@@ -597,16 +597,8 @@ async fn banned_road_sections_with_their_own_hours() {
 /// it changes nothing (issue 15); a pass that meets them gets no warning.
 #[tokio::test]
 async fn a_pass_outside_the_ban_hours_is_stored_with_a_warning() {
-    use landtrace_server::auth::{Users, hash_token};
     let dir = tempfile::tempdir().unwrap();
-    let store = GeoPackageStore::create(&dir.path().join("passes.gpkg")).await.unwrap();
-    store.insert(LayerKind::TruckBanZone, vec![zone()], &Actor::bundled_data()).await.unwrap();
-    let toml = format!(
-        "[[user]]\nname = \"jiao.jing\"\nrole = \"traffic\"\ntoken_sha256 = \"{}\"\n",
-        hash_token("traffic-token")
-    );
-    let options = AppOptions { users: Users::parse(&toml).unwrap(), ..Default::default() };
-    let state = AppState::new(Arc::new(store), options).await.unwrap();
+    let state = traffic_state(dir.path()).await;
     let pass = |plate: &str, windows: &str| {
         json!({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {
             "plate": plate, "valid_from": "2023-06-01", "valid_to": "2023-12-31", "windows": windows,
@@ -630,4 +622,56 @@ async fn a_pass_outside_the_ban_hours_is_stored_with_a_warning() {
     assert_eq!(response.status(), StatusCode::CREATED);
     let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert!(body.get("warnings").is_none(), "{body}");
+}
+
+/// The [`zone`] and a traffic officer (token `traffic-token`) who may write its layers.
+async fn traffic_state(dir: &Path) -> AppState {
+    use landtrace_server::auth::{Users, hash_token};
+    let store = GeoPackageStore::create(&dir.join("traffic.gpkg")).await.unwrap();
+    // The divisions and county boundary every rulebook of the write path reads.
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let mut layers = landtrace_store::bundled::read_bundled(&data).unwrap();
+    layers.retain(|(kind, _)| matches!(kind, LayerKind::Townships | LayerKind::Villages | LayerKind::CountyBoundaries));
+    layers.push((LayerKind::TruckBanZone, vec![zone()]));
+    store.insert_many(layers, &Actor::bundled_data()).await.unwrap();
+    let toml = format!(
+        "[[user]]\nname = \"jiao.jing\"\nrole = \"traffic\"\ntoken_sha256 = \"{}\"\n",
+        hash_token("traffic-token")
+    );
+    let options = AppOptions { users: Users::parse(&toml).unwrap(), ..Default::default() };
+    AppState::new(Arc::new(store), options).await.unwrap()
+}
+
+/// Issue 15, items 4-5 (gazette lines 105, 109): the traffic police enter a banned road
+/// section as its centreline (a GeoJSON LineString) and width; the platform stores its
+/// surface, and the point check takes it into account in its own hours.
+#[tokio::test]
+async fn a_banned_section_entered_as_its_centreline_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = traffic_state(dir.path()).await;
+    let section = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [[110.70, 35.14], [110.745, 35.14]]},
+        "properties": {"name": "解放路", "role": "banned_section", "width_m": 30, "hours": "07:00-09:00",
+                       "accuracy": "illustrative"}}]});
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/layers/truck_ban_roads/features")
+        .header("host", "localhost:8080")
+        .header("authorization", "Bearer traffic-token")
+        .body(Body::from(section.to_string()))
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    let stored = state.store.features(LayerKind::TruckBanRoads).await.unwrap();
+    assert!(matches!(stored[0].geometry, Some(geo::Geometry::MultiPolygon(_))));
+    let centreline = stored[0].properties["centreline"].as_str().unwrap();
+    assert!(centreline.starts_with("LINESTRING (110.7000000 35.1400000"), "{centreline}");
+    // 10 m off the centreline at 08:00: on the section, banned; 20 m off: not on it.
+    let (_, d) = check(&state, query(110.72, 35.14009, "2023-06-01T08:00:00+08:00", heavy())).await;
+    assert_eq!(d["banned"], true, "{d}");
+    assert!(d["reason"].as_str().unwrap().contains("禁行路段解放路"), "{d}");
+    let (_, d) = check(&state, query(110.72, 35.14018, "2023-06-01T08:00:00+08:00", heavy())).await;
+    assert_eq!(d["banned"], false, "{d}");
 }

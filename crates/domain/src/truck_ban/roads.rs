@@ -12,8 +12,10 @@
 //!
 //! Each feature is the road **surface**: its `centreline` (WKT `LINESTRING`, lon/lat)
 //! widened by `width_m / 2` on either side. The store has no line geometry, so the
-//! surface is the geometry and the centreline and width are kept as attributes (the
-//! demo data builds the surfaces so, `scripts/prepare-demo-data.py`). Positions and
+//! surface is the geometry and the centreline and width are kept as attributes. A road
+//! written as its centreline (a GeoJSON LineString, or the `centreline` attribute alone)
+//! gets its surface in the write path (`landtrace_app::truck_roads`); the demo data
+//! builds its surfaces the same way (`scripts/prepare-demo-data.py`). Positions and
 //! widths of the bundled roads are illustrative until the police supply surveyed ones.
 
 use serde::{Deserialize, Serialize};
