@@ -103,6 +103,16 @@ impl IntoResponse for AppError {
             AppError::Store(StoreError::LimitExceeded(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
             AppError::Store(e @ StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, e.to_string()),
             AppError::Store(e @ StoreError::VersionMismatch { .. }) => (StatusCode::PRECONDITION_FAILED, e.to_string()),
+            AppError::Store(e) if e.is_unique_violation() => {
+                // A value the layer keeps unique (`LayerKind::unique_fields`) was taken by
+                // another write first (e.g. two producers registered at one moment).
+                (
+                    StatusCode::CONFLICT,
+                    "该编号已被另一条同时提交的记录占用，未保存，请重新提交（a value that must be unique, such as a \
+                     producer identifier, was just taken by another write; nothing was stored: send it again）"
+                        .to_owned(),
+                )
+            }
             AppError::Store(StoreError::Database(e)) => {
                 // Internals go to the log, not to the client.
                 tracing::error!(error = %e, "database error");

@@ -419,3 +419,21 @@ async fn every_door_refuses_a_repeated_record() {
     assert_eq!(ids[0], ids[1]);
     assert_eq!(count(&state, LayerKind::OriginPoints).await, 2);
 }
+
+/// Issue 15: a producer identifier is unique in the register, kept so by the store: a
+/// second producer with a taken identifier through the generic layer write is refused
+/// (409, Chinese first) and nothing is stored.
+#[tokio::test]
+async fn a_taken_producer_identifier_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let before = count(&state, LayerKind::Producers).await;
+    let taken = state.store.features(LayerKind::Producers).await.unwrap()[0].properties["producer_id"].clone();
+    let again = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null,
+        "properties": {"producer_id": taken, "id_kind": "平台编号", "name": "另一主体", "subject_type": "家庭农场",
+                       "accuracy": "illustrative"}}]});
+    let (status, body) = call(&state, "POST", "/api/layers/producers/features", Some(AGRI), Some(again)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{}", body["error"]);
+    assert!(body["error"].as_str().unwrap().starts_with("该编号已被"), "{}", body["error"]);
+    assert_eq!(count(&state, LayerKind::Producers).await, before);
+}

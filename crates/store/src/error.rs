@@ -114,6 +114,12 @@ impl From<LimitError> for StoreError {
 }
 
 impl StoreError {
+    /// Whether the database refused the write because a value that must be unique was
+    /// already stored (an idempotency key, or a field of `LayerKind::unique_fields`).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(db)) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+    }
+
     /// Whether the error says the store cannot take writes now for a reason of
     /// its storage (full, read-only, failing disk), as `/health` reports.
     pub fn is_storage_problem(&self) -> bool {

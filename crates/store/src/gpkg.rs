@@ -531,6 +531,11 @@ async fn rebuild_layer_table(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) 
 async fn create_layer_table(tx: &mut Transaction<'_, Sqlite>, kind: LayerKind) -> Result<(), StoreError> {
     let t = kind.table_name();
     sqlx::query(schema_sql(create_table_sql(kind, t))).execute(&mut **tx).await?;
+    for field in kind.unique_fields() {
+        let sql =
+            format!("CREATE UNIQUE INDEX {} ON {} ({})", quote(&format!("{t}_{field}_unique")), quote(t), quote(field));
+        sqlx::query(schema_sql(sql)).execute(&mut **tx).await?;
+    }
     let data_type = if kind.geometry() == GeometryKind::None { "attributes" } else { "features" };
     let srs = (data_type == "features").then_some(SRS_ID);
     sqlx::query(

@@ -365,6 +365,5 @@ where
 
 /// Whether a keyed write failed because another write took its key first.
 fn key_taken(e: &StoreError, key: Option<&IdempotencyKey>) -> bool {
-    key.is_some()
-        && matches!(e, StoreError::Database(sqlx::Error::Database(db)) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+    key.is_some() && e.is_unique_violation()
 }

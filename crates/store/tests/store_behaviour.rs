@@ -408,6 +408,33 @@ pub async fn run_suite(store: &dyn Store) {
     keyed_writes_happen_once(store).await;
     history_is_queryable(store).await;
     versions_guard_replaces_and_deletes(store).await;
+    unique_fields_stay_unique(store).await;
+}
+
+fn producer(id: &str) -> NewFeature {
+    NewFeature {
+        geometry: None,
+        properties: props(json!({"producer_id": id, "id_kind": "平台编号", "name": "测试主体",
+            "subject_type": "家庭农场", "accuracy": "illustrative"})),
+    }
+}
+
+/// `LayerKind::unique_fields` (issue 15: the producer register's identifier) are kept
+/// unique by the store itself: a second producer with a taken identifier is refused,
+/// in another write or in the same one, and nothing of that write is stored.
+async fn unique_fields_stay_unique(store: &dyn Store) {
+    let kind = LayerKind::Producers;
+    assert_eq!(kind.unique_fields(), ["producer_id"]);
+    let actor = Actor("unique (agriculture)".into());
+    let before = count(store, kind).await;
+    store.insert(kind, vec![producer("ZT140821-000777")], &actor).await.unwrap();
+    let audit = store.audit_all().await.unwrap().len();
+    for batch in [vec![producer("ZT140821-000777")], vec![producer("ZT140821-000778"), producer("ZT140821-000778")]] {
+        let err = store.insert(kind, batch, &actor).await.unwrap_err();
+        assert!(err.is_unique_violation(), "expected a unique violation, got {err}");
+    }
+    assert_eq!(count(store, kind).await, before + 1, "the refused writes stored nothing");
+    assert_eq!(store.audit_all().await.unwrap().len(), audit, "and left no audit row");
 }
 
 fn freight_source(name: &str) -> NewFeature {

@@ -370,6 +370,16 @@ impl LayerKind {
         }
     }
 
+    /// Fields whose value no two features of the layer share, kept so by the store (a
+    /// unique index): the producer register's identifier (issue 15: two registrations at
+    /// the same moment must not both get the next platform identifier).
+    pub fn unique_fields(self) -> &'static [&'static str] {
+        match self {
+            LayerKind::Producers => &["producer_id"],
+            _ => &[],
+        }
+    }
+
     /// Polygon layers answer "which zones contain this point" (`/api/locate`); a layer of
     /// [`GeometryKind::Any`] (points and polygons) is not a zone layer, nor is a
     /// user-defined polygon layer defined without `locate`.

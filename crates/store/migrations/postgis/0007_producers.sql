@@ -19,7 +19,9 @@ CREATE TABLE producers (
   updated_at text,
   updated_by text
 );
-CREATE INDEX producers_producer_id_idx ON producers (producer_id);
+-- No two producers share an identifier (LayerKind::unique_fields; the GeoPackage store
+-- makes the same index): two registrations at one moment cannot both take the next one.
+CREATE UNIQUE INDEX producers_producer_id_unique ON producers (producer_id);
 
 -- The producer a record is a base/plot of, and 以商品生产为目的 (0/1, gazette line 2838).
 ALTER TABLE origin_points
