@@ -62,19 +62,23 @@ fn rules() -> Value {
     })
 }
 
+/// How the producer answers show records today: with or without personal fields, the
+/// county's divisions and update cycles, thresholds weighed per producer.
+fn today_view<'a>(
+    state: &'a AppState,
+    divisions: &'a landtrace_domain::traceability::Divisions,
+    personal: bool,
+) -> View<'a> {
+    View { personal, divisions, cycles: &state.rules.cycles, as_of: today_in_county(), thresholds: None }
+}
+
 /// `GET /api/trace/producers`: every producer with its bases' summary.
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, AppError> {
     let personal = personal(&state, &headers)?;
     let divisions = divisions(&state).await?;
     let records = records(&state).await;
     let records: Vec<&Feature> = records.iter().map(AsRef::as_ref).collect();
-    let view = View {
-        personal,
-        divisions: &divisions,
-        cycles: &state.rules.cycles,
-        as_of: today_in_county(),
-        thresholds: None,
-    };
+    let view = today_view(&state, &divisions, personal);
     let all: Vec<Value> = producers(&state)
         .await?
         .iter()
@@ -99,13 +103,7 @@ pub async fn one(
     let producer = find(&state, &key).await?;
     let records = records(&state).await;
     let records: Vec<&Feature> = records.iter().map(AsRef::as_ref).collect();
-    let view = View {
-        personal,
-        divisions: &divisions,
-        cycles: &state.rules.cycles,
-        as_of: today_in_county(),
-        thresholds: None,
-    };
+    let view = today_view(&state, &divisions, personal);
     let mut out = producer_json(&producer, &records, view);
     out["rules"] = rules();
     Ok(Json(out))
@@ -179,13 +177,7 @@ async fn write(
     };
     let records = records(state).await;
     let records: Vec<&Feature> = records.iter().map(AsRef::as_ref).collect();
-    let view = View {
-        personal: true,
-        divisions: &divisions,
-        cycles: &state.rules.cycles,
-        as_of: today_in_county(),
-        thresholds: None,
-    };
+    let view = today_view(state, &divisions, true);
     Ok(mark_replayed((status, Json(producer_json(&stored, &records, view))).into_response(), replayed))
 }
 
