@@ -24,6 +24,24 @@ let printer = null;
 /** Prints a panel with its map (the one printer made by `printTool`); see `printer.print`. */
 export const printPanel = (options) => printer?.print(options);
 
+/**
+ * A panel's 打印 button (class `print-panel`): prints `content(button)` (nodes, cloned
+ * from the panel: buttons and screen-only parts left out) with the map in the print
+ * layout, titled `title()`.
+ */
+export function printButton({ id, title, content, geometry }) {
+  const b = el('button', { type: 'button', id, class: 'v-button print-panel no-print' }, t('print_panel'));
+  b.addEventListener('click', () => {
+    const nodes = content(b).map((n) => {
+      const copy = n.cloneNode(true);
+      for (const x of copy.querySelectorAll?.('button, .no-print, input[type=file]') ?? []) x.remove();
+      return copy;
+    });
+    printPanel({ title: title(b), content: nodes, geometry: geometry?.() }).catch(() => {});
+  });
+  return b;
+}
+
 const north = (bearing) => el('div', { class: 'ps-north', style: `transform: rotate(${-bearing}deg)` }, [
   el('span', { class: 'ps-north-arrow', 'aria-hidden': 'true' }, '▲'), el('span', {}, t('print_north')),
 ]);

@@ -1,0 +1,282 @@
+// Issue 16, measure · sketch · share · print, in a real browser: a measured area
+// against the valuation API's area of the same polygon, the sketch exported as GeoJSON
+// and KML (download events), a share link reopening view + layers + selection, the map
+// printed to PDF in the print layout (page.pdf with the @page size, read back with
+// pdftoppm and pdftotext: title, legend, scale, source, illustrative mark) and as PNG,
+// and the fileable valuation print of a pasted corner list (corner table, signature
+// block). Setup as map.test.mjs (server.mjs, Debian Chromium). Needs poppler-utils.
+// Screenshots and the PDF pages: artifacts/browser/print-*.png.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+import { bin, repo, startServer, webDir } from './server.mjs';
+
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const artifacts = path.join(repo, 'artifacts/browser');
+const P1 = [110.775, 35.14]; // urban grade 1 (data/README.md)
+const P4 = [110.779276, 35.1419853]; // expropriation area 临政发〔2023〕10号
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+  '--no-first-run', '--disable-component-update', '--disable-sync',
+  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+let server;
+let browser;
+let baseUrl;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'landtrace-print-'));
+
+before(async () => {
+  for (const [what, p] of [['web/dist', path.join(webDir, 'index.html')], ['the landtrace binary', bin], ['Chromium', chromiumPath]]) {
+    assert.ok(existsSync(p), `missing ${what}: ${p}`);
+  }
+  for (const tool of ['pdftoppm', 'pdftotext', 'pdfinfo']) execFileSync('sh', ['-c', `command -v ${tool}`]);
+  mkdirSync(artifacts, { recursive: true });
+  server = await startServer();
+  ({ baseUrl } = server);
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  server?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A page at `url` (relative), window.print stubbed (counted), the map ready. */
+async function openPage(url = '/') {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
+  await page.goto(baseUrl + url);
+  await page.waitForSelector('body[data-map-ready="1"]', { timeout: 45_000 });
+  return { context, page, problems };
+}
+
+const screenPoint = (page, lonLat) => page.evaluate((ll) => {
+  const map = window.__landtraceMap;
+  const p = map.project(ll);
+  const r = map.getCanvas().getBoundingClientRect();
+  return { x: r.left + p.x, y: r.top + p.y };
+}, lonLat);
+const moveTo = (page, center, zoom) => page.evaluate(([c, z]) => new Promise((resolve) => {
+  const map = window.__landtraceMap;
+  map.once('idle', resolve);
+  map.jumpTo({ center: c, zoom: z });
+  map.triggerRepaint();
+}), [center, zoom]);
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, name) });
+const postJson = async (p, body) => {
+  const res = await fetch(baseUrl + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+};
+/** Saves a download triggered by `click()`; returns its path. */
+async function downloaded(page, click, name) {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const file = path.join(tmp, name ?? download.suggestedFilename());
+  await download.saveAs(file);
+  return { file, suggested: download.suggestedFilename() };
+}
+/** The page printed to PDF in its @page size; returns the text and the first page as PNG (kept in artifacts). */
+function readPdf(pdf, name) {
+  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', pdf, path.join(artifacts, name)]);
+  const png = [`${name}-1.png`, `${name}-01.png`].map((f) => path.join(artifacts, f)).find(existsSync);
+  assert.ok(png, 'pdftoppm wrote no page image');
+  return { text: execFileSync('pdftotext', ['-layout', pdf, '-']).toString(), info: execFileSync('pdfinfo', [pdf]).toString(), png };
+}
+const pngSize = (buf) => ({ w: buf.readUInt32BE(16), h: buf.readUInt32BE(20) });
+
+test('a measured area equals the valuation API area; the sketch exports as GeoJSON and KML', async () => {
+  const { context, page, problems } = await openPage();
+  try {
+    await moveTo(page, P1, 15);
+    await page.click('#sketch-toggle');
+    await page.click('#sketch-polygon');
+    const corners = [[-1, -1], [1.3, -0.8], [1, 1.2], [-0.9, 0.8]].map(([dx, dy]) => [P1[0] + dx * 0.0012, P1[1] + dy * 0.0009]);
+    for (const c of corners) {
+      const { x, y } = await screenPoint(page, c);
+      await page.mouse.click(x, y);
+    }
+    assert.match(await page.locator('.sketch-live').innerText(), /m² · .* 亩/);
+    await page.click('#sketch-finish');
+    await page.click('#sketch-line');
+    for (const c of corners.slice(0, 2)) {
+      const { x, y } = await screenPoint(page, c);
+      await page.mouse.click(x, y);
+    }
+    await page.click('#sketch-finish');
+    const item = page.locator('#sketch-list li[data-kind="polygon"]');
+    const shown = await item.locator('.sketch-measure').innerText();
+    const areaM2 = Number(await item.getAttribute('data-area-m2'));
+    await shot(page, 'print-sketch.png');
+
+    const geo = await downloaded(page, () => page.click('#sketch-geojson'));
+    assert.match(geo.suggested, /^sketch-\d{4}-\d{2}-\d{2}\.geojson$/);
+    const fc = JSON.parse(readFileSync(geo.file, 'utf8'));
+    assert.deepEqual(fc.features.map((f) => f.geometry.type), ['Polygon', 'LineString']);
+    const polygon = fc.features[0];
+    assert.equal(polygon.properties.area_m2, areaM2);
+
+    // The valuation of the same polygon: the same area to the cent, and the same words.
+    const { status, body } = await postJson('/api/land/valuation', { parcel: polygon.geometry, use: '住宅' });
+    assert.equal(status, 200, JSON.stringify(body));
+    const server = body.valuation.parcel_area;
+    assert.ok(Math.abs(server.m2 - areaM2) <= 0.005, `measured ${areaM2} m², valuation ${server.m2} m²`);
+    const grouped = (n, d) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+    assert.ok(shown.includes(`${grouped(server.m2, 2)} m²`), `${shown} vs ${server.m2}`);
+    assert.ok(shown.includes(`${grouped(server.mu, 4)} 亩`), `${shown} vs ${server.mu}`);
+    // The line: its geodesic length (WGS84) as exported, in m.
+    assert.match(await page.locator('#sketch-list li[data-kind="line"] .sketch-measure').innerText(), /^[\d,.]+ m$/);
+
+    const kml = await downloaded(page, () => page.click('#sketch-kml'));
+    const text = readFileSync(kml.file, 'utf8');
+    assert.match(text, /^<kml xmlns="http:\/\/www.opengis.net\/kml\/2.2">/);
+    assert.equal((text.match(/<Placemark>/g) ?? []).length, 2);
+    assert.match(text, /<name>测面1<\/name>/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a share link reopens the view, the visible layers and the selected place', async () => {
+  const { context, page, problems } = await openPage();
+  let url;
+  try {
+    await moveTo(page, P4, 15.5);
+    await page.uncheck('input[data-layer="truck_ban_zone"]');
+    const { x, y } = await screenPoint(page, P4);
+    await page.mouse.click(x, y);
+    await page.waitForSelector('#info-panel[data-state="result"] .hit[data-hit-layer="expropriation_areas"]');
+    await page.click('#sketch-toggle');
+    await page.click('#share-copy');
+    url = await page.inputValue('#share-url');
+    assert.match(url, /#map=15\.5\/35\.14\d*\/110\.77\d*&layers=[^&]*&sel=110\.779276,35\.1419853$/);
+    assert.ok(!/[=,]truck_ban_zone(,|&)/.test(url), url);
+    assert.equal(await page.evaluate(() => location.hash), new URL(url).hash);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+  const again = await openPage(url.slice(baseUrl.length));
+  try {
+    const view = await again.page.evaluate(() => {
+      const map = window.__landtraceMap;
+      return { zoom: map.getZoom(), center: map.getCenter().toArray(),
+        hidden: map.getLayoutProperty(map.getStyle().layers.find((l) => l.id.startsWith('truck_ban_zone:')).id, 'visibility') };
+    });
+    assert.ok(Math.abs(view.zoom - 15.5) < 1e-6, String(view.zoom));
+    assert.ok(Math.abs(view.center[0] - P4[0]) < 1e-4 && Math.abs(view.center[1] - P4[1]) < 1e-4, String(view.center));
+    assert.equal(view.hidden, 'none');
+    assert.equal(await again.page.isChecked('input[data-layer="truck_ban_zone"]'), false);
+    assert.equal(await again.page.isChecked('input[data-layer="urban_grade_zones"]'), true);
+    await again.page.waitForSelector('#info-panel[data-state="result"] .hit[data-hit-layer="expropriation_areas"]', { timeout: 15_000 });
+    await again.page.waitForSelector('#expropriation-print');
+    await shot(again.page, 'print-share-reopened.png');
+    assert.deepEqual(again.problems, []);
+  } finally {
+    await again.context.close();
+  }
+});
+
+test('the map prints to PDF (A4 landscape) with title, legend, scale and source, and to PNG', async () => {
+  const { context, page, problems } = await openPage();
+  try {
+    await moveTo(page, P1, 13);
+    await page.click('#sketch-toggle');
+    await page.fill('#print-title', '临猗县城区土地级别图（测试）');
+    await page.selectOption('#print-paper', 'A4');
+    await page.selectOption('#print-orientation', 'landscape');
+    await page.fill('#print-data-date', '2026-12-01');
+    await page.click('#print-pdf');
+    await page.waitForSelector('#print-sheet[data-state="ready"]', { timeout: 60_000 });
+    await page.waitForFunction(() => window.__printed === 1);
+    const sheet = await page.evaluate(() => {
+      const img = document.querySelector('#print-sheet .ps-map img');
+      return { w: img.naturalWidth, h: img.naturalHeight, scale: document.querySelector('.ps-scale-text').textContent };
+    });
+    // A4 landscape: a 277 mm wide map at 200 dpi (capped at 4096 px).
+    assert.ok(sheet.w >= 2000, JSON.stringify(sheet));
+    const pdf = path.join(tmp, 'map.pdf');
+    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    const { text, info } = readPdf(pdf, 'print-map-pdf');
+    assert.match(info, /Page size:\s+841\.\d+ x 595\.\d+/, info);
+    assert.match(info, /Pages:\s+1\b/, info);
+    for (const expected of ['临猗县城区土地级别图（测试）', '图例', '城区土地级别', '比例尺', '数据日期', '2026-12-01', '数据来源', '示例数据']) {
+      assert.ok(text.includes(expected), `the PDF lacks ${expected}:\n${text}`);
+    }
+    const scaleText = sheet.scale.replace(/\s+/g, ' ');
+    assert.match(scaleText, /^\d+ k?m · 1:[\d,]+$/);
+    assert.ok(text.includes(scaleText.split(' · ')[1]), `the PDF lacks ${scaleText}`);
+
+    const png = await downloaded(page, () => page.click('#print-png'));
+    const buf = readFileSync(png.file);
+    assert.equal(buf.subarray(1, 4).toString(), 'PNG');
+    assert.ok(pngSize(buf).w > 2000, JSON.stringify(pngSize(buf)));
+    execFileSync('cp', [png.file, path.join(artifacts, 'print-map.png')]);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the valuation of a pasted corner list prints with its corner table and signature block', async () => {
+  const { context, page, problems } = await openPage();
+  try {
+    // The corners of a parcel in urban grade 1 in EPSG:4525 (zone number 37), from the server.
+    const ring = [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([dx, dy]) => [P1[0] + dx * 0.0008, P1[1] + dy * 0.0006]);
+    const oracle = await postJson('/api/land/valuation', { parcel: { type: 'Polygon', coordinates: [[...ring, ring[0]]] }, use: '住宅', corners_crs: 'EPSG:4525' });
+    assert.equal(oracle.status, 200);
+    const lines = oracle.body.corners.corners.map((c) => `${c.name} ${c.x.toFixed(2)} ${c.y.toFixed(2)}`);
+    assert.match(lines[0], /^J1 38\d{5}\.\d\d 37\d{6}\.\d\d$/);
+
+    await page.click('#valuation-toggle');
+    await page.selectOption('#valuation-use', '住宅');
+    await page.click('.v-corners summary');
+    // A bad list first: the problems by line, in Chinese, nothing sent.
+    await page.fill('#valuation-corners', `${lines[0]}\nJ2 3890x 37479039\n${lines[2]}`);
+    await page.click('#valuation-corners-use');
+    const errors = await page.locator('#valuation-corner-errors').innerText();
+    assert.match(errors, /第 2 行：“3890x”不是数字/);
+    await shot(page, 'print-corners-errors.png');
+
+    await page.fill('#valuation-corners', ['点号 X Y', ...lines, lines[0]].join('\n'));
+    await page.fill('#valuation-parcel-no', '临猗-2026-016');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/land/valuation') && r.request().method() === 'POST');
+    await page.click('#valuation-corners-use');
+    const res = await answer;
+    const sent = JSON.parse(res.request().postData());
+    assert.equal(sent.crs, 'EPSG:4525');
+    assert.equal(sent.corners_crs, 'EPSG:4525');
+    assert.equal(sent.parcel.coordinates[0].length, 5, 'closed automatically');
+    const body = await res.json();
+    await page.waitForSelector('#valuation-panel[data-state="result"]');
+    assert.match(await page.locator('#valuation-corners-read').innerText(), /已读入 4 个界址点（EPSG:4525，逆时针）/);
+    // The same parcel: the same area as the WGS84 one (to the survey's 1 cm rounding).
+    assert.ok(Math.abs(body.valuation.parcel_area.m2 - oracle.body.valuation.parcel_area.m2) < 0.1);
+    await shot(page, 'print-valuation-panel.png');
+
+    await page.click('#valuation-print');
+    await page.waitForSelector('#print-sheet[data-state="ready"]', { timeout: 60_000 });
+    const pdf = path.join(tmp, 'valuation.pdf');
+    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    const { text, info } = readPdf(pdf, 'print-valuation-pdf');
+    assert.match(info, /Page size:\s+595\.\d+ x 841\.\d+/, info);
+    for (const expected of ['地块基准地价估算表', '临猗-2026-016', '界址点坐标表', 'EPSG:4525', '经办人', '审核人', '日期', '比例尺',
+      '晋自然资技审〔2023〕6号', body.corners.corners[2].x.toFixed(3), body.corners.corners[2].lon.toFixed(8)]) {
+      assert.ok(text.includes(expected), `the valuation PDF lacks ${expected}:\n${text}`);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
