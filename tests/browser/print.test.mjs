@@ -88,10 +88,17 @@ async function downloaded(page, click, name) {
 }
 /** The page printed to PDF in its @page size; returns the text and the first page as PNG (kept in artifacts). */
 function readPdf(pdf, name) {
-  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', pdf, path.join(artifacts, name)]);
+  execFileSync('pdftoppm', ['-png', '-r', '80', pdf, path.join(artifacts, name)]);
   const png = [`${name}-1.png`, `${name}-01.png`].map((f) => path.join(artifacts, f)).find(existsSync);
   assert.ok(png, 'pdftoppm wrote no page image');
   return { text: execFileSync('pdftotext', ['-layout', pdf, '-']).toString(), info: execFileSync('pdfinfo', [pdf]).toString(), png };
+}
+/** The PDF's page size (pdfinfo, points) is `w` × `h` mm within 0.5 mm. */
+function assertPageMm(info, w, h) {
+  const m = info.match(/Page size:\s+([\d.]+) x ([\d.]+) pts/);
+  assert.ok(m, info);
+  const mm = [Number(m[1]), Number(m[2])].map((pt) => (pt * 25.4) / 72);
+  assert.ok(Math.abs(mm[0] - w) < 0.5 && Math.abs(mm[1] - h) < 0.5, `${mm} mm, expected ${w} x ${h}`);
 }
 const pngSize = (buf) => ({ w: buf.readUInt32BE(16), h: buf.readUInt32BE(20) });
 
@@ -198,7 +205,7 @@ test('the map prints to PDF (A4 landscape) with title, legend, scale and source,
     await page.selectOption('#print-orientation', 'landscape');
     await page.fill('#print-data-date', '2026-12-01');
     await page.click('#print-pdf');
-    await page.waitForSelector('#print-sheet[data-state="ready"]', { timeout: 60_000 });
+    await page.waitForSelector('#print-sheet[data-state="ready"]', { state: 'attached', timeout: 60_000 });
     await page.waitForFunction(() => window.__printed === 1);
     const sheet = await page.evaluate(() => {
       const img = document.querySelector('#print-sheet .ps-map img');
@@ -209,7 +216,7 @@ test('the map prints to PDF (A4 landscape) with title, legend, scale and source,
     const pdf = path.join(tmp, 'map.pdf');
     await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
     const { text, info } = readPdf(pdf, 'print-map-pdf');
-    assert.match(info, /Page size:\s+841\.\d+ x 595\.\d+/, info);
+    assertPageMm(info, 297, 210);
     assert.match(info, /Pages:\s+1\b/, info);
     for (const expected of ['临猗县城区土地级别图（测试）', '图例', '城区土地级别', '比例尺', '数据日期', '2026-12-01', '数据来源', '示例数据']) {
       assert.ok(text.includes(expected), `the PDF lacks ${expected}:\n${text}`);
@@ -236,8 +243,8 @@ test('the valuation of a pasted corner list prints with its corner table and sig
     const ring = [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([dx, dy]) => [P1[0] + dx * 0.0008, P1[1] + dy * 0.0006]);
     const oracle = await postJson('/api/land/valuation', { parcel: { type: 'Polygon', coordinates: [[...ring, ring[0]]] }, use: '住宅', corners_crs: 'EPSG:4525' });
     assert.equal(oracle.status, 200);
-    const lines = oracle.body.corners.corners.map((c) => `${c.name} ${c.x.toFixed(2)} ${c.y.toFixed(2)}`);
-    assert.match(lines[0], /^J1 38\d{5}\.\d\d 37\d{6}\.\d\d$/);
+    const lines = oracle.body.corners.corners.map((c) => `${c.name} ${c.x.toFixed(3)} ${c.y.toFixed(3)}`);
+    assert.match(lines[0], /^J1 38\d{5}\.\d{3} 37\d{6}\.\d{3}$/);
 
     await page.click('#valuation-toggle');
     await page.selectOption('#valuation-use', '住宅');
@@ -261,16 +268,18 @@ test('the valuation of a pasted corner list prints with its corner table and sig
     const body = await res.json();
     await page.waitForSelector('#valuation-panel[data-state="result"]');
     assert.match(await page.locator('#valuation-corners-read').innerText(), /已读入 4 个界址点（EPSG:4525，逆时针）/);
-    // The same parcel: the same area as the WGS84 one (to the survey's 1 cm rounding).
-    assert.ok(Math.abs(body.valuation.parcel_area.m2 - oracle.body.valuation.parcel_area.m2) < 0.1);
+    // The same parcel: its corners as pasted, and the area of the WGS84 one within the 1 mm rounding (perimeter × 1 mm).
+    body.corners.corners.forEach((c, i) => assert.equal(`${c.name} ${c.x.toFixed(3)} ${c.y.toFixed(3)}`, lines[i]));
+    const delta = Math.abs(body.valuation.parcel_area.m2 - oracle.body.valuation.parcel_area.m2);
+    assert.ok(delta < 0.6, `${body.valuation.parcel_area.m2} vs ${oracle.body.valuation.parcel_area.m2}`);
     await shot(page, 'print-valuation-panel.png');
 
     await page.click('#valuation-print');
-    await page.waitForSelector('#print-sheet[data-state="ready"]', { timeout: 60_000 });
+    await page.waitForSelector('#print-sheet[data-state="ready"]', { state: 'attached', timeout: 60_000 });
     const pdf = path.join(tmp, 'valuation.pdf');
     await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
     const { text, info } = readPdf(pdf, 'print-valuation-pdf');
-    assert.match(info, /Page size:\s+595\.\d+ x 841\.\d+/, info);
+    assertPageMm(info, 210, 297);
     for (const expected of ['地块基准地价估算表', '临猗-2026-016', '界址点坐标表', 'EPSG:4525', '经办人', '审核人', '日期', '比例尺',
       '晋自然资技审〔2023〕6号', body.corners.corners[2].x.toFixed(3), body.corners.corners[2].lon.toFixed(8)]) {
       assert.ok(text.includes(expected), `the valuation PDF lacks ${expected}:\n${text}`);

@@ -145,7 +145,7 @@ test('sketch: measured features as GeoJSON and KML with escaped names', () => {
 test('print layout: paper, map box, pixels, scale bar', () => {
   assert.deepEqual(pageSize('A3', 'landscape'), { w: 420, h: 297 });
   const a4 = printLayout({ paper: 'A4', orientation: 'portrait', dpi: 200 });
-  assert.deepEqual(a4.map, { w: 190, h: 227 });
+  assert.deepEqual(a4.map, { w: 190, h: 297 - 20 - 16 - 40 });
   assert.equal(a4.css.w, Math.round(190 * PX_PER_MM));
   assert.equal(a4.pixels.w, Math.round(a4.css.w * 200 / 96));
   assert.equal(a4.pageCss, '@page { size: 210mm 297mm; margin: 10mm; }');
@@ -153,7 +153,7 @@ test('print layout: paper, map box, pixels, scale bar', () => {
   assert.ok(Math.max(a3.pixels.w, a3.pixels.h) <= 4096, 'capped at the canvas limit');
   assert.ok(a3.dpi < 300);
   const half = printLayout({ withContent: true });
-  assert.equal(half.map.h, Math.round(227 / 2));
+  assert.equal(half.map.h, Math.round((297 - 20 - 16 - 40) / 2));
   // Zoom 14 at 35°N (512-px tiles): 3.913 m per pixel; about 1:14,800 on paper; a bar at most 40 mm.
   const mpp = metresPerPixel(35, 14);
   assert.ok(Math.abs(mpp - (40075016.686 * Math.cos((35 * Math.PI) / 180)) / (512 * 2 ** 14)) < 1e-9);

@@ -10,7 +10,7 @@ export const ORIENTATIONS = ['portrait', 'landscape'];
 /** Page margin, title band and footer band (legend, scale, date, source), mm. */
 export const MARGIN_MM = 10;
 const HEADER_MM = 16;
-const FOOTER_MM = 34;
+const FOOTER_MM = 40;
 /** CSS pixels per mm (96 dpi). */
 export const PX_PER_MM = 96 / 25.4;
 /** The largest canvas side drawn (WebGL limits; about 4096 in every browser). */
@@ -27,13 +27,15 @@ export function pageSize(paper, orientation) {
 /**
  * The layout of a print: the page, the map box (mm and CSS px), the pixel ratio that
  * draws it at `dpi` (capped so that no side exceeds MAX_CANVAS_PX) and the @page CSS.
+ * `footerMm`: the height of the legend and notes under the map (measured by the page).
  * `withContent`: a panel's content follows the map (the map then takes at most half
  * of a portrait page's height, 60 % of a landscape one's width beside it).
  */
-export function printLayout({ paper = 'A4', orientation = 'portrait', dpi = 200, withContent = false } = {}) {
+export function printLayout({ paper = 'A4', orientation = 'portrait', dpi = 200, withContent = false, footerMm = FOOTER_MM } = {}) {
   const page = pageSize(paper, orientation);
   const inner = { w: page.w - 2 * MARGIN_MM, h: page.h - 2 * MARGIN_MM };
-  const free = { w: inner.w, h: inner.h - HEADER_MM - FOOTER_MM };
+  // The map keeps at least a third of the height; a longer legend goes on to a second page.
+  const free = { w: inner.w, h: Math.max(Math.round(inner.h / 3), inner.h - HEADER_MM - Math.ceil(footerMm)) };
   let map = { w: free.w, h: free.h };
   if (withContent) map = orientation === 'landscape' ? { w: Math.round(free.w * 0.6), h: free.h } : { w: free.w, h: Math.round(free.h * 0.5) };
   const css = { w: Math.round(map.w * PX_PER_MM), h: Math.round(map.h * PX_PER_MM) };

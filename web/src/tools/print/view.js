@@ -15,7 +15,7 @@ import { colon, layerTitle, t } from '../../lib/i18n.js';
 import { todayShanghai } from '../../lib/time.js';
 import { el } from '../../ui/dom.js';
 import { download } from '../../ui/panel.js';
-import { SIGNATURES, cornerRows, metresPerPixel, printLayout, roundScale, scaleBar, scaleDenominator } from './state.js';
+import { PX_PER_MM, SIGNATURES, cornerRows, metresPerPixel, printLayout, roundScale, scaleBar, scaleDenominator } from './state.js';
 
 /** Print settings shared by the sketch panel's print section and the panels' 打印 buttons. */
 export const printSettings = { paper: 'A4', orientation: 'portrait', title: '', dataDate: '', dpi: 200 };
@@ -142,8 +142,29 @@ export function printTool({ map, legend, illustrative, source }) {
    */
   async function prepare(options = {}) {
     const o = { ...printSettings, ...options };
-    const layout = printLayout({ paper: o.paper, orientation: o.orientation, dpi: o.dpi, withContent: Boolean(o.content?.length) });
+    const withContent = Boolean(o.content?.length);
+    const title = o.title || t('print_default_title');
+    const showIllustrative = o.illustrative ?? illustrative();
+    // The legend and notes first, measured at the page's inner width; the map takes the rest.
+    const scaleDd = el('dd', { class: 'ps-scale-meta' }, '1:');
+    const foot = el('footer', { class: 'ps-foot' }, [
+      legendSection(),
+      el('dl', { class: 'ps-meta' }, [
+        el('dt', {}, t('print_scale')), scaleDd,
+        el('dt', {}, t('print_data_date')), el('dd', {}, o.dataDate || todayShanghai()),
+        el('dt', {}, t('print_source')), el('dd', {}, source() || 'landtrace'),
+        el('dt', {}, ''), el('dd', {}, t('print_crs_note')),
+        showIllustrative ? el('dd', { class: 'ps-illustrative' }, `⚠ ${t('print_illustrative')}`) : null,
+      ]),
+    ]);
+    const inner = printLayout({ paper: o.paper, orientation: o.orientation }).inner;
     sheet.dataset.state = 'rendering';
+    sheet.style.setProperty('--ps-inner-w', `${inner.w}mm`);
+    sheet.replaceChildren(foot);
+    sheet.classList.add('measuring');
+    const footerMm = foot.getBoundingClientRect().height / PX_PER_MM + 3;
+    sheet.classList.remove('measuring');
+    const layout = printLayout({ paper: o.paper, orientation: o.orientation, dpi: o.dpi, withContent, footerMm });
     sheet.dataset.paper = layout.paper;
     sheet.dataset.orientation = layout.orientation;
     pageStyle.textContent = `@media print { ${layout.pageCss} }`;
@@ -158,8 +179,7 @@ export function printTool({ map, legend, illustrative, source }) {
     const mpp = metresPerPixel(rendered.lat, rendered.zoom);
     const bar = scaleBar(mpp, Math.min(50, layout.map.w / 4));
     const scale = roundScale(scaleDenominator(mpp));
-    const title = o.title || t('print_default_title');
-    const showIllustrative = o.illustrative ?? illustrative();
+    scaleDd.textContent = `1:${scale.toLocaleString('zh-CN')}（${bar.label}）`;
     sheet.style.setProperty('--ps-map-w', `${layout.map.w}mm`);
     sheet.style.setProperty('--ps-map-h', `${layout.map.h}mm`);
     sheet.replaceChildren(
@@ -167,7 +187,7 @@ export function printTool({ map, legend, illustrative, source }) {
         el('h1', { class: 'ps-title' }, title),
         el('p', {}, `${t('printed_on')}${colon()}${todayShanghai()}`),
       ]),
-      el('div', { class: `ps-body ${o.content?.length ? 'with-content' : ''}` }, [
+      el('div', { class: `ps-body ${withContent ? 'with-content' : ''}` }, [
         el('figure', { class: 'ps-map' }, [
           el('img', { src: rendered.image, alt: title }),
           north(rendered.bearing),
@@ -177,18 +197,9 @@ export function printTool({ map, legend, illustrative, source }) {
           ]),
           showIllustrative ? el('div', { class: 'ps-illustrative-stamp' }, t('badge_illustrative')) : null,
         ]),
-        o.content?.length ? el('section', { class: 'ps-content' }, o.content) : null,
+        withContent ? el('section', { class: 'ps-content' }, o.content) : null,
       ]),
-      el('footer', { class: 'ps-foot' }, [
-        legendSection(),
-        el('dl', { class: 'ps-meta' }, [
-          el('dt', {}, t('print_scale')), el('dd', {}, `1:${scale.toLocaleString('zh-CN')}（${bar.label}）`),
-          el('dt', {}, t('print_data_date')), el('dd', {}, o.dataDate || todayShanghai()),
-          el('dt', {}, t('print_source')), el('dd', {}, source() || 'landtrace'),
-          el('dt', {}, ''), el('dd', {}, t('print_crs_note')),
-          showIllustrative ? el('dd', { class: 'ps-illustrative' }, `⚠ ${t('print_illustrative')}`) : null,
-        ]),
-      ]),
+      foot,
     );
     const img = sheet.querySelector('.ps-map img');
     await img.decode().catch(() => {});
