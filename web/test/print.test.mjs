@@ -179,3 +179,17 @@ test('corner table rows with edge lengths in the projected CRS', () => {
   assert.equal(cornerRows(null), null);
 });
 const fixedHypot = (a, b) => fixed(Math.hypot(a, b), 2);
+
+test('i18n: no string key is defined twice in a language (a later one would silently replace the first)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const s = readFileSync(new URL('../src/lib/i18n.js', import.meta.url), 'utf8');
+  const zh = s.indexOf('\n  zh: {');
+  const en = s.indexOf('\n  en: {');
+  const end = s.indexOf('\n};', en);
+  for (const [lang, from, to] of [['zh', zh, en], ['en', en, end]]) {
+    const keys = [...s.slice(from, to).matchAll(/^ {4}([a-z_0-9]+):/gm)].map((m) => m[1]);
+    const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+    assert.deepEqual(twice, [], `${lang}: ${twice}`);
+    assert.ok(keys.length > 500, `${lang}: ${keys.length} keys read`);
+  }
+});

@@ -124,7 +124,7 @@ export function sketchTool({ map, root, button, onOpen, onChange, shareView, pri
     ]);
     const shareOut = el('input', { id: 'share-url', type: 'text', readonly: true, value: shareText, class: 'share-url' });
     const share = el('section', { class: 'sketch-share' }, [
-      el('h3', {}, t('share')),
+      el('h3', {}, t('share_title')),
       btn('share-copy', t('share_copy'), async () => {
         shareText = shareUrl(location.href, shareView());
         history.replaceState(null, '', shareText);
