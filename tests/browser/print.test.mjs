@@ -189,6 +189,13 @@ test('a share link reopens the view, the visible layers and the selected place',
     await again.page.waitForSelector('#info-panel[data-state="result"] .hit[data-hit-layer="expropriation_areas"]', { timeout: 15_000 });
     await again.page.waitForSelector('#expropriation-print');
     await shot(again.page, 'print-share-reopened.png');
+    // The expropriation card's 打印: the same layout with the card's content.
+    await again.page.click('#expropriation-print');
+    await again.page.waitForSelector('#print-sheet[data-state="ready"]', { state: 'attached', timeout: 60_000 });
+    const sheet = await again.page.$eval('#print-sheet', (e) => e.textContent);
+    assert.match(sheet, /临政发〔2023〕10号/);
+    assert.match(sheet, /图例/);
+    assert.equal(await again.page.evaluate(() => window.__printed), 1);
     assert.deepEqual(again.problems, []);
   } finally {
     await again.context.close();
@@ -287,5 +294,28 @@ test('the valuation of a pasted corner list prints with its corner table and sig
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
+  }
+});
+
+test('the corner-list parser recognises the CRS and axis order as api/locate does', async () => {
+  const { recognise } = await import('../../web/src/lib/corner-list.js');
+  const pairs = [
+    [3890148.98, 37479039.53], [37479039.53, 3890148.98], // 3° zone 37 with its number, either order
+    [3890148.98, 479039.53], [479039.53, 3890148.98], // no zone number: the county's zone
+    [3890148.98, 19479039.53], // 6° zone 19
+    [3890148.98, 36520960.47], // 3° zone 36 (CM 108°E)
+    [110.77, 35.14], // lon/lat
+  ];
+  for (const [a, b] of pairs) {
+    const mine = recognise(a, b);
+    const auto = await (await fetch(`${baseUrl}/api/locate?lon=${a}&lat=${b}`)).json();
+    assert.ok(mine, `${a} ${b}`);
+    const crs = mine.crs === 'EPSG:4490' ? 'EPSG:4326' : mine.crs;
+    assert.equal(auto.input.crs, crs, `${a} ${b}: server ${auto.input.crs}, page ${mine.crs}`);
+    // The same point when the page's reading (easting, northing in its CRS) is sent with that CRS.
+    const [x, y] = mine.northingFirst === true ? [b, a] : mine.northingFirst === false ? [a, b] : mine.lonFirst ? [a, b] : [b, a];
+    const named = await (await fetch(`${baseUrl}/api/locate?lon=${x}&lat=${y}&crs=${crs}`)).json();
+    assert.ok(Math.abs(named.point.lon - auto.point.lon) < 1e-9 && Math.abs(named.point.lat - auto.point.lat) < 1e-9,
+      `${a} ${b}: ${JSON.stringify(named.point)} vs ${JSON.stringify(auto.point)}`);
   }
 });
