@@ -25,6 +25,19 @@ let printer = null;
 export const printPanel = (options) => printer?.print(options);
 
 /**
+ * A copy of a panel's `node` for the sheet: without buttons, file inputs and screen-only
+ * parts, its details open, and without ids (the panel keeps them).
+ */
+export function printCopy(node) {
+  const copy = node.cloneNode(true);
+  if (!copy.querySelectorAll) return copy;
+  for (const x of copy.querySelectorAll('button, .no-print, input[type=file]')) x.remove();
+  for (const d of copy.querySelectorAll('details')) d.open = true;
+  for (const x of [copy, ...copy.querySelectorAll('[id]')]) x.removeAttribute?.('id');
+  return copy;
+}
+
+/**
  * A panel's 打印 button (class `print-panel`): prints `content(button)` (nodes, cloned
  * from the panel: buttons and screen-only parts left out) with the map in the print
  * layout, titled `title()`.
@@ -32,11 +45,7 @@ export const printPanel = (options) => printer?.print(options);
 export function printButton({ id, title, content, geometry }) {
   const b = el('button', { type: 'button', id, class: 'v-button print-panel no-print' }, t('print_panel'));
   b.addEventListener('click', () => {
-    const nodes = content(b).map((n) => {
-      const copy = n.cloneNode(true);
-      for (const x of copy.querySelectorAll?.('button, .no-print, input[type=file]') ?? []) x.remove();
-      return copy;
-    });
+    const nodes = content(b).map(printCopy);
     printPanel({ title: title(b), content: nodes, geometry: geometry?.() }).catch(() => {});
   });
   return b;

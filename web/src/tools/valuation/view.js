@@ -24,7 +24,7 @@ import {
   parcelOf, partsData, readParcelFile, showsIllustrative, singleModel, useLabel, valuationBody, wgs84Parcel,
 } from './state.js';
 import { CORNER_CRS, parseCornerList } from '../../lib/corner-list.js';
-import { cornerTable, printPanel, signatureBlock } from '../print/view.js';
+import { cornerTable, printCopy, printPanel, signatureBlock } from '../print/view.js';
 
 export const PARTS_FILL_LAYER = 'valuation:parts-fill';
 const DRAW_SOURCE = 'valuation-draw';
@@ -260,9 +260,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
    * zone and WGS84, the signature block, with the map fitted to the parcel.
    */
   function printReport() {
-    const result = controls.result.cloneNode(true);
-    for (const node of result.querySelectorAll('.no-print, .print-map, button')) node.remove();
-    for (const d of result.querySelectorAll('details')) d.open = true;
+    const result = printCopy(controls.result);
     const no = state.parcelNo.trim();
     const content = [
       el('p', { class: 'ps-parcel-no' }, [el('strong', {}, `${t('parcel_no')}${colon()}`), no || '________']),
@@ -482,7 +480,6 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       appraisalResult(),
       facts(m.details),
       el('details', { class: 'v-rounding' }, [el('summary', {}, t('rounding')), el('p', {}, m.rounding)]),
-      el('figure', { class: 'print-map print-only' }, el('img', { alt: '' })),
       el('div', { class: 'v-actions no-print' }, [csv, print]),
     ];
   }
