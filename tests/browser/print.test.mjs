@@ -319,3 +319,38 @@ test('the corner-list parser recognises the CRS and axis order as api/locate doe
       `${a} ${b}: ${JSON.stringify(named.point)} vs ${JSON.stringify(auto.point)}`);
   }
 });
+
+test('the truck-ban answer prints with its map in the same layout', async () => {
+  const { context, page, problems } = await openPage();
+  try {
+    await moveTo(page, P1, 13);
+    await page.click('#truck-ban-toggle');
+    await page.fill('#truck-ban-length', '9000');
+    await page.fill('#truck-ban-mass', '15000');
+    await page.selectOption('#truck-ban-body', 'open');
+    await page.selectOption('#truck-ban-energy', 'fuel');
+    await page.fill('#truck-ban-at', '2023-06-01T10:00');
+    await page.dispatchEvent('#truck-ban-at', 'change');
+    const { x, y } = await screenPoint(page, P1);
+    const check = page.waitForResponse((r) => r.url().endsWith('/api/truck-ban/check'));
+    await page.mouse.click(x, y);
+    assert.equal((await check).status(), 200);
+    await page.waitForSelector('#truck-ban-result[data-banned="true"]');
+    await page.click('#truck-ban-print');
+    await page.waitForSelector('#print-sheet[data-state="ready"]', { state: 'attached', timeout: 60_000 });
+    const sheet = await page.$eval('#print-sheet', (e) => ({ text: e.textContent, ids: e.querySelectorAll('[id]').length,
+      map: e.querySelector('.ps-map img').naturalWidth }));
+    for (const text of ['货车禁行查询', '禁行', '临政发〔2023〕5号', '罚款200元、记1分', '图例', '比例尺']) {
+      assert.ok(sheet.text.includes(text), `the truck-ban print lacks ${text}`);
+    }
+    assert.equal(sheet.ids, 0, 'the printed copy keeps no ids of the panel');
+    assert.ok(sheet.map > 1000);
+    const pdf = path.join(tmp, 'truck-ban.pdf');
+    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    const { text } = readPdf(pdf, 'print-truck-ban-pdf');
+    assert.ok(text.includes('罚款200元、记1分'), text);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
