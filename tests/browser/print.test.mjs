@@ -345,6 +345,24 @@ test('the truck-ban answer prints with its map in the same layout', async () => 
     }
     assert.equal(sheet.ids, 0, 'the printed copy keeps no ids of the panel');
     assert.ok(sheet.map > 1000);
+    // The checked point (an HTML marker on the page) is drawn in the print map at its place.
+    const dark = await page.evaluate((ll) => {
+      const img = document.querySelector('#print-sheet .ps-map img');
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      // Same centre and zoom as the page's map; `pixelRatio` image pixels per CSS pixel.
+      const map = window.__landtraceMap;
+      const ratio = Number(document.querySelector('#print-sheet').dataset.pixelRatio);
+      const p = map.project(ll);
+      const centre = map.project(map.getCenter());
+      const x = Math.round(c.width / 2 + (p.x - centre.x) * ratio);
+      const y = Math.round(c.height / 2 + (p.y - centre.y) * ratio);
+      return { x, y, px: [...g.getImageData(x, y, 1, 1).data] };
+    }, P1);
+    assert.ok(dark.px[0] < 60 && dark.px[1] < 60 && dark.px[2] < 60, `no point drawn at P1: ${JSON.stringify(dark)}`);
     const pdf = path.join(tmp, 'truck-ban.pdf');
     await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
     const { text } = readPdf(pdf, 'print-truck-ban-pdf');

@@ -40,13 +40,13 @@ export function printCopy(node) {
 /**
  * A panel's 打印 button (class `print-panel`): prints `content(button)` (nodes, cloned
  * from the panel: buttons and screen-only parts left out) with the map in the print
- * layout, titled `title()`.
+ * layout, titled `title(button)`; `geometry()` the map is fitted to, `points()` [lon, lat] marked on it.
  */
-export function printButton({ id, title, content, geometry }) {
+export function printButton({ id, title, content, geometry, points }) {
   const b = el('button', { type: 'button', id, class: 'v-button print-panel no-print' }, t('print_panel'));
   b.addEventListener('click', () => {
     const nodes = content(b).map(printCopy);
-    printPanel({ title: title(b), content: nodes, geometry: geometry?.() }).catch(() => {});
+    printPanel({ title: title(b), content: nodes, geometry: geometry?.(), points: points?.() }).catch(() => {});
   });
   return b;
 }
@@ -96,7 +96,7 @@ export function printTool({ map, legend, illustrative, source }) {
   let last = null; // the last render: { layout, image, scale, bar, options }
 
   /** The map drawn again at print resolution: a data URL, the zoom and centre used. */
-  async function renderMap(layout, geometry) {
+  async function renderMap(layout, geometry, points) {
     const holder = el('div', { class: 'print-map-holder', style: `width:${layout.css.w}px;height:${layout.css.h}px` });
     document.body.append(holder);
     const box = boundsOf(geometry);
@@ -121,6 +121,15 @@ export function printTool({ map, legend, illustrative, source }) {
       }
       else copy.addImage(e.id, { width: 1, height: 1, data: new Uint8Array(4) });
     });
+    // Places marked on the page by HTML markers (a checked point) are drawn as circles.
+    if (points?.length) {
+      copy.once('load', () => {
+        copy.addSource('print-points', { type: 'geojson',
+          data: { type: 'FeatureCollection', features: points.map((c) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: c } })) } });
+        copy.addLayer({ id: 'print-points', type: 'circle', source: 'print-points',
+          paint: { 'circle-radius': 6, 'circle-color': '#111111', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
+      });
+    }
     try {
       await new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('timeout')), 30000);
@@ -146,8 +155,8 @@ export function printTool({ map, legend, illustrative, source }) {
   }
 
   /**
-   * Renders the sheet: `{title, content?: Node[], geometry?, paper?, orientation?,
-   * dataDate?}` (the rest from `printSettings`). Resolves when the sheet is ready.
+   * Renders the sheet: `{title, content?: Node[], geometry? (fitted), points? ([lon, lat]
+   * marked), paper?, orientation?, dataDate?, illustrative?}` (the rest from `printSettings`). Resolves when the sheet is ready.
    */
   async function prepare(options = {}) {
     const o = { ...printSettings, ...options };
@@ -176,10 +185,11 @@ export function printTool({ map, legend, illustrative, source }) {
     const layout = printLayout({ paper: o.paper, orientation: o.orientation, dpi: o.dpi, withContent, footerMm });
     sheet.dataset.paper = layout.paper;
     sheet.dataset.orientation = layout.orientation;
+    sheet.dataset.pixelRatio = String(layout.pixelRatio);
     pageStyle.textContent = `@media print { ${layout.pageCss} }`;
     let rendered;
     try {
-      rendered = await renderMap(layout, o.geometry);
+      rendered = await renderMap(layout, o.geometry, o.points);
     } catch (err) {
       sheet.dataset.state = 'error';
       sheet.replaceChildren(el('p', { class: 'warning' }, `${t('print_failed')}${colon()}${err.message}`));

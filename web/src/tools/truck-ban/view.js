@@ -276,7 +276,8 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     updateControls();
     const view = [resultView()].flat(2).filter(Boolean);
     if (state.status === 'result' || state.status === 'track') {
-      view.push(printButton({ id: 'truck-ban-print', title: () => t('truck_ban_title'), content: () => [...controls.result.childNodes] }));
+      view.push(printButton({ id: 'truck-ban-print', title: () => t('truck_ban_title'), content: () => [...controls.result.childNodes],
+        points: () => (state.status === 'result' && state.point ? [state.point] : null) }));
     }
     controls.result.replaceChildren(...view);
     root.dataset.state = state.status;
