@@ -31,6 +31,9 @@ import { valuationTool } from './tools/valuation/view.js';
 import { truckBanTool } from './tools/truck-ban/view.js';
 import { traceTool } from './tools/trace/view.js';
 import { importTool } from './tools/import/view.js';
+import { sketchTool } from './tools/sketch/view.js';
+import { printTool } from './tools/print/view.js';
+import { decodeShare } from './lib/share-link.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -69,6 +72,8 @@ async function main() {
   layersButton.addEventListener('click', () => setLayersOpen(!layerPanel.classList.contains('open')));
 
   const visible = Object.fromEntries(ENTRIES.map((e) => [e.table, true]));
+  const shared = decodeShare(location.hash); // a share link: view, visible layers, selected place
+  if (shared.layers) for (const e of ENTRIES) visible[e.table] = shared.layers.includes(e.table);
   const notice = document.getElementById('illustrative-notice');
   const panel = infoPanel(document.getElementById('info-panel'), () => {
     clickMarker.remove();
@@ -78,6 +83,7 @@ async function main() {
   let truckBan = null;
   let trace = null;
   let importer = null;
+  let sketch = null;
   const updateNotice = () => {
     notice.hidden = !(ENTRIES.some((e) => e.demo && visible[e.table]) || panel.showsIllustrative()
       || valuation?.showsIllustrative() || truckBan?.showsIllustrative() || trace?.showsIllustrative());
@@ -99,7 +105,7 @@ async function main() {
   const map = new MapLibreMap({
     container: 'map',
     style,
-    bounds: countyBbox,
+    ...(shared.center ? { center: shared.center, zoom: shared.zoom } : { bounds: countyBbox }),
     fitBoundsOptions: { padding: phone.matches ? 12 : 32 },
     minZoom: 6,
     maxZoom: 18,
@@ -126,10 +132,17 @@ async function main() {
     phone,
     onOpen: () => {
       clickMarker.remove();
-      for (const tool of [valuation, truckBan, trace, importer]) if (tool && tool !== self()) tool.close();
+      for (const tool of [valuation, truckBan, trace, importer, sketch]) if (tool && tool !== self()) tool.close();
       if (phone.matches) setLayersOpen(false);
     },
     onChange: updateNotice,
+  });
+  const printer = printTool({
+    map,
+    legend: () => ENTRIES.filter((e) => visible[e.table])
+      .map((e) => ({ table: e.table, nodes: [e.legend()].flat(2).filter((n) => n && n.tagName !== 'DETAILS') })),
+    illustrative: () => !notice.hidden,
+    source: () => tilejson?.attribution,
   });
   valuation = valuationTool(toolOptions('valuation', () => valuation));
   truckBan = truckBanTool(toolOptions('truck-ban', () => truckBan));
@@ -157,6 +170,13 @@ async function main() {
     // The layer list again (counts, new layers) and the imported layer's tiles.
     onImported: (table) => refreshLayers([table]),
     signIn: () => auth.open(),
+  });
+
+  sketch = sketchTool({
+    ...toolOptions('sketch', () => sketch),
+    printer,
+    shareView: () => ({ center: map.getCenter().toArray(), zoom: map.getZoom(), layers: Object.keys(visible).filter((k) => visible[k]),
+      selected: last && document.getElementById('info-panel').dataset.state !== 'hint' ? [last.lngLat.lng, last.lngLat.lat] : null }),
   });
 
   const applyVisibility = (table) => {
@@ -232,6 +252,7 @@ async function main() {
     truckBan.render();
     trace.render();
     importer.render();
+    sketch.render();
   });
   updateNotice();
 
@@ -356,7 +377,7 @@ async function main() {
   });
 
   map.on('click', async (e) => {
-    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen()) return; // clicks belong to an open tool
+    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen() || sketch.isDrawing()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);
@@ -380,6 +401,16 @@ async function main() {
     if (phone.matches) setLayersOpen(false);
     lookUp(e.lngLat, points, projects);
   });
+
+  // A share link's hidden layers, and its selected place: looked up once the map is ready, as a click there.
+  map.once('load', () => { for (const e of ENTRIES) if (!visible[e.table]) applyVisibility(e.table); });
+  if (shared.selected) {
+    map.once('load', () => {
+      const lngLat = { lng: shared.selected[0], lat: shared.selected[1] };
+      clickMarker.setLngLat(lngLat).addTo(map);
+      lookUp(lngLat, [], []);
+    });
+  }
 }
 
 main();

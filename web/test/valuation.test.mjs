@@ -68,9 +68,13 @@ test('an uploaded file: one polygon is valued like a drawing, anything else goes
 });
 
 test('the request: parcel, land use, collective use when chosen, date', () => {
-  assert.deepEqual(JSON.parse(valuationBody(state({ parcel: SQUARE, use: '商服' }))), { parcel: SQUARE, use: '商服', as_of: '2023-06-01' });
+  assert.deepEqual(JSON.parse(valuationBody(state({ parcel: SQUARE, use: '商服' }))), { parcel: SQUARE, use: '商服', as_of: '2023-06-01', corners_crs: 'EPSG:4546' });
   assert.deepEqual(JSON.parse(valuationBody(state({ parcel: SQUARE, use: '工业', collectiveUse: '宅基地', asOf: '' }))),
-    { parcel: SQUARE, use: '工业', collective_use: '宅基地' });
+    { parcel: SQUARE, use: '工业', collective_use: '宅基地', corners_crs: 'EPSG:4546' });
+  // A pasted corner list in a zone with its number: the parcel's crs, and the corner table in it.
+  assert.deepEqual(JSON.parse(valuationBody(state({ parcel: SQUARE, parcelCrs: 'EPSG:4525', use: '住宅' }))),
+    { parcel: SQUARE, crs: 'EPSG:4525', use: '住宅', as_of: '2023-06-01', corners_crs: 'EPSG:4525' });
+  assert.equal(JSON.parse(valuationBody(state({ parcel: SQUARE, parcelCrs: 'EPSG:4490', use: '住宅' }))).corners_crs, 'EPSG:4546');
   assert.equal(new URLSearchParams(batchQuery(state({ use: '住宅', batchFile: { name: 'a b.csv' } }), 'csv')).toString(),
     'use=%E4%BD%8F%E5%AE%85&as_of=2023-06-01&filename=a+b.csv&format=csv');
 });

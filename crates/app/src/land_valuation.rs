@@ -191,6 +191,68 @@ pub fn value_parcel(
     })
 }
 
+/// One corner (界址点) of a parcel, in ring order: `J1`, `J2`, … numbered on
+/// through every ring, the closing vertex left out.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParcelCorner {
+    /// 界址点号: `J1`, `J2`, …
+    pub name: String,
+    /// 0-based polygon of the multipolygon.
+    pub polygon: usize,
+    /// 0-based ring of the polygon (0 = exterior).
+    pub ring: usize,
+    /// WGS84 longitude and latitude, degrees.
+    pub lon: f64,
+    pub lat: f64,
+    /// In the projected CRS asked for, the Chinese survey convention: `x` is the
+    /// northing, `y` the easting (with the zone number when the CRS has it), metres.
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The corner table of a parcel (界址点坐标表) in a projected CRS.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParcelCorners {
+    /// The projected CRS, e.g. "EPSG:4546".
+    pub crs: String,
+    /// Its name, e.g. "CGCS2000 / 3-degree Gauss-Kruger CM 111E".
+    pub title: String,
+    pub corners: Vec<ParcelCorner>,
+}
+
+/// The corners of `parcel` (given in `from`) in WGS84 and in the projected CRS `to`
+/// (x = northing, y = easting), through the one coordinate transform
+/// (`landtrace_spatial::Crs`). A geographic `to` is refused.
+pub fn parcel_corners(parcel: &MultiPolygon<f64>, from: Crs, to: Crs) -> Result<ParcelCorners, String> {
+    if to.is_geographic() {
+        return Err(format!("`corners_crs` {} is geographic; name a projected CRS such as EPSG:4546", to.name()));
+    }
+    let mut wgs84 = parcel.clone();
+    geometry_to_wgs84(from, &mut wgs84).map_err(|e| e.to_string())?;
+    let mut corners = Vec::new();
+    for (polygon, p) in wgs84.0.iter().enumerate() {
+        for (ring, line) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
+            let coords = &line.0;
+            let open =
+                if coords.len() > 1 && coords.first() == coords.last() { &coords[..coords.len() - 1] } else { coords };
+            for c in open {
+                let lonlat = landtrace_spatial::LonLat::new(c.x, c.y).map_err(|e| e.to_string())?;
+                let projected = to.from_wgs84(lonlat).map_err(|e| e.to_string())?;
+                corners.push(ParcelCorner {
+                    name: format!("J{}", corners.len() + 1),
+                    polygon,
+                    ring,
+                    lon: c.x,
+                    lat: c.y,
+                    x: projected.y,
+                    y: projected.x,
+                });
+            }
+        }
+    }
+    Ok(ParcelCorners { crs: to.name(), title: to.title(), corners })
+}
+
 /// One row of a batch: the parcel's row number and id, and its valuation or
 /// the reason it has none.
 #[derive(Debug, Clone)]

@@ -462,7 +462,7 @@ pub const ROUTES: &[Route] = &[
         .errors(&[400])),
     // --- land
     route!("post", "/api/land/valuation", op("Land", "Benchmark value of a parcel")
-        .body("`{parcel, crs?, use, collective_use?, as_of?, appraisal?: {remaining_term_years?, plot_ratio?, factors?, corrections?: \"none\" | \"illustrative\" | {tables}}}` (appraisal: 基准地价系数修正法, GB/T 18508-2014; without tables the benchmark price alone).", &[(JSON, s_obj())])
+        .body("`{parcel, crs?, use, collective_use?, as_of?, appraisal?: {remaining_term_years?, plot_ratio?, factors?, corrections?: \"none\" | \"illustrative\" | {tables}}, corners_crs?}` (appraisal: 基准地价系数修正法, GB/T 18508-2014; without tables the benchmark price alone; `corners_crs`, a projected CRS such as EPSG:4546: the answer's `corners` lists the parcel's corners J1… in WGS84 and in it, x = northing, y = easting).", &[(JSON, s_obj())])
         .ok(200, "The value by grade part (and the appraisal, when asked).", &json_answer())
         .errors(&[400, 413, 422])),
     route!("post", "/api/land/valuation/batch", upload_body(op("Land", "Benchmark values of a parcel file"), "GeoJSON, CSV with WKT, or a land approval coordinate file.")

@@ -700,3 +700,58 @@ async fn appraisal_by_the_benchmark_coefficient_method() {
         assert!(body.to_string().contains(expected), "{appraisal}: {body}");
     }
 }
+
+#[tokio::test]
+async fn corners_in_the_gauss_kruger_zone_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let parcel = rect(110.71, 35.11, 110.72, 35.12);
+    let (status, body) =
+        post(&state, "/api/land/valuation", json!({"parcel": parcel, "use": "住宅", "corners_crs": "EPSG:4546"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let c = &body["corners"];
+    assert_eq!(c["crs"], "EPSG:4546");
+    let corners = c["corners"].as_array().unwrap();
+    let ring = parcel["coordinates"][0].as_array().unwrap();
+    assert_eq!(corners.len(), ring.len() - 1, "the closing vertex is left out");
+    let zone = landtrace_spatial::Crs::GaussKruger(4546);
+    for (i, (corner, vertex)) in corners.iter().zip(ring).enumerate() {
+        assert_eq!(corner["name"], format!("J{}", i + 1));
+        assert_eq!((corner["lon"].clone(), corner["lat"].clone()), (vertex[0].clone(), vertex[1].clone()));
+        let p = zone
+            .from_wgs84(
+                landtrace_spatial::LonLat::new(vertex[0].as_f64().unwrap(), vertex[1].as_f64().unwrap()).unwrap(),
+            )
+            .unwrap();
+        // x = northing, y = easting (the survey convention); CM 111E is east of the parcel.
+        assert_eq!((corner["x"].as_f64().unwrap(), corner["y"].as_f64().unwrap()), (p.y, p.x));
+        assert!(p.x < 500_000.0 && p.x > 400_000.0 && p.y > 3_800_000.0, "{p:?}");
+    }
+    // The same parcel sent in EPSG:4546 gives back its own numbers and the same area.
+    let projected: Vec<Value> = corners.iter().map(|c| json!([c["y"], c["x"]])).collect();
+    let mut ring = projected.clone();
+    ring.push(projected[0].clone());
+    let (status, again) = post(
+        &state,
+        "/api/land/valuation",
+        json!({"parcel": {"type": "Polygon", "coordinates": [ring]}, "crs": "EPSG:4546", "use": "住宅", "corners_crs": "EPSG:4546"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    for (a, b) in again["corners"]["corners"].as_array().unwrap().iter().zip(corners) {
+        assert!((a["x"].as_f64().unwrap() - b["x"].as_f64().unwrap()).abs() < 1e-6);
+        assert!((a["lon"].as_f64().unwrap() - b["lon"].as_f64().unwrap()).abs() < 1e-9);
+    }
+    let m2 = |b: &Value| b["valuation"]["parcel_area"]["m2"].as_f64().unwrap();
+    assert!((m2(&again) - m2(&body)).abs() < 0.01, "{} vs {}", m2(&again), m2(&body));
+
+    // Without `corners_crs` no table; a geographic or unknown one is a 400 naming the field.
+    let (_, plain) = post(&state, "/api/land/valuation", json!({"parcel": parcel, "use": "住宅"})).await;
+    assert!(plain.get("corners").is_none());
+    for (crs, message) in [("EPSG:4326", "geographic"), ("nonsense", "corners_crs")] {
+        let (status, reply) =
+            post(&state, "/api/land/valuation", json!({"parcel": parcel, "use": "住宅", "corners_crs": crs})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        assert!(reply["error"].as_str().unwrap().contains(message), "{crs}: {reply}");
+    }
+}

@@ -29,8 +29,8 @@ use serde_json::{Value, json};
 use crate::error::AppError;
 use crate::state::AppState;
 use landtrace_app::land_valuation::{
-    AppraisalRequest, VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, report_geojson, report_table, value_parcel,
-    value_row,
+    AppraisalRequest, VALUATION_SHEET, VALUATION_TEXT_COLUMNS, batch_crs, parcel_corners, report_geojson, report_table,
+    value_parcel, value_row,
 };
 use landtrace_app::rule_tables::Rules;
 use landtrace_domain::land::appraisal::{AppraisalInput, parse_factor_grades};
@@ -87,6 +87,9 @@ pub struct ValuationRequest {
     pub as_of: Option<String>,
     /// An appraisal by the benchmark-price coefficient method (GB/T 18508-2014).
     pub appraisal: Option<AppraisalBody>,
+    /// A projected CRS (e.g. EPSG:4546): the answer then carries the parcel's
+    /// corner table `corners` in it and in WGS84.
+    pub corners_crs: Option<String>,
 }
 
 /// The `appraisal` of a valuation request.
@@ -160,9 +163,20 @@ pub async fn valuation(State(state): State<AppState>, body: Bytes) -> Result<Jso
             let uses = UseRequest::parse(&req.land_use, req.collective_use.as_deref()).map_err(bad)?;
             let as_of = parse_date("as_of", req.as_of.as_deref())?;
             let appraisal = req.appraisal.as_ref().map(|a| appraisal_request(a, &rules)).transpose()?;
+            let corners_crs = req
+                .corners_crs
+                .as_deref()
+                .map(Crs::parse)
+                .transpose()
+                .map_err(|e| bad(format!("`corners_crs`: {e}")))?;
             let parcel = parcel_geometry(&req.parcel)?;
+            let corners = corners_crs.map(|to| parcel_corners(&parcel, crs, to)).transpose().map_err(bad)?;
             let answer = value_parcel(&catalog, parcel, crs, &uses, as_of, appraisal.as_ref()).map_err(bad)?;
-            serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))
+            let mut answer = serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?;
+            if let Some(corners) = corners {
+                answer["corners"] = serde_json::to_value(corners).map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+            Ok(answer)
         })
         .await??;
     Ok(Json(answer))

@@ -6,6 +6,7 @@
 
 import { t } from '../../lib/i18n.js';
 import { el, facts } from '../../ui/dom.js';
+import { printButton } from '../print/view.js';
 import { progressFacts, registerRows } from './state.js';
 
 /** The signing progress of the project (counts only, public): `progress` of GET api/land/expropriation. */
@@ -18,6 +19,8 @@ export function progressSection(hit, timeline) {
     el('h4', {}, t('households_progress')),
     facts(rows),
     el('a', { href: 'api/expropriation/progress?format=csv', download: 'expropriation-progress.csv' }, t('progress_csv')),
+    printButton({ id: 'expropriation-print', title: (b) => b.closest('.hit')?.querySelector('h3')?.textContent || t('households_progress'),
+      content: (b) => [b.closest('.hit') ?? b.parentNode] }),
   ]);
 }
 

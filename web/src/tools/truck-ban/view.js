@@ -17,6 +17,7 @@ import { nowShanghai } from '../../lib/time.js';
 import { showLayers } from '../../map-style.js';
 import { post } from '../../ui/api.js';
 import { el, facts } from '../../ui/dom.js';
+import { printButton } from '../print/view.js';
 import { fileButton, fitAboveSheet, illustrativeBadge, scrollToResult, toolPanel, twoLines } from '../../ui/panel.js';
 import {
   BODIES, CLASSES, ENERGIES, PURPOSES, atText, checkRequest, decisionModel, initialState, showsIllustrative, trackData,
@@ -273,7 +274,12 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
       body.replaceChildren(controls.section, controls.result);
     }
     updateControls();
-    controls.result.replaceChildren(...[resultView()].flat(2).filter(Boolean));
+    const view = [resultView()].flat(2).filter(Boolean);
+    if (state.status === 'result' || state.status === 'track') {
+      view.push(printButton({ id: 'truck-ban-print', title: () => t('truck_ban_title'), content: () => [...controls.result.childNodes],
+        points: () => (state.status === 'result' && state.point ? [state.point] : null) }));
+    }
+    controls.result.replaceChildren(...view);
     root.dataset.state = state.status;
     updateMap();
   }

@@ -5,6 +5,7 @@
 // prices, the rounding, whether the prices are in force); the page words its answer.
 
 import { fixed, fmtYuan, whole } from '../../lib/format.js';
+import { COUNTY_ZONE } from '../../lib/corner-list.js';
 import { coordsBox } from '../../lib/geo.js';
 import { colon, isEn, t, tv } from '../../lib/i18n.js';
 import { COLLECTIVE_GRADE_COLORS, URBAN_GRADE_COLORS } from '../../map-style.js';
@@ -18,6 +19,9 @@ export const initialState = (today) => ({
   mode: 'idle', // idle | drawing | done
   vertices: [],
   parcel: null, // GeoJSON geometry
+  parcelCrs: null, // the parcel's CRS when not WGS84 (a pasted corner list)
+  parcelNo: '', // 宗地编号, for the print
+  corners: { text: '', crs: '', result: null }, // the corner-list paste box
   use: '',
   collectiveUse: '',
   asOf: today,
@@ -99,11 +103,27 @@ export function appraisalParams(state) {
   return out;
 }
 
-/** The JSON body of POST api/land/valuation. */
+/** The CRS of the corner table asked for: a pasted projected CRS, else the county's zone (EPSG:4546). */
+export const cornersCrs = (state) => (state.parcelCrs && !['EPSG:4490', 'EPSG:4326'].includes(state.parcelCrs) ? state.parcelCrs : COUNTY_ZONE);
+
+/** The JSON body of POST api/land/valuation (with the parcel's `crs` when not WGS84, and the corner table's). */
 export const valuationBody = (state) => {
   const appraisal = appraisalParams(state);
-  return JSON.stringify({ parcel: state.parcel, ...params(state), ...(appraisal ? { appraisal } : {}) });
+  return JSON.stringify({ parcel: state.parcel, ...(state.parcelCrs ? { crs: state.parcelCrs } : {}), ...params(state),
+    corners_crs: cornersCrs(state), ...(appraisal ? { appraisal } : {}) });
 };
+
+/**
+ * The parcel in WGS84 for the map: the drawn or uploaded one, or for a pasted corner
+ * list in another CRS the server's WGS84 corners of its answer (null before it).
+ */
+export function wgs84Parcel(state) {
+  if (!state.parcelCrs) return state.parcel;
+  const corners = (state.answer?.corners?.corners ?? []).filter((c) => c.polygon === 0 && c.ring === 0);
+  if (corners.length < 3) return null;
+  const ring = corners.map((c) => [c.lon, c.lat]);
+  return { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
+}
 
 /** The query of POST api/land/valuation/batch for the answer in `format` (geojson | csv). */
 export const batchQuery = (state, format) => {
@@ -183,8 +203,8 @@ export function drawData(state) {
       features.push({ type: 'Feature', properties: { role: 'edge' }, geometry: { type: 'LineString', coordinates: v } });
     }
     v.forEach((c) => features.push({ type: 'Feature', properties: { role: 'vertex' }, geometry: { type: 'Point', coordinates: c } }));
-  } else if (state.parcel) {
-    features.push({ type: 'Feature', properties: { role: 'parcel' }, geometry: state.parcel });
+  } else if (wgs84Parcel(state)) {
+    features.push({ type: 'Feature', properties: { role: 'parcel' }, geometry: wgs84Parcel(state) });
   }
   return { type: 'FeatureCollection', features };
 }

@@ -21,8 +21,10 @@ import {
 import {
   CORRECTIONS, COLLECTIVE_USES, USES, answerRows, appraisalModel, batchGeometry, batchQuery, batchRows, bbox, controlsModel, drawData, expropriationByRow,
   expropriationQuery, initialState,
-  parcelOf, partsData, readParcelFile, showsIllustrative, singleModel, useLabel, valuationBody,
+  parcelOf, partsData, readParcelFile, showsIllustrative, singleModel, useLabel, valuationBody, wgs84Parcel,
 } from './state.js';
+import { CORNER_CRS, parseCornerList } from '../../lib/corner-list.js';
+import { cornerTable, printCopy, printPanel, signatureBlock } from '../print/view.js';
 
 export const PARTS_FILL_LAYER = 'valuation:parts-fill';
 const DRAW_SOURCE = 'valuation-draw';
@@ -112,7 +114,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   const restart = (drawing) => {
     resetResult();
     const mode = drawing ? 'drawing' : 'idle';
-    Object.assign(state, { mode, vertices: [], parcel: null, status: mode });
+    Object.assign(state, { mode, vertices: [], parcel: null, parcelCrs: null, status: mode });
     setDrawing(drawing);
     refresh();
   };
@@ -126,7 +128,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       refresh();
       return;
     }
-    Object.assign(state, { mode: 'done', parcel: parcelOf(state.vertices), vertices: [], message: '' });
+    Object.assign(state, { mode: 'done', parcel: parcelOf(state.vertices), parcelCrs: null, vertices: [], message: '' });
     setDrawing(false);
     run();
   };
@@ -164,8 +166,23 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
     const query = valuationBody(state);
     return ask(async () => ({ status: 'result', answer: await (await post('api/land/valuation', query, 'application/json')).json() }), {
       failed: { answer: null },
-      then: (ok) => { if (ok && phone.matches) showResult(); },
+      then: (ok) => {
+        if (ok && state.parcelCrs) fitTo(wgs84Parcel(state)); // a pasted list: drawn from the answer's WGS84 corners
+        if (ok && phone.matches) showResult();
+      },
     });
+  }
+
+  /** The pasted corner list as the parcel (in its CRS), or its problems by line. */
+  function useCorners() {
+    const c = state.corners;
+    c.result = parseCornerList(c.text, c.crs);
+    controls = null; // the box again, with the problems or what was read
+    if (c.result.errors.length) return refresh();
+    resetResult();
+    Object.assign(state, { mode: 'done', vertices: [], parcel: c.result.parcel, parcelCrs: c.result.crs });
+    setDrawing(false);
+    return run();
   }
 
   /** POST the batch file for the answer in `format` (geojson | csv). */
@@ -220,7 +237,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       return refresh();
     }
     resetResult();
-    Object.assign(state, { mode: 'done', vertices: [], parcel: null, fileName: file.name });
+    Object.assign(state, { mode: 'done', vertices: [], parcel: null, parcelCrs: null, fileName: file.name });
     setDrawing(false);
     const read = readParcelFile(file.name, text);
     if (read.error) {
@@ -237,35 +254,23 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
   }
 
   // ----- CSV and print --------------------------------------------------------------
-  const snapshot = () => new Promise((resolve) => {
-    map.once('render', () => {
-      try {
-        resolve(map.getCanvas().toDataURL('image/png'));
-      } catch {
-        resolve(null);
-      }
-    });
-    map.triggerRepaint();
-  });
-
-  async function printReport() {
-    const geometry = state.parcel ?? null;
-    if (geometry) {
-      const box = bbox(geometry);
-      if (box) map.fitBounds(box, { padding: 50, maxZoom: 17, duration: 0 });
-      await new Promise((resolve) => {
-        if (map.loaded() && map.areTilesLoaded()) resolve();
-        else map.once('idle', resolve);
-        setTimeout(resolve, 4000);
-      });
-    }
-    const url = await snapshot();
-    const img = body.querySelector('.print-map img');
-    if (img && url) {
-      img.src = url;
-      await img.decode().catch(() => {});
-    }
-    window.print();
+  /**
+   * 打印: the fileable valuation print in the print layout (tools/print): the parcel
+   * number, the result (grade split, prices, citations), the corner table in the CGCS2000
+   * zone and WGS84, the signature block, with the map fitted to the parcel.
+   */
+  function printReport() {
+    const result = printCopy(controls.result);
+    const no = state.parcelNo.trim();
+    const content = [
+      el('p', { class: 'ps-parcel-no' }, [el('strong', {}, `${t('parcel_no')}${colon()}`), no || '________']),
+      ...result.childNodes,
+      cornerTable(state.answer?.corners),
+      signatureBlock(),
+    ];
+    const geometry = wgs84Parcel(state);
+    return printPanel({ title: `${t('valuation_print_title')}${no ? ` · ${no}` : ''}`, content, geometry,
+      dataDate: state.answer?.valuation?.as_of, illustrative: state.answer?.illustrative }).catch(() => {});
   }
 
   // ----- rendering ------------------------------------------------------------------
@@ -330,6 +335,37 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
     ]);
   }
 
+  /** 粘贴界址点坐标: the textarea, the CRS (recognised or chosen), 用作地块, the problems by line. */
+  function cornerControls() {
+    const c = state.corners;
+    const text = el('textarea', { id: 'valuation-corners', rows: 5, spellcheck: 'false', placeholder: 'J1 3890148.98 37479039.53' });
+    text.value = c.text;
+    text.addEventListener('input', () => { c.text = text.value; });
+    const crs = el('select', { id: 'valuation-corners-crs' }, CORNER_CRS.map((v) => el('option', { value: v }, v || t('corners_crs_auto'))));
+    crs.value = c.crs;
+    crs.addEventListener('change', () => { c.crs = crs.value; });
+    const use = el('button', { type: 'button', id: 'valuation-corners-use', class: 'v-button primary' }, t('corners_use'));
+    use.addEventListener('click', useCorners);
+    const r = c.result;
+    const dir = r?.clockwise == null ? '' : t(r.clockwise ? 'corners_clockwise' : 'corners_counterclockwise');
+    const no = el('input', { type: 'text', id: 'valuation-parcel-no', class: 'v-parcel-no', value: state.parcelNo });
+    no.addEventListener('input', () => { state.parcelNo = no.value; });
+    return el('details', { class: 'v-corners', open: Boolean(c.text) || undefined }, [
+      el('summary', {}, t('corners_paste')),
+      el('p', { class: 'v-small muted' }, t('corners_paste_hint')),
+      text,
+      el('div', { class: 'v-params' }, [
+        el('label', { for: 'valuation-corners-crs' }, t('corners_crs')), crs,
+        el('label', { for: 'valuation-parcel-no' }, t('parcel_no')), no,
+      ]),
+      el('div', { class: 'v-actions' }, use),
+      r?.errors.length ? el('ul', { class: 'v-corner-errors', id: 'valuation-corner-errors', role: 'alert' },
+        r.errors.map((e) => el('li', { 'data-line': e.line }, `${t('corners_line', e.line)}${colon()}${e.message}`))) : null,
+      r && !r.errors.length ? el('p', { class: 'v-small', id: 'valuation-corners-read' },
+        [t('corners_read', { n: r.corners.length, crs: r.crs, dir }), ...r.notes.map((n) => ` ${n}。`)]) : null,
+    ]);
+  }
+
   function buildControls() {
     const btn = (id, key, onClick, cls = '') => {
       const b = el('button', { type: 'button', id, class: `v-button ${cls}` }, t(key));
@@ -374,6 +410,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
         el('label', { for: 'valuation-as-of' }, t('as_of')), asOf,
       ]),
       appraisalControls(),
+      cornerControls(),
     ]);
     return { ...c, section, result: el('div', { class: 'v-result', 'aria-live': 'polite' }) };
   }
@@ -443,7 +480,6 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
       appraisalResult(),
       facts(m.details),
       el('details', { class: 'v-rounding' }, [el('summary', {}, t('rounding')), el('p', {}, m.rounding)]),
-      el('figure', { class: 'print-map print-only' }, el('img', { alt: '' })),
       el('div', { class: 'v-actions no-print' }, [csv, print]),
     ];
   }
