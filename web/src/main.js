@@ -7,8 +7,6 @@
 // external basemap, fonts or glyphs are loaded unless a basemap URL is configured
 // (`?basemap=<raster XYZ template>` or VITE_BASEMAP_URL at build time).
 
-import 'maplibre-gl/dist/maplibre-gl.css';
-import './app.css';
 import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { countyAdcode, countyBbox } from 'virtual:landtrace-data';
@@ -24,13 +22,11 @@ import {
 import { readAreaAnchors, readPointLayers, readZoom } from './tile-points.js';
 import { areaLabels, clusterCounts, townshipLabels } from './html-labels.js';
 import { mayWrite, onAuthChange } from './tools/auth/state.js';
+import { TABLE as TRACE_TABLE } from './tools/trace/state.js';
 import { REGISTER_LAYER, progressLabel } from './tools/expropriation/state.js';
 import { authControl } from './tools/auth/view.js';
 import { originPoints } from './tools/origin-points/view.js';
-import { valuationTool } from './tools/valuation/view.js';
-import { truckBanTool } from './tools/truck-ban/view.js';
-import { traceTool } from './tools/trace/view.js';
-import { importTool } from './tools/import/view.js';
+import { lazyTool } from './ui/lazy-tool.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -131,15 +127,20 @@ async function main() {
     },
     onChange: updateNotice,
   });
-  valuation = valuationTool(toolOptions('valuation', () => valuation));
-  truckBan = truckBanTool(toolOptions('truck-ban', () => truckBan));
+  // Each tool's code is loaded when its button is first clicked (ui/lazy-tool.js).
+  const lazy = (name, loader) => lazyTool(document.getElementById(`${name}-toggle`), loader,
+    { onError: (err) => showError(`${t('tool_load_failed')} (${err.message})`) });
+  valuation = lazy('valuation', () => import('./tools/valuation/view.js')
+    .then((m) => m.valuationTool(toolOptions('valuation', () => valuation))));
+  truckBan = lazy('truck-ban', () => import('./tools/truck-ban/view.js')
+    .then((m) => m.truckBanTool(toolOptions('truck-ban', () => truckBan))));
   let showTownships = () => {};
   let showProjectLabels = () => {};
   let showProgressLabels = () => {};
   const showClusterCounts = clusterCounts(map);
   const auth = authControl({ button: document.getElementById('auth-toggle'), root: document.getElementById('auth-panel') });
   const origins = originPoints({ map, root: document.getElementById('origin-filter') });
-  trace = traceTool({
+  trace = lazy('trace', () => import('./tools/trace/view.js').then((m) => m.traceTool({
     ...toolOptions('trace', () => trace),
     // After a write: the points again, and the open lookup without a deleted record.
     onRecordsChanged: ({ deletedId } = {}) => {
@@ -150,14 +151,14 @@ async function main() {
       if (last && document.getElementById('info-panel').dataset.state !== 'hint') lookUp(last.lngLat, last.points, last.projects);
     },
     signIn: () => auth.open(),
-  });
+  })));
 
-  importer = importTool({
+  importer = lazy('import', () => import('./tools/import/view.js').then((m) => m.importTool({
     ...toolOptions('import', () => importer),
     // The layer list again (counts, new layers) and the imported layer's tiles.
     onImported: (table) => refreshLayers([table]),
     signIn: () => auth.open(),
-  });
+  })));
 
   const applyVisibility = (table) => {
     const on = visible[table];
@@ -349,6 +350,13 @@ async function main() {
 
   onAuthChange(() => {
     origins.reload();
+    // An editor's record cards carry the trace tool's 编辑 / 删除 buttons: load it, then
+    // show the open card again with them.
+    if (mayWrite(TRACE_TABLE) && !trace.loaded) {
+      trace.load().then(() => {
+        if (last && document.getElementById('info-panel').dataset.state !== 'hint') lookUp(last.lngLat, last.points, last.projects);
+      }, (err) => console.warn('could not load the trace tool:', err));
+    }
     refreshLayers(); // layers that are not public are listed to their bureau only
     if (last && document.getElementById('info-panel').dataset.state !== 'hint') {
       lookUp(last.lngLat, last.points, last.projects);

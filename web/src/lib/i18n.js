@@ -571,6 +571,8 @@ const STRINGS = {
     tr_ledger_unknown: (n) => `${n} 条记录的乡镇代码不在乡镇名录中，未计入。`,
     tr_no_change: '无变化',
     tr_popup_blocked: '浏览器阻止了新窗口，请允许本站弹出窗口后重试。',
+    // --- perf ---
+    tool_load_failed: '工具加载失败，请检查网络后再点一次',
   },
   en: {
     app_title: 'Linyi County land & traceability map',
@@ -1135,6 +1137,8 @@ const STRINGS = {
     tr_ledger_unknown: (n) => `${n} record${n === 1 ? ' has' : 's have'} a township code outside the list and ${n === 1 ? 'is' : 'are'} not counted.`,
     tr_no_change: '无变化',
     tr_popup_blocked: 'The browser blocked the new window; allow pop-ups for this site and try again.',
+    // --- perf ---
+    tool_load_failed: 'Could not load the tool; check the connection and click again',
   },
 };
 

@@ -1,0 +1,27 @@
+// The page's entry (index.html): what a phone needs for its first paint, and nothing
+// more (issue 16). The styles come with it (render-blocking, so the shell is never drawn
+// unstyled); the page shell is put into the user's language; then, once the shell has
+// been painted, main.js — MapLibre, the map and the panels, some 300 KiB compressed —
+// is fetched and run. So the first paint never waits for the map's script, and the
+// script's download starts as soon as that paint is done.
+//
+// The size of this entry (with index.html and the styles) is kept under a budget by the
+// build (build-compress.js).
+
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './app.css';
+import { translatePage } from './ui/dom.js';
+
+translatePage();
+
+/**
+ * Resolves once the shell has been painted: after two animation frames (the second
+ * runs after the first frame was drawn). A hidden tab (opened in the background) draws
+ * no frames, so there nothing is waited for.
+ */
+const afterFirstPaint = () => new Promise((resolve) => {
+  if (document.visibilityState === 'hidden') resolve();
+  else requestAnimationFrame(() => requestAnimationFrame(resolve));
+});
+
+afterFirstPaint().then(() => import('./main.js'));
