@@ -15,13 +15,25 @@ import { translatePage } from './ui/dom.js';
 translatePage();
 
 /**
- * Resolves once the shell has been painted: after two animation frames (the second
- * runs after the first frame was drawn). A hidden tab (opened in the background) draws
- * no frames, so there nothing is waited for.
+ * Resolves once the shell's first contentful paint has been recorded (the Paint Timing
+ * API; where it is missing, after two animation frames: the second runs after the first
+ * frame was drawn). A hidden tab (opened in the background) paints nothing, so there
+ * nothing is waited for.
  */
 const afterFirstPaint = () => new Promise((resolve) => {
-  if (document.visibilityState === 'hidden') resolve();
-  else requestAnimationFrame(() => requestAnimationFrame(resolve));
+  if (document.visibilityState === 'hidden') {
+    resolve();
+  } else if (PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) {
+        observer.disconnect();
+        resolve();
+      }
+    });
+    observer.observe({ type: 'paint', buffered: true });
+  } else {
+    requestAnimationFrame(() => requestAnimationFrame(resolve));
+  }
 });
 
 afterFirstPaint().then(() => import('./main.js'));
