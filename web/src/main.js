@@ -26,7 +26,7 @@ import { TABLE as TRACE_TABLE } from './tools/trace/state.js';
 import { REGISTER_LAYER, progressLabel } from './tools/expropriation/state.js';
 import { authControl } from './tools/auth/view.js';
 import { originPoints } from './tools/origin-points/view.js';
-import { lazyTool } from './ui/lazy-tool.js';
+import { lazyTool, prefetchTools } from './ui/lazy-tool.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -108,7 +108,10 @@ async function main() {
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.on('error', (e) => console.warn('map error:', e.error?.message ?? e));
-  map.once('load', () => map.once('idle', () => { document.body.dataset.mapReady = '1'; }));
+  // After the map's first drawing: the tools' code (idle time), then ready for tests.
+  map.once('load', () => map.once('idle', () => {
+    prefetchTools([valuation, truckBan, trace, importer]).then(() => { document.body.dataset.mapReady = '1'; });
+  }));
 
   const clickMarker = new Marker({ color: '#111111', scale: 0.7 });
   /**

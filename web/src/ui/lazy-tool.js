@@ -4,12 +4,14 @@
 //     valuation = lazyTool(document.getElementById('valuation-toggle'), () => import('./tools/valuation/view.js')
 //       .then((m) => m.valuationTool(toolOptions('valuation', () => valuation))));
 //
-// Until the first click the tool's module is not even fetched (Vite makes it a chunk of
-// its own); the stand-in answers like a closed tool. The first click loads the module,
-// makes the tool (which then listens to its button itself, ui/panel.js toolPanel) and
-// opens it; clicks while it loads are ignored (the button is `aria-busy`). `load()`
-// makes the tool without opening it, for what needs it before it is opened (e.g. the
-// record cards' 编辑 / 删除 buttons of the trace tool for a signed-in editor).
+// The tool's module is a chunk of its own (Vite), not part of what the page needs for
+// its first paint or its map. Until it is loaded the stand-in answers like a closed
+// tool. The first click loads the module, makes the tool (which then listens to its
+// button itself, ui/panel.js toolPanel) and opens it; clicks while it loads are ignored
+// (the button is `aria-busy`). `load()` makes the tool without opening it: main.js
+// calls it for every tool once the map has been drawn, in idle time (`prefetchTools`),
+// so that a first tap opens at once as before, and for what needs a tool before it is
+// opened (the record cards' 编辑 / 删除 buttons of the trace tool for an editor).
 
 /**
  * `loader()` resolves to the tool: an object with `isOpen()`, `close()`, `render()` and
@@ -55,4 +57,15 @@ export function lazyTool(button, loader, { onError } = {}) {
     /** The tool once it is made (null before). */
     get loaded() { return tool; },
   };
+}
+
+/**
+ * Loads (and makes, unopened) every tool of `tools` when the browser is idle: resolves
+ * when all have settled (a failed one is tried again on its first click).
+ */
+export function prefetchTools(tools) {
+  const idle = window.requestIdleCallback ?? ((fn) => setTimeout(fn, 1));
+  return new Promise((resolve) => {
+    idle(() => Promise.allSettled(tools.map((tool) => tool.load())).then(resolve));
+  });
 }
