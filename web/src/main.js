@@ -26,7 +26,7 @@ import { TABLE as TRACE_TABLE } from './tools/trace/state.js';
 import { REGISTER_LAYER, progressLabel } from './tools/expropriation/state.js';
 import { authControl } from './tools/auth/view.js';
 import { originPoints } from './tools/origin-points/view.js';
-import { lazyTool, prefetchTools } from './ui/lazy-tool.js';
+import { lazyTool, prefetchTools, trackMapLoad } from './ui/lazy-tool.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -104,6 +104,7 @@ async function main() {
     pitchWithRotate: false,
   });
   window.__landtraceMap = map;
+  trackMapLoad(map); // tools made later add their layers at once (whenMapLoaded)
   map.touchZoomRotate.disableRotation();
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');

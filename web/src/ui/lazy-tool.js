@@ -69,3 +69,18 @@ export function prefetchTools(tools) {
     idle(() => Promise.allSettled(tools.map((tool) => tool.load())).then(resolve));
   });
 }
+
+// ----- the map's 'load', for tools made after it -----------------------------------------
+const loadedMaps = new WeakSet();
+
+/** Remembers when `map` fires 'load' (call right after making it), for `whenMapLoaded`. */
+export const trackMapLoad = (map) => map.once('load', () => loadedMaps.add(map));
+
+/**
+ * Runs `fn` once `map` has loaded: at once when it already has (a tool made after 'load',
+ * as lazyTool makes them; `map.loaded()` alone is false while tiles load), else on 'load'.
+ */
+export function whenMapLoaded(map, fn) {
+  if (loadedMaps.has(map) || map.loaded()) fn();
+  else map.once('load', fn);
+}

@@ -17,6 +17,7 @@ import { nowShanghai } from '../../lib/time.js';
 import { showLayers } from '../../map-style.js';
 import { post } from '../../ui/api.js';
 import { el, facts } from '../../ui/dom.js';
+import { whenMapLoaded } from '../../ui/lazy-tool.js';
 import { fileButton, fitAboveSheet, illustrativeBadge, scrollToResult, toolPanel, twoLines } from '../../ui/panel.js';
 import {
   BODIES, CLASSES, ENERGIES, PURPOSES, atText, checkRequest, decisionModel, initialState, showsIllustrative, trackData,
@@ -61,8 +62,7 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     setLayerVisibility();
     updateMap();
   };
-  if (map.loaded()) addLayers();
-  else map.once('load', addLayers);
+  whenMapLoaded(map, addLayers);
 
   // ----- server calls ---------------------------------------------------------------
   async function check() {
