@@ -109,7 +109,7 @@ async function main() {
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.on('error', (e) => console.warn('map error:', e.error?.message ?? e));
-  // After the map's first drawing: the tools' code (idle time), then ready for tests.
+  // After the map's first drawing: the tools' code, fetched in idle time, then ready for tests.
   map.once('load', () => map.once('idle', () => {
     prefetchTools([valuation, truckBan, trace, importer]).then(() => { document.body.dataset.mapReady = '1'; });
   }));
@@ -132,19 +132,19 @@ async function main() {
     onChange: updateNotice,
   });
   // Each tool's code is loaded when its button is first clicked (ui/lazy-tool.js).
-  const lazy = (name, loader) => lazyTool(document.getElementById(`${name}-toggle`), loader,
+  const lazy = (name, importer, make) => lazyTool(document.getElementById(`${name}-toggle`), importer, make,
     { onError: (err) => showError(`${t('tool_load_failed')} (${err.message})`) });
-  valuation = lazy('valuation', () => import('./tools/valuation/view.js')
-    .then((m) => m.valuationTool(toolOptions('valuation', () => valuation))));
-  truckBan = lazy('truck-ban', () => import('./tools/truck-ban/view.js')
-    .then((m) => m.truckBanTool(toolOptions('truck-ban', () => truckBan))));
+  valuation = lazy('valuation', () => import('./tools/valuation/view.js'),
+    (m) => m.valuationTool(toolOptions('valuation', () => valuation)));
+  truckBan = lazy('truck-ban', () => import('./tools/truck-ban/view.js'),
+    (m) => m.truckBanTool(toolOptions('truck-ban', () => truckBan)));
   let showTownships = () => {};
   let showProjectLabels = () => {};
   let showProgressLabels = () => {};
   const showClusterCounts = clusterCounts(map);
   const auth = authControl({ button: document.getElementById('auth-toggle'), root: document.getElementById('auth-panel') });
   const origins = originPoints({ map, root: document.getElementById('origin-filter') });
-  trace = lazy('trace', () => import('./tools/trace/view.js').then((m) => m.traceTool({
+  trace = lazy('trace', () => import('./tools/trace/view.js'), (m) => m.traceTool({
     ...toolOptions('trace', () => trace),
     // After a write: the points again, and the open lookup without a deleted record.
     onRecordsChanged: ({ deletedId } = {}) => {
@@ -155,14 +155,14 @@ async function main() {
       if (last && document.getElementById('info-panel').dataset.state !== 'hint') lookUp(last.lngLat, last.points, last.projects);
     },
     signIn: () => auth.open(),
-  })));
+  }));
 
-  importer = lazy('import', () => import('./tools/import/view.js').then((m) => m.importTool({
+  importer = lazy('import', () => import('./tools/import/view.js'), (m) => m.importTool({
     ...toolOptions('import', () => importer),
     // The layer list again (counts, new layers) and the imported layer's tiles.
     onImported: (table) => refreshLayers([table]),
     signIn: () => auth.open(),
-  })));
+  }));
 
   const applyVisibility = (table) => {
     const on = visible[table];

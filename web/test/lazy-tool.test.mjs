@@ -33,8 +33,10 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 test('nothing is loaded before the first click; the first click loads, makes and opens the tool', async () => {
   const button = new FakeButton();
   let loads = 0;
-  // As `import(...).then(make)`: the tool is made after the click that asked for it.
-  const tool = lazyTool(button, async () => { await tick(); loads += 1; return fakeTool(button); });
+  // As `import(...)`: the module arrives after the click that asked for it.
+  let made = 0;
+  const tool = lazyTool(button, async () => { await tick(); loads += 1; return { fakeTool }; },
+    (m) => { made += 1; return m.fakeTool(button); });
   assert.equal(loads, 0);
   assert.equal(tool.isOpen(), false);
   assert.equal(tool.showsIllustrative(), false);
@@ -59,12 +61,31 @@ test('nothing is loaded before the first click; the first click loads, makes and
   tool.render();
   assert.equal(tool.loaded.state.renders, 1);
   assert.equal(loads, 1);
+  assert.equal(made, 1);
+});
+
+test('prefetch() fetches the module without making the tool; the first click then opens it at once', async () => {
+  const button = new FakeButton();
+  let loads = 0;
+  let made = 0;
+  const tool = lazyTool(button, async () => { loads += 1; return { fakeTool }; }, (m) => { made += 1; return m.fakeTool(button); });
+  await Promise.all([tool.prefetch(), tool.prefetch()]);
+  assert.equal(loads, 1);
+  assert.equal(made, 0, 'prefetching makes no tool (no map layers, no DOM)');
+  assert.equal(tool.loaded, null);
+  button.click();
+  await null; // the module is there: made and opened within the click's microtasks
+  await null;
+  await null;
+  await null;
+  assert.equal(made, 1);
+  assert.equal(tool.isOpen(), true);
 });
 
 test('load() makes the tool without opening it, once; a click then opens it at once', async () => {
   const button = new FakeButton();
   let loads = 0;
-  const tool = lazyTool(button, async () => { loads += 1; return fakeTool(button); });
+  const tool = lazyTool(button, async () => { loads += 1; return { fakeTool }; }, (m) => m.fakeTool(button));
   const [a, b] = await Promise.all([tool.load(), tool.load()]);
   assert.equal(a, b);
   assert.equal(loads, 1);
@@ -79,8 +100,9 @@ test('a failed load is reported and tried again on the next click', async () => 
   let fail = true;
   const tool = lazyTool(button, async () => {
     if (fail) throw new Error('offline');
-    return fakeTool(button);
-  }, { onError: (err) => errors.push(err.message) });
+    return { fakeTool };
+  }, (m) => m.fakeTool(button), { onError: (err) => errors.push(err.message) });
+  await assert.rejects(tool.prefetch(), /offline/);
   button.click();
   await tick();
   assert.deepEqual(errors, ['offline']);
@@ -98,6 +120,6 @@ test('main.js imports no top-bar tool view statically (each is loaded by lazyToo
   const statics = [...main.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
   for (const tool of ['valuation', 'truck-ban', 'trace', 'import']) {
     assert.ok(!statics.includes(`./tools/${tool}/view.js`), `main.js imports tools/${tool}/view.js statically`);
-    assert.ok(main.includes(`import('./tools/${tool}/view.js')`), `main.js does not load tools/${tool}/view.js with import()`);
+    assert.ok(main.includes(`() => import('./tools/${tool}/view.js')`), `main.js does not load tools/${tool}/view.js with import()`);
   }
 });
