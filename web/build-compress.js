@@ -5,7 +5,7 @@
 //    1 KiB, each only when it is smaller than the file. The server answers a request
 //    with the smallest variant the client accepts (crates/server/src/routes/web.rs,
 //    tower-http ServeDir precompressed_br/precompressed_gzip): phones on mobile data get
-//    the 1 MB map script as some 250 KiB, and nothing is compressed per request.
+//    the 1 MB map script as some 230 KiB, and nothing is compressed per request.
 // 2. Keeps the budget of what a phone must fetch before its first paint: index.html, its
 //    stylesheets, its entry script and whatever it modulepreloads (src/boot.js; the map,
 //    main.js and MapLibre, is loaded after that paint). The build fails when their gzip

@@ -1,7 +1,7 @@
 // The page's entry (index.html): what a phone needs for its first paint, and nothing
 // more (issue 16). The styles come with it (render-blocking, so the shell is never drawn
 // unstyled); the page shell is put into the user's language; then, once the shell has
-// been painted, main.js — MapLibre, the map and the panels, some 300 KiB compressed —
+// been painted, main.js — MapLibre, the map and the panels, some 250 KiB brotli —
 // is fetched and run. So the first paint never waits for the map's script, and the
 // script's download starts as soon as that paint is done.
 //
