@@ -23,7 +23,7 @@ translatePage();
 const afterFirstPaint = () => new Promise((resolve) => {
   if (document.visibilityState === 'hidden') {
     resolve();
-  } else if (PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+  } else if (globalThis.PerformanceObserver?.supportedEntryTypes?.includes('paint')) {
     const observer = new PerformanceObserver((list) => {
       if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) {
         observer.disconnect();
