@@ -29,7 +29,14 @@ const backend = process.env.LANDTRACE_URL || 'http://127.0.0.1:8080';
 export default defineConfig({
   base: './',
   plugins: [landtraceData()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    // MapLibre in a chunk of its own, named so (else it takes the name of a small module
+    // it is bundled with): loaded with main.js after the first paint (src/boot.js).
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/].*\.m?js$/ }] } } },
+  },
   server: {
     proxy: Object.fromEntries(['/api', '/tiles', '/health'].map((p) => [p, { target: backend }])),
   },

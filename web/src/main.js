@@ -7,8 +7,6 @@
 // external basemap, fonts or glyphs are loaded unless a basemap URL is configured
 // (`?basemap=<raster XYZ template>` or VITE_BASEMAP_URL at build time).
 
-import 'maplibre-gl/dist/maplibre-gl.css';
-import './app.css';
 import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { countyAdcode, countyBbox } from 'virtual:landtrace-data';
@@ -24,16 +22,13 @@ import {
 import { readAreaAnchors, readPointLayers, readZoom } from './tile-points.js';
 import { areaLabels, clusterCounts, townshipLabels } from './html-labels.js';
 import { mayWrite, onAuthChange } from './tools/auth/state.js';
+import { TABLE as TRACE_TABLE } from './tools/trace/state.js';
 import { REGISTER_LAYER, progressLabel } from './tools/expropriation/state.js';
 import { authControl } from './tools/auth/view.js';
 import { originPoints } from './tools/origin-points/view.js';
-import { valuationTool } from './tools/valuation/view.js';
-import { truckBanTool } from './tools/truck-ban/view.js';
-import { traceTool } from './tools/trace/view.js';
-import { importTool } from './tools/import/view.js';
-import { sketchTool } from './tools/sketch/view.js';
 import { printTool } from './tools/print/view.js';
 import { decodeShare } from './lib/share-link.js';
+import { lazyTool, prefetchTools, trackMapLoad } from './ui/lazy-tool.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -114,11 +109,15 @@ async function main() {
     pitchWithRotate: false,
   });
   window.__landtraceMap = map;
+  trackMapLoad(map); // tools made later add their layers at once (whenMapLoaded)
   map.touchZoomRotate.disableRotation();
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.on('error', (e) => console.warn('map error:', e.error?.message ?? e));
-  map.once('load', () => map.once('idle', () => { document.body.dataset.mapReady = '1'; }));
+  // After the map's first drawing: the tools' code, fetched in idle time, then ready for tests.
+  map.once('load', () => map.once('idle', () => {
+    prefetchTools([valuation, truckBan, trace, importer, sketch]).then(() => { document.body.dataset.mapReady = '1'; });
+  }));
 
   const clickMarker = new Marker({ color: '#111111', scale: 0.7 });
   /**
@@ -144,15 +143,20 @@ async function main() {
     illustrative: () => !notice.hidden,
     source: () => tilejson?.attribution,
   });
-  valuation = valuationTool(toolOptions('valuation', () => valuation));
-  truckBan = truckBanTool(toolOptions('truck-ban', () => truckBan));
+  // Each tool's code is loaded when its button is first clicked (ui/lazy-tool.js).
+  const lazy = (name, importer, make) => lazyTool(document.getElementById(`${name}-toggle`), importer, make,
+    { onError: (err) => showError(`${t('tool_load_failed')} (${err.message})`) });
+  valuation = lazy('valuation', () => import('./tools/valuation/view.js'),
+    (m) => m.valuationTool(toolOptions('valuation', () => valuation)));
+  truckBan = lazy('truck-ban', () => import('./tools/truck-ban/view.js'),
+    (m) => m.truckBanTool(toolOptions('truck-ban', () => truckBan)));
   let showTownships = () => {};
   let showProjectLabels = () => {};
   let showProgressLabels = () => {};
   const showClusterCounts = clusterCounts(map);
   const auth = authControl({ button: document.getElementById('auth-toggle'), root: document.getElementById('auth-panel') });
   const origins = originPoints({ map, root: document.getElementById('origin-filter') });
-  trace = traceTool({
+  trace = lazy('trace', () => import('./tools/trace/view.js'), (m) => m.traceTool({
     ...toolOptions('trace', () => trace),
     // After a write: the points again, and the open lookup without a deleted record.
     onRecordsChanged: ({ deletedId } = {}) => {
@@ -163,21 +167,21 @@ async function main() {
       if (last && document.getElementById('info-panel').dataset.state !== 'hint') lookUp(last.lngLat, last.points, last.projects);
     },
     signIn: () => auth.open(),
-  });
+  }));
 
-  importer = importTool({
+  importer = lazy('import', () => import('./tools/import/view.js'), (m) => m.importTool({
     ...toolOptions('import', () => importer),
     // The layer list again (counts, new layers) and the imported layer's tiles.
     onImported: (table) => refreshLayers([table]),
     signIn: () => auth.open(),
-  });
+  }));
 
-  sketch = sketchTool({
+  sketch = lazy('sketch', () => import('./tools/sketch/view.js'), (m) => m.sketchTool({
     ...toolOptions('sketch', () => sketch),
     printer,
     shareView: () => ({ center: map.getCenter().toArray(), zoom: map.getZoom(), layers: Object.keys(visible).filter((k) => visible[k]),
       selected: last && document.getElementById('info-panel').dataset.state !== 'hint' ? [last.lngLat.lng, last.lngLat.lat] : null }),
-  });
+  }));
 
   const applyVisibility = (table) => {
     const on = visible[table];
@@ -370,6 +374,13 @@ async function main() {
 
   onAuthChange(() => {
     origins.reload();
+    // An editor's record cards carry the trace tool's 编辑 / 删除 buttons: load it, then
+    // show the open card again with them.
+    if (mayWrite(TRACE_TABLE) && !trace.loaded) {
+      trace.load().then(() => {
+        if (last && document.getElementById('info-panel').dataset.state !== 'hint') lookUp(last.lngLat, last.points, last.projects);
+      }, (err) => console.warn('could not load the trace tool:', err));
+    }
     refreshLayers(); // layers that are not public are listed to their bureau only
     if (last && document.getElementById('info-panel').dataset.state !== 'hint') {
       lookUp(last.lngLat, last.points, last.projects);
@@ -377,7 +388,7 @@ async function main() {
   });
 
   map.on('click', async (e) => {
-    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen() || sketch.isDrawing()) return; // clicks belong to an open tool
+    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen() || sketch.loaded?.isDrawing()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);

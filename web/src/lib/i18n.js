@@ -644,6 +644,8 @@ const STRINGS = {
     sign_date: '日期',
     parcel_no: '宗地编号',
     valuation_print_title: '地块基准地价估算表',
+    // --- perf ---
+    tool_load_failed: '工具加载失败，请检查网络后再点一次',
   },
   en: {
     app_title: 'Linyi County land & traceability map',
@@ -1281,6 +1283,8 @@ const STRINGS = {
     sign_date: 'Date (日期)',
     parcel_no: 'Parcel no.',
     valuation_print_title: 'Parcel benchmark land value',
+    // --- perf ---
+    tool_load_failed: 'Could not load the tool; check the connection and click again',
   },
 };
 

@@ -1,4 +1,11 @@
 //! The built map client (`web/dist`) at `/`, and JSON 404s for unknown API paths.
+//!
+//! The web build writes `<file>.br` and `<file>.gz` next to every compressible file
+//! (web/build-compress.js); a file is answered from the smallest one the client accepts
+//! (brotli, then gzip, then the file itself; `Accept-Encoding` q-values respected), with
+//! the original's `Content-Type` and `Vary: Accept-Encoding`. Hashed assets
+//! (`/assets/…`) are immutable for a year; everything else (index.html, styles) is
+//! revalidated on every use.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -30,7 +37,7 @@ pub async fn fallback(State(state): State<AppState>, request: Request) -> Respon
         }
         return AppError::NotFound(format!("no route for {path}")).into_response();
     };
-    let service = ServeDir::new(dir).append_index_html_on_directories(true);
+    let service = ServeDir::new(dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip();
     match service.oneshot(request).await {
         Ok(response) if response.status() == StatusCode::NOT_FOUND => {
             AppError::NotFound(format!("no route or file for {path}")).into_response()
@@ -41,6 +48,8 @@ pub async fn fallback(State(state): State<AppState>, request: Request) -> Respon
             let immutable = path.starts_with("/assets/");
             let policy = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
             parts.headers.insert(header::CACHE_CONTROL, policy.parse().expect("static header"));
+            // The body depends on Accept-Encoding (a precompressed file or the original).
+            parts.headers.insert(header::VARY, "accept-encoding".parse().expect("static header"));
             Response::from_parts(parts, Body::new(body))
         }
         Err(e) => AppError::Internal(format!("reading the map client: {e}")).into_response(),

@@ -25,6 +25,7 @@ import { layerTitle, roleName, t } from '../../lib/i18n.js';
 import { showLayers } from '../../map-style.js';
 import { fetchJson, send } from '../../ui/api.js';
 import { el } from '../../ui/dom.js';
+import { whenMapLoaded } from '../../ui/lazy-tool.js';
 import { fileButton, fitAboveSheet, toolPanel } from '../../ui/panel.js';
 import { getSession, onAuthChange } from '../auth/state.js';
 import {
@@ -62,8 +63,7 @@ export function importTool({ map, root, button, phone, onOpen, onChange, onImpor
     layersReady = true;
     updateMap(false);
   };
-  if (map.loaded()) addLayers();
-  else map.once('load', addLayers);
+  whenMapLoaded(map, addLayers);
 
   function updateMap(fit) {
     if (!layersReady) return;

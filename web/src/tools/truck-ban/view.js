@@ -18,6 +18,7 @@ import { showLayers } from '../../map-style.js';
 import { post } from '../../ui/api.js';
 import { el, facts } from '../../ui/dom.js';
 import { printButton } from '../print/view.js';
+import { whenMapLoaded } from '../../ui/lazy-tool.js';
 import { fileButton, fitAboveSheet, illustrativeBadge, scrollToResult, toolPanel, twoLines } from '../../ui/panel.js';
 import {
   BODIES, CLASSES, ENERGIES, PURPOSES, atText, checkRequest, decisionModel, initialState, showsIllustrative, trackData,
@@ -62,8 +63,7 @@ export function truckBanTool({ map, root, button, phone, onOpen, onChange }) {
     setLayerVisibility();
     updateMap();
   };
-  if (map.loaded()) addLayers();
-  else map.once('load', addLayers);
+  whenMapLoaded(map, addLayers);
 
   // ----- server calls ---------------------------------------------------------------
   async function check() {

@@ -15,6 +15,7 @@ import { todayShanghai } from '../../lib/time.js';
 import { showLayers } from '../../map-style.js';
 import { post } from '../../ui/api.js';
 import { el, facts, swatch } from '../../ui/dom.js';
+import { whenMapLoaded } from '../../ui/lazy-tool.js';
 import {
   download, downloadCsv, fileButton, fitAboveSheet, illustrativeBadge, scrollToResult, toolPanel, twoLines,
 } from '../../ui/panel.js';
@@ -90,8 +91,7 @@ export function valuationTool({ map, root, button, phone, onOpen, onChange }) {
     setLayerVisibility();
     updateMap();
   };
-  if (map.loaded()) addLayers();
-  else map.once('load', addLayers);
+  whenMapLoaded(map, addLayers);
 
   const fitTo = (geometry) => {
     const box = geometry && bbox(geometry);
