@@ -27,7 +27,9 @@ fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Basemap, AppError> {
         let id = landtrace_domain::input_limits::echo(id);
         let ids = state.basemaps.ids();
         AppError::NotFound(if ids.is_empty() {
-            format!("no base map named {id:?}: this server has none (serve --basemap FILE, --basemap-url, --tianditu-key)")
+            format!(
+                "no base map named {id:?}: this server has none (serve --basemap FILE, --basemap-url, --tianditu-key)"
+            )
         } else {
             format!("no base map named {id:?}; base maps: {}", ids.join(", "))
         })
@@ -35,7 +37,11 @@ fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Basemap, AppError> {
 }
 
 /// `GET /basemaps`: every base map this server offers.
-pub async fn list(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap) -> Result<Json<Value>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+) -> Result<Json<Value>, AppError> {
     let base = state.public.base_url(peer, &headers)?;
     let list: Vec<Value> = state.basemaps.list.iter().map(|m| entry(m, &base)).collect();
     Ok(Json(json!({ "basemaps": list })))
