@@ -31,6 +31,6 @@ export default defineConfig({
   plugins: [landtraceData()],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   server: {
-    proxy: Object.fromEntries(['/api', '/tiles', '/health'].map((p) => [p, { target: backend }])),
+    proxy: Object.fromEntries(['/api', '/tiles', '/health', '/basemaps'].map((p) => [p, { target: backend }])),
   },
 });

@@ -4,8 +4,9 @@
 // sponge-city projects' runoff control.
 //
 // Every request is relative to the page (the server serves this build at `/`); no
-// external basemap, fonts or glyphs are loaded unless a basemap URL is configured
-// (`?basemap=<raster XYZ template>` or VITE_BASEMAP_URL at build time).
+// external fonts or glyphs are loaded, and no external base map unless one is chosen
+// in the 底图 switch (tools/basemap) or given as `?basemap=<id or XYZ template>` (or
+// VITE_BASEMAP_URL at build time).
 
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
@@ -31,6 +32,7 @@ import { valuationTool } from './tools/valuation/view.js';
 import { truckBanTool } from './tools/truck-ban/view.js';
 import { traceTool } from './tools/trace/view.js';
 import { importTool } from './tools/import/view.js';
+import { basemapControl } from './tools/basemap/view.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -92,8 +94,8 @@ async function main() {
   }
 
   const params = new URLSearchParams(location.search);
-  const basemap = params.get('basemap') || import.meta.env.VITE_BASEMAP_URL || null;
-  const style = tilejson ? buildStyle(tilejson, basemap, countyAdcode)
+  // The base map is the 底图 switch's (tools/basemap), drawn once the style has loaded.
+  const style = tilejson ? buildStyle(tilejson, null, countyAdcode)
     : { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e9ece6' } }] };
 
   const map = new MapLibreMap({
@@ -112,6 +114,8 @@ async function main() {
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.on('error', (e) => console.warn('map error:', e.error?.message ?? e));
+  const basemap = basemapControl({ map, root: document.getElementById('basemap-control'),
+    param: params.get('basemap') || import.meta.env.VITE_BASEMAP_URL || null });
   map.once('load', () => map.once('idle', () => { document.body.dataset.mapReady = '1'; }));
 
   const clickMarker = new Marker({ color: '#111111', scale: 0.7 });
@@ -232,6 +236,7 @@ async function main() {
     truckBan.render();
     trace.render();
     importer.render();
+    basemap.render();
   });
   updateNotice();
 

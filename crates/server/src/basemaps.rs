@@ -297,9 +297,13 @@ async fn open_pmtiles(id: String, path: &Path) -> Result<Basemap, String> {
         }
         other => return Err(format!("tile type {other:?}: a base map is PNG, JPEG, WebP or MVT")),
     };
-    if !matches!(header.tile_compression, pmtiles::Compression::None | pmtiles::Compression::Gzip)
-        && !(kind == TileKind::Raster && header.tile_compression == pmtiles::Compression::Unknown)
-    {
+    // Images carry their own compression (writers mark them none or unknown).
+    let served = match header.tile_compression {
+        pmtiles::Compression::None | pmtiles::Compression::Gzip => true,
+        pmtiles::Compression::Unknown => kind == TileKind::Raster,
+        pmtiles::Compression::Brotli | pmtiles::Compression::Zstd => false,
+    };
+    if !served {
         return Err(format!("tile compression {:?}: only gzip or none are served", header.tile_compression));
     }
     let metadata: Value = match reader.get_metadata().await {

@@ -40,13 +40,9 @@ fn png(rgb: [u8; 3]) -> Vec<u8> {
     ihdr.extend_from_slice(&256u32.to_be_bytes());
     ihdr.extend_from_slice(&256u32.to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut raw = Vec::new();
-    for _ in 0..256 {
-        raw.push(0);
-        for _ in 0..256 {
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    // Each row: filter type 0, then 256 pixels.
+    let row: Vec<u8> = std::iter::once(0).chain(rgb.iter().copied().cycle().take(256 * 3)).collect();
+    let raw = row.repeat(256);
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(&raw).unwrap();
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
@@ -62,8 +58,11 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap()
 }
 
+/// Tiles by (z, x, y) in XYZ, with their bytes.
+type Tiles<'a> = &'a [((u8, u32, u32), Vec<u8>)];
+
 /// An MBTiles of PNG tiles at (z, x, y) in XYZ, stored in TMS rows as the format says.
-async fn write_mbtiles(path: &Path, tiles: &[((u8, u32, u32), Vec<u8>)]) {
+async fn write_mbtiles(path: &Path, tiles: Tiles<'_>) {
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path).create_if_missing(true);
     let mut db = options.connect().await.unwrap();
     for sql in [
@@ -97,7 +96,7 @@ async fn write_mbtiles(path: &Path, tiles: &[((u8, u32, u32), Vec<u8>)]) {
 }
 
 /// A PMTiles of gzip'd vector tiles.
-fn write_pmtiles(path: &Path, tiles: &[((u8, u32, u32), Vec<u8>)]) {
+fn write_pmtiles(path: &Path, tiles: Tiles<'_>) {
     use pmtiles::{Compression, PmTilesWriter, TileCoord, TileId, TileType};
     let mut sorted: Vec<_> = tiles
         .iter()

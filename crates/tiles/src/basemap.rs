@@ -85,10 +85,12 @@ pub fn check_template(template: &str) -> Result<(), TemplateError> {
         return Err(TemplateError::Gcj02 { template: template.to_owned(), provider });
     }
     let has = |p: &str| template.contains(p);
-    if !(has("{z}") && has("{x}") && has("{y}")) && !has("{quadkey}") && !has("{bbox-epsg-3857}") {
-        return Err(TemplateError::NoPlaceholders(template.to_owned()));
+    let xyz = has("{z}") && has("{x}") && has("{y}");
+    if xyz || has("{quadkey}") || has("{bbox-epsg-3857}") {
+        Ok(())
+    } else {
+        Err(TemplateError::NoPlaceholders(template.to_owned()))
     }
-    Ok(())
 }
 
 /// The two 天地图 base maps.
