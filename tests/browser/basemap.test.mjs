@@ -154,7 +154,7 @@ const magentaish = ([r, g, b]) => r - g > 90 && b - g > 90;
 test('the local base map is drawn under every data layer, with its attribution', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await openPage(context);
-  await page.waitForSelector('#basemap-select option[value="county"]');
+  await page.waitForSelector('#basemap-select option[value="county"]', { state: 'attached' });
   const labels = await page.$$eval('#basemap-select option', (os) => os.map((o) => [o.value, o.textContent]));
   assert.deepEqual(labels.map(([v]) => v), ['none', 'county', 'tianditu-vec', 'tianditu-img', 'custom']);
   assert.match(labels[1][1], /本地底图：临猗县测试底图/);

@@ -287,6 +287,10 @@ async fn without_base_maps_the_list_is_empty() {
     let store = GeoPackageStore::create(&dir.path().join("t.gpkg")).await.unwrap();
     let state = AppState::new(Arc::new(store), AppOptions::default()).await.unwrap();
     assert_eq!(get(&state, "/basemaps").await.json(), serde_json::json!({"basemaps": []}));
+    // The map client's own parameters are taken by the landing page (`/?basemap=…`).
+    let uri = "/?basemap=https%3A%2F%2Ftile.example.org%2F%7Bz%7D%2F%7Bx%7D%2F%7By%7D.png&lang=en";
+    assert_eq!(get(&state, uri).await.status, StatusCode::OK);
+    assert_eq!(get(&state, "/?basemaps=county").await.status, StatusCode::BAD_REQUEST);
     let reply = get(&state, "/basemaps/linyi/8/0/0").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert!(String::from_utf8_lossy(&reply.body).contains("--basemap"));
