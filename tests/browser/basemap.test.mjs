@@ -169,6 +169,7 @@ test('the local base map is drawn under every data layer, with its attribution',
   const tile = page.waitForResponse((r) => /\/basemaps\/county\/\d+\/\d+\/\d+$/.test(r.url()) && r.status() === 200);
   await page.selectOption('#basemap-select', 'county');
   await page.waitForSelector('#basemap-control[data-state="drawn"][data-basemap="county"]');
+  assert.ok(!(await page.textContent('#basemap-control')).includes('null'));
   const served = await tile;
   assert.equal(served.headers()['content-type'], 'image/png');
   await idle(page);

@@ -133,13 +133,13 @@ export function basemapControl({ map, root, param }) {
       rows.push(el('label', { class: 'bm-field', for: 'basemap-url' }, t('bm_custom_url')),
         el('div', { class: 'bm-row' }, [url, go]), el('p', { class: 'legend-note' }, t('bm_custom_hint')));
     }
-    root.replaceChildren(
+    root.replaceChildren(...[
       el('label', { class: 'bm-title', for: 'basemap-select' }, t('bm_title')),
       select,
       ...rows,
       listError ? el('p', { class: 'bm-message error' }, `${t('bm_list_failed')}（${listError}）`) : null,
       message ? el('p', { id: 'basemap-message', class: `bm-message${message.error ? ' error' : ''}`, role: message.error ? 'alert' : null }, message.text) : null,
-    );
+    ].filter(Boolean));
   }
 
   root.dataset.state = 'none';
