@@ -93,6 +93,7 @@ let server;
 let browser;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'landtrace-basemap-'));
 const archive = path.join(tmp, 'county.mbtiles');
+const vectorArchive = path.join(tmp, 'counties.pmtiles');
 // 临猗县 and around (the initial view fits the county).
 const BBOX = [109.9, 34.6, 111.6, 35.7];
 
@@ -100,7 +101,12 @@ before(async () => {
   for (const p of [path.join(webDir, 'index.html'), bin, chromiumPath]) assert.ok(existsSync(p), `missing ${p}`);
   mkdirSync(artifacts, { recursive: true });
   assert.ok(writeMbtiles(archive, BBOX, png(MAGENTA)) > 50);
-  server = await startServer({ args: ['--basemap', `county=${archive}`] });
+  // A vector archive of the county boundaries, cut by `landtrace tiles build`.
+  const built = spawnSync(bin, ['tiles', 'build', 'county_boundaries', '--out', vectorArchive, '--maxzoom', '10',
+    '--store', path.join(tmp, 'tiles.gpkg')], { env: { ...process.env, LANDTRACE_DATA: path.join(repo, 'data'), RUST_LOG: 'warn' },
+    encoding: 'utf8', timeout: 120_000 });
+  assert.equal(built.status, 0, built.stderr);
+  server = await startServer({ args: ['--basemap', `county=${archive}`, '--basemap', `vec=${vectorArchive}`] });
   browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 });
 
@@ -156,8 +162,9 @@ test('the local base map is drawn under every data layer, with its attribution',
   const page = await openPage(context);
   await page.waitForSelector('#basemap-select option[value="county"]', { state: 'attached' });
   const labels = await page.$$eval('#basemap-select option', (os) => os.map((o) => [o.value, o.textContent]));
-  assert.deepEqual(labels.map(([v]) => v), ['none', 'county', 'tianditu-vec', 'tianditu-img', 'custom']);
+  assert.deepEqual(labels.map(([v]) => v), ['none', 'county', 'vec', 'tianditu-vec', 'tianditu-img', 'custom']);
   assert.match(labels[1][1], /本地底图：临猗县测试底图/);
+  assert.match(labels[2][1], /本地底图：.*（矢量）/);
 
   await idle(page);
   const spot = await outsidePoint(page);
@@ -211,6 +218,29 @@ test('the local base map is drawn under every data layer, with its attribution',
   await page.selectOption('#basemap-select', 'none');
   await page.waitForSelector('#basemap-control[data-state="none"][data-basemap="none"]');
   assert.ok(!(await page.evaluate(() => window.__landtraceMap.getStyle().layers.some((l) => l.id.startsWith('basemap:')))));
+  await context.close();
+});
+
+test('a vector archive is drawn in the generic style, under the data', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(context);
+  await page.waitForSelector('#basemap-select option[value="vec"]', { state: 'attached' });
+  const tile = page.waitForResponse((r) => /\/basemaps\/vec\/\d+\/\d+\/\d+$/.test(r.url()) && r.status() === 200);
+  await page.selectOption('#basemap-select', 'vec');
+  await page.waitForSelector('#basemap-control[data-state="drawn"][data-basemap="vec"]');
+  const served = await tile;
+  assert.equal(served.headers()['content-type'], 'application/vnd.mapbox-vector-tile');
+  assert.equal(served.headers()['content-encoding'], 'gzip');
+  assert.match(await page.textContent('#basemap-message'), /通用样式/);
+  await idle(page);
+  const ids = await page.evaluate(() => window.__landtraceMap.getStyle().layers.map((l) => l.id));
+  assert.deepEqual(ids.slice(0, 4), ['background', 'basemap:vec:county_boundaries:fill',
+    'basemap:vec:county_boundaries:line', 'basemap:vec:county_boundaries:circle']);
+  assert.ok(ids.slice(4).every((id) => !id.startsWith('basemap')));
+  const drawn = await page.evaluate(() => window.__landtraceMap
+    .queryRenderedFeatures({ layers: ['basemap:vec:county_boundaries:fill'] }).length);
+  assert.ok(drawn > 0, 'the base map\'s polygons are rendered');
+  await page.screenshot({ path: path.join(artifacts, 'basemap-vector.png') });
   await context.close();
 });
 
