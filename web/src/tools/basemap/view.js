@@ -4,7 +4,7 @@
 // its attribution shows in MapLibre's attribution control. The choice, the key and the
 // template are kept in localStorage; `?basemap=<id or template>` overrides them once.
 
-import { getLang, t } from '../../lib/i18n.js';
+import { colon, getLang, paren, t } from '../../lib/i18n.js';
 import { COUNTY_FILL_LAYER, countyFillOpacity } from '../../map-style.js';
 import { fetchJson } from '../../ui/api.js';
 import { el } from '../../ui/dom.js';
@@ -26,7 +26,7 @@ function choiceLabel(c) {
   if (c.source === 'none') return t('bm_none');
   if (c.source === 'custom') return t('bm_custom');
   if (c.source === 'tianditu') return getLang() === 'en' ? c.title.en : c.title.zh;
-  if (c.source === 'archive') return `${t('bm_local')}：${c.title}${c.kind === 'vector' ? `（${t('bm_vector')}）` : ''}`;
+  if (c.source === 'archive') return `${t('bm_local')}${colon()}${c.title}${c.kind === 'vector' ? paren(t('bm_vector')) : ''}`;
   return c.title;
 }
 
@@ -37,7 +37,7 @@ export function basemapControl({ map, root, param }) {
   let settings = { ...saved, ...(fromParam ?? {}) };
   let list = [];
   let listError = null;
-  let message = null; // { text, error }
+  let message = null; // { text: () => string (in the page language at each render), error }
   let loaded = false;
   let applied = 0; // the latest apply(); an older one's answer is dropped
 
@@ -63,14 +63,14 @@ export function basemapControl({ map, root, param }) {
     if (!loaded) return;
     let vectorLayers = [];
     if (choice.server?.source === 'archive' && choice.server.kind === 'vector') {
-      message = { text: t('bm_loading') };
+      message = { text: () => t('bm_loading') };
       render();
       try {
         vectorLayers = (await fetchJson(choice.server.tilejson)).vector_layers ?? [];
       } catch (err) {
         if (run !== applied) return;
         clear();
-        setState('error', { text: `${t('bm_failed')}（${err.message}）`, error: true });
+        setState('error', { text: () => `${t('bm_failed')}${paren(err.message)}`, error: true });
         return;
       }
       if (run !== applied) return;
@@ -79,7 +79,7 @@ export function basemapControl({ map, root, param }) {
     clear();
     if (drawn.error) {
       if (map.getLayer(COUNTY_FILL_LAYER)) map.setPaintProperty(COUNTY_FILL_LAYER, 'fill-opacity', countyFillOpacity(false));
-      setState('error', { text: problemText(drawn.error), error: true });
+      setState('error', { text: () => problemText(drawn.error), error: true });
       return;
     }
     const before = insertBefore(map.getStyle().layers.map((l) => l.id));
@@ -89,7 +89,7 @@ export function basemapControl({ map, root, param }) {
       map.setPaintProperty(COUNTY_FILL_LAYER, 'fill-opacity', countyFillOpacity(drawn.layers.length > 0));
     }
     const vector = choice.server?.kind === 'vector';
-    setState(drawn.layers.length ? 'drawn' : 'none', vector ? { text: t('bm_generic_style') } : null);
+    setState(drawn.layers.length ? 'drawn' : 'none', vector ? { text: () => t('bm_generic_style') } : null);
   }
 
   function setState(state, msg) {
@@ -137,8 +137,8 @@ export function basemapControl({ map, root, param }) {
       el('label', { class: 'bm-title', for: 'basemap-select' }, t('bm_title')),
       select,
       ...rows,
-      listError ? el('p', { class: 'bm-message error' }, `${t('bm_list_failed')}（${listError}）`) : null,
-      message ? el('p', { id: 'basemap-message', class: `bm-message${message.error ? ' error' : ''}`, role: message.error ? 'alert' : null }, message.text) : null,
+      listError ? el('p', { class: 'bm-message error' }, `${t('bm_list_failed')}${paren(listError)}`) : null,
+      message ? el('p', { id: 'basemap-message', class: `bm-message${message.error ? ' error' : ''}`, role: message.error ? 'alert' : null }, message.text()) : null,
     ].filter(Boolean));
   }
 
