@@ -75,7 +75,9 @@ export function basemapControl({ map, root, param }) {
       }
       if (run !== applied) return;
     }
-    const drawn = basemapStyle(choice, settings, vectorLayers);
+    // 自定义 before a template is typed: nothing drawn, nothing wrong yet.
+    const waiting = choice.source === 'custom' && !settings.customUrl?.trim();
+    const drawn = waiting ? { sources: {}, layers: [] } : basemapStyle(choice, settings, vectorLayers);
     clear();
     if (drawn.error) {
       if (map.getLayer(COUNTY_FILL_LAYER)) map.setPaintProperty(COUNTY_FILL_LAYER, 'fill-opacity', countyFillOpacity(false));
