@@ -38,6 +38,6 @@ export default defineConfig({
     rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/].*\.m?js$/ }] } } },
   },
   server: {
-    proxy: Object.fromEntries(['/api', '/tiles', '/health'].map((p) => [p, { target: backend }])),
+    proxy: Object.fromEntries(['/api', '/tiles', '/health', '/basemaps'].map((p) => [p, { target: backend }])),
   },
 });

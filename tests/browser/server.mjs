@@ -30,9 +30,10 @@ function freePort() {
 /**
  * Starts the server and waits for `/health`: `{baseUrl, adminToken, tmp, stop()}`;
  * `tmp` is the run's temporary directory (the store is in it), removed by `stop()`.
- * `users` (`[{name, role, token}]`) are written to a users file the server reads.
+ * `users` (`[{name, role, token}]`) are written to a users file the server reads;
+ * `args`: more `serve` flags (e.g. `['--basemap', file]`).
  */
-export async function startServer({ healthMs = 60_000, users = [] } = {}) {
+export async function startServer({ healthMs = 60_000, users = [], args = [] } = {}) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'landtrace-browser-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -46,7 +47,7 @@ export async function startServer({ healthMs = 60_000, users = [] } = {}) {
     writeFileSync(file, users.map((u) => `[[user]]\nname = "${u.name}"\nrole = "${u.role}"\ntoken_sha256 = "${sha256(u.token)}"\n`).join('\n'));
     env.LANDTRACE_USERS = file;
   }
-  const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--store', path.join(tmp, 't.gpkg')], {
+  const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--store', path.join(tmp, 't.gpkg'), ...args], {
     cwd: repo,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

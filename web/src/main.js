@@ -4,8 +4,9 @@
 // sponge-city projects' runoff control.
 //
 // Every request is relative to the page (the server serves this build at `/`); no
-// external basemap, fonts or glyphs are loaded unless a basemap URL is configured
-// (`?basemap=<raster XYZ template>` or VITE_BASEMAP_URL at build time).
+// external fonts or glyphs are loaded, and no external base map unless one is chosen
+// in the 底图 switch (tools/basemap) or given as `?basemap=<id or XYZ template>` (or
+// VITE_BASEMAP_URL at build time).
 
 import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -29,6 +30,7 @@ import { originPoints } from './tools/origin-points/view.js';
 import { printTool } from './tools/print/view.js';
 import { decodeShare } from './lib/share-link.js';
 import { lazyTool, prefetchTools, trackMapLoad } from './ui/lazy-tool.js';
+import { basemapControl } from './tools/basemap/view.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -93,8 +95,8 @@ async function main() {
   }
 
   const params = new URLSearchParams(location.search);
-  const basemap = params.get('basemap') || import.meta.env.VITE_BASEMAP_URL || null;
-  const style = tilejson ? buildStyle(tilejson, basemap, countyAdcode)
+  // The base map is the 底图 switch's (tools/basemap), drawn once the style has loaded.
+  const style = tilejson ? buildStyle(tilejson, null, countyAdcode)
     : { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e9ece6' } }] };
 
   const map = new MapLibreMap({
@@ -114,6 +116,8 @@ async function main() {
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.on('error', (e) => console.warn('map error:', e.error?.message ?? e));
+  const basemap = basemapControl({ map, root: document.getElementById('basemap-control'),
+    param: params.get('basemap') || import.meta.env.VITE_BASEMAP_URL || null });
   // After the map's first drawing: the tools' code, fetched in idle time, then ready for tests.
   map.once('load', () => map.once('idle', () => {
     prefetchTools([valuation, truckBan, trace, importer, sketch]).then(() => { document.body.dataset.mapReady = '1'; });
@@ -257,6 +261,7 @@ async function main() {
     trace.render();
     importer.render();
     sketch.render();
+    basemap.render();
   });
   updateNotice();
 

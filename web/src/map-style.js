@@ -68,6 +68,12 @@ const circle = (table, color, extra = {}) => ({
   },
 });
 
+/** The county fill, the one data layer that covers the ground. */
+export const COUNTY_FILL_LAYER = 'county_boundaries:fill';
+
+/** The county fill covers the ground; over a base map it lets the base map show through. */
+export const countyFillOpacity = (hasBasemap) => (hasBasemap ? 0.35 : 1);
+
 /**
  * The MapLibre style; `tilejson` is the server's TileJSON, `basemap` an optional raster
  * URL template, `countyAdcode` the code of the county drawn as the county (read at build
@@ -99,8 +105,8 @@ export function buildStyle(tilejson, basemap, countyAdcode) {
   const isLinyi = ['==', ['to-string', ['get', 'adcode']], countyAdcode];
   layers.push(
     {
-      id: 'county_boundaries:fill', type: 'fill', source: SOURCE, 'source-layer': 'county_boundaries',
-      paint: { 'fill-color': ['case', isLinyi, '#fffdf5', '#e1e4dc'], 'fill-opacity': basemap ? 0.35 : 1 },
+      id: COUNTY_FILL_LAYER, type: 'fill', source: SOURCE, 'source-layer': 'county_boundaries',
+      paint: { 'fill-color': ['case', isLinyi, '#fffdf5', '#e1e4dc'], 'fill-opacity': countyFillOpacity(Boolean(basemap)) },
     },
     {
       id: 'collective_grade_zones:fill', type: 'fill', source: SOURCE, 'source-layer': 'collective_grade_zones',

@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use landtrace_app::rule_tables::Rules;
 use landtrace_server::auth::Users;
+use landtrace_server::basemaps::{BasemapConfig, Basemaps};
 use landtrace_server::upload::UploadOptions;
 use landtrace_server::{AppOptions, AppState, HttpLimits, ServeOptions};
 
@@ -53,9 +54,29 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "LANDTRACE_WEB_DIR")]
     pub(crate) web_dir: Option<PathBuf>,
     #[command(flatten)]
+    pub(crate) basemaps: BasemapArgs,
+    #[command(flatten)]
     pub(crate) http: Box<HttpArgs>,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
+}
+
+/// Base maps drawn under the data (README "Base maps").
+#[derive(Debug, clap::Args)]
+pub(crate) struct BasemapArgs {
+    /// A tile archive served as a base map: `[ID=]FILE.mbtiles|FILE.pmtiles`, raster
+    /// (PNG, JPEG, WebP) or vector (MVT, drawn in a generic style); repeatable.
+    #[arg(long = "basemap", env = "LANDTRACE_BASEMAPS", value_delimiter = ',')]
+    pub(crate) archives: Vec<String>,
+    /// A raster XYZ/WMTS tile URL template the browser fetches itself:
+    /// `[ID=]https://…/{z}/{x}/{y}.png`; repeatable. GCJ-02 providers (Amap, Tencent,
+    /// Baidu) are refused: they do not line up with the WGS84 data.
+    #[arg(long = "basemap-url", env = "LANDTRACE_BASEMAP_URLS", value_delimiter = ' ')]
+    pub(crate) templates: Vec<String>,
+    /// A 天地图 (Tianditu) key (tk, from console.tianditu.gov.cn): offers the 天地图
+    /// vector and imagery base maps. The key reaches every browser that draws them.
+    #[arg(long, env = "LANDTRACE_TIANDITU_KEY")]
+    pub(crate) tianditu_key: Option<String>,
 }
 
 /// Limits and addresses of the HTTP server (see docs/deployment.md).
@@ -160,6 +181,7 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         land_corrections,
         tilesets,
         web_dir,
+        basemaps,
         http,
         store,
     } = args;
@@ -174,6 +196,16 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no map client in {}: build it with `npm --prefix web ci && npm --prefix web run build`",
             web_dir.display()
         );
+    }
+    let basemaps = Basemaps::open(&BasemapConfig {
+        archives: basemaps.archives,
+        templates: basemaps.templates,
+        tianditu_key: basemaps.tianditu_key,
+    })
+    .await
+    .map_err(anyhow::Error::msg)?;
+    for map in &basemaps.list {
+        tracing::info!("base map {}: {} ({})", map.id, map.title, map.kind.as_str());
     }
     let store = open_or_create(&store).await?;
     tracing::info!("store: {}", store.describe());
@@ -201,6 +233,7 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_url: http.public_url.clone(),
         trusted_proxies: http.trusted_proxies.clone(),
         cors_origins: http.cors_origins.clone(),
+        basemaps: std::sync::Arc::new(basemaps),
     };
     let state = AppState::new(store, options).await.context("loading the layers into memory")?;
     landtrace_server::serve(state, addr, http.serve_options()).await.with_context(|| format!("serving on {addr}"))

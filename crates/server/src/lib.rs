@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod auth_failures;
+pub mod basemaps;
 pub use landtrace_app::catalog;
 pub mod cpu;
 pub mod deadline;
@@ -155,6 +156,9 @@ pub fn app(state: AppState) -> Router {
         .route("/collections/{collectionId}/tiles", get(routes::ogc_tiles::of_collection))
         .route("/tileMatrixSets", get(routes::ogc_tiles::matrix_sets))
         .route("/tileMatrixSets/{tileMatrixSetId}", get(routes::ogc_tiles::matrix_set))
+        .route("/basemaps", get(routes::basemaps::list))
+        .route("/basemaps/{file}", get(routes::basemaps::tilejson_doc))
+        .route("/basemaps/{id}/{z}/{x}/{y}", get(routes::basemaps::tile))
         .route("/styles", get(routes::styles::list))
         .route("/styles/{file}", get(routes::styles::style))
         .fallback(routes::web::fallback)

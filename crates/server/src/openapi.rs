@@ -374,6 +374,25 @@ pub const ROUTES: &[Route] = &[
         .auth(Auth::Optional)
         .ok(200, "The style.", &json_answer())
         .errors(&[404])),
+    // --- base maps
+    route!("get", "/basemaps", op("Base maps", "The base maps this server offers")
+        .describe("Tile archives on the server's disk (`serve --basemap FILE`) and URL templates (`--basemap-url`, 天地图 with `--tianditu-key`): id, title, kind (raster or vector), attribution, zoom range, bounds, TileJSON URL; templates also list their `layers` of tile URLs.")
+        .ok(200, "The list (empty when none is configured).", &json_answer())),
+    route!("get", "/basemaps/{id}.json", "/basemaps/{file}", Served::Routed,
+        op("Base maps", "TileJSON 3.0.0 of a base map")
+        .path("id", "A base map's id.", s_str(), json!("county"))
+        .ok(200, "TileJSON; a vector archive's has its `vector_layers`.", &json_answer())
+        .errors(&[404])),
+    route!("get", "/basemaps/{id}/{z}/{x}/{y}", "/basemaps/{id}/{z}/{x}/{y}", Served::Routed,
+        op("Base maps", "A tile of a base-map archive, as stored")
+        .describe("PNG, JPEG, WebP or MVT as the archive holds it; gzip'd vector tiles are sent with `Content-Encoding: gzip` (inflated for a client that does not accept gzip). The row may carry an extension (`.png`, `.pbf`).")
+        .path("id", "A base map's id (an archive).", s_str(), json!("county"))
+        .path("z", "Zoom.", json!({"type": "integer", "minimum": 0, "maximum": 24}), json!(0))
+        .path("x", "Column.", json!({"type": "integer", "minimum": 0}), json!(0))
+        .path("y", "Row (XYZ, from the north).", json!({"type": "integer", "minimum": 0}), json!(0))
+        .ok(200, "The tile.", &[("image/png", s_bin()), ("image/jpeg", s_bin()), ("image/webp", s_bin()), (MVT, s_bin())])
+        .ok(204, "The archive has no tile there.", &[])
+        .errors(&[400, 404])),
     // --- service
     route!("get", "/health", op("Service", "Health of the server and its store")
         .ok(200, "Up (`degraded` when the last write was refused but reads work).", &json_answer())

@@ -54,6 +54,8 @@ pub struct AppOptions {
     pub trusted_proxies: Vec<String>,
     /// Origins allowed to call the API from a browser (CORS); none by default.
     pub cors_origins: Vec<String>,
+    /// Base maps drawn under the data (opened by [`crate::basemaps::Basemaps::open`]).
+    pub basemaps: Arc<crate::basemaps::Basemaps>,
 }
 
 /// Limits of request handling; see `docs/deployment.md`.
@@ -169,6 +171,8 @@ pub struct Shared {
     pub public: Arc<PublicAddress>,
     /// Origins allowed to call the API from a browser (CORS).
     pub cors_origins: Arc<Vec<axum::http::HeaderValue>>,
+    /// Base maps drawn under the data.
+    pub basemaps: Arc<crate::basemaps::Basemaps>,
     /// Per layer: re-reads asked for and done.
     refreshes: std::sync::Mutex<HashMap<LayerKind, Arc<LayerRefresh>>>,
     /// The zone layers as they were, for the last few `/api/locate?as_of=`.
@@ -217,6 +221,7 @@ impl AppState {
             auth_failures: Arc::default(),
             public: Arc::new(public),
             cors_origins: Arc::new(cors_origins),
+            basemaps: options.basemaps,
             refreshes: std::sync::Mutex::default(),
             as_of_zones: Default::default(),
         }));

@@ -20,6 +20,7 @@
 //!   layer schemas — personal fields can never be configured into a tile.
 //! - [`tilejson()`] ([`mod@tilejson`]): TileJSON 3.0.0 for a set.
 
+pub mod basemap;
 mod geometry_commands;
 mod line_clip;
 pub mod mvt;

@@ -59,7 +59,7 @@ pub async fn tile(
     Ok(respond(&cached, &headers))
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
         |enc| {
             let mut parts = enc.split(';');

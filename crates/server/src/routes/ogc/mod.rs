@@ -214,7 +214,8 @@ pub async fn landing(
     request: Request,
 ) -> Result<Response, AppError> {
     let pairs = query_pairs(raw.as_deref())?;
-    only(&pairs, &["f"])?;
+    // `lang` and `basemap` are the map client's own (`/?lang=en`, `/?basemap=…`).
+    only(&pairs, &["f", "lang", "basemap"])?;
     if Format::of(param(&pairs, "f"), request.headers())? == Format::Html {
         return Ok(crate::routes::web::fallback(State(state), request).await);
     }
