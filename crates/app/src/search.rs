@@ -106,12 +106,22 @@ struct Entry {
     point: Option<[f64; 2]>,
     note: Option<String>,
     properties: Option<Map<String, Value>>,
+    /// The one feature the entry is: its place and properties are read from it when
+    /// it is a result (not for every entry when the index is built).
+    feature: Option<Arc<Feature>>,
+    /// The feature's place, worked out the first time it is a result.
+    place: std::sync::OnceLock<Place>,
     gate: Gate,
 }
 
+/// A point to open the click panel at, and the box of an area.
+type Place = (Option<[f64; 2]>, Option<[f64; 4]>);
+
 #[derive(Debug, Clone)]
 struct Key {
-    text: String,
+    /// Where its text begins in [`SearchIndex::text`]; it ends at the next key's start
+    /// less one separator.
+    start: usize,
     entry: usize,
     /// Read from a personal field of this layer: matched only for those who may see it.
     personal: Option<LayerKind>,
@@ -184,13 +194,18 @@ pub struct SearchSources<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     entries: Vec<Entry>,
+    /// Every key's text, each followed by a NUL (which no key holds): one haystack,
+    /// searched at once with `memchr::memmem` — a query over a few thousand keys is
+    /// a few microseconds.
+    text: String,
+    /// The keys in the order of their text.
     keys: Vec<Key>,
 }
 
 /// A township seat: the feature's id, its position and properties.
 type Seat = (i64, [f64; 2], Map<String, Value>);
-/// A feature carrying a document number: id, title, point, box.
-type Carrier = (i64, String, Option<[f64; 2]>, Option<[f64; 4]>);
+/// A feature carrying a document number, and its title.
+type Carrier = (Arc<Feature>, String);
 
 fn text<'a>(props: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
     props.get(field).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
@@ -209,7 +224,7 @@ fn union(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {
 
 /// A point inside the geometry (a point is itself; a polygon's interior point, so the
 /// click panel there names the zone) and its bounding box, for areas only.
-fn place(geometry: Option<&Geometry<f64>>) -> (Option<[f64; 2]>, Option<[f64; 4]>) {
+fn place(geometry: Option<&Geometry<f64>>) -> Place {
     let Some(g) = geometry else { return (None, None) };
     let point = g.interior_point().map(|p| [p.x(), p.y()]);
     let bbox = match g {
@@ -294,6 +309,8 @@ impl SearchIndex {
                 point,
                 note,
                 properties,
+                feature: None,
+                place: std::sync::OnceLock::new(),
                 gate: Gate::Anyone,
             });
             for form in &d.forms {
@@ -320,7 +337,6 @@ impl SearchIndex {
                 None => NAME_FIELDS.iter().filter_map(|n| kind.field(n)).map(|f| (f.name, f.personal)).collect(),
             };
             for f in layer.all() {
-                let (point, bbox) = place(f.geometry.as_ref());
                 let title = name_fields
                     .iter()
                     .filter(|(_, personal)| !personal)
@@ -328,12 +344,10 @@ impl SearchIndex {
                     .map_or_else(|| format!("{} #{}", kind.title_zh(), f.id), str::to_owned);
                 for field in DOCUMENT_FIELDS {
                     if let Some(doc) = text(&f.properties, field) {
-                        documents.entry((canonical_document_no(doc), kind)).or_default().push((
-                            f.id,
-                            title.clone(),
-                            point,
-                            bbox,
-                        ));
+                        documents
+                            .entry((canonical_document_no(doc), kind))
+                            .or_default()
+                            .push((f.clone(), title.clone()));
                     }
                 }
                 if name_fields.is_empty() {
@@ -349,10 +363,12 @@ impl SearchIndex {
                     id: Some(f.id),
                     title,
                     subtitle: subtitle.join(" · "),
-                    bbox,
-                    point,
+                    bbox: None,
+                    point: None,
                     note: None,
-                    properties: Some(f.properties.clone()),
+                    properties: None,
+                    feature: Some(f.clone()),
+                    place: std::sync::OnceLock::new(),
                     gate: Gate::Read(kind),
                 });
                 for (field, personal) in &name_fields {
@@ -363,11 +379,16 @@ impl SearchIndex {
             }
         }
         for ((document, kind), features) in documents {
-            let bbox =
-                features.iter().fold(None, |b, f| union(b, f.3.or_else(|| f.2.map(|p| [p[0], p[1], p[0], p[1]]))));
-            let (id, subtitle, point) = match features.as_slice() {
-                [(id, title, point, _)] => (Some(*id), title.clone(), *point),
-                many => (None, format!("{} 个要素", many.len()), None),
+            let (id, subtitle, feature, bbox) = match features.as_slice() {
+                [(f, title)] => (Some(f.id), title.clone(), Some(f.clone()), None),
+                many => {
+                    let bbox = many
+                        .iter()
+                        .filter_map(|(f, _)| f.geometry.as_ref()?.bounding_rect())
+                        .map(rect_box)
+                        .reduce(|a, b| union(Some(a), Some(b)).unwrap_or(a));
+                    (None, format!("{} 个要素", many.len()), None, bbox)
+                }
             };
             let entry = index.push(Entry {
                 kind: HitKind::Document,
@@ -376,9 +397,11 @@ impl SearchIndex {
                 title: document.clone(),
                 subtitle,
                 bbox,
-                point: point.or_else(|| bbox.map(|b| [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])),
+                point: bbox.map(|b| [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]),
                 note: None,
                 properties: None,
+                feature,
+                place: std::sync::OnceLock::new(),
                 gate: Gate::Read(kind),
             });
             index.key(&document, entry, None, None);
@@ -408,6 +431,8 @@ impl SearchIndex {
                     "通行证无坐标，显示货车禁行区域（a pass has no position: the ban zone is shown）".to_owned(),
                 ),
                 properties: Some(f.properties.clone()),
+                feature: None,
+                place: std::sync::OnceLock::new(),
                 gate: Gate::Own(LayerKind::TruckPasses),
             });
             index.key(&normalize_plate(plate), entry, None, None);
@@ -435,6 +460,8 @@ impl SearchIndex {
                         .to_owned()
                 }),
                 properties: Some(f.properties.clone()),
+                feature: None,
+                place: std::sync::OnceLock::new(),
                 gate: Gate::Own(LayerKind::Producers),
             });
             index.key(producer_id, entry, None, None);
@@ -453,7 +480,9 @@ impl SearchIndex {
     fn key(&mut self, text: &str, entry: usize, personal: Option<LayerKind>, note: Option<Arc<str>>) {
         let text = search_key(text);
         if !text.is_empty() {
-            self.keys.push(Key { text, entry, personal, note });
+            self.keys.push(Key { start: self.text.len(), entry, personal, note });
+            self.text.push_str(&text);
+            self.text.push('\0');
         }
     }
 
@@ -504,44 +533,59 @@ impl SearchIndex {
             Gate::Read(kind) => may_read(user, kind),
             Gate::Own(kind) => user.is_some_and(|u| owns(u.role, kind)),
         };
-        let mut found: Vec<(Match, HitKind, usize, usize, usize)> = Vec::new();
-        for (k, key) in self.keys.iter().enumerate() {
-            let matched = if key.text == wanted {
-                Match::Exact
-            } else if key.text.starts_with(&wanted) {
-                Match::Prefix
-            } else if key.text.contains(&wanted) {
-                Match::Contains
-            } else {
-                continue;
+        // The best key of each entry: (match, key length, key).
+        let mut best: Vec<Option<(Match, usize, usize)>> = vec![None; self.entries.len()];
+        let mut last_key = usize::MAX;
+        for at in memchr::memmem::find_iter(self.text.as_bytes(), wanted.as_bytes()) {
+            // The key holding the match (the query holds no separator, so one key does);
+            // matches come in order, so the search starts at the last key.
+            let from = if last_key == usize::MAX { 0 } else { last_key };
+            let k = from + self.keys[from..].partition_point(|key| key.start <= at) - 1;
+            if k == last_key {
+                continue; // a second match in one key: the first ranks best
+            }
+            last_key = k;
+            let key = &self.keys[k];
+            let end = self.keys.get(k + 1).map_or(self.text.len(), |next| next.start) - 1;
+            let matched = match (at == key.start, at + wanted.len() == end) {
+                (true, true) => Match::Exact,
+                (true, false) => Match::Prefix,
+                _ => Match::Contains,
             };
-            if key.personal.is_some_and(|kind| !may_see_personal(user, kind)) {
+            let rank = (matched, end - key.start, k);
+            if best[key.entry].is_some_and(|b| b <= rank)
+                || key.personal.is_some_and(|kind| !may_see_personal(user, kind))
+                || !visible(&self.entries[key.entry])
+            {
                 continue;
             }
-            let entry = &self.entries[key.entry];
-            if !visible(entry) {
-                continue;
-            }
-            found.push((matched, entry.kind, key.text.len(), key.entry, k));
+            best[key.entry] = Some(rank);
+        }
+        let mut found: Vec<(Match, HitKind, usize, usize, usize)> = best
+            .into_iter()
+            .enumerate()
+            .filter_map(|(e, b)| b.map(|(matched, len, k)| (matched, self.entries[e].kind, len, e, k)))
+            .collect();
+        if found.len() > limit {
+            found.select_nth_unstable(limit);
+            found.truncate(limit);
         }
         found.sort_unstable();
-        let mut seen = std::collections::HashSet::new();
-        for (matched, _, _, e, k) in found {
-            if answer.results.len() == limit {
-                break;
-            }
-            if seen.insert(e) {
-                answer.results.push(self.hit(e, &self.keys[k], matched, user));
-            }
-        }
+        answer.results =
+            found.into_iter().map(|(matched, _, _, e, k)| self.hit(e, &self.keys[k], matched, user)).collect();
         answer
     }
 
     fn hit(&self, e: usize, key: &Key, matched: Match, user: Option<&User>) -> SearchHit {
         let entry = &self.entries[e];
-        let properties = match (entry.layer, &entry.properties) {
+        let (point, bbox) = match &entry.feature {
+            Some(f) => *entry.place.get_or_init(|| place(f.geometry.as_ref())),
+            None => (entry.point, entry.bbox),
+        };
+        let properties = entry.feature.as_ref().map(|f| &f.properties).or(entry.properties.as_ref());
+        let properties = match (entry.layer, properties) {
             (Some(kind), Some(props)) if !may_see_personal(user, kind) => Some(public_properties(kind, props)),
-            (_, props) => props.clone(),
+            (_, props) => props.cloned(),
         };
         let note = match (&key.note, &entry.note) {
             (Some(a), Some(b)) => Some(format!("{a}; {b}")),
@@ -553,8 +597,8 @@ impl SearchIndex {
             id: entry.id,
             title: entry.title.clone(),
             subtitle: entry.subtitle.clone(),
-            bbox: entry.bbox,
-            point: entry.point,
+            bbox,
+            point,
             crs_used: None,
             note,
             properties,

@@ -353,3 +353,40 @@ async fn a_write_is_found_at_once() {
     );
     assert_eq!(first(&answer)["point"], json!([110.775, 35.142]));
 }
+
+/// How long a search over the bundled data takes (the index built once). Run with
+/// `cargo nextest run -p landtrace-server --test search --run-ignored only` (add
+/// `--release` for the figure docs/benchmarks.md gives); prints, asserts nothing.
+#[tokio::test]
+#[ignore = "a measurement, not a check"]
+async fn search_speed() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let started = std::time::Instant::now();
+    search(&state, "warm up: builds the index", None).await;
+    println!("first search (builds the index): {:?}", started.elapsed());
+    let divisions = landtrace_app::origin_records::divisions_from(
+        state.store.features(LayerKind::Townships).await.unwrap().iter().map(|f| &f.properties),
+        state.store.features(LayerKind::Villages).await.unwrap().iter().map(|f| &f.properties),
+    )
+    .unwrap();
+    let catalog = state.catalog.read().await;
+    let sources = landtrace_app::search::SearchSources {
+        catalog: &catalog,
+        divisions: &divisions,
+        passes: &state.store.features(LayerKind::TruckPasses).await.unwrap(),
+        producers: &state.store.features(LayerKind::Producers).await.unwrap(),
+    };
+    let started = std::time::Instant::now();
+    let index = landtrace_app::search::SearchIndex::build(sources);
+    println!("index of {} entries built in {:?}", index.len(), started.elapsed());
+    for q in ["曹家营", "村", "临政发[2023]10号", "晋M·X0001", "鑫星小区", "3890148.98 37479039.53", "zzz"]
+    {
+        let n = 1000;
+        let started = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(index.search(std::hint::black_box(q), 10, None));
+        }
+        println!("{q}: {:?} per search", started.elapsed() / n);
+    }
+}
