@@ -31,6 +31,7 @@ import { valuationTool } from './tools/valuation/view.js';
 import { truckBanTool } from './tools/truck-ban/view.js';
 import { traceTool } from './tools/trace/view.js';
 import { importTool } from './tools/import/view.js';
+import { searchBox } from './tools/search/view.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -346,6 +347,11 @@ async function main() {
     }
     updateNotice();
   }
+
+  // 搜索: a chosen result opens the click panel at its point (with its own card).
+  const search = searchBox({ map, root: document.getElementById('search'), phone,
+    openAt: (lngLat, points) => { clickMarker.setLngLat(lngLat).addTo(map); lookUp(lngLat, points, []); } });
+  onLangChange(() => search.render());
 
   onAuthChange(() => {
     origins.reload();
