@@ -126,3 +126,12 @@ test('debounce: only the last call, after the pause; cancel and flush', () => {
   d.flush();
   assert.deepEqual(calls, [['临晋'], ['y']], 'nothing pending: nothing runs');
 });
+
+test('debounce with the real timers (called as functions, not as methods of an object)', async () => {
+  const calls = [];
+  const d = debounce((x) => calls.push(x), 5);
+  d(1);
+  d(2);
+  await new Promise((resolve) => { setTimeout(resolve, 30); });
+  assert.deepEqual(calls, [2]);
+});

@@ -119,7 +119,7 @@ export function moveActive(active, key, count) {
  * `fn` called `ms` after the last call (with its arguments); `.cancel()` drops a pending
  * call, `.flush()` runs it now. Timers are injectable for tests.
  */
-export function debounce(fn, ms = DEBOUNCE_MS, timers = { set: setTimeout, clear: clearTimeout }) {
+export function debounce(fn, ms = DEBOUNCE_MS, timers = { set: (f, wait) => setTimeout(f, wait), clear: (h) => clearTimeout(h) }) {
   let handle = null;
   let pending = null;
   const run = () => {
