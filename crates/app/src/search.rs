@@ -284,17 +284,13 @@ impl SearchIndex {
                     let (point, note) = match (clinics.get(&d.code), seats.get(town)) {
                         (Some((p, clinic)), _) => (
                             Some(*p),
-                            format!(
-                                "村界未入库，定位到本村卫生室 {clinic}（village boundaries are not stored: shown at its clinic）"
-                            ),
+                            format!("无村界数据，位置为本村卫生室 {clinic}（no village boundary: its clinic）"),
                         ),
                         (None, Some(seat)) => (
                             Some(seat.1),
-                            format!(
-                                "村界未入库，定位到{town_name}驻地（village boundaries are not stored: shown at the township seat）"
-                            ),
+                            format!("无村界数据，位置为{town_name}驻地（no village boundary: the township seat）"),
                         ),
-                        (None, None) => (None, "村界未入库（village boundaries are not stored）".to_owned()),
+                        (None, None) => (None, "无村界数据（no village boundary）".to_owned()),
                     };
                     (LayerKind::Villages, None, point, Some(note), Some(props), format!("{town_name} · {}", d.code))
                 }
