@@ -350,7 +350,12 @@ async function main() {
 
   // 搜索: a chosen result opens the click panel at its point (with its own card).
   const search = searchBox({ map, root: document.getElementById('search'), phone,
-    openAt: (lngLat, points) => { clickMarker.setLngLat(lngLat).addTo(map); lookUp(lngLat, points, []); } });
+    openAt: async (lngLat, points) => {
+      clickMarker.setLngLat(lngLat).addTo(map);
+      await lookUp(lngLat, points, []);
+      // The found feature's own card (a pass, a producer, a village) into view.
+      if (points.length) document.querySelector('#info-panel .hit.point')?.scrollIntoView({ block: 'nearest' });
+    } });
   onLangChange(() => search.render());
 
   onAuthChange(() => {
