@@ -390,3 +390,63 @@ async fn search_speed() {
         println!("{q}: {:?} per search", started.elapsed() / n);
     }
 }
+
+async fn post(state: &AppState, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("host", "localhost:8080")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn user_defined_layers_by_their_text_fields_personal_ones_for_their_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    for (name, title, public) in [("zongdi", "宗地", true), ("neibu", "内部宗地", false)] {
+        let def = json!({"name": name, "title_zh": title, "title_en": name, "geometry": "MultiPolygon",
+            "owner": "land", "public": public, "locate": true,
+            "fields": [{"name": "zddm", "type": "Text", "required": true},
+                       {"name": "qlr", "type": "Text", "personal": true}]});
+        let (status, body) = post(&state, "/api/layers", ADMIN, def).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let square = json!([[
+            [110.7700, 35.1400],
+            [110.7710, 35.1400],
+            [110.7710, 35.1410],
+            [110.7700, 35.1410],
+            [110.7700, 35.1400]
+        ]]);
+        let features = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "geometry": {"type": "MultiPolygon", "coordinates": [square]},
+            "properties": {"zddm": format!("140821-{name}-0001"), "qlr": format!("示例权利人{name}")}}]});
+        let (status, body) = post(&state, &format!("/api/layers/{name}/features"), ADMIN, features).await;
+        assert!(status.is_success(), "{body}");
+    }
+    // By a public text field: the title is it, the place the parcel.
+    let answer = search(&state, "140821-zongdi-0001", None).await;
+    let hit = first(&answer);
+    assert_eq!((hit["kind"].as_str(), hit["layer"].as_str()), (Some("feature"), Some("zongdi")));
+    assert_eq!(hit["title"], "140821-zongdi-0001");
+    assert!(hit["properties"].get("qlr").is_none(), "{hit}");
+    let bbox = hit["bbox"].as_array().unwrap();
+    assert!((bbox[0].as_f64().unwrap() - 110.77).abs() < 1e-9, "{hit}");
+    // The personal field: never matched, nor shown, for anyone but the owner and admins.
+    for token in [None, Some(TRAFFIC), Some(AGRI)] {
+        let answer = search(&state, "示例权利人zongdi", token).await;
+        assert!(results(&answer).is_empty(), "{token:?}: {answer}");
+    }
+    let answer = search(&state, "示例权利人zongdi", Some(ADMIN)).await;
+    assert_eq!(first(&answer)["properties"]["qlr"], "示例权利人zongdi");
+    // A layer that is not public: only for its owner and admins.
+    assert!(results(&search(&state, "140821-neibu-0001", None).await).is_empty());
+    assert!(results(&search(&state, "140821-neibu-0001", Some(TRAFFIC)).await).is_empty());
+    assert_eq!(first(&search(&state, "140821-neibu-0001", Some(ADMIN)).await)["layer"], "neibu");
+}
