@@ -31,6 +31,7 @@ import { printTool } from './tools/print/view.js';
 import { decodeShare } from './lib/share-link.js';
 import { lazyTool, prefetchTools, trackMapLoad } from './ui/lazy-tool.js';
 import { basemapControl } from './tools/basemap/view.js';
+import { searchBox } from './tools/search/view.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -376,6 +377,16 @@ async function main() {
     }
     updateNotice();
   }
+
+  // 搜索: a chosen result opens the click panel at its point (with its own card).
+  const search = searchBox({ map, root: document.getElementById('search'), phone,
+    openAt: async (lngLat, points) => {
+      clickMarker.setLngLat(lngLat).addTo(map);
+      await lookUp(lngLat, points, []);
+      // The found feature's own card (a pass, a producer, a village) into view.
+      if (points.length) document.querySelector('#info-panel .hit.point')?.scrollIntoView({ block: 'nearest' });
+    } });
+  onLangChange(() => search.render());
 
   onAuthChange(() => {
     origins.reload();

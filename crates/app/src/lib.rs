@@ -41,6 +41,9 @@
 //! - [`feature_filter`]: OGC API – Features filters (CQL2 text and JSON, Part 1's
 //!   `property=value`) compiled against a layer's schema and evaluated in memory,
 //!   and the layer's queryables; a filter never becomes SQL;
+//! - [`search`]: the search box: divisions (with the gazette's OCR variants),
+//!   features by name, document numbers, plates and producers (their owners only),
+//!   coordinates in any CRS, from an index of the catalogue;
 //! - [`gps_track`]: a GPS track checked against the stored truck-ban zone (the
 //!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
 //!   checking in `landtrace_track`).
@@ -59,6 +62,7 @@ pub mod origin_records;
 pub mod origin_views;
 pub mod position_input;
 pub mod rule_tables;
+pub mod search;
 pub mod sponge_estimate;
 pub mod tile_cut;
 pub mod truck_ban_check;

@@ -56,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(routes::health::health))
         .merge(ogc_routes(s))
         .route("/api/locate", get(routes::locate::locate))
+        .route("/api/search", get(routes::search::search))
         .route("/api/me", get(auth::me))
         .route("/api/audit", get(routes::history::audit))
         .route(

@@ -406,6 +406,13 @@ pub const ROUTES: &[Route] = &[
         .auth(Auth::Optional)
         .ok(200, "The zones containing the point, with their rules.", &json_answer())
         .errors(&[400])),
+    route!("get", "/api/search", op("Locate", "Search: places, features, documents, plates, producers, coordinates")
+        .describe("Townships and villages (official names, codes, the gazette's OCR variants), layer features by name, document numbers (any brackets or none), truck passes by plate (traffic and admins only), producers (agriculture and admins only), and positions typed in any CRS (`35.14, 110.77` in either order, Gauss-Krüger recognised by its ranges, `gcj02: 110.78,35.139`, `EPSG:4546 479039.53 3890148.98`). Ranked exact > prefix > contains; personal fields only for the roles that may see them.")
+        .query_required("q", "What to look for (at most 100 characters).", s_str())
+        .query("limit", "Most results.", json!({"type": "integer", "minimum": 1, "maximum": 50, "default": 10}))
+        .auth(Auth::Optional)
+        .ok(200, "`{query, results: [{kind, layer?, id?, title, subtitle, bbox?, point?, crs_used?, note?, properties?, match}], note?}`.", &json_answer())
+        .errors(&[400])),
     // --- layers
     route!("get", "/api/layers", op("Layers", "The layers the caller may read")
         .auth(Auth::Optional)

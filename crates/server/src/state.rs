@@ -177,6 +177,8 @@ pub struct Shared {
     refreshes: std::sync::Mutex<HashMap<LayerKind, Arc<LayerRefresh>>>,
     /// The zone layers as they were, for the last few `/api/locate?as_of=`.
     pub as_of_zones: crate::routes::history::AsOfCache,
+    /// The index of `/api/search`, stale after any layer changes.
+    pub search: crate::routes::search::SearchCache,
 }
 
 /// The re-reads of one layer into the catalogue. A caller takes a ticket
@@ -224,6 +226,7 @@ impl AppState {
             basemaps: options.basemaps,
             refreshes: std::sync::Mutex::default(),
             as_of_zones: Default::default(),
+            search: Default::default(),
         }));
         // Subscribe before the first read, so no change between them is missed.
         let feed = state.store.subscribe().await?;
@@ -332,6 +335,7 @@ impl AppState {
         // A user-defined layer first seen here (created through this server, or
         // by another one on the same database: the change feed names it).
         self.adopt_layer(kind);
+        self.search.invalidate();
         if matches!(kind, LayerKind::Townships | LayerKind::Villages) {
             *self.divisions.write().await = None;
         }
@@ -358,6 +362,7 @@ impl AppState {
             .map_err(|e| StoreError::Refused(format!("re-reading {} stopped: {e}", kind.table_name())))?;
         let changed = change.changed.clone();
         self.catalog.write().await.apply(change);
+        self.search.invalidate(); // again: a search between the first and the swap read the old layer
         let tilesets = self.tilesets();
         let sets: Vec<String> = tilesets.layers_of_kind(kind).into_iter().map(str::to_owned).collect();
         let buffer = tilesets.layer(kind).map_or(0.0, |c| f64::from(c.buffer_px()) / f64::from(c.extent()));

@@ -393,6 +393,13 @@ async fn anonymous_clients_never_receive_contact_names_or_phones() {
         "/api/sponge/curve",
         "/tiles/all.json",
         "/tiles/origin_points.json",
+        // The search box: 示例, 示例联系人, ZT140821, 138, 合作社, 家庭农场.
+        "/api/search?q=%E7%A4%BA%E4%BE%8B&limit=50",
+        "/api/search?q=%E7%A4%BA%E4%BE%8B%E8%81%94%E7%B3%BB%E4%BA%BA&limit=50",
+        "/api/search?q=ZT140821&limit=50",
+        "/api/search?q=138&limit=50",
+        "/api/search?q=%E5%90%88%E4%BD%9C%E7%A4%BE&limit=50",
+        "/api/search?q=%E5%AE%B6%E5%BA%AD%E5%86%9C%E5%9C%BA&limit=50",
     ]
     .iter()
     .map(|s| (*s).to_owned())

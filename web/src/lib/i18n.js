@@ -665,6 +665,21 @@ const STRINGS = {
     bm_no_placeholders: '底图地址须含 {z}、{x}、{y}（或 {quadkey}）。',
     bm_tianditu_key_needed: '请填写天地图密钥（16–64 位字母或数字）。',
     bm_generic_style: '矢量底图按图层以通用样式绘制。',
+    // --- search ---
+    search_label: '搜索地名、要素、文号、车牌、主体或坐标',
+    search_placeholder: '搜索：乡镇/村、名称、文号、坐标…',
+    search_toggle_label: '搜索',
+    search_results_label: '搜索结果',
+    search_none: '没有找到',
+    search_failed: '搜索失败',
+    search_count: (n) => `找到 ${n} 条结果`,
+    search_kind_township: '乡镇',
+    search_kind_village: '村',
+    search_kind_feature: '要素',
+    search_kind_document: '文号',
+    search_kind_plate: '车牌',
+    search_kind_producer: '主体',
+    search_kind_coordinate: '坐标',
   },
   en: {
     app_title: 'Linyi County land & traceability map',
@@ -1323,6 +1338,21 @@ const STRINGS = {
     bm_no_placeholders: 'A base map URL needs {z}, {x} and {y} (or {quadkey}).',
     bm_tianditu_key_needed: 'Enter a Tianditu key (16–64 letters or digits).',
     bm_generic_style: 'A vector base map is drawn in a generic style per layer.',
+    // --- search ---
+    search_label: 'Search places, features, document numbers, plates, producers or coordinates',
+    search_placeholder: 'Search: township/village, name, document no., coordinates…',
+    search_toggle_label: 'Search',
+    search_results_label: 'Search results',
+    search_none: 'Nothing found',
+    search_failed: 'Search failed',
+    search_count: (n) => `${n} result${n === 1 ? '' : 's'}`,
+    search_kind_township: '乡镇 Township',
+    search_kind_village: '村 Village',
+    search_kind_feature: '要素 Feature',
+    search_kind_document: '文号 Document',
+    search_kind_plate: '车牌 Plate',
+    search_kind_producer: '主体 Producer',
+    search_kind_coordinate: '坐标 Coordinate',
   },
 };
 
@@ -1342,6 +1372,10 @@ export const LAYER_TITLES = {
   origin_points: ['重点农产品产地溯源点', 'Farm-product origin points'],
   village_clinics: ['村卫生室', 'Village clinics'],
   freight_sources: ['重点货运源头企业', 'Key freight-source enterprises'],
+  // --- search --- (its results' cards: layers without tiles)
+  villages: ['村（社区）', 'Villages and communities'],
+  truck_passes: ['货车通行证', 'Truck passes'],
+  producers: ['种养殖主体', 'Farm producers'],
 };
 
 /** Property names shown in the info panel: [中文, English]. */
@@ -1407,6 +1441,15 @@ const FIELDS = {
   position: ['点位', 'Position'],
   lon: ['经度', 'Longitude'],
   lat: ['纬度', 'Latitude'],
+  // --- search --- (the fields of a pass or producer card)
+  plate: ['号牌', 'Plate'],
+  valid_from: ['有效期自', 'Valid from'],
+  valid_to: ['有效期至', 'Valid to'],
+  windows: ['通行时段', 'Time windows'],
+  area: ['通行区域', 'Area'],
+  pass_source: ['通行证来源', 'Issued as'],
+  issued_by: ['发证单位', 'Issued by'],
+  id_kind: ['编号类型', 'Identifier kind'],
 };
 
 /** English renderings of Chinese data values (products, kinds, statuses...). */

@@ -46,6 +46,30 @@ pub struct NameError {
     pub suggestions: Vec<String>,
 }
 
+/// A spelling a division is known by (see [`Divisions::search_names`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameForm {
+    /// The spelling, e.g. `嵋阳`, `曹家营村`, `崞阳镇曹家营村`, `140821101208`.
+    pub text: String,
+    /// The variant of the variants table it contains (`崞阳镇`), if any.
+    pub variant: Option<String>,
+}
+
+/// A township or village with every spelling it is known by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DivisionNames {
+    /// Official code.
+    pub code: String,
+    /// Official name.
+    pub name: String,
+    /// For a village, its township's code; `None` for a township.
+    pub township_code: Option<String>,
+    /// The spellings: the code, the official name, the forms [`Divisions::resolve_township`]
+    /// and [`Divisions::resolve_village`] accept, the variants, and for a village each
+    /// with its township's name in front (`嵋阳镇曹家营村`, `崞阳镇曹家营村`).
+    pub forms: Vec<NameForm>,
+}
+
 #[derive(Debug, Clone)]
 struct Village {
     code: String,
@@ -351,6 +375,64 @@ impl Divisions {
         ))
     }
 
+    /// Every township and village with the spellings it is known by, townships first,
+    /// in code and list order: what a search box matches against, from the same rules
+    /// as the resolvers (one home for a division's names).
+    pub fn search_names(&self) -> Vec<DivisionNames> {
+        let form = |text: String, variant: Option<&str>| NameForm { text, variant: variant.map(str::to_owned) };
+        let mut township_forms: BTreeMap<&str, Vec<NameForm>> = BTreeMap::new();
+        for (code, name) in &self.townships {
+            let core = township_core(name);
+            let suffix = &name[core.len()..];
+            let mut forms = vec![form(name.clone(), None), form(core.to_owned(), None)];
+            let mut variants: Vec<&String> =
+                self.township_variants.iter().filter(|(_, c)| *c == code).map(|(v, _)| v).collect();
+            variants.sort();
+            for v in variants {
+                let full = format!("{v}{suffix}");
+                forms.push(form(full.clone(), Some(&full)));
+                forms.push(form(v.clone(), Some(&full)));
+            }
+            township_forms.insert(code, forms);
+        }
+        let mut out: Vec<DivisionNames> = township_forms
+            .iter()
+            .map(|(code, forms)| {
+                let mut all = vec![form((*code).to_owned(), None)];
+                all.extend(forms.iter().cloned());
+                DivisionNames {
+                    code: (*code).to_owned(),
+                    name: self.townships[*code].clone(),
+                    township_code: None,
+                    forms: all,
+                }
+            })
+            .collect();
+        for (index, v) in self.villages.iter().enumerate() {
+            let mut own: Vec<NameForm> = village_keys(&v.name).into_iter().map(|k| form(k, None)).collect();
+            let mut variants: Vec<&String> =
+                self.village_variants.iter().filter(|(_, i)| **i == index).map(|(t, _)| t).collect();
+            variants.sort();
+            own.extend(variants.into_iter().map(|t| form(t.clone(), Some(t))));
+            own.dedup_by(|a, b| a.text == b.text);
+            let mut forms = vec![form(v.code.clone(), None)];
+            forms.extend(own.iter().cloned());
+            for t in township_forms.get(v.township_code.as_str()).into_iter().flatten() {
+                for f in &own {
+                    let variant = t.variant.as_deref().or(f.variant.as_deref());
+                    forms.push(form(format!("{}{}", t.text, f.text), variant));
+                }
+            }
+            out.push(DivisionNames {
+                code: v.code.clone(),
+                name: v.name.clone(),
+                township_code: Some(v.township_code.clone()),
+                forms,
+            });
+        }
+        out
+    }
+
     /// The official name of township `code`.
     pub fn township_name(&self, code: &str) -> Option<&str> {
         self.townships.get(code).map(String::as_str)
@@ -536,6 +618,34 @@ pub(crate) mod tests {
         let bad = "variant,official,kind,source\n丙镇,甲镇,county,x\n";
         assert!(Divisions::new(vec![t("1", "甲镇")], vec![], bad).is_err());
         assert!(Divisions::new(vec![t("1", "甲镇")], vec![], "a,b\n").unwrap_err().contains("variant"));
+    }
+
+    #[test]
+    fn search_names_hold_every_accepted_spelling() {
+        let d = county();
+        let names = d.search_names();
+        assert_eq!(names.len(), 14 + 284);
+        let meiyang = names.iter().find(|n| n.code == MEIYANG).unwrap();
+        let texts: Vec<&str> = meiyang.forms.iter().map(|f| f.text.as_str()).collect();
+        for t in ["140821101", "嵋阳镇", "嵋阳", "崞阳镇", "峒阳镇", "嵎阳镇", "崞阳"] {
+            assert!(texts.contains(&t), "{t}: {texts:?}");
+            // Whatever search offers, the resolver accepts.
+            assert_eq!(d.resolve_township(t).unwrap().code, MEIYANG, "{t}");
+        }
+        let variant = meiyang.forms.iter().find(|f| f.text == "崞阳").unwrap();
+        assert_eq!(variant.variant.as_deref(), Some("崞阳镇"));
+        let village = names.iter().find(|n| n.code == "140821101208").unwrap();
+        assert_eq!(village.township_code.as_deref(), Some(MEIYANG));
+        let texts: Vec<&str> = village.forms.iter().map(|f| f.text.as_str()).collect();
+        for t in ["曹家营村委会", "曹家营村", "曹家营", "嵋阳镇曹家营村", "崞阳镇曹家营村", "140821101208"]
+        {
+            assert!(texts.contains(&t), "{t}: {texts:?}");
+        }
+        let gazette = village.forms.iter().find(|f| f.text == "崞阳镇曹家营村").unwrap();
+        assert_eq!(gazette.variant.as_deref(), Some("崞阳镇"));
+        for f in village.forms.iter().filter(|f| !f.text.contains("阳")) {
+            assert_eq!(d.resolve_village(MEIYANG, &f.text).unwrap().code, "140821101208", "{}", f.text);
+        }
     }
 
     #[test]

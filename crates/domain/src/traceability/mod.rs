@@ -26,7 +26,7 @@ pub mod producer;
 pub mod record;
 pub mod week;
 
-pub use divisions::{Divisions, NAME_VARIANTS_CSV, NameError, Resolved};
+pub use divisions::{DivisionNames, Divisions, NAME_VARIANTS_CSV, NameError, NameForm, Resolved};
 pub use due::{
     Due, DueStatus, Phase, UPDATE_CYCLES_CSV, UPDATE_RULES, UPDATE_RULES_SOURCE, UpdateCycles, due, last_update, phase,
 };

@@ -15,6 +15,7 @@ pub mod ogc;
 pub mod ogc_tiles;
 pub mod origin_records;
 pub mod producers;
+pub mod search;
 pub mod sponge;
 pub mod styles;
 pub mod tiles;
