@@ -31,6 +31,8 @@ import { valuationTool } from './tools/valuation/view.js';
 import { truckBanTool } from './tools/truck-ban/view.js';
 import { traceTool } from './tools/trace/view.js';
 import { importTool } from './tools/import/view.js';
+import { usersTool } from './tools/users/view.js';
+import { registerTool } from './tools/register/view.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -159,6 +161,11 @@ async function main() {
     signIn: () => auth.open(),
   });
 
+  // 用户管理 (admins) and the 登记 forms (the roles that write passes, households, sponge projects).
+  const users = usersTool({ button: document.getElementById('users-toggle'), root: document.getElementById('users-panel') });
+  const register = registerTool({ button: document.getElementById('register-toggle'), root: document.getElementById('register-panel'),
+    map, onWritten: (table) => refreshLayers([table]) });
+
   const applyVisibility = (table) => {
     const on = visible[table];
     showLayers(map, `${table}:`, on);
@@ -232,6 +239,8 @@ async function main() {
     truckBan.render();
     trace.render();
     importer.render();
+    users.render();
+    register.render();
   });
   updateNotice();
 
@@ -356,7 +365,7 @@ async function main() {
   });
 
   map.on('click', async (e) => {
-    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen()) return; // clicks belong to an open tool
+    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen() || register.isPicking()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);
