@@ -54,4 +54,11 @@ test('problems by field: the problems list, else the backquoted fields of the me
   assert.equal(got.windows, got.valid_to);
   assert.match(got._, /rejected/);
   assert.deepEqual(problemsByField({}), {});
+  // As the server words a pass's plate (the field named as the layer): a known field named as a word.
+  const pass = { error: '1 of 1 features rejected\n  feature #1: field "truck_passes": 号牌号码"ABC"不符合 / plate "ABC" is not a mainland number plate' };
+  const known = problemsByField(pass, ['plate', 'windows', 'area']);
+  assert.match(known.plate, /not a mainland/);
+  assert.equal(known.truck_passes, undefined);
+  assert.match(known._, /rejected/);
+  assert.match(problemsByField({ error: 'x: field "windows": bad' }, ['windows']).windows, /bad/);
 });

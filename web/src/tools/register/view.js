@@ -120,7 +120,7 @@ export function registerTool({ button, root, map, onWritten = () => {} }) {
       });
       const answer = await res.json().catch(() => null);
       if (!res.ok) {
-        problems = res.status === 400 ? problemsByField(answer) : {};
+        problems = res.status === 400 ? problemsByField(answer, form.fields.map((f) => f.name)) : {};
         message = answer?.error ?? `HTTP ${res.status}`;
       } else {
         result = writtenOf(answer);

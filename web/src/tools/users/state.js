@@ -46,10 +46,12 @@ export const rolesOf = (answer) => (answer?.roles ?? []).map((r) => r.role);
 
 /**
  * The problems of a 400 answer by field (`{field: message}`): its `problems` list when
- * it has one (fields named), else every backquoted field name of its message gets the
- * line it is on; what names no field is under `_`.
+ * it has one (fields named), else each line of its message goes to the fields it
+ * names (`` `plate` `` or `field "plate"`; with `known`, only those, and failing that
+ * a known field named as a word, e.g. `plate "ABC" is not …`); a line naming no field
+ * is under `_`.
  */
-export function problemsByField(answer) {
+export function problemsByField(answer, known = null) {
   const out = {};
   const add = (field, message) => {
     const key = field || '_';
@@ -60,9 +62,11 @@ export function problemsByField(answer) {
     return out;
   }
   const text = String(answer?.error ?? '');
+  const isKnown = (f) => !known || known.includes(f);
   for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
-    const named = [...line.matchAll(/`([a-z_][a-z0-9_]*)`/g)].map((m) => m[1]);
-    if (named.length) named.forEach((f) => add(f, line));
+    let named = [...line.matchAll(/`([a-z_][a-z0-9_]*)`|field "([a-z_][a-z0-9_]*)"/g)].map((m) => m[1] ?? m[2]).filter(isKnown);
+    if (!named.length && known) named = known.filter((f) => new RegExp(`(^|[^a-z0-9_])${f}([^a-z0-9_]|$)`).test(line));
+    if (named.length) [...new Set(named)].forEach((f) => add(f, line));
     else add('_', line);
   }
   return out;
