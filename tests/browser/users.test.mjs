@@ -58,7 +58,7 @@ test('an admin adds a traffic user who signs in with a password and registers a 
   // The admin signs in with the admin token (使用令牌).
   await page.click('#auth-toggle');
   await page.waitForSelector('#auth-name');
-  await shot(page, 'sign-in.png');
+  await shot(page, 'sign-in');
   await page.fill('#auth-token', adminToken);
   await page.click('#auth-submit');
   await page.waitForSelector('#auth-panel[data-state="signed-in"]', { state: 'attached' });
@@ -88,7 +88,7 @@ test('an admin adds a traffic user who signs in with a password and registers a 
   const issued = (await page.locator('#users-new-token code').innerText()).trim();
   assert.match(issued, /^[0-9a-f]{64}$/);
   assert.ok(await page.locator('#users-copy').isVisible());
-  await shot(page, 'admin.png');
+  await shot(page, 'admin');
   const me = await fetch(`${baseUrl}/api/me`, { headers: { Authorization: `Bearer ${issued}` } }).then((r) => r.json());
   assert.equal(me.user, name, 'the issued token signs in as the new user');
   await page.click('#users-panel .close');
@@ -126,7 +126,7 @@ test('an admin adds a traffic user who signs in with a password and registers a 
   await page.waitForSelector('#register-panel .field-problem[data-field="plate"]');
   const plateProblem = await page.locator('#register-panel .field-problem[data-field="plate"]').innerText();
   assert.match(plateProblem, /plate|号牌/i);
-  await shot(page, 'register-refused.png');
+  await shot(page, 'register-refused');
   // A good plate with windows only at night: stored, with the server's warning.
   const plate = '晋M·T9' + String(process.pid % 1000).padStart(3, '0');
   await page.fill('#reg-plate', plate);
@@ -138,7 +138,7 @@ test('an admin adds a traffic user who signs in with a password and registers a 
   const result = await page.locator('#register-result').innerText();
   assert.match(result, /已登记（编号 \d+）/);
   assert.ok(await page.locator('#register-result .register-warning').count() >= 1, `no warning in: ${result}`);
-  await shot(page, 'register-pass.png');
+  await shot(page, 'register-pass');
 
   // The pass is stored, written by the new user.
   const audit = await fetch(`${baseUrl}/api/audit?layer=truck_passes&limit=100`, { headers: { Authorization: `Bearer ${adminToken}` } })

@@ -157,7 +157,7 @@ export function registerTool({ button, root, map, onWritten = () => {} }) {
     const submitButton = el('button', { type: 'submit', id: 'register-submit', class: 'v-button primary', disabled: sending },
       sending ? t('reg_sending') : t('reg_submit'));
     const formNode = el('form', { class: 'reg-form', 'data-layer': form.layer }, [
-      el('p', { class: 'muted' }, t('reg_into', layerTitle(form.layer))),
+      layerTitle(form.layer) !== form.layer ? el('p', { class: 'muted' }, t('reg_into', layerTitle(form.layer))) : null,
       ...form.fields.map(input), placeInput(form), problemLine('_'), submitButton,
     ]);
     formNode.addEventListener('submit', (e) => {
