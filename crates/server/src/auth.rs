@@ -15,7 +15,10 @@
 //! hashed and compared with every stored hash in constant time. The single admin
 //! token of earlier versions (`--admin-token`, `LANDTRACE_ADMIN_TOKEN`) still works
 //! as the user `admin` with the role [`Role::Admin`]; its writes are audited as
-//! `admin-token`. Tokens are never logged.
+//! `admin-token`. Tokens are never logged. Besides both, the accounts administrators
+//! manage in the store (`landtrace_app::accounts`: sessions from a password sign-in and
+//! API tokens), looked up in the server's in-memory book; an unknown token makes the
+//! server check the store for changes once before refusing it.
 
 use axum::Json;
 use axum::extract::{RawPathParams, Request, State};
