@@ -149,3 +149,64 @@ test('an admin adds a traffic user who signs in with a password and registers a 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an admin registers a sponge project drawn on the map and an expropriated household', async () => {
+  const { baseUrl, adminToken } = server;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${baseUrl}/`);
+  await page.waitForSelector('body[data-map-ready="1"]', { timeout: 45_000 });
+  await page.click('#auth-toggle');
+  await page.fill('#auth-token', adminToken);
+  await page.click('#auth-submit');
+  await page.waitForSelector('#auth-panel[data-state="signed-in"]', { state: 'attached' });
+  await page.waitForSelector('#register-toggle:not([hidden])');
+  await page.click('#register-toggle');
+  // An admin writes every layer: three tabs.
+  for (const layer of ['truck_passes', 'expropriation_households', 'sponge_projects']) {
+    await page.waitForSelector(`#register-tab-${layer}`);
+  }
+
+  // 登记海绵项目: three corners clicked on the map (the click panel stays shut meanwhile).
+  await page.click('#register-tab-sponge_projects');
+  const name = `示例海绵公园-${process.pid}`;
+  await page.fill('#reg-name', name);
+  await page.selectOption('#reg-project_type', '新建');
+  await page.selectOption('#reg-status', '规划');
+  await page.click('#register-pick');
+  const box = await page.locator('#map').boundingBox();
+  for (const [dx, dy] of [[0, 0], [60, 0], [60, 50]]) {
+    await page.mouse.click(box.x + 120 + dx, box.y + 300 + dy);
+  }
+  await page.waitForFunction(() => document.querySelector('#reg-geometry')?.value.split('\n').length === 3);
+  assert.equal(await page.locator('#info-panel .info-body .loading').count(), 0);
+  await page.click('#register-pick');
+  await page.click('#register-submit');
+  await page.waitForSelector('#register-result');
+  const result = await page.locator('#register-result').innerText();
+  const id = Number(result.match(/编号 (\d+)/)?.[1]);
+  assert.ok(id > 0, result);
+  await shot(page, 'register-sponge');
+  const runoff = await fetch(`${baseUrl}/api/sponge/projects/${id}/runoff`).then((r) => r.json());
+  assert.equal(runoff.project?.name ?? runoff.name ?? name, name, JSON.stringify(runoff).slice(0, 300));
+
+  // 登记征收户: a storeys value that is not a whole number is named first.
+  await page.click('#register-tab-expropriation_households');
+  await page.fill('#reg-household_no', `H-${process.pid}`);
+  await page.fill('#reg-owner_name', '示例户主');
+  await page.fill('#reg-storeys', '2.5');
+  await page.click('#register-submit');
+  await page.waitForSelector('#register-panel .field-problem[data-field="storeys"]');
+  await page.fill('#reg-storeys', '2');
+  await page.fill('#reg-building_area_m2', '120');
+  await page.click('#register-submit');
+  await page.waitForSelector('#register-result');
+  const household = await fetch(`${baseUrl}/api/expropriation/households`, { headers: { Authorization: `Bearer ${adminToken}` } })
+    .then((r) => r.text());
+  assert.ok(household.includes(`H-${process.pid}`) && household.includes('示例户主'), household.slice(0, 300));
+  await shot(page, 'register-household');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

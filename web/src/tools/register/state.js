@@ -10,7 +10,11 @@
 /** The accuracy values of every layer (schema ACCURACY_VALUES); a registered record is official. */
 const ACCURACY = ['official', 'surveyed', 'approximate', 'illustrative'];
 
-/** The forms, one per layer, in the order of their tabs. */
+/**
+ * The forms, one per layer, in the order of their tabs. `geometry`: the layer's — none
+ * (passes and households are attribute records), a point (typed or picked), a polygon
+ * (corners).
+ */
 export const FORMS = [
   {
     layer: 'truck_passes', title: 'reg_truck_pass', geometry: 'none',
@@ -27,7 +31,7 @@ export const FORMS = [
     ],
   },
   {
-    layer: 'expropriation_households', title: 'reg_household', geometry: 'point',
+    layer: 'expropriation_households', title: 'reg_household', geometry: 'none',
     fields: [
       { name: 'decision_no', type: 'select', required: true, options: ['临政发〔2023〕10号', '临政发〔2023〕11号'] },
       { name: 'household_no', type: 'text', required: true },

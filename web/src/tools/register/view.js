@@ -1,7 +1,7 @@
 // 登记 (register), the panel: 登记通行证, 登记征收户 and 登记海绵项目 as forms, one tab
-// each, shown for the layers the signed-in role writes. A household's position is
-// typed or picked on the map; a sponge project's area is a list of corners, typed or
-// picked on the map one click at a time. The answer (the new record's id, and the
+// each, shown for the layers the signed-in role writes. Passes and households are
+// attribute records; a sponge project's area is a list of corners, typed or picked on
+// the map one click at a time (a point layer's form would take a position likewise). The answer (the new record's id, and the
 // server's warnings) is shown under the form; a refusal's problems under their fields.
 //
 // For tests: `#register-toggle` opens `#register-panel`; tabs `#register-tab-<layer>`;
@@ -156,7 +156,7 @@ export function registerTool({ button, root, map, onWritten = () => {} }) {
     }));
     const submitButton = el('button', { type: 'submit', id: 'register-submit', class: 'v-button primary', disabled: sending },
       sending ? t('reg_sending') : t('reg_submit'));
-    const formNode = el('form', { class: 'reg-form', 'data-layer': form.layer }, [
+    const formNode = el('form', { class: 'reg-form', 'data-layer': form.layer, novalidate: true }, [
       layerTitle(form.layer) !== form.layer ? el('p', { class: 'muted' }, t('reg_into', layerTitle(form.layer))) : null,
       ...form.fields.map(input), placeInput(form), problemLine('_'), submitButton,
     ]);
