@@ -326,6 +326,11 @@ enum UserCommand {
         /// The users file.
         #[arg(long, env = "LANDTRACE_USERS", default_value = "users.toml")]
         users: PathBuf,
+        /// List the store's accounts (`--store`/`--database`) instead.
+        #[arg(long)]
+        in_store: bool,
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
@@ -466,7 +471,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             users::add_account(&store, &name, &role, password_stdin).await
         }
         Command::User { what: UserCommand::Add { name, role, users, .. } } => users::add_user(&users, &name, &role),
-        Command::User { what: UserCommand::List { users } } => users::list_users(&users),
+        Command::User { what: UserCommand::List { in_store: true, store, .. } } => users::list_accounts(&store).await,
+        Command::User { what: UserCommand::List { users, .. } } => users::list_users(&users),
         Command::Report { what: ReportCommand::Ledger { week, format, out, store } } => {
             origin_records::report_ledger(&week, format.as_deref(), out.as_deref(), &store).await
         }

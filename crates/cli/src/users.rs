@@ -113,3 +113,19 @@ pub(crate) async fn add_account(
     );
     Ok(())
 }
+
+/// `landtrace user list --in-store`: the store's accounts, their roles and state.
+pub(crate) async fn list_accounts(store: &crate::store_args::StoreArgs) -> anyhow::Result<()> {
+    let store = crate::store_args::open_or_create(store).await?;
+    let described = store.describe();
+    let accounts = landtrace_app::accounts::Accounts::load(store).await?;
+    let list = accounts.list(&Users::default());
+    for a in &list {
+        let api = a.tokens.iter().filter(|t| t.kind == landtrace_store::TOKEN_API).count();
+        let state = if a.disabled { "disabled" } else { "enabled" };
+        let password = if a.has_password { "password" } else { "no password" };
+        println!("{:<24} {:<12} {state:<9} {password:<12} {api} API token(s)", a.name, a.role);
+    }
+    eprintln!("{} accounts in {described}", list.len());
+    Ok(())
+}
