@@ -5,6 +5,8 @@
 //! is in any answer or log line. A second server on the same store sees the
 //! accounts too.
 
+mod common;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -30,6 +32,10 @@ async fn state_on(path: &Path) -> AppState {
     } else {
         Arc::new(GeoPackageStore::create(path).await.unwrap())
     };
+    state_over(store).await
+}
+
+async fn state_over(store: Arc<dyn Store>) -> AppState {
     let users = Users::parse(&user_entry_toml("wang.wu", Role::Land, &hash_token(FILE_USER)).unwrap()).unwrap();
     let options = AppOptions { admin_token: Some(ADMIN.to_owned()), users, ..AppOptions::default() };
     AppState::new(store, options).await.unwrap()
@@ -285,6 +291,21 @@ async fn a_second_server_on_the_same_store_sees_accounts_and_sessions() {
     let path = dir.path().join("shared.gpkg");
     let a = state_on(&path).await;
     let b = state_on(&path).await;
+    two_servers(a, b).await;
+}
+
+#[tokio::test]
+async fn two_servers_on_one_postgis_database_share_accounts_and_sessions() {
+    let Some(db) = common::postgis::test_db("accounts").await else { return };
+    let store = || async { Arc::new(landtrace_store::PostGisStore::connect(&db.url).await.unwrap()) as Arc<dyn Store> };
+    let a = state_over(store().await).await;
+    let b = state_over(store().await).await;
+    two_servers(a, b).await;
+}
+
+/// A adds an account; B signs it in; A accepts B's session at once; disabled on
+/// A, B refuses the session within the poll interval.
+async fn two_servers(a: AppState, b: AppState) {
     let new = json!({"name": "sun.qi", "role": "agriculture", "password": PASSWORD});
     let (status, _, _) = call(&a, request("POST", "/api/admin/users", Some(ADMIN), Some(&new), HOME)).await;
     assert_eq!(status, StatusCode::CREATED);
