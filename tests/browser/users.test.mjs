@@ -182,6 +182,8 @@ test('an admin registers a sponge project drawn on the map and an expropriated h
   }
   await page.waitForFunction(() => document.querySelector('#reg-geometry')?.value.split('\n').length === 3);
   assert.equal(await page.locator('#info-panel .info-body .loading').count(), 0);
+  await page.waitForFunction(() => window.__landtraceMap.getSource('register-draft') != null);
+  await shot(page, 'register-sponge-drawing');
   await page.click('#register-pick');
   await page.click('#register-submit');
   await page.waitForSelector('#register-result');

@@ -13,7 +13,10 @@ import { fieldLabel, isEn, layerTitle, t, tv } from '../../lib/i18n.js';
 import { el } from '../../ui/dom.js';
 import { authHeaders, getSession, mayWrite, onAuthChange } from '../auth/state.js';
 import { problemsByField } from '../users/state.js';
-import { FORMS, formOf, initialValues, registerBody, writtenOf } from './state.js';
+import { FORMS, formOf, initialValues, parsePoint, registerBody, writtenOf } from './state.js';
+
+/** The map source (and layer prefix) of the corners being drawn. */
+const DRAFT = 'register-draft';
 
 /** A field's label: the form's own (`reg_f_<field>`), else the page's field name. */
 function label(name) {
@@ -87,7 +90,10 @@ export function registerTool({ button, root, map, onWritten = () => {} }) {
     const node = el(point ? 'input' : 'textarea', { id: 'reg-geometry', rows: point ? null : 5, type: point ? 'text' : null,
       placeholder: point ? '110.7790,35.1420' : '110.7000,35.1000\n110.7015,35.1000\n110.7015,35.1013' });
     node.value = place;
-    node.addEventListener('input', () => { place = node.value; });
+    node.addEventListener('input', () => {
+      place = node.value;
+      drawDraft();
+    });
     const pick = el('button', { type: 'button', id: 'register-pick', class: picking ? 'v-button primary' : 'v-button',
       'aria-pressed': String(picking) }, picking ? t('reg_picking') : t(point ? 'reg_pick_point' : 'reg_pick_corners'));
     pick.addEventListener('click', () => {
@@ -136,7 +142,33 @@ export function registerTool({ button, root, map, onWritten = () => {} }) {
     render();
   }
 
+  /** The corners typed or picked so far, drawn on the map (a line through them, closed from three on). */
+  function drawDraft() {
+    if (!map) return;
+    const form = layer && formOf(layer);
+    const corners = open && form?.geometry === 'polygon' ? place.split('\n').map(parsePoint).filter(Boolean) : [];
+    const ring = corners.length >= 3 ? [...corners, corners[0]] : corners;
+    const data = { type: 'FeatureCollection', features: [
+      ...(ring.length >= 2 ? [{ type: 'Feature', geometry: { type: 'LineString', coordinates: ring }, properties: {} }] : []),
+      ...corners.map((c) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: c }, properties: {} })),
+    ] };
+    try {
+      const source = map.getSource(DRAFT);
+      if (source) return source.setData(data);
+      if (!corners.length) return undefined;
+      map.addSource(DRAFT, { type: 'geojson', data });
+      map.addLayer({ id: `${DRAFT}:line`, type: 'line', source: DRAFT, filter: ['==', ['geometry-type'], 'LineString'],
+        paint: { 'line-color': '#d81b60', 'line-width': 2, 'line-dasharray': [2, 1] } });
+      map.addLayer({ id: `${DRAFT}:corners`, type: 'circle', source: DRAFT, filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-radius': 4, 'circle-color': '#d81b60', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } });
+    } catch (err) {
+      console.warn('the corners could not be drawn:', err);
+    }
+    return undefined;
+  }
+
   function render() {
+    drawDraft();
     const forms = writable();
     button.hidden = forms.length === 0;
     if (!forms.length) open = false;
