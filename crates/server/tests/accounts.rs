@@ -226,6 +226,30 @@ async fn an_admin_adds_a_user_who_signs_in_and_writes_without_a_restart() {
         call(&state, request("PATCH", "/api/admin/users/nobody", Some(ADMIN), Some(&disable), HOME)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // An administrator account signs in and cannot lock itself out; the admin token may change it.
+    let boss = json!({"name": "zhao.admin", "role": "admin", "password": PASSWORD});
+    let (status, _, _) = call(&state, request("POST", "/api/admin/users", Some(ADMIN), Some(&boss), HOME)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, boss_session, _) = call(
+        &state,
+        request("POST", "/api/session", None, Some(&json!({"name": "zhao.admin", "password": PASSWORD})), HOME),
+    )
+    .await;
+    let boss_token = boss_session["token"].as_str().unwrap().to_owned();
+    for change in [json!({"disabled": true}), json!({"role": "land"})] {
+        let (status, _, _) =
+            call(&state, request("PATCH", "/api/admin/users/zhao.admin", Some(&boss_token), Some(&change), HOME)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{change}");
+    }
+    let (status, _, _) = call(&state, request("GET", "/api/admin/users", Some(&boss_token), None, HOME)).await;
+    assert_eq!(status, StatusCode::OK, "an admin account manages users");
+    let (status, _, _) = call(
+        &state,
+        request("PATCH", "/api/admin/users/zhao.admin", Some(ADMIN), Some(&json!({"disabled": true})), HOME),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
     // Signing out ends the session.
     let (status, _, _) = call(&state, request("DELETE", "/api/session", Some(&token2), None, HOME)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -240,7 +264,19 @@ async fn an_admin_adds_a_user_who_signs_in_and_writes_without_a_restart() {
         audit["changes"].as_array().unwrap().iter().rev().map(|c| c["action"].as_str().unwrap()).collect();
     assert_eq!(
         actions,
-        ["create", "sign_in", "token_issued", "token_revoked", "update", "update", "sign_in", "sign_out"]
+        [
+            "create",
+            "sign_in",
+            "token_issued",
+            "token_revoked",
+            "update",
+            "update",
+            "sign_in",
+            "create",
+            "sign_in",
+            "update",
+            "sign_out"
+        ]
     );
     let first = &audit["changes"].as_array().unwrap().last().unwrap();
     assert_eq!((first["actor"].as_str(), first["after"]["role"].as_str()), (Some("admin-token"), Some("traffic")));

@@ -183,7 +183,7 @@ pub async fn update(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let Ok((_, actor)) = require_user(&state, &headers, "managing users") else {
+    let Ok((me, actor)) = require_user(&state, &headers, "managing users") else {
         return AppError::Unauthorized("managing users needs a token".into()).into_response();
     };
     let patch: AccountPatch = match serde_json::from_slice(&body) {
@@ -193,6 +193,15 @@ pub async fn update(
                 .into_response();
         }
     };
+    // An administrator does not lock themselves out: their own account is not
+    // disabled or given another role here (another administrator may).
+    let demoted = patch.role.as_deref().is_some_and(|r| r.trim() != Role::Admin.as_str());
+    if me.name == name && (patch.disabled == Some(true) || demoted) {
+        return AppError::Conflict(format!(
+            "不能停用自己的账号或取消自己的管理员角色（{name:?} is your own account: another administrator may disable it or change its role）"
+        ))
+        .into_response();
+    }
     match state.accounts.update(&name, patch, &actor, &state.users).await {
         Ok(view) => {
             tracing::info!(account = %view.name, by = %actor.0, "account changed");
