@@ -32,6 +32,8 @@ import { decodeShare } from './lib/share-link.js';
 import { lazyTool, prefetchTools, trackMapLoad } from './ui/lazy-tool.js';
 import { basemapControl } from './tools/basemap/view.js';
 import { searchBox } from './tools/search/view.js';
+import { usersTool } from './tools/users/view.js';
+import { registerTool } from './tools/register/view.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -188,6 +190,11 @@ async function main() {
       selected: last && document.getElementById('info-panel').dataset.state !== 'hint' ? [last.lngLat.lng, last.lngLat.lat] : null }),
   }));
 
+  // 用户管理 (admins) and the 登记 forms (the roles that write passes, households, sponge projects).
+  const users = usersTool({ button: document.getElementById('users-toggle'), root: document.getElementById('users-panel') });
+  const register = registerTool({ button: document.getElementById('register-toggle'), root: document.getElementById('register-panel'),
+    map, onWritten: (table) => refreshLayers([table]) });
+
   const applyVisibility = (table) => {
     const on = visible[table];
     showLayers(map, `${table}:`, on);
@@ -263,6 +270,8 @@ async function main() {
     importer.render();
     sketch.render();
     basemap.render();
+    users.render();
+    register.render();
   });
   updateNotice();
 
@@ -404,7 +413,7 @@ async function main() {
   });
 
   map.on('click', async (e) => {
-    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen() || sketch.loaded?.isDrawing()) return; // clicks belong to an open tool
+    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen() || sketch.loaded?.isDrawing() || register.isPicking()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);

@@ -22,6 +22,13 @@ pub fn now_rfc3339() -> String {
     now().to_rfc3339_utc()
 }
 
+/// The instant `seconds` from now as RFC 3339 UTC (whole seconds), e.g. when a
+/// sign-in session ends.
+pub fn rfc3339_after(seconds: i64) -> String {
+    let at = (now().unix_ms() / 1000).saturating_add(seconds);
+    Instant::from_unix_seconds(at).map_or_else(now_rfc3339, Instant::to_rfc3339_utc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,9 @@
 //!   fields, division names, threshold flag, due status), filters, the overdue report;
 //! - [`origin_form`]: the collection-form spreadsheet checked row by row, and the
 //!   weekly dispatch ledger;
+//! - [`accounts`]: accounts administrators manage (in the store): sign-in with a
+//!   name and an Argon2id-hashed password or an issued token, sessions, the
+//!   in-memory book each server reloads when the store's accounts change;
 //! - [`users`]: users with roles from the users file, which layers a role owns
 //!   (writes) and whose personal fields it sees;
 //! - [`rule_tables`]: the rule tables read as data (update cycles, runoff
@@ -48,6 +51,7 @@
 //!   rules of the ban hours live in `landtrace_domain::truck_ban`, the reading and
 //!   checking in `landtrace_track`).
 
+pub mod accounts;
 pub mod catalog;
 pub mod clock;
 pub mod expropriation_register;

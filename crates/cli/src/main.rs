@@ -298,7 +298,9 @@ enum TilesCommand {
 #[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Add a user with a new random token; the token is printed once and only its
-    /// SHA-256 is stored. Restart the server to let the user in.
+    /// SHA-256 is stored. Restart the server to let the user in. With `--in-store`,
+    /// the account goes into the store instead (as the map client's 用户管理 adds
+    /// it): running servers see it within seconds, no restart.
     Add {
         /// User name (letters, digits, '.', '_', '-'), e.g. zhang.san.
         #[arg(long)]
@@ -309,12 +311,26 @@ enum UserCommand {
         /// The users file; created (mode 0600) if missing.
         #[arg(long, env = "LANDTRACE_USERS", default_value = "users.toml")]
         users: PathBuf,
+        /// Add the account to the store (`--store`/`--database`), not the users file.
+        #[arg(long)]
+        in_store: bool,
+        /// With --in-store: read the account's password (at least 10 characters) from
+        /// the first line of standard input; without it an API token is printed once.
+        #[arg(long, requires = "in_store")]
+        password_stdin: bool,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// List the users and their roles.
     List {
         /// The users file.
         #[arg(long, env = "LANDTRACE_USERS", default_value = "users.toml")]
         users: PathBuf,
+        /// List the store's accounts (`--store`/`--database`) instead.
+        #[arg(long)]
+        in_store: bool,
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
@@ -451,8 +467,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::serve(*args).await,
         Command::Migrate { from, to } => migrate::migrate(&from, &to).await,
-        Command::User { what: UserCommand::Add { name, role, users } } => users::add_user(&users, &name, &role),
-        Command::User { what: UserCommand::List { users } } => users::list_users(&users),
+        Command::User { what: UserCommand::Add { name, role, in_store: true, password_stdin, store, .. } } => {
+            users::add_account(&store, &name, &role, password_stdin).await
+        }
+        Command::User { what: UserCommand::Add { name, role, users, .. } } => users::add_user(&users, &name, &role),
+        Command::User { what: UserCommand::List { in_store: true, store, .. } } => users::list_accounts(&store).await,
+        Command::User { what: UserCommand::List { users, .. } } => users::list_users(&users),
         Command::Report { what: ReportCommand::Ledger { week, format, out, store } } => {
             origin_records::report_ledger(&week, format.as_deref(), out.as_deref(), &store).await
         }

@@ -15,7 +15,10 @@
 //! hashed and compared with every stored hash in constant time. The single admin
 //! token of earlier versions (`--admin-token`, `LANDTRACE_ADMIN_TOKEN`) still works
 //! as the user `admin` with the role [`Role::Admin`]; its writes are audited as
-//! `admin-token`. Tokens are never logged.
+//! `admin-token`. Tokens are never logged. Besides both, the accounts administrators
+//! manage in the store (`landtrace_app::accounts`: sessions from a password sign-in and
+//! API tokens), looked up in the server's in-memory book; an unknown token makes the
+//! server check the store for changes once before refusing it.
 
 use axum::Json;
 use axum::extract::{RawPathParams, Request, State};
@@ -50,19 +53,24 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<(User, Actor
         .ok_or_else(|| {
             AppError::Unauthorized("the Authorization header is malformed: expected `Bearer <token>`".into())
         })?;
-    if state.admin_token.is_none() && state.users.is_empty() {
+    let book = state.accounts.book();
+    if state.admin_token.is_none() && state.users.is_empty() && book.is_empty() {
         return Err(AppError::Unauthorized(
-            "the server has no users: it was started without --admin-token or --users".into(),
+            "the server has no users: it was started without --admin-token or --users, and no account is stored".into(),
         ));
     }
-    // Both checks always run, so the time does not tell which kind of token was near.
+    // Every check always runs, so the time does not tell which kind of token was near.
     let admin = state.admin_token.as_deref().is_some_and(|expected| landtrace_app::users::same_token(token, expected));
     let user = state.users.authenticate(token);
+    let account = book.authenticate(token, &landtrace_app::clock::now_rfc3339());
     if admin {
         return Ok(Some((User { name: "admin".to_owned(), role: Role::Admin }, Actor(ADMIN_TOKEN_ACTOR.to_owned()))));
     }
-    match user {
-        Some(u) => Ok(Some((u.clone(), u.actor()))),
+    match user.cloned().or(account) {
+        Some(u) => {
+            let actor = u.actor();
+            Ok(Some((u, actor)))
+        }
         None => Err(AppError::Unauthorized("the token is not valid".into())),
     }
 }
@@ -113,11 +121,16 @@ pub fn require_writer(state: &AppState, headers: &HeaderMap, kind: LayerKind) ->
 /// before its body is read. A wrong token is refused (401) and counted against
 /// the client ([`AuthFailures`]); a client with too many failures is refused
 /// (429) before its token is even looked at. `None`: go on.
-pub fn refuse_bad_token(state: &AppState, request: &Request) -> Option<Response> {
-    if !request.headers().contains_key(header::AUTHORIZATION) {
+pub async fn refuse_bad_token(
+    state: &AppState,
+    peer: Option<std::net::SocketAddr>,
+    headers: &HeaderMap,
+    path: &str,
+) -> Option<Response> {
+    if !headers.contains_key(header::AUTHORIZATION) {
         return None;
     }
-    let client = state.public.client_ip(crate::serve::peer_of(request), request.headers());
+    let client = state.public.client_ip(peer, headers);
     if let Some(client) = client
         && let Some(wait) = state.auth_failures.blocked(client)
     {
@@ -132,12 +145,20 @@ pub fn refuse_bad_token(state: &AppState, request: &Request) -> Option<Response>
             .into_response(),
         );
     }
-    let Err(e) = identify(state, request.headers()) else { return None };
+    let Err(mut e) = identify(state, headers) else { return None };
+    // A token this server does not know may be a session another server sharing
+    // the store just made: look again when the store's accounts changed.
+    if matches!(state.accounts.reload_if_changed().await, Ok(true)) {
+        match identify(state, headers) {
+            Ok(_) => return None,
+            Err(again) => e = again,
+        }
+    }
     if let Some(client) = client {
         let failures = state.auth_failures.record(client);
-        tracing::warn!(%client, failures, path = request.uri().path(), reason = %e, "failed authentication");
+        tracing::warn!(%client, failures, path, reason = %e, "failed authentication");
     } else {
-        tracing::warn!(path = request.uri().path(), reason = %e, "failed authentication");
+        tracing::warn!(path, reason = %e, "failed authentication");
     }
     Some(e.into_response())
 }

@@ -19,7 +19,9 @@ use crate::state::AppState;
 
 /// The middleware.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let response = match crate::auth::refuse_bad_token(&state, &request) {
+    let peer = crate::serve::peer_of(&request);
+    let refused = crate::auth::refuse_bad_token(&state, peer, request.headers(), request.uri().path()).await;
+    let response = match refused {
         Some(refused) => refused,
         None => within_deadline(&state, request, next).await,
     };

@@ -58,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/locate", get(routes::locate::locate))
         .route("/api/search", get(routes::search::search))
         .route("/api/me", get(auth::me))
+        .merge(account_routes(s))
         .route("/api/audit", get(routes::history::audit))
         .route(
             "/api/layers",
@@ -199,6 +200,21 @@ fn ogc_routes(s: &AppState) -> Router<AppState> {
                 )
                 .layer(write_layer()),
         )
+}
+
+/// Sign-in and the accounts administrators manage (see [`routes::accounts`]):
+/// `/api/admin/…` is for administrators only, decided before the body is read.
+fn account_routes(s: &AppState) -> Router<AppState> {
+    use routes::accounts as a;
+    let admin = || middleware(s.clone(), a::authorise_admin);
+    let small = || middleware(s.clone(), small_body);
+    Router::new()
+        .route("/api/session", post(a::sign_in).layer(small()).merge(delete(a::sign_out)))
+        .route("/api/admin/users", get(a::list).merge(post(a::create).layer(small())).layer(admin()))
+        .route("/api/admin/users/audit", get(a::audit).layer(admin()))
+        .route("/api/admin/users/{name}", patch(a::update).layer(small()).layer(admin()))
+        .route("/api/admin/users/{name}/tokens", post(a::issue_token).layer(small()).layer(admin()))
+        .route("/api/admin/users/{name}/tokens/{id}", delete(a::revoke_token).layer(admin()))
 }
 
 /// `GET /api/layers/{layer}/export` (files written by GDAL), when built with it.

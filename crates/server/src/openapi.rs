@@ -400,6 +400,47 @@ pub const ROUTES: &[Route] = &[
     route!("get", "/api/me", op("Service", "Who the token belongs to")
         .auth(Auth::Optional)
         .ok(200, "The user and role (anonymous without a token).", &json_answer())),
+    // --- sign-in and accounts (routes/accounts.rs)
+    route!("post", "/api/session", op("Accounts", "Sign in with a name and password")
+        .describe("Answers a session token for 12 hours (`Authorization: Bearer <token>`). Wrong name or password, or a disabled account: 401, counted against the client's failed sign-ins (429 after too many).")
+        .body("`{name, password}`", &[(JSON, json!({"type": "object", "required": ["name", "password"],
+            "properties": {"name": s_str(), "password": json!({"type": "string", "format": "password"})}}))])
+        .ok(201, "Signed in: `{token, expires_at, user, role}`.", &json_answer())
+        .errors(&[400, 401, 413])),
+    route!("delete", "/api/session", op("Accounts", "Sign out")
+        .describe("Ends the session (or revokes the account token) sent as the bearer token.")
+        .auth(Auth::Required)
+        .ok(204, "Signed out.", &[])),
+    route!("get", "/api/admin/users", op("Accounts", "Every account and the roles (admin)")
+        .describe("Accounts of the store (managed here) and of the users file (read-only), with their live tokens (never a hash or a password).")
+        .auth(Auth::Admin)
+        .ok(200, "`{users, roles}`.", &json_answer())),
+    route!("post", "/api/admin/users", op("Accounts", "Add an account (admin)")
+        .body("`{name, role, password?}`: a password of at least 10 characters, hashed with Argon2id.", &[(JSON, s_obj())])
+        .auth(Auth::Admin)
+        .ok(201, "The account.", &json_answer())
+        .errors(&[400, 409, 413])),
+    route!("get", "/api/admin/users/audit", op("Accounts", "The accounts' audit trail (admin)")
+        .auth(Auth::Admin)
+        .ok(200, "`{changes}`: who, when, action, before and after (no secrets), newest first.", &json_answer())),
+    route!("patch", "/api/admin/users/{name}", op("Accounts", "Change an account (admin)")
+        .path("name", "The account's name.", s_str(), json!("li.si"))
+        .body("`{role?, disabled?, password?}`; a new password or disabling ends its sessions.", &[(JSON, s_obj())])
+        .auth(Auth::Admin)
+        .ok(200, "The account.", &json_answer())
+        .errors(&[400, 404, 409, 413])),
+    route!("post", "/api/admin/users/{name}/tokens", op("Accounts", "Issue an API token (admin)")
+        .path("name", "The account's name.", s_str(), json!("li.si"))
+        .body("`{label?}` (or empty).", &[(JSON, s_obj())])
+        .auth(Auth::Admin)
+        .ok(201, "`{id, token}`: the token is shown only now.", &json_answer())
+        .errors(&[400, 404, 409, 413])),
+    route!("delete", "/api/admin/users/{name}/tokens/{id}", op("Accounts", "Revoke a token (admin)")
+        .path("name", "The account's name.", s_str(), json!("li.si"))
+        .path("id", "The token's id.", s_int(), json!(1))
+        .auth(Auth::Admin)
+        .ok(204, "Revoked.", &[])
+        .errors(&[400, 404, 409])),
     route!("get", "/api/locate", crs_query(op("Locate", "The zones at a point"), "lon/lat")
         .query_required("lon", "Longitude (or easting).", s_num())
         .query_required("lat", "Latitude (or northing).", s_num())

@@ -19,6 +19,7 @@ use crate::cpu::CpuPool;
 use crate::public_address::PublicAddress;
 use crate::tile_cache::TileCache;
 use crate::upload::{UploadOptions, Uploads};
+use landtrace_app::accounts::Accounts;
 use landtrace_app::layer_import::new_layer;
 use landtrace_app::layer_import::{ImportError, ImportedFeature};
 use landtrace_app::rule_tables::Rules;
@@ -154,6 +155,9 @@ pub struct Shared {
     pub web_dir: Option<Arc<PathBuf>>,
     /// Users with roles, besides the admin token (see [`crate::auth`]).
     pub users: Arc<Users>,
+    /// The accounts administrators manage, kept in the store (see
+    /// [`landtrace_app::accounts`]).
+    pub accounts: Arc<Accounts>,
     /// Rule tables read as data.
     pub rules: Arc<Rules>,
     /// Township and village names, built on first use and dropped when either
@@ -205,6 +209,7 @@ impl AppState {
             .iter()
             .map(|o| check_origin(o).map_err(StateError::Config))
             .collect::<Result<Vec<_>, _>>()?;
+        let accounts = Arc::new(Accounts::load(store.clone()).await?);
         let state = AppState(Arc::new(Shared {
             store,
             catalog: Arc::default(),
@@ -215,6 +220,7 @@ impl AppState {
             admin_token: options.admin_token.map(Into::into),
             web_dir: options.web_dir.map(Arc::new),
             users: Arc::new(options.users),
+            accounts,
             rules: Arc::new(options.rules),
             divisions: Arc::default(),
             cpu: CpuPool::new(options.limits.cpu_workers),
@@ -234,6 +240,7 @@ impl AppState {
         if let Some(feed) = feed {
             tokio::spawn(follow_changes(state.clone(), feed));
         }
+        tokio::spawn(follow_accounts(Arc::downgrade(&state.0)));
         Ok(state)
     }
 
@@ -542,6 +549,24 @@ fn check_origin(origin: &str) -> Result<axum::http::HeaderValue, String> {
         return Err(format!("CORS origin {origin:?} must be scheme://host[:port], e.g. https://portal.example.gov.cn"));
     }
     axum::http::HeaderValue::from_str(o).map_err(|_| format!("CORS origin {origin:?} is not a valid header value"))
+}
+
+/// How often a server asks the store whether the accounts changed (another
+/// server, or `landtrace user add --store`): a disabled account or a revoked
+/// token is refused by every server within this time. A token this server does
+/// not know is checked against the store at once (see `auth::refuse_bad_token`).
+pub const ACCOUNTS_POLL: Duration = Duration::from_secs(5);
+
+/// Re-reads the accounts when the store's version moved, every [`ACCOUNTS_POLL`],
+/// while the state lives.
+async fn follow_accounts(state: std::sync::Weak<Shared>) {
+    loop {
+        tokio::time::sleep(ACCOUNTS_POLL).await;
+        let Some(shared) = state.upgrade() else { return };
+        if let Err(e) = shared.accounts.reload_if_changed().await {
+            tracing::debug!(error = %e, "could not check the accounts for changes");
+        }
+    }
 }
 
 /// Applies changes other processes make to the same database (PostGIS

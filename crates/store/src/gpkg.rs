@@ -38,6 +38,7 @@ const CORE_SQL: &str = include_str!("../sql/gpkg_core.sql");
 const RTREE_SQL: &str = include_str!("../sql/gpkg_rtree.sql");
 const IDEMPOTENCY_TABLE_SQL: &str = include_str!("../sql/gpkg_idempotency.sql");
 const LAYERS_TABLE_SQL: &str = include_str!("../sql/gpkg_layers.sql");
+const ACCOUNTS_TABLE_SQL: &str = include_str!("../sql/gpkg_accounts.sql");
 const AUDIT_INDEX_SQL: &str = include_str!("../sql/gpkg_audit_history.sql");
 /// The audit columns as `history` reads them.
 const AUDIT_COLUMNS: &str = "id, at, actor, layer, fid, action, before, after";
@@ -324,6 +325,16 @@ impl GeoPackageStore {
             sqlx::raw_sql(LAYERS_TABLE_SQL).execute(&mut *tx).await?;
             changed = true;
         }
+        let accounts: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landtrace_accounts'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if accounts == 0 {
+            tracing::info!("adding the account tables to {}", self.path.display());
+            sqlx::raw_sql(ACCOUNTS_TABLE_SQL).execute(&mut *tx).await?;
+            changed = true;
+        }
         let audit_index: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'landtrace_audit_layer_fid'",
         )
@@ -397,6 +408,7 @@ impl GeoPackageStore {
         }
         sqlx::raw_sql(IDEMPOTENCY_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(LAYERS_TABLE_SQL).execute(&mut *tx).await?;
+        sqlx::raw_sql(ACCOUNTS_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(AUDIT_INDEX_SQL).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO landtrace_meta (key, value) VALUES ('schema_version', ?)")
             .bind(SCHEMA_VERSION)
@@ -912,6 +924,23 @@ impl Store for GeoPackageStore {
         .await;
         self.noted(result)?;
         Ok(crate::created_user_layer(kind, actor))
+    }
+
+    async fn accounts(&self) -> Result<crate::AccountsSnapshot, StoreError> {
+        crate::accounts::sqlite::accounts_snapshot(&self.pool).await
+    }
+
+    async fn accounts_version(&self) -> Result<i64, StoreError> {
+        crate::accounts::sqlite::accounts_version(&self.pool).await
+    }
+
+    async fn change_account(&self, change: &crate::AccountChange, actor: &Actor) -> Result<i64, StoreError> {
+        let result = crate::accounts::sqlite::change_account(&self.pool, change, actor).await;
+        self.noted(result)
+    }
+
+    async fn account_audit(&self, limit: u32) -> Result<Vec<crate::AccountAuditRow>, StoreError> {
+        crate::accounts::sqlite::account_audit(&self.pool, limit).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@
 //! the embedded GeoPackage ([`gpkg`]) and PostgreSQL + PostGIS ([`postgis`]),
 //! checked by one shared test suite (`tests/store_behaviour.rs`).
 
+pub mod accounts;
 pub mod bundled;
 pub mod error;
 pub mod feature;
@@ -27,6 +28,9 @@ mod write_failures;
 use async_trait::async_trait;
 use landtrace_domain::{LayerKind, UserLayerDef};
 
+pub use accounts::{
+    AccountAuditRow, AccountChange, AccountsSnapshot, StoredAccount, StoredToken, TOKEN_API, TOKEN_SESSION,
+};
 pub use error::StoreError;
 pub use feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 pub use gpkg::GeoPackageStore;
@@ -296,6 +300,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// [`LayerKind`] like the built-in ones. Refused ([`StoreError::Refused`]) for
     /// a bad definition or a name already taken; nothing is written then.
     async fn create_layer(&self, def: &UserLayerDef, actor: &Actor) -> Result<LayerKind, StoreError>;
+
+    /// Every account of people who sign in and every token not revoked, as of
+    /// one version (see [`accounts`]).
+    async fn accounts(&self) -> Result<AccountsSnapshot, StoreError>;
+
+    /// The accounts' version alone (one cheap query): it changes whenever an
+    /// account or token changes, by any process.
+    async fn accounts_version(&self) -> Result<i64, StoreError>;
+
+    /// Applies one change of the accounts in one transaction with its audit row
+    /// (by `actor`); answers a new token's id, else 0. Refused
+    /// ([`StoreError::Refused`]) for a name taken or an unknown account or token;
+    /// nothing is written then.
+    async fn change_account(&self, change: &AccountChange, actor: &Actor) -> Result<i64, StoreError>;
+
+    /// The newest rows of the accounts' audit trail, newest first.
+    async fn account_audit(&self, limit: u32) -> Result<Vec<AccountAuditRow>, StoreError>;
 
     /// A cheap query proving the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

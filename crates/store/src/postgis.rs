@@ -88,6 +88,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "0010_consolidation_approved_on",
         sql: include_str!("../migrations/postgis/0010_consolidation_approved_on.sql"),
     },
+    Migration { version: 12, name: "0012_accounts", sql: include_str!("../migrations/postgis/0012_accounts.sql") },
 ];
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -743,6 +744,24 @@ impl Store for PostGisStore {
         self.failures.note(&result, || None);
         result?;
         Ok(crate::created_user_layer(kind, actor))
+    }
+
+    async fn accounts(&self) -> Result<crate::AccountsSnapshot, StoreError> {
+        crate::accounts::postgres::accounts_snapshot(&self.pool).await
+    }
+
+    async fn accounts_version(&self) -> Result<i64, StoreError> {
+        crate::accounts::postgres::accounts_version(&self.pool).await
+    }
+
+    async fn change_account(&self, change: &crate::AccountChange, actor: &Actor) -> Result<i64, StoreError> {
+        let result = crate::accounts::postgres::change_account(&self.pool, change, actor).await;
+        self.failures.note(&result, || None);
+        result
+    }
+
+    async fn account_audit(&self, limit: u32) -> Result<Vec<crate::AccountAuditRow>, StoreError> {
+        crate::accounts::postgres::account_audit(&self.pool, limit).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -409,6 +409,118 @@ pub async fn run_suite(store: &dyn Store) {
     history_is_queryable(store).await;
     versions_guard_replaces_and_deletes(store).await;
     unique_fields_stay_unique(store).await;
+    accounts_are_kept_and_audited(store).await;
+}
+
+/// Accounts: created, changed, tokens issued and revoked, each audited without
+/// a secret, the version moving with every change; refused changes write nothing.
+async fn accounts_are_kept_and_audited(store: &dyn Store) {
+    use landtrace_store::{AccountChange, TOKEN_API, TOKEN_SESSION};
+    let admin = Actor("admin (admin)".into());
+    let empty = store.accounts().await.unwrap();
+    assert!(empty.accounts.is_empty() && empty.tokens.is_empty());
+    assert_eq!(store.accounts_version().await.unwrap(), empty.version);
+    let phc = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".to_owned();
+    let create =
+        AccountChange::Create { name: "li.si".into(), role: "traffic".into(), password_phc: Some(phc.clone()) };
+    assert_eq!(store.change_account(&create, &admin).await.unwrap(), 0);
+    let taken = store.change_account(&create, &admin).await.unwrap_err();
+    assert!(matches!(&taken, StoreError::Refused(m) if m.contains("li.si")), "{taken}");
+    let one = store.accounts().await.unwrap();
+    assert!(one.version > empty.version);
+    assert_eq!(one.accounts.len(), 1);
+    let a = &one.accounts[0];
+    assert_eq!(
+        (a.name.as_str(), a.role.as_str(), a.disabled, a.password_phc.as_deref()),
+        ("li.si", "traffic", false, Some(phc.as_str()))
+    );
+    assert!(!format!("{a:?}").contains("argon2"), "Debug shows no hash");
+
+    let now = "2026-12-07T10:00:00Z".to_owned();
+    let add = |kind: &str, hash: &str, expires: Option<&str>| AccountChange::AddToken {
+        account: "li.si".into(),
+        token_sha256: hash.into(),
+        kind: kind.into(),
+        label: "test".into(),
+        expires_at: expires.map(str::to_owned),
+        now: now.clone(),
+    };
+    let session =
+        store.change_account(&add(TOKEN_SESSION, &"a".repeat(64), Some("2026-12-07T22:00:00Z")), &admin).await.unwrap();
+    let api = store.change_account(&add(TOKEN_API, &"b".repeat(64), None), &admin).await.unwrap();
+    assert!(session > 0 && api > session);
+    let unknown = AccountChange::AddToken {
+        account: "nobody".into(),
+        token_sha256: "c".repeat(64),
+        kind: TOKEN_API.into(),
+        label: String::new(),
+        expires_at: None,
+        now: now.clone(),
+    };
+    assert!(matches!(store.change_account(&unknown, &admin).await, Err(StoreError::Refused(_))));
+    let snap = store.accounts().await.unwrap();
+    assert_eq!(
+        snap.tokens.iter().map(|t| (t.id, t.kind.as_str())).collect::<Vec<_>>(),
+        [(session, TOKEN_SESSION), (api, TOKEN_API)]
+    );
+    assert_eq!(snap.tokens[0].expires_at.as_deref(), Some("2026-12-07T22:00:00Z"));
+
+    // A password reset ends the sessions, not the API tokens; disabling is kept.
+    let reset = AccountChange::Update {
+        name: "li.si".into(),
+        role: Some("housing".into()),
+        disabled: Some(true),
+        password_phc: Some(format!("{phc}x")),
+        now: now.clone(),
+    };
+    store.change_account(&reset, &admin).await.unwrap();
+    let snap = store.accounts().await.unwrap();
+    assert_eq!(snap.tokens.iter().map(|t| t.id).collect::<Vec<_>>(), [api]);
+    let a = &snap.accounts[0];
+    assert_eq!((a.role.as_str(), a.disabled, a.updated_at.as_str()), ("housing", true, now.as_str()));
+    let missing = AccountChange::Update {
+        name: "nobody".into(),
+        role: None,
+        disabled: None,
+        password_phc: None,
+        now: now.clone(),
+    };
+    assert!(matches!(store.change_account(&missing, &admin).await, Err(StoreError::Refused(_))));
+
+    // Revoking: by id (an admin), by hash (signing out); twice is refused / nothing.
+    let revoke = AccountChange::RevokeToken { account: "li.si".into(), id: api, now: now.clone() };
+    store.change_account(&revoke, &admin).await.unwrap();
+    assert!(matches!(store.change_account(&revoke, &admin).await, Err(StoreError::Refused(_))));
+    let s2 =
+        store.change_account(&add(TOKEN_SESSION, &"d".repeat(64), Some("2026-12-07T22:00:00Z")), &admin).await.unwrap();
+    let out = AccountChange::RevokeTokenHash { token_sha256: "d".repeat(64), now: now.clone() };
+    store.change_account(&out, &admin).await.unwrap();
+    let before = store.accounts_version().await.unwrap();
+    store.change_account(&out, &admin).await.unwrap();
+    assert_eq!(store.accounts_version().await.unwrap(), before, "signing out twice changes nothing");
+    assert!(store.accounts().await.unwrap().tokens.is_empty(), "{s2} revoked");
+
+    let audit = store.account_audit(100).await.unwrap();
+    let actions: Vec<&str> = audit.iter().rev().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["create", "sign_in", "token_issued", "update", "token_revoked", "sign_in", "sign_out"]);
+    assert_eq!(audit[0].id, before);
+    assert!(audit.iter().all(|r| r.actor == admin.0 && r.account == "li.si"));
+    let update = audit.iter().find(|r| r.action == "update").unwrap();
+    let (b, af): (Value, Value) = (
+        serde_json::from_str(update.before.as_deref().unwrap()).unwrap(),
+        serde_json::from_str(update.after.as_deref().unwrap()).unwrap(),
+    );
+    assert_eq!(
+        (b["role"].as_str(), af["role"].as_str(), af["disabled"].as_bool(), af["password_changed"].as_bool()),
+        (Some("traffic"), Some("housing"), Some(true), Some(true))
+    );
+    for row in &audit {
+        let text = format!("{:?}{:?}", row.before, row.after);
+        assert!(
+            !text.contains("argon2") && !text.contains(&"a".repeat(64)) && !text.contains(&"b".repeat(64)),
+            "{text}"
+        );
+    }
 }
 
 fn producer(id: &str) -> NewFeature {
@@ -1221,6 +1333,7 @@ mod postgis {
                 (8, "0008_truck_ban_roads".to_owned()),
                 (9, "0009_expropriation_households".to_owned()),
                 (10, "0010_consolidation_approved_on".to_owned()),
+                (12, "0012_accounts".to_owned()),
             ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")

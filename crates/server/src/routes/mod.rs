@@ -1,5 +1,6 @@
 //! HTTP handlers, one file per resource.
 
+pub mod accounts;
 pub mod basemaps;
 pub mod expropriation;
 pub mod gps_track;

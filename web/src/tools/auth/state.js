@@ -63,3 +63,17 @@ export function signInFailure({ rejected, quiet, reason }) {
   if (rejected) return quiet ? { status: 'signed-out', message: t('auth_expired') } : { status: 'error', message: t('auth_rejected') };
   return { status: 'error', message: labelled('auth_failed', reason) };
 }
+
+/** The shortest password the server accepts (crates/app/src/accounts.rs, MIN_PASSWORD_CHARS). */
+export const MIN_PASSWORD_CHARS = 10;
+
+/**
+ * The body of `POST api/session` for a name and password sign-in, or `{error}` (an
+ * i18n key) when a field is empty. The password is checked by the server only.
+ */
+export function passwordSignIn(name, password) {
+  const n = String(name ?? '').trim();
+  if (!n) return { error: 'auth_need_name' };
+  if (!password) return { error: 'auth_need_password' };
+  return { body: { name: n, password } };
+}
