@@ -24,6 +24,7 @@ use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
 };
+use crate::photos::{NewPhoto, PhotoMeta, PhotoSql};
 use crate::write::{AuditEntry, IdempotencySql, audit_insert, claim, insert_features, keyed, read_before, write_audit};
 use crate::write_failures::{StorageProblem, WriteFailures};
 use crate::{Checked, LayerCount, Store, StoreError, gpkg_blob, gpkg_functions, sqlite_state};
@@ -39,6 +40,19 @@ const RTREE_SQL: &str = include_str!("../sql/gpkg_rtree.sql");
 const IDEMPOTENCY_TABLE_SQL: &str = include_str!("../sql/gpkg_idempotency.sql");
 const LAYERS_TABLE_SQL: &str = include_str!("../sql/gpkg_layers.sql");
 const AUDIT_INDEX_SQL: &str = include_str!("../sql/gpkg_audit_history.sql");
+const PHOTOS_TABLE_SQL: &str = include_str!("../sql/gpkg_record_photos.sql");
+const PHOTOS: PhotoSql = PhotoSql {
+    record_exists: "SELECT 1 FROM origin_points WHERE fid = ?",
+    insert: "INSERT INTO landtrace_record_photos (record_id, media_type, bytes, sha256, data, created_by) \
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id, record_id, media_type, bytes, sha256, created_at, created_by",
+    list: "SELECT id, record_id, media_type, bytes, sha256, created_at, created_by FROM landtrace_record_photos \
+           WHERE record_id = ? ORDER BY id",
+    one: "SELECT id, record_id, media_type, bytes, sha256, created_at, created_by, data FROM landtrace_record_photos \
+          WHERE id = ?",
+    one_for_delete: "SELECT id, record_id, media_type, bytes, sha256, created_at, created_by \
+                     FROM landtrace_record_photos WHERE id = ?",
+    delete: "DELETE FROM landtrace_record_photos WHERE id = ?",
+};
 /// The audit columns as `history` reads them.
 const AUDIT_COLUMNS: &str = "id, at, actor, layer, fid, action, before, after";
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -334,6 +348,16 @@ impl GeoPackageStore {
             sqlx::raw_sql(AUDIT_INDEX_SQL).execute(&mut *tx).await?;
             changed = true;
         }
+        let photos: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landtrace_record_photos'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if photos == 0 {
+            tracing::info!("adding the record photo table to {}", self.path.display());
+            sqlx::raw_sql(PHOTOS_TABLE_SQL).execute(&mut *tx).await?;
+            changed = true;
+        }
         for kind in LayerKind::ALL {
             let t = kind.table_name();
             if !present.iter().any(|p| p == t) {
@@ -398,6 +422,7 @@ impl GeoPackageStore {
         sqlx::raw_sql(IDEMPOTENCY_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(LAYERS_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(AUDIT_INDEX_SQL).execute(&mut *tx).await?;
+        sqlx::raw_sql(PHOTOS_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO landtrace_meta (key, value) VALUES ('schema_version', ?)")
             .bind(SCHEMA_VERSION)
             .execute(&mut *tx)
@@ -822,6 +847,46 @@ impl Store for GeoPackageStore {
             claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;
             tx.commit().await?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn add_photo_keyed(
+        &self,
+        photo: NewPhoto,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<PhotoMeta>, StoreError> {
+        self.keyed(actor, key, async {
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let meta = crate::photos::insert_photo(&mut tx, &PHOTOS, &audit_sql(false), photo, actor).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &meta).await?;
+            tx.commit().await?;
+            Ok(meta)
+        })
+        .await
+    }
+
+    async fn photos(&self, record_id: i64) -> Result<Vec<PhotoMeta>, StoreError> {
+        crate::photos::list_photos(&self.pool, &PHOTOS, record_id).await
+    }
+
+    async fn photo(&self, id: i64) -> Result<Option<(PhotoMeta, Vec<u8>)>, StoreError> {
+        crate::photos::read_photo(&self.pool, &PHOTOS, id).await
+    }
+
+    async fn delete_photo_keyed(
+        &self,
+        id: i64,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<PhotoMeta>, StoreError> {
+        self.keyed(actor, key, async {
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let meta = crate::photos::delete_photo(&mut tx, &PHOTOS, &audit_sql(false), id, actor).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &meta).await?;
+            tx.commit().await?;
+            Ok(meta)
         })
         .await
     }

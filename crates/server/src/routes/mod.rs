@@ -14,6 +14,7 @@ pub mod ogc;
 pub mod ogc_tiles;
 pub mod origin_records;
 pub mod producers;
+pub mod record_photos;
 pub mod sponge;
 pub mod styles;
 pub mod tiles;
