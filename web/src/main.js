@@ -31,6 +31,10 @@ import { valuationTool } from './tools/valuation/view.js';
 import { truckBanTool } from './tools/truck-ban/view.js';
 import { traceTool } from './tools/trace/view.js';
 import { importTool } from './tools/import/view.js';
+import { registerServiceWorker } from './tools/offline/view.js';
+
+// The PWA's service worker: the page opens offline (issue 16).
+registerServiceWorker();
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
