@@ -82,7 +82,7 @@ export function buildPwa(dist, swTemplate) {
   const version = hash.digest('hex').slice(0, 16);
   const sw = readFileSync(swTemplate, 'utf8')
     .replace("'__VERSION__'", JSON.stringify(version))
-    .replace('__SHELL__', JSON.stringify(['./', ...shell]));
+    .replace('__SHELL__', JSON.stringify(shell));
   writeFileSync(path.join(dist, 'sw.js'), sw);
   return { version, shell };
 }

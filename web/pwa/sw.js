@@ -27,7 +27,7 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-async function networkFirst(request, cacheName, { cap = 0, fallback = null } = {}) {
+async function networkFirst(request, cacheName, { cap = 0 } = {}) {
   try {
     const res = await fetch(request);
     if (res.ok && res.status === 200) {
@@ -37,7 +37,7 @@ async function networkFirst(request, cacheName, { cap = 0, fallback = null } = {
     }
     return res;
   } catch (err) {
-    const hit = (await caches.match(request)) ?? (fallback ? await caches.match(fallback) : undefined);
+    const hit = await caches.match(request);
     if (hit) return hit;
     throw err;
   }
@@ -56,7 +56,14 @@ self.addEventListener('fetch', (event) => {
   const scope = new URL(self.registration.scope);
   const path = url.pathname.startsWith(scope.pathname) ? url.pathname.slice(scope.pathname.length) : url.pathname;
   if (request.mode === 'navigate') {
-    event.respondWith(networkFirst(request, SHELL_CACHE, { fallback: new URL('index.html', scope).href }));
+    // The network's page when it answers; offline, the precached index.html (not a
+    // cached `/`: the server answers `/` by content negotiation, JSON to a plain fetch).
+    event.respondWith(fetch(request).catch(async (err) => {
+      const shell = await caches.open(SHELL_CACHE);
+      const hit = await shell.match(new URL('index.html', scope).href);
+      if (hit) return hit;
+      throw err;
+    }));
   } else if (path === 'api/trace/options') {
     event.respondWith(networkFirst(request, DATA_CACHE));
   } else if (path.startsWith('api/') || path === 'health' || path === 'sw.js') {

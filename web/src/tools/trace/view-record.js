@@ -95,13 +95,13 @@ export function recordTab(ctx) {
     const id = state.editId;
     Object.assign(state.rec, { status: 'saving', message: '', photoMessage: '' });
     renderStatus();
-    const body = recordBody(state.values, state.original);
+    const payload = recordBody(state.values, state.original);
     try {
       if (id == null && navigator.onLine === false) {
-        await queueRecord(body);
+        await queueRecord(payload);
       } else {
         const { path, method } = saveRequest(id);
-        const answer = await send(path, { method, body: JSON.stringify(body), contentType: 'application/json' });
+        const answer = await send(path, { method, body: JSON.stringify(payload), contentType: 'application/json' });
         if (mine !== requests.rec) return;
         Object.assign(state.rec, saveOutcome(answer, id));
         if (state.rec.status === 'saved') {
@@ -118,7 +118,7 @@ export function recordTab(ctx) {
       }
     } catch (err) {
       if (mine !== requests.rec) return;
-      if (id == null && isNetworkError(err)) await queueRecord(body);
+      if (id == null && isNetworkError(err)) await queueRecord(payload);
       else Object.assign(state.rec, { status: 'error', problems: [], message: labelled('tr_save_failed', err.message) });
     }
     renderRecordTab();
