@@ -117,6 +117,7 @@ test('records saved offline wait in the queue, survive a reload and are stored o
     await page.click('#trace-submit');
     await page.waitForFunction(() => document.querySelectorAll('#offline-queue .off-entry[data-state="pending"]').length === 2);
     assert.match(await page.locator('#offline-queue').innerText(), /待发送/);
+    await page.locator('#offline-queue').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, 'offline-queued.png') });
     assert.equal((await recordsNamed(good)).length, 0, 'nothing reached the server while offline');
 
@@ -127,6 +128,7 @@ test('records saved offline wait in the queue, survive a reload and are stored o
     await page.click('#trace-toggle');
     await page.waitForSelector('#trace-record #trace-form');
     await page.waitForFunction(() => document.querySelectorAll('#offline-queue .off-entry[data-state="pending"]').length === 2);
+    await page.locator('#offline-queue').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, 'offline-reloaded.png') });
 
     // The network returns: the queue is sent, each record once.
@@ -147,6 +149,7 @@ test('records saved offline wait in the queue, survive a reload and are stored o
     const anonymous = await fetch(`${server.baseUrl}/api/trace/photos/${photos.photos[0].id}`);
     assert.equal(anonymous.status, 401, 'no photo for anonymous users');
     assert.equal((await recordsNamed(good)).length, 1);
+    await page.locator('#offline-queue').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, 'offline-synced.png') });
 
     // The refused one comes back to the form with its problem next to the field.

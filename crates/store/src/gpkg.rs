@@ -20,11 +20,11 @@ use sqlx::{Connection, Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 use crate::history::{HistoryBind, HistoryQuery, history_sql};
+use crate::photos::{NewPhoto, PhotoMeta, PhotoSql};
 use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
 };
-use crate::photos::{NewPhoto, PhotoMeta, PhotoSql};
 use crate::write::{AuditEntry, IdempotencySql, audit_insert, claim, insert_features, keyed, read_before, write_audit};
 use crate::write_failures::{StorageProblem, WriteFailures};
 use crate::{Checked, LayerCount, Store, StoreError, gpkg_blob, gpkg_functions, sqlite_state};

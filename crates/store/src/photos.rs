@@ -116,10 +116,8 @@ where
     for<'t> Vec<u8>: Encode<'t, DB> + Type<DB>,
     for<'a> &'a str: ColumnIndex<DB::Row>,
 {
-    let exists = sqlx::query(schema_sql(sql.record_exists.to_owned()))
-        .bind(photo.record_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let exists =
+        sqlx::query(schema_sql(sql.record_exists.to_owned())).bind(photo.record_id).fetch_optional(&mut **tx).await?;
     if exists.is_none() {
         return Err(StoreError::NotFound { layer: RECORDS_TABLE, fid: photo.record_id });
     }

@@ -105,7 +105,11 @@ pub async fn upload(
 }
 
 /// `GET /api/trace/records/{id}/photos`.
-pub async fn list(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Json<Value>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
     require_viewer(&state, &headers)?;
     require_record(&state, id).await?;
     let photos = state.store.photos(id).await?;
@@ -114,7 +118,11 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap, Path(id): P
 }
 
 /// `GET /api/trace/photos/{photo_id}`: the photo's bytes.
-pub async fn fetch(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn fetch(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     require_viewer(&state, &headers)?;
     let Some((meta, data)) = state.store.photo(id).await? else {
         return Err(AppError::NotFound(format!("no record photo with id {id}")));
