@@ -158,11 +158,17 @@ test('records saved offline wait in the queue, survive a reload and are stored o
     assert.equal(await page.inputValue('#trace-f-subject_name'), bad);
     await page.screenshot({ path: path.join(artifacts, 'offline-correct.png') });
     await page.fill('#trace-f-contact_phone', '13912345671');
+    await page.setInputFiles('#trace-photo', { name: 'base2.png', mimeType: 'image/png', buffer: iconPng(400) });
+    await page.waitForFunction(() => /已选 1 张照片/.test(document.querySelector('#trace-photo-count')?.textContent ?? ''));
     await page.click('#trace-submit');
     await page.waitForSelector('#trace-record[data-state="saved"] #trace-result');
     assert.equal((await recordsNamed(bad)).length, 1, 'the corrected record is stored once');
     assert.equal(await entries(page, 'invalid'), 0, 'the corrected entry left the queue');
     assert.equal((await recordsNamed(good)).length, 1, 'still exactly once');
+    // The saved record's form shows its photo (added online with the correction, fetched with the token).
+    await page.waitForSelector('#trace-photos[data-state="ready"][data-count="1"] img');
+    await page.locator('#trace-photos').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'offline-photo.png') });
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

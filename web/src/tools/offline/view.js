@@ -54,6 +54,34 @@ export async function uploadPhotos(id, photos) {
   return out;
 }
 
+/**
+ * The stored photos of record `id` (agriculture staff and admins: the server refuses
+ * others), loaded into `img`s from blobs (an `img` cannot send the token). An element
+ * that fills itself; empty when there are none or they may not be seen.
+ */
+export function photoGallery(id) {
+  const root = el('div', { id: 'trace-photos', class: 'off-gallery', 'data-state': 'loading' });
+  (async () => {
+    try {
+      const res = await fetch(url(`api/trace/records/${id}/photos`), { headers: headers() });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const { photos } = await res.json();
+      for (const p of photos) {
+        const r = await fetch(url(p.url), { headers: headers() });
+        if (!r.ok) continue;
+        const src = URL.createObjectURL(await r.blob());
+        root.append(el('a', { href: src, target: '_blank', rel: 'noopener', class: 'off-thumb' },
+          el('img', { src, alt: t('off_photos_title'), 'data-photo-id': String(p.id) })));
+      }
+      root.dataset.state = 'ready';
+      root.dataset.count = String(photos.length);
+    } catch {
+      root.dataset.state = 'error';
+    }
+  })();
+  return root;
+}
+
 /** A photo file downscaled to at most 1600 px on its longer side, as JPEG: `{blob, type}`. */
 export async function downscale(file) {
   const bitmap = await createImageBitmap(file);

@@ -11,7 +11,7 @@ import { fetchJson, send } from '../../ui/api.js';
 import { el } from '../../ui/dom.js';
 import { illustrativeBadge } from '../../ui/panel.js';
 import { dueLine, thresholdLine } from '../origin-points/record-card.js';
-import { currentPosition, downscale, isNetworkError, offlineQueue, uploadPhotos } from '../offline/view.js';
+import { currentPosition, downscale, isNetworkError, offlineQueue, photoGallery, uploadPhotos } from '../offline/view.js';
 import {
   PRODUCT_UNITS, SECTIONS, blankRec, blankValues, fieldChoices, fieldLabelText, isFish, positionLngLat, problemsByField,
   recordBody, recordPath, saveOutcome, saveRequest, valuesOfRecord,
@@ -392,7 +392,7 @@ export function recordTab(ctx) {
     for (const [title, fields] of SECTIONS) {
       form.append(el('h3', { class: 'tb-section' }, t(title)), el('div', { class: 'tf-grid' }, fields.map(([f, kind, o]) => fieldRow(f, kind, o))));
     }
-    if (!editing) form.append(el('h3', { class: 'tb-section' }, t('off_photos_title')), photoRow());
+    form.append(el('h3', { class: 'tb-section' }, t('off_photos_title')), ...(editing ? [photoGallery(state.editId)] : []), photoRow());
     const submit = el('button', { type: 'submit', id: 'trace-submit', class: 'v-button primary' });
     form.append(el('p', { class: 'v-note' }, t('tr_required_note')), el('div', { class: 'v-actions' }, submit));
     form.addEventListener('submit', (e) => {
