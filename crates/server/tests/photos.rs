@@ -200,6 +200,12 @@ async fn a_resent_photo_or_record_is_stored_once() {
     let other = call(&state, "POST", &url, Some(AGRI), Some("queued-photo-7"), jpeg(10)).await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(state.store.photos(id).await.unwrap().len(), 1);
+    // Deleting the record deletes its photos.
+    let photo_id = first.json()["id"].as_i64().unwrap();
+    let del = call(&state, "DELETE", &format!("/api/trace/records/{id}"), Some(AGRI), None, vec![]).await;
+    assert_eq!(del.status, StatusCode::NO_CONTENT);
+    let got = call(&state, "GET", &format!("/api/trace/photos/{photo_id}"), Some(AGRI), None, vec![]).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
 
     // A record from the offline queue, sent twice with its key (the answer to the
     // first was lost): stored once, the second answer replays the first.

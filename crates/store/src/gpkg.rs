@@ -842,6 +842,10 @@ impl Store for GeoPackageStore {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            if kind == LayerKind::OriginPoints {
+                // A record's photos go with it, in the same transaction.
+                crate::photos::delete_record_photos(&mut tx, &PHOTOS, &audit_sql(false), id, actor).await?;
+            }
             write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
             update_contents(&mut tx, kind).await?;
             claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;

@@ -164,6 +164,37 @@ where
     Ok(meta)
 }
 
+/// Deletes the photos of record `record_id` in `tx` (the record is deleted in the same
+/// transaction), one audit row each.
+pub(crate) async fn delete_record_photos<DB>(
+    tx: &mut Transaction<'_, DB>,
+    sql: &PhotoSql,
+    audit: &crate::rows::InsertSql,
+    record_id: i64,
+    actor: &Actor,
+) -> Result<(), StoreError>
+where
+    DB: Database + sqlx::database::HasStatementCache,
+    DB::Arguments: IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'a> &'a str: ColumnIndex<DB::Row>,
+{
+    let rows = sqlx::query(schema_sql(sql.list.to_owned())).bind(record_id).fetch_all(&mut **tx).await?;
+    let metas = rows.iter().map(read_meta).collect::<Result<Vec<_>, _>>()?;
+    if metas.is_empty() {
+        return Ok(());
+    }
+    let mut entries = Vec::with_capacity(metas.len());
+    for meta in metas {
+        sqlx::query(schema_sql(sql.delete.to_owned())).bind(meta.id).execute(&mut **tx).await?;
+        entries.push(AuditEntry::other(actor, PHOTOS_TABLE, meta.id, "delete", Some(meta.audit_json()), None));
+    }
+    write_audit(tx, audit, entries).await
+}
+
 /// The photos of record `record_id`, oldest first.
 pub(crate) async fn list_photos<'e, DB, E>(
     executor: E,

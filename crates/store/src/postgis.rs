@@ -666,6 +666,10 @@ impl Store for PostGisStore {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            if kind == LayerKind::OriginPoints {
+                // A record's photos go with it, in the same transaction.
+                crate::photos::delete_record_photos(&mut tx, &PHOTOS, &audit_sql(false), id, actor).await?;
+            }
             write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
             claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;
             notify(&mut tx, [kind]).await?;

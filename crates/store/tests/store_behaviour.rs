@@ -464,6 +464,15 @@ async fn photos_are_stored_listed_and_audited(store: &dyn Store) {
     let last = audit.last().unwrap();
     assert_eq!((last.fid, last.action.as_str(), last.after.is_none()), (second.id, "delete", true));
     assert_eq!(last.before.as_ref().unwrap()["properties"]["media_type"], "image/jpeg");
+
+    // Deleting the record deletes its photos in the same transaction, each audited.
+    let kept = store.photos(record).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    store.delete(LayerKind::OriginPoints, record, &actor).await.unwrap();
+    assert!(store.photos(record).await.unwrap().is_empty());
+    assert!(store.photo(kept[0].id).await.unwrap().is_none());
+    let audit = store.audit_all().await.unwrap();
+    assert!(audit.iter().any(|a| a.layer == "landtrace_record_photos" && a.fid == kept[0].id && a.action == "delete"));
 }
 
 fn producer(id: &str) -> NewFeature {
