@@ -169,6 +169,12 @@ test('records saved offline wait in the queue, survive a reload and are stored o
     await page.waitForSelector('#trace-photos[data-state="ready"][data-count="1"] img');
     await page.locator('#trace-photos').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, 'offline-photo.png') });
+    // …and the owning role deletes it.
+    const photoId = await page.locator('#trace-photos img').getAttribute('data-photo-id');
+    await page.click('#trace-photos .off-photo-delete');
+    await page.waitForSelector('#trace-photos[data-count="0"]', { state: 'attached' });
+    const gone = await fetch(`${server.baseUrl}/api/trace/photos/${photoId}`, { headers: { Authorization: `Bearer ${AGRI_TOKEN}` } });
+    assert.equal(gone.status, 404);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

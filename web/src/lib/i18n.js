@@ -592,6 +592,7 @@ const STRINGS = {
     off_gps_accuracy: (m) => `已取得手机定位（WGS84），精度约 ±${m} 米`,
     off_gps_failed: '定位失败',
     off_no_gps: '本设备不支持定位',
+    off_photo_delete: '删除照片',
   },
   en: {
     app_title: 'Linyi County land & traceability map',
@@ -1177,6 +1178,7 @@ const STRINGS = {
     off_gps_accuracy: (m) => `Phone position (WGS84), accurate to about ±${m} m`,
     off_gps_failed: 'Positioning failed',
     off_no_gps: 'This device cannot tell its position',
+    off_photo_delete: 'Delete photo',
   },
 };
 

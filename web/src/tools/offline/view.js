@@ -70,8 +70,24 @@ export function photoGallery(id) {
         const r = await fetch(url(p.url), { headers: headers() });
         if (!r.ok) continue;
         const src = URL.createObjectURL(await r.blob());
-        root.append(el('a', { href: src, target: '_blank', rel: 'noopener', class: 'off-thumb' },
-          el('img', { src, alt: t('off_photos_title'), 'data-photo-id': String(p.id) })));
+        const remove = el('button', { type: 'button', class: 'v-button small off-photo-delete', 'data-photo-id': String(p.id) }, t('off_photo_delete'));
+        const item = el('figure', { class: 'off-photo' }, [
+          el('a', { href: src, target: '_blank', rel: 'noopener', class: 'off-thumb' },
+            el('img', { src, alt: t('off_photos_title'), 'data-photo-id': String(p.id) })),
+          remove,
+        ]);
+        remove.addEventListener('click', async () => {
+          remove.disabled = true;
+          const res = await fetch(url(p.url), { method: 'DELETE', headers: headers({ 'Idempotency-Key': makeKey() }) }).catch(() => null);
+          if (res?.ok) {
+            item.remove();
+            URL.revokeObjectURL(src);
+            root.dataset.count = String(root.querySelectorAll('.off-photo').length);
+          } else {
+            remove.disabled = false;
+          }
+        });
+        root.append(item);
       }
       root.dataset.state = 'ready';
       root.dataset.count = String(photos.length);
