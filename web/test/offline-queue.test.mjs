@@ -21,6 +21,13 @@ test('a new entry is pending at once with its own key, and its photos have keys 
   assert.equal(photosLeft(e), 2);
 });
 
+test('a first attempt whose answer was lost is queued with the key it was sent with, photos too', () => {
+  const e = newEntry({ body, photos: [{ blob: 'x', key: 'photo-sent' }], now: 1, makeKey, key: 'sent-once' });
+  assert.equal(e.key, 'sent-once');
+  assert.equal(e.photos[0].key, 'photo-sent');
+  assert.equal(e.id, 'sent-once');
+});
+
 test('a stored record keeps its key and id; a lost answer resent uses the same key', () => {
   const e = sending(fresh());
   assert.equal(e.state, 'sending');

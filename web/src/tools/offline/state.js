@@ -20,17 +20,17 @@ export function backoffMs(attempts, random = Math.random) {
 /**
  * A new entry for `body` (the JSON of POST api/trace/records) with the form's `values`
  * (to correct it later) and `photos` (`[{blob, type}]`, JPEG after downscaling).
- * `makeKey()` gives a fresh unique key (crypto.randomUUID in the page).
+ * `makeKey()` gives a fresh unique key (crypto.randomUUID in the page); `key`, when
+ * given, is the key a first attempt was already sent with (its answer never came).
  */
-export function newEntry({ body, values = null, photos = [], now, makeKey }) {
-  const key = makeKey();
+export function newEntry({ body, values = null, photos = [], now, makeKey, key = makeKey() }) {
   return {
     id: key,
     key,
     created: now,
     body,
     values,
-    photos: photos.map((p) => ({ key: makeKey(), blob: p.blob, type: p.type ?? 'image/jpeg', done: false })),
+    photos: photos.map((p) => ({ key: p.key ?? makeKey(), blob: p.blob, type: p.type ?? 'image/jpeg', done: false })),
     state: 'pending',
     attempts: 0,
     nextTry: now,

@@ -12,7 +12,7 @@ import { afterPhotoAnswer, afterRecordAnswer, corrected, counts, dueEntries, new
 import { allEntries, deleteEntry, putEntry } from './store.js';
 
 const MAX_SIDE = 1600;
-const makeKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`);
+export const makeKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`);
 const url = (path) => new URL(path, document.baseURI);
 
 /** Registers dist/sw.js (the app shell offline); nothing in the dev server, which has none. */
@@ -44,6 +44,10 @@ async function request(path, { method, body, contentType, key }) {
     return { network: true, error: err.message };
   }
 }
+
+/** POST api/trace/records with `key`: as `send` answers, or `{network: true}`. */
+export const postRecord = (payload, key) => request('api/trace/records', { method: 'POST', body: JSON.stringify(payload),
+  contentType: 'application/json', key });
 
 /** Uploads `photos` (`[{blob, type, key}]`) to record `id`; the answers in order. */
 export async function uploadPhotos(id, photos) {
@@ -201,12 +205,19 @@ export function offlineQueue({ onCorrect, onStored }) {
     subscribe: (fn) => listeners.push(fn),
     entries: () => entries,
     flush,
-    async enqueue({ body, values, photos = [] }) {
+    async enqueue({ body, values, photos = [], key }) {
       await ready;
-      const entry = newEntry({ body, values, photos, now: Date.now(), makeKey });
+      const entry = newEntry({ body, values, photos, now: Date.now(), makeKey, key });
       await save(entry);
       if (navigator.onLine !== false) flush();
       return entry;
+    },
+    /** A record stored online whose photos could not be uploaded: the queue uploads them. */
+    async photosOf(recordId, { body, photos }) {
+      await ready;
+      const entry = newEntry({ body, photos, now: Date.now(), makeKey });
+      await save({ ...entry, state: 'saved', recordId, nextTry: Date.now() + 2000 });
+      schedule();
     },
     async correct(id, { body, values }) {
       const entry = entries.find((e) => e.id === id);

@@ -11,7 +11,7 @@ import { fetchJson, send } from '../../ui/api.js';
 import { el } from '../../ui/dom.js';
 import { illustrativeBadge } from '../../ui/panel.js';
 import { dueLine, thresholdLine } from '../origin-points/record-card.js';
-import { currentPosition, downscale, isNetworkError, offlineQueue, photoGallery, uploadPhotos } from '../offline/view.js';
+import { currentPosition, downscale, makeKey, offlineQueue, photoGallery, postRecord, uploadPhotos } from '../offline/view.js';
 import {
   PRODUCT_UNITS, SECTIONS, blankRec, blankValues, fieldChoices, fieldLabelText, isFish, positionLngLat, problemsByField,
   recordBody, recordPath, saveOutcome, saveRequest, valuesOfRecord,
@@ -77,10 +77,10 @@ export function recordTab(ctx) {
   });
 
   /** Keeps the form's record in the queue (new, or the correction of a queued one). */
-  async function queueRecord(body) {
+  async function queueRecord(body, key) {
     const values = structuredClone(state.values);
     if (state.queueId) await queue.correct(state.queueId, { body, values });
-    else await queue.enqueue({ body, values, photos: state.photos });
+    else await queue.enqueue({ body, values, photos: state.photos, key });
     state.photos = [];
     state.queueId = null;
     state.values = blankValues(todayShanghai(), state.values);
@@ -96,12 +96,16 @@ export function recordTab(ctx) {
     Object.assign(state.rec, { status: 'saving', message: '', photoMessage: '' });
     renderStatus();
     const payload = recordBody(state.values, state.original);
+    // A new record is sent with an Idempotency-Key: when its answer is lost, the queue
+    // sends it again with the same key and it is stored once.
+    const key = id == null ? makeKey() : null;
     try {
-      if (id == null && navigator.onLine === false) {
-        await queueRecord(payload);
+      const answer = id == null && navigator.onLine === false ? { network: true }
+        : id == null ? await postRecord(payload, key)
+          : await send(saveRequest(id).path, { method: saveRequest(id).method, body: JSON.stringify(payload), contentType: 'application/json' });
+      if (answer.network) {
+        await queueRecord(payload, key);
       } else {
-        const { path, method } = saveRequest(id);
-        const answer = await send(path, { method, body: JSON.stringify(payload), contentType: 'application/json' });
         if (mine !== requests.rec) return;
         Object.assign(state.rec, saveOutcome(answer, id));
         if (state.rec.status === 'saved') {
@@ -111,15 +115,19 @@ export function recordTab(ctx) {
           state.queueId = null;
           const photos = state.photos;
           state.photos = [];
-          const failed = (await uploadPhotos(answer.answer.id, photos)).filter((a) => !a.ok);
+          const photoKeys = photos.map((p) => ({ ...p, key: makeKey() }));
+          const answers = await uploadPhotos(answer.answer.id, photoKeys);
+          const unsent = photoKeys.filter((_, i) => answers[i].network);
+          const failed = answers.filter((a) => !a.ok && !a.network);
+          // Photos the network lost go to the queue (uploaded when it returns).
+          if (unsent.length) await queue.photosOf(answer.answer.id, { body: payload, photos: unsent });
           if (failed.length) state.rec.photoMessage = t('off_photos_failed', [failed.length, failed[0].error]);
           changed();
         }
       }
     } catch (err) {
       if (mine !== requests.rec) return;
-      if (id == null && isNetworkError(err)) await queueRecord(payload);
-      else Object.assign(state.rec, { status: 'error', problems: [], message: labelled('tr_save_failed', err.message) });
+      Object.assign(state.rec, { status: 'error', problems: [], message: labelled('tr_save_failed', err.message) });
     }
     renderRecordTab();
     if (state.rec.status === 'saved') body.scrollTop = 0;
