@@ -4,6 +4,7 @@
 // the page offline (the service worker serves it), get the network back, and the queue
 // sends them: the good record is stored exactly once with its photo, the one with a bad
 // phone comes back as 需修改 with the problem next to its field, is corrected and stored.
+// A second test loses the answer to a stored record: it is resent with its key, stored once.
 // Screenshots: artifacts/browser/offline-*.png.
 //
 //   cd tests/browser && LANDTRACE_BIN=…/target/debug/landtrace node --test offline.test.mjs
@@ -175,6 +176,49 @@ test('records saved offline wait in the queue, survive a reload and are stored o
     await page.waitForSelector('#trace-photos[data-count="0"]', { state: 'attached' });
     const gone = await fetch(`${server.baseUrl}/api/trace/photos/${photoId}`, { headers: { Authorization: `Bearer ${AGRI_TOKEN}` } });
     assert.equal(gone.status, 404);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a record whose answer is lost is sent again with its key and stored once', async () => {
+  // No service worker here: the page's own requests are routed (the lost answer is made by the test).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`${server.baseUrl}/`);
+    await page.waitForSelector('body[data-map-ready="1"]', { timeout: 45_000 });
+    await page.click('#auth-toggle');
+    await page.fill('#auth-token', AGRI_TOKEN);
+    await page.click('#auth-submit');
+    await page.waitForSelector('#auth-panel[data-state="signed-in"]', { state: 'attached' });
+    await page.click('#auth-panel .close').catch(() => {});
+    await page.click('#trace-toggle');
+    await page.waitForSelector('#trace-record[data-state="editing"] #trace-form');
+    await page.fill('#trace-f-lon', '110.7735');
+    await page.fill('#trace-f-lat', '35.1452');
+    const subject = `答复丢失测试农场${process.pid}`;
+    await fillRecord(page, { subject, phone: '13912345672' });
+    // The first POST reaches the server and is stored, but its answer never arrives.
+    const keys = [];
+    await page.route('**/api/trace/records', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'POST') return route.continue();
+      keys.push(request.headers()['idempotency-key']);
+      if (keys.length === 1) {
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await page.click('#trace-submit');
+    await page.waitForSelector('#offline-queue .off-entry[data-state="saved"]', { timeout: 30_000 });
+    assert.equal(keys.length, 2, 'sent twice');
+    assert.ok(keys[0] && keys[0] === keys[1], `the same Idempotency-Key both times: ${keys}`);
+    assert.equal((await recordsNamed(subject)).length, 1, 'stored exactly once');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
