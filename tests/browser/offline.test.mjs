@@ -4,7 +4,8 @@
 // the page offline (the service worker serves it), get the network back, and the queue
 // sends them: the good record is stored exactly once with its photo, the one with a bad
 // phone comes back as 需修改 with the problem next to its field, is corrected and stored.
-// A second test loses the answer to a stored record: it is resent with its key, stored once.
+// A second test loses the answer to a stored record: it is resent with its key, stored once;
+// a third takes the GPS position offline on a phone-sized page.
 // Screenshots: artifacts/browser/offline-*.png.
 //
 //   cd tests/browser && LANDTRACE_BIN=…/target/debug/landtrace node --test offline.test.mjs
@@ -220,6 +221,33 @@ test('a record whose answer is lost is sent again with its key and stored once',
     assert.ok(keys[0] && keys[0] === keys[1], `the same Idempotency-Key both times: ${keys}`);
     assert.equal((await recordsNamed(subject)).length, 1, 'stored exactly once');
     assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('phone (375×740): the form takes the GPS position offline', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  await context.grantPermissions(['geolocation'], { origin: server.baseUrl });
+  await context.setGeolocation({ ...GPS, accuracy: 12 });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${server.baseUrl}/`);
+    await page.waitForSelector('body[data-map-ready="1"]', { timeout: 45_000 });
+    await page.click('#auth-toggle');
+    await page.fill('#auth-token', AGRI_TOKEN);
+    await page.click('#auth-submit');
+    await page.waitForSelector('#auth-panel[data-state="signed-in"]', { state: 'attached' });
+    await page.click('#auth-panel .close').catch(() => {});
+    await page.click('#trace-toggle');
+    await page.waitForSelector('#trace-record[data-state="editing"] #trace-form');
+    await context.setOffline(true);
+    await page.click('#trace-gps');
+    await page.waitForFunction(() => /±12/.test(document.querySelector('#trace-gps-status')?.textContent ?? ''));
+    assert.equal(await page.getAttribute('#trace-photo', 'capture'), 'environment');
+    assert.equal(await page.getAttribute('#trace-photo', 'accept'), 'image/*');
+    await page.locator('#trace-gps').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'offline-phone.png') });
   } finally {
     await context.close();
   }
