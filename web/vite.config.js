@@ -8,8 +8,10 @@
 // ../data/: the gazette's benchmark price tables, the county's code and the bounding
 // box of the county, so the legend, the county outline and the initial view never
 // depend on a request.
+import path from 'node:path';
 import { defineConfig } from 'vite';
 import { DATA_FILES, buildData } from './build-data.js';
+import { buildPwa } from './pwa/build-pwa.js';
 
 function landtraceData() {
   const id = 'virtual:landtrace-data';
@@ -24,11 +26,32 @@ function landtraceData() {
   };
 }
 
+// The PWA (issue 16): the manifest link in the page, and after the build the manifest,
+// icons and the service worker with the build's asset list (pwa/build-pwa.js).
+function landtracePwa() {
+  let outDir = 'dist';
+  return {
+    name: 'landtrace-pwa',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    transformIndexHtml: () => [
+      { tag: 'link', attrs: { rel: 'manifest', href: 'manifest.webmanifest' }, injectTo: 'head' },
+      { tag: 'meta', attrs: { name: 'theme-color', content: '#2b8a3e' }, injectTo: 'head' },
+      { tag: 'link', attrs: { rel: 'apple-touch-icon', href: 'icon-192.png' }, injectTo: 'head' },
+    ],
+    closeBundle() {
+      buildPwa(outDir, new URL('./pwa/sw.js', import.meta.url));
+    },
+  };
+}
+
 const backend = process.env.LANDTRACE_URL || 'http://127.0.0.1:8080';
 
 export default defineConfig({
   base: './',
-  plugins: [landtraceData()],
+  plugins: [landtraceData(), landtracePwa()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

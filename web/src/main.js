@@ -34,6 +34,10 @@ import { basemapControl } from './tools/basemap/view.js';
 import { searchBox } from './tools/search/view.js';
 import { usersTool } from './tools/users/view.js';
 import { registerTool } from './tools/register/view.js';
+import { registerServiceWorker } from './tools/offline/view.js';
+
+// The PWA's service worker: the page opens offline (issue 16).
+registerServiceWorker();
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 

@@ -43,7 +43,7 @@ test('pure modules import only pure modules and touch no DOM or map', () => {
 
 test('every tool has its state.js and its view.js', () => {
   const tools = readdirSync(path.join(src, 'tools'));
-  assert.deepEqual(tools.sort(), ['auth', 'basemap', 'consolidation', 'expropriation', 'import', 'origin-points', 'print', 'register', 'search', 'sketch', 'sponge-runoff', 'trace', 'truck-ban', 'users', 'valuation']);
+  assert.deepEqual(tools.sort(), ['auth', 'basemap', 'consolidation', 'expropriation', 'import', 'offline', 'origin-points', 'print', 'register', 'search', 'sketch', 'sponge-runoff', 'trace', 'truck-ban', 'users', 'valuation']);
   for (const tool of tools) {
     for (const part of ['state.js', 'view.js']) assert.ok(all.includes(path.join(src, 'tools', tool, part)), `tools/${tool}/${part}`);
   }

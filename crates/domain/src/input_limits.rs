@@ -72,6 +72,9 @@ pub enum BodyKind {
     /// A small JSON request: a truck-ban check, a compensation or consolidation
     /// estimate by area, one origin-point record, a delete.
     Small,
+    /// One photo of an origin-point record (JPEG, PNG or WebP; the map client
+    /// downscales to 1600 px before it sends).
+    Photo,
     /// A JSON request holding a polygon: one parcel's valuation or expropriation
     /// check, a runoff or consolidation estimate for a polygon.
     Geometry,
@@ -84,12 +87,14 @@ pub enum BodyKind {
 
 impl BodyKind {
     /// Every kind, smallest limit first.
-    pub const ALL: [BodyKind; 4] = [BodyKind::Small, BodyKind::Geometry, BodyKind::Upload, BodyKind::Import];
+    pub const ALL: [BodyKind; 5] =
+        [BodyKind::Small, BodyKind::Photo, BodyKind::Geometry, BodyKind::Upload, BodyKind::Import];
 
     /// Largest body accepted, in bytes.
     pub const fn max_bytes(self) -> u64 {
         match self {
             BodyKind::Small => MIB,
+            BodyKind::Photo => 5 * MIB,
             BodyKind::Geometry => 16 * MIB,
             BodyKind::Upload => 32 * MIB,
             BodyKind::Import => 64 * MIB,
@@ -100,10 +105,29 @@ impl BodyKind {
     pub const fn describe(self) -> &'static str {
         match self {
             BodyKind::Small => "this request",
+            BodyKind::Photo => "a photo",
             BodyKind::Geometry => "a request with a geometry",
             BodyKind::Upload => "an uploaded file",
             BodyKind::Import => "an import",
         }
+    }
+}
+
+/// The media types a stored photo may have.
+pub const PHOTO_MEDIA_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
+/// The media type of an image file told by its first bytes (its signature):
+/// `image/jpeg` (FF D8 FF), `image/png` (89 50 4E 47 0D 0A 1A 0A) or `image/webp`
+/// (`RIFF` · size · `WEBP`); None for anything else, whatever it claims to be.
+pub fn sniff_photo(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(PHOTO_MEDIA_TYPES[0])
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(PHOTO_MEDIA_TYPES[1])
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some(PHOTO_MEDIA_TYPES[2])
+    } else {
+        None
     }
 }
 
@@ -629,6 +653,18 @@ mod tests {
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");
+    }
+
+    #[test]
+    fn photos_are_told_by_their_signature() {
+        assert_eq!(sniff_photo(&[0xFF, 0xD8, 0xFF, 0xE1, 0]), Some("image/jpeg"));
+        assert_eq!(sniff_photo(b"\x89PNG\r\n\x1a\n\0\0"), Some("image/png"));
+        assert_eq!(sniff_photo(b"RIFF\x10\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff_photo(b"RIFF\x10\0\0\0WAVEfmt "), None);
+        assert_eq!(sniff_photo(b"GIF89a"), None);
+        assert_eq!(sniff_photo(b"<svg xmlns="), None);
+        assert_eq!(sniff_photo(&[0xFF, 0xD8]), None);
+        assert_eq!(sniff_photo(b""), None);
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub enum AppError {
     /// The request (its body, or the work it asks for) is over a limit (413).
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The body is not of a media type the route takes (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// Understood, but one part of it is over a limit or cannot be processed (422).
     #[error("{0}")]
     Unprocessable(String),
@@ -78,6 +81,7 @@ impl IntoResponse for AppError {
             AppError::RequestTimeout(m) => (StatusCode::REQUEST_TIMEOUT, m.clone()),
             AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone()),
             AppError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m.clone()),
+            AppError::UnsupportedMediaType(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, m.clone()),
             AppError::PreconditionRequired(m) => (StatusCode::PRECONDITION_REQUIRED, m.clone()),
             AppError::Refused(refused) => {
                 let body = json!({

@@ -34,7 +34,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 pub use error::AppError;
 pub use serve::ServeOptions;
 pub use state::{AppOptions, AppState, HttpLimits, StateError};
-use upload::{geometry_body, import_body, small_body, upload_body};
+use upload::{geometry_body, import_body, photo_body, small_body, upload_body};
 
 /// Largest request body any route takes (an authorised import); each route's
 /// own limit is enforced by [`upload::read_body`].
@@ -127,6 +127,18 @@ pub fn app(state: AppState) -> Router {
                         .merge(delete(routes::origin_records::remove))
                         .layer(middleware(s.clone(), small_body)),
                 )
+                .layer(write_record()),
+        )
+        .route(
+            "/api/trace/records/{id}/photos",
+            get(routes::record_photos::list)
+                .merge(post(routes::record_photos::upload).layer(middleware(s.clone(), photo_body)))
+                .layer(write_record()),
+        )
+        .route(
+            "/api/trace/photos/{photo_id}",
+            get(routes::record_photos::fetch)
+                .merge(delete(routes::record_photos::remove).layer(middleware(s.clone(), small_body)))
                 .layer(write_record()),
         )
         .route(

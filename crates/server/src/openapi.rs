@@ -626,6 +626,27 @@ pub const ROUTES: &[Route] = &[
         .auth(Auth::Required)
         .ok(204, "Deleted.", &[])
         .errors(&[404])),
+    route!("post", "/api/trace/records/{id}/photos", id_param(op("Traceability", "Attach a photo to an origin record"), "The record's id.")
+        .body("The photo (JPEG, PNG or WebP, told by its bytes; at most 5 MiB).", &[("image/jpeg", s_bin()), ("image/png", s_bin()), ("image/webp", s_bin()), (OCTETS, s_bin())])
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(201, "Stored: the photo's metadata and URL.", &json_answer())
+        .errors(&[400, 404, 413, 415, 422])),
+    route!("get", "/api/trace/records/{id}/photos", id_param(op("Traceability", "The photos of an origin record"), "The record's id.")
+        .auth(Auth::Required)
+        .ok(200, "Metadata and URLs (agriculture staff and admins).", &json_answer())
+        .errors(&[404])),
+    route!("get", "/api/trace/photos/{photo_id}", op("Traceability", "A record photo's bytes")
+        .path("photo_id", "The photo's id.", s_int(), json!(1))
+        .auth(Auth::Required)
+        .ok(200, "The image (Cache-Control: private).", &[("image/jpeg", s_bin()), ("image/png", s_bin()), ("image/webp", s_bin())])
+        .errors(&[404])),
+    route!("delete", "/api/trace/photos/{photo_id}", op("Traceability", "Delete a record photo")
+        .path("photo_id", "The photo's id.", s_int(), json!(1))
+        .idempotent()
+        .auth(Auth::Required)
+        .ok(204, "Deleted.", &[])
+        .errors(&[404, 422])),
     route!("post", "/api/trace/import", crs_query(op("Traceability", "Import the collection form (CSV)"), "the coordinates")
         .query("encoding", "utf-8 or gbk (default: detected).", s_str())
         .query("dry_run", "Check only.", s_enum(&["true", "false"]))
@@ -717,6 +738,7 @@ fn components() -> Value {
         (409, "Conflicts with what exists (a name taken)."),
         (412, "If-Match names a version that is no longer the current one."),
         (413, "The body or the work it asks for is over a limit."),
+        (415, "The body is not of a media type the route takes."),
         (422, "Understood, but a part is over a limit or an Idempotency-Key was reused for another request."),
         (428, "If-Match is required."),
         (429, "Too many failed sign-ins from this client."),

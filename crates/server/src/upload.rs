@@ -243,6 +243,11 @@ pub async fn small_body(State(state): State<AppState>, request: Request, next: N
     read_body(state, BodyKind::Small, request, next).await
 }
 
+/// [`read_body`] for [`BodyKind::Photo`] routes.
+pub async fn photo_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    read_body(state, BodyKind::Photo, request, next).await
+}
+
 /// [`read_body`] for [`BodyKind::Geometry`] routes.
 pub async fn geometry_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
     read_body(state, BodyKind::Geometry, request, next).await

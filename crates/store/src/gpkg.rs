@@ -20,6 +20,7 @@ use sqlx::{Connection, Sqlite, Transaction};
 
 use crate::feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 use crate::history::{HistoryBind, HistoryQuery, history_sql};
+use crate::photos::{NewPhoto, PhotoMeta, PhotoSql};
 use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
@@ -40,6 +41,19 @@ const IDEMPOTENCY_TABLE_SQL: &str = include_str!("../sql/gpkg_idempotency.sql");
 const LAYERS_TABLE_SQL: &str = include_str!("../sql/gpkg_layers.sql");
 const ACCOUNTS_TABLE_SQL: &str = include_str!("../sql/gpkg_accounts.sql");
 const AUDIT_INDEX_SQL: &str = include_str!("../sql/gpkg_audit_history.sql");
+const PHOTOS_TABLE_SQL: &str = include_str!("../sql/gpkg_record_photos.sql");
+const PHOTOS: PhotoSql = PhotoSql {
+    record_exists: "SELECT 1 FROM origin_points WHERE fid = ?",
+    insert: "INSERT INTO landtrace_record_photos (record_id, media_type, bytes, sha256, data, created_by) \
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id, record_id, media_type, bytes, sha256, created_at, created_by",
+    list: "SELECT id, record_id, media_type, bytes, sha256, created_at, created_by FROM landtrace_record_photos \
+           WHERE record_id = ? ORDER BY id",
+    one: "SELECT id, record_id, media_type, bytes, sha256, created_at, created_by, data FROM landtrace_record_photos \
+          WHERE id = ?",
+    one_for_delete: "SELECT id, record_id, media_type, bytes, sha256, created_at, created_by \
+                     FROM landtrace_record_photos WHERE id = ?",
+    delete: "DELETE FROM landtrace_record_photos WHERE id = ?",
+};
 /// The audit columns as `history` reads them.
 const AUDIT_COLUMNS: &str = "id, at, actor, layer, fid, action, before, after";
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -345,6 +359,16 @@ impl GeoPackageStore {
             sqlx::raw_sql(AUDIT_INDEX_SQL).execute(&mut *tx).await?;
             changed = true;
         }
+        let photos: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landtrace_record_photos'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if photos == 0 {
+            tracing::info!("adding the record photo table to {}", self.path.display());
+            sqlx::raw_sql(PHOTOS_TABLE_SQL).execute(&mut *tx).await?;
+            changed = true;
+        }
         for kind in LayerKind::ALL {
             let t = kind.table_name();
             if !present.iter().any(|p| p == t) {
@@ -410,6 +434,7 @@ impl GeoPackageStore {
         sqlx::raw_sql(LAYERS_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(ACCOUNTS_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(AUDIT_INDEX_SQL).execute(&mut *tx).await?;
+        sqlx::raw_sql(PHOTOS_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO landtrace_meta (key, value) VALUES ('schema_version', ?)")
             .bind(SCHEMA_VERSION)
             .execute(&mut *tx)
@@ -829,11 +854,55 @@ impl Store for GeoPackageStore {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            if kind == LayerKind::OriginPoints {
+                // A record's photos go with it, in the same transaction.
+                crate::photos::delete_record_photos(&mut tx, &PHOTOS, &audit_sql(false), id, actor).await?;
+            }
             write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
             update_contents(&mut tx, kind).await?;
             claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;
             tx.commit().await?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn add_photo_keyed(
+        &self,
+        photo: NewPhoto,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<PhotoMeta>, StoreError> {
+        self.keyed(actor, key, async {
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let meta = crate::photos::insert_photo(&mut tx, &PHOTOS, &audit_sql(false), photo, actor).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &meta).await?;
+            tx.commit().await?;
+            Ok(meta)
+        })
+        .await
+    }
+
+    async fn photos(&self, record_id: i64) -> Result<Vec<PhotoMeta>, StoreError> {
+        crate::photos::list_photos(&self.pool, &PHOTOS, record_id).await
+    }
+
+    async fn photo(&self, id: i64) -> Result<Option<(PhotoMeta, Vec<u8>)>, StoreError> {
+        crate::photos::read_photo(&self.pool, &PHOTOS, id).await
+    }
+
+    async fn delete_photo_keyed(
+        &self,
+        id: i64,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<PhotoMeta>, StoreError> {
+        self.keyed(actor, key, async {
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let meta = crate::photos::delete_photo(&mut tx, &PHOTOS, &audit_sql(false), id, actor).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &meta).await?;
+            tx.commit().await?;
+            Ok(meta)
         })
         .await
     }

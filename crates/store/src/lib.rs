@@ -16,6 +16,7 @@ mod gpkg_blob;
 mod gpkg_functions;
 pub mod history;
 pub mod low_priority;
+pub mod photos;
 pub mod postgis;
 mod rows;
 mod rtree_bulk;
@@ -35,6 +36,7 @@ pub use error::StoreError;
 pub use feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 pub use gpkg::GeoPackageStore;
 pub use history::{HistoryQuery, MAX_HISTORY_ROWS};
+pub use photos::{NewPhoto, PhotoMeta};
 pub use postgis::{PostGisStore, RedactedUrl};
 pub use validate::{Checked, FeatureError, FeatureErrors, check_insert, check_insert_through, validate_features};
 
@@ -317,6 +319,35 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The newest rows of the accounts' audit trail, newest first.
     async fn account_audit(&self, limit: u32) -> Result<Vec<AccountAuditRow>, StoreError>;
+
+    /// Stores a photo of an origin-point record (its bytes, media type, size and
+    /// SHA-256; who and when) with one audit row (its metadata, never the bytes),
+    /// in one transaction. [`StoreError::NotFound`] (layer `origin_points`) when
+    /// the record does not exist. With an idempotency `key`, as
+    /// [`Store::insert_many_keyed`]: a repeat answers with the first photo.
+    async fn add_photo_keyed(
+        &self,
+        photo: NewPhoto,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<PhotoMeta>, StoreError>;
+
+    /// The photos of origin-point record `record_id`, oldest first (none for an
+    /// unknown record).
+    async fn photos(&self, record_id: i64) -> Result<Vec<PhotoMeta>, StoreError>;
+
+    /// Photo `id` with its bytes, if stored.
+    async fn photo(&self, id: i64) -> Result<Option<(PhotoMeta, Vec<u8>)>, StoreError>;
+
+    /// Deletes photo `id` with one audit row (its metadata before), returning it;
+    /// [`StoreError::NotFound`] when there is no such photo. With an idempotency
+    /// `key`, as [`Store::insert_many_keyed`].
+    async fn delete_photo_keyed(
+        &self,
+        id: i64,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<PhotoMeta>, StoreError>;
 
     /// A cheap query proving the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outcome};
 use crate::history::{HistoryBind, HistoryQuery, history_sql};
+use crate::photos::{NewPhoto, PhotoMeta, PhotoSql};
 use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
@@ -88,8 +89,34 @@ const MIGRATIONS: &[Migration] = &[
         name: "0010_consolidation_approved_on",
         sql: include_str!("../migrations/postgis/0010_consolidation_approved_on.sql"),
     },
+    Migration {
+        version: 11,
+        name: "0011_record_photos",
+        sql: include_str!("../migrations/postgis/0011_record_photos.sql"),
+    },
     Migration { version: 12, name: "0012_accounts", sql: include_str!("../migrations/postgis/0012_accounts.sql") },
 ];
+
+/// `created_at` as RFC 3339 text in UTC, as the GeoPackage writes it.
+macro_rules! photo_columns {
+    () => {
+        "id, record_id, media_type, bytes, sha256, \
+         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at, created_by"
+    };
+}
+const PHOTOS: PhotoSql = PhotoSql {
+    // FOR KEY SHARE: a concurrent delete of the record waits for this transaction.
+    record_exists: "SELECT 1 FROM origin_points WHERE fid = $1 FOR KEY SHARE",
+    insert: concat!(
+        "INSERT INTO landtrace_record_photos (record_id, media_type, bytes, sha256, data, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ",
+        photo_columns!()
+    ),
+    list: concat!("SELECT ", photo_columns!(), " FROM landtrace_record_photos WHERE record_id = $1 ORDER BY id"),
+    one: concat!("SELECT ", photo_columns!(), ", data FROM landtrace_record_photos WHERE id = $1"),
+    one_for_delete: concat!("SELECT ", photo_columns!(), " FROM landtrace_record_photos WHERE id = $1 FOR UPDATE"),
+    delete: "DELETE FROM landtrace_record_photos WHERE id = $1",
+};
 
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
     lookup: "SELECT request_sha256, outcome FROM landtrace_idempotency WHERE actor = $1 AND key = $2 \
@@ -640,11 +667,55 @@ impl Store for PostGisStore {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            if kind == LayerKind::OriginPoints {
+                // A record's photos go with it, in the same transaction.
+                crate::photos::delete_record_photos(&mut tx, &PHOTOS, &audit_sql(false), id, actor).await?;
+            }
             write_audit(&mut tx, &audit_sql(false), vec![AuditEntry::delete(actor, kind, id, &before)]).await?;
             claim(&mut tx, &IDEMPOTENCY, actor, key, &()).await?;
             notify(&mut tx, [kind]).await?;
             tx.commit().await?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn add_photo_keyed(
+        &self,
+        photo: NewPhoto,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<PhotoMeta>, StoreError> {
+        self.keyed(actor, key, async {
+            let mut tx = self.pool.begin().await?;
+            let meta = crate::photos::insert_photo(&mut tx, &PHOTOS, &audit_sql(false), photo, actor).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &meta).await?;
+            tx.commit().await?;
+            Ok(meta)
+        })
+        .await
+    }
+
+    async fn photos(&self, record_id: i64) -> Result<Vec<PhotoMeta>, StoreError> {
+        crate::photos::list_photos(&self.pool, &PHOTOS, record_id).await
+    }
+
+    async fn photo(&self, id: i64) -> Result<Option<(PhotoMeta, Vec<u8>)>, StoreError> {
+        crate::photos::read_photo(&self.pool, &PHOTOS, id).await
+    }
+
+    async fn delete_photo_keyed(
+        &self,
+        id: i64,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Outcome<PhotoMeta>, StoreError> {
+        self.keyed(actor, key, async {
+            let mut tx = self.pool.begin().await?;
+            let meta = crate::photos::delete_photo(&mut tx, &PHOTOS, &audit_sql(false), id, actor).await?;
+            claim(&mut tx, &IDEMPOTENCY, actor, key, &meta).await?;
+            tx.commit().await?;
+            Ok(meta)
         })
         .await
     }

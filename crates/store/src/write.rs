@@ -54,6 +54,27 @@ impl AuditEntry {
         AuditEntry::new(actor, kind, fid, "delete", Some(before), None)
     }
 
+    /// A row of a table that is not a layer (`layer` names the table: the photos
+    /// of records), its before/after given as JSON text.
+    pub(crate) fn other(
+        actor: &Actor,
+        layer: &str,
+        fid: i64,
+        action: &str,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> AuditEntry {
+        AuditEntry {
+            copied: None,
+            actor: actor.0.clone(),
+            layer: layer.to_owned(),
+            fid,
+            action: action.to_owned(),
+            before,
+            after,
+        }
+    }
+
     /// Row `a` of another store's audit trail, copied with its `id` and `at`.
     pub(crate) fn copied(a: &AuditRecord) -> AuditEntry {
         AuditEntry {

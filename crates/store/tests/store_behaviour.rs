@@ -410,6 +410,7 @@ pub async fn run_suite(store: &dyn Store) {
     versions_guard_replaces_and_deletes(store).await;
     unique_fields_stay_unique(store).await;
     accounts_are_kept_and_audited(store).await;
+    photos_are_stored_listed_and_audited(store).await;
 }
 
 /// Accounts: created, changed, tokens issued and revoked, each audited without
@@ -521,6 +522,69 @@ async fn accounts_are_kept_and_audited(store: &dyn Store) {
             "{text}"
         );
     }
+}
+
+/// Photos of records (issue 16): stored with their metadata, listed per record,
+/// read back byte for byte, audited without their bytes, once per idempotency
+/// key, refused for an unknown record, deleted with an audit row.
+async fn photos_are_stored_listed_and_audited(store: &dyn Store) {
+    use landtrace_store::NewPhoto;
+    let actor = Actor("photo-taker (agriculture)".into());
+    let record = store.insert(LayerKind::OriginPoints, vec![origin_point("拍照")], &actor).await.unwrap()[0];
+    let jpeg: Vec<u8> = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 3000][..], &[0xFF, 0xD9][..]].concat();
+    let photo = |data: &[u8]| NewPhoto { record_id: record, media_type: "image/jpeg".into(), data: data.to_vec() };
+    let history = store.audit_all().await.unwrap().len();
+    let first = store.add_photo_keyed(photo(&jpeg), &actor, Some(&key("p1", 'a'))).await.unwrap();
+    assert!(!first.replayed);
+    let meta = first.value;
+    assert_eq!((meta.record_id, meta.bytes, meta.media_type.as_str()), (record, 3006, "image/jpeg"));
+    assert_eq!(meta.sha256.len(), 64);
+    assert_eq!(meta.created_by, actor.0);
+    assert!(parse_rfc3339(&meta.created_at).is_ok(), "{}", meta.created_at);
+    let again = store.add_photo_keyed(photo(&jpeg), &actor, Some(&key("p1", 'a'))).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.value, meta, "a repeated upload answers with the first photo");
+    let second = store.add_photo_keyed(photo(b"\x89PNG other"), &actor, None).await.unwrap().value;
+    assert_eq!(store.photos(record).await.unwrap(), vec![meta.clone(), second.clone()]);
+    assert!(store.photos(record + 1_000_000).await.unwrap().is_empty());
+    let (back, bytes) = store.photo(meta.id).await.unwrap().unwrap();
+    assert_eq!((back, bytes), (meta.clone(), jpeg.clone()));
+    assert!(store.photo(second.id + 1000).await.unwrap().is_none());
+
+    let audit = store.audit_all().await.unwrap();
+    assert_eq!(audit.len(), history + 2, "one audit row per stored photo, none for the replay");
+    let row = &audit[history];
+    assert_eq!((row.layer.as_str(), row.fid, row.action.as_str()), ("landtrace_record_photos", meta.id, "insert"));
+    assert_eq!(row.after.as_ref().unwrap()["properties"]["sha256"], meta.sha256);
+    assert!(!row.after.as_ref().unwrap().to_string().contains("7,7,7"), "no bytes in the audit trail");
+
+    let err = store
+        .add_photo_keyed(NewPhoto { record_id: record + 1_000_000, ..photo(&jpeg) }, &actor, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { layer: "origin_points", .. }), "{err}");
+    assert_eq!(store.audit_all().await.unwrap().len(), history + 2, "a refused photo writes nothing");
+
+    for replayed in [false, true] {
+        let out = store.delete_photo_keyed(second.id, &actor, Some(&key("pd", 'b'))).await.unwrap();
+        assert_eq!((out.replayed, out.value.id), (replayed, second.id));
+    }
+    let err = store.delete_photo_keyed(second.id, &actor, None).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    assert_eq!(store.photos(record).await.unwrap(), vec![meta]);
+    let audit = store.audit_all().await.unwrap();
+    let last = audit.last().unwrap();
+    assert_eq!((last.fid, last.action.as_str(), last.after.is_none()), (second.id, "delete", true));
+    assert_eq!(last.before.as_ref().unwrap()["properties"]["media_type"], "image/jpeg");
+
+    // Deleting the record deletes its photos in the same transaction, each audited.
+    let kept = store.photos(record).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    store.delete(LayerKind::OriginPoints, record, &actor).await.unwrap();
+    assert!(store.photos(record).await.unwrap().is_empty());
+    assert!(store.photo(kept[0].id).await.unwrap().is_none());
+    let audit = store.audit_all().await.unwrap();
+    assert!(audit.iter().any(|a| a.layer == "landtrace_record_photos" && a.fid == kept[0].id && a.action == "delete"));
 }
 
 fn producer(id: &str) -> NewFeature {
@@ -1333,6 +1397,7 @@ mod postgis {
                 (8, "0008_truck_ban_roads".to_owned()),
                 (9, "0009_expropriation_households".to_owned()),
                 (10, "0010_consolidation_approved_on".to_owned()),
+                (11, "0011_record_photos".to_owned()),
                 (12, "0012_accounts".to_owned()),
             ]
         );

@@ -16,6 +16,7 @@ pub mod ogc;
 pub mod ogc_tiles;
 pub mod origin_records;
 pub mod producers;
+pub mod record_photos;
 pub mod search;
 pub mod sponge;
 pub mod styles;

@@ -8,6 +8,7 @@
 import { labelled, t } from '../../lib/i18n.js';
 
 const STORAGE_KEY = 'landtrace.token';
+const SESSION_KEY = 'landtrace.session';
 const listeners = [];
 let session = null; // {user, role, layers} after a successful GET api/me
 
@@ -19,16 +20,28 @@ function storedToken() {
   }
 }
 
-function storeToken(value) {
+function storeToken(value, next) {
   try {
     if (value) sessionStorage.setItem(STORAGE_KEY, value);
     else sessionStorage.removeItem(STORAGE_KEY);
+    if (value && next) sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
+    else sessionStorage.removeItem(SESSION_KEY);
   } catch {
     // storage disabled (or none, in Node): the session lasts as long as the page
   }
 }
 
 let token = storedToken();
+
+/** The session kept with the token in this tab (for a start-up without network), or null. */
+export function keptSession() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
+    return kept && typeof kept === 'object' ? sessionOf(kept) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The token kept from earlier in this tab (to check again at start-up), or null. */
 export const keptToken = () => token;
@@ -50,7 +63,7 @@ export function setSession(next, nextToken) {
   const changed = JSON.stringify(next) !== JSON.stringify(session) || (next && nextToken !== token);
   session = next;
   token = next ? nextToken : null;
-  storeToken(token);
+  storeToken(token, session);
   if (changed) listeners.forEach((fn) => fn(session));
 }
 

@@ -13,7 +13,7 @@
 import { colon, labelled, roleName, t } from '../../lib/i18n.js';
 import { errorText } from '../../ui/api.js';
 import { el } from '../../ui/dom.js';
-import { getSession, keptToken, passwordSignIn, sessionOf, setSession, signInFailure } from './state.js';
+import { getSession, keptSession, keptToken, passwordSignIn, sessionOf, setSession, signInFailure } from './state.js';
 
 /** GET api/me with `candidate`; resolves the answer, throws an Error (`.rejected` on 401/403). */
 async function whoAmI(candidate) {
@@ -111,6 +111,16 @@ export function authControl({ button, root }) {
       message = '';
       if (!quiet) open = false;
     } catch (err) {
+      // Offline at start-up (no answer, not a refusal): the session kept in this tab
+      // stands until the server can check it (issue 16: field work without network).
+      const kept = quiet && !err.rejected ? keptSession() : null;
+      if (kept) {
+        setSession(kept, candidate);
+        status = 'signed-in';
+        message = '';
+        render();
+        return;
+      }
       setSession(null, null);
       ({ status, message } = signInFailure({ rejected: Boolean(err.rejected), quiet, reason: err.message }));
     }

@@ -11,6 +11,7 @@ import { fetchJson, send } from '../../ui/api.js';
 import { el } from '../../ui/dom.js';
 import { illustrativeBadge } from '../../ui/panel.js';
 import { dueLine, thresholdLine } from '../origin-points/record-card.js';
+import { currentPosition, downscale, makeKey, offlineQueue, photoGallery, postRecord, uploadPhotos } from '../offline/view.js';
 import {
   PRODUCT_UNITS, SECTIONS, blankRec, blankValues, fieldChoices, fieldLabelText, isFish, positionLngLat, problemsByField,
   recordBody, recordPath, saveOutcome, saveRequest, valuesOfRecord,
@@ -53,22 +54,76 @@ export function recordTab(ctx) {
     setPosition(e.lngLat.lng, e.lngLat.lat);
   });
 
+  // ----- offline: the queue of records saved without network (issue 16) ---------------
+  state.photos ??= [];
+  const queue = offlineQueue({
+    onCorrect(entry) {
+      ++requests.rec;
+      Object.assign(state, { tab: 'record', values: structuredClone(entry.values), editId: null, original: null, queueId: entry.id });
+      Object.assign(state.rec, blankRec(), { status: 'invalid', problems: entry.problems, message: entry.message });
+      if (!state.open) ctx.setOpen(true);
+      refresh();
+    },
+    onStored: () => changed(),
+  });
+  queue.subscribe(() => {
+    const pane = ctx.pane('record');
+    if (!pane || state.tab !== 'record' || !canWrite()) return;
+    const old = pane.querySelector('#offline-queue');
+    const next = queue.view();
+    if (old && next) old.replaceWith(next);
+    else if (old) old.remove();
+    else if (next) pane.append(next);
+  });
+
+  /** Keeps the form's record in the queue (new, or the correction of a queued one). */
+  async function queueRecord(body, key) {
+    const values = structuredClone(state.values);
+    if (state.queueId) await queue.correct(state.queueId, { body, values });
+    else await queue.enqueue({ body, values, photos: state.photos, key });
+    state.photos = [];
+    state.queueId = null;
+    state.values = blankValues(todayShanghai(), state.values);
+    Object.assign(state, { editId: null, original: null });
+    Object.assign(state.rec, blankRec(), { status: 'queued', message: t('off_queued') });
+  }
+
   // ----- the server ------------------------------------------------------------------
   async function submitRecord() {
     if (!canWrite()) return;
     const mine = ++requests.rec;
     const id = state.editId;
-    Object.assign(state.rec, { status: 'saving', message: '' });
+    Object.assign(state.rec, { status: 'saving', message: '', photoMessage: '' });
     renderStatus();
+    const payload = recordBody(state.values, state.original);
+    // A new record is sent with an Idempotency-Key: when its answer is lost, the queue
+    // sends it again with the same key and it is stored once.
+    const key = id == null ? makeKey() : null;
     try {
-      const { path, method } = saveRequest(id);
-      const answer = await send(path, { method, body: JSON.stringify(recordBody(state.values, state.original)), contentType: 'application/json' });
-      if (mine !== requests.rec) return;
-      Object.assign(state.rec, saveOutcome(answer, id));
-      if (state.rec.status === 'saved') {
-        state.editId = answer.answer.id;
-        state.original = answer.answer;
-        changed();
+      const answer = id == null && navigator.onLine === false ? { network: true }
+        : id == null ? await postRecord(payload, key)
+          : await send(saveRequest(id).path, { method: saveRequest(id).method, body: JSON.stringify(payload), contentType: 'application/json' });
+      if (answer.network) {
+        await queueRecord(payload, key);
+      } else {
+        if (mine !== requests.rec) return;
+        Object.assign(state.rec, saveOutcome(answer, id));
+        if (state.rec.status === 'saved') {
+          state.editId = answer.answer.id;
+          state.original = answer.answer;
+          if (state.queueId) await queue.remove(state.queueId);
+          state.queueId = null;
+          const photos = state.photos;
+          state.photos = [];
+          const photoKeys = photos.map((p) => ({ ...p, key: makeKey() }));
+          const answers = await uploadPhotos(answer.answer.id, photoKeys);
+          const unsent = photoKeys.filter((_, i) => answers[i].network);
+          const failed = answers.filter((a) => !a.ok && !a.network);
+          // Photos the network lost go to the queue (uploaded when it returns).
+          if (unsent.length) await queue.photosOf(answer.answer.id, { body: payload, photos: unsent });
+          if (failed.length) state.rec.photoMessage = t('off_photos_failed', [failed.length, failed[0].error]);
+          changed();
+        }
       }
     } catch (err) {
       if (mine !== requests.rec) return;
@@ -109,12 +164,48 @@ export function recordTab(ctx) {
   function newRecord(carry = false) {
     ++requests.rec;
     state.values = blankValues(todayShanghai(), carry ? state.values : {});
-    Object.assign(state, { editId: null, original: null });
+    Object.assign(state, { editId: null, original: null, queueId: null, photos: [] });
     Object.assign(state.rec, blankRec());
     refresh();
   }
 
   // ----- rendering ---------------------------------------------------------------------
+  /** 获取当前位置: the phone's GPS position (WGS84) with its accuracy in metres. */
+  function gpsRow() {
+    const status = el('span', { id: 'trace-gps-status', class: 'muted', role: 'status' });
+    const button = el('button', { type: 'button', id: 'trace-gps', class: 'v-button small' }, t('off_gps'));
+    button.addEventListener('click', async () => {
+      status.textContent = t('off_gps_waiting');
+      try {
+        const p = await currentPosition();
+        setPosition(p.lng, p.lat);
+        status.textContent = t('off_gps_accuracy', Math.round(p.accuracy));
+        map.easeTo({ center: [p.lng, p.lat], zoom: Math.max(map.getZoom(), 15), duration: 500 });
+      } catch (err) {
+        status.textContent = `${t('off_gps_failed')}${colon()}${err.message}`;
+      }
+    });
+    return el('div', { class: 'tf-gps' }, [button, ' ', status]);
+  }
+
+  /** 基地照片: taken with the camera, downscaled to ≤ 1600 px JPEG, sent after the record. */
+  function photoRow() {
+    const input = el('input', { type: 'file', id: 'trace-photo', accept: 'image/*', capture: 'environment', multiple: true });
+    const count = el('span', { id: 'trace-photo-count', class: 'muted' }, state.photos.length ? t('off_photos_ready', state.photos.length) : '');
+    input.addEventListener('change', async () => {
+      for (const file of input.files) {
+        try {
+          state.photos.push(await downscale(file));
+        } catch (err) {
+          count.textContent = `${t('off_photo_unreadable')}${colon()}${err.message}`;
+        }
+      }
+      input.value = '';
+      count.textContent = t('off_photos_ready', state.photos.length);
+    });
+    return el('div', { class: 'tf-photos' }, [el('label', { for: 'trace-photo' }, t('off_photo_take')), input, ' ', count]);
+  }
+
   function fieldInput(field, kind) {
     const v = state.values;
     const id = `trace-f-${field}`;
@@ -305,10 +396,11 @@ export function recordTab(ctx) {
 
     const form = el('form', { id: 'trace-form', class: 'tr-form', novalidate: true, autocomplete: 'off' });
     const summary = el('div', { class: 'tr-summary' });
-    form.append(summary, el('h3', { class: 'tb-section' }, t('tr_sec_position')), el('div', { class: 'tf-grid' }, positionRow()));
+    form.append(summary, el('h3', { class: 'tb-section' }, t('tr_sec_position')), el('div', { class: 'tf-grid' }, positionRow()), gpsRow());
     for (const [title, fields] of SECTIONS) {
       form.append(el('h3', { class: 'tb-section' }, t(title)), el('div', { class: 'tf-grid' }, fields.map(([f, kind, o]) => fieldRow(f, kind, o))));
     }
+    form.append(el('h3', { class: 'tb-section' }, t('off_photos_title')), ...(editing ? [photoGallery(state.editId)] : []), photoRow());
     const submit = el('button', { type: 'submit', id: 'trace-submit', class: 'v-button primary' });
     form.append(el('p', { class: 'v-note' }, t('tr_required_note')), el('div', { class: 'v-actions' }, submit));
     form.addEventListener('submit', (e) => {
@@ -323,8 +415,13 @@ export function recordTab(ctx) {
       }
     }
     if (rec.status === 'error') summary.append(el('p', { class: 'warning tr-error', role: 'alert' }, rec.message));
+    if (rec.status === 'queued') summary.append(el('p', { class: 'v-note tr-queued', id: 'trace-queued', role: 'status' }, rec.message));
+    if (state.queueId && rec.status === 'invalid') summary.append(el('p', { class: 'v-note' }, t('off_correcting')));
+    if (rec.photoMessage) summary.append(el('p', { class: 'warning' }, rec.photoMessage));
     if (rec.status === 'saved' && rec.saved) parts.push(resultView());
     parts.push(form);
+    const queued = queue.view();
+    if (queued) parts.push(queued);
     pane.replaceChildren(...parts);
     renderStatus();
     updateMarker();
