@@ -19,6 +19,7 @@ pub mod postgis;
 mod rows;
 mod rtree_bulk;
 mod sqlite_state;
+pub mod track_checks;
 pub mod validate;
 pub mod wkb;
 mod write;
@@ -32,6 +33,7 @@ pub use feature::{Actor, AuditRecord, Feature, IdempotencyKey, NewFeature, Outco
 pub use gpkg::GeoPackageStore;
 pub use history::{HistoryQuery, MAX_HISTORY_ROWS};
 pub use postgis::{PostGisStore, RedactedUrl};
+pub use track_checks::{StoredTrackCheck, TrackCheck};
 pub use validate::{Checked, FeatureError, FeatureErrors, check_insert, check_insert_through, validate_features};
 
 /// Something changed in the store, as told to subscribers.
@@ -296,6 +298,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// [`LayerKind`] like the built-in ones. Refused ([`StoreError::Refused`]) for
     /// a bad definition or a name already taken; nothing is written then.
     async fn create_layer(&self, def: &UserLayerDef, actor: &Actor) -> Result<LayerKind, StoreError>;
+
+    /// Records the summary of a checked GPS track ([`TrackCheck`]: no positions, no
+    /// personal data); answers its id. Refused ([`StoreError::Refused`]) when the
+    /// summary does not validate. Written by `app::gps_track::record_check` only.
+    async fn record_track_check(&self, check: &TrackCheck) -> Result<i64, StoreError>;
+
+    /// The recorded track checks (all, or those checked at or after `since_ms`, unix
+    /// milliseconds), in the order they were recorded.
+    async fn track_checks(&self, since_ms: Option<i64>) -> Result<Vec<StoredTrackCheck>, StoreError>;
 
     /// A cheap query proving the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
