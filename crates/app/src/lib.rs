@@ -47,6 +47,7 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod dashboard;
 pub mod expropriation_register;
 pub mod feature_filter;
 pub mod gps_track;

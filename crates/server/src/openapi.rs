@@ -625,6 +625,15 @@ pub const ROUTES: &[Route] = &[
         .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx"]))
         .ok(200, "Households signed / not signed / with a compensation decision, per project.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin())])
         .errors(&[400])),
+    route!("post", "/api/trace/ledger/export", op("Traceability", "The weekly ledger as an edited workbook")
+        .body("`{week, title?, period?, notes?: {township_code|county: {practices?, problems?, suggestions?, next_steps?}}}`.", &[(JSON, s_obj())])
+        .ok(200, "The workbook: title, period, counts as numbers, the narrative columns.", &[(XLSX, s_bin())])
+        .errors(&[400, 413])),
+    route!("get", "/api/dashboard", op("Dashboard", "Overview for leaders: origin points per township, expropriation progress, sponge projects, truck-ban track checks by ISO week (counts only)")
+        .query("figure", "One figure only (needed for csv and xlsx).", s_enum(&["trace", "expropriation", "sponge", "truck_ban"]))
+        .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx"]))
+        .ok(200, "The figures (JSON), or one figure as a table.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin())])
+        .errors(&[400])),
 ];
 
 fn crs_query_uri(o: Op) -> Op {

@@ -1,5 +1,6 @@
 //! HTTP handlers, one file per resource.
 
+pub mod dashboard;
 pub mod expropriation;
 pub mod gps_track;
 pub mod health;
@@ -9,6 +10,7 @@ pub mod land;
 pub mod layer_export;
 pub mod layer_import;
 pub mod layers;
+pub mod ledger_export;
 pub mod locate;
 pub mod ogc;
 pub mod ogc_tiles;
