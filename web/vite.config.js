@@ -8,6 +8,7 @@
 // ../data/: the gazette's benchmark price tables, the county's code and the bounding
 // box of the county, so the legend, the county outline and the initial view never
 // depend on a request.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { DATA_FILES, buildData } from './build-data.js';
 
@@ -29,7 +30,19 @@ const backend = process.env.LANDTRACE_URL || 'http://127.0.0.1:8080';
 export default defineConfig({
   base: './',
   plugins: [landtraceData()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    // Two pages: the map (index.html) and the dashboard (dashboard.html, issue 16),
+    // each with its own bundle (ECharts only in the dashboard's).
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        dashboard: fileURLToPath(new URL('dashboard.html', import.meta.url)),
+      },
+    },
+  },
   server: {
     proxy: Object.fromEntries(['/api', '/tiles', '/health'].map((p) => [p, { target: backend }])),
   },

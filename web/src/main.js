@@ -31,6 +31,7 @@ import { valuationTool } from './tools/valuation/view.js';
 import { truckBanTool } from './tools/truck-ban/view.js';
 import { traceTool } from './tools/trace/view.js';
 import { importTool } from './tools/import/view.js';
+import { layersFromSearch } from './dashboard/links.js';
 
 setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -69,6 +70,9 @@ async function main() {
   layersButton.addEventListener('click', () => setLayersOpen(!layerPanel.classList.contains('open')));
 
   const visible = Object.fromEntries(ENTRIES.map((e) => [e.table, true]));
+  // ?layers=a,b (links from the dashboard): only those layers shown at first.
+  const onlyLayers = layersFromSearch(location.search, ENTRIES.map((e) => e.table));
+  if (onlyLayers) for (const table of Object.keys(visible)) visible[table] = onlyLayers.includes(table);
   const notice = document.getElementById('illustrative-notice');
   const panel = infoPanel(document.getElementById('info-panel'), () => {
     clickMarker.remove();
@@ -173,6 +177,7 @@ async function main() {
   let userLayers = []; // the user-defined layers of api/layers
   const drawLayerPanel = () => renderLayerPanel(document.getElementById('layer-list'), visible, applyVisibility, counts, userLayers);
   drawLayerPanel();
+  if (onlyLayers) map.once('load', () => ENTRIES.forEach((e) => applyVisibility(e.table)));
 
   /**
    * Draws the user-defined layers that have a tile set and are not drawn yet (each its
