@@ -38,7 +38,7 @@ test('the trace figure repeats the server numbers per township, with totals', ()
   assert.deepEqual(f.rows[0], ['猗氏镇', 7, 5, 2, '83.3']);
   assert.equal(f.rows[1][4], '—', 'no records: no completeness');
   assert.deepEqual(f.totals.slice(1, 4), [7, 5, 2]);
-  assert.equal(f.links.map, './?layers=origin_points,townships');
+  assert.equal(f.links.map, './index.html?layers=origin_points,townships');
   assert.equal(f.links.xlsx, 'api/dashboard?figure=trace&format=xlsx');
 });
 
@@ -74,7 +74,7 @@ test('an empty answer gives empty figures, not errors', () => {
 test('map links and ?layers= read back, unknown layers ignored', () => {
   const known = Object.values(FIGURE_LAYERS).flat();
   for (const layers of Object.values(FIGURE_LAYERS)) {
-    const search = mapLink(layers).slice(2); // '?layers=…' of './?layers=…'
+    const search = new URL(mapLink(layers), 'http://h/dashboard.html').search;
     assert.deepEqual(layersFromSearch(search, known), layers);
   }
   assert.equal(layersFromSearch('?layers=nope,,', known), null);

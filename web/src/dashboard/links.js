@@ -1,9 +1,10 @@
-// Links between the dashboard and the map: `./?layers=a,b` shows only those layers
-// (the map reads it with `layersFromSearch`), and each figure's CSV/XLSX download.
-// Pure.
+// Links between the dashboard and the map: `./index.html?layers=a,b` shows only those
+// layers (the map reads it with `layersFromSearch`; `/` itself is also the OGC API
+// landing page, which takes no other parameter than `f`), and each figure's CSV/XLSX
+// download. Pure.
 
 /** The map page showing only `layers` (tables), relative to the dashboard. */
-export const mapLink = (layers) => (layers?.length ? `./?layers=${layers.map(encodeURIComponent).join(',')}` : './');
+export const mapLink = (layers) => (layers?.length ? `./index.html?layers=${layers.map(encodeURIComponent).join(',')}` : './');
 
 /**
  * The layers a `?layers=` query names, kept to the `known` tables; null when the
