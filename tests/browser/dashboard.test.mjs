@@ -166,3 +166,32 @@ test('the compensation calculator answers in the expropriation panel', async () 
     await context.close();
   }
 });
+
+test('the weekly ledger opens on the last complete week, has no "null" text and exports the edited workbook', async () => {
+  const { context, page, problems } = await newPage({ width: 1280, height: 900 });
+  try {
+    await page.goto(`${baseUrl}/`);
+    await page.waitForSelector('body[data-map-ready="1"]', { timeout: 45_000 });
+    await page.click('#trace-toggle');
+    await page.click('#trace-tab-ledger');
+    await page.waitForSelector('#trace-ledger[data-state="ready"]');
+    const server = await (await fetch(`${baseUrl}/api/trace/ledger?format=json`)).json();
+    assert.equal(await page.inputValue('#trace-ledger-week'), server.week);
+    assert.ok(!(await page.locator('#trace-ledger').innerText()).includes('null'), 'no "null" text in the ledger tab');
+    await page.click('#trace-ledger-edit summary');
+    await page.fill('#trace-ledger-title', '台账（测试标题）');
+    const code = server.rows[0].township_code;
+    await page.fill(`#trace-ledger-notes textarea[data-code="${code}"][data-key="practices"]`, '网格员入户采集');
+    await page.locator('#trace-ledger-edit').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-ledger-edit.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trace-ledger-export')]);
+    assert.equal(download.suggestedFilename(), `ledger-${server.week}.xlsx`);
+    const file = await download.path();
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(file);
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'a workbook');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -593,7 +593,7 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "The overdue records.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin())])
         .errors(&[400])),
     route!("get", "/api/trace/ledger", op("Traceability", "The weekly dispatch ledger")
-        .query("week", "ISO week (2023-W24).", s_str())
+        .query("week", "ISO week (2023-W24); default: the last complete week, reported on Tuesday.", s_str())
         .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx", "html"]))
         .ok(200, "The ledger.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin()), (HTML, s_str())])
         .errors(&[400])),

@@ -126,7 +126,7 @@ async fn the_dashboard_repeats_the_underlying_answers_and_counts_checks_by_week(
     assert!(weeks[..weeks.len() - 1].iter().all(|w| w["checks"] == 0), "{weeks:?}");
 
     // Origin points: the ledger of the week and the overdue report, township by township.
-    let ledger = get_json(&state, "/api/trace/ledger").await;
+    let ledger = get_json(&state, &format!("/api/trace/ledger?week={}", d["trace"]["week"].as_str().unwrap())).await;
     let due = get_json(&state, "/api/trace/due").await;
     let towns = d["trace"]["townships"].as_array().unwrap();
     assert_eq!(towns.len(), ledger["rows"].as_array().unwrap().len());

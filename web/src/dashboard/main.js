@@ -41,7 +41,7 @@ function barOption(f) {
 function spongeOption(f) {
   return {
     animation: false,
-    tooltip: {},
+    tooltip: { valueFormatter: (v) => (typeof v === 'number' ? String(Math.round(v * 10) / 10) : v) },
     legend: { top: 0 },
     grid: { left: '48%', right: 16, top: 36, bottom: 48 },
     xAxis: { type: 'category', data: f.categories, axisLabel: { interval: 0, rotate: 30 } },
@@ -49,7 +49,8 @@ function spongeOption(f) {
     series: [
       { type: 'pie', name: t('db_sponge_status'), center: ['22%', '55%'], radius: ['25%', '55%'], data: f.pie,
         label: { formatter: '{b}: {c}' } },
-      { type: 'bar', name: f.series[0].name, data: f.series[0].data, label: { show: true, position: 'top' },
+      { type: 'bar', name: f.series[0].name, data: f.series[0].data,
+        label: { show: true, position: 'top', formatter: ({ value }) => (value == null ? '' : Number(value).toFixed(1)) },
         markLine: { symbol: 'none', data: f.targets.filter((x) => x != null).slice(0, 1).map((y) => ({ yAxis: y, name: t('db_sponge_target') })) } },
     ],
   };

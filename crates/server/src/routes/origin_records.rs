@@ -438,14 +438,15 @@ pub async fn due(
 }
 
 /// `GET /api/trace/ledger?week=2023-W24&format=json|csv|xlsx|html`: the weekly
-/// dispatch ledger (每周调度台账).
+/// dispatch ledger (每周调度台账); without `week`, the last complete week
+/// ([`IsoWeek::last_complete`], the one reported on Tuesday).
 pub async fn ledger(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let week = match params.get("week").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(w) => IsoWeek::parse(w).map_err(|e| AppError::BadRequest(format!("query parameter `week`: {e}")))?,
-        None => IsoWeek::containing(today_in_county()),
+        None => IsoWeek::last_complete(today_in_county()),
     };
     let ledger = crate::origin_state::build_ledger(&state, week).await?;
     let file = format!("ledger-{week}");
