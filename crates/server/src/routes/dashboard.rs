@@ -113,7 +113,7 @@ fn week_start_ms(last: IsoWeek, n: usize) -> i64 {
     }
     let monday = w.monday();
     // Midnight in the county is 16:00 UTC of the day before.
-    (i64::from(monday.epoch_days()) * 86_400 - i64::from(landtrace_domain::county::UTC_OFFSET_MINUTES) * 60) * 1000
+    (monday.epoch_days() * 86_400 - i64::from(landtrace_domain::county::UTC_OFFSET_MINUTES) * 60) * 1000
 }
 
 /// `GET /api/dashboard`.
