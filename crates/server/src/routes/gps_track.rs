@@ -104,7 +104,13 @@ pub async fn track(
         .await?;
     let mut value = value.map_err(AppError::Unprocessable)?;
     value["pass_records"] = json!(pass_records);
-    record_check(state.store.as_ref(), &mut value, &actor, CheckDoor::Http).await?;
+    // The check answers even when its summary cannot be written (a full or read-only
+    // store): the answer then says it was not stored, and the log why.
+    if let Err(e) = record_check(state.store.as_ref(), &mut value, &actor, CheckDoor::Http).await {
+        tracing::warn!(error = %e, "the track check's summary was not recorded");
+        value["stored"] = json!(false);
+        value["store_problem"] = json!(e.to_string());
+    }
     let attachment = |ext: &str| format!("attachment; filename=\"truck-ban-track.{ext}\"");
     Ok(match answer_format {
         "csv" => (
