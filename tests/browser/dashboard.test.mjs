@@ -124,6 +124,7 @@ test('the compensation calculator answers in the expropriation panel', async () 
   try {
     await page.goto(`${baseUrl}/`);
     await page.waitForSelector('body[data-map-ready="1"]', { timeout: 45_000 });
+    assert.equal(await page.getAttribute('#dashboard-link', 'href'), './dashboard.html');
     await page.evaluate(([c]) => new Promise((resolve) => {
       const map = window.__landtraceMap;
       map.once('idle', resolve);

@@ -50,6 +50,12 @@ pub async fn overview(state: &AppState) -> Result<Value, AppError> {
 
     // Expropriation: the signing progress of `GET /api/expropriation/progress`.
     let progress = progress_report(state.store.as_ref()).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let illustrative_households = state
+        .store
+        .features(LayerKind::ExpropriationHouseholds)
+        .await?
+        .iter()
+        .any(|f| f.properties.get("accuracy").and_then(Value::as_str) == Some("illustrative"));
 
     // Sponge: every project's estimate as `GET /api/sponge/projects/{id}/runoff` gives it.
     let projects = state.store.features(LayerKind::SpongeProjects).await?;
@@ -87,7 +93,7 @@ pub async fn overview(state: &AppState) -> Result<Value, AppError> {
         },
         "expropriation": {
             "progress": progress,
-            "illustrative": true,
+            "illustrative": illustrative_households,
             "source": "GET /api/expropriation/progress",
         },
         "sponge": {
