@@ -18,8 +18,14 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-/** gzip KiB of index.html + its CSS + entry script + modulepreloads (measured 40 KiB, issue 16). */
-export const FIRST_PAINT_BUDGET_KIB = 50;
+/**
+ * gzip KiB of index.html + its CSS + entry script + modulepreloads: measured 38.9 KiB when
+ * the budget was set (50), 51.4 KiB once issue 16's tools (search, base maps, print,
+ * accounts, offline, dashboard) added their top-bar strings and styles; raised to 60 with
+ * Lighthouse's FCP checked again (docs/benchmarks.md). Most of it is i18n.js (both
+ * languages): splitting the strings of the tools out of the entry is the next saving.
+ */
+export const FIRST_PAINT_BUDGET_KIB = 60;
 const COMPRESSIBLE = /\.(js|mjs|css|html|json|svg|txt|xml|webmanifest|wasm|map)$/;
 const MIN_BYTES = 1024;
 

@@ -9,6 +9,7 @@
 // box of the county, so the legend, the county outline and the initial view never
 // depend on a request.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { DATA_FILES, buildData } from './build-data.js';
 import { buildPwa } from './pwa/build-pwa.js';
@@ -58,7 +59,15 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     // MapLibre in a chunk of its own, named so (else it takes the name of a small module
     // it is bundled with): loaded with main.js after the first paint (src/boot.js).
-    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/].*\.m?js$/ }] } } },
+    // Two pages: the map (index.html) and the dashboard (dashboard.html, issue 16),
+    // each with its own bundle (ECharts only in the dashboard's).
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        dashboard: fileURLToPath(new URL('dashboard.html', import.meta.url)),
+      },
+      output: { codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/].*\.m?js$/ }] } },
+    },
   },
   server: {
     proxy: Object.fromEntries(['/api', '/tiles', '/health', '/basemaps'].map((p) => [p, { target: backend }])),

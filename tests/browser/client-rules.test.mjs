@@ -28,6 +28,7 @@ import { gcjToWgs } from '../../web/src/lib/gcj02.js';
 import { addDays, isoWeekOf, normaliseWeek, weekRange } from '../../web/src/lib/iso-week.js';
 import { todayShanghai } from '../../web/src/lib/time.js';
 import { readFixes } from '../../web/src/lib/track-fixes.js';
+import { defaultLedgerWeek } from '../../web/src/tools/trace/ledger-edit.js';
 import { bin, repo, startServer } from './server.mjs';
 
 let server;
@@ -113,7 +114,8 @@ test('today and this week in Asia/Shanghai are the server\'s', async () => {
   const [ledger, due] = await Promise.all([get('/api/trace/ledger?format=json'), get('/api/trace/due')]);
   const afterwards = todayShanghai();
   assert.ok([before, afterwards].includes(due.body.as_of), `today: page ${before}, server ${due.body.as_of}`);
-  assert.ok([before, afterwards].map(isoWeekOf).includes(ledger.body.week), `this week: page ${isoWeekOf(before)}, server ${ledger.body.week}`);
+  // The ledger's default week: the last complete week, reported on Tuesday.
+  assert.ok([before, afterwards].map(defaultLedgerWeek).includes(ledger.body.week), `ledger week: page ${defaultLedgerWeek(before)}, server ${ledger.body.week}`);
 });
 
 // ----- GPS tracks -----------------------------------------------------------------------------

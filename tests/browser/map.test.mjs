@@ -1031,10 +1031,10 @@ test('desktop: traceability tool — weekly ledger and overdue list (public)', a
     await page.click('#trace-toggle');
     await page.waitForSelector('#trace-record[data-state="signed-out"]');
 
-    // 每周调度台账: the current week by default, then 2023-W24.
+    // 每周调度台账: the last complete week by default (the server's default too), then 2023-W24.
     await page.click('#trace-tab-ledger');
     await page.waitForSelector('#trace-ledger[data-state="ready"]');
-    // The current week is the server's (the ledger without a week is this week's).
+    // The default week is the server's (the ledger without a week is the last complete week's).
     assert.equal(await page.inputValue('#trace-ledger-week'), (await api('/api/trace/ledger?format=json')).week);
     await page.fill('#trace-ledger-week', '2023-W24');
     await page.dispatchEvent('#trace-ledger-week', 'change');

@@ -9,6 +9,7 @@ import { illustrativeBadge } from './ui/panel.js';
 import { recordCard } from './tools/origin-points/record-card.js';
 import { runoffSection } from './tools/sponge-runoff/view.js';
 import { progressSection, registerSection } from './tools/expropriation/view.js';
+import { calculatorSection } from './tools/expropriation/calculator.js';
 import { consolidationSection } from './tools/consolidation/view.js';
 
 const HIDDEN_PROPS = new Set(['accuracy', 'source']);
@@ -162,7 +163,8 @@ function hitBody(hit) {
     case 'truck_ban_zone':
       return [propertyFacts({ name: hit.properties?.name }), ...truckBanDetails(d)];
     case 'expropriation_areas':
-      return [...expropriationDetails(d), progressSection(hit, currentTimeline), registerSection(currentRegister), timelineSection(hit, currentTimeline)];
+      return [...expropriationDetails(d), progressSection(hit, currentTimeline), calculatorSection(d.known === false ? null : d.decision_no),
+        registerSection(currentRegister), timelineSection(hit, currentTimeline)];
     default:
       return [propertyFacts(hit.properties)];
   }

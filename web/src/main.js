@@ -34,6 +34,7 @@ import { basemapControl } from './tools/basemap/view.js';
 import { searchBox } from './tools/search/view.js';
 import { usersTool } from './tools/users/view.js';
 import { registerTool } from './tools/register/view.js';
+import { layersFromSearch } from './dashboard/links.js';
 import { registerServiceWorker } from './tools/offline/view.js';
 
 // The PWA's service worker: the page opens offline (issue 16).
@@ -78,6 +79,9 @@ async function main() {
   const visible = Object.fromEntries(ENTRIES.map((e) => [e.table, true]));
   const shared = decodeShare(location.hash); // a share link: view, visible layers, selected place
   if (shared.layers) for (const e of ENTRIES) visible[e.table] = shared.layers.includes(e.table);
+  // ?layers=a,b (links from the dashboard): only those layers shown at first.
+  const onlyLayers = layersFromSearch(location.search, ENTRIES.map((e) => e.table));
+  if (onlyLayers) for (const table of Object.keys(visible)) visible[table] = onlyLayers.includes(table);
   const notice = document.getElementById('illustrative-notice');
   const panel = infoPanel(document.getElementById('info-panel'), () => {
     clickMarker.remove();
@@ -213,6 +217,7 @@ async function main() {
   let userLayers = []; // the user-defined layers of api/layers
   const drawLayerPanel = () => renderLayerPanel(document.getElementById('layer-list'), visible, applyVisibility, counts, userLayers);
   drawLayerPanel();
+  if (onlyLayers) map.once('load', () => ENTRIES.forEach((e) => applyVisibility(e.table)));
 
   /**
    * Draws the user-defined layers that have a tile set and are not drawn yet (each its

@@ -34,7 +34,8 @@ test('a blank form is collected today and keeps the collector, place and day for
   assert.deepEqual([next.township, next.collector_name, next.subject_name, next.collected_on], ['140821100', '李四', '', '2023-05-30']);
   assert.ok(CARRY_OVER.every((k) => k in next));
   const s = initialState('2023-06-01');
-  assert.deepEqual([s.tab, s.due.asOf, s.ledger.week, s.imp.encoding], ['record', '2023-06-01', '2023-W22', 'auto']);
+  // The ledger opens on the last complete week (2023-06-01 is a Thursday of W22).
+  assert.deepEqual([s.tab, s.due.asOf, s.ledger.week, s.imp.encoding], ['record', '2023-06-01', '2023-W21', 'auto']);
 });
 
 test('the request body: numbers as numbers, text trimmed, empty fields left out', () => {

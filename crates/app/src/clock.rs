@@ -17,6 +17,14 @@ pub fn today_in_county() -> Date {
     now().county_date()
 }
 
+/// Now in unix milliseconds, for records that keep the instant as a number (the
+/// track-check summaries).
+pub fn now_unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// Now as RFC 3339 UTC (whole seconds), for `created_at` / `updated_at` stamps.
 pub fn now_rfc3339() -> String {
     now().to_rfc3339_utc()

@@ -136,12 +136,65 @@ pub fn judge_track<R: std::io::BufRead>(
     options: CheckOptions,
     vehicle: &TrackVehicle,
 ) -> Result<Value, String> {
-    let (violations, presence, on_sections) =
+    let (violations, presence, on_sections, range) =
         check_track_for((&zones.zone, &zones.sections), format, reader, text_for_geojson, crs, options, vehicle);
     let on_sections: Vec<_> = zones.sections.iter().cloned().zip(on_sections).collect();
     let mut value = track_answer(&violations, &presence, vehicle, &on_sections)?;
     value["zone_illustrative"] = json!(zones.illustrative);
+    if let Some((from, to)) = range {
+        value["time_range"] = json!({
+            "from_ms": from, "to_ms": to, "from_local": local_text(from), "to_local": local_text(to),
+        });
+    }
     Ok(value)
+}
+
+/// Which door judged a track, for its recorded summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckDoor {
+    /// `POST /api/truck-ban/track`.
+    Http,
+    /// `landtrace check track`.
+    Cli,
+}
+
+/// The summary of a judged track ([`judge_track`]'s answer) as the store keeps it:
+/// checked now by `actor`, the plate when the vehicle names one, the number of
+/// violation intervals (zone and banned road sections) and the track's time range.
+/// No position and nothing about the driver.
+pub fn check_summary(answer: &Value, actor: &str, door: CheckDoor, now_ms: i64) -> landtrace_store::TrackCheck {
+    let count = |key: &str| answer[key].as_array().map_or(0, Vec::len);
+    let plate = answer["vehicle"]["plate"].as_str().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
+    landtrace_store::TrackCheck {
+        checked_at_ms: now_ms,
+        checked_by: actor.chars().take(landtrace_store::track_checks::MAX_ACTOR_CHARS).collect(),
+        door: match door {
+            CheckDoor::Http => "http",
+            CheckDoor::Cli => "cli",
+        }
+        .to_owned(),
+        plate,
+        violations: u32::try_from(count("intervals") + count("section_intervals")).unwrap_or(u32::MAX),
+        fixes: answer["fixes"].as_u64().unwrap_or(0),
+        track_from_ms: answer["time_range"]["from_ms"].as_i64(),
+        track_to_ms: answer["time_range"]["to_ms"].as_i64(),
+    }
+}
+
+/// Records the summary of a judged track ([`check_summary`], checked now) in the
+/// store — the one write of a track check, for both doors — and marks the answer
+/// `stored` with the summary's id (`track_check_id`).
+pub async fn record_check(
+    store: &dyn landtrace_store::Store,
+    answer: &mut Value,
+    actor: &str,
+    door: CheckDoor,
+) -> Result<i64, landtrace_store::StoreError> {
+    let summary = check_summary(answer, actor, door, crate::clock::now_unix_ms());
+    let id = store.record_track_check(&summary).await?;
+    answer["stored"] = json!(true);
+    answer["track_check_id"] = json!(id);
+    Ok(id)
 }
 
 /// Who drove the track: the vehicle and its passes, as the point check takes them
@@ -306,7 +359,9 @@ impl BanSchedule for VehicleBan<'_> {
 /// for this vehicle banned by [`decide`] at that time, segment by segment) and every
 /// stay in the zone during the ban hours with the decision for it, so that an
 /// allowed truck is shown why (e.g. 一、(二) new-energy); and the violations on each
-/// banned road section (`sections`) in its own hours.
+/// banned road section (`sections`) in its own hours; and the times of the first and
+/// last well-formed fix (unix ms), when there is one.
+#[allow(clippy::type_complexity)]
 pub fn check_track_for<R: std::io::BufRead>(
     (zone, sections): (&MultiPolygon<f64>, &[SectionZone]),
     format: TrackFormat,
@@ -315,8 +370,9 @@ pub fn check_track_for<R: std::io::BufRead>(
     crs: Crs,
     options: CheckOptions,
     vehicle: &TrackVehicle,
-) -> (TrackReport, TrackReport, Vec<TrackReport>) {
+) -> (TrackReport, TrackReport, Vec<TrackReport>, Option<(i64, i64)>) {
     let zone = BanZone::new(zone);
+    let mut range: Option<(i64, i64)> = None;
     let mut violations =
         TrackChecker::with_schedule(&zone, VehicleBan { vehicle, hours: DailyBan::LINYI_TRUCK_BAN }, options);
     let mut presence = TrackChecker::new(&zone, options);
@@ -327,6 +383,9 @@ pub fn check_track_for<R: std::io::BufRead>(
         .map(|(s, z)| TrackChecker::with_schedule(z, SectionBan { vehicle, section: &s.section }, options))
         .collect();
     let mut feed = |fix: Result<landtrace_track::Fix, landtrace_track::TrackError>| {
+        if let Ok(f) = &fix {
+            range = Some(range.map_or((f.t_ms, f.t_ms), |(a, b)| (a.min(f.t_ms), b.max(f.t_ms))));
+        }
         for checker in &mut on_sections {
             checker.push_result(fix.clone());
         }
@@ -337,7 +396,7 @@ pub fn check_track_for<R: std::io::BufRead>(
         (TrackFormat::GeoJson, Some(text)) => FixReader::geojson(text, crs).for_each(&mut feed),
         _ => FixReader::new(format, reader, crs).for_each(&mut feed),
     }
-    (violations.finish(), presence.finish(), on_sections.into_iter().map(TrackChecker::finish).collect())
+    (violations.finish(), presence.finish(), on_sections.into_iter().map(TrackChecker::finish).collect(), range)
 }
 
 /// The answer of `POST /api/truck-ban/track` for a checked track: the report of the

@@ -54,6 +54,7 @@
 pub mod accounts;
 pub mod catalog;
 pub mod clock;
+pub mod dashboard;
 pub mod expropriation_register;
 pub mod feature_filter;
 pub mod gps_track;

@@ -224,7 +224,19 @@ pub fn due_table(report: &Value) -> landtrace_formats::CsvTable {
 }
 
 /// Columns of [`due_table`] that stay text in a workbook.
-pub const DUE_TEXT_COLUMNS: &[&str] = &["乡镇代码", "记录编号"];
+pub const DUE_TEXT_COLUMNS: &[&str] = &["乡镇代码", "记录编号", "联系人", "联系电话"];
+
+/// Adds the columns 联系人 and 联系电话 (personal: only for a viewer who may see them,
+/// `users::may_see_personal`) to a [`due_table`], each row's from its record.
+pub fn with_contacts(table: &mut landtrace_formats::CsvTable, records: &[Arc<Feature>]) {
+    let by_id: HashMap<String, &Feature> = records.iter().map(|f| (f.id.to_string(), &**f)).collect();
+    table.header.extend(["联系人".to_owned(), "联系电话".to_owned()]);
+    for row in &mut table.rows {
+        let f = by_id.get(&row[2]);
+        let get = |k: &str| f.and_then(|f| text(&f.properties, k)).unwrap_or("").to_owned();
+        row.extend([get("contact_name"), get("contact_phone")]);
+    }
+}
 
 /// `GET /api/trace/due`: overdue records by township on `as_of`.
 pub fn due_report(records: &[Arc<Feature>], divisions: &Divisions, cycles: &UpdateCycles, as_of: Date) -> Value {

@@ -25,6 +25,8 @@ pub(crate) struct TrackVehicleArgs {
     pub(crate) pass: Option<String>,
     /// The track is inside the pass's named area or route.
     pub(crate) inside_pass_area: bool,
+    /// Who checks (recorded with the check's summary).
+    pub(crate) actor: String,
 }
 
 /// `landtrace check track`: the track judged for the vehicle by the same use case as
@@ -40,8 +42,8 @@ pub(crate) async fn check_track(
     store_args: &StoreArgs,
 ) -> anyhow::Result<()> {
     use landtrace_app::gps_track::{
-        TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackZones, judge_track, track_html, track_table, track_vehicle,
-        with_registry_passes,
+        CheckDoor, TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackZones, judge_track, record_check, track_html, track_table,
+        track_vehicle, with_registry_passes,
     };
     use landtrace_track::TrackFormat;
     let crs = Crs::parse(crs)?;
@@ -84,6 +86,13 @@ pub(crate) async fn check_track(
     };
     let mut answer = judged.map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     answer["pass_records"] = serde_json::json!(pass_records);
+    match record_check(store.as_ref(), &mut answer, &vehicle_args.actor, CheckDoor::Cli).await {
+        Ok(id) => eprintln!("recorded as track check {id} (summary only: time, plate, violations)"),
+        Err(e) => {
+            eprintln!("warning: the check's summary was not recorded: {e}");
+            answer["stored"] = serde_json::json!(false);
+        }
+    }
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
     println!("{}", text(&answer["headline"]["zh"]));
     println!("{:<4} {:<21} {:<21} {:>10} {:>10}  decision", "#", "进入 entry", "驶出 exit", "metres", "seconds");

@@ -38,7 +38,8 @@ enum CheckCommand {
     /// Where and when a GPS track (CSV time,lon,lat or a GPS export with Chinese
     /// headers / GPX / GeoJSON) was inside the truck-ban zone during ban hours, judged
     /// for the vehicle as the point check judges it. Times without a UTC offset are
-    /// Beijing time. A track without a usable fix is an error. Nothing is stored.
+    /// Beijing time. A track without a usable fix is an error. The check's summary
+    /// (time, plate, number of violations, time range) is recorded in the store.
     Track {
         /// The track file.
         file: PathBuf,
@@ -67,6 +68,9 @@ enum CheckCommand {
         /// The track is inside the pass's named area or route.
         #[arg(long)]
         inside_pass_area: bool,
+        /// Who checks (recorded with the check's summary for the dashboard).
+        #[arg(long, env = "USER", default_value = "cli")]
+        actor: String,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -514,9 +518,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         },
         Command::Check {
-            what: CheckCommand::Track { file, format, crs, max_gap_s, out, vehicle, pass, inside_pass_area, store },
+            what:
+                CheckCommand::Track { file, format, crs, max_gap_s, out, vehicle, pass, inside_pass_area, actor, store },
         } => {
-            let vehicle_args = check::TrackVehicleArgs { vehicle, pass, inside_pass_area };
+            let vehicle_args = check::TrackVehicleArgs { vehicle, pass, inside_pass_area, actor };
             check::check_track(&file, format.as_deref(), &crs, max_gap_s, out.as_deref(), &vehicle_args, &store).await
         }
         Command::Check {

@@ -40,6 +40,53 @@ pub fn ledger_xlsx(ledger: &Ledger) -> Result<Vec<u8>, crate::ReportXlsxError> {
     ledger_table(ledger).to_xlsx("每周调度台账", &["乡镇代码"])
 }
 
+/// The narrative columns of a township's line (附件3), written by the township's staff
+/// in the client before the ledger is exported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerNotes {
+    /// 典型做法.
+    #[serde(default)]
+    pub practices: String,
+    /// 存在问题.
+    #[serde(default)]
+    pub problems: String,
+    /// 工作建议.
+    #[serde(default)]
+    pub suggestions: String,
+    /// 下一步推进措施.
+    #[serde(default)]
+    pub next_steps: String,
+}
+
+/// The headers of the narrative columns, in the order of 附件3.
+pub const LEDGER_NOTE_COLUMNS: [&str; 4] = ["典型做法", "存在问题", "工作建议", "下一步推进措施"];
+
+/// The ledger as an edited workbook: `title` and `period` on the first two lines (the
+/// ledger's own when empty), then the table of [`ledger_xlsx`] with the narrative
+/// columns ([`LEDGER_NOTE_COLUMNS`]) filled per township code from `notes`. Counts
+/// stay numbers; codes and the narrative columns are text.
+pub fn ledger_xlsx_edited(
+    ledger: &Ledger,
+    title: &str,
+    period: &str,
+    notes: &std::collections::BTreeMap<String, LedgerNotes>,
+) -> Result<Vec<u8>, crate::ReportXlsxError> {
+    let mut table = ledger_table(ledger);
+    table.header.extend(LEDGER_NOTE_COLUMNS.iter().map(|c| (*c).to_owned()));
+    let n = ledger.rows.len();
+    for (i, row) in table.rows.iter_mut().enumerate() {
+        let note = if i < n { notes.get(&ledger.rows[i].township_code) } else { notes.get("county") };
+        let note = note.cloned().unwrap_or_default();
+        row.extend([note.practices, note.problems, note.suggestions, note.next_steps]);
+    }
+    let title = if title.trim().is_empty() { LEDGER_TITLE.to_owned() } else { title.trim().to_owned() };
+    let period = if period.trim().is_empty() { ledger.period_zh() } else { period.trim().to_owned() };
+    let mut text = vec!["乡镇代码"];
+    text.extend(LEDGER_NOTE_COLUMNS);
+    table.to_xlsx_titled("每周调度台账", &text, &[title, period])
+}
+
 /// The ledger's table: one row per township and a last row `全县合计`.
 fn ledger_table(ledger: &Ledger) -> CsvTable {
     let mut header = vec!["乡（镇）".to_owned(), "乡镇代码".to_owned()];

@@ -42,16 +42,33 @@ impl CsvTable {
     /// The table as a workbook of one sheet named `sheet` (at most 31 characters);
     /// the columns whose header is in `text_columns` stay text (see the module docs).
     pub fn to_xlsx(&self, sheet: &str, text_columns: &[&str]) -> Result<Vec<u8>, ReportXlsxError> {
+        self.to_xlsx_titled(sheet, text_columns, &[])
+    }
+
+    /// [`CsvTable::to_xlsx`] under title lines (a report's title and period, one line
+    /// each, the first in bold and larger), the table starting below them.
+    pub fn to_xlsx_titled(
+        &self,
+        sheet: &str,
+        text_columns: &[&str],
+        titles: &[String],
+    ) -> Result<Vec<u8>, ReportXlsxError> {
         let mut workbook = Workbook::new();
         let worksheet = workbook.add_worksheet();
         worksheet.set_name(sheet)?;
         let bold = Format::new().set_bold();
+        let big = Format::new().set_bold().set_font_size(14);
+        let plain = Format::new();
+        for (i, line) in titles.iter().enumerate() {
+            worksheet.write_string_with_format(i as u32, 0, line, if i == 0 { &big } else { &plain })?;
+        }
+        let top = titles.len() as u32;
         let text_column: Vec<bool> = self.header.iter().map(|h| text_columns.contains(&h.as_str())).collect();
         for (col, name) in self.header.iter().enumerate() {
-            worksheet.write_string_with_format(0, col as u16, name, &bold)?;
+            worksheet.write_string_with_format(top, col as u16, name, &bold)?;
         }
         for (r, row) in self.rows.iter().enumerate() {
-            let r = r as u32 + 1;
+            let r = r as u32 + 1 + top;
             for (col, cell) in row.iter().enumerate() {
                 let number = if text_column.get(col).copied().unwrap_or(false) { None } else { plain_number(cell) };
                 match number {
@@ -61,7 +78,7 @@ impl CsvTable {
                 };
             }
         }
-        worksheet.set_freeze_panes(1, 0)?;
+        worksheet.set_freeze_panes(top + 1, 0)?;
         worksheet.autofit();
         Ok(workbook.save_to_buffer()?)
     }

@@ -681,7 +681,7 @@ pub const ROUTES: &[Route] = &[
         .ok(200, "The overdue records.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin())])
         .errors(&[400])),
     route!("get", "/api/trace/ledger", op("Traceability", "The weekly dispatch ledger")
-        .query("week", "ISO week (2023-W24).", s_str())
+        .query("week", "ISO week (2023-W24); default: the last complete week, reported on Tuesday.", s_str())
         .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx", "html"]))
         .ok(200, "The ledger.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin()), (HTML, s_str())])
         .errors(&[400])),
@@ -712,6 +712,15 @@ pub const ROUTES: &[Route] = &[
     route!("get", "/api/expropriation/progress", op("Expropriation", "Signing progress per project (counts only)")
         .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx"]))
         .ok(200, "Households signed / not signed / with a compensation decision, per project.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin())])
+        .errors(&[400])),
+    route!("post", "/api/trace/ledger/export", op("Traceability", "The weekly ledger as an edited workbook")
+        .body("`{week, title?, period?, notes?: {township_code|county: {practices?, problems?, suggestions?, next_steps?}}}`.", &[(JSON, s_obj())])
+        .ok(200, "The workbook: title, period, counts as numbers, the narrative columns.", &[(XLSX, s_bin())])
+        .errors(&[400, 413])),
+    route!("get", "/api/dashboard", op("Dashboard", "Overview for leaders: origin points per township, expropriation progress, sponge projects, truck-ban track checks by ISO week (counts only)")
+        .query("figure", "One figure only (needed for csv and xlsx).", s_enum(&["trace", "expropriation", "sponge", "truck_ban"]))
+        .query("format", "The answer's format.", s_enum(&["json", "csv", "xlsx"]))
+        .ok(200, "The figures (JSON), or one figure as a table.", &[(JSON, s_obj()), (CSV, s_str()), (XLSX, s_bin())])
         .errors(&[400])),
 ];
 

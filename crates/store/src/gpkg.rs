@@ -25,6 +25,7 @@ use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
 };
+use crate::track_checks::{StoredTrackCheck, TrackCheck};
 use crate::write::{AuditEntry, IdempotencySql, audit_insert, claim, insert_features, keyed, read_before, write_audit};
 use crate::write_failures::{StorageProblem, WriteFailures};
 use crate::{Checked, LayerCount, Store, StoreError, gpkg_blob, gpkg_functions, sqlite_state};
@@ -54,6 +55,7 @@ const PHOTOS: PhotoSql = PhotoSql {
                      FROM landtrace_record_photos WHERE id = ?",
     delete: "DELETE FROM landtrace_record_photos WHERE id = ?",
 };
+const TRACK_CHECKS_SQL: &str = include_str!("../sql/gpkg_track_checks.sql");
 /// The audit columns as `history` reads them.
 const AUDIT_COLUMNS: &str = "id, at, actor, layer, fid, action, before, after";
 const IDEMPOTENCY: IdempotencySql = IdempotencySql {
@@ -330,6 +332,16 @@ impl GeoPackageStore {
             sqlx::raw_sql(IDEMPOTENCY_TABLE_SQL).execute(&mut *tx).await?;
             changed = true;
         }
+        let track_checks: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landtrace_track_checks'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if track_checks == 0 {
+            tracing::info!("adding the track-check table to {}", self.path.display());
+            sqlx::raw_sql(TRACK_CHECKS_SQL).execute(&mut *tx).await?;
+            changed = true;
+        }
         let layers: i64 =
             sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landtrace_layers'")
                 .fetch_one(&mut *tx)
@@ -435,6 +447,7 @@ impl GeoPackageStore {
         sqlx::raw_sql(ACCOUNTS_TABLE_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(AUDIT_INDEX_SQL).execute(&mut *tx).await?;
         sqlx::raw_sql(PHOTOS_TABLE_SQL).execute(&mut *tx).await?;
+        sqlx::raw_sql(TRACK_CHECKS_SQL).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO landtrace_meta (key, value) VALUES ('schema_version', ?)")
             .bind(SCHEMA_VERSION)
             .execute(&mut *tx)
@@ -1010,6 +1023,37 @@ impl Store for GeoPackageStore {
 
     async fn account_audit(&self, limit: u32) -> Result<Vec<crate::AccountAuditRow>, StoreError> {
         crate::accounts::sqlite::account_audit(&self.pool, limit).await
+    }
+
+    async fn record_track_check(&self, check: &TrackCheck) -> Result<i64, StoreError> {
+        check.validate()?;
+        let done = sqlx::query(
+            "INSERT INTO landtrace_track_checks \
+             (checked_at_ms, checked_by, door, plate, violations, fixes, track_from_ms, track_to_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(check.checked_at_ms)
+        .bind(&check.checked_by)
+        .bind(&check.door)
+        .bind(&check.plate)
+        .bind(i64::from(check.violations))
+        .bind(i64::try_from(check.fixes).unwrap_or(i64::MAX))
+        .bind(check.track_from_ms)
+        .bind(check.track_to_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.last_insert_rowid())
+    }
+
+    async fn track_checks(&self, since_ms: Option<i64>) -> Result<Vec<StoredTrackCheck>, StoreError> {
+        let rows: Vec<crate::track_checks::Row> = sqlx::query_as(
+            "SELECT id, checked_at_ms, checked_by, door, plate, violations, fixes, track_from_ms, track_to_ms \
+             FROM landtrace_track_checks WHERE ?1 IS NULL OR checked_at_ms >= ?1 ORDER BY id",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(crate::track_checks::from_row).collect())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

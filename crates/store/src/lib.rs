@@ -21,6 +21,7 @@ pub mod postgis;
 mod rows;
 mod rtree_bulk;
 mod sqlite_state;
+pub mod track_checks;
 pub mod validate;
 pub mod wkb;
 mod write;
@@ -38,6 +39,7 @@ pub use gpkg::GeoPackageStore;
 pub use history::{HistoryQuery, MAX_HISTORY_ROWS};
 pub use photos::{NewPhoto, PhotoMeta};
 pub use postgis::{PostGisStore, RedactedUrl};
+pub use track_checks::{StoredTrackCheck, TrackCheck};
 pub use validate::{Checked, FeatureError, FeatureErrors, check_insert, check_insert_through, validate_features};
 
 /// Something changed in the store, as told to subscribers.
@@ -348,6 +350,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         actor: &Actor,
         key: Option<&IdempotencyKey>,
     ) -> Result<Outcome<PhotoMeta>, StoreError>;
+
+    /// Records the summary of a checked GPS track ([`TrackCheck`]: no positions, no
+    /// personal data); answers its id. Refused ([`StoreError::Refused`]) when the
+    /// summary does not validate. Written by `app::gps_track::record_check` only.
+    async fn record_track_check(&self, check: &TrackCheck) -> Result<i64, StoreError>;
+
+    /// The recorded track checks (all, or those checked at or after `since_ms`, unix
+    /// milliseconds), in the order they were recorded.
+    async fn track_checks(&self, since_ms: Option<i64>) -> Result<Vec<StoredTrackCheck>, StoreError>;
 
     /// A cheap query proving the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -24,6 +24,7 @@ use crate::rows::{
     GEOMETRY_COLUMN, InsertSql, Params, bind_fields, feature_insert, feature_update, quote, read_audit, read_feature,
     schema_sql,
 };
+use crate::track_checks::{StoredTrackCheck, TrackCheck};
 use crate::write::{AuditEntry, IdempotencySql, audit_insert, claim, insert_features, keyed, read_before, write_audit};
 use crate::write_failures::WriteFailures;
 use crate::{ChangeEvent, ChangeFeed, LayerCount, Store, StoreError, wkb};
@@ -95,6 +96,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/postgis/0011_record_photos.sql"),
     },
     Migration { version: 12, name: "0012_accounts", sql: include_str!("../migrations/postgis/0012_accounts.sql") },
+    Migration {
+        version: 13,
+        name: "0013_track_checks",
+        sql: include_str!("../migrations/postgis/0013_track_checks.sql"),
+    },
 ];
 
 /// `created_at` as RFC 3339 text in UTC, as the GeoPackage writes it.
@@ -835,6 +841,41 @@ impl Store for PostGisStore {
         crate::accounts::postgres::account_audit(&self.pool, limit).await
     }
 
+    async fn record_track_check(&self, check: &TrackCheck) -> Result<i64, StoreError> {
+        check.validate()?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO landtrace_track_checks \
+             (checked_at, checked_by, door, plate, violations, fixes, track_from, track_to) \
+             VALUES (to_timestamp($1::float8 / 1000), $2, $3, $4, $5, $6, \
+             to_timestamp($7::float8 / 1000), to_timestamp($8::float8 / 1000)) RETURNING id",
+        )
+        .bind(check.checked_at_ms)
+        .bind(&check.checked_by)
+        .bind(&check.door)
+        .bind(&check.plate)
+        .bind(i64::from(check.violations))
+        .bind(i64::try_from(check.fixes).unwrap_or(i64::MAX))
+        .bind(check.track_from_ms)
+        .bind(check.track_to_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    async fn track_checks(&self, since_ms: Option<i64>) -> Result<Vec<StoredTrackCheck>, StoreError> {
+        let rows: Vec<crate::track_checks::Row> = sqlx::query_as(
+            "SELECT id, round(extract(epoch FROM checked_at) * 1000)::bigint, checked_by, door, plate, \
+             violations::bigint, fixes, round(extract(epoch FROM track_from) * 1000)::bigint, \
+             round(extract(epoch FROM track_to) * 1000)::bigint \
+             FROM landtrace_track_checks \
+             WHERE $1::bigint IS NULL OR checked_at >= to_timestamp($1::float8 / 1000) ORDER BY id",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(crate::track_checks::from_row).collect())
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -961,9 +1002,10 @@ mod tests {
 
     #[test]
     fn migrations_are_numbered_in_order() {
-        // Versions run 1, 2, 3, … without a gap, and each name starts with its version.
+        // Versions increase (numbers reserved by work merged separately may be
+        // missing for a while), and each name starts with its version.
         for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.version as usize, i + 1, "{}", m.name);
+            assert!(i == 0 || m.version > MIGRATIONS[i - 1].version, "{}", m.name);
             assert!(m.name.starts_with(&format!("{:04}_", m.version)), "{}", m.name);
         }
         assert_eq!(MIGRATIONS[0].version, 1);

@@ -411,6 +411,7 @@ pub async fn run_suite(store: &dyn Store) {
     unique_fields_stay_unique(store).await;
     accounts_are_kept_and_audited(store).await;
     photos_are_stored_listed_and_audited(store).await;
+    track_checks_are_recorded(store).await;
 }
 
 /// Accounts: created, changed, tokens issued and revoked, each audited without
@@ -585,6 +586,54 @@ async fn photos_are_stored_listed_and_audited(store: &dyn Store) {
     assert!(store.photo(kept[0].id).await.unwrap().is_none());
     let audit = store.audit_all().await.unwrap();
     assert!(audit.iter().any(|a| a.layer == "landtrace_record_photos" && a.fid == kept[0].id && a.action == "delete"));
+}
+
+/// Track-check summaries: written, read back exactly in order, filtered by time;
+/// a bad summary is refused and writes nothing; no feature or audit row is touched.
+async fn track_checks_are_recorded(store: &dyn Store) {
+    use landtrace_store::TrackCheck;
+    let audit_before = store.audit_all().await.unwrap().len();
+    let first = TrackCheck {
+        checked_at_ms: 1_701_388_800_123,
+        checked_by: "traffic".into(),
+        door: "http".into(),
+        plate: Some("晋M12345".into()),
+        violations: 2,
+        fixes: 345,
+        track_from_ms: Some(1_701_300_000_000),
+        track_to_ms: Some(1_701_303_600_500),
+    };
+    let second = TrackCheck {
+        checked_at_ms: 1_701_993_600_000,
+        checked_by: "cli".into(),
+        door: "cli".into(),
+        plate: None,
+        violations: 0,
+        fixes: 1,
+        track_from_ms: None,
+        track_to_ms: None,
+    };
+    let a = store.record_track_check(&first).await.unwrap();
+    let b = store.record_track_check(&second).await.unwrap();
+    assert!(a < b);
+    let all = store.track_checks(None).await.unwrap();
+    assert_eq!(
+        all.iter().map(|c| (c.id, c.check.clone())).collect::<Vec<_>>(),
+        vec![(a, first.clone()), (b, second.clone())]
+    );
+    let since = store.track_checks(Some(first.checked_at_ms + 1)).await.unwrap();
+    assert_eq!(since.iter().map(|c| c.id).collect::<Vec<_>>(), vec![b]);
+    for bad in [
+        TrackCheck { door: "ftp".into(), ..first.clone() },
+        TrackCheck { plate: Some("x".repeat(40)), ..first.clone() },
+        TrackCheck { checked_by: String::new(), ..first.clone() },
+        TrackCheck { track_from_ms: Some(10), track_to_ms: Some(5), ..first.clone() },
+    ] {
+        let err = store.record_track_check(&bad).await.unwrap_err();
+        assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    }
+    assert_eq!(store.track_checks(None).await.unwrap().len(), 2, "refused summaries write nothing");
+    assert_eq!(store.audit_all().await.unwrap().len(), audit_before, "a summary is not a feature write");
 }
 
 fn producer(id: &str) -> NewFeature {

@@ -84,6 +84,14 @@ impl IsoWeek {
         self.day(time::Weekday::Sunday).unwrap_or(Date::ymd(9999, 12, 31))
     }
 
+    /// The week the weekly ledger is reported for on `today`: the last complete week
+    /// before it (临政办发〔2023〕19号: the ledger is reported every Tuesday, for the week
+    /// before). On a Sunday the current week is not over, so it is the week before too.
+    /// The default week of `GET /api/trace/ledger` and of the map client's ledger tab.
+    pub fn last_complete(today: Date) -> IsoWeek {
+        IsoWeek::containing(today).previous()
+    }
+
     /// The week before (0001-W01 has none and returns itself).
     pub fn previous(self) -> IsoWeek {
         match (self.year, self.week) {
@@ -197,5 +205,15 @@ mod tests {
         let last = IsoWeek::containing(Date::ymd(9999, 12, 31));
         assert_eq!(last.sunday(), Date::ymd(9999, 12, 31));
         assert_eq!(last.next(), last);
+    }
+
+    #[test]
+    fn the_ledger_week_is_the_last_complete_one() {
+        // Monday 2023-06-19 .. Sunday 2023-06-25: the ledger of W24, reported Tuesday 06-20.
+        for day in 19..=25 {
+            assert_eq!(IsoWeek::last_complete(Date::ymd(2023, 6, day)).to_string(), "2023-W24", "{day}");
+        }
+        assert_eq!(IsoWeek::last_complete(Date::ymd(2023, 6, 18)).to_string(), "2023-W23");
+        assert_eq!(IsoWeek::last_complete(Date::ymd(2024, 1, 1)).to_string(), "2023-W52");
     }
 }

@@ -1,14 +1,16 @@
 //! `POST /api/truck-ban/track`: where and when a GPS track was inside the truck-ban
-//! zone during ban hours. Nothing is stored.
+//! zone during ban hours. The check's summary (when, who, plate, number of
+//! violations, time range; no positions) is recorded for the dashboard by
+//! `app::gps_track::record_check`, as `landtrace check track` does.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use landtrace_app::gps_track::{
-    TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, TrackZones, judge_track, track_html, track_table, track_vehicle,
-    with_registry_passes,
+    CheckDoor, TRACK_SHEET, TRACK_TEXT_COLUMNS, TrackVehicle, TrackZones, judge_track, record_check, track_html,
+    track_table, track_vehicle, with_registry_passes,
 };
 use landtrace_spatial::Crs;
 use landtrace_track::{CheckOptions, TrackFormat};
@@ -76,9 +78,11 @@ pub fn track_params(q: &TrackQuery, body: &[u8]) -> Result<(TrackFormat, Crs, Ch
 /// `POST /api/truck-ban/track[?format=csv|gpx|geojson][&crs][&max_gap_s]`.
 pub async fn track(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<TrackQuery>,
     body: Bytes,
 ) -> Result<Response, AppError> {
+    let actor = crate::auth::current_user(&state, &headers)?.map_or_else(|| "anonymous".to_owned(), |u| u.actor().0);
     let answer_format = q.f.as_deref().unwrap_or("json");
     if !matches!(answer_format, "json" | "csv" | "xlsx" | "html") {
         let shown = landtrace_domain::input_limits::echo(answer_format);
@@ -100,7 +104,13 @@ pub async fn track(
         .await?;
     let mut value = value.map_err(AppError::Unprocessable)?;
     value["pass_records"] = json!(pass_records);
-    value["stored"] = json!(false);
+    // The check answers even when its summary cannot be written (a full or read-only
+    // store): the answer then says it was not stored, and the log why.
+    if let Err(e) = record_check(state.store.as_ref(), &mut value, &actor, CheckDoor::Http).await {
+        tracing::warn!(error = %e, "the track check's summary was not recorded");
+        value["stored"] = json!(false);
+        value["store_problem"] = json!(e.to_string());
+    }
     let attachment = |ext: &str| format!("attachment; filename=\"truck-ban-track.{ext}\"");
     Ok(match answer_format {
         "csv" => (

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod basemaps;
+pub mod dashboard;
 pub mod expropriation;
 pub mod gps_track;
 pub mod health;
@@ -11,6 +12,7 @@ pub mod land;
 pub mod layer_export;
 pub mod layer_import;
 pub mod layers;
+pub mod ledger_export;
 pub mod locate;
 pub mod ogc;
 pub mod ogc_tiles;

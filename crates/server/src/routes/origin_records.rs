@@ -387,8 +387,11 @@ pub async fn import(
 /// township (csv and xlsx: one row per overdue record).
 pub async fn due(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    // The spreadsheets carry contact names and phones for those who may see them.
+    let contacts = view_parts(&state, &headers)?;
     let as_of = as_of(&params)?;
     let format = params.get("format").map_or("json", |f| f.trim());
     if !matches!(format, "json" | "csv" | "xlsx") {
@@ -399,19 +402,26 @@ pub async fn due(
     let records = records(&state).await;
     let report = due_report(&records, &divisions, &state.rules.cycles, as_of);
     let file = format!("due-{as_of}");
+    let table = move |report: &Value| {
+        let mut table = due_table(report);
+        if contacts {
+            landtrace_app::origin_views::with_contacts(&mut table, &records);
+        }
+        table
+    };
     Ok(match format {
         "csv" => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.csv\"")),
             ],
-            due_table(&report).to_csv(),
+            table(&report).to_csv(),
         )
             .into_response(),
         "xlsx" => {
             let bytes = state
                 .cpu
-                .run(move || due_table(&report).to_xlsx("逾期未更新", DUE_TEXT_COLUMNS))
+                .run(move || table(&report).to_xlsx("逾期未更新", DUE_TEXT_COLUMNS))
                 .await?
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             (
@@ -428,14 +438,15 @@ pub async fn due(
 }
 
 /// `GET /api/trace/ledger?week=2023-W24&format=json|csv|xlsx|html`: the weekly
-/// dispatch ledger (每周调度台账).
+/// dispatch ledger (每周调度台账); without `week`, the last complete week
+/// ([`IsoWeek::last_complete`], the one reported on Tuesday).
 pub async fn ledger(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let week = match params.get("week").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(w) => IsoWeek::parse(w).map_err(|e| AppError::BadRequest(format!("query parameter `week`: {e}")))?,
-        None => IsoWeek::containing(today_in_county()),
+        None => IsoWeek::last_complete(today_in_county()),
     };
     let ledger = crate::origin_state::build_ledger(&state, week).await?;
     let file = format!("ledger-{week}");

@@ -8,7 +8,8 @@
 import { changeText, present } from '../../lib/format.js';
 import { toWgs84 } from '../../lib/gcj02.js';
 import { fieldLabel, t } from '../../lib/i18n.js';
-import { isoWeekOf, weekRange } from '../../lib/iso-week.js';
+import { weekRange } from '../../lib/iso-week.js';
+import { defaultLedgerWeek } from './ledger-edit.js';
 
 export const TABLE = 'origin_points';
 export const TABS = ['record', 'import', 'due', 'ledger', 'producers'];
@@ -113,7 +114,7 @@ export const initialState = (today) => ({
   rec: blankRec(),
   imp: { ...blankImport(), encoding: 'auto' },
   due: { asOf: today, status: 'idle', report: null, message: '', expanded: new Set(), cardId: null, card: null },
-  ledger: { week: isoWeekOf(today), status: 'idle', data: null, message: '' },
+  ledger: { week: defaultLedgerWeek(today), status: 'idle', data: null, message: '' },
   producers: { status: 'idle', list: null, message: '', selected: null, detail: null, form: blankProducer(), save: { status: 'idle', problems: {}, message: '' } },
 });
 

@@ -7,9 +7,10 @@ import { t, tv } from '../../lib/i18n.js';
 import { isoWeekOf, normaliseWeek, shiftWeek } from '../../lib/iso-week.js';
 import { latestRequest } from '../../lib/latest-request.js';
 import { todayShanghai } from '../../lib/time.js';
-import { fetchJson } from '../../ui/api.js';
+import { fetchJson, post } from '../../ui/api.js';
 import { el } from '../../ui/dom.js';
 import { illustrativeBadge } from '../../ui/panel.js';
+import { LEDGER_EXPORT_PATH, NOTE_KEYS, emptyEdits, ledgerExportBody, setNote } from './ledger-edit.js';
 import { anyIllustrative, ledgerModel, ledgerPath, weekRangeText } from './state.js';
 
 /** The 每周调度台账 tab: `{render, load()}`. */
@@ -54,8 +55,9 @@ export function ledgerTab(ctx) {
     ];
     if (ledger.status === 'loading') parts.push(el('p', { class: 'loading' }, t('loading')));
     if (ledger.status === 'error') parts.push(el('p', { class: 'warning tr-error', role: 'alert' }, ledger.message));
-    if (ledger.status === 'ready' && ledger.data) parts.push(...ledgerView(ledger.data));
-    pane.replaceChildren(...parts);
+    if (ledger.status === 'ready' && ledger.data) parts.push(...ledgerView(ledger.data), editView(ledger.data));
+    // `replaceChildren` writes a null as the text "null": only nodes and strings.
+    pane.replaceChildren(...parts.filter((p) => p != null && p !== false));
   }
 
   function printLedger() {
@@ -100,6 +102,59 @@ export function ledgerTab(ctx) {
       m.undated ? el('p', { class: 'v-note' }, t('tr_ledger_undated', m.undated)) : null,
       m.unknownTownship ? el('p', { class: 'v-note' }, t('tr_ledger_unknown', m.unknownTownship)) : null,
     ];
+  }
+
+  /** 编辑导出: title, period and the narrative columns per township, then the workbook. */
+  function editView(d) {
+    const ledger = state.ledger;
+    ledger.edits ??= emptyEdits();
+    const edits = ledger.edits;
+    const codes = d.rows.map((r) => r.township_code);
+    const input = (id, key, placeholder) => {
+      const node = el('input', { id, type: 'text', value: edits[key], placeholder, maxlength: 200 });
+      node.addEventListener('input', () => { edits[key] = node.value; });
+      return node;
+    };
+    const area = (code, key) => {
+      const node = el('textarea', { rows: 2, maxlength: 2000, 'data-code': code, 'data-key': key, 'aria-label': t(`led_${key}`) });
+      node.value = edits.notes[code]?.[key] ?? '';
+      node.addEventListener('input', () => setNote(edits, code, key, node.value));
+      return node;
+    };
+    const message = el('p', { class: 'v-note', id: 'trace-ledger-export-msg', role: 'status' });
+    const button = el('button', { type: 'button', class: 'v-button', id: 'trace-ledger-export' }, t('led_export'));
+    button.addEventListener('click', async () => {
+      message.textContent = t('loading');
+      try {
+        const body = ledgerExportBody(ledger.week, edits, codes);
+        const res = await post(LEDGER_EXPORT_PATH, JSON.stringify(body), 'application/json');
+        const href = URL.createObjectURL(await res.blob());
+        const a = el('a', { href, download: `ledger-${ledger.week}.xlsx` });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(href), 10_000);
+        message.textContent = '';
+      } catch (err) {
+        message.textContent = `${t('led_export_failed')}：${err.message}`;
+      }
+    });
+    const details = el('details', { class: 'tr-ledger-edit', id: 'trace-ledger-edit' }, [
+      el('summary', {}, t('led_edit')),
+      el('p', { class: 'v-note' }, t('led_edit_hint')),
+      el('label', {}, [t('led_title'), input('trace-ledger-title', 'title', d.title ?? '')]),
+      el('label', {}, [t('led_period'), input('trace-ledger-period', 'period', d.period ?? '')]),
+      el('div', { class: 'tr-table-scroll' }, el('table', { class: 'v-table tr-table', id: 'trace-ledger-notes' }, [
+        el('thead', {}, el('tr', {}, [el('th', {}, t('tr_ledger_township')), ...NOTE_KEYS.map((k) => el('th', {}, t(`led_${k}`)))])),
+        el('tbody', {}, [...d.rows.map((r) => [r.township_code, r.township_name]), ['county', t('tr_ledger_county')]]
+          .map(([code, name]) => el('tr', { 'data-code': code }, [el('th', {}, name), ...NOTE_KEYS.map((k) => el('td', {}, area(code, k)))]))),
+      ])),
+      el('div', { class: 'v-actions' }, [button]),
+      message,
+    ]);
+    details.open = !!ledger.editOpen;
+    details.addEventListener('toggle', () => { ledger.editOpen = details.open; });
+    return details;
   }
 
   return { render: renderLedgerTab, load: loadLedger };
