@@ -1448,6 +1448,7 @@ mod postgis {
                 (10, "0010_consolidation_approved_on".to_owned()),
                 (11, "0011_record_photos".to_owned()),
                 (12, "0012_accounts".to_owned()),
+                (13, "0013_track_checks".to_owned()),
             ]
         );
         let version: String = sqlx::query_scalar("SELECT value FROM landtrace_meta WHERE key = 'schema_version'")

@@ -85,7 +85,7 @@ pub async fn search(
     let query = q.q.as_deref().map(str::trim).unwrap_or_default();
     if query.is_empty() {
         return Err(AppError::BadRequest(
-            "query parameter `q` is missing or empty (e.g. ?q=临晋镇, ?q=临政发〔2023〕10号, ?q=35.14,110.77)".into(),
+            "query parameter `q` is missing or empty (e.g. ?q=临晋镇, ?q=35.14,110.77)".into(),
         ));
     }
     let chars = query.chars().count();
