@@ -97,31 +97,74 @@ fn has_cjk(s: &str) -> bool {
     s.chars().any(|c| matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}'))
 }
 
-/// `中文（English）`, `中文 (English)` or `中文 / English` split into its halves;
-/// a message with Chinese in no such form is the same in both languages. None: no
-/// Chinese.
+/// A message holding Chinese split into its halves: `中文 / English`, or Chinese
+/// with its English in brackets, `中文（English）` or `中文 (English)`, anywhere in
+/// it (a bracket is English when it holds a phrase — a space — and its letters are
+/// mostly Latin: `（housing）` names a role and stays). Chinese in no such form is
+/// the same in both languages. None: no Chinese.
 fn split_bilingual(message: &str) -> Option<Bilingual> {
     if !has_cjk(message) {
         return None;
     }
     let trimmed = message.trim_end();
-    for (open, close) in [("（", "）"), (" (", ")")] {
-        if let Some(inner) = trimmed.strip_suffix(close)
-            && let Some(at) = last_balanced_open(inner, open, close)
-        {
-            let (zh, en) = (&inner[..at], &inner[at + open.len()..]);
-            if has_cjk(zh) && !has_cjk_majority(en) && en.chars().any(|c| c.is_ascii_alphabetic()) {
-                return Some(Bilingual { zh: zh.trim_end().to_owned(), en: en.trim().to_owned() });
-            }
-        }
-    }
     if let Some((zh, en)) = trimmed.split_once(" / ")
         && has_cjk(zh)
         && !has_cjk_majority(en)
     {
         return Some(Bilingual { zh: zh.trim().to_owned(), en: en.trim().to_owned() });
     }
-    Some(Bilingual { zh: message.to_owned(), en: message.to_owned() })
+    let mut zh = String::with_capacity(trimmed.len());
+    let mut english = Vec::new();
+    let mut rest = trimmed;
+    while let Some((at, open, close)) = ["（", "("]
+        .iter()
+        .zip(["）", ")"])
+        .filter_map(|(o, c)| rest.find(o).map(|at| (at, *o, c)))
+        .min_by_key(|(at, _, _)| *at)
+    {
+        let inner_start = at + open.len();
+        // `（…)`: a full-width bracket closed by a Latin one, as some rules write it.
+        let found = balanced_close(&rest[inner_start..], open, close)
+            .map(|len| (len, close))
+            .or_else(|| (open == "（").then(|| balanced_close(&rest[inner_start..], open, ")").map(|len| (len, ")"))).flatten());
+        let Some((len, close)) = found else { break };
+        let inner = &rest[inner_start..inner_start + len];
+        let after = inner_start + len + close.len();
+        if inner.contains(' ') && !has_cjk_majority(inner) && inner.chars().any(|c| c.is_ascii_alphabetic()) {
+            zh.push_str(rest[..at].trim_end());
+            english.push(inner.trim());
+        } else {
+            zh.push_str(&rest[..after]);
+        }
+        rest = &rest[after..];
+    }
+    zh.push_str(rest);
+    if english.is_empty() {
+        return Some(Bilingual { zh: message.to_owned(), en: message.to_owned() });
+    }
+    Some(Bilingual { zh, en: english.join("; ") })
+}
+
+/// The length of the text before the `close` that closes an already opened `open`.
+fn balanced_close(text: &str, open: &str, close: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at < text.len() {
+        let tail = &text[at..];
+        if tail.starts_with(close) {
+            if depth == 0 {
+                return Some(at);
+            }
+            depth -= 1;
+            at += close.len();
+        } else if tail.starts_with(open) {
+            depth += 1;
+            at += open.len();
+        } else {
+            at += tail.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    None
 }
 
 /// Whether more than a third of the letters are Chinese (English text may quote a
@@ -130,28 +173,6 @@ fn has_cjk_majority(s: &str) -> bool {
     let cjk = s.chars().filter(|c| has_cjk(c.encode_utf8(&mut [0; 4]))).count();
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
     cjk * 3 > letters
-}
-
-/// The byte offset of the `open` that the final `close` (already stripped) closes.
-fn last_balanced_open(inner: &str, open: &str, close: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut at = inner.len();
-    while at > 0 {
-        let head = &inner[..at];
-        if head.ends_with(close) {
-            depth += 1;
-            at -= close.len();
-        } else if head.ends_with(open) {
-            at -= open.len();
-            if depth == 0 {
-                return Some(at);
-            }
-            depth -= 1;
-        } else {
-            at -= head.chars().next_back().map_or(1, char::len_utf8);
-        }
-    }
-    None
 }
 
 /// A part of a template.
@@ -276,6 +297,20 @@ fn translate(message: &str) -> Rendered {
 /// A message holding Chinese: its `; `-separated parts each split by
 /// [`split_bilingual`] (or kept whole in both languages).
 fn split_segments(message: &str) -> Rendered {
+    // `中文 / English: details`: the details (English) put into Chinese too.
+    if let Some((zh, en)) = message.split_once(" / ")
+        && has_cjk(zh)
+        && !zh.contains("; ")
+        && !has_cjk_majority(en.split(": ").next().unwrap_or_default())
+    {
+        let mut rendered = Rendered { zh: zh.trim().to_owned(), en: en.trim().to_owned(), complete: true };
+        if let Some((_, details)) = en.split_once(": ") {
+            let details = translate(details);
+            rendered.zh = format!("{}：{}", rendered.zh, details.zh);
+            rendered.complete = details.complete;
+        }
+        return rendered;
+    }
     let pairs: Vec<Bilingual> = message
         .split("; ")
         .map(|s| split_bilingual(s).unwrap_or_else(|| Bilingual { zh: s.to_owned(), en: s.to_owned() }))
@@ -380,6 +415,8 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("`datetime`/`as_of`: {m}", "`datetime`/`as_of`：{0}"),
     ("`crs`: {m}", "`crs`：{0}"),
     ("`{}`: {m}", "`{0}`：{1}"),
+    ("`{}` {}: {m}", "`{0}` {1}：{2}"),
+    ("the body is not a valid request: {m}", "请求体不是有效的请求：{0}"),
     // --- Serde and the framework's own rejections ---
     ("{m} at line {} column {}", "{0}（第 {1} 行第 {2} 列）"),
     ("unknown field `{}`, expected one of {}", "未知字段 `{0}`，可用字段：{1}"),
@@ -501,6 +538,8 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("internal error; see the server log", "服务器内部错误；详见服务器日志"),
     ("internal error in the store; see the server log", "存储内部错误；详见服务器日志"),
     ("{m}; nothing was stored", "{0}；未保存任何内容"),
+    ("{} of {} features for layer {} rejected", "图层 {2} 的 {1} 个要素中有 {0} 个被拒绝"),
+    ("feature #{}: {m}", "要素 #{0}：{1}"),
     ("layer {}, feature {}: {m}", "图层 {0}，要素 {1}：{2}"),
     // --- Layers and their definitions ---
     ("a layer called {} exists already; choose another name", "名为 {0} 的图层已存在；请换一个名称"),
@@ -557,6 +596,19 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "不是 RFC 3339 日期时间（例如 2023-06-01T06:00:00+08:00 或 2023-05-31T22:00:00Z）：{0}",
     ),
     ("{}:{}:{} is not a time of day", "{0}:{1}:{2} 不是一天中的时刻"),
+    ("date and time must be separated by T", "日期与时间之间须以 T 分隔"),
+    ("the date must be YYYY-MM-DD", "日期须为 YYYY-MM-DD"),
+    ("the offset must be Z, ±HH:MM, ±HHMM or ±HH (e.g. +08:00)", "时区偏移须为 Z、±HH:MM、±HHMM 或 ±HH（例如 +08:00）"),
+    ("the offset must be between -23:59 and +23:59", "时区偏移须在 -23:59 与 +23:59 之间"),
+    ("expected YYYY-MM-DDTHH:MM:SS followed by Z or ±HH:MM", "应为 YYYY-MM-DDTHH:MM:SS，后接 Z 或 ±HH:MM"),
+    ("the time must be HH:MM:SS", "时间须为 HH:MM:SS"),
+    ("a decimal point must be followed by digits", "小数点后须有数字"),
+    ("a time zone offset (Z or ±HH:MM) is required", "须给出时区偏移（Z 或 ±HH:MM）"),
+    ("nothing may follow the offset", "时区偏移之后不能再有内容"),
+    (
+        "as_of must be a date (2023-05-01: the end of that day in Asia/Shanghai) or an RFC 3339 date-time (2023-05-01T08:00:00+08:00): {m}",
+        "as_of 须为日期（2023-05-01：北京时间当天结束时）或 RFC 3339 日期时间（2023-05-01T08:00:00+08:00）：{0}",
+    ),
     ("outside the years 0001-9999 in Asia/Shanghai", "超出北京时间 0001-9999 年的范围"),
     ("{} is not a date of the form YYYY-MM-DD", "{0} 不是 YYYY-MM-DD 形式的日期"),
     ("{}-{}-{} is not a calendar date", "{0}-{1}-{2} 不是有效的日历日期"),
@@ -636,12 +688,17 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("the filter nests deeper than {} levels", "过滤条件嵌套超过 {0} 层"),
     ("the filter has more than {} terms", "过滤条件超过 {0} 项"),
     ("the filter is not valid {}: {}", "过滤条件不是有效的 {0}：{1}"),
+    (
+        "property {} is not queryable on layer {}; the queryables are: {} (the parameters of /items are {})",
+        "属性 {0} 不能在图层 {1} 上查询；可查询的属性：{2}（/items 的参数有 {3}）",
+    ),
     ("property {} is not queryable on layer {}; the queryables are: {}", "属性 {0} 不能在图层 {1} 上查询；可查询的属性：{2}"),
     ("type mismatch: {}", "类型不匹配：{0}"),
     ("functions are not supported: {}", "不支持函数：{0}"),
     ("operator {} is not supported: {}", "不支持运算符 {0}：{1}"),
     // --- Generic wrappers last ---
     ("{}: {m}", "{0}：{1}"),
+    ("{m}; {m}", "{0}；{1}"),
 ];
 
 #[cfg(test)]
@@ -686,6 +743,10 @@ mod tests {
         let b = split_bilingual("种养殖主体「X1」未登记，请先登记（producer X1 is not registered）").unwrap();
         assert_eq!(b.zh, "种养殖主体「X1」未登记，请先登记");
         assert_eq!(b.en, "producer X1 is not registered");
+        let b = split_bilingual("未知乡镇 \"嵋杨镇\"（unknown township）；是否为：嵋阳镇？").unwrap();
+        assert_eq!((b.zh.as_str(), b.en.as_str()), ("未知乡镇 \"嵋杨镇\"；是否为：嵋阳镇？", "unknown township"));
+        let b = split_bilingual("被征收户登记仅限住建部门（housing）查看").unwrap();
+        assert_eq!(b.zh, b.en);
         let b = split_bilingual("被征收户 7 不存在 / no household 7").unwrap();
         assert_eq!((b.zh.as_str(), b.en.as_str()), ("被征收户 7 不存在", "no household 7"));
         // Chinese quoted inside English stays English.
