@@ -199,3 +199,24 @@ async fn answers_without_errors_keep_their_headers() {
     assert_eq!(status, StatusCode::OK);
     assert!(headers.get(header::CONTENT_LANGUAGE).is_none(), "a 200 answer carries both languages itself");
 }
+
+/// The rules' prose in an answer — the rounding rule, the day convention, the
+/// note — is given in Chinese next to the English.
+#[tokio::test]
+async fn rule_notes_carry_their_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let request = json!({"decision_no": "临政发〔2023〕10号", "appraised_value_yuan": 800000,
+                         "building_area_m2": 120, "signed_day_after_appraisal": 12})
+    .to_string();
+    let (status, _, body) =
+        call(&state, "POST", "/api/land/expropriation/compensation", None, Some(&request), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for key in ["rounding_zh", "day_convention_zh"] {
+        assert!(has_chinese(text(&body, key)), "{key}: {body}");
+    }
+    for key in ["rounding", "day_convention"] {
+        assert!(text(&body, key).starts_with(|c: char| c.is_ascii()), "{key}: {body}");
+    }
+    assert!(has_chinese(text(&body, "note")), "{body}");
+}
