@@ -211,7 +211,10 @@ impl Server {
     }
 
     fn try_get(&self, path: &str) -> std::io::Result<(u16, String)> {
-        http_request(&self.addr, &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{ENGLISH}\r\n", self.addr))
+        http_request(
+            &self.addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{ENGLISH}\r\n", self.addr),
+        )
     }
 }
 

@@ -124,13 +124,19 @@ fn split_bilingual(message: &str) -> Option<Bilingual> {
     {
         let inner_start = at + open.len();
         // `（…)`: a full-width bracket closed by a Latin one, as some rules write it.
-        let found = balanced_close(&rest[inner_start..], open, close)
-            .map(|len| (len, close))
-            .or_else(|| (open == "（").then(|| balanced_close(&rest[inner_start..], open, ")").map(|len| (len, ")"))).flatten());
+        let found = balanced_close(&rest[inner_start..], open, close).map(|len| (len, close)).or_else(|| {
+            (open == "（").then(|| balanced_close(&rest[inner_start..], open, ")").map(|len| (len, ")"))).flatten()
+        });
         let Some((len, close)) = found else { break };
         let inner = &rest[inner_start..inner_start + len];
         let after = inner_start + len + close.len();
-        if inner.contains(' ') && !has_cjk_majority(inner) && inner.chars().any(|c| c.is_ascii_alphabetic()) {
+        // A Latin bracket translates only when it follows Chinese.
+        let after_chinese = open == "（" || rest[..at].chars().next_back().is_some_and(|c| !c.is_ascii());
+        if after_chinese
+            && inner.contains(' ')
+            && !has_cjk_majority(inner)
+            && inner.chars().any(|c| c.is_ascii_alphabetic())
+        {
             zh.push_str(rest[..at].trim_end());
             english.push(inner.trim());
         } else {
@@ -227,15 +233,27 @@ fn match_parts<'a>(parts: &[Part], s: &'a str, holes: &mut Vec<&'a str>) -> bool
     match parts.split_first() {
         None => s.is_empty(),
         Some((Part::Lit(lit), rest)) => s.strip_prefix(lit).is_some_and(|after| match_parts(rest, after, holes)),
-        Some((_, rest)) => {
+        Some((hole, rest)) => {
+            // A value is a name, a number or a list: never a message of its own.
+            let value = matches!(hole, Part::Value);
+            if value && s.starts_with(char::is_whitespace) {
+                return false;
+            }
             let ends = s.char_indices().skip(1).map(|(i, _)| i).chain(std::iter::once(s.len()));
             for end in ends {
                 if end == 0 {
                     continue;
                 }
+                // (Checked on the end only: a shorter hole held neither.)
+                if value && (s[..end].ends_with(": ") || s[..end].ends_with('\n')) {
+                    break;
+                }
                 if let Some(Part::Lit(next)) = rest.first()
                     && !s[end..].starts_with(next)
                 {
+                    continue;
+                }
+                if value && s[..end].ends_with(char::is_whitespace) {
                     continue;
                 }
                 holes.push(&s[..end]);
@@ -256,12 +274,15 @@ const MAX_MATCHED_BYTES: usize = 8 * 1024;
 /// `message` in Chinese and English (its bilingual parts reduced to English).
 fn translate(message: &str) -> Rendered {
     if message.contains('\n') {
-        let lines: Vec<Rendered> = message.lines().map(|line| {
-            let body = line.trim_start();
-            let indent = &line[..line.len() - body.len()];
-            let r = translate(body);
-            Rendered { zh: format!("{indent}{}", r.zh), en: format!("{indent}{}", r.en), complete: r.complete }
-        }).collect();
+        let lines: Vec<Rendered> = message
+            .lines()
+            .map(|line| {
+                let body = line.trim_start();
+                let indent = &line[..line.len() - body.len()];
+                let r = translate(body);
+                Rendered { zh: format!("{indent}{}", r.zh), en: format!("{indent}{}", r.en), complete: r.complete }
+            })
+            .collect();
         return Rendered {
             zh: lines.iter().map(|r| r.zh.as_str()).collect::<Vec<_>>().join("\n"),
             en: lines.iter().map(|r| r.en.as_str()).collect::<Vec<_>>().join("\n"),
@@ -271,7 +292,8 @@ fn translate(message: &str) -> Rendered {
     if message.is_empty() {
         return Rendered { zh: String::new(), en: String::new(), complete: true };
     }
-    let starts_chinese = message.chars().find(|c| c.is_alphabetic()).is_some_and(|c| has_cjk(c.encode_utf8(&mut [0; 4])));
+    let starts_chinese =
+        message.chars().find(|c| c.is_alphabetic()).is_some_and(|c| has_cjk(c.encode_utf8(&mut [0; 4])));
     if starts_chinese {
         return split_segments(message);
     }
@@ -287,9 +309,6 @@ fn translate(message: &str) -> Rendered {
             }
             return fill_template(template, &holes);
         }
-    }
-    if has_cjk(message) {
-        return split_segments(message);
     }
     Rendered { zh: message.to_owned(), en: message.to_owned(), complete: false }
 }
@@ -383,9 +402,15 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("query parameter `format` is missing; formats: {}", "缺少查询参数 `format`；可用格式：{0}"),
     ("query parameter `format` = {} must be {}", "查询参数 `format` = {0} 须为 {1}"),
     ("query parameter `encoding` = {} must be auto, utf-8 or gbk", "查询参数 `encoding` = {0} 须为 auto、utf-8 或 gbk"),
-    ("query parameter `due` = {} must be `overdue`, `current` or `all`", "查询参数 `due` = {0} 须为 `overdue`、`current` 或 `all`"),
+    (
+        "query parameter `due` = {} must be `overdue`, `current` or `all`",
+        "查询参数 `due` = {0} 须为 `overdue`、`current` 或 `all`",
+    ),
     ("query parameter `dry_run` = {} must be true or false", "查询参数 `dry_run` = {0} 须为 true 或 false"),
-    ("query parameter `merge` = {} must be the id of the record to update", "查询参数 `merge` = {0} 须为要更新的记录编号"),
+    (
+        "query parameter `merge` = {} must be the id of the record to update",
+        "查询参数 `merge` = {0} 须为要更新的记录编号",
+    ),
     ("query parameter `{}` = {} is not one of: {}", "查询参数 `{0}` = {1} 不是以下之一：{2}"),
     (
         "query parameter `tiles` = {} is not a zoom range: give MIN-MAX with 0 <= MIN <= MAX <= 22, e.g. 12-18",
@@ -396,11 +421,17 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "缺少查询参数 `filename`（例如 filename=points.csv）；它给出文件名及其格式：{0}",
     ),
     ("query parameter `fields` is not JSON: {}", "查询参数 `fields` 不是 JSON：{0}"),
-    ("query parameter `fields` must be a JSON object of target fields, e.g. {}", "查询参数 `fields` 须为目标字段的 JSON 对象，例如 {0}"),
+    (
+        "query parameter `fields` must be a JSON object of target fields, e.g. {}",
+        "查询参数 `fields` 须为目标字段的 JSON 对象，例如 {0}",
+    ),
     ("query parameter `as_of` = {}: {m} (expected YYYY-MM-DD)", "查询参数 `as_of` = {0}：{1}（应为 YYYY-MM-DD）"),
     ("query parameter `{}`: {m}", "查询参数 `{0}`：{1}"),
     ("query parameter {m}", "查询参数 {0}"),
-    ("query parameters {} describe a new layer: add new_layer=true, or leave them out to import into {}", "查询参数 {0} 用于新建图层：请加 new_layer=true，或去掉它们以导入到 {1}"),
+    (
+        "query parameters {} describe a new layer: add new_layer=true, or leave them out to import into {}",
+        "查询参数 {0} 用于新建图层：请加 new_layer=true，或去掉它们以导入到 {1}",
+    ),
     ("give either `tiles` (a zoom range) or `no_tiles`, not both", "`tiles`（缩放级别范围）与 `no_tiles` 只能给出其一"),
     ("the query string cannot be read: {m}", "无法读取查询字符串：{0}"),
     ("{} must be a whole number", "{0} 须为整数"),
@@ -455,12 +486,27 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     // --- Sign-in and roles ---
     ("not signed in: send `Authorization: Bearer <token>`", "未登录：请发送 `Authorization: Bearer <token>`"),
     ("the token is not valid", "令牌无效"),
-    ("the Authorization header is malformed: expected `Bearer <token>`", "Authorization 请求头格式有误：应为 `Bearer <token>`"),
-    ("the server has no users: it was started without --admin-token or --users", "服务器没有用户：启动时未给出 --admin-token 或 --users"),
-    ("writes are disabled: the server was started without an admin token or users file", "写入已停用：服务器启动时未给出管理员令牌或用户文件"),
+    (
+        "the Authorization header is malformed: expected `Bearer <token>`",
+        "Authorization 请求头格式有误：应为 `Bearer <token>`",
+    ),
+    (
+        "the server has no users: it was started without --admin-token or --users",
+        "服务器没有用户：启动时未给出 --admin-token 或 --users",
+    ),
+    (
+        "writes are disabled: the server was started without an admin token or users file",
+        "写入已停用：服务器启动时未给出管理员令牌或用户文件",
+    ),
     ("writing needs an `Authorization: Bearer <token>` header", "写入需要 `Authorization: Bearer <token>` 请求头"),
-    ("writing to {} needs an `Authorization: Bearer <token>` header", "写入 {0} 需要 `Authorization: Bearer <token>` 请求头"),
-    ("exporting {} needs an `Authorization: Bearer <token>` header of its owning role", "导出 {0} 需要其所属角色的 `Authorization: Bearer <token>` 请求头"),
+    (
+        "writing to {} needs an `Authorization: Bearer <token>` header",
+        "写入 {0} 需要 `Authorization: Bearer <token>` 请求头",
+    ),
+    (
+        "exporting {} needs an `Authorization: Bearer <token>` header of its owning role",
+        "导出 {0} 需要其所属角色的 `Authorization: Bearer <token>` 请求头",
+    ),
     ("{} needs an `Authorization: Bearer <token>` header", "{0}需要 `Authorization: Bearer <token>` 请求头"),
     ("the role {} may not write to {} ({}); it writes {}", "角色 {0} 无权写入 {1}（{2}）；它可写入：{3}"),
     ("the role {} may not export {} ({})", "角色 {0} 无权导出 {1}（{2}）"),
@@ -469,7 +515,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "角色 {0} 只能新建归自己所有的图层：请设 owner 为 {1}（管理员可指定任何角色）",
     ),
     ("the audit trail is for admins; the role {} may not read it", "审计记录仅限管理员查看；角色 {0} 无权查看"),
-    ("too many failed sign-ins from {}; wait {} s before trying again", "来自 {0} 的登录失败次数过多；请等待 {1} 秒后再试"),
+    (
+        "too many failed sign-ins from {}; wait {} s before trying again",
+        "来自 {0} 的登录失败次数过多；请等待 {1} 秒后再试",
+    ),
     (
         "the Idempotency-Key header must be 1 to {} visible ASCII characters (e.g. a UUID)",
         "Idempotency-Key 请求头须为 1 至 {0} 个可见 ASCII 字符（例如 UUID）",
@@ -484,7 +533,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("no route or file for {}", "没有 {0} 这一路径或文件"),
     ("no route for {}", "没有 {0} 这一路径"),
     ("no layer named {}; layers: {}", "没有名为 {0} 的图层；现有图层：{1}"),
-    ("no collection named {}; the collections are listed at /collections", "没有名为 {0} 的集合；集合列表见 /collections"),
+    (
+        "no collection named {}; the collections are listed at /collections",
+        "没有名为 {0} 的集合；集合列表见 /collections",
+    ),
     ("no tile set named {}; sets: {}", "没有名为 {0} 的瓦片集；现有瓦片集：{1}"),
     ("no tile matrix set {}; the only one is {}", "没有瓦片矩阵集 {0}；只有 {1}"),
     ("no style named {}; GET /styles lists them", "没有名为 {0} 的样式；GET /styles 列出全部样式"),
@@ -499,10 +551,19 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("{} has no feature {}", "{0} 没有要素 {1}"),
     ("tiles are served as .mvt, not {}", "瓦片以 .mvt 提供，不是 {0}"),
     ("tile {} {} is not a non-negative integer", "瓦片 {0} {1} 不是非负整数"),
-    ("the collection {} has no vector tiles (it is not public or has no zoom range)", "集合 {0} 没有矢量瓦片（它不公开或没有缩放级别范围）"),
-    ("a layer of geometry {} has no style; it is not drawn on the map", "几何类型为 {0} 的图层没有样式；不在地图上绘制"),
+    (
+        "the collection {} has no vector tiles (it is not public or has no zoom range)",
+        "集合 {0} 没有矢量瓦片（它不公开或没有缩放级别范围）",
+    ),
+    (
+        "a layer of geometry {} has no style; it is not drawn on the map",
+        "几何类型为 {0} 的图层没有样式；不在地图上绘制",
+    ),
     // --- Bodies and limits ---
-    ("the request body is {} bytes; {} takes at most {} bytes ({} MiB)", "请求体为 {0} 字节；{1} 最多接受 {2} 字节（{3} MiB）"),
+    (
+        "the request body is {} bytes; {} takes at most {} bytes ({} MiB)",
+        "请求体为 {0} 字节；{1} 最多接受 {2} 字节（{3} MiB）",
+    ),
     ("the body is empty: send the bytes of {}", "请求体为空：请发送 {0} 的内容"),
     ("the body is not UTF-8 text: {}", "请求体不是 UTF-8 文本：{0}"),
     ("the body is not a JSON layer definition: {m}", "请求体不是 JSON 图层定义：{0}"),
@@ -513,10 +574,19 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "the request body arrived too slowly ({} bytes in {} s); bodies must keep arriving at {}",
         "请求体传送过慢（{1} 秒内 {0} 字节）；请求体须持续以 {2} 传送",
     ),
-    ("the server could not keep the uploaded body on its disk ({}); try again later", "服务器无法在磁盘上保存上传内容（{0}）；请稍后再试"),
-    ("expected one GeoJSON Feature to replace feature {}, got {}", "替换要素 {0} 需要一个 GeoJSON Feature，收到的是 {1}"),
+    (
+        "the server could not keep the uploaded body on its disk ({}); try again later",
+        "服务器无法在磁盘上保存上传内容（{0}）；请稍后再试",
+    ),
+    (
+        "expected one GeoJSON Feature to replace feature {}, got {}",
+        "替换要素 {0} 需要一个 GeoJSON Feature，收到的是 {1}",
+    ),
     ("{} has an unknown key {}; the keys are: {}", "{0} 有未知的键 {1}；可用的键：{2}"),
-    ("the request has no Host header; the server cannot build links (set --public-url)", "请求没有 Host 请求头；服务器无法生成链接（请设置 --public-url）"),
+    (
+        "the request has no Host header; the server cannot build links (set --public-url)",
+        "请求没有 Host 请求头；服务器无法生成链接（请设置 --public-url）",
+    ),
     // --- Busy, timeouts, the store ---
     (
         "the request took longer than {} s and was stopped. A write may still complete: retry it with the same Idempotency-Key to learn its outcome",
@@ -548,31 +618,52 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "名为 {0} 的图层已存在（{1}）：请不带 new_layer 导入其中，或换一个名称",
     ),
     ("{} is kept for the platform's own tables; choose another name", "{0} 为平台自用表名；请换一个名称"),
-    ("{} is the name of a tile set (/tiles/{}.json); choose another name", "{0} 是瓦片集的名称（/tiles/{1}.json）；请换一个名称"),
+    (
+        "{} is the name of a tile set (/tiles/{}.json); choose another name",
+        "{0} 是瓦片集的名称（/tiles/{1}.json）；请换一个名称",
+    ),
     ("the layer definition is refused: {m}", "图层定义被拒绝：{0}"),
-    ("layer name {} is taken by a built-in layer or kept for the platform's own tables", "图层名 {0} 已被内置图层占用或为平台自用"),
+    (
+        "layer name {} is taken by a built-in layer or kept for the platform's own tables",
+        "图层名 {0} 已被内置图层占用或为平台自用",
+    ),
     ("field {} is defined twice", "字段 {0} 定义了两次"),
     ("field name {} is kept for the store's own columns (fid, geom)", "字段名 {0} 为存储自用列（fid, geom）"),
     ("{} fields; a layer has at most {}", "{0} 个字段；一个图层最多 {1} 个"),
     ("the layer needs a Chinese title (title_zh)", "图层需要中文标题（title_zh）"),
     ("title {} is longer than {} characters", "标题 {0} 超过 {1} 个字符"),
     ("tile zoom range {}-{} is not within 0-22 with min ≤ max", "瓦片缩放级别范围 {0}-{1} 不在 0-22 内或 min > max"),
-    ("only a polygon layer (MultiPolygon) can be answered by /api/locate", "只有面图层（MultiPolygon）可用于 /api/locate"),
+    (
+        "only a polygon layer (MultiPolygon) can be answered by /api/locate",
+        "只有面图层（MultiPolygon）可用于 /api/locate",
+    ),
     ("a layer without geometry cannot be drawn in tiles", "没有几何的图层不能绘制为瓦片"),
-    ("owner {} is not a role; roles: admin, agriculture, housing, land, traffic", "owner {0} 不是角色；角色有：admin, agriculture, housing, land, traffic"),
-    ("{} of {} features for layer {} break its rules; nothing was stored", "图层 {2} 的 {1} 个要素中有 {0} 个不符合规则；未保存任何内容"),
+    (
+        "owner {} is not a role; roles: admin, agriculture, housing, land, traffic",
+        "owner {0} 不是角色；角色有：admin, agriculture, housing, land, traffic",
+    ),
+    (
+        "{} of {} features for layer {} break its rules; nothing was stored",
+        "图层 {2} 的 {1} 个要素中有 {0} 个不符合规则；未保存任何内容",
+    ),
     ("{} of {} rows are invalid; nothing was imported", "{1} 行中有 {0} 行无效；未导入任何内容"),
     ("the record is invalid: {m}", "记录无效：{0}"),
     ("the producer is invalid: {m}", "种养殖主体信息无效：{0}"),
     ("layer {} was not created: {m}", "图层 {0} 未创建：{1}"),
     ("{m}; layer {} was not created", "{0}；图层 {1} 未创建"),
     ("layer {}: {m}", "图层 {0}：{1}"),
-    ("origin-point records are replaced through PUT /api/trace/records/{id} (it keeps their creation stamp)", "产地记录须通过 PUT /api/trace/records/{id} 替换（保留其创建时间）"),
+    (
+        "origin-point records are replaced through PUT /api/trace/records/{id} (it keeps their creation stamp)",
+        "产地记录须通过 PUT /api/trace/records/{id} 替换（保留其创建时间）",
+    ),
     // --- Fields of features (the layer schemas, the input limits) ---
     ("field {} is not a field of layer {}; its fields are: {}", "字段 {0} 不是图层 {1} 的字段；其字段有：{2}"),
     ("field {} is required in layer {}", "图层 {1} 必须填写字段 {0}"),
     ("field {}: expected {m}, got {}", "字段 {0}：应为{1}，实际为 {2}"),
-    ("field {}: the text is {} bytes long; a field holds at most {} bytes", "字段 {0}：文本长 {1} 字节；一个字段最多 {2} 字节"),
+    (
+        "field {}: the text is {} bytes long; a field holds at most {} bytes",
+        "字段 {0}：文本长 {1} 字节；一个字段最多 {2} 字节",
+    ),
     ("field {}: {} is not allowed; allowed values: {}", "字段 {0}：不允许取值 {1}；允许的取值：{2}"),
     ("field {}: {} is not a finite number; allowed: {m} ({m})", "字段 {0}：{1} 不是有限数；允许：{2}（{3}）"),
     ("field {}: {} is not a whole number; allowed: {m} ({m})", "字段 {0}：{1} 不是整数；允许：{2}（{3}）"),
@@ -590,7 +681,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("at least {} and less than {}", "不小于 {0} 且小于 {1}"),
     ("more than {} and less than {}", "大于 {0} 且小于 {1}"),
     // --- Dates and times ---
-    ("empty: expected an RFC 3339 date-time such as 2023-06-01T06:00:00+08:00", "为空：应为 RFC 3339 日期时间，例如 2023-06-01T06:00:00+08:00"),
+    (
+        "empty: expected an RFC 3339 date-time such as 2023-06-01T06:00:00+08:00",
+        "为空：应为 RFC 3339 日期时间，例如 2023-06-01T06:00:00+08:00",
+    ),
     (
         "not an RFC 3339 date-time such as 2023-06-01T06:00:00+08:00 or 2023-05-31T22:00:00Z: {m}",
         "不是 RFC 3339 日期时间（例如 2023-06-01T06:00:00+08:00 或 2023-05-31T22:00:00Z）：{0}",
@@ -614,7 +708,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("{}-{}-{} is not a calendar date", "{0}-{1}-{2} 不是有效的日历日期"),
     ("a period would end after 9999-12-31", "期限将晚于 9999-12-31"),
     ("publication date {} is before the decision date {}", "公告日期 {0} 早于决定日期 {1}"),
-    ("expected RFC 3339 (2024-05-01T08:00:00+08:00) or unix seconds", "应为 RFC 3339 时间（2024-05-01T08:00:00+08:00）或 Unix 秒数"),
+    (
+        "expected RFC 3339 (2024-05-01T08:00:00+08:00) or unix seconds",
+        "应为 RFC 3339 时间（2024-05-01T08:00:00+08:00）或 Unix 秒数",
+    ),
     ("a number of seconds out of range", "秒数超出范围"),
     ("input is out of range", "输入超出范围"),
     ("input contains invalid characters", "输入含有无效字符"),
@@ -630,8 +727,14 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("{} {} is not a position EPSG:{} can convert", "{0} {1} 不是 EPSG:{2} 能转换的位置"),
     ("easting {} carries zone number {}, but EPSG:{} is zone {}", "东坐标 {0} 带有带号 {1}，但 EPSG:{2} 是第 {3} 带"),
     ("unknown CRS {}; accepted: {}", "未知的坐标系 {0}；可用：{1}"),
-    ("EPSG:{} is not built in and this build has no PROJ; built in: {}", "EPSG:{0} 未内置且此版本没有 PROJ；内置的有：{1}"),
-    ("EPSG:{} is not a coordinate reference system PROJ can convert to WGS84", "EPSG:{0} 不是 PROJ 能转换到 WGS84 的坐标系"),
+    (
+        "EPSG:{} is not built in and this build has no PROJ; built in: {}",
+        "EPSG:{0} 未内置且此版本没有 PROJ；内置的有：{1}",
+    ),
+    (
+        "EPSG:{} is not a coordinate reference system PROJ can convert to WGS84",
+        "EPSG:{0} 不是 PROJ 能转换到 WGS84 的坐标系",
+    ),
     ("{} is not a position of {}: {m}", "{0} 不是 {1} 中的位置：{2}"),
     ("a geometry has no position in {}: {m}", "有几何在 {0} 中没有位置：{1}"),
     ("the parcel is empty: it has no polygons", "地块为空：没有任何多边形"),
@@ -651,27 +754,54 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("area {} is negative", "面积 {0} 为负数"),
     ("area {} m² is larger than 100 000 km²", "面积 {0} 平方米大于 100 000 平方千米"),
     // --- Land, money, grades ---
-    ("{} is not an amount in yuan (digits, optionally . and one or two decimals)", "{0} 不是以元计的金额（数字，可带 . 和一至两位小数）"),
+    (
+        "{} is not an amount in yuan (digits, optionally . and one or two decimals)",
+        "{0} 不是以元计的金额（数字，可带 . 和一至两位小数）",
+    ),
     ("amount is larger than 10^15 yuan", "金额大于 10^15 元"),
     ("grade {} does not exist in the {} table (1-{})", "{1} 表中没有 {0} 级（1-{2}）"),
     ("{} is not a valid {} grade (1-{})", "{0} 不是有效的 {1} 级别（1-{2}）"),
     ("{} is not a grading system; expected urban or collective", "{0} 不是定级体系；应为 urban 或 collective"),
-    ("the grade parts add up to {} m², more than the parcel's {} m²", "各级别部分合计 {0} 平方米，超过地块的 {1} 平方米"),
-    ("collective_use {} is not a collective land use; expected one of 商服, 宅基地, 工业", "collective_use {0} 不是集体土地用途；应为 商服、宅基地、工业 之一"),
-    ("{} is not a consolidation project type; expected 增减挂钩 or 土地整治", "{0} 不是土地整治项目类型；应为 增减挂钩 或 土地整治"),
+    (
+        "the grade parts add up to {} m², more than the parcel's {} m²",
+        "各级别部分合计 {0} 平方米，超过地块的 {1} 平方米",
+    ),
+    (
+        "collective_use {} is not a collective land use; expected one of 商服, 宅基地, 工业",
+        "collective_use {0} 不是集体土地用途；应为 商服、宅基地、工业 之一",
+    ),
+    (
+        "{} is not a consolidation project type; expected 增减挂钩 or 土地整治",
+        "{0} 不是土地整治项目类型；应为 增减挂钩 或 土地整治",
+    ),
     ("consolidation project {} has no polygon", "土地整治项目 {0} 没有多边形"),
     ("consolidation project {}: `{}`: {m}", "土地整治项目 {0}：`{1}`：{2}"),
     ("consolidation project {}: {m}", "土地整治项目 {0}：{1}"),
     // --- Truck ban ---
-    ("give the vehicle's class, or both length_mm and total_mass_kg", "请给出车辆类别，或同时给出 length_mm 和 total_mass_kg"),
-    ("give either the vehicle's class or its length_mm and total_mass_kg, not both", "车辆类别与 length_mm、total_mass_kg 只能给出其一"),
+    (
+        "give the vehicle's class, or both length_mm and total_mass_kg",
+        "请给出车辆类别，或同时给出 length_mm 和 total_mass_kg",
+    ),
+    (
+        "give either the vehicle's class or its length_mm and total_mass_kg, not both",
+        "车辆类别与 length_mm、total_mass_kg 只能给出其一",
+    ),
     ("a pass needs a plate", "通行证需要车牌号"),
     ("a pass valid from {} cannot end on {}", "自 {0} 起有效的通行证不能在 {1} 结束"),
-    ("a pass needs at least one daily window (0-1440 for the whole day)", "通行证至少需要一个每日时段（全天为 0-1440）"),
-    ("{}-{} is not a daily window: start 0-1439, end 0-1440 minutes, start ≠ end", "{0}-{1} 不是每日时段：开始 0-1439，结束 0-1440 分钟，开始 ≠ 结束"),
+    (
+        "a pass needs at least one daily window (0-1440 for the whole day)",
+        "通行证至少需要一个每日时段（全天为 0-1440）",
+    ),
+    (
+        "{}-{} is not a daily window: start 0-1439, end 0-1440 minutes, start ≠ end",
+        "{0}-{1} 不是每日时段：开始 0-1439，结束 0-1440 分钟，开始 ≠ 结束",
+    ),
     ("the daily window must satisfy 0 <= start < end <= 24 h", "每日时段须满足 0 <= 开始 < 结束 <= 24 小时"),
     ("the UTC offset must be within ±24 h", "UTC 偏移须在 ±24 小时内"),
-    ("the CSV header must name the columns time, lon and lat (or 定位时间, 经度, 纬度); found {}", "CSV 表头须有 time、lon、lat 列（或 定位时间、经度、纬度）；实际为 {0}"),
+    (
+        "the CSV header must name the columns time, lon and lat (or 定位时间, 经度, 纬度); found {}",
+        "CSV 表头须有 time、lon、lat 列（或 定位时间、经度、纬度）；实际为 {0}",
+    ),
     ("empty input: no CSV header", "输入为空：没有 CSV 表头"),
     ("cannot read the input: {}", "无法读取输入：{0}"),
     ("longer than {} bytes", "超过 {0} 字节"),
@@ -692,7 +822,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "property {} is not queryable on layer {}; the queryables are: {} (the parameters of /items are {})",
         "属性 {0} 不能在图层 {1} 上查询；可查询的属性：{2}（/items 的参数有 {3}）",
     ),
-    ("property {} is not queryable on layer {}; the queryables are: {}", "属性 {0} 不能在图层 {1} 上查询；可查询的属性：{2}"),
+    (
+        "property {} is not queryable on layer {}; the queryables are: {}",
+        "属性 {0} 不能在图层 {1} 上查询；可查询的属性：{2}",
+    ),
     ("type mismatch: {}", "类型不匹配：{0}"),
     ("functions are not supported: {}", "不支持函数：{0}"),
     ("operator {} is not supported: {}", "不支持运算符 {0}：{1}"),
@@ -765,7 +898,8 @@ mod tests {
                 assert!(zh.contains(&format!("{{{i}}}")), "{en:?}: hole {i} is not used in {zh:?}");
             }
             assert!(!zh.contains(&format!("{{{holes}}}")), "{en:?}: {zh:?} uses a hole it does not have");
-            let chinese_punctuation = zh.chars().any(|c| matches!(c, '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}'));
+            let chinese_punctuation =
+                zh.chars().any(|c| matches!(c, '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}'));
             assert!(super::has_cjk(zh) || chinese_punctuation, "{zh:?} has no Chinese");
         }
     }

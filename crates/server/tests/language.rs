@@ -113,7 +113,8 @@ async fn every_family_of_errors_has_its_chinese() {
             "properties": props}]})
         .to_string()
     };
-    let unknown_field = point(json!({"name": "项目", "project_type": "土地整治", "accuracy": "illustrative", "colour": "red"}));
+    let unknown_field =
+        point(json!({"name": "项目", "project_type": "土地整治", "accuracy": "illustrative", "colour": "red"}));
     let unknown_value = point(json!({"name": "项目", "project_type": "土地整治", "accuracy": "guessed"}));
     let self_crossing = json!({"type": "Polygon", "coordinates": [[[110.7, 35.1], [110.71, 35.11], [110.71, 35.1], [110.7, 35.11], [110.7, 35.1]]]}).to_string();
     let truck = |at: &str| json!({"lon": 110.77, "lat": 35.14, "at": at, "vehicle": {"class": "重型"}}).to_string();
@@ -132,13 +133,41 @@ async fn every_family_of_errors_has_its_chinese() {
         ("GET", "/tiles/nothing_here.json".into(), None, None, 404, "瓦片集"),
         ("GET", "/api/trace/records/999999".into(), Some(ADMIN), None, 404, "产地记录"),
         ("DELETE", "/api/locate".into(), None, None, 405, "请求方法"),
-        ("POST", "/api/layers/consolidation_projects/features".into(), None, Some(unknown_value.clone()), 401, "Authorization"),
+        (
+            "POST",
+            "/api/layers/consolidation_projects/features".into(),
+            None,
+            Some(unknown_value.clone()),
+            401,
+            "Authorization",
+        ),
         ("GET", "/api/me".into(), None, None, 401, "未登录"),
         ("GET", "/api/me".into(), Some("not-a-token"), None, 401, "令牌无效"),
-        ("POST", "/api/layers/consolidation_projects/features".into(), Some(HOUSING), Some(unknown_value.clone()), 403, "无权写入"),
+        (
+            "POST",
+            "/api/layers/consolidation_projects/features".into(),
+            Some(HOUSING),
+            Some(unknown_value.clone()),
+            403,
+            "无权写入",
+        ),
         ("GET", "/api/audit".into(), Some(HOUSING), None, 403, "审计记录"),
-        ("POST", "/api/layers/consolidation_projects/features".into(), Some(ADMIN), Some(unknown_field), 400, "不是图层"),
-        ("POST", "/api/layers/consolidation_projects/features".into(), Some(ADMIN), Some(unknown_value), 400, "不允许取值"),
+        (
+            "POST",
+            "/api/layers/consolidation_projects/features".into(),
+            Some(ADMIN),
+            Some(unknown_field),
+            400,
+            "不是图层",
+        ),
+        (
+            "POST",
+            "/api/layers/consolidation_projects/features".into(),
+            Some(ADMIN),
+            Some(unknown_value),
+            400,
+            "不允许取值",
+        ),
         ("GET", "/api/layers/no_such_layer/export?format=csv".into(), Some(ADMIN), None, 404, "图层"),
     ];
     for (method, uri, token, body, want, needle) in cases {
@@ -167,7 +196,8 @@ async fn the_problems_of_a_refused_write_are_in_both_languages() {
     })
     .to_string();
     for lang in [None, Some("en")] {
-        let (status, headers, body) = call(&state, "POST", "/api/trace/records", Some(ADMIN), Some(&record), lang).await;
+        let (status, headers, body) =
+            call(&state, "POST", "/api/trace/records", Some(ADMIN), Some(&record), lang).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert!(headers.get(header::CONTENT_LANGUAGE).is_some());
         let problems = body["problems"].as_array().unwrap();

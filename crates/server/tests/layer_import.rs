@@ -162,7 +162,9 @@ async fn a_csv_with_chinese_headers_is_mapped_and_a_refused_file_changes_nothing
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(
         body["problems"],
-        json!([{"feature": 2, "field": "name", "message": "field \"name\" is required in layer freight_sources"}])
+        json!([{"feature": 2, "field": "name", "message": "field \"name\" is required in layer freight_sources",
+                "message_zh": "图层 freight_sources 必须填写字段 \"name\"",
+                "message_en": "field \"name\" is required in layer freight_sources"}])
     );
     assert_eq!(body["count"], 3);
     assert_eq!(body["features"]["features"].as_array().unwrap().len(), 3, "the preview shows every feature");

@@ -189,8 +189,12 @@ async fn the_check_and_the_track_upload_read_every_time_alike() {
                 assert!(error.contains("`at`") && error.contains(reason), "{text:?}: {error}");
                 // Issue 15: a track without a usable fix is an error naming the line, not a clean result.
                 assert_eq!(track_status, StatusCode::UNPROCESSABLE_ENTITY, "{text:?}: {report}");
-                let (zh, en) = (report["error_zh"].as_str().unwrap_or_default(), report["error_en"].as_str().unwrap_or_default());
-                assert!(zh.contains("没有可用的定位点") && zh.contains("第 2 行") && en.contains("line 2"), "{text:?}: {report}");
+                let (zh, en) =
+                    (report["error_zh"].as_str().unwrap_or_default(), report["error_en"].as_str().unwrap_or_default());
+                assert!(
+                    zh.contains("没有可用的定位点") && zh.contains("第 2 行") && en.contains("line 2"),
+                    "{text:?}: {report}"
+                );
             }
         }
     }
