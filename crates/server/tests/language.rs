@@ -100,6 +100,9 @@ async fn the_same_error_in_chinese_by_default_and_in_english_when_asked() {
     assert!(seen.iter().any(|e| has_chinese(e)) && seen.iter().any(|e| !has_chinese(e)));
 }
 
+/// Method, path, token, body, expected status, a word the Chinese must hold.
+type Case<'a> = (&'a str, String, Option<&'a str>, Option<String>, u16, &'a str);
+
 /// A bad request of each family of errors, across the routes: each answer has a
 /// Chinese rendering from the catalogue (not the untranslated lead) and its
 /// English, and `Accept-Language: en` gives the English.
@@ -118,7 +121,7 @@ async fn every_family_of_errors_has_its_chinese() {
     let unknown_value = point(json!({"name": "项目", "project_type": "土地整治", "accuracy": "guessed"}));
     let self_crossing = json!({"type": "Polygon", "coordinates": [[[110.7, 35.1], [110.71, 35.11], [110.71, 35.1], [110.7, 35.11], [110.7, 35.1]]]}).to_string();
     let truck = |at: &str| json!({"lon": 110.77, "lat": 35.14, "at": at, "vehicle": {"class": "重型"}}).to_string();
-    let cases: Vec<(&str, String, Option<&str>, Option<String>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("GET", "/api/locate?lat=35.1".into(), None, None, 400, "缺少查询参数"),
         ("GET", "/collections/county_boundaries/items?colour=red".into(), None, None, 400, "不能在图层"),
         ("GET", "/api/locate?lon=190&lat=35.1".into(), None, None, 400, "经度"),
