@@ -253,3 +253,25 @@ async fn rule_notes_carry_their_chinese() {
     }
     assert!(has_chinese(text(&body, "note")), "{body}");
 }
+
+/// A located zone's `accuracy` is named in Chinese beside the value.
+#[tokio::test]
+async fn located_zones_name_their_accuracy_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    let (status, _, body) = call(&state, "GET", "/api/locate?lon=110.77&lat=35.14", None, None, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let hits = body["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{body}");
+    for hit in hits {
+        let want = match hit["properties"]["accuracy"].as_str() {
+            Some("surveyed") => Some("实测"),
+            Some("official") => Some("官方"),
+            Some("approximate") => Some("大致"),
+            Some("illustrative") => Some("示例（虚构）"),
+            _ => None,
+        };
+        assert_eq!(hit["accuracy_zh"].as_str(), want, "{hit}");
+    }
+    assert!(hits.iter().any(|h| h["accuracy_zh"].is_string()), "{body}");
+}
