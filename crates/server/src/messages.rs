@@ -622,6 +622,14 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "{} is the name of a tile set (/tiles/{}.json); choose another name",
         "{0} 是瓦片集的名称（/tiles/{1}.json）；请换一个名称",
     ),
+    (
+        "the role {} may create only layers it owns itself: set \"owner\": \"{}\" (an admin may name any role)",
+        "角色 {0} 只能新建归自己所有的图层：请设 \"owner\": \"{1}\"（管理员可指定任何角色）",
+    ),
+    ("X-Forwarded-Proto {} is not http or https", "X-Forwarded-Proto {0} 不是 http 或 https"),
+    ("exporting {}: {m}", "导出 {0}：{1}"),
+    ("{} is not UTF-8 text (invalid byte at offset {})", "{0} 不是 UTF-8 文本（偏移 {1} 处字节无效）"),
+    ("the work panicked", "处理过程意外中止"),
     ("the layer definition is refused: {m}", "图层定义被拒绝：{0}"),
     (
         "layer name {} is taken by a built-in layer or kept for the platform's own tables",
@@ -725,6 +733,14 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("lon {} is outside -180..180", "经度 {0} 超出 -180..180"),
     ("lat {} is outside -90..90", "纬度 {0} 超出 -90..90"),
     ("{} {} is not a position EPSG:{} can convert", "{0} {1} 不是 EPSG:{2} 能转换的位置"),
+    (
+        "easting {} lacks the zone number {} that EPSG:{} puts in front (the same zone without it is EPSG:{})",
+        "东坐标 {0} 缺少 EPSG:{2} 置于前面的带号 {1}（不带带号的同一带为 EPSG:{3}）",
+    ),
+    (
+        "easting {} carries a zone number, which EPSG:{} does not (zone {} with its number is EPSG:{})",
+        "东坐标 {0} 带有带号，而 EPSG:{1} 不带（带带号的第 {2} 带为 EPSG:{3}）",
+    ),
     ("easting {} carries zone number {}, but EPSG:{} is zone {}", "东坐标 {0} 带有带号 {1}，但 EPSG:{2} 是第 {3} 带"),
     ("unknown CRS {}; accepted: {}", "未知的坐标系 {0}；可用：{1}"),
     (
@@ -796,6 +812,15 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "{}-{} is not a daily window: start 0-1439, end 0-1440 minutes, start ≠ end",
         "{0}-{1} 不是每日时段：开始 0-1439，结束 0-1440 分钟，开始 ≠ 结束",
     ),
+    ("the vehicle's plate is not given, so the pass cannot be checked", "未给出车辆号牌，无法核对通行证"),
+    ("the pass is for {}, not {}", "通行证属于 {0}，不是 {1}"),
+    ("the pass is valid only from {}", "通行证自 {0} 起才有效"),
+    ("the pass expired after {}", "通行证已于 {0} 后过期"),
+    ("{} is outside the pass's hours ({})", "{0} 不在通行证的通行时段内（{1}）"),
+    ("the position is outside the pass's area {}", "位置不在通行证的通行区域 {0} 内"),
+    ("same time as the previous fix ({} ms)", "与上一个定位点时间相同（{0} 毫秒）"),
+    ("time goes backwards: {} ms after {} ms", "时间倒退：{1} 毫秒之后为 {0} 毫秒"),
+    ("jump of {} m in {} ms ({} km/h)", "{1} 毫秒内跳跃 {0} 米（{2} 千米/小时）"),
     ("the daily window must satisfy 0 <= start < end <= 24 h", "每日时段须满足 0 <= 开始 < 结束 <= 24 小时"),
     ("the UTC offset must be within ±24 h", "UTC 偏移须在 ±24 小时内"),
     (
@@ -861,6 +886,22 @@ mod tests {
             to_chinese("field \"grade\": expected an integer, got \"1\"").as_deref(),
             Some("字段 \"grade\"：应为整数，实际为 \"1\"")
         );
+    }
+
+    #[test]
+    fn messages_of_the_rules_and_the_store_have_their_chinese() {
+        for message in [
+            "line 7: time goes backwards: 1000 ms after 2000 ms",
+            "the pass is for 晋M12345, not 晋M54321",
+            "field \"grade\": 9 is out of range; allowed: from 1 to 8 (input limit: grades)",
+            "1 of 2 features for layer zongdi rejected; nothing was stored\n  feature #2: field \"x\" is required in layer zongdi",
+            "unknown field `colour`, expected one of `lon`, `lat` at line 1 column 9",
+            "Failed to deserialize the JSON body into the target type: missing field `at` at line 1 column 2",
+            "easting 474476.65 lacks the zone number 37 that EPSG:4526 puts in front (the same zone without it is EPSG:4547)",
+        ] {
+            let zh = to_chinese(message).unwrap_or_else(|| panic!("no Chinese for {message:?}"));
+            assert!(super::has_cjk(&zh), "{message:?} → {zh:?}");
+        }
     }
 
     #[test]
