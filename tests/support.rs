@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The repository root.
+/// The black-box tests read the server's messages in English (its default is
+/// Chinese; see README "Languages of the API").
+const ENGLISH: &str = "Accept-Language: en\r\n";
+
+/// The repository's root folder.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("repository root")
 }
@@ -127,7 +131,7 @@ impl Server {
     pub fn post_json(&self, path: &str, token: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
         let body = body.to_string();
         let request = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAccept-Language: en\r\nAuthorization: Bearer {token}\r\n\
              Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             self.addr,
             body.len()
@@ -138,7 +142,7 @@ impl Server {
 
     /// GET `path` and return the status and the raw body bytes.
     pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr);
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{ENGLISH}\r\n", self.addr);
         http_request_bytes(&self.addr, &request).unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
@@ -146,6 +150,9 @@ impl Server {
     /// returns the status, the response head (lower-cased) and the body.
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
         let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
+        if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("accept-language")) {
+            head.push_str(ENGLISH);
+        }
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -204,7 +211,10 @@ impl Server {
     }
 
     fn try_get(&self, path: &str) -> std::io::Result<(u16, String)> {
-        http_request(&self.addr, &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr))
+        http_request(
+            &self.addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{ENGLISH}\r\n", self.addr),
+        )
     }
 }
 

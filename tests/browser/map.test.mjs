@@ -393,7 +393,7 @@ test('desktop: parcel valuation (draw, error, batch, print) and expropriation pe
     const [a, b, c, d] = square(P1, 0.0004);
     await drawParcel(page, [a, c, b, d]);
     await page.waitForSelector('#valuation-panel[data-state="error"]');
-    assert.match(await page.locator('#valuation-panel .v-error').innerText(), /估价失败.*self-intersects at \(/);
+    assert.match(await page.locator('#valuation-panel .v-error').innerText(), /估价失败.*(处自相交|self-intersects at \()/);
 
     // Upload with two parcels: one valued, one outside the county; CSV report.
     const fc = { type: 'FeatureCollection', features: [P1, P6].map((p, i) => ({

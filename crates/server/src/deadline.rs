@@ -3,7 +3,7 @@
 //! checked before anything else ([`crate::auth::refuse_bad_token`]), the request
 //! has a deadline ([`crate::state::HttpLimits::request_timeout`]): one still
 //! unanswered then is answered 503 and its handler dropped; and every error
-//! answer is JSON ([`crate::error::json_errors`]).
+//! answer is JSON, in the request's language ([`crate::error::json_errors`]).
 //!
 //! Dropping a handler never cuts a write in half: writes run to completion on
 //! their own task (see `AppState::insert`), and with an `Idempotency-Key` the
@@ -19,13 +19,14 @@ use crate::state::AppState;
 
 /// The middleware.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let lang = crate::language::Lang::of_headers(request.headers());
     let peer = crate::serve::peer_of(&request);
     let refused = crate::auth::refuse_bad_token(&state, peer, request.headers(), request.uri().path()).await;
     let response = match refused {
         Some(refused) => refused,
         None => within_deadline(&state, request, next).await,
     };
-    crate::error::json_errors(response).await
+    crate::error::json_errors(response, lang).await
 }
 
 async fn within_deadline(state: &AppState, request: Request, next: Next) -> Response {

@@ -4,7 +4,10 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use landtrace_store::StoreError;
-use serde_json::json;
+use serde_json::{Map, Value, json};
+
+use crate::language::Lang;
+use crate::messages::{Bilingual, bilingual};
 
 /// An error answered to an HTTP client: a status and a message for people.
 #[derive(Debug, thiserror::Error)]
@@ -84,12 +87,13 @@ impl IntoResponse for AppError {
             AppError::UnsupportedMediaType(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, m.clone()),
             AppError::PreconditionRequired(m) => (StatusCode::PRECONDITION_REQUIRED, m.clone()),
             AppError::Refused(refused) => {
-                let body = json!({
+                let mut body = json!({
                     "error": refused.to_string(),
                     "status": 400,
                     "problems": landtrace_app::write_path::problems_json(refused),
                 });
-                return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+                localize_body(&mut body, StatusCode::BAD_REQUEST);
+                return localized_response(StatusCode::BAD_REQUEST, body);
             }
             AppError::TooManyRequests { message, retry_after_s } => {
                 return with_retry_after(StatusCode::TOO_MANY_REQUESTS, message, *retry_after_s);
@@ -161,29 +165,64 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Middleware: every error answer is JSON `{"error": …, "status": …}`, also the
-/// ones the framework makes itself (a path segment that is not a number, a
-/// method the route does not take, a body that does not deserialize): their
-/// text becomes the message.
-pub async fn json_errors(response: Response) -> Response {
+/// Middleware (run by [`crate::deadline::guard`]): every error answer is JSON
+/// `{"error": …, "error_zh": …, "error_en": …, "status": …}` with `error` in the
+/// request's language `lang`, and `Content-Language` and `Vary: Accept-Language`
+/// set. The framework's own errors (a path segment that is not a number, a
+/// method the route does not take, a body that does not deserialize) are not
+/// JSON: their text becomes the message. A route's own JSON error body (a
+/// refused record with its problems) gets the message in both languages, and
+/// each of its problems `message_zh` and `message_en`.
+pub async fn json_errors(response: Response, lang: Lang) -> Response {
     let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    if let Some(Localized(body)) = response.extensions().get::<Localized>() {
+        if lang == Lang::Zh {
+            let mut response = response;
+            lang.mark(response.headers_mut());
+            return response;
+        }
+        let body = in_language(body.clone(), lang);
+        return rebuilt(response, &body, lang);
+    }
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
-        return response;
-    }
     let (parts, body) = response.into_parts();
-    let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let limit = if is_json { 64 * 1024 * 1024 } else { 64 * 1024 };
+    let text = axum::body::to_bytes(body, limit).await.unwrap_or_default();
+    if is_json {
+        let response = Response::from_parts(parts, axum::body::Body::empty());
+        return match serde_json::from_slice::<Value>(&text) {
+            Ok(mut value) => {
+                localize_body(&mut value, status);
+                rebuilt(response, &in_language(value, lang), lang)
+            }
+            Err(_) => {
+                let (parts, _) = response.into_parts();
+                Response::from_parts(parts, axum::body::Body::from(text))
+            }
+        };
+    }
     let text = String::from_utf8_lossy(&text);
     let message = match text.trim() {
         "" if status == StatusCode::METHOD_NOT_ALLOWED => "this path does not take that method".to_owned(),
         "" => status.canonical_reason().unwrap_or("error").to_owned(),
         text => text.to_owned(),
     };
-    let mut answer = error_response(status, &message);
+    let answer = error_response(status, &message);
+    let mut answer = match answer.extensions().get::<Localized>() {
+        Some(Localized(body)) if lang == Lang::En => {
+            let body = in_language(body.clone(), lang);
+            rebuilt(answer, &body, lang)
+        }
+        _ => answer,
+    };
+    lang.mark(answer.headers_mut());
     for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
         if let Some(value) = parts.headers.get(&name) {
             answer.headers_mut().insert(name, value.clone());
@@ -192,9 +231,86 @@ pub async fn json_errors(response: Response) -> Response {
     answer
 }
 
-/// The JSON error body every error response has: `{"error": …, "status": …}`.
+/// The body of an error answer in both languages, kept on the response so that
+/// [`json_errors`] can answer in English without reading the body back.
+#[derive(Debug, Clone)]
+struct Localized(Value);
+
+/// The JSON error body every error response has, in Chinese (the default; see
+/// [`json_errors`] for English): `{"error": …, "error_zh": …, "error_en": …,
+/// "status": …}`.
 pub fn error_response(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "error": message, "status": status.as_u16() }))).into_response()
+    let text = bilingual(status, message);
+    let body = json!({ "error": text.zh, "error_zh": text.zh, "error_en": text.en, "status": status.as_u16() });
+    localized_response(status, body)
+}
+
+fn localized_response(status: StatusCode, body: Value) -> Response {
+    let mut response = (status, Json(&body)).into_response();
+    response.extensions_mut().insert(Localized(body));
+    response
+}
+
+/// `response` with `body` (JSON) and the language's headers.
+fn rebuilt(response: Response, body: &Value, lang: Lang) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    lang.mark(&mut parts.headers);
+    parts.extensions.remove::<Localized>();
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+}
+
+/// `error` set from `error_zh` or `error_en`.
+fn in_language(mut body: Value, lang: Lang) -> Value {
+    let key = match lang {
+        Lang::Zh => "error_zh",
+        Lang::En => "error_en",
+    };
+    if let Some(object) = body.as_object_mut()
+        && let Some(chosen) = object.get(key).cloned()
+    {
+        object.insert("error".to_owned(), chosen);
+    }
+    body
+}
+
+/// Adds `error_zh` and `error_en` to an error body from its `error`, and
+/// `message_zh`/`message_en` to every problem listed in it (objects with a
+/// `message`, in its arrays, one level down too: an import's rows and their
+/// problems). `error` is left for [`in_language`] to choose.
+pub fn localize_body(body: &mut Value, status: StatusCode) {
+    let Some(object) = body.as_object_mut() else { return };
+    if !object.contains_key("error_zh")
+        && let Some(message) = object.get("error").and_then(Value::as_str)
+    {
+        let Bilingual { zh, en } = bilingual(status, message);
+        object.insert("error_zh".to_owned(), Value::String(zh));
+        object.insert("error_en".to_owned(), Value::String(en));
+    }
+    for value in object.values_mut() {
+        if let Value::Array(items) = value {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                localize_problem(item, status);
+                for inner in item.values_mut() {
+                    if let Value::Array(inner) = inner {
+                        inner.iter_mut().filter_map(Value::as_object_mut).for_each(|p| localize_problem(p, status));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn localize_problem(problem: &mut Map<String, Value>, status: StatusCode) {
+    if problem.contains_key("message_zh") {
+        return;
+    }
+    if let Some(message) = problem.get("message").and_then(Value::as_str) {
+        let Bilingual { zh, en } = bilingual(status, message);
+        problem.insert("message_zh".to_owned(), Value::String(zh));
+        problem.insert("message_en".to_owned(), Value::String(en));
+    }
 }
 
 fn with_retry_after(status: StatusCode, message: &str, seconds: u64) -> Response {

@@ -11,6 +11,8 @@ pub mod cpu;
 pub mod deadline;
 pub mod error;
 pub mod idempotency;
+pub mod language;
+pub mod messages;
 pub mod openapi;
 pub mod origin_state;
 pub mod public_address;

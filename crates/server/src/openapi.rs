@@ -766,8 +766,12 @@ fn components() -> Value {
         },
         "responses": responses,
         "schemas": {
-            "Error": {"type": "object", "required": ["error", "status"], "properties": {
-                "error": {"type": "string"}, "status": {"type": "integer"},
+            "Error": {"type": "object", "required": ["error", "error_zh", "error_en", "status"],
+                "description": "`error` is in the language of Accept-Language (Chinese unless English comes first); \
+                                error_zh and error_en are always both given. Each problem has message_zh and message_en.",
+                "properties": {
+                "error": {"type": "string"}, "error_zh": {"type": "string"}, "error_en": {"type": "string"},
+                "status": {"type": "integer"},
                 "problems": {"type": "array", "items": {"type": "object"}}}},
             "Link": {"type": "object", "required": ["href"], "properties": {
                 "href": {"type": "string"}, "rel": {"type": "string"}, "type": {"type": "string"},

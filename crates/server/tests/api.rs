@@ -96,7 +96,7 @@ async fn writes_need_the_token_and_bad_input_changes_nothing() {
          "properties": {"name": "y", "project_type": "围湖造田", "accuracy": "illustrative"}}]});
     let (status, body) = call(&state, post_features("consolidation_projects", Some(TOKEN), &bad)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let message = body["error"].as_str().unwrap();
+    let message = body["error_en"].as_str().unwrap();
     assert!(message.contains("feature #2") && message.contains("project_type"), "{message}");
 
     let (status, body) = call(&state, post_features("nope", Some(TOKEN), &fc)).await;
@@ -160,7 +160,7 @@ async fn locate_reads_gauss_kruger_named_or_recognised_and_says_what_it_assumed(
     // A zone-numbered CRS with a plain easting is refused, naming the fix.
     let (status, body) = get(&state, &format!("/api/locate?lon={}&lat={}&crs=EPSG:4525", plain_gk.x, plain_gk.y)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"].as_str().unwrap().contains("lacks the zone number 37"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("lacks the zone number 37"), "{body}");
 }
 
 #[tokio::test]
@@ -174,7 +174,7 @@ async fn layers_lists_public_fields_only_and_unknown_routes_are_404() {
     assert!(text.contains("subject_name") && !text.contains("phone") && !text.contains("contact_name"), "{text}");
     let (status, body) = get(&state, "/nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body["error"].as_str().unwrap().contains("/nope"));
+    assert!(body["error_en"].as_str().unwrap().contains("/nope"));
 }
 
 #[path = "../../../tests/points.rs"]

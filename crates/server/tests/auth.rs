@@ -90,7 +90,7 @@ async fn roles_write_only_the_layers_they_own() {
     let (status, body) =
         call(&state, post("urban_grade_zones", Some(&format!("Bearer {FARMER}")), &grade_zone())).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let message = body["error"].as_str().unwrap();
+    let message = body["error_en"].as_str().unwrap();
     assert!(message.contains("agriculture") && message.contains("urban_grade_zones"), "{message}");
     assert!(message.contains("origin_points"), "says what the role may write: {message}");
 
@@ -130,7 +130,7 @@ async fn missing_wrong_and_malformed_tokens_are_401() {
     ] {
         let (status, body) = call(&state, post("origin_points", authorization, &origin_point())).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{authorization:?}: {body}");
-        assert!(body["error"].as_str().unwrap().contains(expect), "{authorization:?}: {body}");
+        assert!(body["error_en"].as_str().unwrap().contains(expect), "{authorization:?}: {body}");
     }
 
     let (status, body) = call(&state, me(Some(&format!("Bearer {FARMER}")))).await;
@@ -159,7 +159,7 @@ async fn users_without_an_admin_token_and_a_server_without_either() {
     let closed = state(dir.path(), None, Users::default()).await;
     let (status, body) = call(&closed, post("origin_points", None, &origin_point())).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body["error"].as_str().unwrap().contains("writes are disabled"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("writes are disabled"), "{body}");
 }
 
 #[test]

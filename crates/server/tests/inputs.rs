@@ -37,7 +37,7 @@ async fn post(state: &AppState, uri: &str, token: Option<&str>, body: impl Into<
 /// The error message of a 400 answer.
 fn bad_request(status: StatusCode, body: &Value) -> String {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    body["error"].as_str().map_or_else(|| body.to_string(), str::to_owned)
+    body["error_en"].as_str().map_or_else(|| body.to_string(), str::to_owned)
 }
 
 /// Everything a write could change: the counts of every layer and the audit trail.
@@ -230,7 +230,7 @@ async fn oversized_geometries_are_422_and_oversized_requests_413() {
     let uri = "/api/layers/consolidation_projects/features";
     let (status, body) = post(&state, uri, Some(TOKEN), zone_collection(ring(limit + 1)).to_string()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("200,001 vertices"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("200,001 vertices"), "{body}");
     let mut many = zone_collection(ring(190_000));
     let feature = many["features"][0].clone();
     many["features"] = Value::Array(vec![feature; 11]);

@@ -192,7 +192,7 @@ async fn bad_parcels_are_400_naming_the_problem() {
     ] {
         let (status, reply) = post(&state, "/api/land/valuation", body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body} → {reply}");
-        let message = reply["error"].as_str().unwrap_or_default();
+        let message = reply["error_en"].as_str().unwrap_or_default();
         assert!(message.contains(needle), "{body}: {message}");
     }
     // Collective land has no 住宅 price: reported in the part, never guessed.
@@ -346,7 +346,7 @@ async fn batch_upload_of_a_land_approval_coordinate_file() {
         let (status, bytes) = call(&state, Request::post(uri.as_str()).body(Body::from(body)).unwrap()).await;
         let reply: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
-        assert!(reply["error"].as_str().unwrap_or_default().contains(message), "{message}: {reply}");
+        assert!(reply["error_en"].as_str().unwrap_or_default().contains(message), "{message}: {reply}");
     }
 }
 
@@ -515,7 +515,7 @@ async fn a_parcel_with_a_one_number_position_is_400() {
         json!({"type": "Polygon", "coordinates": [[[110.71, 35.11], [110.72], [110.72, 35.12], [110.71, 35.11]]]});
     let (status, reply) = post(&state, "/api/land/valuation", json!({"parcel": parcel, "use": "住宅"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
-    let message = reply["error"].as_str().unwrap_or_default();
+    let message = reply["error_en"].as_str().unwrap_or_default();
     assert!(message.contains("a position has 1 number(s)"), "{message}");
 }
 

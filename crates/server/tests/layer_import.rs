@@ -140,7 +140,7 @@ async fn a_zipped_gbk_shapefile_is_previewed_then_imported() {
     let (status, body) =
         call(&state, upload("freight_sources", Some(TRAFFIC), "filename=two.gpkg&dry_run=true", bytes.clone())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let error = body["error"].as_str().unwrap();
+    let error = body["error_en"].as_str().unwrap();
     assert!(error.contains("holds 2 layers (a, b)") && error.contains("the `layer` option"), "{error}");
     assert!(!error.contains("landtrace-import-"), "{error}");
     let (status, body) =
@@ -162,7 +162,9 @@ async fn a_csv_with_chinese_headers_is_mapped_and_a_refused_file_changes_nothing
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(
         body["problems"],
-        json!([{"feature": 2, "field": "name", "message": "field \"name\" is required in layer freight_sources"}])
+        json!([{"feature": 2, "field": "name", "message": "field \"name\" is required in layer freight_sources",
+                "message_zh": "图层 freight_sources 必须填写字段 \"name\"",
+                "message_en": "field \"name\" is required in layer freight_sources"}])
     );
     assert_eq!(body["count"], 3);
     assert_eq!(body["features"]["features"].as_array().unwrap().len(), 3, "the preview shows every feature");
@@ -184,7 +186,7 @@ async fn a_csv_with_chinese_headers_is_mapped_and_a_refused_file_changes_nothing
     let (status, body) =
         call(&state, upload("freight_sources", Some(TRAFFIC), "filename=x.geojson", b"{\"type\":".to_vec())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("not valid GeoJSON"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("not valid GeoJSON"), "{body}");
     let (status, body) = call(&state, upload("freight_sources", Some(TRAFFIC), "filename=x.exe", b"MZ".to_vec())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, body) = call(
@@ -198,7 +200,7 @@ async fn a_csv_with_chinese_headers_is_mapped_and_a_refused_file_changes_nothing
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("`colour` is not a field"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("`colour` is not a field"), "{body}");
     assert_eq!(count(&state, LayerKind::FreightSources).await, before + 1);
 }
 
@@ -211,7 +213,7 @@ async fn anonymous_wrong_role_and_oversized_uploads_are_refused_before_the_body_
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, answer) = call(&state, upload("freight_sources", Some(FARMER), "filename=p.geojson", body)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
-    assert!(answer["error"].as_str().unwrap().contains("agriculture"), "{answer}");
+    assert!(answer["error_en"].as_str().unwrap().contains("agriculture"), "{answer}");
     let req = Request::post("/api/layers/freight_sources/import?filename=big.zip")
         .header("authorization", format!("Bearer {TRAFFIC}"))
         .header("content-length", (65 * 1024 * 1024).to_string())
@@ -311,7 +313,7 @@ async fn a_new_layer_is_inferred_previewed_then_created_and_served_at_once() {
     // Again: the layer exists now.
     let (status, body) = call(&state, upload("zongdi_http", Some(TRAFFIC), query, parcels(&[]))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("exists already"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("exists already"), "{body}");
 }
 
 #[tokio::test]
@@ -339,7 +341,7 @@ async fn a_refused_new_layer_creates_nothing() {
         .unwrap();
     let (status, body) = call(&state, req).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("agriculture"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("agriculture"), "{body}");
     nothing_created(&state, "farm_http").await;
     // The parameter means nothing to the other writes: still 403 before the body is read.
     let req = Request::post("/api/layers/freight_sources/features?new_layer=true&owner=agriculture")
@@ -353,7 +355,7 @@ async fn a_refused_new_layer_creates_nothing() {
     // A name taken by a built-in layer (409) or kept for the platform (400).
     let (status, body) = call(&state, upload("freight_sources", Some(TRAFFIC), new, parcels(&[]))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("freight_sources exists already"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("freight_sources exists already"), "{body}");
     let (status, body) = call(&state, upload("landtrace_x", Some(TRAFFIC), new, parcels(&[]))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
@@ -365,7 +367,7 @@ async fn a_refused_new_layer_creates_nothing() {
         let (status, body) =
             call(&state, upload("lines_http", Some(TRAFFIC), &query, parcels(std::slice::from_ref(&line)))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        let error = body["error"].as_str().unwrap();
+        let error = body["error_en"].as_str().unwrap();
         assert!(error.contains("lines") && error.contains("features 3") && error.contains("not created"), "{error}");
         assert_eq!(body["problems"].as_array().unwrap().len(), 1, "{body}");
         nothing_created(&state, "lines_http").await;
@@ -380,7 +382,7 @@ async fn a_refused_new_layer_creates_nothing() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let problems = body["problems"].as_array().unwrap();
     assert!(!problems.is_empty() && problems.iter().all(|p| p["feature"] == 3), "{body}");
-    assert!(body["error"].as_str().unwrap().contains("bowtie_http was not created"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("bowtie_http was not created"), "{body}");
     nothing_created(&state, "bowtie_http").await;
     let (status, body) =
         call(&state, upload("bowtie_http", Some(TRAFFIC), &format!("{new}&repair=true"), parcels(&[bowtie]))).await;
@@ -390,7 +392,7 @@ async fn a_refused_new_layer_creates_nothing() {
     let (status, body) =
         call(&state, upload("freight_sources", Some(TRAFFIC), "filename=p.geojson&owner=traffic", parcels(&[]))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("new_layer=true"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("new_layer=true"), "{body}");
     let (status, body) =
         call(&state, upload("mapped_http", Some(TRAFFIC), &format!("{new}&fields=%7B%7D"), parcels(&[]))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");

@@ -70,7 +70,7 @@ async fn the_landing_page_is_the_map_for_browsers_and_json_for_clients() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, _, body, _) = get(&state, "/?foo=1").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"].as_str().unwrap().contains("foo"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("foo"), "{body}");
 
     let (status, _, body, _) = get(&state, "/conformance").await;
     assert_eq!(status, StatusCode::OK);
@@ -141,7 +141,7 @@ async fn items_page_with_next_and_prev_links_and_match_the_store() {
     assert_eq!(status, StatusCode::OK);
     for bad in ["limit=0", "limit=-3", "offset=x", "bbox=1,2,3", "bbox=3,2,1,0", "crs=EPSG:999999", "unknown_param=1"] {
         let (status, _, body, _) = get(&state, &format!("/collections/villages/items?{bad}")).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {}", body["error"]);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {}", body["error_en"]);
     }
 }
 
@@ -212,7 +212,7 @@ async fn part_4_writes_need_the_current_etag() {
     assert_eq!(status, StatusCode::PRECONDITION_REQUIRED, "{body}");
     let (status, _, body, _) = call(&state, write("PUT", item, Some("\"0000000000000000\""), &zone("改", 0.002))).await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("changed by someone else"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("changed by someone else"), "{body}");
     assert_eq!(state.store.audit_all().await.unwrap().len(), audit);
 
     // Editor A replaces with the current version; editor B, still holding it, is refused.
@@ -234,7 +234,7 @@ async fn part_4_writes_need_the_current_etag() {
     let audit = state.store.audit_all().await.unwrap().len();
     let (status, _, body, _) = call(&state, write("PATCH", item, Some(&etag3), &bad)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("project_type"), "the refusal names the field: {body}");
+    assert!(body["error_en"].as_str().unwrap().contains("project_type"), "the refusal names the field: {body}");
     let (_, headers, _, _) = get(&state, item).await;
     assert_eq!(headers["etag"].to_str().unwrap(), etag3, "the refused patch changed nothing");
     // A refused new feature (a value its layer does not allow, a body that is not
@@ -248,7 +248,7 @@ async fn part_4_writes_need_the_current_etag() {
     for body in [wrong, not_one, far] {
         let (status, _, answer, _) = call(&state, write("POST", uri, None, &body)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-        assert!(!answer["error"].as_str().unwrap_or("").is_empty(), "{answer}");
+        assert!(!answer["error_en"].as_str().unwrap_or("").is_empty(), "{answer}");
     }
     assert_eq!(state.store.features(landtrace_domain::LayerKind::ConsolidationProjects).await.unwrap(), before);
     assert_eq!(state.store.audit_all().await.unwrap().len(), audit, "no audit row for refused writes");
@@ -325,31 +325,31 @@ async fn cql2_injection_attempts_are_errors_or_literals_and_change_nothing() {
     for text in texts {
         let query: String = serde_urlencoded::to_string([("filter", text)]).unwrap();
         let (status, _, body, _) = get(&state, &format!("/collections/urban_grade_zones/items?{query}")).await;
-        assert!(status == StatusCode::OK || status == StatusCode::BAD_REQUEST, "{text}: {status} {}", body["error"]);
+        assert!(status == StatusCode::OK || status == StatusCode::BAD_REQUEST, "{text}: {status} {}", body["error_en"]);
         if status == StatusCode::OK {
             // A literal: a name with quotes and keywords in it matches no zone.
             assert!(body["numberMatched"].as_u64().unwrap() <= 3, "{text}");
         } else {
-            assert!(body["error"].as_str().unwrap().contains("filter"), "{text}: {body}");
+            assert!(body["error_en"].as_str().unwrap().contains("filter"), "{text}: {body}");
         }
         statuses.push((text, status));
     }
     // The quoted attempt is one string literal compared with the names: no match.
     let query = serde_urlencoded::to_string([("filter", texts[0])]).unwrap();
     let (status, _, body, _) = get(&state, &format!("/collections/urban_grade_zones/items?{query}")).await;
-    assert_eq!((status, body["numberMatched"].as_u64()), (StatusCode::OK, Some(0)), "{}", body["error"]);
+    assert_eq!((status, body["numberMatched"].as_u64()), (StatusCode::OK, Some(0)), "{}", body["error_en"]);
     // The same through CQL2 JSON and through a `name=value` parameter.
     let json_filter = json!({"op": "=", "args": [{"property": "name"}, "x' OR '1'='1"]}).to_string();
     let query = serde_urlencoded::to_string([("filter", json_filter.as_str()), ("filter-lang", "cql2-json")]).unwrap();
     let (status, _, body, _) = get(&state, &format!("/collections/urban_grade_zones/items?{query}")).await;
-    assert_eq!((status, body["numberMatched"].as_u64()), (StatusCode::OK, Some(0)), "{}", body["error"]);
+    assert_eq!((status, body["numberMatched"].as_u64()), (StatusCode::OK, Some(0)), "{}", body["error_en"]);
     let query = serde_urlencoded::to_string([("name", "x' OR 1=1 --")]).unwrap();
     let (status, _, body, _) = get(&state, &format!("/collections/urban_grade_zones/items?{query}")).await;
-    assert_eq!((status, body["numberMatched"].as_u64()), (StatusCode::OK, Some(0)), "{}", body["error"]);
+    assert_eq!((status, body["numberMatched"].as_u64()), (StatusCode::OK, Some(0)), "{}", body["error_en"]);
     // An unknown property is a 400 naming it.
     let (status, _, body, _) = get(&state, "/collections/urban_grade_zones/items?filter=nosuchfield%3D1").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"].as_str().unwrap().contains("nosuchfield"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("nosuchfield"), "{body}");
     assert_eq!(snapshot(&state).await, before, "the stored data is unchanged: {statuses:?}");
 }
 
@@ -365,7 +365,7 @@ async fn filters_select_what_the_rules_say() {
         "/collections/urban_grade_zones/items?filter=grade%20%3C%202",
     ] {
         let (status, _, body, _) = get(&state, uri).await;
-        assert_eq!(status, StatusCode::OK, "{uri}: {}", body["error"]);
+        assert_eq!(status, StatusCode::OK, "{uri}: {}", body["error_en"]);
         assert_eq!(body["numberMatched"], grade_1, "{uri}");
     }
     // Spatial: the zones meeting a point in the county seat, as /api/locate finds them.
@@ -373,7 +373,7 @@ async fn filters_select_what_the_rules_say() {
     let expected = located["hits"].as_array().unwrap().iter().filter(|z| z["layer"] == "urban_grade_zones").count();
     let filter = serde_urlencoded::to_string([("filter", "S_INTERSECTS(geometry, POINT(110.7745 35.1405))")]).unwrap();
     let (status, _, body, _) = get(&state, &format!("/collections/urban_grade_zones/items?{filter}")).await;
-    assert_eq!(status, StatusCode::OK, "{}", body["error"]);
+    assert_eq!(status, StatusCode::OK, "{}", body["error_en"]);
     assert_eq!(body["numberMatched"], expected);
 }
 
@@ -392,7 +392,7 @@ async fn items_as_of_a_date_answer_the_layer_as_it_was() {
 
     let (_, _, now, _) = get(&state, "/collections/urban_grade_zones/items").await;
     let (status, _, then, _) = get(&state, "/collections/urban_grade_zones/items?as_of=2023-06-01").await;
-    assert_eq!(status, StatusCode::OK, "{}", then["error"]);
+    assert_eq!(status, StatusCode::OK, "{}", then["error_en"]);
     let name_of = |page: &Value| {
         page["features"].as_array().unwrap().iter().find(|f| f["id"] == 1).unwrap()["properties"]["name"].clone()
     };

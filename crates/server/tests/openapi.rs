@@ -164,7 +164,7 @@ async fn every_routed_entry_is_answered_by_its_route_not_by_the_fallback() {
         let what = format!("{method} {uri}: {} {}", reply.status, String::from_utf8_lossy(&reply.body));
         assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{what}");
         if reply.status == StatusCode::NOT_FOUND {
-            let message = reply.json()["error"].as_str().unwrap_or_default().to_owned();
+            let message = reply.json()["error_en"].as_str().unwrap_or_default().to_owned();
             assert!(!message.starts_with("no route"), "answered by the fallback: {what}");
         }
         let documented = operation["responses"].as_object().unwrap();
@@ -426,6 +426,6 @@ async fn without_the_built_map_client_a_style_is_404_saying_so() {
     let state = state_with_web(dir.path(), None).await;
     let reply = get(&state, "/styles/all.json").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert!(reply.json()["error"].as_str().unwrap().contains("map client is not built"), "{}", reply.json());
+    assert!(reply.json()["error_en"].as_str().unwrap().contains("map client is not built"), "{}", reply.json());
     assert_eq!(get(&state, "/styles").await.json()["styles"][0]["id"], "all", "the list does not need the files");
 }

@@ -111,7 +111,7 @@ async fn producers_are_registered_with_a_checked_code_or_a_platform_identifier()
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("已登记"));
+    assert!(body["error_zh"].as_str().unwrap().contains("已登记"));
     let (status, body) = call(
         &state,
         "POST",
@@ -219,7 +219,7 @@ async fn a_repeated_submission_is_refused_or_merged_never_stored_twice() {
     let (status, body) =
         call(&state, "POST", &format!("/api/trace/records?merge={id}"), Some(AGRI), Some(unrelated)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("不能合并"), "{body}");
+    assert!(body["error_zh"].as_str().unwrap().contains("不能合并"), "{body}");
     assert_eq!(count(&state, LayerKind::OriginPoints).await, 3);
 }
 
@@ -391,7 +391,7 @@ async fn every_door_refuses_a_repeated_record() {
         ("POST", "/api/layers/origin_points/import?filename=again.geojson", collection.clone()),
     ] {
         let (status, answer) = call(&state, method, uri, Some(AGRI), Some(body)).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {}", answer["error"]);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {}", answer["error_en"]);
         let text = answer.to_string();
         assert!(text.contains(&format!("重复提交：与已有记录 {stored}")), "{uri}: {text}");
         assert_eq!(count(&state, LayerKind::OriginPoints).await, 1, "{uri} stored a duplicate");
@@ -433,7 +433,7 @@ async fn a_taken_producer_identifier_is_refused() {
         "properties": {"producer_id": taken, "id_kind": "平台编号", "name": "另一主体", "subject_type": "家庭农场",
                        "accuracy": "illustrative"}}]});
     let (status, body) = call(&state, "POST", "/api/layers/producers/features", Some(AGRI), Some(again)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{}", body["error"]);
-    assert!(body["error"].as_str().unwrap().starts_with("该编号已被"), "{}", body["error"]);
+    assert_eq!(status, StatusCode::CONFLICT, "{}", body["error_en"]);
+    assert!(body["error_zh"].as_str().unwrap().starts_with("该编号已被"), "{}", body["error_en"]);
     assert_eq!(count(&state, LayerKind::Producers).await, before);
 }

@@ -148,7 +148,7 @@ async fn bad_tile_requests_are_refused_with_a_message() {
         let reply = get(&state, path).await;
         assert_eq!(reply.status, status, "{path}");
         let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-        let message = body["error"].as_str().unwrap_or_default().to_lowercase();
+        let message = body["error_en"].as_str().unwrap_or_default().to_lowercase();
         assert!(message.contains(&needle.to_lowercase()), "{path}: {message:?}");
     }
 }

@@ -122,7 +122,7 @@ async fn bad_records_are_refused_with_every_problem_and_nothing_is_stored() {
     for f in ["contact_phone", "scale_unit", "position"] {
         assert!(fields.contains(&f), "{f} missing in {body}");
     }
-    assert!(body["error"].as_str().unwrap().contains("嵋阳镇"), "a suggestion for the unknown township: {body}");
+    assert!(body["error_zh"].as_str().unwrap().contains("嵋阳镇"), "a suggestion for the unknown township: {body}");
     // In a neighbouring county of 运城市 (盐湖区): inside a boundary of the layer, not in 临猗县.
     let mut neighbour = record("壬农场", "韭菜", 1.0, "亩");
     neighbour["lon"] = json!(111.00);

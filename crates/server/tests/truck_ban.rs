@@ -147,7 +147,7 @@ async fn bad_requests_name_the_problem() {
     ] {
         let (status, reply) = check(&state, body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {reply}");
-        assert!(reply["error"].as_str().unwrap_or_default().contains(needle), "{body}: {reply}");
+        assert!(reply["error_en"].as_str().unwrap_or_default().contains(needle), "{body}: {reply}");
     }
 }
 
@@ -185,12 +185,16 @@ async fn the_check_and_the_track_upload_read_every_time_alike() {
             }
             Err(reason) => {
                 assert_eq!(status, StatusCode::BAD_REQUEST, "{text:?}: {body}");
-                let error = body["error"].as_str().unwrap_or_default();
+                let error = body["error_en"].as_str().unwrap_or_default();
                 assert!(error.contains("`at`") && error.contains(reason), "{text:?}: {error}");
                 // Issue 15: a track without a usable fix is an error naming the line, not a clean result.
                 assert_eq!(track_status, StatusCode::UNPROCESSABLE_ENTITY, "{text:?}: {report}");
-                let error = report["error"].as_str().unwrap_or_default();
-                assert!(error.contains("没有可用的定位点") && error.contains("line 2"), "{text:?}: {error}");
+                let (zh, en) =
+                    (report["error_zh"].as_str().unwrap_or_default(), report["error_en"].as_str().unwrap_or_default());
+                assert!(
+                    zh.contains("没有可用的定位点") && zh.contains("第 2 行") && en.contains("line 2"),
+                    "{text:?}: {report}"
+                );
             }
         }
     }
@@ -393,7 +397,7 @@ async fn a_track_is_judged_for_the_vehicle_like_the_point_check() {
     // A bad vehicle is a 400 naming the parameter.
     let (status, body) = track(&state, "?format=csv&vehicle=%7B%22class%22%3A%22huge%22%7D", csv).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("`vehicle`"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("`vehicle`"), "{body}");
 }
 
 /// Issue 15, item 2 (临政发〔2023〕5号 gazette line 103, 二、(一) 6:00—22:00 is local time):
@@ -421,8 +425,8 @@ async fn chinese_exports_and_unreadable_tracks() {
     let bad = "定位时间,经度,纬度\nyesterday,110.76,35.14\nsoon,110.77,35.14\n".to_owned();
     let (status, body) = track(&state, "", bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let error = body["error"].as_str().unwrap();
-    assert!(error.starts_with("轨迹中没有可用的定位点") && error.contains("line 2"), "{error}");
+    let (zh, en) = (body["error_zh"].as_str().unwrap(), body["error_en"].as_str().unwrap());
+    assert!(zh.starts_with("轨迹中没有可用的定位点") && zh.contains("第 2 行") && en.contains("line 2"), "{body}");
     assert!(body.get("headline").is_none());
     // A header only.
     let (status, _) = track(&state, "?format=csv", "time,lon,lat\n".to_owned()).await;
@@ -476,7 +480,7 @@ async fn plates_are_checked_and_a_night_pass_is_a_warning() {
     let abc = json!({"length_mm": 9000, "total_mass_kg": 15000, "body": "open", "energy": "fuel", "plate": "ABC"});
     let (status, body) = check(&state, query(110.76, 35.14, "2023-06-01T10:00:00+08:00", abc.clone())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("不符合机动车号牌格式"), "{body}");
+    assert!(body["error_zh"].as_str().unwrap().contains("不符合机动车号牌格式"), "{body}");
     let (status, body) = track(&state, &vehicle_query(&abc, None), csv_at_hour(10)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let plated =
@@ -489,7 +493,7 @@ async fn plates_are_checked_and_a_night_pass_is_a_warning() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("`pass`"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("`pass`"), "{body}");
 
     bad_pass["plate"] = json!("晋M12345");
     bad_pass["windows"] = json!([{"start_minute": 1320, "end_minute": 360}]);

@@ -273,7 +273,7 @@ async fn user_defined_layer_story(state: &AppState, dir: &Path) {
     assert!(reply.text().contains(HOLDER), "the owner's export holds the personal field");
     let reply = get(state, &export("jbnt"), None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text());
-    let error = reply.json()["error"].as_str().unwrap().to_owned();
+    let error = reply.json()["error_en"].as_str().unwrap().to_owned();
     let (_, known) = error.split_once("; layers: ").expect("the 404 names the layers");
     assert!(known.contains("zongdi") && !known.contains("jbnt"), "the 404 names public layers only: {error}");
     assert_eq!(get(state, &export("jbnt"), Some(FARMER)).await.status, StatusCode::NOT_FOUND);

@@ -69,10 +69,10 @@ async fn a_write_retried_with_its_idempotency_key_happens_once() {
 
     let (status, _, body) = call(&state, post(uri, Some("import-7f3a"), &project("另一个项目"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("import-7f3a"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("import-7f3a"), "{body}");
     let (status, _, body) = call(&state, post(uri, Some("has spaces in it"), &project("x"))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("Idempotency-Key"), "{body}");
+    assert!(body["error_en"].as_str().unwrap().contains("Idempotency-Key"), "{body}");
     assert_eq!(layer_count(&state, "consolidation_projects").await, before + 1);
 
     // A record written through the traceability endpoint, retried.

@@ -2,6 +2,10 @@
 // and the traceability writes; the valuation and truck-ban checks are public POSTs).
 
 import { authHeaders } from '../tools/auth/state.js';
+import { getLang } from '../lib/i18n.js';
+
+/** The page language as `Accept-Language`: the server words its errors in it. */
+export const languageHeaders = () => ({ 'accept-language': getLang() === 'en' ? 'en' : 'zh-CN' });
 
 const url = (path) => new URL(path, document.baseURI);
 
@@ -21,7 +25,7 @@ export async function errorText(res) {
 
 /** GET `path` (relative to the page) as JSON; throws an Error with the server's message (and `.status`). */
 export async function fetchJson(path, { signal } = {}) {
-  const res = await fetch(url(path), { headers: authHeaders(), signal });
+  const res = await fetch(url(path), { headers: { ...languageHeaders(), ...authHeaders() }, signal });
   if (!res.ok) {
     const err = new Error(await errorText(res));
     err.status = res.status;
@@ -32,7 +36,7 @@ export async function fetchJson(path, { signal } = {}) {
 
 /** POST `body` (of `contentType`) to `path` (relative to the page); the response, else throws an Error with the server's message. */
 export async function post(path, body, contentType) {
-  const res = await fetch(url(path), { method: 'POST', headers: { 'content-type': contentType }, body });
+  const res = await fetch(url(path), { method: 'POST', headers: { ...languageHeaders(), 'content-type': contentType }, body });
   if (!res.ok) throw new Error(await errorText(res));
   return res;
 }
@@ -44,7 +48,7 @@ export async function post(path, body, contentType) {
  * server cannot be reached.
  */
 export async function send(path, { method = 'GET', body, contentType } = {}) {
-  const headers = { ...(contentType ? { 'content-type': contentType } : {}), ...authHeaders() };
+  const headers = { ...languageHeaders(), ...(contentType ? { 'content-type': contentType } : {}), ...authHeaders() };
   const res = await fetch(url(path), { method, headers, body });
   const answer = await jsonOrNull(res);
   return { ok: res.ok, status: res.status, answer, error: answer?.error ?? `HTTP ${res.status}` };

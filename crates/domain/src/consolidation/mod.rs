@@ -457,10 +457,13 @@ pub struct ConsolidationCompensation {
     pub notes: Vec<&'static str>,
     /// How amounts are rounded.
     pub rounding: &'static str,
+    /// The same in Chinese.
+    pub rounding_zh: &'static str,
 }
 
 const ROUNDING: &str = "亩 × rate rounded half away from zero to the fen per line; subsidy total = exact sum of the \
      five yearly payments; total = exact sum of the lines";
+const ROUNDING_ZH: &str = "每行按亩数 × 标准四舍五入到分；补贴合计为五年逐年支付额的精确之和；合计为各行精确之和";
 const NOTE_OTHER_ATTACHMENTS: &str = "其他地上附着物以第三方评估单位出具的评估价为依据给予补偿（第十四条4），未计入 / other \
      attachments are compensated by third-party appraisal and are not included";
 const NOTE_HOMESTEAD_RANGE: &str = "废弃院基、房屋按 20000—30000 元/户，公报未规定取值规则，合计给出最低与最高 / abandoned \
@@ -611,6 +614,7 @@ pub fn consolidation_compensation(
         total,
         notes,
         rounding: ROUNDING,
+        rounding_zh: ROUNDING_ZH,
     })
 }
 

@@ -69,6 +69,10 @@ pub const DAY_CONVENTION: &str = "signed_day_after_appraisal = n: the agreement 
      (the later of the two) on the n-th calendar day after the appraisal end date; day 1 is the day after it \
      (Civil Code art. 201), day 0 the end date itself. Days 0-20: 20%; days 21-30: 10%; day 31 on: 0.";
 
+/// [`DAY_CONVENTION`] in Chinese.
+pub const DAY_CONVENTION_ZH: &str = "signed_day_after_appraisal = n：签约并交房（以两者中较晚者为准）在评估截止日之后第 n 个日历日；\
+     截止日的次日为第 1 日（《民法典》第二百零一条），截止日当天为第 0 日。第 0-20 日：20%；第 21-30 日：10%；第 31 日起：0。";
+
 /// The bonus percentage for signing and handing over on day `day` after the
 /// appraisal ended: 20 (days 0-20), 10 (days 21-30) or 0.
 pub const fn bonus_percent(day: u32) -> u8 {
@@ -303,6 +307,8 @@ pub struct Compensation {
     pub signed_day_after_appraisal: u32,
     /// How that day is counted.
     pub day_convention: &'static str,
+    /// The same in Chinese.
+    pub day_convention_zh: &'static str,
     /// Bonus rate applied, %.
     pub bonus_percent: u8,
     /// Appraised value, moving fee, transition fee, bonus.
@@ -313,6 +319,8 @@ pub struct Compensation {
     pub total_wan_yuan: String,
     /// How amounts are rounded.
     pub rounding: &'static str,
+    /// The same in Chinese.
+    pub rounding_zh: &'static str,
     /// Compensation form: cash, paid at once (八、征收补偿方式).
     pub form: Citation,
     /// The valuation date of the appraisal (九（一）, 公报第 1532 行).
@@ -326,6 +334,8 @@ pub struct Compensation {
 
 const ROUNDING: &str = "area × rate rounded half away from zero to the fen per line (transition fee as 60 元/m² in one \
      step); bonus = percentage of the appraised value rounded half up to the fen; total = exact sum";
+const ROUNDING_ZH: &str = "每行按面积 × 标准四舍五入到分（过渡费按 60 元/m² 一步计算）；奖励 = 评估价值 × 比例，四舍五入到分；\
+     合计为各行精确之和";
 const NOTE: &str = "货币化补偿，补偿资金一次性支付（八）；评估价值由评估报告确定（九（一）（二）），此处为输入值。\
      违法建筑、超过批准期限的临时建筑不予补偿（六（二）、十二（一））。 / Cash compensation paid at once; the appraised \
      value comes from the appraisal report and is an input here. Illegal and expired temporary buildings are not compensated.";
@@ -483,11 +493,13 @@ fn compensation_lines(
         building_area_m2: a,
         signed_day_after_appraisal,
         day_convention: DAY_CONVENTION,
+        day_convention_zh: DAY_CONVENTION_ZH,
         bonus_percent: percent,
         lines,
         total_wan_yuan: total.wan_yuan_text(),
         total,
         rounding: ROUNDING,
+        rounding_zh: ROUNDING_ZH,
         form: cite("附件 房屋征收补偿方案 八、征收补偿方式", CASH_TEXT),
         valuation_date: valuation_date(project, None),
         area_basis,

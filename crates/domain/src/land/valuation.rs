@@ -38,6 +38,10 @@ pub const SCOPE_ZH: &str = "城区基准地价表：中心城区 30.42 平方公
 pub const ROUNDING: &str = "value = area_m2 × yuan_per_m2, rounded half away from zero to the whole yuan per part; \
      total = exact sum of the part values; 亩 = m² × 15 / 10000 (not rounded); share_percent rounded to 0.01";
 
+/// [`ROUNDING`] in Chinese.
+pub const ROUNDING_ZH: &str = "估价 = 面积（m²）× 单价（元/m²），每部分四舍五入到元；合计为各部分估价的精确之和；\
+     亩 = m² × 15 / 10000（不取整）；占比四舍五入到 0.01";
+
 /// Why a valuation request was rejected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -251,6 +255,8 @@ pub struct Valuation {
     pub all_parts_valued: bool,
     /// The rounding rule.
     pub rounding: &'static str,
+    /// The same in Chinese.
+    pub rounding_zh: &'static str,
 }
 
 const OUTSIDE_NOTE: &str = "该部分不在任何土地级别范围内，无基准地价，未估值";
@@ -387,6 +393,7 @@ pub fn benchmark_valuation(
         total_wan_yuan: total_value.wan_yuan_text(),
         total_value,
         rounding: ROUNDING,
+        rounding_zh: ROUNDING_ZH,
     })
 }
 

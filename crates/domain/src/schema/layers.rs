@@ -114,6 +114,18 @@ const fn date(name: &'static str) -> FieldDef {
 /// Values of the `accuracy` field every feature carries.
 pub const ACCURACY_VALUES: &[&str] = &["surveyed", "official", "approximate", "illustrative"];
 
+/// An `accuracy` value in Chinese (the words of the map client): None for a
+/// value that is not one of [`ACCURACY_VALUES`].
+pub fn accuracy_zh(value: &str) -> Option<&'static str> {
+    match value {
+        "surveyed" => Some("实测"),
+        "official" => Some("官方"),
+        "approximate" => Some("大致"),
+        "illustrative" => Some("示例（虚构）"),
+        _ => None,
+    }
+}
+
 /// The 12 key farm products of 临政办发〔2023〕19号, plus 其他 (other).
 pub const KEY_PRODUCTS: &[&str] =
     &["豇豆", "韭菜", "芹菜", "鸡蛋", "乌鸡", "肉牛", "肉羊", "大口黑鲈", "乌鳢", "鳊鱼", "大黄鱼", "生猪"];

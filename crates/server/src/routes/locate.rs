@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use landtrace_app::history::{AsOf, AsOfRule};
 use landtrace_app::position_input::resolve_position;
 use landtrace_app::users::may_read;
+use landtrace_domain::schema::layers::accuracy_zh;
 use landtrace_domain::{LayerKind, public_properties, zone_details};
 use serde_json::{Map, Value, json};
 
@@ -105,6 +106,9 @@ fn hit((kind, id): (LayerKind, i64), props: &Map<String, Value>) -> Value {
         "illustrative": props.get("accuracy").and_then(Value::as_str) == Some("illustrative"),
         "properties": public_properties(kind, props),
     });
+    if let Some(zh) = props.get("accuracy").and_then(Value::as_str).and_then(accuracy_zh) {
+        hit["accuracy_zh"] = json!(zh);
+    }
     if kind.user_def().is_some() {
         hit["user_defined"] = json!(true);
     }
