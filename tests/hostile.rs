@@ -560,9 +560,15 @@ fn check_http(case: &Case, outcome: &HttpOutcome) -> Vec<String> {
             }
             let text = String::from_utf8_lossy(body);
             if (400..500).contains(status) && case.json_error.unwrap_or(true) {
+                // `error` is in the language asked for (Chinese without Accept-Language);
+                // the corpus names English words, which `error_en` always carries.
                 let error = serde_json::from_slice::<Value>(body)
                     .ok()
-                    .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+                    .and_then(|v| {
+                        let error = v.get("error").and_then(Value::as_str)?;
+                        let english = v.get("error_en").and_then(Value::as_str).unwrap_or("");
+                        Some(if english.is_empty() { error.to_owned() } else { format!("{error} / {english}") })
+                    })
                     .filter(|e| !e.trim().is_empty());
                 match error {
                     None => problems.push(format!(

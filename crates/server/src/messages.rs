@@ -393,6 +393,70 @@ fn fill(zh: &str, values: &[String]) -> String {
 /// `{1}`, … the holes in order). The first that matches the whole message wins,
 /// so a more particular template comes before a more general one.
 pub const CATALOGUE: &[(&str, &str)] = &[
+    // --- Search, photos, dashboard, ledger export, base maps, accounts (issue 16) ---
+    ("query parameter `q` is missing or empty (e.g. {})", "缺少查询参数 `q` 或其为空（例如 {0}）"),
+    ("query parameter `q` has {} characters; at most {} are searched", "查询参数 `q` 有 {0} 个字符；最多搜索 {1} 个"),
+    ("query parameter `limit` = {} is not a whole number 1–{}", "查询参数 `limit` = {0} 不是 1–{1} 的整数"),
+    ("query parameter `q` = {} has no letters or digits to search for", "查询参数 `q` = {0} 没有可搜索的文字或数字"),
+    ("building the search index stopped: {}", "搜索索引构建中断：{0}"),
+    (
+        "the role {} may not see the photos of origin-point records (agriculture staff and admins may)",
+        "角色 {0} 无权查看溯源点位记录的照片（农业农村部门人员和管理员可查看）",
+    ),
+    ("no record photo with id {}", "没有编号为 {0} 的记录照片"),
+    (
+        "the body is empty: send the photo's bytes (JPEG, PNG or WebP)",
+        "请求体为空：请发送照片文件内容（JPEG、PNG 或 WebP）",
+    ),
+    (
+        "the body is not a photo: only {} files are stored (told by their content, not their name)",
+        "请求体不是照片：只保存 {0} 文件（按文件内容判断，而非文件名）",
+    ),
+    ("query parameter `figure` = {} must be one of {}", "查询参数 `figure` = {0} 须为以下之一：{1}"),
+    ("format={} needs `figure` ({}): one table per download", "format={0} 需要指定 `figure`（{1}）：每次下载一张表"),
+    ("`week`: {m}", "`week`：{0}"),
+    (
+        "`notes`: {} is not a township code of the ledger (or `county`)",
+        "`notes`：{0} 不是台账中的乡镇代码（或 `county`）",
+    ),
+    ("`{}` is longer than {} characters", "`{0}` 超过 {1} 个字符"),
+    (
+        "no base map named {}: this server has none (serve --basemap FILE, --basemap-url, --tianditu-key)",
+        "没有名为 {0} 的底图：本服务器未配置底图（serve --basemap FILE、--basemap-url、--tianditu-key）",
+    ),
+    ("no base map named {}; base maps: {}", "没有名为 {0} 的底图；可用底图：{1}"),
+    (
+        "no route for /basemaps/{}; TileJSON is at /basemaps/{id}.json",
+        "没有 /basemaps/{0} 这一路径；TileJSON 位于 /basemaps/{id}.json",
+    ),
+    ("tile {} {} is not a non-negative integer", "瓦片 {0} {1} 不是非负整数"),
+    (
+        "base map {} is drawn from its own tile server (its TileJSON names the URLs), not from this one",
+        "底图 {0} 由其自身的瓦片服务器提供（其 TileJSON 给出地址），不由本服务器提供",
+    ),
+    ("managing users needs a token", "管理用户需要令牌"),
+    (
+        "managing users needs an `Authorization: Bearer <token>` header",
+        "管理用户需要 `Authorization: Bearer <token>` 请求头",
+    ),
+    (
+        "creating a layer needs an `Authorization: Bearer <token>` header",
+        "创建图层需要 `Authorization: Bearer <token>` 请求头",
+    ),
+    (
+        "reading the audit trail needs an `Authorization: Bearer <token>` header",
+        "查看审计记录需要 `Authorization: Bearer <token>` 请求头",
+    ),
+    (
+        "signing out needs an `Authorization: Bearer <token>` header",
+        "退出登录需要 `Authorization: Bearer <token>` 请求头",
+    ),
+    ("the definition has an unknown key {}; the keys are: {}", "图层定义有未知的键 {0}；可用的键：{1}"),
+    ("the body must be {name, role, password}: {m}", "请求体应为 {name, role, password}：{0}"),
+    ("the body must be {role?, disabled?, password?}: {m}", "请求体应为 {role?, disabled?, password?}：{0}"),
+    ("the body must be {label?}: {m}", "请求体应为 {label?}：{0}"),
+    ("token id {} is not a number", "令牌编号 {0} 不是数字"),
+    ("no account named {}", "没有名为 {0} 的账号"),
     // --- Query strings and parameters ---
     ("query parameter `{}` is missing (e.g. {})", "缺少查询参数 `{0}`（例如 {1}）"),
     ("query parameter `{}` = {} is not a number", "查询参数 `{0}` = {1} 不是数字"),

@@ -172,6 +172,13 @@ async fn every_family_of_errors_has_its_chinese() {
             "不允许取值",
         ),
         ("GET", "/api/layers/no_such_layer/export?format=csv".into(), Some(ADMIN), None, 404, "图层"),
+        // The routes of issue 16's other parts.
+        ("GET", "/api/search?q=".into(), None, None, 400, "缺少查询参数 `q`"),
+        ("GET", "/api/search?q=x&limit=ten".into(), None, None, 400, "整数"),
+        ("GET", "/api/dashboard?figure=nope".into(), None, None, 400, "须为以下之一"),
+        ("GET", "/basemaps/nope.json".into(), None, None, 404, "底图"),
+        ("GET", "/api/trace/photos/999999".into(), Some(ADMIN), None, 404, "照片"),
+        ("GET", "/api/admin/users".into(), None, None, 401, "管理用户需要"),
     ];
     for (method, uri, token, body, want, needle) in cases {
         let (status, _, zh_body) = call(&state, method, &uri, token, body.as_deref(), None).await;

@@ -324,7 +324,7 @@ async fn bad_input_is_400() {
     ] {
         let (status, body) = get(&state, &uri, None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
-        assert!(body["error"].as_str().unwrap().contains(says), "{uri}: {body}");
+        assert!(body["error_en"].as_str().unwrap().contains(says), "{uri}: {body}");
     }
     let (status, _) = get(&state, "/api/search?q=x", Some("not-a-token")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
