@@ -28,6 +28,7 @@ import { REGISTER_LAYER, progressLabel } from './tools/expropriation/state.js';
 import { authControl } from './tools/auth/view.js';
 import { originPoints } from './tools/origin-points/view.js';
 import { printTool } from './tools/print/view.js';
+import { sketchTool } from './tools/sketch/view.js';
 import { decodeShare } from './lib/share-link.js';
 import { lazyTool, prefetchTools, trackMapLoad } from './ui/lazy-tool.js';
 import { basemapControl } from './tools/basemap/view.js';
@@ -131,7 +132,7 @@ async function main() {
     param: params.get('basemap') || import.meta.env.VITE_BASEMAP_URL || null });
   // After the map's first drawing: the tools' code, fetched in idle time, then ready for tests.
   map.once('load', () => map.once('idle', () => {
-    prefetchTools([valuation, truckBan, trace, importer, sketch]).then(() => { document.body.dataset.mapReady = '1'; });
+    prefetchTools([valuation, truckBan, trace, importer]).then(() => { document.body.dataset.mapReady = '1'; });
   }));
 
   const clickMarker = new Marker({ color: '#111111', scale: 0.7 });
@@ -191,12 +192,14 @@ async function main() {
     signIn: () => auth.open(),
   }));
 
-  sketch = lazy('sketch', () => import('./tools/sketch/view.js'), (m) => m.sketchTool({
+  // Not lazy: imported with print/view.js, which the info panel needs at start (a lazy
+  // chunk of it failed with a TDZ error in the bundle's evaluation order).
+  sketch = sketchTool({
     ...toolOptions('sketch', () => sketch),
     printer,
     shareView: () => ({ center: map.getCenter().toArray(), zoom: map.getZoom(), layers: Object.keys(visible).filter((k) => visible[k]),
       selected: last && document.getElementById('info-panel').dataset.state !== 'hint' ? [last.lngLat.lng, last.lngLat.lat] : null }),
-  }));
+  });
 
   // 用户管理 (admins) and the 登记 forms (the roles that write passes, households, sponge projects).
   const users = usersTool({ button: document.getElementById('users-toggle'), root: document.getElementById('users-panel') });
@@ -422,7 +425,7 @@ async function main() {
   });
 
   map.on('click', async (e) => {
-    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen() || sketch.loaded?.isDrawing() || register.isPicking()) return; // clicks belong to an open tool
+    if (valuation.isOpen() || truckBan.isOpen() || trace.isOpen() || importer.isOpen() || sketch.isDrawing() || register.isPicking()) return; // clicks belong to an open tool
     const clusters = map.queryRenderedFeatures(e.point, { layers: existing(['origin_points:clusters']) });
     if (clusters.length) {
       const zoom = await map.getSource(CLUSTER_SOURCE).getClusterExpansionZoom(clusters[0].properties.cluster_id);

@@ -17,6 +17,7 @@ import { download, toolPanel } from '../../ui/panel.js';
 import { ORIENTATIONS, PAPERS } from '../print/state.js';
 import { printSettings } from '../print/view.js';
 import { KINDS, MIN_VERTICES, drawData, featureOf, initialState, liveText, measureText, sketchGeoJSON, sketchKML } from './state.js';
+import { whenMapLoaded } from '../../ui/lazy-tool.js';
 
 const SOURCE = 'sketch';
 const EMPTY = { type: 'FeatureCollection', features: [] };
@@ -46,8 +47,7 @@ export function sketchTool({ map, root, button, onOpen, onChange, shareView, pri
     ready = true;
     update();
   };
-  if (map.loaded()) addLayers();
-  else map.once('load', addLayers);
+  whenMapLoaded(map, addLayers); // made on first use, usually after the map's 'load'
 
   const setDrawing = (on) => {
     if (on) map.doubleClickZoom.disable();
