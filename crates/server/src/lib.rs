@@ -31,6 +31,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::from_fn_with_state as middleware;
 use axum::routing::{delete, get, patch, post, put};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use error::AppError;
@@ -181,12 +183,23 @@ pub fn app(state: AppState) -> Router {
         .route("/styles/{file}", get(routes::styles::style))
         .fallback(routes::web::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware(s.clone(), deadline::guard));
+        .layer(middleware(s.clone(), deadline::guard))
+        .layer(compression());
     let router = match cors(&state.cors_origins) {
         Some(cors) => router.layer(cors),
         None => router,
     };
     router.with_state(state)
+}
+
+/// gzip for the answers a client accepts it for, from 1 KiB on (issue 16: the origin
+/// points' JSON, 570 KiB, is what a phone waits for after the map). Outside the
+/// deadline guard, which reads error bodies back. What already carries a
+/// `Content-Encoding` — the precompressed files of the map client, the gzip'd vector
+/// tiles — is left as it is (tower-http never encodes twice), as are images and
+/// event streams (`DefaultPredicate`).
+fn compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new().gzip(true).compress_when(DefaultPredicate::new().and(SizeAbove::new(1024)))
 }
 
 /// OGC API – Features (see [`routes::ogc`]). The writes of items are authorised

@@ -61,7 +61,9 @@ async fn state(dir: &Path) -> AppState {
 
 /// GET `uri` as a browser with `accept_encoding` (none when `None`): status, headers, body bytes.
 async fn get(state: &AppState, uri: &str, accept_encoding: Option<&str>) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let mut req = Request::get(uri).header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+    let mut req = Request::get(uri)
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("host", "127.0.0.1:8080");
     if let Some(ae) = accept_encoding {
         req = req.header("accept-encoding", ae);
     }
@@ -166,4 +168,31 @@ async fn files_without_a_variant_are_sent_as_they_are() {
     let (status, headers, _) = get(&state, "/assets/missing-00000000.js", Some("br, gzip")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(headers["content-type"], "application/json");
+}
+
+/// API answers travel gzip'd to a client that accepts it, from 1 KiB on; without
+/// `Accept-Encoding` or below 1 KiB they come as they are; what already has its
+/// encoding (a precompressed file) is not encoded twice.
+#[tokio::test]
+async fn api_answers_are_gzipped_when_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path()).await;
+    // The OpenAPI document: tens of KiB of JSON.
+    let (status, plain_headers, plain) = get(&state, "/api?f=json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(encoding(&plain_headers), None);
+    assert!(plain.len() > 10_000, "{} bytes", plain.len());
+    let (status, headers, body) = get(&state, "/api?f=json", Some("gzip, deflate, br")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(encoding(&headers), Some("gzip"));
+    assert!(body.len() * 3 < plain.len(), "{} → {} bytes", plain.len(), body.len());
+    assert_eq!(decoded(&headers, &body), plain);
+    // A small answer is not worth it.
+    let (_, headers, body) = get(&state, "/health", Some("gzip")).await;
+    assert_eq!(encoding(&headers), None, "{}", String::from_utf8_lossy(&body));
+    assert!(body.len() < 1024);
+    // A precompressed file keeps its one encoding.
+    let (_, headers, body) = get(&state, "/assets/index-Ab12Cd34.js", Some("gzip")).await;
+    assert_eq!(encoding(&headers), Some("gzip"));
+    assert_eq!(decoded(&headers, &body), script().into_bytes());
 }
