@@ -17,15 +17,10 @@ import { after, before, test } from 'node:test';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
-import { bin, repo, startServer, webDir } from './server.mjs';
+import {
+  CHROMIUM_ARGS, artifacts, bin, chromiumPath, repo, startServer, webDir,
+} from './server.mjs';
 
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = path.join(repo, 'artifacts/browser');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
 const MAGENTA = [255, 0, 255];
 const AMAP = 'https://webrd01.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}';
 const ATTRIBUTION = '© 临猗县测试底图';

@@ -9,15 +9,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { bin, repo, startServer, webDir } from './server.mjs';
-
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = path.join(repo, 'artifacts/browser');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
+import {
+  CHROMIUM_ARGS, artifacts, bin, chromiumPath, repo, startServer, webDir,
+} from './server.mjs';
 
 let server;
 let browser;

@@ -18,22 +18,14 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { bin, repo, startServer, webDir } from './server.mjs';
-
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = path.join(repo, 'artifacts/browser');
+import {
+  CHROMIUM_ARGS, artifacts, bin, chromiumPath, repo, startServer, webDir,
+} from './server.mjs';
 
 // Fixed test points of data/README.md.
 const P1 = [110.775, 35.14]; // urban grade 1 and truck-ban zone
 const P4 = [110.779276, 35.1419853]; // expropriation area 临政发〔2023〕10号
 const P6 = [109.9, 35.2]; // outside 临猗县
-
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-  // WebGL without a GPU: SwiftShader through ANGLE.
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
 
 let server; // the server started here: {baseUrl, adminToken, stop}
 // The admin token the test server is started with (the sign-in test pastes it).

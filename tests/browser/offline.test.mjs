@@ -17,15 +17,10 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { iconPng } from '../../web/pwa/build-pwa.js';
-import { bin, repo, startServer, webDir } from './server.mjs';
+import {
+  CHROMIUM_ARGS, artifacts, bin, chromiumPath, repo, startServer, webDir,
+} from './server.mjs';
 
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = path.join(repo, 'artifacts/browser');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
 const AGRI_TOKEN = `browser-agri-${process.pid}-${Date.now()}`;
 // Inside 猗氏镇 (the HTTP tests' record position), as the phone's GPS reports it.
 const GPS = { longitude: 110.7712, latitude: 35.1466, accuracy: 8 };

@@ -15,17 +15,12 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { bin, repo, startServer, webDir } from './server.mjs';
+import {
+  CHROMIUM_ARGS, artifacts, bin, chromiumPath, repo, startServer, webDir,
+} from './server.mjs';
 
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = path.join(repo, 'artifacts/browser');
 const P1 = [110.775, 35.14]; // urban grade 1 (data/README.md)
 const P4 = [110.779276, 35.1419853]; // expropriation area 临政发〔2023〕10号
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
 
 let server;
 let browser;

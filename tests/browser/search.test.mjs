@@ -13,15 +13,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { bin, repo, startServer, webDir } from './server.mjs';
+import {
+  CHROMIUM_ARGS, artifacts, bin, chromiumPath, repo, startServer, webDir,
+} from './server.mjs';
 
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = path.join(repo, 'artifacts/browser');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
 const TRAFFIC_TOKEN = `browser-search-traffic-${process.pid}-${Date.now()}`;
 
 let server;

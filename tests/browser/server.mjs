@@ -1,4 +1,5 @@
-// Starts `landtrace serve` for a test: a fresh store in a temporary directory, the
+// What every browser test shares: Chromium's path and flags, the artifacts folder, and
+// `startServer`. Starts `landtrace serve` for a test: a fresh store in a temporary directory, the
 // repository's data/ and the built page (web/dist), an admin token, a free port. Shared
 // by map.test.mjs (the page in Chromium) and client-rules.test.mjs (the map client's
 // shared modules against the server's answers). LANDTRACE_BIN overrides the binary
@@ -15,6 +16,15 @@ import { fileURLToPath } from 'node:url';
 export const repo = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const bin = process.env.LANDTRACE_BIN || path.join(repo, 'target/debug/landtrace');
 export const webDir = path.join(repo, 'web/dist');
+/** Debian's Chromium (CHROMIUM overrides), and where the tests put their screenshots. */
+export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+export const artifacts = path.join(repo, 'artifacts/browser');
+/** Headless Chromium without a GPU: WebGL through SwiftShader (ANGLE); no background traffic. */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+  '--no-first-run', '--disable-component-update', '--disable-sync',
+  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
 
 function freePort() {
   return new Promise((resolve, reject) => {
