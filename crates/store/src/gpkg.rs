@@ -993,6 +993,14 @@ impl Store for GeoPackageStore {
             if taken > 0 {
                 return Err(crate::layer_exists(&def.name));
             }
+            crate::builtin_title_taken(def)?;
+            let titled: i64 = sqlx::query_scalar("SELECT count(*) FROM gpkg_contents WHERE identifier = ?")
+                .bind(def.title_zh.trim())
+                .fetch_one(&mut *tx)
+                .await?;
+            if titled > 0 {
+                return Err(crate::layer_title_taken(def.title_zh.trim()));
+            }
             sqlx::query("INSERT INTO landtrace_layers (name, definition, created_by) VALUES (?, ?, ?)")
                 .bind(&def.name)
                 .bind(&json)

@@ -162,6 +162,22 @@ pub(crate) fn created_user_layer(kind: LayerKind, actor: &Actor) -> LayerKind {
     kind
 }
 
+/// The refusal of a layer title already taken: a layer's Chinese title names it in
+/// the map, in GIS clients (the GeoPackage `gpkg_contents.identifier`, unique) and in
+/// the search box, so no two layers share one, on either store.
+pub(crate) fn layer_title_taken(title: &str) -> StoreError {
+    StoreError::Refused(format!("a layer titled {title} exists already; choose another title"))
+}
+
+/// A built-in layer's title (user-defined ones are checked by each store).
+pub(crate) fn builtin_title_taken(def: &UserLayerDef) -> Result<(), StoreError> {
+    let title = def.title_zh.trim();
+    if LayerKind::ALL.iter().any(|k| k.title_zh() == title) {
+        return Err(layer_title_taken(title));
+    }
+    Ok(())
+}
+
 /// The refusal of a layer name already taken.
 pub(crate) fn layer_exists(name: &str) -> StoreError {
     StoreError::Refused(format!("a layer or table called {name} exists already; choose another name"))

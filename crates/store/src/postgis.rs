@@ -804,6 +804,16 @@ impl Store for PostGisStore {
             if taken {
                 return Err(crate::layer_exists(&def.name));
             }
+            crate::builtin_title_taken(def)?;
+            let titled: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM landtrace_layers WHERE btrim(definition->>'title_zh') = $1)",
+            )
+            .bind(def.title_zh.trim())
+            .fetch_one(&mut *tx)
+            .await?;
+            if titled {
+                return Err(crate::layer_title_taken(def.title_zh.trim()));
+            }
             sqlx::query("INSERT INTO landtrace_layers (name, definition, created_by) VALUES ($1, $2::jsonb, $3)")
                 .bind(&def.name)
                 .bind(&json)

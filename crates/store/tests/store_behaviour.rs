@@ -889,6 +889,14 @@ async fn user_defined_layers(store: &dyn Store, reopen: impl AsyncFnOnce() -> Bo
         let err = store.create_layer(&parcel_layer(name), &actor).await.unwrap_err();
         assert!(matches!(err, StoreError::Refused(_)), "{name}: {err}");
     }
+    // A free name under a title another layer has (user-defined or built-in).
+    for title in ["宗地", " 宗地 ", "乡镇"] {
+        let err = store
+            .create_layer(&landtrace_domain::UserLayerDef { title_zh: title.into(), ..parcel_layer("zongdi2") }, &actor)
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, StoreError::Refused(m) if m.contains(&format!("titled {}", title.trim()))), "{err}");
+    }
     let mut bad_def = parcel_layer("jbnt");
     bad_def.fields.push(bad_def.fields[0].clone());
     let err = store.create_layer(&bad_def, &actor).await.unwrap_err();
