@@ -677,6 +677,8 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("layer {}, feature {}: {m}", "图层 {0}，要素 {1}：{2}"),
     // --- Layers and their definitions ---
     ("a layer called {} exists already; choose another name", "名为 {0} 的图层已存在；请换一个名称"),
+    ("a layer titled {} exists already; choose another title", "图层名称 {0} 已被其他图层使用；请换一个名称"),
+    ("a layer or table called {} exists already; choose another name", "名为 {0} 的图层或数据表已存在；请换一个名称"),
     (
         "a layer called {} exists already ({}): import into it without new_layer, or choose another name",
         "名为 {0} 的图层已存在（{1}）：请不带 new_layer 导入其中，或换一个名称",
