@@ -502,14 +502,25 @@ impl AppState {
         Fut: std::future::Future<Output = Result<Outcome<T>, StoreError>> + Send,
     {
         let (state, actor, key) = (self.clone(), actor.clone(), key.cloned());
-        let task = tokio::spawn(async move {
+        Self::detached(async move {
             let out = write(state.store.clone(), actor, key).await?;
             if !out.replayed {
                 state.after_write(kind).await;
             }
             Ok(out)
-        });
-        task.await.map_err(|e| StoreError::Refused(format!("the write task failed: {e}")))?
+        })
+        .await
+    }
+
+    /// Runs a store write on its own task and waits for it, so that a dropped
+    /// request never cuts it in half (the one way every write route runs its
+    /// write; [`AppState::write_keyed`] adds the catalogue update of layer writes).
+    pub async fn detached<T, Fut>(write: Fut) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        Fut: std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        tokio::spawn(write).await.map_err(|e| StoreError::Refused(format!("the write task failed: {e}")))?
     }
 
     /// After a committed write: re-reads the layer. The write is stored and is

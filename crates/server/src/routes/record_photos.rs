@@ -55,16 +55,14 @@ fn photo_json(meta: &PhotoMeta) -> Value {
     v
 }
 
-/// Runs a store write on its own task, so a dropped request never cuts it in half.
+/// A photo write on its own task (see [`AppState::detached`]): photos are not
+/// features, so the catalogue has nothing to re-read.
 async fn run_write<F, Fut>(state: &AppState, write: F) -> Result<Outcome<PhotoMeta>, StoreError>
 where
     F: FnOnce(std::sync::Arc<dyn landtrace_store::Store>) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<Outcome<PhotoMeta>, StoreError>> + Send,
+    Fut: std::future::Future<Output = Result<Outcome<PhotoMeta>, StoreError>> + Send + 'static,
 {
-    let store = state.store.clone();
-    tokio::spawn(async move { write(store).await })
-        .await
-        .map_err(|e| StoreError::Refused(format!("the write task failed: {e}")))?
+    AppState::detached(write(state.store.clone())).await
 }
 
 /// `POST /api/trace/records/{id}/photos`.
